@@ -1,0 +1,64 @@
+// The one interface every device implements. Small on purpose: storage, bytes in and out,
+// and `run` per primitive. Transforms never reach a backend; they rewrite graphs of ops.
+import type { Dtype } from '../dtype.js';
+import type { Primitive } from '../primitive.js';
+
+export type DeviceKind = 'cpu' | 'gpu';
+
+/**
+ * Bytes owned by one backend. `refs` counts the arrays that point at it plus the pins held
+ * by exported views and DLPack capsules; the backend frees it when the count falls to zero.
+ */
+export interface Storage {
+  readonly backend: Backend;
+  readonly byteLength: number;
+  /** @internal maintained by the array layer (see memory.ts). */
+  refs: number;
+  /** @internal true once released; any later use is a bug that must throw, not read garbage. */
+  released: boolean;
+}
+
+/** What a kernel sees of an array: storage plus layout (strides and offset in elements). */
+export interface ArrayData {
+  readonly storage: Storage;
+  readonly dtype: Dtype;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+export interface Backend {
+  /** Registry name, e.g. 'reference', 'wasm', 'webgpu'. */
+  readonly name: string;
+  readonly kind: DeviceKind;
+  /**
+   * Whether host code may read storage synchronously. CPU backends can; a GPU backend over
+   * WebGPU cannot (mapAsync), and says so here so that item()/tolist() fail clearly instead
+   * of blocking.
+   */
+  readonly syncReadable: boolean;
+
+  allocate(byteLength: number): Storage;
+  release(storage: Storage): void;
+
+  /** Host-visible bytes of a storage, for sync-readable backends (a view, not a copy). */
+  hostBytes?(storage: Storage): Uint8Array;
+  /** Copies `byteLength` bytes starting at `byteOffset` out of storage. */
+  read(storage: Storage, byteOffset: number, byteLength: number): Promise<Uint8Array>;
+  /** Synchronous read; present only when syncReadable. */
+  readSync?(storage: Storage, byteOffset: number, byteLength: number): Uint8Array;
+  write(storage: Storage, byteOffset: number, bytes: Uint8Array): void;
+
+  /**
+   * Computes `prim` on `inputs` into `outputs`. Outputs arrive allocated, contiguous and
+   * row-major (strides are given); inputs may be any strided layout, broadcasts included.
+   */
+  run(prim: Primitive<any>, inputs: readonly ArrayData[], outputs: readonly ArrayData[]): void;
+
+  /** Waits for queued work (no-op for synchronous CPU backends). */
+  synchronize(): Promise<void> | void;
+
+  /** Live and peak bytes of storage held by this backend. */
+  memory(): { active: number; peak: number };
+  resetPeakMemory(): void;
+}

@@ -1,0 +1,60 @@
+// AsType / copy: every element converted with MLX's cast rules (elements.ts).
+import { registerKernel, elements, offsetsOf } from './registry.js';
+import { complex64, isBigInt } from '../../dtype.js';
+import { numberReader, numberWriter, bigintReader, bigintWriter } from '../../elements.js';
+
+registerKernel('AsType', (_prim, [x], [out]) => {
+  const src = elements(x!);
+  const dst = elements(out!);
+  const offs = offsetsOf(x!);
+  const n = offs.length;
+  const from = x!.dtype;
+  const to = out!.dtype;
+  if (from === to || (from.storage === to.storage && from.lanes === to.lanes && from.kind === to.kind)) {
+    // Same representation: copy raw storage units (bit exact, NaN payloads kept).
+    const lanes = from.lanes;
+    for (let i = 0; i < n; i++) for (let l = 0; l < lanes; l++) (dst as Float32Array)[i * lanes + l] = (src as Float32Array)[offs[i]! * lanes + l]!;
+    return;
+  }
+  if (to === complex64) {
+    const r = numberReader(from, src);
+    const d = dst as Float32Array;
+    for (let i = 0; i < n; i++) {
+      if (from === complex64) {
+        d[2 * i] = (src as Float32Array)[2 * offs[i]!]!;
+        d[2 * i + 1] = (src as Float32Array)[2 * offs[i]! + 1]!;
+      } else {
+        d[2 * i] = r(offs[i]!);
+        d[2 * i + 1] = 0;
+      }
+    }
+    return;
+  }
+  if (isBigInt(from) || isBigInt(to)) {
+    if (isBigInt(from) && isBigInt(to)) {
+      const r = bigintReader(from, src);
+      const w = bigintWriter(to, dst);
+      for (let i = 0; i < n; i++) w(i, r(offs[i]!));
+      return;
+    }
+    if (isBigInt(from)) {
+      // int64 -> smaller ints wraps exactly; -> floats rounds from the exact value.
+      const r = bigintReader(from, src);
+      if (to.kind === 'i' || to.kind === 'u') {
+        const w = bigintWriter(to, dst);
+        for (let i = 0; i < n; i++) w(i, r(offs[i]!));
+      } else {
+        const w = numberWriter(to, dst);
+        for (let i = 0; i < n; i++) w(i, Number(r(offs[i]!)));
+      }
+      return;
+    }
+    const r = numberReader(from, src);
+    const w = numberWriter(to, dst);
+    for (let i = 0; i < n; i++) w(i, r(offs[i]!));
+    return;
+  }
+  const r = numberReader(from, src);
+  const w = numberWriter(to, dst);
+  for (let i = 0; i < n; i++) w(i, r(offs[i]!));
+});

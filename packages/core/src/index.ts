@@ -1,0 +1,48 @@
+// @mlx-ts/core: the public `mx` namespace (node-mlx's `core` names, MLX semantics).
+import { registerBackend } from './device.js';
+import { ReferenceBackend } from './backend/reference/index.js';
+import './print.js';
+
+registerBackend(new ReferenceBackend());
+
+export * from './dtype.js';
+export { MxArray, isArray, type Scalar, type ScalarOrArray, type MultiDimensionalArray } from './array.js';
+export { Complex } from './elements.js';
+export {
+  cpu,
+  gpu,
+  Device,
+  Stream,
+  type DeviceType,
+  type DeviceOrType,
+  type StreamOrDevice,
+  defaultDevice,
+  setDefaultDevice,
+  defaultStream,
+  setDefaultStream,
+  newStream,
+  toStream,
+  stream,
+  synchronize,
+  synchronizeAsync,
+  registerBackend,
+  setCpuBackend,
+  listBackends,
+  memory,
+  getActiveMemory,
+  getPeakMemory,
+  resetPeakMemory,
+} from './device.js';
+export type { Backend, Storage, ArrayData } from './backend/interface.js';
+export { eval, asyncEval, dispose, tidy } from './transforms/eval.js';
+export { array } from './array-factory.js';
+export * from './ops/views.js';
+export * from './ops/elementwise.js';
+export * from './ops/creation.js';
+export * from './ops/shape.js';
+export * from './ops/reduce.js';
+export * from './ops/scan.js';
+export * from './ops/sort.js';
+export * from './ops/indexing.js';
+export * from './ops/linalg.js';
+export * as random from './ops/random.js';

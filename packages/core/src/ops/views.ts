@@ -1,0 +1,179 @@
+// Ops whose result is a view of their input: reshape, broadcastTo, transpose, asStrided,
+// slicing (used by indexing), and astype (a view-free conversion node).
+import { MxArray, makeArray, setCopyImpl, type ScalarOrArray } from '../array.js';
+import { Primitive } from '../primitive.js';
+import { Reshape, Broadcast, Transpose, Slice, AsStrided } from '../primitives/views.js';
+import { AsType } from '../primitives/copy.js';
+import { Dtype } from '../dtype.js';
+import type { StreamOrDevice } from '../device.js';
+import { shapeSize, shapeToString, broadcastShapes, normalizeAxis, checkShape, shapesEqual } from '../shape.js';
+import { asArray } from './convert.js';
+
+/** Splits node-mlx's `(...shape, s?)` rest arguments into a flat shape and a stream. */
+export function restShape(args: unknown[], op: string): { shape: number[]; s: StreamOrDevice } {
+  const list = [...args];
+  let s: StreamOrDevice;
+  const last = list[list.length - 1];
+  if (last !== undefined && typeof last !== 'number' && !Array.isArray(last)) s = list.pop() as StreamOrDevice;
+  else if (last === undefined && list.length) list.pop();
+  const shape: number[] = [];
+  for (const x of list) {
+    if (Array.isArray(x)) shape.push(...(x as number[]));
+    else shape.push(x as number);
+  }
+  for (const d of shape) {
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < -1) {
+      throw new TypeError(`[${op}] shape must contain integers >= -1, got [${shape.join(', ')}].`);
+    }
+  }
+  return { shape, s };
+}
+
+/** Infers a -1 dimension and checks the size; errors name both shapes. */
+export function resolveReshape(inShape: number[], shape: number[]): number[] {
+  const size = shapeSize(inShape);
+  const infer = shape.indexOf(-1);
+  if (infer !== shape.lastIndexOf(-1)) throw new Error('[reshape] Reshape can only infer one dimension.');
+  const out = [...shape];
+  if (infer >= 0) {
+    const rest = shapeSize(shape.filter((_, i) => i !== infer));
+    if (rest === 0 || size % rest !== 0) {
+      throw new Error(`[reshape] Cannot infer the shape of an empty array or reshape array of size ${size} into shape ${shapeToString(shape)}.`);
+    }
+    out[infer] = size / rest;
+  }
+  if (shapeSize(out) !== size) {
+    throw new Error(`[reshape] Cannot reshape array of size ${size} into shape ${shapeToString(out)}.`);
+  }
+  return out;
+}
+
+export function reshape(a: ScalarOrArray, ...shape: (number | number[] | StreamOrDevice)[]): MxArray {
+  const x = asArray(a, 'array', 'reshape');
+  const { shape: target, s } = restShape(shape, 'reshape');
+  const out = resolveReshape(x._shape, target);
+  if (shapesEqual(out, x._shape)) return x;
+  return makeArray(out, x._dtype, new Primitive(Reshape, { shape: out }), [x], s);
+}
+
+export function broadcastTo(a: ScalarOrArray, shape: number | number[], s?: StreamOrDevice): MxArray {
+  const x = asArray(a, 'array', 'broadcastTo');
+  const target = checkShape(shape, 'broadcastTo');
+  if (shapesEqual(target, x._shape)) return x;
+  const b = broadcastShapes(x._shape, target);
+  if (!shapesEqual(b, target)) {
+    throw new Error(`[broadcast_to] Shape ${shapeToString(x._shape)} cannot be broadcast to ${shapeToString(target)}.`);
+  }
+  return makeArray([...target], x._dtype, new Primitive(Broadcast, { shape: [...target] }), [x], s);
+}
+
+/** Broadcasts several arrays to their common shape. */
+export function broadcastArrays(arrays: MxArray[], s?: StreamOrDevice): MxArray[] {
+  const shape = broadcastShapes(...arrays.map((x) => x._shape));
+  return arrays.map((x) => broadcastTo(x, shape, s));
+}
+
+export function transpose(a: ScalarOrArray, ...axes: (number | number[] | StreamOrDevice)[]): MxArray {
+  const x = asArray(a, 'array', 'transpose');
+  const { shape: given, s } = restShape(axes, 'transpose');
+  const nd = x._shape.length;
+  const perm = given.length === 0 ? [...Array(nd).keys()].reverse() : given.map((ax) => normalizeAxis(ax, nd, 'transpose'));
+  if (perm.length !== nd) {
+    throw new Error(`[transpose] Received ${perm.length} axes for array with ${nd} dimensions.`);
+  }
+  if (new Set(perm).size !== nd) throw new Error(`[transpose] Repeat axes not allowed in transpose: [${given.join(', ')}].`);
+  if (perm.every((p, i) => p === i)) return x;
+  return makeArray(perm.map((p) => x._shape[p]!), x._dtype, new Primitive(Transpose, { axes: perm }), [x], s);
+}
+
+export function asStrided(
+  a: ScalarOrArray,
+  shape?: number[],
+  strides?: number[],
+  offset = 0,
+  s?: StreamOrDevice,
+): MxArray {
+  const x = asArray(a, 'array', 'asStrided');
+  const outShape = shape ? checkShape(shape, 'as_strided') : x._shape;
+  let st = strides;
+  if (!st) {
+    st = [];
+    let acc = 1;
+    for (let i = outShape.length - 1; i >= 0; i--) {
+      st[i] = acc;
+      acc *= outShape[i]!;
+    }
+  }
+  if (st.length !== outShape.length) {
+    throw new Error(`[as_strided] strides has ${st.length} entries but shape has ${outShape.length} dimensions.`);
+  }
+  if (!Number.isInteger(offset) || offset < 0) throw new TypeError(`[as_strided] offset must be a non-negative integer, got ${offset}.`);
+  // Every reachable element must lie inside the input: never read outside its storage.
+  const size = shapeSize(x._shape);
+  if (shapeSize(outShape) > 0) {
+    let lo = offset, hi = offset;
+    outShape.forEach((d, i) => {
+      const step = st![i]!;
+      if (!Number.isInteger(step)) throw new TypeError(`[as_strided] strides must be integers, got [${st!.join(', ')}].`);
+      if (step > 0) hi += step * (d - 1);
+      else lo += step * (d - 1);
+    });
+    if (lo < 0 || hi >= size) {
+      throw new RangeError(`[as_strided] shape ${shapeToString(outShape)} with strides [${st.join(', ')}] and offset ${offset} reaches outside the input of size ${size}.`);
+    }
+  }
+  return makeArray([...outShape], x._dtype, new Primitive(AsStrided, { shape: [...outShape], strides: [...st], offset }), [x], s);
+}
+
+/** @internal a normalized strided slice (indexing builds these). */
+export function sliceView(x: MxArray, start: number[], stop: number[], step: number[], s?: StreamOrDevice): MxArray {
+  const shape = start.map((b, i) => {
+    const st = step[i]!;
+    const n = st > 0 ? Math.ceil((stop[i]! - b) / st) : Math.ceil((stop[i]! - b) / st);
+    return Math.max(0, n);
+  });
+  if (shapesEqual(shape, x._shape) && step.every((t) => t === 1) && start.every((b) => b === 0)) return x;
+  return makeArray(shape, x._dtype, new Primitive(Slice, { start, stop, step }), [x], s);
+}
+
+/** Converts to `dtype`; returns the input itself when the dtype already matches (as MLX). */
+export function astype(a: ScalarOrArray, dtype: Dtype, s?: StreamOrDevice): MxArray {
+  const x = asArray(a, 'array', 'astype');
+  if (!(dtype instanceof Dtype)) throw new TypeError(`[astype] dtype must be an mx Dtype, got ${String(dtype)}.`);
+  if (x._dtype === dtype) return x;
+  return makeArray([...x._shape], dtype, new Primitive(AsType, { dtype }), [x], s);
+}
+
+/** A copy that never aliases the input (mx.array(otherArray)). */
+export function copy(a: ScalarOrArray, dtype?: Dtype, s?: StreamOrDevice): MxArray {
+  const x = asArray(a, 'array', 'copy');
+  const d = dtype ?? x._dtype;
+  return makeArray([...x._shape], d, new Primitive(AsType, { dtype: d }), [x], s);
+}
+
+setCopyImpl((a, dtype) => copy(a, dtype));
+
+declare module '../array.js' {
+  interface MxArray {
+    reshape(...shape: (number | number[] | StreamOrDevice)[]): MxArray;
+    transpose(...axes: (number | number[] | StreamOrDevice)[]): MxArray;
+    astype(dtype: Dtype, s?: StreamOrDevice): MxArray;
+    /** Transpose (all axes reversed). */
+    readonly T: MxArray;
+  }
+}
+
+MxArray.prototype.reshape = function (...shape) {
+  return reshape(this, ...shape);
+};
+MxArray.prototype.transpose = function (...axes) {
+  return transpose(this, ...axes);
+};
+MxArray.prototype.astype = function (dtype, s) {
+  return astype(this, dtype, s);
+};
+Object.defineProperty(MxArray.prototype, 'T', {
+  get(this: MxArray) {
+    return transpose(this);
+  },
+});

@@ -1,0 +1,64 @@
+// mx.eval / mx.asyncEval over trees of arrays, and dispose / tidy over trees.
+import { MxArray, evalArrays, disposeArray, tidyScopes } from '../array.js';
+
+/** Collects the arrays in a tree of arrays, plain objects, Maps and JS arrays. */
+export function treeArrays(tree: unknown, out: MxArray[] = [], seen = new Set<unknown>()): MxArray[] {
+  if (tree instanceof MxArray) out.push(tree);
+  else if (tree && typeof tree === 'object' && !seen.has(tree)) {
+    seen.add(tree);
+    if (Array.isArray(tree)) for (const x of tree) treeArrays(x, out, seen);
+    else if (tree instanceof Map) for (const x of tree.values()) treeArrays(x, out, seen);
+    else if (Object.getPrototypeOf(tree) === Object.prototype || Object.getPrototypeOf(tree) === null) {
+      for (const x of Object.values(tree)) treeArrays(x, out, seen);
+    }
+  }
+  return out;
+}
+
+/** Evaluates every array in the arguments (trees allowed). */
+function evalTree(...args: unknown[]): void {
+  evalArrays(treeArrays(args).map((a) => a._check()));
+}
+export { evalTree as eval };
+
+/**
+ * Starts evaluation and resolves when the arrays are ready. On a synchronous CPU backend the
+ * work is done before the promise resolves; a GPU backend resolves after its queue drains.
+ */
+export async function asyncEval(...args: unknown[]): Promise<void> {
+  const arrays = treeArrays(args).map((a) => a._check());
+  evalArrays(arrays);
+  const backends = new Set(arrays.map((a) => a._data!.storage.backend));
+  for (const b of backends) await b.synchronize();
+}
+
+/** Frees the memory of every array in a tree now (as node-mlx's mx.dispose). */
+export function dispose(...trees: unknown[]): void {
+  for (const a of treeArrays(trees)) disposeArray(a);
+}
+
+/**
+ * Runs fn and disposes every array created inside it except those it returns
+ * (as node-mlx's / tfjs's tidy). Async functions are rejected: their lifetime can't be scoped.
+ */
+export function tidy<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new TypeError('tidy: expected a function');
+  const scope = new Set<MxArray>();
+  tidyScopes.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } finally {
+    tidyScopes.pop();
+  }
+  if (result && typeof (result as { then?: unknown }).then === 'function') {
+    throw new TypeError('tidy: the function returned a Promise; tidy only scopes synchronous functions.');
+  }
+  const keep = new Set(treeArrays(result));
+  const outer = tidyScopes[tidyScopes.length - 1];
+  for (const a of scope) {
+    if (keep.has(a)) outer?.add(a);
+    else disposeArray(a);
+  }
+  return result;
+}

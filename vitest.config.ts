@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+
+// Tests run against the TypeScript sources, so `pnpm test` needs no build to see a change.
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@mlx-ts/core': fileURLToPath(new URL('./packages/core/src/index.ts', import.meta.url)),
+    },
+  },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'tests/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
+});
