@@ -203,7 +203,20 @@ export function isArray(x: unknown): x is MxArray {
   return x instanceof MxArray;
 }
 
+// Live array handles (node-mlx's getWrappersCount): created and neither disposed nor collected.
+let liveHandles = 0;
+const handleRegistry = new FinalizationRegistry<undefined>(() => {
+  liveHandles--;
+});
+
+/** Number of live array handles (created, not yet disposed or garbage-collected). */
+export function getWrappersCount(): number {
+  return liveHandles;
+}
+
 function track(a: MxArray): void {
+  liveHandles++;
+  handleRegistry.register(a, undefined, a);
   const scope = tidyScopes[tidyScopes.length - 1];
   if (scope) scope.add(a);
 }
@@ -233,6 +246,7 @@ function releaseArray(a: MxArray): void {
 export function disposeArray(a: MxArray): void {
   if (a._disposed) return;
   a._disposed = true;
+  if (handleRegistry.unregister(a)) liveHandles--;
   if (a._consumers <= 0) releaseArray(a);
 }
 

@@ -6,7 +6,7 @@ import './print.js';
 registerBackend(new ReferenceBackend());
 
 export * from './dtype.js';
-export { MxArray, isArray, type Scalar, type ScalarOrArray, type MultiDimensionalArray } from './array.js';
+export { MxArray, isArray, getWrappersCount, type Scalar, type ScalarOrArray, type MultiDimensionalArray } from './array.js';
 export { Complex } from './elements.js';
 export {
   cpu,
@@ -28,12 +28,13 @@ export {
   registerBackend,
   setCpuBackend,
   listBackends,
-  memory,
-  getActiveMemory,
-  getPeakMemory,
-  resetPeakMemory,
 } from './device.js';
-export type { Backend, Storage, ArrayData } from './backend/interface.js';
+export * from './memory.js';
+export * from './constants.js';
+export * as metal from './metal.js';
+export type { Backend, Storage, ArrayData, DeviceKind } from './backend/interface.js';
+export { ReferenceBackend } from './backend/reference/index.js';
+export { Primitive, type PrimitiveDef } from './primitive.js';
 export { eval, asyncEval, dispose, tidy } from './transforms/eval.js';
 export { array } from './array-factory.js';
 export * from './ops/views.js';

@@ -68,9 +68,11 @@ export function broadcastTo(a: ScalarOrArray, shape: number | number[], s?: Stre
 }
 
 /** Broadcasts several arrays to their common shape. */
-export function broadcastArrays(arrays: MxArray[], s?: StreamOrDevice): MxArray[] {
-  const shape = broadcastShapes(...arrays.map((x) => x._shape));
-  return arrays.map((x) => broadcastTo(x, shape, s));
+export function broadcastArrays(arrays: ScalarOrArray[], s?: StreamOrDevice): MxArray[] {
+  if (!Array.isArray(arrays)) throw new TypeError('[broadcastArrays] arrays must be a list of arrays.');
+  const xs = arrays.map((a, i) => asArray(a, `arrays[${i}]`, 'broadcastArrays'));
+  const shape = broadcastShapes(...xs.map((x) => x._shape));
+  return xs.map((x) => broadcastTo(x, shape, s));
 }
 
 export function transpose(a: ScalarOrArray, ...axes: (number | number[] | StreamOrDevice)[]): MxArray {

@@ -1,0 +1,100 @@
+import { describe, it, expect } from 'vitest';
+import * as mx from '@mlx-ts/core';
+
+const active = () => mx.memory().reference!.active;
+
+async function collectGarbage(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with --expose-gc (vitest.config.ts sets it)');
+  // FinalizationRegistry callbacks run on a later task after a full collection.
+  for (let i = 0; i < 5; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('memory', () => {
+  it('mx.memory reports live bytes per backend', () => {
+    const before = active();
+    const a = mx.array(new Float32Array(1000));
+    expect(active() - before).toBe(4000);
+    expect(mx.memory()).toHaveProperty('reference');
+    mx.dispose(a);
+    expect(active()).toBe(before);
+  });
+
+  it('dispose frees at once and kills the handle', () => {
+    const before = active();
+    const a = mx.array([1, 2, 3]);
+    const b = mx.add(a, a);
+    mx.eval(b);
+    expect(active() - before).toBe(24);
+    mx.dispose({ a, list: [b] });
+    expect(active()).toBe(before);
+    expect(() => a.shape).toThrow(/disposed/);
+    expect(() => mx.add(b, 1)).toThrow(/disposed/);
+  });
+
+  it('dispose defers while a lazy array still needs the input', () => {
+    const a = mx.array([1, 2, 3]);
+    const b = mx.multiply(a, 2);
+    mx.dispose(a);
+    expect(b.tolist()).toEqual([2, 4, 6]);
+  });
+
+  it('views keep shared storage alive until the last one goes', () => {
+    const before = active();
+    const a = mx.array([[1, 2], [3, 4]]);
+    const t = a.T;
+    mx.eval(t);
+    expect(active() - before).toBe(16); // the transpose shares storage
+    mx.dispose(a);
+    expect(t.tolist()).toEqual([[1, 3], [2, 4]]);
+    expect(active() - before).toBe(16);
+    mx.dispose(t);
+    expect(active()).toBe(before);
+  });
+
+  it('Symbol.dispose works with `using`-style disposal', () => {
+    const before = active();
+    const a = mx.array([1, 2, 3]);
+    a[Symbol.dispose]();
+    expect(active()).toBe(before);
+  });
+
+  it('tidy disposes everything but the result', () => {
+    const before = active();
+    const kept = mx.tidy(() => {
+      const x = mx.array([1, 2, 3]);
+      const y = mx.add(x, x);
+      mx.eval(y);
+      return { out: mx.multiply(y, 2) };
+    });
+    expect(kept.out.tolist()).toEqual([4, 8, 12]);
+    mx.dispose(kept);
+    expect(active()).toBe(before);
+    expect(() => mx.tidy(async () => 1 as never)).toThrow(/Promise/);
+  });
+
+  it('nested tidy hands results to the outer scope', () => {
+    const before = active();
+    const r = mx.tidy(() => {
+      const inner = mx.tidy(() => mx.array([1]));
+      mx.eval(inner);
+      return 0;
+    });
+    expect(r).toBe(0);
+    expect(active()).toBe(before);
+  });
+
+  it('garbage-collected arrays release their storage', async () => {
+    await collectGarbage();
+    const before = active();
+    (() => {
+      for (let i = 0; i < 10; i++) mx.eval(mx.add(mx.array(new Float32Array(10000)), 1));
+    })();
+    expect(active()).toBeGreaterThan(before);
+    await collectGarbage();
+    expect(active()).toBe(before);
+  });
+});
