@@ -221,24 +221,39 @@ function track(a: MxArray): void {
   if (scope) scope.add(a);
 }
 
-/** @internal Releases an array's hold on its graph input links once it no longer needs them. */
-function dropNode(a: MxArray): void {
-  const node = a._node;
-  if (!node) return;
-  a._node = null;
-  for (const inp of node.inputs) {
-    inp._consumers--;
-    if (inp._disposed && inp._consumers <= 0) releaseArray(inp);
+/**
+ * @internal Drops an array's graph links once it no longer needs them; inputs that were
+ * disposed while still needed are released then. A worklist, not recursion: chains of
+ * disposed arrays can be as long as a graph is deep.
+ */
+function dropNode(first: MxArray): void {
+  const work = [first];
+  while (work.length) {
+    const a = work.pop()!;
+    const node = a._node;
+    if (!node) continue;
+    a._node = null;
+    for (const inp of node.inputs) {
+      inp._consumers--;
+      if (inp._disposed && inp._consumers <= 0) {
+        releaseStorage(inp);
+        work.push(inp);
+      }
+    }
   }
 }
 
-function releaseArray(a: MxArray): void {
+function releaseStorage(a: MxArray): void {
   if (a._data) {
     const s = a._data.storage;
     collected.unregister(a);
     a._data = null;
     releaseStorageRef(s);
   }
+}
+
+function releaseArray(a: MxArray): void {
+  releaseStorage(a);
   dropNode(a);
 }
 

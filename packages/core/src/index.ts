@@ -2,6 +2,7 @@
 import { registerBackend } from './device.js';
 import { ReferenceBackend } from './backend/reference/index.js';
 import './print.js';
+export { setPrintoptions, getPrintoptions, printoptions, type PrintOptions } from './print.js';
 
 registerBackend(new ReferenceBackend());
 
