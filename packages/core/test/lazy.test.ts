@@ -67,4 +67,20 @@ describe('lazy evaluation', () => {
     expect(r.tolist()).toEqual([1, 4, 2, 5, 3, 6]);
     expect(r._data!.storage).not.toBe(a._data!.storage);
   });
+
+  it('reshape/transpose take node-mlx rest arguments and a trailing stream or device', () => {
+    const a = mx.array([1, 2, 3, 4, 5, 6]);
+    expect(mx.reshape(a, 2, 3).shape).toEqual([2, 3]);
+    expect(mx.reshape(a, [3, 2]).shape).toEqual([3, 2]);
+    expect(mx.reshape(a, [3, 2], mx.cpu).shape).toEqual([3, 2]); // mx.cpu is the number 0
+    expect(mx.reshape(a, [-1, 3], mx.defaultStream(mx.cpu)).shape).toEqual([2, 3]);
+    expect(a.reshape(2, -1).shape).toEqual([2, 3]);
+    expect(() => mx.reshape(a, [4])).toThrow(/Cannot reshape array of size 6 into shape \(4,\)/);
+    expect(() => mx.reshape(a, [-1, -1])).toThrow(/only infer one dimension/);
+    const m = mx.reshape(a, 2, 3);
+    expect(mx.transpose(m, [1, 0], mx.cpu).shape).toEqual([3, 2]);
+    expect(mx.transpose(m, 1, 0).shape).toEqual([3, 2]);
+    expect(() => mx.transpose(m, [0, 0])).toThrow(/Repeat axes/);
+    expect(() => mx.transpose(m, [0, 2])).toThrow(/axis 2 is out of bounds for array with 2 dimensions/);
+  });
 });

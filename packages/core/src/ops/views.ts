@@ -14,8 +14,12 @@ export function restShape(args: unknown[], op: string): { shape: number[]; s: St
   const list = [...args];
   let s: StreamOrDevice;
   const last = list[list.length - 1];
-  if (last !== undefined && typeof last !== 'number' && !Array.isArray(last)) s = list.pop() as StreamOrDevice;
-  else if (last === undefined && list.length) list.pop();
+  // node-mlx's forms: `(2, 3)`, `([2, 3])`, `([2, 3], stream)`. A stream may be a DeviceType,
+  // which is a number: after a shape given as a list, a trailing argument is the stream.
+  if (last === undefined && list.length) list.pop();
+  else if (last !== undefined && !Array.isArray(last) && (typeof last !== 'number' || Array.isArray(list[0]))) {
+    if (list.length > 1 || typeof last !== 'number') s = list.pop() as StreamOrDevice;
+  }
   const shape: number[] = [];
   for (const x of list) {
     if (Array.isArray(x)) shape.push(...(x as number[]));
