@@ -69,6 +69,8 @@ export class MxArray {
   /** @internal number of unevaluated arrays that use this one as an input */
   _consumers = 0;
   /** @internal */ _disposed = false;
+  /** @internal pending nodes that use this array as an input (for in-place overwrite) */
+  _users: Set<Node> | null = null;
   /** @internal */ readonly _id: number;
 
   /** `new mx.array(value, dtype?)`: copies JS data into a new array. */
@@ -93,6 +95,7 @@ export class MxArray {
     a._node = node;
     a._consumers = 0;
     a._disposed = false;
+    a._users = null;
     (a as { _id: number })._id = nextId++;
     track(a);
     return a;
@@ -234,6 +237,7 @@ function dropNode(first: MxArray): void {
     if (!node) continue;
     a._node = null;
     for (const inp of node.inputs) {
+      inp._users?.delete(node);
       inp._consumers--;
       if (inp._disposed && inp._consumers <= 0) {
         releaseStorage(inp);
@@ -282,8 +286,58 @@ export function makeArrays(
   const outputs: MxArray[] = [];
   const node: Node = { prim, inputs, outputs, stream };
   for (let i = 0; i < shapes.length; i++) outputs.push(MxArray._lazy(shapes[i]!, dtypes[i]!, node));
-  for (const inp of inputs) inp._consumers++;
+  for (const inp of inputs) {
+    inp._consumers++;
+    (inp._users ??= new Set()).add(node);
+  }
   return outputs;
+}
+
+/**
+ * @internal MLX's in-place update (`a[idx] = v`, overwrite_descriptor): `a`'s current state
+ * moves to a fresh internal handle that every pending user of `a` is re-pointed at, `build`
+ * makes the new value from that handle, and `a` takes the new value's state. Arrays that
+ * used or viewed the old `a` are unchanged.
+ */
+export function overwriteArray(a: MxArray, build: (old: MxArray) => MxArray): void {
+  a._check();
+  const old = MxArray._lazy(a._shape, a._dtype, null);
+  if (a._data) {
+    const d = a._data;
+    old._attach(d.storage, d.strides, d.offset);
+    releaseStorage(a);
+  } else if (a._node) {
+    old._node = a._node;
+    const outs = a._node.outputs;
+    outs[outs.indexOf(a)] = old;
+    a._node = null;
+  }
+  old._consumers = a._consumers;
+  a._consumers = 0;
+  old._users = a._users;
+  a._users = null;
+  for (const n of old._users ?? []) {
+    const ins = n.inputs;
+    for (let i = 0; i < ins.length; i++) if (ins[i] === a) ins[i] = old;
+  }
+  const r = build(old);
+  if (r._data) {
+    a._attach(r._data.storage, r._data.strides, r._data.offset);
+  } else if (r._node) {
+    a._node = r._node;
+    const outs = r._node.outputs;
+    outs[outs.indexOf(r)] = a;
+    r._node = null;
+    a._consumers = r._consumers;
+    a._users = r._users;
+    r._consumers = 0;
+    r._users = null;
+  }
+  a._shape = r._shape;
+  a._dtype = r._dtype;
+  disposeArray(r);
+  // `old` is internal: its storage goes as soon as no pending node needs it.
+  disposeArray(old);
 }
 
 // ---- evaluation ----

@@ -1,1 +1,336 @@
-export {};
+// Reductions: sum, prod, max, min, all, any, argmax, argmin (Reduce / ArgReduce primitives)
+// and the composed ones, as MLX builds them: mean, variance, std, logsumexp, softmax.
+import { MxArray, makeArray, type ScalarOrArray } from '../array.js';
+import { Primitive } from '../primitive.js';
+import { Reduce, ArgReduce, type ReduceType, type ArgReduceType } from '../primitives/reduce.js';
+import { Reshape } from '../primitives/views.js';
+import { type Dtype, bool, int32, int64, uint32, uint64, float32, float16, bfloat16, isComplex } from '../dtype.js';
+import { Stream, Device, type StreamOrDevice } from '../device.js';
+import { normalizeAxes, normalizeAxis, shapeSize, shapesEqual } from '../shape.js';
+import { asArray } from './convert.js';
+import { astype } from './views.js';
+import {
+  atLeastFloat,
+  add,
+  subtract,
+  multiply,
+  exp,
+  divide,
+  square,
+  sqrt,
+  log,
+  where,
+  isinf,
+  real,
+  conjugate,
+  stopGradient,
+} from './elementwise.js';
+
+type Axes = number | number[] | null | undefined;
+
+/** A reshape view without node-mlx's rest-argument parsing (a DeviceType is a number). */
+function reshapeTo(x: MxArray, shape: number[], s?: StreamOrDevice): MxArray {
+  if (shapesEqual(shape, x._shape)) return x;
+  return makeArray(shape, x._dtype, new Primitive(Reshape, { shape }), [x], s);
+}
+
+/** The flattened array (MLX's flatten for axis=None forms). */
+function flat(x: MxArray, s?: StreamOrDevice): MxArray {
+  return reshapeTo(x, [shapeSize(x._shape)], s);
+}
+
+function checkBool(v: unknown, op: string, name: string): boolean {
+  if (v === undefined || v === null) return false;
+  if (typeof v !== 'boolean') throw new TypeError(`[${op}] ${name} must be a boolean, got ${String(v)}.`);
+  return v;
+}
+
+function checkAxesArg(axis: unknown, op: string): Axes {
+  if (axis === undefined || axis === null || typeof axis === 'number') return axis;
+  if (Array.isArray(axis) && axis.every((a) => typeof a === 'number')) return axis as number[];
+  throw new TypeError(`[${op}] axis must be a number, an array of numbers or null, got ${String(axis)}.`);
+}
+
+/** A Stream or Device object given where an optional argument was expected (node-mlx's `op(a, s)` forms). */
+function isStreamObject(v: unknown): v is Stream | Device {
+  return v instanceof Stream || v instanceof Device;
+}
+
+/** node-mlx's two overloads: `(keepdims?, s?)` and `(axis?, keepdims?, s?)`. */
+function reduceArgs(op: string, args: unknown[]): { axis: Axes; keepdims: boolean; s: StreamOrDevice } {
+  if (isStreamObject(args[0])) return { axis: undefined, keepdims: false, s: args[0] };
+  if (isStreamObject(args[1])) return { axis: checkAxesArg(args[0], op), keepdims: false, s: args[1] };
+  if (typeof args[0] === 'boolean') return { axis: undefined, keepdims: args[0], s: args[1] as StreamOrDevice };
+  return { axis: checkAxesArg(args[0], op), keepdims: checkBool(args[1], op, 'keepdims'), s: args[2] as StreamOrDevice };
+}
+
+/** The accumulation dtype of sum/prod (MLX: small ints widen to 32 bits, bool to int32). */
+function sumDtype(d: Dtype): Dtype {
+  if (d === bool) return int32;
+  if (d.kind === 'i') return d.size <= 4 ? int32 : int64;
+  if (d.kind === 'u') return d.size <= 4 ? uint32 : uint64;
+  return d;
+}
+
+/** Axes of a reduction: all when omitted; negatives wrapped; duplicates and out-of-range rejected. */
+function reduceAxes(x: MxArray, axis: Axes, op: string): number[] {
+  return normalizeAxes(axis, x._shape.length, op).sort((a, b) => a - b);
+}
+
+function reduceOp(x: MxArray, type: ReduceType, axis: Axes, keepdims: boolean, s: StreamOrDevice, op: string): MxArray {
+  const axes = reduceAxes(x, axis, op);
+  const outD = type === 'sum' || type === 'prod' ? sumDtype(x._dtype) : type === 'and' || type === 'or' ? bool : x._dtype;
+  // MLX returns the input itself when asked to sum/prod/max/min over no axes.
+  if (axes.length === 0 && type !== 'and' && type !== 'or') return x;
+  const keepShape = x._shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  if (type === 'max' || type === 'min') {
+    for (const a of axes) {
+      if (x._shape[a] === 0) throw new Error(`[${op}] Cannot ${op} reduce over axis ${a} with size 0.`);
+    }
+  }
+  let out: MxArray;
+  if (shapesEqual(keepShape, x._shape)) {
+    out = astype(x, outD, s); // every reduced axis has size 1: nothing to reduce
+  } else {
+    out = makeArray(keepShape, outD, new Primitive(Reduce, { type, axes }), [x], s);
+  }
+  if (!keepdims) out = reshapeTo(out, x._shape.filter((_, i) => !axes.includes(i)), s);
+  return out;
+}
+
+type ReduceFn = {
+  (array: ScalarOrArray, keepdims?: boolean, s?: StreamOrDevice): MxArray;
+  (array: ScalarOrArray, axis?: number | number[] | null, keepdims?: boolean, s?: StreamOrDevice): MxArray;
+};
+
+function makeReduce(op: string, type: ReduceType): ReduceFn {
+  return ((array: ScalarOrArray, ...args: unknown[]) => {
+    const x = asArray(array, 'array', op);
+    const { axis, keepdims, s } = reduceArgs(op, args);
+    return reduceOp(x, type, axis, keepdims, s, op);
+  }) as ReduceFn;
+}
+
+/** Sum over `axis` (all axes when omitted). bool and ints up to 32 bits sum in int32/uint32. */
+export const sum: ReduceFn = makeReduce('sum', 'sum');
+/** Product over `axis`; same dtype rules as sum. */
+export const prod: ReduceFn = makeReduce('prod', 'prod');
+/** Maximum over `axis`; NaN propagates; an empty reduced axis is an error. */
+export const max: ReduceFn = makeReduce('max', 'max');
+/** Minimum over `axis`; NaN propagates; an empty reduced axis is an error. */
+export const min: ReduceFn = makeReduce('min', 'min');
+/** Logical and over `axis` (true for an empty axis). */
+export const all: ReduceFn = makeReduce('all', 'and');
+/** Logical or over `axis` (false for an empty axis). */
+export const any: ReduceFn = makeReduce('any', 'or');
+
+type ArgReduceFn = {
+  (array: ScalarOrArray, keepdims?: boolean, s?: StreamOrDevice): MxArray;
+  (array: ScalarOrArray, axis?: number | null, keepdims?: boolean, s?: StreamOrDevice): MxArray;
+};
+
+function makeArgReduce(op: string, type: ArgReduceType): ArgReduceFn {
+  return ((array: ScalarOrArray, ...args: unknown[]) => {
+    const x = asArray(array, 'array', op);
+    const { axis, keepdims, s } = reduceArgs(op, args);
+    if (Array.isArray(axis)) throw new TypeError(`[${op}] axis must be a single number or null, got [${axis.join(', ')}].`);
+    const nd = x._shape.length;
+    if (axis === undefined || axis === null) {
+      // MLX: reduce the flattened array, then shape the scalar result.
+      const r = argReduceAxis(flat(x, s), type, 0, s, op);
+      return reshapeTo(r, keepdims ? new Array<number>(nd).fill(1) : [], s);
+    }
+    const ax = normalizeAxis(axis, nd, op);
+    const r = argReduceAxis(x, type, ax, s, op);
+    return keepdims ? r : reshapeTo(r, x._shape.filter((_, i) => i !== ax), s);
+  }) as ArgReduceFn;
+}
+
+function argReduceAxis(x: MxArray, type: ArgReduceType, axis: number, s: StreamOrDevice, op: string): MxArray {
+  if (shapeSize(x._shape) === 0) throw new Error(`[${op}] Cannot ${op} reduce zero size array.`);
+  const shape = x._shape.map((d, i) => (i === axis ? 1 : d));
+  return makeArray(shape, uint32, new Primitive(ArgReduce, { type, axis }), [x], s);
+}
+
+/** Index (uint32) of the first maximum along `axis` (of the flattened array when omitted); a NaN wins. */
+export const argmax: ArgReduceFn = makeArgReduce('argmax', 'argmax');
+/** Index (uint32) of the first minimum along `axis` (of the flattened array when omitted); a NaN wins. */
+export const argmin: ArgReduceFn = makeArgReduce('argmin', 'argmin');
+
+/** A 0-d constant of `dtype` (MLX's number_of_elements is computed in double, then cast). */
+function constant(v: number, dtype: Dtype): MxArray {
+  return new MxArray(v, dtype);
+}
+
+function reducedCount(x: MxArray, axes: number[]): number {
+  let n = 1;
+  for (const a of axes) n *= x._shape[a]!;
+  return n;
+}
+
+function meanImpl(x: MxArray, axis: Axes, keepdims: boolean, s: StreamOrDevice, op: string): MxArray {
+  const axes = reduceAxes(x, axis, op);
+  const dtype = atLeastFloat(x._dtype);
+  // As MLX: sum (in the sum dtype) times 1/n; an empty reduction gives 0 * inf = nan.
+  return multiply(reduceOp(x, 'sum', axes, keepdims, s, op), constant(1 / reducedCount(x, axes), dtype), s);
+}
+
+/** Mean over `axis` (all axes when omitted); at least float32. */
+export function mean(array: ScalarOrArray, keepdims?: boolean, s?: StreamOrDevice): MxArray;
+export function mean(array: ScalarOrArray, axis?: number | number[] | null, keepdims?: boolean, s?: StreamOrDevice): MxArray;
+export function mean(array: ScalarOrArray, ...args: unknown[]): MxArray {
+  const x = asArray(array, 'array', 'mean');
+  const { axis, keepdims, s } = reduceArgs('mean', args);
+  return meanImpl(x, axis, keepdims, s, 'mean');
+}
+
+function varArgs(op: string, args: unknown[]): { axis: Axes; keepdims: boolean; ddof: number; s: StreamOrDevice } {
+  let axis: Axes, keepdims: boolean, ddof: unknown, s: unknown;
+  const at = args.findIndex(isStreamObject); // node-mlx also has `std(a, s)`
+  if (at >= 0) args = [...args.slice(0, at), ...new Array<unknown>(Math.max(0, 3 - at)).fill(undefined), args[at]];
+  if (typeof args[0] === 'boolean') [keepdims, ddof, s] = [args[0], args[1], args[2]];
+  else [axis, keepdims, ddof, s] = [checkAxesArg(args[0], op), checkBool(args[1], op, 'keepdims'), args[2], args[3]];
+  ddof ??= 0;
+  if (typeof ddof !== 'number' || !Number.isInteger(ddof)) throw new TypeError(`[${op}] ddof must be an integer, got ${String(ddof)}.`);
+  return { axis, keepdims, ddof, s: s as StreamOrDevice };
+}
+
+function varianceImpl(x: MxArray, axis: Axes, keepdims: boolean, ddof: number, s: StreamOrDevice, op: string): MxArray {
+  const axes = reduceAxes(x, axis, op);
+  let dtype = atLeastFloat(x._dtype);
+  const mu = meanImpl(x, axes, true, s, op);
+  const d = subtract(x, mu, s);
+  // Complex variance is the mean squared magnitude: d * conj(d) is real and non-negative.
+  const complexIn = isComplex(dtype);
+  const sq = complexIn ? real(multiply(d, conjugate(d, s), s), s) : square(d, s);
+  if (complexIn) dtype = float32;
+  const v = reduceOp(sq, 'sum', axes, keepdims, s, op);
+  const n = reducedCount(x, axes);
+  if (ddof !== 0) return divide(v, constant(Math.max(n - ddof, 0), dtype), s);
+  return multiply(v, constant(1 / n, dtype), s);
+}
+
+/** Variance over `axis` with divisor max(N - ddof, 0) (MLX's `var`; node-mlx's `variance`). */
+export function variance(array: ScalarOrArray, keepdims?: boolean, ddof?: number, s?: StreamOrDevice): MxArray;
+export function variance(
+  array: ScalarOrArray,
+  axis?: number | number[] | null,
+  keepdims?: boolean,
+  ddof?: number,
+  s?: StreamOrDevice,
+): MxArray;
+export function variance(array: ScalarOrArray, ...args: unknown[]): MxArray {
+  const x = asArray(array, 'array', 'variance');
+  const { axis, keepdims, ddof, s } = varArgs('variance', args);
+  return varianceImpl(x, axis, keepdims, ddof, s, 'variance');
+}
+
+/** Standard deviation: sqrt of variance. */
+export function std(array: ScalarOrArray, s?: Stream | Device): MxArray;
+export function std(array: ScalarOrArray, keepdims?: boolean, ddof?: number, s?: StreamOrDevice): MxArray;
+export function std(array: ScalarOrArray, axis?: number | number[] | null, keepdims?: boolean, ddof?: number, s?: StreamOrDevice): MxArray;
+export function std(array: ScalarOrArray, ...args: unknown[]): MxArray {
+  const x = asArray(array, 'array', 'std');
+  const { axis, keepdims, ddof, s } = varArgs('std', args);
+  return sqrt(varianceImpl(x, axis, keepdims, ddof, s, 'std'), s);
+}
+
+/** log(sum(exp(a))) over `axis`, computed stably around the maximum. */
+export function logsumexp(array: ScalarOrArray, keepdims?: boolean, s?: StreamOrDevice): MxArray;
+export function logsumexp(array: ScalarOrArray, axis?: number | number[] | null, keepdims?: boolean, s?: StreamOrDevice): MxArray;
+export function logsumexp(array: ScalarOrArray, ...args: unknown[]): MxArray {
+  let x = asArray(array, 'array', 'logsumexp');
+  const { axis, keepdims, s } = reduceArgs('logsumexp', args);
+  if (shapeSize(x._shape) === 0) throw new Error('[logsumexp] Received empty array.');
+  if (x._shape.length === 0 && axis !== undefined && axis !== null && !(Array.isArray(axis) && axis.length === 0)) {
+    throw new Error('[logsumexp] Received non-empty axes for array with 0 dimensions.');
+  }
+  const axes = reduceAxes(x, axis, 'logsumexp');
+  if (!isComplex(x._dtype)) x = astype(x, atLeastFloat(x._dtype), s);
+  const maxval = stopGradient(reduceOp(x, 'max', axes, true, s, 'logsumexp'), s);
+  let out = log(reduceOp(exp(subtract(x, maxval, s), s), 'sum', axes, keepdims, s, 'logsumexp'), s);
+  out = add(out, reshapeTo(maxval, out._shape, s), s);
+  const m = keepdims ? maxval : reshapeTo(maxval, out._shape, s);
+  // An infinite maximum would give inf - inf = nan above; the answer is the maximum itself.
+  return where(isinf(m, s), m, out, s);
+}
+
+/** exp(a) / sum(exp(a)) over `axis` (all axes when omitted). `precise` computes half types in float32. */
+export function softmax(array: ScalarOrArray, axis?: number | number[] | null, precise?: boolean, s?: StreamOrDevice): MxArray {
+  if (isStreamObject(axis)) [axis, s] = [undefined, axis];
+  else if (isStreamObject(precise)) [precise, s] = [undefined, precise];
+  const a = asArray(array, 'array', 'softmax');
+  const ax = checkAxesArg(axis, 'softmax');
+  const isPrecise = checkBool(precise, 'softmax', 'precise');
+  if (shapeSize(a._shape) === 0) return a;
+  const given = ax === undefined || ax === null ? null : typeof ax === 'number' ? [ax] : ax;
+  if (a._shape.length === 0 && given && given.length > 0) {
+    throw new Error('[softmax] Received non-empty axes for array with 0 dimensions.');
+  }
+  const axes = reduceAxes(a, ax, 'softmax');
+  const nd = a._shape.length;
+  const list = given ?? axes;
+  // MLX's fused path (last axis, possibly with leading size-1 axes) returns at least float;
+  // its general path casts the result back to the input dtype (so ints give zeros there).
+  let lastDim = list.length > 0 && (list[list.length - 1] === nd - 1 || list[list.length - 1] === -1);
+  for (let i = list.length - 2; lastDim && i >= 0; i--) {
+    if (list[i]! + 1 !== list[i + 1] || a._shape[list[i]!] !== 1) lastDim = false;
+  }
+  const complexIn = isComplex(a._dtype);
+  const outD = !complexIn && lastDim ? atLeastFloat(a._dtype) : a._dtype;
+  let x = complexIn ? a : astype(a, atLeastFloat(a._dtype), s);
+  if (isPrecise && (x._dtype === float16 || x._dtype === bfloat16)) x = astype(x, float32, s);
+  const m = stopGradient(reduceOp(x, 'max', axes, true, s, 'softmax'), s);
+  const ex = exp(subtract(x, m, s), s);
+  return astype(divide(ex, reduceOp(ex, 'sum', axes, true, s, 'softmax'), s), outD, s);
+}
+
+declare module '../array.js' {
+  interface MxArray {
+    sum(keepdims?: boolean, s?: StreamOrDevice): MxArray;
+    sum(axis?: number | number[] | null, keepdims?: boolean, s?: StreamOrDevice): MxArray;
+    prod(keepdims?: boolean, s?: StreamOrDevice): MxArray;
+    prod(axis?: number | number[] | null, keepdims?: boolean, s?: StreamOrDevice): MxArray;
+    max(keepdims?: boolean, s?: StreamOrDevice): MxArray;
+    max(axis?: number | number[] | null, keepdims?: boolean, s?: StreamOrDevice): MxArray;
+    min(keepdims?: boolean, s?: StreamOrDevice): MxArray;
+    min(axis?: number | number[] | null, keepdims?: boolean, s?: StreamOrDevice): MxArray;
+    all(keepdims?: boolean, s?: StreamOrDevice): MxArray;
+    all(axis?: number | number[] | null, keepdims?: boolean, s?: StreamOrDevice): MxArray;
+    any(keepdims?: boolean, s?: StreamOrDevice): MxArray;
+    any(axis?: number | number[] | null, keepdims?: boolean, s?: StreamOrDevice): MxArray;
+    argmax(keepdims?: boolean, s?: StreamOrDevice): MxArray;
+    argmax(axis?: number | null, keepdims?: boolean, s?: StreamOrDevice): MxArray;
+    argmin(keepdims?: boolean, s?: StreamOrDevice): MxArray;
+    argmin(axis?: number | null, keepdims?: boolean, s?: StreamOrDevice): MxArray;
+    mean(keepdims?: boolean, s?: StreamOrDevice): MxArray;
+    mean(axis?: number | number[] | null, keepdims?: boolean, s?: StreamOrDevice): MxArray;
+    variance(keepdims?: boolean, ddof?: number, s?: StreamOrDevice): MxArray;
+    variance(axis?: number | number[] | null, keepdims?: boolean, ddof?: number, s?: StreamOrDevice): MxArray;
+    std(keepdims?: boolean, ddof?: number, s?: StreamOrDevice): MxArray;
+    std(axis?: number | number[] | null, keepdims?: boolean, ddof?: number, s?: StreamOrDevice): MxArray;
+    logsumexp(keepdims?: boolean, s?: StreamOrDevice): MxArray;
+    logsumexp(axis?: number | number[] | null, keepdims?: boolean, s?: StreamOrDevice): MxArray;
+  }
+}
+
+// Array methods forward to the ops with the same arguments.
+const method =
+  (f: (array: ScalarOrArray, ...args: any[]) => MxArray) =>
+  function (this: MxArray, ...args: unknown[]): MxArray {
+    return f(this, ...args);
+  };
+Object.assign(MxArray.prototype, {
+  sum: method(sum),
+  prod: method(prod),
+  max: method(max),
+  min: method(min),
+  all: method(all),
+  any: method(any),
+  argmax: method(argmax),
+  argmin: method(argmin),
+  mean: method(mean),
+  variance: method(variance),
+  std: method(std),
+  logsumexp: method(logsumexp),
+});

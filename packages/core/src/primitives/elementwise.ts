@@ -6,7 +6,7 @@ export const unaryNames = [
   'Abs', 'Negative', 'Sign', 'Square', 'Sqrt', 'Rsqrt', 'Reciprocal', 'Exp', 'Expm1', 'Log', 'Log2', 'Log10',
   'Log1p', 'Sin', 'Cos', 'Tan', 'ArcSin', 'ArcCos', 'ArcTan', 'Sinh', 'Cosh', 'Tanh', 'ArcSinh', 'ArcCosh',
   'ArcTanh', 'Floor', 'Ceil', 'Round', 'Sigmoid', 'Erf', 'ErfInv', 'LogicalNot', 'BitwiseInvert', 'IsNaN',
-  'IsInf', 'IsPosInf', 'IsNegInf', 'Real', 'Imag', 'Conjugate', 'StopGradient',
+  'IsInf', 'IsPosInf', 'IsNegInf', 'IsFinite', 'Real', 'Imag', 'Conjugate', 'StopGradient',
 ] as const;
 export type UnaryName = (typeof unaryNames)[number];
 

@@ -127,23 +127,324 @@ function binaryKernel(name: string, fns: BinaryFns): void {
 
 /** Wraps an integer result to the dtype's width, for ops whose double result may exceed 2^53. */
 const imulWrap = (a: number, b: number, d: Dtype): number => (d.kind === 'u' && d.size === 4 ? Math.imul(a, b) >>> 0 : Math.imul(a, b));
+const wrapBig = (v: bigint, d: Dtype): bigint => (d.kind === 'u' ? BigInt.asUintN(64, v) : BigInt.asIntN(64, v));
 
+/** std::rint: round half to even, keeping the sign of zero. */
+export function rint(x: number): number {
+  if (!Number.isFinite(x)) return x;
+  const f = Math.floor(x);
+  const d = x - f;
+  const r = d > 0.5 ? f + 1 : d < 0.5 ? f : f % 2 === 0 ? f : f + 1;
+  return r === 0 && (x < 0 || Object.is(x, -0)) ? -0 : r;
+}
+
+/** erf in double precision: Taylor series near 0, continued fraction for erfc in the tails. */
+export function erf(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  const ax = Math.abs(x);
+  if (ax < 3) {
+    let term = x;
+    let sum = x;
+    const x2 = x * x;
+    for (let n = 1; n < 200; n++) {
+      term *= -x2 / n;
+      const t = term / (2 * n + 1);
+      sum += t;
+      if (Math.abs(t) < 1e-17 * Math.abs(sum)) break;
+    }
+    return (2 / Math.sqrt(Math.PI)) * sum;
+  }
+  if (ax > 6) return Math.sign(x);
+  // erfc(x) = exp(-x^2)/sqrt(pi) * 1/(x + 1/2/(x + 1/(x + 3/2/(x + ...)))) by modified Lentz.
+  let f = ax;
+  let c = ax;
+  let d = 0;
+  for (let k = 1; k < 300; k++) {
+    const a = k / 2;
+    d = ax + a * d;
+    d = 1 / d;
+    c = ax + a / c;
+    const delta = c * d;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  const erfc = Math.exp(-ax * ax) / Math.sqrt(Math.PI) / f;
+  return Math.sign(x) * (1 - erfc);
+}
+
+/** erf^-1: a rational first guess refined by Newton steps on erf. */
+export function erfinv(y: number): number {
+  if (Number.isNaN(y) || y < -1 || y > 1) return NaN;
+  if (y === 1) return Infinity;
+  if (y === -1) return -Infinity;
+  if (y === 0) return y;
+  // Winitzki's approximation as the starting point.
+  const a = 0.147;
+  const ln = Math.log(1 - y * y);
+  const t = 2 / (Math.PI * a) + ln / 2;
+  let x = Math.sign(y) * Math.sqrt(Math.sqrt(t * t - ln / a) - t);
+  for (let i = 0; i < 4; i++) {
+    const err = erf(x) - y;
+    const deriv = (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x);
+    if (deriv === 0) break;
+    x -= err / (deriv + x * err); // Halley-style damping for the tails
+  }
+  return x;
+}
+
+// complex helpers (complex64 values as [re, im] pairs of doubles)
+const cmul = (a: number, b: number, c: number, d: number): C => [a * c - b * d, a * d + b * c];
+function cdiv(a: number, b: number, c: number, d: number): C {
+  const den = c * c + d * d;
+  return [(a * c + b * d) / den, (b * c - a * d) / den];
+}
+const cabs = (re: number, im: number): number => Math.hypot(re, im);
+const cexp = (re: number, im: number): C => {
+  const e = Math.exp(re);
+  return im === 0 ? [e, 0] : [e * Math.cos(im), e * Math.sin(im)];
+};
+const clog = (re: number, im: number): C => [Math.log(cabs(re, im)), Math.atan2(im, re)];
+function csqrt(re: number, im: number): C {
+  const m = cabs(re, im);
+  const r = Math.sqrt((m + re) / 2);
+  const i = Math.sqrt((m - re) / 2);
+  return [r, im < 0 || (im === 0 && Object.is(im, -0)) ? -i : i];
+}
+const csin = (a: number, b: number): C => [Math.sin(a) * Math.cosh(b), Math.cos(a) * Math.sinh(b)];
+const ccos = (a: number, b: number): C => [Math.cos(a) * Math.cosh(b), -Math.sin(a) * Math.sinh(b)];
+const csinh = (a: number, b: number): C => [Math.sinh(a) * Math.cos(b), Math.cosh(a) * Math.sin(b)];
+const ccosh = (a: number, b: number): C => [Math.cosh(a) * Math.cos(b), Math.sinh(a) * Math.sin(b)];
+const cquot = (f: (a: number, b: number) => C, g: (a: number, b: number) => C) => (a: number, b: number): C => {
+  const [p, q] = f(a, b);
+  const [r, s] = g(a, b);
+  return cdiv(p, q, r, s);
+};
+function casinh(a: number, b: number): C {
+  const [r, i] = csqrt(...cmul(a, b, a, b).map((v, k) => (k === 0 ? v + 1 : v)) as C);
+  return clog(a + r, b + i);
+}
+function casin(a: number, b: number): C {
+  // asin(z) = -i asinh(i z)
+  const [r, i] = casinh(-b, a);
+  return [i, -r];
+}
+function cacosh(a: number, b: number): C {
+  const [p, q] = csqrt(a + 1, b);
+  const [r, s] = csqrt(a - 1, b);
+  const [m, n] = cmul(p, q, r, s);
+  return clog(a + m, b + n);
+}
+function catanh(a: number, b: number): C {
+  const [p, q] = clog(...cdiv(1 + a, b, 1 - a, -b));
+  return [p / 2, q / 2];
+}
+function catan(a: number, b: number): C {
+  // atan(z) = -i atanh(i z)
+  const [r, i] = catanh(-b, a);
+  return [i, -r];
+}
+/** Lexicographic order on complex values, as MLX compares them. */
+const ccmp = (ar: number, ai: number, br: number, bi: number): number => (ar !== br ? ar - br : ai - bi);
+
+const floatFloorDiv = (a: number, b: number): number => Math.floor(a / b);
+function floatRemainder(a: number, b: number): number {
+  let r = a % b;
+  if (r !== 0 && r < 0 !== b < 0) r += b;
+  return r;
+}
+// Integer division by zero is undefined behaviour in MLX; mlx-ts gives 0, never a hang or crash.
+function intFloorDiv(a: number, b: number): number {
+  if (b === 0) return 0;
+  const q = Math.trunc(a / b);
+  return a % b !== 0 && a < 0 !== b < 0 ? q - 1 : q;
+}
+function intRemainder(a: number, b: number): number {
+  if (b === 0) return 0;
+  let r = a % b;
+  if (r !== 0 && r < 0 !== b < 0) r += b;
+  return r;
+}
+function bigFloorDiv(a: bigint, b: bigint, d: Dtype): bigint {
+  if (b === 0n) return 0n;
+  const q = a / b;
+  return wrapBig(a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q, d);
+}
+function bigRemainder(a: bigint, b: bigint): bigint {
+  if (b === 0n) return 0n;
+  let r = a % b;
+  if (r !== 0n && r < 0n !== b < 0n) r += b;
+  return r;
+}
+function intPower(base: number, exp: number, d: Dtype): number {
+  // Negative integer exponents give 0, as MLX's integer power does (1/base truncated).
+  if (exp < 0) return 0;
+  let r = 1;
+  let b = base;
+  let e = exp;
+  while (e > 0) {
+    if (e & 1) r = imulWrap(r, b, d);
+    b = imulWrap(b, b, d);
+    e = Math.floor(e / 2);
+  }
+  return r;
+}
+function bigPower(base: bigint, exp: bigint, d: Dtype): bigint {
+  if (exp < 0n) return 0n;
+  let r = 1n;
+  let b = base;
+  let e = exp;
+  while (e > 0n) {
+    if (e & 1n) r = wrapBig(r * b, d);
+    b = wrapBig(b * b, d);
+    e >>= 1n;
+  }
+  return r;
+}
+const sign = (x: number): number => (x > 0 ? 1 : x < 0 ? -1 : 0);
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+function logaddexp(a: number, b: number): number {
+  if (a === b && !Number.isFinite(a)) return a; // both +inf or both -inf
+  const m = Math.max(a, b);
+  return m + Math.log1p(Math.exp(-Math.abs(a - b)));
+}
+const bool = (x: number): number => (x !== 0 ? 1 : 0);
+const id = (x: number): number => x;
+
+unaryFns.set('Abs', { f: Math.abs, big: (x) => (x < 0n ? -x : x), cr: cabs });
 unaryFns.set('Negative', { f: (x) => -x, big: (x) => -x, c: (re, im) => [-re, -im] });
-unaryFns.set('Exp', {
-  f: Math.exp,
+unaryFns.set('Sign', {
+  f: sign,
+  big: (x) => (x > 0n ? 1n : x < 0n ? -1n : 0n),
   c: (re, im) => {
-    const e = Math.exp(re);
-    return [e * Math.cos(im), e * Math.sin(im)];
+    const m = cabs(re, im);
+    return m === 0 ? [0, 0] : [re / m, im / m];
   },
+});
+unaryFns.set('Square', { f: (x) => x * x, int: (x, d) => imulWrap(x, x, d), big: (x) => x * x, c: (a, b) => cmul(a, b, a, b) });
+unaryFns.set('Sqrt', { f: Math.sqrt, c: csqrt });
+unaryFns.set('Rsqrt', { f: (x) => 1 / Math.sqrt(x), c: (a, b) => cdiv(1, 0, ...csqrt(a, b)) });
+unaryFns.set('Reciprocal', { f: (x) => 1 / x, c: (a, b) => cdiv(1, 0, a, b) });
+unaryFns.set('Exp', { f: Math.exp, c: cexp });
+unaryFns.set('Expm1', { f: Math.expm1 });
+unaryFns.set('Log', { f: Math.log, c: clog });
+unaryFns.set('Log2', { f: Math.log2, c: (a, b) => clog(a, b).map((v) => v / Math.LN2) as C });
+unaryFns.set('Log10', { f: Math.log10, c: (a, b) => clog(a, b).map((v) => v / Math.LN10) as C });
+unaryFns.set('Log1p', { f: Math.log1p, c: (a, b) => clog(1 + a, b) });
+unaryFns.set('Sin', { f: Math.sin, c: csin });
+unaryFns.set('Cos', { f: Math.cos, c: ccos });
+unaryFns.set('Tan', { f: Math.tan, c: cquot(csin, ccos) });
+unaryFns.set('ArcSin', { f: Math.asin, c: casin });
+unaryFns.set('ArcCos', {
+  f: Math.acos,
+  c: (a, b) => {
+    const [r, i] = casin(a, b);
+    return [Math.PI / 2 - r, -i];
+  },
+});
+unaryFns.set('ArcTan', { f: Math.atan, c: catan });
+unaryFns.set('Sinh', { f: Math.sinh, c: csinh });
+unaryFns.set('Cosh', { f: Math.cosh, c: ccosh });
+unaryFns.set('Tanh', { f: Math.tanh, c: cquot(csinh, ccosh) });
+unaryFns.set('ArcSinh', { f: Math.asinh, c: casinh });
+unaryFns.set('ArcCosh', { f: Math.acosh, c: cacosh });
+unaryFns.set('ArcTanh', { f: Math.atanh, c: catanh });
+unaryFns.set('Floor', { f: Math.floor, int: id, big: (x) => x });
+unaryFns.set('Ceil', { f: Math.ceil, int: id, big: (x) => x });
+unaryFns.set('Round', { f: rint, int: id, big: (x) => x, c: (a, b) => [rint(a), rint(b)] });
+unaryFns.set('Sigmoid', { f: sigmoid });
+unaryFns.set('Erf', { f: erf });
+unaryFns.set('ErfInv', { f: erfinv });
+unaryFns.set('LogicalNot', { f: (x) => (x === 0 ? 1 : 0), big: (x) => (x === 0n ? 1n : 0n), cr: (a, b) => (a === 0 && b === 0 ? 1 : 0) });
+unaryFns.set('BitwiseInvert', { int: (x, d) => (d.kind === 'b' ? (x ? 0 : 1) : ~x), big: (x, d) => wrapBig(~x, d) });
+unaryFns.set('IsNaN', { f: (x) => (Number.isNaN(x) ? 1 : 0), int: () => 0, big: () => 0n, cr: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? 1 : 0) });
+unaryFns.set('IsInf', {
+  f: (x) => (x === Infinity || x === -Infinity ? 1 : 0),
+  int: () => 0,
+  big: () => 0n,
+  cr: (a, b) => (Math.abs(a) === Infinity || Math.abs(b) === Infinity ? 1 : 0),
+});
+unaryFns.set('IsPosInf', { f: (x) => (x === Infinity ? 1 : 0), int: () => 0, big: () => 0n, cr: (a) => (a === Infinity ? 1 : 0) });
+unaryFns.set('IsNegInf', { f: (x) => (x === -Infinity ? 1 : 0), int: () => 0, big: () => 0n, cr: (a) => (a === -Infinity ? 1 : 0) });
+unaryFns.set('IsFinite', {
+  f: (x) => (Number.isFinite(x) ? 1 : 0),
+  int: () => 1,
+  big: () => 1n,
+  cr: (a, b) => (Number.isFinite(a) && Number.isFinite(b) ? 1 : 0),
+});
+unaryFns.set('Real', { f: id, big: (x) => x, cr: (a) => a });
+unaryFns.set('Imag', { f: () => 0, big: () => 0n, cr: (_a, b) => b });
+unaryFns.set('Conjugate', { f: id, big: (x) => x, c: (a, b) => [a, -b] });
+unaryFns.set('StopGradient', { f: id, big: (x) => x, c: (a, b) => [a, b] });
+
+const cmpFns = (f: (a: number, b: number) => boolean): BinaryFns => ({
+  f: (a, b) => (f(a, b) ? 1 : 0),
+  big: (a, b) => f(a < b ? -1 : a > b ? 1 : 0, 0),
+  cr: (ar, ai, br, bi) => (f(ccmp(ar, ai, br, bi), 0) ? 1 : 0),
 });
 
 binaryFns.set('Add', { f: (a, b) => a + b, big: (a, b) => a + b, c: (ar, ai, br, bi) => [ar + br, ai + bi] });
 binaryFns.set('Subtract', { f: (a, b) => a - b, big: (a, b) => a - b, c: (ar, ai, br, bi) => [ar - br, ai - bi] });
-binaryFns.set('Multiply', {
-  f: (a, b) => a * b,
-  int: imulWrap,
-  big: (a, b) => a * b,
-  c: (ar, ai, br, bi) => [ar * br - ai * bi, ar * bi + ai * br],
+binaryFns.set('Multiply', { f: (a, b) => a * b, int: imulWrap, big: (a, b) => a * b, c: cmul });
+binaryFns.set('Divide', { f: (a, b) => a / b, c: cdiv });
+binaryFns.set('Power', {
+  f: Math.pow,
+  int: intPower,
+  big: bigPower,
+  c: (ar, ai, br, bi) => {
+    if (ar === 0 && ai === 0) return br === 0 && bi === 0 ? [1, 0] : [0, 0];
+    return cexp(...cmul(...clog(ar, ai), br, bi));
+  },
+});
+binaryFns.set('FloorDivide', { f: floatFloorDiv, int: intFloorDiv, big: bigFloorDiv, c: cdiv });
+binaryFns.set('Remainder', { f: floatRemainder, int: intRemainder, big: bigRemainder });
+binaryFns.set('Maximum', {
+  f: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.max(a, b)),
+  big: (a, b) => (a > b ? a : b),
+  c: (ar, ai, br, bi) => (Number.isNaN(ar) || Number.isNaN(br) ? [NaN, NaN] : ccmp(ar, ai, br, bi) >= 0 ? [ar, ai] : [br, bi]),
+});
+binaryFns.set('Minimum', {
+  f: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b)),
+  big: (a, b) => (a < b ? a : b),
+  c: (ar, ai, br, bi) => (Number.isNaN(ar) || Number.isNaN(br) ? [NaN, NaN] : ccmp(ar, ai, br, bi) <= 0 ? [ar, ai] : [br, bi]),
+});
+binaryFns.set('LogAddExp', {
+  f: logaddexp,
+  c: (ar, ai, br, bi) => {
+    const [p, q] = cexp(ar, ai);
+    const [r, s] = cexp(br, bi);
+    return clog(p + r, q + s);
+  },
+});
+binaryFns.set('ArcTan2', { f: Math.atan2 });
+binaryFns.set('Equal', {
+  f: (a, b) => (a === b ? 1 : 0),
+  big: (a, b) => a === b,
+  cr: (ar, ai, br, bi) => (ar === br && ai === bi ? 1 : 0),
+});
+binaryFns.set('NotEqual', {
+  f: (a, b) => (a !== b ? 1 : 0),
+  big: (a, b) => a !== b,
+  cr: (ar, ai, br, bi) => (ar !== br || ai !== bi ? 1 : 0),
+});
+binaryFns.set('NaNEqual', {
+  f: (a, b) => (a === b || (Number.isNaN(a) && Number.isNaN(b)) ? 1 : 0),
+  big: (a, b) => a === b,
+  cr: (ar, ai, br, bi) => ((ar === br || (Number.isNaN(ar) && Number.isNaN(br))) && (ai === bi || (Number.isNaN(ai) && Number.isNaN(bi))) ? 1 : 0),
+});
+binaryFns.set('Less', cmpFns((a, b) => a < b));
+binaryFns.set('LessEqual', cmpFns((a, b) => a <= b));
+binaryFns.set('Greater', cmpFns((a, b) => a > b));
+binaryFns.set('GreaterEqual', cmpFns((a, b) => a >= b));
+binaryFns.set('LogicalAnd', { f: (a, b) => bool(a) & bool(b), big: (a, b) => a !== 0n && b !== 0n });
+binaryFns.set('LogicalOr', { f: (a, b) => bool(a) | bool(b), big: (a, b) => a !== 0n || b !== 0n });
+binaryFns.set('BitwiseAnd', { int: (a, b) => a & b, big: (a, b) => a & b });
+binaryFns.set('BitwiseOr', { int: (a, b) => a | b, big: (a, b) => a | b });
+binaryFns.set('BitwiseXor', { int: (a, b) => a ^ b, big: (a, b) => a ^ b });
+// Shift counts are masked to the register width as x86 does (C leaves larger counts undefined).
+binaryFns.set('LeftShift', { int: (a, b) => a << b, big: (a, b, d) => wrapBig(a << (b & 63n), d) });
+binaryFns.set('RightShift', {
+  int: (a, b, d) => (d.kind === 'u' && d.size === 4 ? a >>> b : a >> b),
+  big: (a, b, d) => wrapBig(a >> (b & 63n), d),
 });
 
 /** Registers every op in the tables; called once when the backend module loads. */
@@ -152,3 +453,54 @@ export function registerElementwiseKernels(): void {
   for (const [name, fns] of binaryFns) binaryKernel(name, fns);
 }
 registerElementwiseKernels();
+
+// Select (mx.where): cond is bool; x and y arrive in the output dtype, all broadcast.
+registerKernel('Select', (_p, [cond, x, y], [out]) => {
+  const oc = offsetsOf(cond!);
+  const ox = offsetsOf(x!);
+  const oy = offsetsOf(y!);
+  const c = elements(cond!) as Uint8Array;
+  const lanes = out!.dtype.lanes;
+  const dx = elements(x!) as Float32Array;
+  const dy = elements(y!) as Float32Array;
+  const dst = elements(out!) as Float32Array;
+  // Raw storage units are copied, so every dtype (bigint, half bits, complex lanes) is exact.
+  for (let i = 0; i < oc.length; i++) {
+    const src = c[oc[i]!] ? dx : dy;
+    const off = c[oc[i]!] ? ox[i]! : oy[i]!;
+    for (let l = 0; l < lanes; l++) dst[i * lanes + l] = src[off * lanes + l]!;
+  }
+});
+
+// DivMod: both outputs of floor division in one pass.
+registerKernel('DivMod', (_p, [a, b], [q, r]) => {
+  const div = binaryFns.get('FloorDivide')!;
+  const rem = binaryFns.get('Remainder')!;
+  const oa = offsetsOf(a!);
+  const ob = offsetsOf(b!);
+  const d = a!.dtype;
+  if (isBigInt(d)) {
+    const ra = bigintReader(d, elements(a!));
+    const rb = bigintReader(d, elements(b!));
+    const wq = bigintWriter(d, elements(q!));
+    const wr = bigintWriter(d, elements(r!));
+    for (let i = 0; i < oa.length; i++) {
+      const x = ra(oa[i]!);
+      const y = rb(ob[i]!);
+      wq(i, div.big!(x, y, d) as bigint);
+      wr(i, rem.big!(x, y, d) as bigint);
+    }
+    return;
+  }
+  const ra = numberReader(d, elements(a!));
+  const rb = numberReader(d, elements(b!));
+  const wq = numberWriter(d, elements(q!));
+  const wr = numberWriter(d, elements(r!));
+  const isInt = d.kind !== 'f' && d.kind !== 'V';
+  for (let i = 0; i < oa.length; i++) {
+    const x = ra(oa[i]!);
+    const y = rb(ob[i]!);
+    wq(i, isInt ? div.int!(x, y, d) : div.f!(x, y));
+    wr(i, isInt ? rem.int!(x, y, d) : rem.f!(x, y));
+  }
+});
