@@ -1,1 +1,199 @@
-export {};
+// Creation ops: zeros, ones, full, *Like, arange, linspace, eye, identity, tri, tril, triu,
+// meshgrid. Composed from other ops the way MLX composes them, so values match MLX.
+import { MxArray, makeArray, type ScalarOrArray } from '../array.js';
+import { Primitive } from '../primitive.js';
+import { Arange } from '../primitives/creation.js';
+import { Dtype, bool, int32, float32, float64 } from '../dtype.js';
+import type { StreamOrDevice } from '../device.js';
+import { checkShape, shapeToString } from '../shape.js';
+import { asArray } from './convert.js';
+import { astype, broadcastTo, copy, reshape } from './views.js';
+import { add, divide, greaterEqual, multiply, subtract, where } from './elementwise.js';
+
+function checkDtype(d: unknown, op: string): Dtype | undefined {
+  if (d === undefined || d === null) return undefined;
+  if (!(d instanceof Dtype)) throw new TypeError(`[${op}] dtype must be an mx Dtype (e.g. mx.float32), got ${String(d)}.`);
+  return d;
+}
+
+function checkInt(v: unknown, op: string, name: string, min = -Infinity): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+    throw new TypeError(`[${op}] ${name} must be an integer${min > -Infinity ? ` >= ${min}` : ''}, got ${String(v)}.`);
+  }
+  return v;
+}
+
+/**
+ * An array of `shape` filled with `fillValue` (a scalar or an array broadcast to the shape).
+ * The dtype defaults to the fill value's (a JS int is int32, a float float32).
+ */
+export function full(shape: number | number[], fillValue: ScalarOrArray, dtype?: Dtype, s?: StreamOrDevice): MxArray {
+  const sh = checkShape(shape, 'full');
+  const d = checkDtype(dtype, 'full');
+  const v = asArray(fillValue, 'fillValue', 'full');
+  // AsType over a broadcast view materializes a fresh array that aliases nothing.
+  return copy(broadcastTo(v, sh, s), d ?? v._dtype, s);
+}
+
+export function zeros(shape: number | number[], dtype: Dtype = float32, s?: StreamOrDevice): MxArray {
+  return full(shape, new MxArray(0, checkDtype(dtype, 'zeros') ?? float32), undefined, s);
+}
+
+export function ones(shape: number | number[], dtype: Dtype = float32, s?: StreamOrDevice): MxArray {
+  return full(shape, new MxArray(1, checkDtype(dtype, 'ones') ?? float32), undefined, s);
+}
+
+export function zerosLike(a: ScalarOrArray, s?: StreamOrDevice): MxArray {
+  const x = asArray(a, 'array', 'zerosLike');
+  return full(x._shape, new MxArray(0, x._dtype), undefined, s);
+}
+
+export function onesLike(a: ScalarOrArray, s?: StreamOrDevice): MxArray {
+  const x = asArray(a, 'array', 'onesLike');
+  return full(x._shape, new MxArray(1, x._dtype), undefined, s);
+}
+
+/** `fullLike(a, value, dtype?)`: MLX's full_like. */
+export function fullLike(a: ScalarOrArray, fillValue: ScalarOrArray, dtype?: Dtype, s?: StreamOrDevice): MxArray {
+  const x = asArray(a, 'array', 'fullLike');
+  const v = asArray(fillValue, 'fillValue', 'fullLike');
+  return full(x._shape, v, checkDtype(dtype, 'fullLike') ?? x._dtype, s);
+}
+
+/**
+ * node-mlx's two forms: `arange(stop, dtype?, s?)` and `arange(start, stop?, step?, dtype?, s?)`.
+ * The dtype is int32 when every given bound is an integer, float32 otherwise (MLX).
+ */
+export function arange(...args: unknown[]): MxArray {
+  // Leading numbers (undefined/null allowed for stop and step), then dtype, then stream.
+  const nums: (number | undefined)[] = [];
+  let i = 0;
+  for (; i < args.length && i < 3; i++) {
+    const v = args[i];
+    if (typeof v === 'number') nums.push(v);
+    else if ((v === undefined || v === null) && i > 0) nums.push(undefined);
+    else break;
+  }
+  while (nums.length && nums[nums.length - 1] === undefined) nums.pop();
+  const dtype = args[i] instanceof Dtype ? (args[i++] as Dtype) : undefined;
+  if (args[i] === undefined || args[i] === null) i++;
+  const s = args[i] as StreamOrDevice;
+  if (nums.length === 0 || nums[0] === undefined) throw new TypeError(`[arange] expected a number for the first bound, got ${String(args[0])}.`);
+  if (nums.length === 3 && nums[1] === undefined) throw new TypeError('[arange] a step needs a stop.');
+  const given = nums.filter((n): n is number => n !== undefined);
+  const [start, stop, step] = nums.length === 1 ? [0, nums[0]!, 1] : [nums[0]!, nums[1]!, nums[2] ?? 1];
+  const allInt = given.every((n) => Number.isInteger(n));
+  const d = dtype ?? (allInt ? int32 : float32);
+  if (d === bool) throw new TypeError('[arange] mlx.core.bool not supported for arange.');
+  if (Number.isNaN(start) || Number.isNaN(stop) || Number.isNaN(step)) throw new RangeError('[arange] Cannot compute length.');
+  if (!Number.isFinite(start) || !Number.isFinite(stop)) throw new RangeError('[arange] Cannot compute length.');
+  if (step === 0) throw new RangeError('[arange] step must be nonzero.');
+  let size: number;
+  if (!Number.isFinite(step)) size = (step > 0 && start < stop) || (step < 0 && start > stop) ? 1 : 0;
+  else {
+    const real = Math.ceil((stop - start) / step);
+    if (real > 2147483647) throw new RangeError('[arange] Maximum size exceeded.');
+    size = Math.max(real, 0);
+  }
+  return makeArray([size], d, new Primitive(Arange, { start, stop, step: Number.isFinite(step) ? step : 0 }), [], s);
+}
+
+/**
+ * `num` evenly spaced samples from start to stop, computed as MLX does: (1 - t) * start + t * stop.
+ * Takes node-mlx's `(start, stop, num?, dtype?, s?)` and MLX's `(start, stop, num?, endpoint?, dtype?, s?)`.
+ */
+export function linspace(start: number, stop: number, num?: number, ...rest: unknown[]): MxArray {
+  const endpoint = typeof rest[0] === 'boolean' ? (rest.shift() as boolean) : true;
+  const dtype = (rest[0] === undefined ? float32 : rest[0]) as Dtype;
+  const s = rest[1] as StreamOrDevice;
+  num ??= 50;
+  if (typeof start !== 'number' || typeof stop !== 'number') throw new TypeError('[linspace] start and stop must be numbers.');
+  checkInt(num, 'linspace', 'num');
+  if (num < 0) throw new RangeError(`[linspace] number of samples, ${num}, must be non-negative.`);
+  const d = checkDtype(dtype, 'linspace') ?? float32;
+  if (num === 1) return astype(new MxArray([start], float32), d, s);
+  const inner = d === float64 ? float64 : float32;
+  const t = divide(arange(0, num, 1, inner, s), new MxArray(endpoint ? num - 1 : num, inner), s);
+  const tBar = subtract(new MxArray(1, inner), t, s);
+  return astype(add(multiply(tBar, new MxArray(start, inner), s), multiply(t, new MxArray(stop, inner), s), s), d, s);
+}
+
+/** Lower-triangular ones: entry (i, j) is 1 where j <= i + k. */
+export function tri(n: number, m?: number | null, k = 0, dtype: Dtype = float32, s?: StreamOrDevice): MxArray {
+  checkInt(n, 'tri', 'N', 0);
+  const cols = m === undefined || m === null ? n : checkInt(m, 'tri', 'M', 0);
+  checkInt(k, 'tri', 'k');
+  const l = reshape(arange(0, n, 1, int32, s), [n, 1]);
+  const r = reshape(arange(-k, cols - k, 1, int32, s), [1, cols]);
+  return astype(greaterEqual(l, r, s), checkDtype(dtype, 'tri') ?? float32, s);
+}
+
+/** Ones on the k-th diagonal of an n x m matrix. */
+export function eye(n: number, m?: number | null, k = 0, dtype: Dtype = float32, s?: StreamOrDevice): MxArray {
+  checkInt(n, 'eye', 'N', 0);
+  const cols = m === undefined || m === null ? n : checkInt(m, 'eye', 'M', 0);
+  checkInt(k, 'eye', 'k');
+  const d = checkDtype(dtype, 'eye') ?? float32;
+  const l = reshape(arange(0, n, 1, int32, s), [n, 1]);
+  const r = reshape(arange(-k, cols - k, 1, int32, s), [1, cols]);
+  return astype(greaterEqual(l, r, s).logicalAnd(greaterEqual(r, l, s), s), d, s);
+}
+
+export function identity(n: number, dtype: Dtype = float32, s?: StreamOrDevice): MxArray {
+  return eye(n, n, 0, dtype, s);
+}
+
+function triMask(x: MxArray, k: number, op: string, s: StreamOrDevice): MxArray {
+  if (x._shape.length < 2) throw new Error(`[${op}] array must be at least 2-D, got shape ${shapeToString(x._shape)}.`);
+  checkInt(k, op, 'k');
+  return tri(x._shape[x._shape.length - 2]!, x._shape[x._shape.length - 1]!, k, bool, s);
+}
+
+/** Zeros above the k-th diagonal (of the last two axes). */
+export function tril(a: ScalarOrArray, k = 0, s?: StreamOrDevice): MxArray {
+  const x = asArray(a, 'array', 'tril');
+  return where(triMask(x, k, 'tril', s), x, new MxArray(0, x._dtype), s);
+}
+
+/** Zeros below the k-th diagonal (of the last two axes). */
+export function triu(a: ScalarOrArray, k = 0, s?: StreamOrDevice): MxArray {
+  const x = asArray(a, 'array', 'triu');
+  return where(triMask(x, k - 1, 'triu', s), new MxArray(0, x._dtype), x, s);
+}
+
+export interface MeshgridOptions {
+  sparse?: boolean;
+  indexing?: 'xy' | 'ij';
+}
+
+/**
+ * Coordinate grids from 1-D arrays: `meshgrid(...arrays)` as node-mlx, with MLX's options as
+ * an optional trailing `{ sparse, indexing }` object ('xy' by default).
+ */
+export function meshgrid(...args: (ScalarOrArray | MeshgridOptions)[]): MxArray[] {
+  let opts: MeshgridOptions = {};
+  const last = args[args.length - 1];
+  if (last && typeof last === 'object' && !(last instanceof MxArray) && !Array.isArray(last) && !ArrayBuffer.isView(last)) {
+    opts = args.pop() as MeshgridOptions;
+  }
+  const indexing = opts.indexing ?? 'xy';
+  if (indexing !== 'xy' && indexing !== 'ij') throw new TypeError(`[meshgrid] indexing must be 'xy' or 'ij', got '${String(indexing)}'.`);
+  const xs = args.map((a, i) => asArray(a, `arrays[${i}]`, 'meshgrid'));
+  xs.forEach((x, i) => {
+    if (x._shape.length !== 1) throw new Error(`[meshgrid] arrays must be 1-D, arrays[${i}] has shape ${shapeToString(x._shape)}.`);
+  });
+  const n = xs.length;
+  const shapes = xs.map((x, i) => {
+    const sh = new Array<number>(n).fill(1);
+    sh[i] = x._shape[0]!;
+    if (indexing === 'xy' && n >= 2 && i < 2) {
+      sh[i] = 1;
+      sh[1 - i] = x._shape[0]!;
+    }
+    return sh;
+  });
+  const grids = xs.map((x, i) => reshape(x, shapes[i]!));
+  if (opts.sparse) return grids;
+  const outShape = shapes.reduce((acc, sh) => acc.map((d, i) => Math.max(d, sh[i]!)), new Array<number>(n).fill(1));
+  return grids.map((g) => broadcastTo(g, outShape));
+}
