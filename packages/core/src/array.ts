@@ -399,7 +399,7 @@ function inferShape(value: unknown): number[] {
   while (Array.isArray(v)) {
     shape.push(v.length);
     if (v.length === 0) break;
-    v = v[0];
+    v = 0 in v ? v[0] : 0;
   }
   if (v instanceof MxArray) shape.push(...v._check()._shape);
   return shape;
@@ -425,7 +425,8 @@ function fillFromJs(target: MxArray, value: ScalarOrArray, dtype: Dtype | undefi
   const visit = (v: unknown, depth: number): void => {
     if (Array.isArray(v)) {
       if (depth >= shape.length || v.length !== shape[depth]) raggedError();
-      for (const x of v) visit(x, depth + 1);
+      // Holes of a sparse JS array count as zeros, as in node-mlx.
+      for (let i = 0; i < v.length; i++) visit(i in v ? v[i] : 0, depth + 1);
       return;
     }
     if (v instanceof MxArray) {

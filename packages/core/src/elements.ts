@@ -33,7 +33,7 @@ export function isComplexValue(x: unknown): x is Complex {
 /** Wraps host bytes as the storage TypedArray of a dtype (no copy). */
 export function typedView(dtype: Dtype, bytes: Uint8Array): StorageArray {
   const C = dtype.storage;
-  return new C(bytes.buffer, bytes.byteOffset, bytes.byteLength / C.BYTES_PER_ELEMENT);
+  return new C(bytes.buffer, bytes.byteOffset, Math.floor(bytes.byteLength / C.BYTES_PER_ELEMENT));
 }
 
 /**

@@ -47,4 +47,5 @@ export * from './ops/scan.js';
 export * from './ops/sort.js';
 export * from './ops/indexing.js';
 export * from './ops/linalg.js';
+export * from './ops/einsum.js';
 export * as random from './ops/random.js';

@@ -73,7 +73,26 @@ describe('memory', () => {
     expect(kept.out.tolist()).toEqual([4, 8, 12]);
     mx.dispose(kept);
     expect(active()).toBe(before);
-    expect(() => mx.tidy(async () => 1 as never)).toThrow(/Promise/);
+  });
+
+  it('tidy of an async function disposes when the promise settles', async () => {
+    const before = active();
+    const made: mx.MxArray[] = [];
+    const kept = await mx.tidy(async () => {
+      made.push(mx.array([1, 2]));
+      await new Promise((r) => setTimeout(r, 1));
+      made.push(mx.array([3, 4]));
+      return mx.array([5]);
+    });
+    for (const m of made) expect(() => m.shape).toThrow(/disposed/);
+    expect(kept.tolist()).toEqual([5]);
+    mx.dispose(kept);
+    expect(active()).toBe(before);
+    await expect(mx.tidy(async () => {
+      mx.array([1]);
+      throw new Error('boom');
+    })).rejects.toThrow('boom');
+    expect(active()).toBe(before);
   });
 
   it('nested tidy hands results to the outer scope', () => {

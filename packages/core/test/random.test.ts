@@ -158,3 +158,52 @@ describe('composed samplers match MLX 0.32.4', () => {
     expect(r.gumbel([3], mx.float32, r.key(0)).tolist()).toEqual([3.3440396785736084, -0.14513324201107025, 0.7825523614883423]);
   });
 });
+
+// Values produced by MLX 0.32.4 for the same keys (python: mx.random.<fn>(..., key=mx.random.key(n))).
+describe('samplers match MLX 0.32.4 for fixed keys', () => {
+  const near = (got: unknown, want: number[], ulps = 4) => {
+    const g = (got as number[]).flat(3) as number[];
+    expect(g.length).toBe(want.length);
+    g.forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThanOrEqual(ulps * 1.2e-7 * Math.max(1, Math.abs(want[i]!))));
+  };
+  it('uniform with bounds (float32)', () => {
+    near(mx.random.uniform(2, 5, [2, 3], mx.float32, mx.random.key(42)).tolist(), [
+      4.189456939697266, 4.607581615447998, 4.61690092086792, 2.6245570182800293, 2.559872627258301, 3.65067720413208,
+    ], 0);
+  });
+  it('normal float16 and truncatedNormal, laplace', () => {
+    expect(mx.random.normal([3], mx.float16, 0, 1, mx.random.key(0)).tolist()).toEqual([1.8154296875, -0.482666015625, 0.33984375]);
+    // erf/erfinv are computed in double here and in float32 polynomials in MLX: a few ULP apart.
+    near(mx.random.truncatedNormal(-1, 1, [4], mx.float32, mx.random.key(0)).tolist(), [
+      0.9065213799476624, -0.4891465902328491, 0.2296501249074936, -0.35580840706825256,
+    ]);
+    near(mx.random.laplace([3], mx.float32, 0, 1, mx.random.key(0)).tolist(), [-2.6684885025024414, 0.4630463123321533, -0.3093280792236328]);
+  });
+  it('categorical (gumbel path and the inverse-CDF path with numSamples)', () => {
+    expect(mx.random.categorical(mx.array([[0, 1, 2], [2, 1, 0]]), -1, null, null, mx.random.key(0)).tolist()).toEqual([2, 0]);
+    expect(mx.random.categorical(mx.array([0, 1, 2]), -1, null, 6, mx.random.key(0)).tolist()).toEqual([2, 1, 2, 2, 2, 2]);
+  });
+  it('randint int16', () => {
+    expect(mx.random.randint(-5, 5, [2, 3], mx.int16, mx.random.key(1)).tolist()).toEqual([[3, -4, 3], [1, 0, 1]]);
+  });
+  it('bernoulli mean and uniform/randint ranges over many samples', () => {
+    const b = mx.random.bernoulli(0.3, [10000], mx.random.key(7));
+    const m = mx.mean(b.astype(mx.float32)).item() as number;
+    expect(Math.abs(m - 0.3)).toBeLessThan(0.02);
+    const u = mx.random.uniform(-2, 3, [5000], mx.float32, mx.random.key(3));
+    expect(mx.min(u).item()).toBeGreaterThanOrEqual(-2);
+    expect(mx.max(u).item()).toBeLessThan(3);
+    const r = mx.random.randint(-4, 9, [5000], mx.int32, mx.random.key(4));
+    expect(mx.min(r).item()).toBe(-4);
+    expect(mx.max(r).item()).toBe(8);
+  });
+});
+
+describe('searchsorted (MLX 0.32.4)', () => {
+  it('left and right', () => {
+    expect(mx.searchsorted(mx.array([1, 2, 2, 3]), mx.array([2, 0, 5])).tolist()).toEqual([1, 0, 4]);
+    expect(mx.searchsorted(mx.array([1, 2, 2, 3]), mx.array([2, 0, 5]), 'right').tolist()).toEqual([3, 0, 4]);
+    expect(mx.searchsorted(mx.array([1, 2, 2, 3]), mx.array([[2.5]])).shape).toEqual([1, 1]);
+    expect(() => mx.searchsorted(mx.array([[1, 2]]), mx.array([1]))).toThrow(/must be 1-D/);
+  });
+});

@@ -6,8 +6,9 @@ import type { StreamOrDevice } from '../device.js';
 import { Primitive } from '../primitive.js';
 import { isFloating, Dtype as DtypeClass, uint8, uint16, uint32, int32, float16, bfloat16, float32, float64, type Dtype } from '../dtype.js';
 import { broadcastShapes, normalizeAxis } from '../shape.js';
-import * as ew from './elementwise.js';
-import * as red from './reduce.js';
+import { abs as abs_, divide as divide_, equal as equal_, erf as erf_, erfinv as erfinv_, exp as exp_, floor as floor_, isinf as isinf_, less as less_, log as log_, log1p as log1p_, maximum as maximum_, minimum as minimum_, sign as sign_, where as where_ } from './elementwise.js';
+import { searchsorted as searchsorted_ } from './sort.js';
+import { max as maxReduce, sum as sumReduce, argmax as argmaxReduce } from './reduce.js';
 import { add, subtract, multiply, negative } from './elementwise.js';
 import { argsort } from './sort.js';
 import { take } from './indexing.js';
@@ -93,15 +94,6 @@ export function split(key: MxArray, num = 2, s?: StreamOrDevice): MxArray {
 }
 
 // ---- Samplers, composed from ops exactly as MLX's random.cpp composes them. ----
-// Elementwise ops (divide, minimum, floor, erfinv, ...) are owned by ops/elementwise.ts and are
-// looked up by name so this module builds before they exist; a missing one is a clear error.
-type AnyOp = (...args: any[]) => MxArray;
-function op(name: string, caller: string): AnyOp {
-  const f = ((ew as unknown as Record<string, unknown>)[name] ?? (red as unknown as Record<string, unknown>)[name]) as AnyOp | undefined;
-  if (typeof f !== 'function') throw new Error(`[${caller}] needs mx.${name}, which is not available yet.`);
-  return f;
-}
-
 function floatDtype(dtype: Dtype, op: string): void {
   if (!(dtype instanceof DtypeClass)) throw new TypeError(`[${op}] dtype must be an mx Dtype, got ${String(dtype)}.`);
   if (!isFloating(dtype)) throw new TypeError(`[${op}] Can only generate random values with a real floating point type, got ${dtype.name}.`);
@@ -136,8 +128,8 @@ export function uniform(
   const upper = new MxArray(belowOne(dtype), float32);
   const maxval = new MxArray(4294967295, float32);
   const raw = bits(sh, 4, key, s);
-  let out = op('divide', 'uniform')(raw, maxval, s);
-  out = astype(op('minimum', 'uniform')(out, upper, s), dtype, s);
+  let out = divide_(raw, maxval, s);
+  out = astype(minimum_(out, upper, s), dtype, s);
   return add(multiply(range, out, s), lo, s);
 }
 
@@ -155,7 +147,7 @@ export function normal(
   const samples = uniform(new MxArray(-(1 - 2 ** -24), float32), new MxArray(1, float32), sh, float32, key, s);
   let appliedScale = new MxArray(Math.SQRT2, dtype);
   if (scale != null) appliedScale = multiply(appliedScale, astype(asArray(scale, 'scale', 'normal'), dtype, s), s);
-  let out = multiply(appliedScale, astype(op('erfinv', 'normal')(samples, s), dtype, s), s);
+  let out = multiply(appliedScale, astype(erfinv_(samples, s), dtype, s), s);
   if (loc != null) out = add(astype(asArray(loc, 'loc', 'normal'), dtype, s), out, s);
   return out;
 }
@@ -174,9 +166,9 @@ export function randint(
   const lo = asArray(low, 'low', 'randint');
   const hi = asArray(high, 'high', 'randint');
   const u = uniform(lo, hi, shape, float32, key, s);
-  const out = astype(op('floor', 'randint')(u, s), dtype, s);
+  const out = astype(floor_(u, s), dtype, s);
   const top = astype(subtract(hi, new MxArray(1, hi.dtype), s), dtype, s);
-  return op('maximum', 'randint')(op('minimum', 'randint')(out, top, s), astype(lo, dtype, s), s);
+  return maximum_(minimum_(out, top, s), astype(lo, dtype, s), s);
 }
 
 /** Booleans that are true with probability p: bits < p * nextafter(2^32 as float32, +inf). */
@@ -185,7 +177,7 @@ export function bernoulli(p: ScalarOrArray = 0.5, shape?: number | number[] | nu
   if (!isFloating(pa.dtype)) throw new TypeError('[bernoulli] bernoulli probability `p` must be a float type.');
   const sh = shape == null ? [...pa.shape] : shapeArg(shape, 'bernoulli');
   const upper = new MxArray(4294967296 + 512, float32);
-  const res = op('less', 'bernoulli')(bits(sh, 4, key, s), multiply(pa, upper, s), s);
+  const res = less_(bits(sh, 4, key, s), multiply(pa, upper, s), s);
   if (res.shape.length !== sh.length || res.shape.some((d, i) => d !== sh[i])) {
     throw new RangeError('[bernoulli] shape of `p` is incompatible with argument `shape`.');
   }
@@ -194,12 +186,15 @@ export function bernoulli(p: ScalarOrArray = 0.5, shape?: number | number[] | nu
 
 /** Gumbel samples: -log(-log(u)). */
 export function gumbel(shape: number | number[] = [], dtype: Dtype = float32, key?: MxArray | null, s?: StreamOrDevice): MxArray {
-  const log = op('log', 'gumbel');
+  const log = log_;
   return negative(log(negative(log(uniform(0, 1, shape, dtype, key, s), s), s), s), s);
 }
 
 /** A random permutation of arange(x) (x a number) or of x's entries along `axis`. */
-export function permutation(x: number | ScalarOrArray, axis = 0, key?: MxArray | null, s?: StreamOrDevice): MxArray {
+export function permutation(x: number | ScalarOrArray, axis: number | MxArray = 0, key?: MxArray | null | StreamOrDevice, s?: StreamOrDevice): MxArray {
+  // node-mlx's `permutation(n, key?, s?)`: with an integer there is no axis.
+  if (axis instanceof MxArray) return permutation(x, 0, axis, key as StreamOrDevice);
+  if (key !== undefined && key !== null && !(key instanceof MxArray)) throw new TypeError('[permutation] key must be an mx array from mx.random.key.');
   if (typeof x === 'number') {
     if (!Number.isInteger(x) || x < 0) throw new RangeError(`[permutation] x must be a non-negative integer, got ${x}.`);
     return argsort(bits([x], 4, key, s), s);
@@ -224,12 +219,12 @@ export function truncatedNormal(
   const hi = astype(asArray(upper, 'upper', 'truncatedNormal'), dtype, s);
   const sh = shape == null ? broadcastShapes(lo.shape, hi.shape) : shapeArg(shape, 'truncatedNormal');
   const sqrt2 = new MxArray(Math.SQRT2, dtype);
-  const erf = op('erf', 'truncatedNormal'), divide = op('divide', 'truncatedNormal');
+  const erf = erf_, divide = divide_;
   const a = erf(divide(lo, sqrt2, s), s);
   const b = erf(divide(hi, sqrt2, s), s);
   const u = uniform(a, b, sh, dtype, key, s);
-  const out = multiply(sqrt2, op('erfinv', 'truncatedNormal')(u, s), s);
-  return op('maximum', 'truncatedNormal')(op('minimum', 'truncatedNormal')(hi, out, s), lo, s);
+  const out = multiply(sqrt2, erfinv_(u, s), s);
+  return maximum_(minimum_(hi, out, s), lo, s);
 }
 
 /** Laplace samples: sign(u) * log1p(-|u|) for u uniform in (-1, 1), then scale and loc. */
@@ -243,8 +238,8 @@ export function laplace(
 ): MxArray {
   floatDtype(dtype, 'laplace');
   const u = uniform(new MxArray(-(1 - 2 ** -24), float32), new MxArray(1, float32), shape, float32, key, s);
-  const mag = op('log1p', 'laplace')(multiply(new MxArray(-1, dtype), op('abs', 'laplace')(u, s), s), s);
-  let out = astype(multiply(op('sign', 'laplace')(u, s), mag, s), dtype, s);
+  const mag = log1p_(multiply(new MxArray(-1, dtype), abs_(u, s), s), s);
+  let out = astype(multiply(sign_(u, s), mag, s), dtype, s);
   // MLX takes loc and scale as float32 scalars.
   if (scale !== 1) out = multiply(new MxArray(Math.fround(scale), dtype), out, s);
   if (loc !== 0) out = add(new MxArray(Math.fround(loc), dtype), out, s);
@@ -257,22 +252,22 @@ function categoricalImpl(logits: MxArray, axis: number, shape: number[], key: Mx
     // Inverse-CDF sampling for a single distribution (MLX does this to save memory).
     const dtype = logits.dtype === float64 ? float64 : float32;
     const x = astype(reshape(logits, [n], s), dtype, s);
-    const m = red.max(x, false, s);
-    const w = op('where', 'categorical')(
-      op('isinf', 'categorical')(m, s),
-      astype(op('equal', 'categorical')(x, m, s), dtype, s),
-      op('exp', 'categorical')(subtract(x, m, s), s),
+    const m = maxReduce(x, false, s);
+    const w = where_(
+      isinf_(m, s),
+      astype(equal_(x, m, s), dtype, s),
+      exp_(subtract(x, m, s), s),
       s,
     );
     const cdf = cumsum(w, 0, false, false, s);
-    const u = multiply(uniform(0, 1, shape, float32, key, s), red.sum(w, false, s), s);
-    return subtract(op('searchsorted', 'categorical')(cdf, u, 'right', s), new MxArray(1, uint32), s);
+    const u = multiply(uniform(0, 1, shape, float32, key, s), sumReduce(w, false, s), s);
+    return subtract(searchsorted_(cdf, u, 'right', s), new MxArray(1, uint32), s);
   }
   const gShape = [...shape];
   const offset = axis + shape.length - logits.ndim + 1;
   gShape.splice(offset, 0, n);
   const g = gumbel(gShape, float32, key, s);
-  return red.argmax(add(g, logits, s), offset, false, s);
+  return argmaxReduce(add(g, logits, s), offset, false, s);
 }
 
 function validAxis(axis: number, ndim: number): number {

@@ -59,8 +59,8 @@ function isStreamObject(v: unknown): v is Stream | Device {
 /** node-mlx's two overloads: `(keepdims?, s?)` and `(axis?, keepdims?, s?)`. */
 function reduceArgs(op: string, args: unknown[]): { axis: Axes; keepdims: boolean; s: StreamOrDevice } {
   if (isStreamObject(args[0])) return { axis: undefined, keepdims: false, s: args[0] };
-  if (isStreamObject(args[1])) return { axis: checkAxesArg(args[0], op), keepdims: false, s: args[1] };
   if (typeof args[0] === 'boolean') return { axis: undefined, keepdims: args[0], s: args[1] as StreamOrDevice };
+  if (isStreamObject(args[1])) return { axis: checkAxesArg(args[0], op), keepdims: false, s: args[1] };
   return { axis: checkAxesArg(args[0], op), keepdims: checkBool(args[1], op, 'keepdims'), s: args[2] as StreamOrDevice };
 }
 

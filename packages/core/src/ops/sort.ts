@@ -7,7 +7,9 @@ import { type Dtype, uint32 } from '../dtype.js';
 import { Stream, Device, type StreamOrDevice } from '../device.js';
 import { normalizeAxis, shapeSize, shapeToString } from '../shape.js';
 import { asArray } from './convert.js';
-import { sliceView } from './views.js';
+import { sliceView, astype, reshape } from './views.js';
+import { less, lessEqual } from './elementwise.js';
+import { sum } from './reduce.js';
 import { Reshape } from '../primitives/views.js';
 
 // Kept private (ops/*.ts are re-exported whole into the public namespace).
@@ -86,4 +88,23 @@ export function topk(array: ScalarOrArray, k: number, axis?: number | null, s?: 
   const p = partition(x, -k, ax, s);
   const start = x._shape.map((_, i) => (i === ax ? n - k : 0));
   return sliceView(p, start, [...x._shape], x._shape.map(() => 1), s);
+}
+
+/**
+ * MLX's searchsorted: for each value, the number of elements of the 1-D ascending sequence
+ * strictly below it ('left') or at most it ('right'), as uint32 of the values' shape.
+ * Composed as a comparison against every element and a sum (plain; a kernel can come later).
+ */
+export function searchsorted(sortedSequence: ScalarOrArray, values: ScalarOrArray, side: 'left' | 'right' = 'left', s?: StreamOrDevice): MxArray {
+  const seq = asArray(sortedSequence, 'sortedSequence', 'searchsorted');
+  const v = asArray(values, 'values', 'searchsorted');
+  if (seq.ndim !== 1) throw new Error(`[searchsorted] The sorted sequence must be 1-D but has ${seq.ndim} dimensions.`);
+  if (side !== 'left' && side !== 'right') throw new TypeError(`[searchsorted] side must be 'left' or 'right', got '${String(side)}'.`);
+  const vv = reshapeForSearch(v, s);
+  const hits = side === 'left' ? less(seq, vv, s) : lessEqual(seq, vv, s);
+  return astype(sum(hits, -1, false, s), uint32, s);
+}
+
+function reshapeForSearch(v: MxArray, s?: StreamOrDevice): MxArray {
+  return reshape(v, [...v.shape, 1], s ?? undefined);
 }

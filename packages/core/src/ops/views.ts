@@ -2,7 +2,7 @@
 // slicing (used by indexing), and astype (a view-free conversion node).
 import { MxArray, makeArray, setCopyImpl, type ScalarOrArray } from '../array.js';
 import { Primitive } from '../primitive.js';
-import { Reshape, Broadcast, Transpose, Slice, AsStrided } from '../primitives/views.js';
+import { Reshape, Broadcast, Transpose, Slice, AsStrided, View } from '../primitives/views.js';
 import { AsType } from '../primitives/copy.js';
 import { Dtype } from '../dtype.js';
 import type { StreamOrDevice } from '../device.js';
@@ -157,6 +157,27 @@ export function copy(a: ScalarOrArray, dtype?: Dtype, s?: StreamOrDevice): MxArr
   return makeArray([...x._shape], d, new Primitive(AsType, { dtype: d }), [x], s);
 }
 
+/**
+ * The same bytes read as another dtype (MLX's bit-reinterpreting view): bfloat16 bits as
+ * uint16, float32 as int32, ... Shares memory when the layout allows, copies otherwise.
+ */
+export function view(a: ScalarOrArray, dtype: Dtype, s?: StreamOrDevice): MxArray {
+  const x = asArray(a, 'array', 'view');
+  if (!(dtype instanceof Dtype)) throw new TypeError(`[view] dtype must be an mx Dtype, got ${String(dtype)}.`);
+  const from = x._dtype.size;
+  const to = dtype.size;
+  const shape = [...x._shape];
+  if (from !== to) {
+    if (shape.length === 0) throw new Error('[view] Changing the type of a scalar is only allowed for types with the same size.');
+    const lastBytes = shape[shape.length - 1]! * from;
+    if (to > from && lastBytes % to !== 0) {
+      throw new Error('[view] When viewing as a larger dtype, the size in bytes of the last axis must be a multiple of the requested type size.');
+    }
+    shape[shape.length - 1] = lastBytes / to;
+  }
+  return makeArray(shape, dtype, new Primitive(View, { from, to }), [x], s);
+}
+
 setCopyImpl((a, dtype) => copy(a, dtype));
 
 declare module '../array.js' {
@@ -164,6 +185,7 @@ declare module '../array.js' {
     reshape(...shape: (number | number[] | StreamOrDevice)[]): MxArray;
     transpose(...axes: (number | number[] | StreamOrDevice)[]): MxArray;
     astype(dtype: Dtype, s?: StreamOrDevice): MxArray;
+    view(dtype: Dtype, s?: StreamOrDevice): MxArray;
     /** Transpose (all axes reversed). */
     readonly T: MxArray;
   }
@@ -177,6 +199,9 @@ MxArray.prototype.transpose = function (...axes) {
 };
 MxArray.prototype.astype = function (dtype, s) {
   return astype(this, dtype, s);
+};
+MxArray.prototype.view = function (dtype, s) {
+  return view(this, dtype, s);
 };
 Object.defineProperty(MxArray.prototype, 'T', {
   get(this: MxArray) {

@@ -89,3 +89,32 @@ export const AsStrided = definePrimitive<{ shape: number[]; strides: number[]; o
   view: (p, inp) => (isRowContiguous(inp.shape, inp.strides) ? { strides: [...p.strides], offset: inp.offset + p.offset } : null),
   describe: (p) => `shape=(${p.shape}) strides=(${p.strides}) offset=${p.offset}`,
 });
+
+/**
+ * MLX's view: the same bytes read as another dtype. When element sizes differ the last axis
+ * scales, which needs it contiguous; every byte offset must also land on an element of the
+ * new dtype, else the array layer copies the input first.
+ */
+export const View = definePrimitive<{ from: number; to: number }>({
+  name: 'View',
+  view: (p, inp) => {
+    const nd = inp.shape.length;
+    if (p.from === p.to) return { strides: [...inp.strides], offset: inp.offset };
+    if (nd > 0 && inp.shape[nd - 1]! > 1 && inp.strides[nd - 1] !== 1) return null;
+    const toUnits = (elems: number): number | null => {
+      const bytes = elems * p.from;
+      return bytes % p.to === 0 ? bytes / p.to : null;
+    };
+    const offset = toUnits(inp.offset);
+    if (offset === null) return null;
+    const strides: number[] = [];
+    for (let i = 0; i < nd - 1; i++) {
+      const st = toUnits(inp.strides[i]!);
+      if (st === null) return null;
+      strides.push(st);
+    }
+    if (nd > 0) strides.push(1);
+    return { strides, offset };
+  },
+  describe: (p) => `${p.from} -> ${p.to} bytes`,
+});

@@ -37,9 +37,21 @@ export function dispose(...trees: unknown[]): void {
   for (const a of treeArrays(trees)) disposeArray(a);
 }
 
+function closeScope(scope: Set<MxArray>, result: unknown): void {
+  const i = tidyScopes.lastIndexOf(scope);
+  if (i >= 0) tidyScopes.splice(i, 1);
+  const keep = new Set(treeArrays(result));
+  const outer = tidyScopes[tidyScopes.length - 1];
+  for (const a of scope) {
+    if (keep.has(a)) outer?.add(a);
+    else disposeArray(a);
+  }
+}
+
 /**
- * Runs fn and disposes every array created inside it except those it returns
- * (as node-mlx's / tfjs's tidy). Async functions are rejected: their lifetime can't be scoped.
+ * Runs fn and disposes every array created inside it except those it returns (as node-mlx's
+ * and tfjs's tidy). An async fn is awaited as node-mlx does: the scope stays open until the
+ * promise settles, so arrays created by *any* code in the meantime belong to it too.
  */
 export function tidy<T>(fn: () => T): T {
   if (typeof fn !== 'function') throw new TypeError('tidy: expected a function');
@@ -48,17 +60,22 @@ export function tidy<T>(fn: () => T): T {
   let result: T;
   try {
     result = fn();
-  } finally {
-    tidyScopes.pop();
+  } catch (e) {
+    closeScope(scope, undefined);
+    throw e;
   }
   if (result && typeof (result as { then?: unknown }).then === 'function') {
-    throw new TypeError('tidy: the function returned a Promise; tidy only scopes synchronous functions.');
+    return (result as unknown as Promise<unknown>).then(
+      (value) => {
+        closeScope(scope, value);
+        return value;
+      },
+      (err) => {
+        closeScope(scope, undefined);
+        throw err;
+      },
+    ) as unknown as T;
   }
-  const keep = new Set(treeArrays(result));
-  const outer = tidyScopes[tidyScopes.length - 1];
-  for (const a of scope) {
-    if (keep.has(a)) outer?.add(a);
-    else disposeArray(a);
-  }
+  closeScope(scope, result);
   return result;
 }
