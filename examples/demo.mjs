@@ -14,8 +14,9 @@ console.log('bfloat16(1/3) =', mx.array(1 / 3, mx.bfloat16).item(), ' float16(1/
 console.log('int64 stays exact:', String(mx.add(mx.array([2n ** 62n], mx.int64), 1)));
 
 section('Lazy evaluation and views');
-const b = mx.matmul(a, a.T);
-console.log('b = a @ a.T is evaluated?', b.isEvaluated);
+const af = a.astype(mx.float32); // matmul needs floats, as in MLX
+const b = mx.matmul(af, af.T);
+console.log('b = af @ af.T is evaluated?', b.isEvaluated);
 mx.eval(b);
 console.log('after mx.eval(b):', String(b));
 const t = a.T;
