@@ -42,7 +42,19 @@ export interface Evaluated {
 
 export type Scalar = boolean | number | bigint | Complex;
 export type MultiDimensionalArray<T> = MultiDimensionalArray<T>[] | T;
-export type ScalarOrArray = MultiDimensionalArray<Scalar | MxArray>;
+export type TypedArray =
+  | Int8Array
+  | Uint8Array
+  | Uint8ClampedArray
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | Float32Array
+  | Float64Array
+  | BigInt64Array
+  | BigUint64Array;
+export type ScalarOrArray = MultiDimensionalArray<Scalar | TypedArray | MxArray>;
 
 let nextId = 1;
 

@@ -7,7 +7,7 @@ export { setPrintoptions, getPrintoptions, printoptions, type PrintOptions } fro
 registerBackend(new ReferenceBackend());
 
 export * from './dtype.js';
-export { MxArray, isArray, getWrappersCount, type Scalar, type ScalarOrArray, type MultiDimensionalArray } from './array.js';
+export { MxArray, isArray, getWrappersCount, type Scalar, type ScalarOrArray, type TypedArray, type MultiDimensionalArray } from './array.js';
 export { Complex } from './elements.js';
 export {
   cpu,

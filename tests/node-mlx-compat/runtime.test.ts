@@ -1,0 +1,179 @@
+// node-mlx compatibility: eval / asyncEval over trees, tidy / dispose / getWrappersCount,
+// devices and streams (the pieces of node-mlx's eval.spec, js.spec and memory.spec that have
+// no Metal or autograd in them).
+import { describe, it, expect } from 'vitest';
+import * as mx from '@mlx-ts/core';
+
+describe('eval', () => {
+  it('evaluates several arrays passed as arguments', () => {
+    const arrs = [0, 1, 2, 3].map(() => mx.ones([2, 2]));
+    mx.eval(...arrs);
+    for (const x of arrs) expect(x.tolist()).toEqual([[1, 1], [1, 1]]);
+  });
+  it('accepts trees mixing arrays with non-array leaves', () => {
+    const one = mx.array(1);
+    const x = mx.add(mx.add(one, 1), 1);
+    mx.eval([x, 0, 'hello' as unknown]);
+    expect(x.item()).toBe(3);
+    const y = mx.multiply(x, 2);
+    mx.eval({ a: [y], b: { c: null } });
+    expect(y.item()).toBe(6);
+  });
+  it('asyncEval resolves with the value computed, and item() works without awaiting', async () => {
+    const a = mx.add(mx.array(1), mx.array(1));
+    await mx.asyncEval(a);
+    expect(a.item()).toBe(2);
+    const x = mx.array([1, 2, 3]);
+    const y = mx.multiply(2, x);
+    void mx.asyncEval(y);
+    const z = mx.multiply(2, y);
+    void mx.asyncEval(z);
+    expect(mx.arrayEqual(y, mx.array([2, 4, 6])).item()).toBe(true);
+    expect(z.tolist()).toEqual([4, 8, 12]);
+  });
+  it('repeated asyncEval of chained results', () => {
+    for (let i = 0; i < 50; ++i) {
+      const x = mx.add(mx.add(1, 1), 1);
+      void mx.asyncEval(x);
+      const y = mx.add(x, 1);
+      void mx.asyncEval(y);
+      expect(x.item()).toBe(3);
+      expect(y.item()).toBe(4);
+    }
+  });
+});
+
+describe('tidy / dispose / getWrappersCount', () => {
+  it('tidy disposes the arrays it did not return', () => {
+    const objects: mx.MxArray[] = [];
+    mx.tidy(() => {
+      for (let i = 0; i < 100; ++i) objects.push(mx.array([8964]));
+    });
+    for (const o of objects) expect(() => o.size).toThrow();
+  });
+  it('tidy keeps (and returns) what the function returns, also nested in a tree', () => {
+    let a: mx.MxArray | undefined;
+    const b = mx.tidy(() => {
+      a = mx.array([8, 9, 6, 4]);
+      return a;
+    });
+    expect(b).toBe(a);
+    expect(b.tolist()).toEqual([8, 9, 6, 4]);
+
+    const objects: mx.MxArray[] = [];
+    const out = mx.tidy(() => {
+      for (let i = 0; i < 9; ++i) objects.push(mx.array([i]));
+      const ret = mx.array([8964]);
+      objects.push(ret);
+      return { ret, list: [objects[0]] };
+    });
+    for (let i = 1; i < 9; ++i) expect(() => objects[i].size).toThrow();
+    expect(objects[9].item()).toBe(8964);
+    expect(out.list[0].item()).toBe(0);
+  });
+  it('nested tidy hands a kept array to the outer scope', () => {
+    let inner: mx.MxArray | undefined;
+    mx.tidy(() => {
+      inner = mx.tidy(() => mx.array([1]));
+      expect(inner.item()).toBe(1);
+    });
+    expect(() => inner!.size).toThrow();
+  });
+  // node-mlx's tidy accepts async functions (js.spec 'await'): arrays created across awaits are
+  // disposed when the promise settles, and `await mx.tidy(async () => a)` keeps `a`.
+  it('tidy awaits an async function (node-mlx)', async () => {
+    const objects: mx.MxArray[] = [];
+    await mx.tidy(async () => {
+      for (let i = 0; i < 5; ++i) {
+        objects.push(mx.array([8964]));
+        await new Promise((r) => process.nextTick(r));
+      }
+    });
+    for (const o of objects) expect(() => o.size).toThrow();
+    const kept = await mx.tidy(() => {
+      const a = mx.array([8, 9, 6, 4]);
+      return new Promise<mx.MxArray>((r) => process.nextTick(() => r(a)));
+    });
+    expect(kept.tolist()).toEqual([8, 9, 6, 4]);
+  });
+  it('dispose takes trees and makes handles unusable', () => {
+    const a = mx.array([1]);
+    const b = mx.array([2]);
+    const c = mx.array([3]);
+    mx.dispose([a, { k: b }], 'not an array', 5);
+    expect(() => a.item()).toThrow();
+    expect(() => b.tolist()).toThrow();
+    expect(c.item()).toBe(3);
+  });
+  it('disposing an array whose asyncEval is pending is safe', async () => {
+    const a = mx.add(mx.array(1), mx.array(1));
+    const task = mx.asyncEval(a);
+    mx.dispose(a);
+    await task;
+  });
+  it('getWrappersCount counts live handles', () => {
+    const before = mx.getWrappersCount();
+    const arrs = [mx.array(1), mx.array(2), mx.array(3)];
+    expect(mx.getWrappersCount()).toBe(before + 3);
+    mx.dispose(arrs);
+    expect(mx.getWrappersCount()).toBe(before);
+    mx.tidy(() => {
+      mx.add(mx.array(1), 2);
+    });
+    expect(mx.getWrappersCount()).toBe(before);
+  });
+  it('memory counters exist and are numbers', () => {
+    mx.eval(mx.zeros([1024], mx.int32));
+    mx.synchronize();
+    expect(mx.getActiveMemory()).toBeGreaterThanOrEqual(0);
+    expect(mx.getPeakMemory()).toBeGreaterThanOrEqual(mx.getActiveMemory());
+    mx.clearCache();
+    expect(mx.getCacheMemory()).toBe(0);
+    mx.resetPeakMemory();
+    expect(typeof mx.getPeakMemory()).toBe('number');
+  });
+});
+
+describe('devices and streams', () => {
+  it('cpu and gpu are device types; the default device is a Device', () => {
+    expect(typeof mx.cpu).toBe('number');
+    expect(typeof mx.gpu).toBe('number');
+    expect(mx.cpu).not.toBe(mx.gpu);
+    const d = mx.defaultDevice();
+    expect(d).toBeInstanceOf(mx.Device);
+    expect(d.type).toBe(mx.cpu); // no GPU backend is registered in this package
+    expect(String(d)).toBe('Device(cpu, 0)');
+  });
+  it('defaultStream / newStream / toStream / setDefaultStream', () => {
+    const s = mx.defaultStream(mx.cpu);
+    expect(s).toBeInstanceOf(mx.Stream);
+    expect(s.device.type).toBe(mx.cpu);
+    const n = mx.newStream(mx.cpu);
+    expect(n.device.type).toBe(mx.cpu);
+    expect(n).not.toBe(s);
+    expect(mx.toStream(mx.cpu).device.type).toBe(mx.cpu);
+    expect(mx.toStream(n)).toBe(n);
+    mx.setDefaultStream(n);
+    try {
+      expect(mx.add(mx.array([1]), 1).tolist()).toEqual([2]);
+    } finally {
+      mx.setDefaultStream(s);
+    }
+    mx.synchronize();
+    mx.synchronize(n);
+  });
+  it('`using mx.stream(...)` scopes the default device', () => {
+    {
+      using ctx = mx.stream(mx.cpu);
+      void ctx;
+      expect(mx.defaultDevice().type).toBe(mx.cpu);
+      expect(mx.multiply(mx.array([2]), 3).tolist()).toEqual([6]);
+    }
+    expect(mx.defaultDevice().type).toBe(mx.cpu);
+  });
+  it('setDefaultDevice(gpu) fails clearly without a GPU backend', () => {
+    expect(() => mx.setDefaultDevice(mx.gpu)).toThrow();
+    expect(mx.defaultDevice().type).toBe(mx.cpu);
+    mx.setDefaultDevice(mx.cpu);
+  });
+});
