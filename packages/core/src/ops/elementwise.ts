@@ -203,9 +203,13 @@ export function round(a: Arg, decimals = 0, s?: StreamOrDevice): MxArray {
   }
   if (decimals === 0) return isFloating(x._dtype) || isC(x._dtype) ? unaryApply(unary.Round, x, x._dtype, s) : x;
   const d = atLeastFloat(x._dtype);
-  const scale = new MxArray(10 ** decimals, d === float64 ? float64 : float32);
-  const xf = astype(x, d, s);
-  const r = divide(unaryApply(unary.Round, multiply(xf, scale, s), d, s), scale, s);
+  // As MLX: multiply by 10^d and by the float32 reciprocal, both held in the compute dtype.
+  const scale = Math.fround(10 ** decimals);
+  const r = multiply(
+    unaryApply(unary.Round, multiply(x, new MxArray(scale, d), s), d, s),
+    new MxArray(Math.fround(1 / scale), d),
+    s,
+  );
   return astype(r, x._dtype, s);
 }
 
