@@ -6,7 +6,7 @@ import { Arange } from '../primitives/creation.js';
 import { Dtype, bool, int32, float32, float64 } from '../dtype.js';
 import type { StreamOrDevice } from '../device.js';
 import { checkShape, shapeToString } from '../shape.js';
-import { asArray } from './convert.js';
+import { asArray, scalarToArray } from './convert.js';
 import { astype, broadcastTo, copy, reshape } from './views.js';
 import { add, divide, greaterEqual, multiply, subtract, where } from './elementwise.js';
 
@@ -30,9 +30,12 @@ function checkInt(v: unknown, op: string, name: string, min = -Infinity): number
 export function full(shape: number | number[], fillValue: ScalarOrArray, dtype?: Dtype, s?: StreamOrDevice): MxArray {
   const sh = checkShape(shape, 'full');
   const d = checkDtype(dtype, 'full');
-  const v = asArray(fillValue, 'fillValue', 'full');
+  // As MLX's Python full: the dtype types a scalar fill value the way a weak scalar meets an
+  // array of that dtype (so full(s, 2.5, int32) is float32, as in MLX), and an array fill
+  // value keeps its own dtype.
+  const v = fillValue instanceof MxArray ? fillValue._check() : d && !Array.isArray(fillValue) ? scalarToArray(fillValue, d) : asArray(fillValue, 'fillValue', 'full');
   // AsType over a broadcast view materializes a fresh array that aliases nothing.
-  return copy(broadcastTo(v, sh, s), d ?? v._dtype, s);
+  return copy(broadcastTo(v, sh, s), v._dtype, s);
 }
 
 export function zeros(shape: number | number[], dtype: Dtype = float32, s?: StreamOrDevice): MxArray {
@@ -57,7 +60,7 @@ export function onesLike(a: ScalarOrArray, s?: StreamOrDevice): MxArray {
 export function fullLike(a: ScalarOrArray, fillValue: ScalarOrArray, dtype?: Dtype, s?: StreamOrDevice): MxArray {
   const x = asArray(a, 'array', 'fullLike');
   const v = asArray(fillValue, 'fillValue', 'fullLike');
-  return full(x._shape, v, checkDtype(dtype, 'fullLike') ?? x._dtype, s);
+  return copy(broadcastTo(v, x._shape, s), checkDtype(dtype, 'fullLike') ?? x._dtype, s);
 }
 
 /**

@@ -4,7 +4,7 @@ import { MxArray, makeArray, type ScalarOrArray } from '../array.js';
 import { Primitive } from '../primitive.js';
 import { promoteTypes, isInexact } from '../dtype.js';
 import type { StreamOrDevice } from '../device.js';
-import { Matmul } from '../primitives/matmul.js';
+import { Matmul, AddMM } from '../primitives/matmul.js';
 import { shapeSize, shapeToString, broadcastShapes, normalizeAxis } from '../shape.js';
 import { asArray, asArrays2 } from './convert.js';
 import { astype, broadcastTo, reshape, transpose } from './views.js';
@@ -57,7 +57,7 @@ export function addmm(c: ScalarOrArray, a: ScalarOrArray, b: ScalarOrArray, alph
   if (!isInexact(d)) {
     throw new TypeError(`[addmm] Only inexact types are supported but ${x._dtype.name}, ${y._dtype.name} and ${cc._dtype.name} were provided which results in ${d.name}.`);
   }
-  let p = matmul(astype(x, d, s), astype(y, d, s), s);
+  const p = matmul(astype(x, d, s), astype(y, d, s), s);
   let fits = cc.ndim <= p.ndim;
   try {
     fits = fits && broadcastShapes(cc._shape, p._shape).every((v, i) => v === p._shape[i]);
@@ -65,9 +65,13 @@ export function addmm(c: ScalarOrArray, a: ScalarOrArray, b: ScalarOrArray, alph
     fits = false;
   }
   if (!fits) throw new Error(`[addmm] c with shape ${shapeToString(cc._shape)} cannot be broadcast to the product's shape ${shapeToString(p._shape)}.`);
-  if (alpha !== 1) p = multiply(p, alpha, s);
-  const cs = beta !== 1 ? multiply(astype(cc, d, s), beta, s) : astype(cc, d, s);
-  return add(p, cs, s);
+  // Reuse matmul's validation and 1-D handling; then one fused AddMM over the 2-D+ operands,
+  // so alpha, beta and c apply before the single rounding (as MLX's AddMM does).
+  const node = p._node;
+  if (!node || node.prim.def !== Matmul) return add(alpha === 1 ? p : multiply(p, alpha, s), beta === 1 ? astype(cc, d, s) : multiply(astype(cc, d, s), beta, s), s);
+  const [pa, pb] = node.inputs as [MxArray, MxArray];
+  const cb = broadcastTo(astype(cc, d, s), p._shape, s);
+  return makeArray([...p._shape], d, new Primitive(AddMM, { alpha, beta }), [pa, pb, cb], s);
 }
 
 /** tensordot: axes = n (last n of a with first n of b) or [axesA, axesB]. */

@@ -264,21 +264,23 @@ export function pad(
       return sliceView(out, start, stop, steps, s);
     };
     const n = out._shape[ax]!;
-    if (mode !== 'constant' && n === 0) throw new Error(`[pad] Cannot '${mode}'-pad the empty axis ${ax}.`);
-    const limit = mode === 'reflect' ? n - 1 : n;
-    if ((mode === 'reflect' || mode === 'symmetric') && (lo > limit || hi > limit)) {
-      throw new RangeError(`[pad] '${mode}' padding of ${Math.max(lo, hi)} is larger than axis ${ax} of size ${n} allows (${limit}).`);
+    // An empty axis has no edge to copy: MLX fills with zeros, and so do we.
+    const m = n === 0 ? 'constant' : mode;
+    const limit = m === 'reflect' ? n - 1 : n;
+    if ((m === 'reflect' || m === 'symmetric') && (lo > limit || hi > limit)) {
+      throw new RangeError(`[pad] '${m}' padding of ${Math.max(lo, hi)} is larger than axis ${ax} of size ${n} allows (${limit}).`);
     }
+    const zero = new MxArray(0, x._dtype);
     const before = (k: number): MxArray =>
-      mode === 'edge' ? broadcastTo(rows(0, 1, 1), blockShape(k), s)
-      : mode === 'reflect' ? rows(k, k, -1)
-      : mode === 'symmetric' ? rows(k - 1, k, -1)
-      : broadcastTo(value, blockShape(k), s);
+      m === 'edge' ? broadcastTo(rows(0, 1, 1), blockShape(k), s)
+      : m === 'reflect' ? rows(k, k, -1)
+      : m === 'symmetric' ? rows(k - 1, k, -1)
+      : broadcastTo(mode !== 'constant' && n === 0 ? zero : value, blockShape(k), s);
     const after = (k: number): MxArray =>
-      mode === 'edge' ? broadcastTo(rows(n - 1, 1, 1), blockShape(k), s)
-      : mode === 'reflect' ? rows(n - 2, k, -1)
-      : mode === 'symmetric' ? rows(n - 1, k, -1)
-      : broadcastTo(value, blockShape(k), s);
+      m === 'edge' ? broadcastTo(rows(n - 1, 1, 1), blockShape(k), s)
+      : m === 'reflect' ? rows(n - 2, k, -1)
+      : m === 'symmetric' ? rows(n - 1, k, -1)
+      : broadcastTo(mode !== 'constant' && n === 0 ? zero : value, blockShape(k), s);
     if (lo > 0) parts.push(before(lo));
     parts.push(out);
     if (hi > 0) parts.push(after(hi));
