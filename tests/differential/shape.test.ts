@@ -45,6 +45,16 @@ describe.skipIf(!hasMlx)('creation, shape, indexing and matmul vs MLX', () => {
     expect(f, report(f, cases.length)).toEqual([]);
   });
 
+  it('float32 -> float16 / bfloat16 rounding for random float32 bit patterns', async () => {
+    const cases: Case[] = [];
+    for (const [bits, target] of sample(fc.tuple(fc.array(fc.integer({ min: 0, max: 2 ** 32 - 1 }), { minLength: 64, maxLength: 64 }), fc.constantFrom('float16', 'bfloat16')), 40, 15)) {
+      const x = mx.view(mx.array(bits, mx.uint32), mx.float32);
+      cases.push({ name: `float32 -> ${target}`, py: `a0.astype(mx.${target})`, ts: (a) => a!.astype(mx.dtypeFromName(target)), inputs: [x] });
+    }
+    const f = await runCases(worker, cases);
+    expect(f, report(f, cases.length)).toEqual([]);
+  });
+
   it('promotion table (14 x 14) and weak JS scalars', async () => {
     const cases: Case[] = [];
     for (const a of allDtypeNames) {
