@@ -29,40 +29,63 @@ export interface Wire {
 
 export interface Reply {
   ok: boolean;
+  /** MLX itself crashed on this input (undefined behaviour there): reported, not compared. */
+  crashed?: boolean;
   outs?: Wire[];
   error?: string;
 }
 
 export class MlxWorker {
-  private proc: ChildProcessWithoutNullStreams;
-  private pending = new Map<number, (r: Reply) => void>();
+  private proc!: ChildProcessWithoutNullStreams;
+  private pending = new Map<number, { line: string; resolve: (r: Reply) => void }>();
   private nextId = 1;
+  private closed = false;
 
   constructor() {
-    this.proc = spawn('python3', [workerPath], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const rl = createInterface({ input: this.proc.stdout });
+    this.start();
+  }
+
+  /**
+   * (Re)starts the Python process. If MLX crashes (it has undefined behaviour on some inputs),
+   * the oldest pending request is the one that crashed it: it is answered with `crashed`, and
+   * the others are sent again to a fresh process, so a crash never hangs the suite.
+   */
+  private start(): void {
+    const proc = spawn('python3', [workerPath], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc = proc;
+    const rl = createInterface({ input: proc.stdout });
     rl.on('line', (line) => {
       const r = JSON.parse(line) as Reply & { id: number };
-      this.pending.get(r.id)?.(r);
+      const p = this.pending.get(r.id);
       this.pending.delete(r.id);
+      p?.resolve(r);
     });
     let err = '';
-    this.proc.stderr.on('data', (d) => (err += String(d)));
-    this.proc.on('exit', (code) => {
-      for (const f of this.pending.values()) f({ ok: false, error: `worker exited (${code}): ${err}` });
-      this.pending.clear();
+    proc.stderr.on('data', (d) => (err += String(d)));
+    proc.stdin.on('error', () => {}); // EPIPE after a crash: handled by 'exit'
+    proc.on('exit', (code, signal) => {
+      if (this.closed || proc !== this.proc) return;
+      const ids = [...this.pending.keys()].sort((x, y) => x - y);
+      if (ids.length === 0) return;
+      const first = this.pending.get(ids[0]!)!;
+      this.pending.delete(ids[0]!);
+      first.resolve({ ok: false, crashed: true, error: `MLX worker died (${code ?? signal}): ${err.slice(-500)}` });
+      this.start();
+      for (const id of ids.slice(1)) this.proc.stdin.write(this.pending.get(id)!.line);
     });
   }
 
   run(expr: string, inputs: Wire[]): Promise<Reply> {
     const id = this.nextId++;
+    const line = JSON.stringify({ id, expr, inputs }) + '\n';
     return new Promise((resolve) => {
-      this.pending.set(id, resolve);
-      this.proc.stdin.write(JSON.stringify({ id, expr, inputs }) + '\n');
+      this.pending.set(id, { line, resolve });
+      this.proc.stdin.write(line);
     });
   }
 
   close(): void {
+    this.closed = true;
     this.proc.stdin.end();
   }
 }
@@ -157,6 +180,10 @@ export async function runCases(worker: MlxWorker, cases: Case[]): Promise<string
       tsErr = String(e);
     }
     const where = `${c.name} | inputs ${c.inputs.map((x) => `${x.dtype.name}[${x.shape}]=${JSON.stringify(x.tolist(), (_k, v) => (typeof v === 'bigint' ? String(v) : v))}`).join(' ; ')}`;
+    if (r.crashed) {
+      console.warn(`MLX crashed on ${where}; not compared (${r.error})`);
+      return;
+    }
     if (!r.ok) {
       if (tsErr === null) failures.push(`${where}: MLX raised (${r.error}) but mlx-ts did not`);
       return;

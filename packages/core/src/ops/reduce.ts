@@ -8,6 +8,7 @@ import { type Dtype, bool, int32, int64, uint32, uint64, float32, float16, bfloa
 import { Stream, Device, type StreamOrDevice } from '../device.js';
 import { normalizeAxes, normalizeAxis, shapeSize, shapesEqual } from '../shape.js';
 import { asArray } from './convert.js';
+import { isStreamObject, reshapeTo, flat } from './internal.js';
 import { astype } from './views.js';
 import {
   atLeastFloat,
@@ -28,16 +29,6 @@ import {
 
 type Axes = number | number[] | null | undefined;
 
-/** A reshape view without node-mlx's rest-argument parsing (a DeviceType is a number). */
-function reshapeTo(x: MxArray, shape: number[], s?: StreamOrDevice): MxArray {
-  if (shapesEqual(shape, x._shape)) return x;
-  return makeArray(shape, x._dtype, new Primitive(Reshape, { shape }), [x], s);
-}
-
-/** The flattened array (MLX's flatten for axis=None forms). */
-function flat(x: MxArray, s?: StreamOrDevice): MxArray {
-  return reshapeTo(x, [shapeSize(x._shape)], s);
-}
 
 function checkBool(v: unknown, op: string, name: string): boolean {
   if (v === undefined || v === null) return false;
@@ -51,10 +42,6 @@ function checkAxesArg(axis: unknown, op: string): Axes {
   throw new TypeError(`[${op}] axis must be a number, an array of numbers or null, got ${String(axis)}.`);
 }
 
-/** A Stream or Device object given where an optional argument was expected (node-mlx's `op(a, s)` forms). */
-function isStreamObject(v: unknown): v is Stream | Device {
-  return v instanceof Stream || v instanceof Device;
-}
 
 /** node-mlx's two overloads: `(keepdims?, s?)` and `(axis?, keepdims?, s?)`. */
 function reduceArgs(op: string, args: unknown[]): { axis: Axes; keepdims: boolean; s: StreamOrDevice } {

@@ -9,20 +9,8 @@ import { normalizeAxis, shapeSize } from '../shape.js';
 import { asArray } from './convert.js';
 import { astype } from './views.js';
 import { atLeastFloat } from './elementwise.js';
-import { Reshape } from '../primitives/views.js';
+import { flat, isStreamObject } from './internal.js';
 
-// Kept private (ops/*.ts are re-exported whole into the public namespace).
-/** The flattened array as a reshape view (MLX's axis=None forms). */
-function flat(x: MxArray, s?: StreamOrDevice): MxArray {
-  const n = shapeSize(x._shape);
-  if (x._shape.length === 1) return x;
-  return makeArray([n], x._dtype, new Primitive(Reshape, { shape: [n] }), [x], s);
-}
-
-/** A Stream or Device object where an optional argument was expected (node-mlx's `op(a, s)` forms). */
-function isStreamObject(v: unknown): v is Stream | Device {
-  return v instanceof Stream || v instanceof Device;
-}
 
 type ScanFn = {
   (array: ScalarOrArray, axis?: number | null, reverse?: boolean, inclusive?: boolean, s?: StreamOrDevice): MxArray;

@@ -12,8 +12,8 @@ import { astype, broadcastTo, reshape, transpose, sliceView } from './views.js';
 import { multiply, where } from './elementwise.js';
 import { sum } from './reduce.js';
 import { eye } from './creation.js';
+import { reshapeTo } from './internal.js';
 
-const reshapeTo = (x: MxArray, shape: number[], s?: StreamOrDevice): MxArray => reshape(x, shape, s ?? undefined);
 
 function intArg(v: unknown, op: string, name: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`[${op}] ${name} must be an integer, got ${String(v)}.`);

@@ -10,20 +10,8 @@ import { asArray } from './convert.js';
 import { sliceView, astype, reshape } from './views.js';
 import { less, lessEqual } from './elementwise.js';
 import { sum } from './reduce.js';
-import { Reshape } from '../primitives/views.js';
+import { flat, isStreamObject } from './internal.js';
 
-// Kept private (ops/*.ts are re-exported whole into the public namespace).
-/** The flattened array as a reshape view (MLX's axis=None forms). */
-function flat(x: MxArray, s?: StreamOrDevice): MxArray {
-  const n = shapeSize(x._shape);
-  if (x._shape.length === 1) return x;
-  return makeArray([n], x._dtype, new Primitive(Reshape, { shape: [n] }), [x], s);
-}
-
-/** A Stream or Device object where an optional argument was expected (node-mlx's `op(a, s)` forms). */
-function isStreamObject(v: unknown): v is Stream | Device {
-  return v instanceof Stream || v instanceof Device;
-}
 
 /** The array and axis to work on: `null` flattens, `undefined` means the last axis. */
 function axisOf(x: MxArray, axis: unknown, op: string, s: StreamOrDevice): [MxArray, number] {
