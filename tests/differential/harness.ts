@@ -40,9 +40,19 @@ export class MlxWorker {
   private pending = new Map<number, { line: string; resolve: (r: Reply) => void }>();
   private nextId = 1;
   private closed = false;
+  private sentAt = new Map<number, number>();
+  private watchdog: ReturnType<typeof setInterval>;
 
   constructor() {
     this.start();
+    // MLX can also hang on inputs where its behaviour is undefined (e.g. an integer power loop
+    // with a negative exponent): a request unanswered for 30 s kills the worker, which then
+    // counts as a crash on that request.
+    this.watchdog = setInterval(() => {
+      const oldest = Math.min(...this.pending.keys());
+      if (Number.isFinite(oldest) && Date.now() - (this.sentAt.get(oldest) ?? Date.now()) > 30_000) this.proc.kill('SIGKILL');
+    }, 1000);
+    this.watchdog.unref();
   }
 
   /**
@@ -69,9 +79,12 @@ export class MlxWorker {
       if (ids.length === 0) return;
       const first = this.pending.get(ids[0]!)!;
       this.pending.delete(ids[0]!);
-      first.resolve({ ok: false, crashed: true, error: `MLX worker died (${code ?? signal}): ${err.slice(-500)}` });
+      first.resolve({ ok: false, crashed: true, error: `MLX worker died or hung (${code ?? signal}): ${err.slice(-500)}` });
       this.start();
-      for (const id of ids.slice(1)) this.proc.stdin.write(this.pending.get(id)!.line);
+      for (const id of ids.slice(1)) {
+        this.sentAt.set(id, Date.now());
+        this.proc.stdin.write(this.pending.get(id)!.line);
+      }
     });
   }
 
@@ -80,13 +93,16 @@ export class MlxWorker {
     const line = JSON.stringify({ id, expr, inputs }) + '\n';
     return new Promise((resolve) => {
       this.pending.set(id, { line, resolve });
+      this.sentAt.set(id, Date.now());
       this.proc.stdin.write(line);
     });
   }
 
   close(): void {
     this.closed = true;
+    clearInterval(this.watchdog);
     this.proc.stdin.end();
+    this.proc.kill();
   }
 }
 
