@@ -4,7 +4,7 @@
 import { MxArray, makeArray, type ScalarOrArray } from '../array.js';
 import { Primitive } from '../primitive.js';
 import { Concatenate, Diagonal } from '../primitives/shape.js';
-import { Dtype, resultType } from '../dtype.js';
+import { Dtype, resultType, int32 } from '../dtype.js';
 import type { StreamOrDevice } from '../device.js';
 import { normalizeAxis, normalizeAxes, shapeSize, shapeToString, shapesEqual } from '../shape.js';
 import { asArray } from './convert.js';
@@ -13,6 +13,7 @@ import { multiply, where } from './elementwise.js';
 import { sum } from './reduce.js';
 import { eye } from './creation.js';
 import { reshapeTo } from './internal.js';
+import { take } from './indexing.js';
 
 
 function intArg(v: unknown, op: string, name: string): number {
@@ -266,20 +267,28 @@ export function pad(
     const n = out._shape[ax]!;
     // An empty axis has no edge to copy: MLX fills with zeros, and so do we.
     const m = n === 0 ? 'constant' : mode;
-    const limit = m === 'reflect' ? n - 1 : n;
-    if ((m === 'reflect' || m === 'symmetric') && (lo > limit || hi > limit)) {
-      throw new RangeError(`[pad] '${m}' padding of ${Math.max(lo, hi)} is larger than axis ${ax} of size ${n} allows (${limit}).`);
+    if (m === 'reflect' || m === 'symmetric') {
+      // Mirror periodically, as MLX does when the padding is wider than the axis: reflect has
+      // period 2(n - 1) (the edge is not repeated), symmetric 2n (it is).
+      const period = m === 'reflect' ? 2 * (n - 1) : 2 * n;
+      const idx: number[] = [];
+      for (let p = -lo; p < n + hi; p++) {
+        if (period === 0) {
+          idx.push(0);
+          continue;
+        }
+        const q = ((p % period) + period) % period;
+        idx.push(q < n ? q : m === 'reflect' ? period - q : period - 1 - q);
+      }
+      out = take(out, new MxArray(idx, int32), ax, s);
+      return;
     }
     const zero = new MxArray(0, x._dtype);
     const before = (k: number): MxArray =>
       m === 'edge' ? broadcastTo(rows(0, 1, 1), blockShape(k), s)
-      : m === 'reflect' ? rows(k, k, -1)
-      : m === 'symmetric' ? rows(k - 1, k, -1)
       : broadcastTo(mode !== 'constant' && n === 0 ? zero : value, blockShape(k), s);
     const after = (k: number): MxArray =>
       m === 'edge' ? broadcastTo(rows(n - 1, 1, 1), blockShape(k), s)
-      : m === 'reflect' ? rows(n - 2, k, -1)
-      : m === 'symmetric' ? rows(n - 1, k, -1)
       : broadcastTo(mode !== 'constant' && n === 0 ? zero : value, blockShape(k), s);
     if (lo > 0) parts.push(before(lo));
     parts.push(out);
