@@ -348,12 +348,18 @@ function atleast(nd: number, op: string, arrays: ScalarOrArray[]): MxArray | MxA
 }
 
 /** One array in, one out; several in, a list out (MLX). */
+export function atleast1d(array: ScalarOrArray): MxArray;
+export function atleast1d(...arrays: ScalarOrArray[]): MxArray | MxArray[];
 export function atleast1d(...arrays: ScalarOrArray[]): MxArray | MxArray[] {
   return atleast(1, 'atleast_1d', arrays);
 }
+export function atleast2d(array: ScalarOrArray): MxArray;
+export function atleast2d(...arrays: ScalarOrArray[]): MxArray | MxArray[];
 export function atleast2d(...arrays: ScalarOrArray[]): MxArray | MxArray[] {
   return atleast(2, 'atleast_2d', arrays);
 }
+export function atleast3d(array: ScalarOrArray): MxArray;
+export function atleast3d(...arrays: ScalarOrArray[]): MxArray | MxArray[];
 export function atleast3d(...arrays: ScalarOrArray[]): MxArray | MxArray[] {
   return atleast(3, 'atleast_3d', arrays);
 }
