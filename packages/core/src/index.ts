@@ -38,7 +38,7 @@ export { ReferenceBackend } from './backend/reference/index.js';
 export { Primitive, type PrimitiveDef } from './primitive.js';
 export { eval, asyncEval, dispose, tidy } from './transforms/eval.js';
 export { array } from './array-factory.js';
-export * from './ops/views.js';
+export { reshape, broadcastTo, broadcastArrays, transpose, asStrided, astype, copy, view } from './ops/views.js';
 export * from './ops/elementwise.js';
 export * from './ops/creation.js';
 export * from './ops/shape.js';
