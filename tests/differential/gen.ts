@@ -49,7 +49,7 @@ function intRange(d: DtypeName, dom: Domain): [number, number] {
 
 /** One element value for a dtype and domain. */
 function value(d: DtypeName, dom: Domain, r: () => number): number | bigint | boolean | { re: number; im: number } {
-  if (d === 'bool') return r() < 0.5;
+  if (d === 'bool') return dom === 'nonzero' ? true : r() < 0.5;
   if (d === 'complex64') return { re: Math.round((r() * 20 - 10) * 8) / 8, im: Math.round((r() * 20 - 10) * 8) / 8 };
   if (d.includes('int')) {
     let [lo, hi] = intRange(d, dom);

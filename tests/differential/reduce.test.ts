@@ -48,7 +48,9 @@ describe.skipIf(!hasMlx)('reductions, scans and sorting vs MLX', () => {
     const arb = fc.tuple(fc.constantFrom<DtypeName>('float32', 'float16', 'int32', 'uint8', 'bfloat16'), shapeArb(3, 4), layoutArb, fc.integer(), fc.nat(), fc.boolean());
     const cases: Case[] = [];
     for (const [d, shape, layout, vs, pick, keep] of sample(arb, 40, 5)) {
-      const x = withLayout(d, shape, vs, layout);
+      // small integers: MLX's general softmax path wraps int subtraction, and a NaN cast back to
+      // int is undefined behaviour (x86 gives INT_MIN, mlx-ts 0), so large ints aren't compared
+      const x = withLayout(d, shape, vs, layout, d.includes('int') ? 'small' : 'any');
       const ax = axisFor(shape, pick, false);
       // MLX 0.32.4 raises "cannot create std::vector larger than max_size()" for argmax/argmin
       // of a 0-d array (an MLX bug); mlx-ts returns index 0. Not compared.

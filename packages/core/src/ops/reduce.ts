@@ -233,7 +233,10 @@ export function logsumexp(array: ScalarOrArray, ...args: unknown[]): MxArray {
     throw new Error('[logsumexp] Received non-empty axes for array with 0 dimensions.');
   }
   const axes = reduceAxes(x, axis, 'logsumexp');
-  if (!isComplex(x._dtype)) x = astype(x, atLeastFloat(x._dtype), s);
+  // MLX's fused path (the last axis) computes in at-least-float; its general path subtracts
+  // the maximum in the input dtype first (integers wrap there, as in MLX).
+  const given = axis === undefined || axis === null ? axes : typeof axis === 'number' ? [axis] : axis;
+  if (!isComplex(x._dtype) && reducesLastDim(given, x._shape)) x = astype(x, atLeastFloat(x._dtype), s);
   const maxval = stopGradient(reduceOp(x, 'max', axes, true, s, 'logsumexp'), s);
   let out = log(reduceOp(exp(subtract(x, maxval, s), s), 'sum', axes, keepdims, s, 'logsumexp'), s);
   out = add(out, reshapeTo(maxval, out._shape, s), s);
@@ -243,6 +246,16 @@ export function logsumexp(array: ScalarOrArray, ...args: unknown[]): MxArray {
 }
 
 /** exp(a) / sum(exp(a)) over `axis` (all axes when omitted). `precise` computes half types in float32. */
+/** MLX's test for its fused last-axis path: axes end at the last axis, earlier ones size 1. */
+function reducesLastDim(list: number[], shape: readonly number[]): boolean {
+  const nd = shape.length;
+  let last = list.length > 0 && (list[list.length - 1] === nd - 1 || list[list.length - 1] === -1);
+  for (let i = list.length - 2; last && i >= 0; i--) {
+    if (list[i]! + 1 !== list[i + 1] || shape[list[i]!] !== 1) last = false;
+  }
+  return last;
+}
+
 export function softmax(array: ScalarOrArray, axis?: number | number[] | null, precise?: boolean, s?: StreamOrDevice): MxArray {
   if (isStreamObject(axis)) [axis, s] = [undefined, axis];
   else if (isStreamObject(precise)) [precise, s] = [undefined, precise];
@@ -256,17 +269,14 @@ export function softmax(array: ScalarOrArray, axis?: number | number[] | null, p
   }
   const axes = reduceAxes(a, ax, 'softmax');
   const nd = a._shape.length;
-  const list = given ?? axes;
-  // MLX's fused path (last axis, possibly with leading size-1 axes) returns at least float;
-  // its general path casts the result back to the input dtype (so ints give zeros there).
-  let lastDim = list.length > 0 && (list[list.length - 1] === nd - 1 || list[list.length - 1] === -1);
-  for (let i = list.length - 2; lastDim && i >= 0; i--) {
-    if (list[i]! + 1 !== list[i + 1] || a._shape[list[i]!] !== 1) lastDim = false;
-  }
+  // MLX's fused path (last axis, possibly with leading size-1 axes) computes in at least
+  // float; its general path subtracts the maximum in the input dtype (integers wrap) and
+  // casts the result back to the input dtype (so ints mostly give zeros there).
+  const lastDim = reducesLastDim(given ?? axes, a._shape);
   const complexIn = isComplex(a._dtype);
   const outD = !complexIn && lastDim ? atLeastFloat(a._dtype) : a._dtype;
-  let x = complexIn ? a : astype(a, atLeastFloat(a._dtype), s);
-  if (isPrecise && (x._dtype === float16 || x._dtype === bfloat16)) x = astype(x, float32, s);
+  let x = complexIn || !lastDim ? a : astype(a, atLeastFloat(a._dtype), s);
+  if (isPrecise && !complexIn && (!lastDim || x._dtype === float16 || x._dtype === bfloat16)) x = astype(x, float32, s);
   const m = stopGradient(reduceOp(x, 'max', axes, true, s, 'softmax'), s);
   const ex = exp(subtract(x, m, s), s);
   return astype(divide(ex, reduceOp(ex, 'sum', axes, true, s, 'softmax'), s), outD, s);

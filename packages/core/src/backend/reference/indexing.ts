@@ -126,9 +126,10 @@ registerKernel('Scatter', (prim: Primitive<any>, [a, pos, upd], [out]) => {
     if (reduce === 'none') r = u;
     else if (reduce === 'sum') r = v + u;
     else if (reduce === 'prod') r = v * u;
-    // NaN propagates, as MLX's max/min
-    else if (reduce === 'max') r = Number.isNaN(u) || Number.isNaN(v) ? NaN : Math.max(u, v);
-    else r = Number.isNaN(u) || Number.isNaN(v) ? NaN : Math.min(u, v);
+    // MLX's scatter max/min keep the current value only when it compares strictly greater
+    // (smaller); so a NaN already there is replaced, and a NaN update wins.
+    else if (reduce === 'max') r = v > u ? v : u;
+    else r = v < u ? v : u;
     w(p, r);
   }
 });
