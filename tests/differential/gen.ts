@@ -122,8 +122,11 @@ export const broadcastPairArb: fc.Arbitrary<[number[], number[]]> = shapeArb(3, 
   }),
 );
 
+/** Case-count multiplier (DIFF_SCALE=10 for a deeper local run). */
+export const scale = Number(process.env.DIFF_SCALE ?? 3);
+
 export function sample<T>(arb: fc.Arbitrary<T>, n: number, salt: number): T[] {
-  return fc.sample(arb, { numRuns: n, seed: seed + salt });
+  return fc.sample(arb, { numRuns: Math.max(1, Math.round(n * scale)), seed: seed + salt });
 }
 
 export const py = {

@@ -98,7 +98,11 @@ export class MlxWorker {
     });
   }
 
+  /** cases compared through this worker (printed on close so a run states its coverage) */
+  compared = 0;
+
   close(): void {
+    if (this.compared > 0) console.log(`[differential] ${this.compared} cases compared against MLX`);
     this.closed = true;
     clearInterval(this.watchdog);
     this.proc.stdin.end();
@@ -182,6 +186,7 @@ export interface Case {
 /** Runs cases through MLX (pipelined) and mlx-ts; returns the list of disagreements. */
 export async function runCases(worker: MlxWorker, cases: Case[]): Promise<string[]> {
   const replies = await Promise.all(cases.map((c) => worker.run(c.py, c.inputs.map(toWire))));
+  worker.compared += cases.length;
   const failures: string[] = [];
   cases.forEach((c, i) => {
     const r = replies[i]!;

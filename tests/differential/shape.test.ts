@@ -103,7 +103,11 @@ describe.skipIf(!hasMlx)('creation, shape, indexing and matmul vs MLX', () => {
         cases.push({ name: `diagonal ${off}`, py: `mx.diagonal(a0, ${off}, ${ax}, ${(ax + 1) % nd})`, ts: (a) => mx.diagonal(a!, off, ax, (ax + 1) % nd), inputs: [x] });
         cases.push({ name: `tril ${off}`, py: `mx.tril(a0, ${off})`, ts: (a) => mx.tril(a!, off), inputs: [x] });
         cases.push({ name: `triu ${off}`, py: `mx.triu(a0, ${off})`, ts: (a) => mx.triu(a!, off), inputs: [x] });
-        if (d !== 'bool' && d !== 'complex64') cases.push({ name: `trace ${off}`, py: `mx.trace(a0, ${off})`, ts: (a) => mx.trace(a!, off), inputs: [x], tol: { ulps: 8 } });
+        // MLX 0.32.4 intermittently hangs summing an empty integer diagonal (e.g. trace(int32 [4,1,2], 2));
+        // those inputs are left out rather than costing the watchdog's 30 s each.
+        const diagLen = Math.max(0, off >= 0 ? Math.min(shape[0]!, shape[1]! - off) : Math.min(shape[0]! + off, shape[1]!));
+        const intTrace = !d.startsWith('float') && d !== 'bfloat16';
+        if (d !== 'bool' && d !== 'complex64' && !(intTrace && diagLen === 0)) cases.push({ name: `trace ${off}`, py: `mx.trace(a0, ${off})`, ts: (a) => mx.trace(a!, off), inputs: [x], tol: { ulps: 8 } });
       }
     }
     const f = await runCases(worker, cases);

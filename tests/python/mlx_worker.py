@@ -11,6 +11,7 @@ bool is sent as a 0-d array; tuples and lists of arrays as several outputs.
 """
 import base64
 import json
+import os
 import sys
 
 import mlx.core as mx
@@ -49,7 +50,12 @@ def handle(req):
 
 
 def main():
+    # MLX_WORKER_TRACE=file logs each request before it runs (to find an input that hangs MLX)
+    trace = open(os.environ["MLX_WORKER_TRACE"], "a") if os.environ.get("MLX_WORKER_TRACE") else None
     for line in sys.stdin:
+        if trace:
+            trace.write(line)
+            trace.flush()
         line = line.strip()
         if not line:
             continue

@@ -9,23 +9,8 @@ import { asArray } from './convert.js';
 import { reshape, transpose, broadcastTo } from './views.js';
 import { multiply } from './elementwise.js';
 import { sum } from './reduce.js';
-import * as linalgOps from './linalg.js';
-import * as shapeOps from './shape.js';
-// TEMP until linalg.ts/shape.ts land
-import { asStrided } from './views.js';
-import { rowMajorStrides } from '../shape.js';
-const matmul = (a: MxArray, b: MxArray, s: Stream): MxArray => {
-  if ((linalgOps as any).matmul) return (linalgOps as any).matmul(a, b, s);
-  const A = reshape(a, [...a._shape, 1], s);
-  const B = reshape(b, [...b._shape.slice(0, -2), 1, ...b._shape.slice(-2)], s);
-  return sum(multiply(A, B, s), -2, false, s);
-};
-const diagonal = (x: MxArray, _o: number, a: number, b: number, s: Stream): MxArray => {
-  if ((shapeOps as any).diagonal) return (shapeOps as any).diagonal(x, 0, a, b, s);
-  const rest = x._shape.map((_, i) => i).filter((i) => i !== a && i !== b);
-  const st = rowMajorStrides(x._shape);
-  return asStrided(x, [...rest.map((i) => x._shape[i]!), x._shape[a]!], [...rest.map((i) => st[i]!), st[a]! + st[b]!], 0, s);
-};
+import { matmul } from './linalg.js';
+import { diagonal } from './shape.js';
 
 /** A term's subscript: its letters in axis order and as a set. */
 interface Sub {
