@@ -123,7 +123,7 @@ export const broadcastPairArb: fc.Arbitrary<[number[], number[]]> = shapeArb(3, 
 );
 
 /** Case-count multiplier (DIFF_SCALE=10 for a deeper local run). */
-export const scale = Number(process.env.DIFF_SCALE ?? 3);
+export const scale = Number(process.env.DIFF_SCALE ?? 8);
 
 export function sample<T>(arb: fc.Arbitrary<T>, n: number, salt: number): T[] {
   return fc.sample(arb, { numRuns: Math.max(1, Math.round(n * scale)), seed: seed + salt });
@@ -136,6 +136,6 @@ export const py = {
 };
 
 /** Reports at most `n` failures readably. */
-export function report(failures: string[], total: number, n = 15): string {
+export function report(failures: string[], total: number, n = Number(process.env.DIFF_REPORT ?? 15)): string {
   return `${failures.length} of ${total} cases disagree with MLX:\n` + failures.slice(0, n).join('\n');
 }

@@ -106,6 +106,17 @@ describe.skipIf(!hasMlx)('reductions, scans and sorting vs MLX', () => {
         cases.push({ name: `topk sorted (${d}, k=${k})`, py: `mx.sort(mx.topk(a0, ${k}, axis=-1), axis=-1)`, ts: (a) => mx.sort(mx.topk(a!, k, -1), -1), inputs: [x] });
         const kth = pick % shape[shape.length - 1]!;
         cases.push({ name: `partition kth element (${d}, kth=${kth})`, py: `mx.partition(a0, ${kth}, axis=-1)[..., ${kth}]`, ts: (a) => mx.partition(a!, kth, -1).index('...', kth), inputs: [x] });
+        // a partition is not unique: compare the kth element and both halves sorted
+        const halves = (p: mx.MxArray): mx.MxArray[] => [p.index('...', kth), mx.sort(p.index('...', mx.Slice(null, kth)), -1), mx.sort(p.index('...', mx.Slice(kth + 1)), -1)];
+        const pyHalves = (p: string): string => `(${p}[..., ${kth}], mx.sort(${p}[..., :${kth}], axis=-1), mx.sort(${p}[..., ${kth + 1}:], axis=-1))`;
+        cases.push({ name: `partition halves (${d}, kth=${kth})`, py: pyHalves(`mx.partition(a0, ${kth}, axis=-1)`), ts: (a) => halves(mx.partition(a!, kth, -1)), inputs: [x] });
+        cases.push({
+          name: `argpartition gathers a partition (${d}, kth=${kth})`,
+          py: pyHalves(`mx.take_along_axis(a0, mx.argpartition(a0, ${kth}, axis=-1), axis=-1)`),
+          ts: (a) => halves(mx.takeAlongAxis(a!, mx.argpartition(a!, kth, -1), -1)),
+          inputs: [x],
+        });
+        cases.push({ name: `kth out of range raises (${d})`, py: `mx.partition(a0, ${shape[shape.length - 1]!}, axis=-1)`, ts: (a) => mx.partition(a!, shape[shape.length - 1]!, -1), inputs: [x] });
       }
     }
     const f = await runCases(worker, cases);

@@ -163,6 +163,65 @@ describe('values (MLX 0.32.4)', () => {
   });
 });
 
+describe('C / std::complex semantics (MLX 0.32.4)', () => {
+  const c = (re: number, im: number) => ({ re, im });
+  const cx = (...v: { re: number; im: number }[]) => mx.array(v, mx.complex64);
+  const inf = Infinity;
+  it('maximum/minimum: NaN in either operand propagates; equal zeros give the second', () => {
+    expect(mx.maximum(f32([0, -0, 1]), f32([-0, 0, NaN])).tolist()).toEqual([-0, 0, NaN]);
+    expect(mx.minimum(f32([NaN, 2, 0]), f32([1, NaN, -0])).tolist()).toEqual([NaN, NaN, -0]);
+    // complex: a NaN first operand is returned as it is, else lexicographic order
+    expect(mx.maximum(cx(c(NaN, 1), c(1, 0), c(1, NaN)), cx(c(2, 3), c(NaN, 2), c(1, 1))).tolist()).toEqual([c(NaN, 1), c(NaN, 2), c(1, NaN)]);
+    expect(mx.minimum(cx(c(1, 2), c(1, 2)), cx(c(1, 3), c(0, 9))).tolist()).toEqual([c(1, 2), c(0, 9)]);
+  });
+  it('float floor_divide rounds the quotient to the dtype before flooring', () => {
+    expect(mx.floorDivide(f32([2.5]), f32([0.001])).tolist()).toEqual([2500]);
+    expect(mx.floorDivide(mx.array([1e-40], mx.bfloat16), mx.array([-2.5], mx.bfloat16)).tolist()).toEqual([-0]);
+    expect(mx.floorDivide(f32([1e-40]), f32([-2.5])).tolist()).toEqual([-1]);
+    const [q, r] = mx.divmod(f32([2.5]), f32([0.001]));
+    expect(q!.tolist()).toEqual([2500]);
+    expect(Math.abs((r!.item() as number) - 0.000999881)).toBeLessThan(1e-9);
+  });
+  it('power follows std::pow on the special values JS gets wrong', () => {
+    expect(mx.power(f32([1, 1, -1, -1, NaN]), f32([NaN, inf, inf, -inf, 0])).tolist()).toEqual([1, 1, 1, 1, 1]);
+    expect(mx.power(f32([0, -0, -8]), f32([-1, -1, 1 / 3])).tolist()).toEqual([inf, -inf, NaN]);
+    // complex: exp(w log z), so 0^0 is nan as in MLX
+    const p = mx.power(cx(c(0, 0), c(2, 0)), cx(c(0, 0), c(0.5, 0))).tolist() as { re: number; im: number }[];
+    expect(p[0]).toEqual(c(NaN, NaN));
+    expect(p[1]!.re).toBeCloseTo(1.4142135381698608, 6);
+  });
+  it('complex division and multiplication recover infinities (Annex G)', () => {
+    expect(mx.divide(cx(c(1, 0), c(inf, 0), c(1, 2)), cx(c(0, 0), c(2, 0), c(inf, inf))).tolist()).toEqual([c(inf, NaN), c(inf, NaN), c(0, 0)]);
+    expect(mx.reciprocal(cx(c(0, 0), c(-0, -0), c(inf, 0))).tolist()).toEqual([c(inf, NaN), c(-inf, NaN), c(0, 0)]);
+    expect(mx.multiply(cx(c(1, 0), c(inf, 0)), cx(c(0, 0), c(2, 0))).tolist()).toEqual([c(0, 0), c(inf, NaN)]);
+    expect(mx.sign(cx(c(inf, 0))).tolist()).toEqual([c(NaN, NaN)]);
+  });
+  it('complex sqrt and exp special values (glibc)', () => {
+    expect(mx.sqrt(cx(c(inf, 0), c(-inf, 1), c(1, inf), c(-4, 0), c(-4, -0), c(0, -2))).tolist()).toEqual([
+      c(inf, 0), c(0, inf), c(inf, inf), c(0, 2), c(0, -2), c(1, -1),
+    ]);
+    expect(mx.exp(cx(c(-inf, 1), c(inf, 0), c(NaN, 0), c(1, inf))).tolist()).toEqual([c(0, 0), c(inf, 0), c(NaN, 0), c(NaN, NaN)]);
+  });
+  it('complex comparisons are lexicographic with C NaN/inf rules', () => {
+    const a = cx(c(0, inf), c(1, 2), c(1, 2));
+    const b = cx(c(0, inf), c(1, 3), c(0, 9));
+    expect(mx.less(a, b).tolist()).toEqual([false, true, false]);
+    expect(mx.lessEqual(a, b).tolist()).toEqual([true, true, false]);
+    expect(mx.greaterEqual(a, b).tolist()).toEqual([true, false, true]);
+  });
+  it('complex log1p and logaddexp use MLX formulas', () => {
+    const l = mx.log1p(cx(c(1e-5, 1e-5), c(2, 1))).tolist() as { re: number; im: number }[];
+    expect(l[0]!.re).toBeCloseTo(9.999999747378752e-6, 12);
+    expect(l[0]!.im).toBeCloseTo(9.999899702961557e-6, 12);
+    expect(l[1]!.re).toBeCloseTo(1.1512925624847412, 6);
+    expect(l[1]!.im).toBeCloseTo(0.32175055146217346, 6);
+    // max + log1p(exp(min - max)) keeps the imaginary part of the larger operand (not wrapped to (-pi, pi])
+    const e = mx.logaddexp(cx(c(0, 0)), cx(c(3, -4))).item() as { re: number; im: number };
+    expect(e.re).toBeCloseTo(2.9676735401153564, 6);
+    expect(e.im).toBeCloseTo(-4.038926601409912, 6);
+  });
+});
+
 describe('properties', () => {
   const ints = fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { minLength: 1, maxLength: 8 });
   it('add, multiply, maximum commute on int32; a - a = 0', () => {
@@ -206,5 +265,14 @@ describe('properties', () => {
     expect(mx.add(m.T, 1).tolist()).toEqual(mx.add(mx.copy(m.T), 1).tolist());
     const row = mx.broadcastTo(mx.array([1, 2, 3, 4]), [3, 4]);
     expect(mx.multiply(m, row).tolist()).toEqual([[0, 2, 6, 12], [4, 10, 18, 28], [8, 18, 30, 44]]);
+  });
+});
+
+describe('complex -> bool (MLX: true when either part is non-zero)', () => {
+  it('astype and logical ops', () => {
+    const c = mx.array([{ re: 0, im: 1 }, { re: 0, im: 0 }, { re: 2, im: 0 }]);
+    expect(c.astype(mx.bool).tolist()).toEqual([true, false, true]);
+    expect(mx.logicalNot(c).tolist()).toEqual([false, true, false]);
+    expect(mx.logicalAnd(c, true).tolist()).toEqual([true, false, true]);
   });
 });

@@ -197,6 +197,7 @@ export function meshgrid(...args: (ScalarOrArray | MeshgridOptions)[]): MxArray[
   });
   const grids = xs.map((x, i) => reshape(x, shapes[i]!));
   if (opts.sparse) return grids;
-  const outShape = shapes.reduce((acc, sh) => acc.map((d, i) => Math.max(d, sh[i]!)), new Array<number>(n).fill(1));
+  // each axis takes its length from the one grid that varies along it (0-length included)
+  const outShape = shapes.reduce((acc, sh) => acc.map((d, i) => (sh[i] !== 1 ? sh[i]! : d)), new Array<number>(n).fill(1));
   return grids.map((g) => broadcastTo(g, outShape));
 }

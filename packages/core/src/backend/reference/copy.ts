@@ -30,6 +30,13 @@ registerKernel('AsType', (_prim, [x], [out]) => {
     }
     return;
   }
+  if (from === complex64 && to.kind === 'b') {
+    // A complex value is true when either part is non-zero (C++'s complex -> bool), not only the real one.
+    const c = src as Float32Array;
+    const d = dst as Uint8Array;
+    for (let i = 0; i < n; i++) d[i] = c[2 * offs[i]!] !== 0 || c[2 * offs[i]! + 1] !== 0 ? 1 : 0;
+    return;
+  }
   if (isBigInt(from) || isBigInt(to)) {
     if (isBigInt(from) && isBigInt(to)) {
       const r = bigintReader(from, src);

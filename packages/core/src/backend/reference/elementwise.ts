@@ -4,8 +4,9 @@
 // the output dtype's rounding/wrapping (elements.ts).
 import { registerKernel, elements, offsetsOf } from './registry.js';
 import type { ArrayData } from '../interface.js';
-import { complex64, isBigInt, type Dtype } from '../../dtype.js';
+import { complex64, float16, bfloat16, float32, isBigInt, type Dtype } from '../../dtype.js';
 import { numberReader, numberWriter, bigintReader, bigintWriter } from '../../elements.js';
+import { halfToNumber, numberToHalf, bfloat16ToNumber, numberToBfloat16 } from '../../half.js';
 
 type C = [number, number];
 export interface UnaryFns {
@@ -19,7 +20,8 @@ export interface UnaryFns {
   cr?: (re: number, im: number) => number;
 }
 export interface BinaryFns {
-  f?: (a: number, b: number) => number;
+  /** double domain; `dtype` is the input dtype, for ops that round an intermediate to it */
+  f?: (a: number, b: number, dtype: Dtype) => number;
   int?: (a: number, b: number, dtype: Dtype) => number;
   big?: (a: bigint, b: bigint, dtype: Dtype) => bigint | boolean;
   c?: (ar: number, ai: number, br: number, bi: number) => C;
@@ -117,9 +119,9 @@ function binaryKernel(name: string, fns: BinaryFns): void {
     const rb = numberReader(inD, elements(b!));
     const w = numberWriter(outD, dst);
     const isInt = inD.kind === 'i' || inD.kind === 'u' || inD.kind === 'b';
-    const f = isInt && fns.int ? (x: number, y: number) => fns.int!(x, y, inD) : fns.f;
+    const f = isInt && fns.int ? fns.int : fns.f;
     if (!f) throw new TypeError(`[${name}] dtype ${inD.name} is not supported.`);
-    for (let i = 0; i < n; i++) w(i, f(ra(oa[i]!), rb(ob[i]!)));
+    for (let i = 0; i < n; i++) w(i, f(ra(oa[i]!), rb(ob[i]!), inD));
   });
 }
 
@@ -192,23 +194,130 @@ export function erfinv(y: number): number {
   return x;
 }
 
-// complex helpers (complex64 values as [re, im] pairs of doubles)
-const cmul = (a: number, b: number, c: number, d: number): C => [a * c - b * d, a * d + b * c];
+// complex helpers (complex64 values as [re, im] pairs of doubles). MLX computes complex64 with
+// std::complex<float>, i.e. C99 Annex G: the special cases below (infinities, zeros, NaN)
+// follow libgcc's __mulsc3/__divsc3 and glibc's cexp/csqrt so that e.g. 1/(0+0i) is inf+nan*i.
+const isInf = (v: number): boolean => v === Infinity || v === -Infinity;
+const copysign = (m: number, s: number): number => {
+  // x86's default NaN (from invalid operations) has its sign bit set; JS hides NaN signs.
+  const neg = s < 0 || Object.is(s, -0) || Number.isNaN(s);
+  return neg ? -Math.abs(m) : Math.abs(m);
+};
+function cmul(a: number, b: number, c: number, d: number): C {
+  const ac = a * c;
+  const bd = b * d;
+  const ad = a * d;
+  const bc = b * c;
+  let x = ac - bd;
+  let y = ad + bc;
+  if (Number.isNaN(x) && Number.isNaN(y)) {
+    let recalc = false;
+    if (isInf(a) || isInf(b)) {
+      a = copysign(isInf(a) ? 1 : 0, a);
+      b = copysign(isInf(b) ? 1 : 0, b);
+      if (Number.isNaN(c)) c = copysign(0, c);
+      if (Number.isNaN(d)) d = copysign(0, d);
+      recalc = true;
+    }
+    if (isInf(c) || isInf(d)) {
+      c = copysign(isInf(c) ? 1 : 0, c);
+      d = copysign(isInf(d) ? 1 : 0, d);
+      if (Number.isNaN(a)) a = copysign(0, a);
+      if (Number.isNaN(b)) b = copysign(0, b);
+      recalc = true;
+    }
+    if (!recalc && (isInf(ac) || isInf(bd) || isInf(ad) || isInf(bc))) {
+      if (Number.isNaN(a)) a = copysign(0, a);
+      if (Number.isNaN(b)) b = copysign(0, b);
+      if (Number.isNaN(c)) c = copysign(0, c);
+      if (Number.isNaN(d)) d = copysign(0, d);
+      recalc = true;
+    }
+    if (recalc) {
+      x = Infinity * (a * c - b * d);
+      y = Infinity * (a * d + b * c);
+    }
+  }
+  return [x, y];
+}
+/** Smith's division with Annex G's recovery of infinities and zeros. */
 function cdiv(a: number, b: number, c: number, d: number): C {
-  const den = c * c + d * d;
-  return [(a * c + b * d) / den, (b * c - a * d) / den];
+  let x: number, y: number;
+  if (Math.abs(c) < Math.abs(d)) {
+    const ratio = c / d;
+    const den = c * ratio + d;
+    x = (a * ratio + b) / den;
+    y = (b * ratio - a) / den;
+  } else {
+    const ratio = d / c;
+    const den = d * ratio + c;
+    x = (b * ratio + a) / den;
+    y = (b - a * ratio) / den;
+  }
+  if (Number.isNaN(x) && Number.isNaN(y)) {
+    if (c === 0 && d === 0 && (!Number.isNaN(a) || !Number.isNaN(b))) {
+      x = copysign(Infinity, c) * a;
+      y = copysign(Infinity, c) * b;
+    } else if ((isInf(a) || isInf(b)) && Number.isFinite(c) && Number.isFinite(d)) {
+      const p = copysign(isInf(a) ? 1 : 0, a);
+      const q = copysign(isInf(b) ? 1 : 0, b);
+      x = Infinity * (p * c + q * d);
+      y = Infinity * (q * c - p * d);
+    } else if ((isInf(c) || isInf(d)) && Number.isFinite(a) && Number.isFinite(b)) {
+      const p = copysign(isInf(c) ? 1 : 0, c);
+      const q = copysign(isInf(d) ? 1 : 0, d);
+      x = 0 * (a * p + b * q);
+      y = 0 * (b * p - a * q);
+    }
+  }
+  return [x, y];
 }
 const cabs = (re: number, im: number): number => Math.hypot(re, im);
-const cexp = (re: number, im: number): C => {
-  const e = Math.exp(re);
-  return im === 0 ? [e, 0] : [e * Math.cos(im), e * Math.sin(im)];
-};
+function cexp(re: number, im: number): C {
+  if (Number.isFinite(re)) {
+    if (!Number.isFinite(im)) return [NaN, NaN];
+    const e = Math.exp(re);
+    return im === 0 ? [e, im] : [e * Math.cos(im), e * Math.sin(im)];
+  }
+  if (re === Infinity) {
+    if (!Number.isFinite(im)) return [Infinity, NaN];
+    return im === 0 ? [Infinity, im] : [Infinity * Math.cos(im), Infinity * Math.sin(im)];
+  }
+  if (re === -Infinity) {
+    if (!Number.isFinite(im)) return [0, copysign(0, im)];
+    return [copysign(0, Math.cos(im)), copysign(0, Math.sin(im))];
+  }
+  return im === 0 ? [NaN, im] : [NaN, NaN];
+}
 const clog = (re: number, im: number): C => [Math.log(cabs(re, im)), Math.atan2(im, re)];
+/** log(1 + z) as MLX writes it (accurate near 0). */
+function clog1p(x: number, y: number): C {
+  const theta = Math.atan2(y, x + 1);
+  if (cabs(x, y) < 0.5) {
+    const r = x * (2 + x) + y * y;
+    return r === 0 ? [x, theta] : [0.5 * Math.log1p(r), theta];
+  }
+  return [Math.log(Math.hypot(x + 1, y)), theta];
+}
 function csqrt(re: number, im: number): C {
-  const m = cabs(re, im);
-  const r = Math.sqrt((m + re) / 2);
-  const i = Math.sqrt((m - re) / 2);
-  return [r, im < 0 || (im === 0 && Object.is(im, -0)) ? -i : i];
+  if (!Number.isFinite(re) || !Number.isFinite(im)) {
+    if (isInf(im)) return [Infinity, im];
+    if (re === -Infinity) return [Number.isNaN(im) ? NaN : 0, copysign(Infinity, im)];
+    if (re === Infinity) return [Infinity, Number.isNaN(im) ? NaN : copysign(0, im)];
+    return [NaN, NaN];
+  }
+  if (im === 0) return re < 0 ? [0, copysign(Math.sqrt(-re), im)] : [Math.sqrt(re), im];
+  if (re === 0) {
+    const r = Math.sqrt(0.5 * Math.abs(im));
+    return [r, copysign(r, im)];
+  }
+  const d = Math.hypot(re, im);
+  if (re > 0) {
+    const r = Math.sqrt(0.5 * (d + re));
+    return [r, 0.5 * (im / r)];
+  }
+  const s = Math.sqrt(0.5 * (d - re));
+  return [Math.abs(0.5 * (im / s)), copysign(s, im)];
 }
 const csin = (a: number, b: number): C => [Math.sin(a) * Math.cosh(b), Math.cos(a) * Math.sinh(b)];
 const ccos = (a: number, b: number): C => [Math.cos(a) * Math.cosh(b), -Math.sin(a) * Math.sinh(b)];
@@ -243,10 +352,30 @@ function catan(a: number, b: number): C {
   const [r, i] = catanh(-b, a);
   return [i, -r];
 }
-/** Lexicographic order on complex values, as MLX compares them. */
-const ccmp = (ar: number, ai: number, br: number, bi: number): number => (ar !== br ? ar - br : ai - bi);
+// MLX orders complex values lexicographically (mlx/types/complex.h), with C's NaN comparisons.
+const cgt = (ar: number, ai: number, br: number, bi: number): boolean => ar > br || (ar === br && ai > bi);
+const cge = (ar: number, ai: number, br: number, bi: number): boolean => ar > br || (ar === br && ai >= bi);
+const cnan = (re: number, im: number): boolean => Number.isNaN(re) || Number.isNaN(im);
 
-const floatFloorDiv = (a: number, b: number): number => Math.floor(a / b);
+/** A double rounded to a float dtype's precision (float64 and integers unchanged). */
+function roundTo(d: Dtype, v: number): number {
+  if (d === float32) return Math.fround(v);
+  if (d === float16) return halfToNumber(numberToHalf(v));
+  if (d === bfloat16) return bfloat16ToNumber(numberToBfloat16(v));
+  return v;
+}
+/** MLX's float floor_divide is floor(divide(a, b)): the quotient is rounded to the dtype first. */
+const floatFloorDiv = (a: number, b: number, d: Dtype): number => Math.floor(roundTo(d, a / b));
+/** std::pow: pow(1, y) and pow(x, ±0) are 1 even for NaN, pow(-1, ±inf) is 1 (JS gives NaN). */
+function cPow(a: number, b: number): number {
+  if (a === 1 || b === 0) return 1;
+  if (a === -1 && isInf(b)) return 1;
+  return Math.pow(a, b);
+}
+// MLX's maximum/minimum: a NaN first operand wins, otherwise `a > b ? a : b` (so a NaN second
+// operand also propagates, and of two equal zeros the second is returned).
+const fmax = (a: number, b: number): number => (Number.isNaN(a) ? a : a > b ? a : b);
+const fmin = (a: number, b: number): number => (Number.isNaN(a) ? a : a < b ? a : b);
 function floatRemainder(a: number, b: number): number {
   let r = a % b;
   if (r !== 0 && r < 0 !== b < 0) r += b;
@@ -315,10 +444,8 @@ unaryFns.set('Negative', { f: (x) => -x, big: (x) => -x, c: (re, im) => [-re, -i
 unaryFns.set('Sign', {
   f: sign,
   big: (x) => (x > 0n ? 1n : x < 0n ? -1n : 0n),
-  c: (re, im) => {
-    const m = cabs(re, im);
-    return m === 0 ? [0, 0] : [re / m, im / m];
-  },
+  // z / |z| as a complex division (so inf components give nan), zero kept as it is
+  c: (re, im) => (re === 0 && im === 0 ? [re, im] : cdiv(re, im, cabs(re, im), 0)),
 });
 unaryFns.set('Square', { f: (x) => x * x, int: (x, d) => imulWrap(x, x, d), big: (x) => x * x, c: (a, b) => cmul(a, b, a, b) });
 unaryFns.set('Sqrt', { f: Math.sqrt, c: csqrt });
@@ -329,7 +456,7 @@ unaryFns.set('Expm1', { f: Math.expm1 });
 unaryFns.set('Log', { f: Math.log, c: clog });
 unaryFns.set('Log2', { f: Math.log2, c: (a, b) => clog(a, b).map((v) => v / Math.LN2) as C });
 unaryFns.set('Log10', { f: Math.log10, c: (a, b) => clog(a, b).map((v) => v / Math.LN10) as C });
-unaryFns.set('Log1p', { f: Math.log1p, c: (a, b) => clog(1 + a, b) });
+unaryFns.set('Log1p', { f: Math.log1p, c: clog1p });
 unaryFns.set('Sin', { f: Math.sin, c: csin });
 unaryFns.set('Cos', { f: Math.cos, c: ccos });
 unaryFns.set('Tan', { f: Math.tan, c: cquot(csin, ccos) });
@@ -376,10 +503,11 @@ unaryFns.set('Imag', { f: () => 0, big: () => 0n, cr: (_a, b) => b });
 unaryFns.set('Conjugate', { f: id, big: (x) => x, c: (a, b) => [a, -b] });
 unaryFns.set('StopGradient', { f: id, big: (x) => x, c: (a, b) => [a, b] });
 
-const cmpFns = (f: (a: number, b: number) => boolean): BinaryFns => ({
+/** Comparison over reals, bigints and (lexicographically, as MLX's complex64_t) complex. */
+const cmpFns = (f: (a: number, b: number) => boolean, c: typeof cgt): BinaryFns => ({
   f: (a, b) => (f(a, b) ? 1 : 0),
   big: (a, b) => f(a < b ? -1 : a > b ? 1 : 0, 0),
-  cr: (ar, ai, br, bi) => (f(ccmp(ar, ai, br, bi), 0) ? 1 : 0),
+  cr: (ar, ai, br, bi) => (c(ar, ai, br, bi) ? 1 : 0),
 });
 
 binaryFns.set('Add', { f: (a, b) => a + b, big: (a, b) => a + b, c: (ar, ai, br, bi) => [ar + br, ai + bi] });
@@ -387,32 +515,34 @@ binaryFns.set('Subtract', { f: (a, b) => a - b, big: (a, b) => a - b, c: (ar, ai
 binaryFns.set('Multiply', { f: (a, b) => a * b, int: imulWrap, big: (a, b) => a * b, c: cmul });
 binaryFns.set('Divide', { f: (a, b) => a / b, c: cdiv });
 binaryFns.set('Power', {
-  f: Math.pow,
+  f: cPow,
   int: intPower,
   big: bigPower,
-  c: (ar, ai, br, bi) => {
-    if (ar === 0 && ai === 0) return br === 0 && bi === 0 ? [1, 0] : [0, 0];
-    return cexp(...cmul(...clog(ar, ai), br, bi));
-  },
+  // std::pow(z, w) = exp(w * log(z)) (so 0^0 is nan, as in MLX)
+  c: (ar, ai, br, bi) => cexp(...cmul(br, bi, ...clog(ar, ai))),
 });
+// Complex floor_divide is a plain division in MLX (floor of a complex is the identity there).
 binaryFns.set('FloorDivide', { f: floatFloorDiv, int: intFloorDiv, big: bigFloorDiv, c: cdiv });
 binaryFns.set('Remainder', { f: floatRemainder, int: intRemainder, big: bigRemainder });
 binaryFns.set('Maximum', {
-  f: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.max(a, b)),
+  f: fmax,
   big: (a, b) => (a > b ? a : b),
-  c: (ar, ai, br, bi) => (Number.isNaN(ar) || Number.isNaN(br) ? [NaN, NaN] : ccmp(ar, ai, br, bi) >= 0 ? [ar, ai] : [br, bi]),
+  c: (ar, ai, br, bi) => (cnan(ar, ai) ? [ar, ai] : cgt(ar, ai, br, bi) ? [ar, ai] : [br, bi]),
 });
 binaryFns.set('Minimum', {
-  f: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b)),
+  f: fmin,
   big: (a, b) => (a < b ? a : b),
-  c: (ar, ai, br, bi) => (Number.isNaN(ar) || Number.isNaN(br) ? [NaN, NaN] : ccmp(ar, ai, br, bi) <= 0 ? [ar, ai] : [br, bi]),
+  c: (ar, ai, br, bi) => (cnan(ar, ai) ? [ar, ai] : cgt(br, bi, ar, ai) ? [ar, ai] : [br, bi]),
 });
 binaryFns.set('LogAddExp', {
   f: logaddexp,
+  // MLX's formula: max + log1p(exp(min - max)), max/min in its lexicographic order
   c: (ar, ai, br, bi) => {
-    const [p, q] = cexp(ar, ai);
-    const [r, s] = cexp(br, bi);
-    return clog(p + r, q + s);
+    const [mr, mi] = cnan(ar, ai) ? [ar, ai] : cgt(ar, ai, br, bi) ? [ar, ai] : [br, bi];
+    const [nr, ni] = cnan(ar, ai) ? [ar, ai] : cgt(br, bi, ar, ai) ? [ar, ai] : [br, bi];
+    if ((nr === -Infinity && ni === 0) || (mr === Infinity && mi === 0)) return [mr, mi];
+    const [p, q] = clog1p(...cexp(nr - mr, ni - mi));
+    return [mr + p, mi + q];
   },
 });
 binaryFns.set('ArcTan2', { f: Math.atan2 });
@@ -431,10 +561,10 @@ binaryFns.set('NaNEqual', {
   big: (a, b) => a === b,
   cr: (ar, ai, br, bi) => ((ar === br || (Number.isNaN(ar) && Number.isNaN(br))) && (ai === bi || (Number.isNaN(ai) && Number.isNaN(bi))) ? 1 : 0),
 });
-binaryFns.set('Less', cmpFns((a, b) => a < b));
-binaryFns.set('LessEqual', cmpFns((a, b) => a <= b));
-binaryFns.set('Greater', cmpFns((a, b) => a > b));
-binaryFns.set('GreaterEqual', cmpFns((a, b) => a >= b));
+binaryFns.set('Less', cmpFns((a, b) => a < b, (ar, ai, br, bi) => cgt(br, bi, ar, ai)));
+binaryFns.set('LessEqual', cmpFns((a, b) => a <= b, (ar, ai, br, bi) => cge(br, bi, ar, ai)));
+binaryFns.set('Greater', cmpFns((a, b) => a > b, cgt));
+binaryFns.set('GreaterEqual', cmpFns((a, b) => a >= b, cge));
 binaryFns.set('LogicalAnd', { f: (a, b) => bool(a) & bool(b), big: (a, b) => a !== 0n && b !== 0n });
 binaryFns.set('LogicalOr', { f: (a, b) => bool(a) | bool(b), big: (a, b) => a !== 0n || b !== 0n });
 binaryFns.set('BitwiseAnd', { int: (a, b) => a & b, big: (a, b) => a & b });
@@ -500,7 +630,7 @@ registerKernel('DivMod', (_p, [a, b], [q, r]) => {
   for (let i = 0; i < oa.length; i++) {
     const x = ra(oa[i]!);
     const y = rb(ob[i]!);
-    wq(i, isInt ? div.int!(x, y, d) : div.f!(x, y));
-    wr(i, isInt ? rem.int!(x, y, d) : rem.f!(x, y));
+    wq(i, isInt ? div.int!(x, y, d) : div.f!(x, y, d));
+    wr(i, isInt ? rem.int!(x, y, d) : rem.f!(x, y, d));
   }
 });
