@@ -24,7 +24,7 @@ const unary: [string, string, number, Domain][] = [
   ['sinh', 'sinh', 4, 'unit'], ['cosh', 'cosh', 4, 'unit'], ['tanh', 'tanh', 4, 'any'], ['arcsinh', 'arcsinh', 4, 'any'],
   ['arccosh', 'arccosh', 4, 'positive'], ['arctanh', 'arctanh', 4, 'unit'], ['floor', 'floor', 0, 'any'],
   ['ceil', 'ceil', 0, 'any'], ['round', 'round', 0, 'any'], ['sigmoid', 'sigmoid', 4, 'any'], ['erf', 'erf', 4, 'any'],
-  ['erfinv', 'erfinv', 16, 'unit'], ['logicalNot', 'logical_not', 0, 'any'], ['bitwiseInvert', 'bitwise_invert', 0, 'any'],
+  ['erfinv', 'erfinv', 64, 'unit'], ['logicalNot', 'logical_not', 0, 'any'], ['bitwiseInvert', 'bitwise_invert', 0, 'any'],
   ['isnan', 'isnan', 0, 'any'], ['isinf', 'isinf', 0, 'any'], ['isposinf', 'isposinf', 0, 'any'],
   ['isneginf', 'isneginf', 0, 'any'], ['isfinite', 'isfinite', 0, 'any'], ['degrees', 'degrees', 1, 'any'],
   ['radians', 'radians', 1, 'any'], ['real', 'real', 0, 'any'], ['imag', 'imag', 0, 'any'],
@@ -42,6 +42,8 @@ const binary: [string, string, number, Domain][] = [
   ['bitwiseXor', 'bitwise_xor', 0, 'any'], ['leftShift', 'left_shift', 0, 'small'], ['rightShift', 'right_shift', 0, 'small'],
 ];
 
+// MLX's float32 erfinv is a polynomial that is ~20 ulp off near |x| -> 1 (erfinv(0.987) differs by
+// 2.6e-6 relative), hence its 64-ulp bound.
 // MLX's float32 exp is up to ~16 ulp off the correctly rounded value for large arguments
 // (e.g. exp(70)); mlx-ts rounds the double result once, hence the wider bound for exp/expm1.
 // Deliberately not compared (MLX's result is undefined behaviour in C++ or platform noise):
