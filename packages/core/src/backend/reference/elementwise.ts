@@ -347,10 +347,11 @@ function catanh(a: number, b: number): C {
   const [p, q] = clog(...cdiv(1 + a, b, 1 - a, -b));
   return [p / 2, q / 2];
 }
+/** atan(z) by its real/imaginary closed form, which puts the branch cuts where C's catan does. */
 function catan(a: number, b: number): C {
-  // atan(z) = -i atanh(i z)
-  const [r, i] = catanh(-b, a);
-  return [i, -r];
+  const re = 0.5 * Math.atan2(2 * a, 1 - a * a - b * b);
+  const im = 0.25 * Math.log((a * a + (b + 1) * (b + 1)) / (a * a + (b - 1) * (b - 1)));
+  return [re, im];
 }
 // MLX orders complex values lexicographically (mlx/types/complex.h), with C's NaN comparisons.
 const cgt = (ar: number, ai: number, br: number, bi: number): boolean => ar > br || (ar === br && ai > bi);
@@ -490,8 +491,9 @@ unaryFns.set('IsInf', {
   big: () => 0n,
   cr: (a, b) => (Math.abs(a) === Infinity || Math.abs(b) === Infinity ? 1 : 0),
 });
-unaryFns.set('IsPosInf', { f: (x) => (x === Infinity ? 1 : 0), int: () => 0, big: () => 0n, cr: (a) => (a === Infinity ? 1 : 0) });
-unaryFns.set('IsNegInf', { f: (x) => (x === -Infinity ? 1 : 0), int: () => 0, big: () => 0n, cr: (a) => (a === -Infinity ? 1 : 0) });
+// A complex value is +-inf only when it equals +-inf + 0j (MLX compares it with the real inf).
+unaryFns.set('IsPosInf', { f: (x) => (x === Infinity ? 1 : 0), int: () => 0, big: () => 0n, cr: (a, b) => (a === Infinity && b === 0 ? 1 : 0) });
+unaryFns.set('IsNegInf', { f: (x) => (x === -Infinity ? 1 : 0), int: () => 0, big: () => 0n, cr: (a, b) => (a === -Infinity && b === 0 ? 1 : 0) });
 unaryFns.set('IsFinite', {
   f: (x) => (Number.isFinite(x) ? 1 : 0),
   int: () => 1,
