@@ -25,6 +25,7 @@ import { shapeSize, rowMajorStrides, shapeToString } from './shape.js';
 import { type Complex, isComplexValue, typedView, elementToJs, numberWriter, bigintWriter } from './elements.js';
 import { numberToHalf } from './half.js';
 import { runNode } from './transforms/eval-node.js';
+import { inTracing, deferDetach, setDetach } from './transforms/trace.js';
 
 export interface Node {
   readonly prim: Primitive<any>;
@@ -55,12 +56,15 @@ export type TypedArray =
   | BigInt64Array
   | BigUint64Array;
 export type ScalarOrArray = MultiDimensionalArray<Scalar | TypedArray | MxArray>;
+/** What `mx.array` accepts: JS values, TypedArrays, arrays, and DLPack producers (interop). */
+export type ArrayInput = ScalarOrArray | { __dlpack__(options?: never): unknown };
 
 let nextId = 1;
 
 // ---- memory: storage reference counts, GC release, dispose and tidy scopes ----
 
-function releaseStorageRef(s: Storage): void {
+/** @internal drops one reference (an array's, or a pin held by an exported view or capsule). */
+export function releaseStorageRef(s: Storage): void {
   if (s.released) return;
   if (--s.refs <= 0) {
     s.released = true;
@@ -81,12 +85,17 @@ export class MxArray {
   /** @internal number of unevaluated arrays that use this one as an input */
   _consumers = 0;
   /** @internal */ _disposed = false;
+  /**
+   * @internal derived from an input traced by a running transform: while tracing, it keeps
+   * its graph after evaluation so the transform can walk it (MLX's is_tracer()).
+   */
+  _tracer = false;
   /** @internal pending nodes that use this array as an input (for in-place overwrite) */
   _users: Set<Node> | null = null;
   /** @internal */ readonly _id: number;
 
   /** `new mx.array(value, dtype?)`: copies JS data into a new array. */
-  constructor(value: ScalarOrArray, dtype?: Dtype) {
+  constructor(value: ArrayInput, dtype?: Dtype) {
     this._id = nextId++;
     this._shape = [];
     this._dtype = float32;
@@ -94,7 +103,9 @@ export class MxArray {
       // mx.array(otherArray) is a copy, as in MLX.
       return copyArray(value, dtype);
     }
-    fillFromJs(this, value, dtype);
+    const foreign = foreignImport?.(value, dtype);
+    if (foreign) return foreign;
+    fillFromJs(this, value as ScalarOrArray, dtype);
     track(this);
   }
 
@@ -107,6 +118,7 @@ export class MxArray {
     a._node = node;
     a._consumers = 0;
     a._disposed = false;
+    a._tracer = node !== null && node.inputs.some((x) => x._tracer);
     a._users = null;
     (a as { _id: number })._id = nextId++;
     track(a);
@@ -259,6 +271,10 @@ function dropNode(first: MxArray): void {
   }
 }
 
+setDetach((a) => {
+  if (a._data) dropNode(a);
+});
+
 function releaseStorage(a: MxArray): void {
   if (a._data) {
     const s = a._data.storage;
@@ -314,6 +330,7 @@ export function makeArrays(
 export function overwriteArray(a: MxArray, build: (old: MxArray) => MxArray): void {
   a._check();
   const old = MxArray._lazy(a._shape, a._dtype, null);
+  old._tracer = a._tracer;
   if (a._data) {
     const d = a._data;
     old._attach(d.storage, d.strides, d.offset);
@@ -347,6 +364,7 @@ export function overwriteArray(a: MxArray, build: (old: MxArray) => MxArray): vo
   }
   a._shape = r._shape;
   a._dtype = r._dtype;
+  a._tracer = r._tracer;
   disposeArray(r);
   // `old` is internal: its storage goes as soon as no pending node needs it.
   disposeArray(old);
@@ -380,7 +398,11 @@ export function evalArrays(roots: MxArray[]): void {
     if (a._data) continue; // computed as a sibling
     const node = a._node!;
     runNode(node);
-    for (const o of node.outputs) dropNode(o);
+    for (const o of node.outputs) {
+      // A transform walks tracers' graphs after fn returns: keep them until it ends.
+      if (o._tracer && inTracing()) deferDetach(o);
+      else dropNode(o);
+    }
   }
 }
 
@@ -602,6 +624,14 @@ function fillFromTypedArray(target: MxArray, t: ArrayLike<number | bigint>, dtyp
     else wn(i, v);
   }
   target._attach(storage, [1], 0);
+}
+
+// Objects from other libraries (DLPack producers) are imported by interop/, installed here to
+// avoid an import cycle; it returns undefined for anything else.
+let foreignImport: ((value: unknown, dtype?: Dtype) => MxArray | undefined) | null = null;
+/** @internal */
+export function setForeignImport(f: (value: unknown, dtype?: Dtype) => MxArray | undefined): void {
+  foreignImport = f;
 }
 
 // copyArray is installed by ops (astype with a forced copy) to avoid an import cycle.

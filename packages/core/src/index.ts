@@ -49,3 +49,5 @@ export * from './ops/indexing.js';
 export * from './ops/linalg.js';
 export * from './ops/einsum.js';
 export * as random from './ops/random.js';
+export * from './transforms/index.js';
+export * from './interop/index.js';

@@ -16,14 +16,24 @@ export interface PrimitiveDef<P = unknown> {
     input: { shape: readonly number[]; strides: readonly number[]; offset: number },
     outShape: readonly number[],
   ) => { strides: number[]; offset: number } | null;
-  /** Reverse-mode rule: cotangents of the inputs in `argnums`, given those of the outputs. */
+  /**
+   * Primitives whose outputs are some of their inputs, unchanged (custom functions: the
+   * outputs of the wrapped function ride along as extra inputs). Output i shares the storage
+   * and layout of input `aliases(params)[i]`; no kernel runs.
+   */
+  readonly aliases?: (params: P) => number[];
+  /**
+   * Reverse-mode rule: cotangents of the inputs in `argnums` (same shapes and dtypes), given
+   * those of every output (zeros for outputs that got none). A null entry means "no
+   * cotangent flows to that input" (cheaper than zeros).
+   */
   readonly vjp?: (
     params: P,
     primals: MxArray[],
     cotangents: MxArray[],
     argnums: number[],
     outputs: MxArray[],
-  ) => MxArray[];
+  ) => (MxArray | null)[];
   /** Forward-mode rule: tangents of the outputs, given tangents of the inputs in `argnums`. */
   readonly jvp?: (params: P, primals: MxArray[], tangents: MxArray[], argnums: number[]) => MxArray[];
   /** Batching rule: outputs and their batch axes, given inputs and theirs (-1: not batched). */

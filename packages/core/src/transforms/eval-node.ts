@@ -51,6 +51,14 @@ function onBackend(a: MxArray, backend: Backend): MxArray {
 export function runNode(node: Node): void {
   const backend = backendFor(node.stream.device);
   const inputs = node.inputs.map((x) => onBackend(x, backend));
+  const aliases = node.prim.def.aliases;
+  if (aliases) {
+    aliases(node.prim.params).forEach((k, i) => {
+      const d = inputs[k]!._data!;
+      node.outputs[i]!._attach(d.storage, d.strides, d.offset);
+    });
+    return;
+  }
   const view = node.prim.def.view;
   if (view) {
     const out = node.outputs[0]!;

@@ -1,0 +1,238 @@
+// Reverse and forward mode: vjp, jvp, grad and valueAndGrad, by walking the lazy graph that
+// the traced function built and calling each primitive's own rule (primitives/*.ts). Rules
+// are written in ops, so the cotangents are lazy graphs too and grad of grad just works.
+import { MxArray, type Node } from '../array.js';
+import { Reshape } from '../primitives/views.js';
+import { add } from '../ops/elementwise.js';
+import { zerosLike, onesLike } from '../ops/creation.js';
+import { astype } from '../ops/views.js';
+import { shapesEqual, shapeToString } from '../shape.js';
+import { buildTape, traceHandle } from './graph.js';
+import { withTracing } from './trace.js';
+import { treeFlatten, treeUnflatten, typeName } from './tree.js';
+
+type Fn = (...args: any[]) => unknown;
+
+/** Identity view handles for the primals: the tape stops at their nodes. */
+function traceAll(primals: readonly MxArray[]): MxArray[] {
+  return primals.map((p) => traceHandle(p, Reshape, { shape: [...p._shape] }));
+}
+
+function checkArrays(xs: unknown, what: string, op: string): MxArray[] {
+  if (!Array.isArray(xs)) throw new TypeError(`[${op}] ${what} must be an Array of mx arrays, got ${typeName(xs)}.`);
+  return xs.map((x, i) => {
+    if (!(x instanceof MxArray)) throw new TypeError(`[${op}] ${what}[${i}] must be an mx array, got ${typeName(x)}.`);
+    return x._check();
+  });
+}
+
+/** The function's result as a flat list of arrays (an array or an Array of arrays). */
+function resultArrays(r: unknown, op: string): MxArray[] {
+  if (r instanceof MxArray) return [r];
+  if (Array.isArray(r) && r.length > 0 && r.every((x) => x instanceof MxArray)) return r as MxArray[];
+  throw new TypeError(`[${op}] The function must return an mx array or an Array of mx arrays, but returned ${typeName(r)}.`);
+}
+
+function accumulate(map: Map<MxArray, MxArray>, a: MxArray, ct: MxArray): void {
+  const prev = map.get(a);
+  map.set(a, prev ? add(prev, ct) : ct);
+}
+
+function checkRuleOutput(r: MxArray | null | undefined, like: MxArray, prim: string, rule: string, i: number): MxArray | null {
+  if (r === null || r === undefined) return null;
+  if (!shapesEqual(r._shape, like._shape)) {
+    throw new Error(`internal: the ${rule} rule of ${prim} returned shape ${shapeToString(r._shape)} for input ${i} of shape ${shapeToString(like._shape)}`);
+  }
+  return r._dtype === like._dtype ? r : astype(r, like._dtype);
+}
+
+/**
+ * Cotangents of the traced inputs (`leaves`, their handles' nodes) given those of `outputs`,
+ * by one reverse walk over the tape. Returns null for an input no output depends on.
+ */
+export function backprop(outputs: readonly MxArray[], cotangents: readonly MxArray[], leaves: readonly Node[]): (MxArray | null)[] {
+  const tape = buildTape(outputs, leaves);
+  const cot = new Map<MxArray, MxArray>();
+  outputs.forEach((o, i) => {
+    if (o._tracer && tape.depends(o)) accumulate(cot, o, cotangents[i]!);
+  });
+  for (let k = tape.nodes.length - 1; k >= 0; k--) {
+    const node = tape.nodes[k]!;
+    const outs = node.outputs;
+    if (!outs.some((o) => cot.has(o))) continue;
+    const def = node.prim.def;
+    const argnums: number[] = [];
+    node.inputs.forEach((x, i) => {
+      if (tape.depends(x)) argnums.push(i);
+    });
+    if (!def.vjp) throw new Error(`[vjp] The primitive ${node.prim.name} has no vjp rule.`);
+    const cts = outs.map((o) => cot.get(o) ?? zerosLike(o));
+    for (const o of outs) cot.delete(o); // done with them: let their memory go
+    const res = def.vjp(node.prim.params, node.inputs, cts, argnums, outs);
+    argnums.forEach((ai, j) => {
+      const x = node.inputs[ai]!;
+      const r = checkRuleOutput(res[j], x, node.prim.name, 'vjp', ai);
+      if (r) accumulate(cot, x, r);
+    });
+  }
+  return tape.inputs.map((a) => (a ? (cot.get(a) ?? null) : null));
+}
+
+/** Tangents of `outputs` given those of the traced inputs, by one forward walk. */
+export function pushforward(outputs: readonly MxArray[], tangents: readonly MxArray[], leaves: readonly Node[]): (MxArray | null)[] {
+  const tape = buildTape(outputs, leaves);
+  const tan = new Map<MxArray, MxArray>();
+  tape.inputs.forEach((a, i) => {
+    if (a) tan.set(a, tangents[i]!);
+  });
+  for (const node of tape.nodes) {
+    const def = node.prim.def;
+    const argnums: number[] = [];
+    const ts: MxArray[] = [];
+    node.inputs.forEach((x, i) => {
+      const t = tan.get(x);
+      if (t) {
+        argnums.push(i);
+        ts.push(t);
+      }
+    });
+    if (!argnums.length) continue;
+    if (!def.jvp) throw new Error(`[jvp] The primitive ${node.prim.name} has no jvp rule.`);
+    const res = def.jvp(node.prim.params, node.inputs, ts, argnums);
+    node.outputs.forEach((o, i) => {
+      const r = checkRuleOutput(res[i], o, node.prim.name, 'jvp', i);
+      if (r) tan.set(o, r);
+    });
+  }
+  return outputs.map((o) => tan.get(o) ?? null);
+}
+
+function checkLike(xs: MxArray[], like: MxArray[], what: string, of: string, op: string): MxArray[] {
+  if (xs.length !== like.length) {
+    throw new Error(`[${op}] Expected ${like.length} ${what} (one per ${of}), got ${xs.length}.`);
+  }
+  return xs.map((x, i) => {
+    const l = like[i]!;
+    if (!shapesEqual(x._shape, l._shape)) {
+      throw new Error(`[${op}] ${what}[${i}] has shape ${shapeToString(x._shape)}, but the ${of} has shape ${shapeToString(l._shape)}.`);
+    }
+    return x._dtype === l._dtype ? x : astype(x, l._dtype);
+  });
+}
+
+/**
+ * `mx.vjp(fn, primals, cotangents)`: calls fn(...primals) and returns `[outputs, vjps]`, the
+ * vector-Jacobian products of the cotangents (one per output) with respect to each primal.
+ */
+export function vjp(fn: Fn, primals: MxArray[], cotangents: MxArray[]): [MxArray[], MxArray[]] {
+  if (typeof fn !== 'function') throw new TypeError(`[vjp] fn must be a function, got ${typeName(fn)}.`);
+  const ps = checkArrays(primals, 'primals', 'vjp');
+  const cs = checkArrays(cotangents, 'cotangents', 'vjp');
+  return withTracing(() => {
+    const traced = traceAll(ps);
+    const outs = resultArrays(fn(...traced), 'vjp');
+    const cts = checkLike(cs, outs, 'cotangents', 'output', 'vjp');
+    const grads = backprop(outs, cts, traced.map((t) => t._node!));
+    return [outs, grads.map((g, i) => g ?? zerosLike(ps[i]!))];
+  });
+}
+
+/**
+ * `mx.jvp(fn, primals, tangents)`: calls fn(...primals) and returns `[outputs, jvps]`, the
+ * Jacobian-vector products of the tangents (one per primal), one per output.
+ */
+export function jvp(fn: Fn, primals: MxArray[], tangents: MxArray[]): [MxArray[], MxArray[]] {
+  if (typeof fn !== 'function') throw new TypeError(`[jvp] fn must be a function, got ${typeName(fn)}.`);
+  const ps = checkArrays(primals, 'primals', 'jvp');
+  const ts = checkLike(checkArrays(tangents, 'tangents', 'jvp'), ps, 'tangents', 'primal', 'jvp');
+  return withTracing(() => {
+    const traced = traceAll(ps);
+    const outs = resultArrays(fn(...traced), 'jvp');
+    const res = pushforward(outs, ts, traced.map((t) => t._node!));
+    return [outs, res.map((t, i) => t ?? zerosLike(outs[i]!))];
+  });
+}
+
+function normalizeArgnums(argnums: number | number[] | undefined, op: string): number[] {
+  const list = argnums === undefined ? [0] : typeof argnums === 'number' ? [argnums] : argnums;
+  if (!Array.isArray(list) || list.some((a) => typeof a !== 'number' || !Number.isInteger(a))) {
+    throw new TypeError(`[${op}] argnums must be an integer or an Array of integers, got ${String(argnums)}.`);
+  }
+  const sorted = [...list].sort((a, b) => a - b);
+  if (sorted.length && sorted[0]! < 0) throw new Error(`[${op}] Can't compute the gradient of negative argument index ${sorted[0]}.`);
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i] === sorted[i - 1]) throw new Error(`[${op}] Duplicate argument index ${sorted[i]} is not allowed.`);
+  }
+  return sorted;
+}
+
+/** The shared body of grad and valueAndGrad: returns [the function's result, gradients]. */
+function valueAndGradImpl(fn: Fn, argnumsIn: number | number[] | undefined, op: string, scalarOnly: boolean) {
+  if (typeof fn !== 'function') throw new TypeError(`[${op}] fn must be a function, got ${typeName(fn)}.`);
+  const argnums = normalizeArgnums(argnumsIn, op);
+  return (...args: unknown[]): [unknown, unknown] => {
+    const last = argnums[argnums.length - 1];
+    if (last !== undefined && last >= args.length) {
+      throw new Error(
+        `[${op}] Can't compute the gradient of argument index ${last} because the function is called with only ${args.length} positional arguments.`,
+      );
+    }
+    const groups = argnums.map((i) => {
+      const leaves = treeFlatten(args[i]);
+      if (!leaves.length) {
+        throw new TypeError(`[${op}] Argument ${i} is differentiated, so it must be an mx array or a tree of them, got ${typeName(args[i])}.`);
+      }
+      return leaves.map((a) => a._check());
+    });
+    return withTracing(() => {
+      const primals = groups.flat();
+      const traced = traceAll(primals);
+      const callArgs = [...args];
+      let k = 0;
+      argnums.forEach((ai, g) => {
+        callArgs[ai] = treeUnflatten(args[ai], traced.slice(k, k + groups[g]!.length));
+        k += groups[g]!.length;
+      });
+      const result = fn(...callArgs);
+      let loss: unknown = result;
+      if (!scalarOnly && Array.isArray(result)) {
+        if (!result.length) {
+          throw new TypeError(`[${op}] The function returned an empty Array; it must return a scalar array or an Array whose first element is one.`);
+        }
+        loss = result[0];
+      }
+      if (!(loss instanceof MxArray)) {
+        throw new TypeError(
+          `[${op}] The return value of the function whose gradient we want to compute should be a scalar array${scalarOnly ? '' : ' (or an Array whose first element is one)'}; but ${typeName(loss)} was returned.`,
+        );
+      }
+      if (loss._shape.length !== 0) {
+        throw new Error(`[${op}] The function must return a scalar (0-d) array to be differentiated, got shape ${shapeToString(loss._shape)}.`);
+      }
+      const grads = backprop([loss], [onesLike(loss)], traced.map((t) => t._node!));
+      const flat = grads.map((g, i) => g ?? zerosLike(primals[i]!));
+      let j = 0;
+      const trees = argnums.map((ai, g) => {
+        const t = treeUnflatten(args[ai], flat.slice(j, j + groups[g]!.length));
+        j += groups[g]!.length;
+        return t;
+      });
+      return [result, argnums.length === 1 ? trees[0] : trees];
+    });
+  };
+}
+
+/**
+ * `mx.valueAndGrad(fn, argnums = 0)`: a function returning `[fn(...args), grads]`. fn returns a
+ * scalar array, or an Array `[loss, ...aux]` whose first element is differentiated. grads has
+ * the tree structure of the differentiated argument (a list of them for several argnums).
+ */
+export function valueAndGrad<T = any>(fn: Fn, argnums?: number | number[]): (...args: any[]) => [T, any] {
+  return valueAndGradImpl(fn, argnums, 'value_and_grad', false) as (...args: any[]) => [T, any];
+}
+
+/** `mx.grad(fn, argnums = 0)`: a function returning the gradient of fn's scalar result. */
+export function grad(fn: Fn, argnums?: number | number[]): (...args: any[]) => any {
+  const vg = valueAndGradImpl(fn, argnums, 'grad', true);
+  return (...args: unknown[]) => vg(...args)[1];
+}
