@@ -1,5 +1,5 @@
 // The mlx-ts demo: MLX's arrays, dtypes, lazy evaluation and random numbers in plain Node,
-// then a small model fitted by gradient descent. Run with `npm run demo`.
+// then autograd and a small MLP trained with valueAndGrad. Run with `npm run demo`.
 import * as mx from '@mlx-ts/core';
 
 const section = (title) => console.log(`\n=== ${title} ===`);
@@ -34,24 +34,45 @@ const key = mx.random.key(0);
 console.log('random.uniform(shape=[4], key=key(0)) =', String(mx.random.uniform(0, 1, [4], mx.float32, key)));
 console.log('random.randint(0, 10, [6], key=key(0)) =', String(mx.random.randint(0, 10, [6], mx.int32, key)));
 
-section('Fitting y = 3x - 2 + noise by gradient descent (hand-written gradient)');
-// mx.grad arrives with the transforms issue; here the gradient of the mean squared error is
-// written out: d/dw mean((xw + b - y)^2) = 2 mean((xw + b - y) x).
-const [kx, kn] = mx.random.split(mx.random.key(42));
-const x = mx.random.uniform(-1, 1, [256, 1], mx.float32, kx);
-const y = mx.add(mx.subtract(mx.multiply(x, 3), 2), mx.multiply(mx.random.normal([256, 1], mx.float32, 0, 1, kn), 0.1));
-let w = mx.zeros([1, 1]);
-let bias = mx.zeros([1]);
+section('Autograd: grad, higher order, vmap');
+const cube = (v) => mx.multiply(mx.multiply(v, v), v);
+console.log("d/dx x^3 at 2 =", mx.grad(cube)(mx.array(2.0)).item(), "  d3/dx3 =", mx.grad(mx.grad(mx.grad(cube)))(mx.array(2.0)).item());
+const perExample = mx.vmap(mx.grad((w, xi) => mx.sum(mx.square(mx.multiply(w, xi)))), [null, 0]);
+console.log('per-example gradients (vmap of grad) =', String(perExample(mx.array([1, 2]), mx.array([[1, 1], [2, 3]]))));
+
+section('A two-layer MLP trained with valueAndGrad on two interleaved spirals');
+// Data: two spirals of 200 points each, label 0/1.
+const n = 200;
+const theta = mx.multiply(mx.sqrt(mx.random.uniform(0, 1, [n], mx.float32, mx.random.key(1))), 3 * Math.PI);
+const spiral = (sign) =>
+  mx.stack([mx.multiply(mx.multiply(theta, mx.cos(theta)), sign / 10), mx.multiply(mx.multiply(theta, mx.sin(theta)), sign / 10)], 1);
+const X = mx.concatenate([spiral(1), spiral(-1)], 0);
+const Y = mx.concatenate([mx.zeros([n], mx.int32), mx.ones([n], mx.int32)]);
+
+// Parameters: a tree (plain object) of arrays; valueAndGrad returns gradients of the same shape.
+const hidden = 32;
+const [k1, k2] = mx.random.split(mx.random.key(7));
+let params = {
+  w1: mx.multiply(mx.random.normal([2, hidden], mx.float32, 0, 1, k1), 1),
+  b1: mx.zeros([hidden]),
+  w2: mx.multiply(mx.random.normal([hidden, 2], mx.float32, 0, 1, k2), 1 / Math.sqrt(hidden)),
+  b2: mx.zeros([2]),
+};
+const forward = (p, x) => mx.add(mx.matmul(mx.tanh(mx.add(mx.matmul(x, p.w1), p.b1)), p.w2), p.b2);
+// softmax cross-entropy, with the accuracy as an auxiliary output
+const lossFn = (p, x, y) => {
+  const logits = forward(p, x);
+  const picked = mx.takeAlongAxis(logits, mx.expandDims(y, 1), 1);
+  const loss = mx.mean(mx.subtract(mx.logsumexp(logits, 1, true), picked));
+  const acc = mx.mean(mx.equal(mx.argmax(logits, 1), y).astype(mx.float32));
+  return [loss, acc];
+};
+const step = mx.valueAndGrad(lossFn);
 const lr = 0.5;
-for (let step = 0; step <= 60; step++) {
-  const err = mx.subtract(mx.add(mx.matmul(x, w), bias), y);
-  const loss = mx.mean(mx.square(err));
-  const gw = mx.multiply(mx.matmul(x.T, err), 2 / 256);
-  const gb = mx.multiply(mx.mean(err, 0), 2);
-  w = mx.subtract(w, mx.multiply(gw, lr));
-  bias = mx.subtract(bias, mx.multiply(gb, lr));
-  mx.eval(w, bias, loss);
-  if (step % 10 === 0) console.log(`step ${String(step).padStart(2)}  loss ${loss.item().toFixed(5)}`);
+for (let it = 0; it <= 300; it++) {
+  const [[loss, acc], g] = step(params, X, Y);
+  params = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, mx.subtract(v, mx.multiply(g[k], lr))]));
+  mx.eval(params, loss, acc);
+  if (it % 50 === 0) console.log(`step ${String(it).padStart(3)}  loss ${loss.item().toFixed(4)}  accuracy ${(acc.item() * 100).toFixed(1)}%`);
 }
-console.log(`fitted w = ${w.item().toFixed(3)}, b = ${bias.item().toFixed(3)} (true: 3, -2)`);
 console.log('\nlive memory per backend:', JSON.stringify(mx.memory()));

@@ -37,7 +37,7 @@ describe('vjp / jvp', () => {
   it('checks cotangents and tangents against outputs and primals', () => {
     expect(() => mx.vjp((x: mx.MxArray) => x, [f32([1, 2])], [f32(1)])).toThrow(/cotangents\[0\] has shape \(\), but the output has shape \(2,\)/);
     expect(() => mx.vjp((x: mx.MxArray) => x, [f32([1, 2])], [])).toThrow(/Expected 1 cotangents/);
-    expect(() => mx.jvp((x: mx.MxArray) => x, [f32([1, 2])], [f32([1, 2, 3])])).toThrow(/tangents\[0\] has shape \(3\)/);
+    expect(() => mx.jvp((x: mx.MxArray) => x, [f32([1, 2])], [f32([1, 2, 3])])).toThrow(/tangents\[0\] has shape \(3,\)/);
     expect(() => mx.vjp((x: mx.MxArray) => x, [1 as unknown as mx.MxArray], [f32(1)])).toThrow(/primals\[0\] must be an mx array, got number/);
     expect(() => mx.vjp((() => 3) as never, [f32(1)], [f32(1)])).toThrow(/must return an mx array or an Array of mx arrays, but returned number/);
   });
@@ -167,7 +167,7 @@ describe('vmap', () => {
   it('errors', () => {
     expect(() => mx.vmap((x: mx.MxArray) => x, 2)(m)).toThrow(/\[vmap\] Invalid vectorization axis 2 for array with shape \(2,3\)/);
     expect(() => mx.vmap((x: mx.MxArray, y: mx.MxArray) => mx.add(x, y))(mx.ones([3, 2]), mx.ones([4, 2]))).toThrow(/Inconsistent axis sizes: 3 and 4/);
-    expect(() => mx.vmap((x: mx.MxArray) => x.tolist() as never)(m)).toThrow(/Can't evaluate an array inside a vmapped function/);
+    expect(() => mx.vmap((x: mx.MxArray) => x.tolist() as never)(m)).toThrow(/Attempting to eval an array during function transformations like compile or vmap is not allowed/);
     expect(() => mx.vmap((x: mx.MxArray) => x, null)(m)).toThrow(/At least one input must be mapped/);
   });
   it('per-example gradients: vmap(grad(f)) and grad of vmap', () => {
@@ -243,5 +243,76 @@ describe('tracing bookkeeping', () => {
     mx.grad((x: mx.MxArray) => mx.sum(x))(f32([1]));
     expect(warn).not.toHaveBeenCalled();
     warn.mockRestore();
+  });
+});
+
+describe('compile', () => {
+  it('traces once per call signature and replays (MLX: side effects run only when tracing)', () => {
+    let calls = 0;
+    const g = mx.compile((x: mx.MxArray, y = 2) => {
+      calls++;
+      return mx.multiply(x, y);
+    });
+    close(g(f32(1)), 2);
+    close(g(f32(2)), 4);
+    expect(calls).toBe(1);
+    close(g(f32([1, 2])), [2, 4]);
+    expect(calls).toBe(2); // new shape
+    close(g(f32([1, 2]), 3), [3, 6]);
+    expect(calls).toBe(3); // new constant
+    const gi = g(mx.array([1, 2]), 3);
+    expect(gi.dtype).toBe(mx.int32);
+    expect(calls).toBe(4); // new dtype
+  });
+  it('captured arrays are constants of the trace', () => {
+    let c = f32(5);
+    const h = mx.compile((x: mx.MxArray) => mx.multiply(x, c));
+    close(h(f32(1)), 5);
+    c = f32(7);
+    close(h(f32(1)), 5); // as MLX: the trace holds the array it saw
+  });
+  it('results equal the uncompiled function, with trees, constants and pass-through outputs', () => {
+    const fn = (p: { w: mx.MxArray; b: mx.MxArray }, x: mx.MxArray) => ({
+      y: mx.add(mx.matmul(x, p.w), p.b),
+      same: x,
+      k: mx.ones([2]),
+      n: 3,
+    });
+    const p = { w: mx.array([[1, 2], [3, 4]], mx.float32), b: f32([1, 1]) };
+    const x = mx.array([[1, 0], [0, 1]], mx.float32);
+    const cf = mx.compile(fn);
+    for (let i = 0; i < 2; i++) {
+      const r = cf(p, x);
+      close(r.y, [[2, 3], [4, 5]]);
+      expect(r.same).toBe(x);
+      close(r.k, [1, 1]);
+      expect(r.n).toBe(3);
+    }
+  });
+  it('composes with grad and vmap both ways', () => {
+    const f = (x: mx.MxArray) => mx.sum(mx.multiply(mx.sin(x), x));
+    const x = f32([0.5, 1.5]);
+    const want = (mx.grad(f)(x) as mx.MxArray).tolist() as number[];
+    close(mx.grad(mx.compile(f))(x), want);
+    close(mx.compile(mx.grad(f))(x), want);
+    close(mx.compile(mx.grad(f))(f32([0.5, 1.5])), want);
+    close(mx.vmap(mx.compile((v: mx.MxArray) => mx.multiply(v, 2)))(x), [1, 3]);
+  });
+  it('disableCompile runs the function each time; errors are clear', () => {
+    let calls = 0;
+    const g = mx.compile((x: mx.MxArray) => (calls++, mx.add(x, 1)));
+    mx.disableCompile();
+    try {
+      g(f32(1));
+      g(f32(1));
+      expect(calls).toBe(2);
+    } finally {
+      mx.enableCompile();
+    }
+    g(f32(1));
+    g(f32(1));
+    expect(calls).toBe(3);
+    expect(() => mx.compile((x: mx.MxArray) => (mx.eval(x), x))(f32(1))).toThrow(/Attempting to eval an array during function transformations/);
+    expect(() => mx.compile((x: unknown) => x as mx.MxArray)(new Map() as never)).toThrow(/\[compile\] Function arguments must be trees of arrays or constants/);
   });
 });

@@ -2,19 +2,25 @@
 import { definePrimitive } from '../primitive.js';
 import type { MxArray } from '../array.js';
 
-/**
- * vmap's stand-in for one example of a batched input: its input is the batched array, its
- * shape lacks the batch axis. It only exists while vmap traces the function; evaluating it
- * (item(), tolist(), mx.eval inside the vmapped function) has no meaning and says so.
- */
+// Placeholders stand for inputs whose values don't exist while a transform traces: their
+// input is the real array, evaluating them (item(), tolist(), mx.eval inside the traced
+// function) fails with MLX's message.
+const refuseEval = (): never => {
+  throw new Error('[eval] Attempting to eval an array during function transformations like compile or vmap is not allowed.');
+};
+
+/** vmap's stand-in for one example of a batched input (its shape lacks the batch axis). */
 export const VmapInput = definePrimitive<{ axis: number }>({
   name: 'VmapInput',
-  view: () => {
-    throw new Error(
-      "[vmap] Can't evaluate an array inside a vmapped function (item(), tolist(), mx.eval): its values exist only for the whole batch. Return it and evaluate the vmapped result instead.",
-    );
-  },
+  view: refuseEval,
   describe: (p) => `axis=${p.axis}`,
+});
+
+/** compile's stand-in for an input while the function is traced. */
+export const CompileInput = definePrimitive<{ index: number }>({
+  name: 'CompileInput',
+  view: refuseEval,
+  describe: (p) => `input ${p.index}`,
 });
 
 /** A function with its own transform rules (mx.customFunction, mx.checkpoint). */

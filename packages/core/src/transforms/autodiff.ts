@@ -124,7 +124,7 @@ function checkLike(xs: MxArray[], like: MxArray[], what: string, of: string, op:
  * `mx.vjp(fn, primals, cotangents)`: calls fn(...primals) and returns `[outputs, vjps]`, the
  * vector-Jacobian products of the cotangents (one per output) with respect to each primal.
  */
-export function vjp(fn: Fn, primals: MxArray[], cotangents: MxArray[]): [MxArray[], MxArray[]] {
+export function vjp(fn: (...args: MxArray[]) => MxArray | MxArray[], primals: MxArray[], cotangents: MxArray[]): [MxArray[], MxArray[]] {
   if (typeof fn !== 'function') throw new TypeError(`[vjp] fn must be a function, got ${typeName(fn)}.`);
   const ps = checkArrays(primals, 'primals', 'vjp');
   const cs = checkArrays(cotangents, 'cotangents', 'vjp');
@@ -141,7 +141,7 @@ export function vjp(fn: Fn, primals: MxArray[], cotangents: MxArray[]): [MxArray
  * `mx.jvp(fn, primals, tangents)`: calls fn(...primals) and returns `[outputs, jvps]`, the
  * Jacobian-vector products of the tangents (one per primal), one per output.
  */
-export function jvp(fn: Fn, primals: MxArray[], tangents: MxArray[]): [MxArray[], MxArray[]] {
+export function jvp(fn: (...args: MxArray[]) => MxArray | MxArray[], primals: MxArray[], tangents: MxArray[]): [MxArray[], MxArray[]] {
   if (typeof fn !== 'function') throw new TypeError(`[jvp] fn must be a function, got ${typeName(fn)}.`);
   const ps = checkArrays(primals, 'primals', 'jvp');
   const ts = checkLike(checkArrays(tangents, 'tangents', 'jvp'), ps, 'tangents', 'primal', 'jvp');
@@ -227,12 +227,12 @@ function valueAndGradImpl(fn: Fn, argnumsIn: number | number[] | undefined, op: 
  * scalar array, or an Array `[loss, ...aux]` whose first element is differentiated. grads has
  * the tree structure of the differentiated argument (a list of them for several argnums).
  */
-export function valueAndGrad<T = any>(fn: Fn, argnums?: number | number[]): (...args: any[]) => [T, any] {
-  return valueAndGradImpl(fn, argnums, 'value_and_grad', false) as (...args: any[]) => [T, any];
+export function valueAndGrad<T extends any[], U>(fn: (...args: T) => U, argnums?: number | number[]): (...args: T) => [U, any] {
+  return valueAndGradImpl(fn, argnums, 'value_and_grad', false) as (...args: T) => [U, any];
 }
 
 /** `mx.grad(fn, argnums = 0)`: a function returning the gradient of fn's scalar result. */
-export function grad(fn: Fn, argnums?: number | number[]): (...args: any[]) => any {
+export function grad<T extends any[], U>(fn: (...args: T) => U, argnums?: number | number[]): (...args: T) => any {
   const vg = valueAndGradImpl(fn, argnums, 'grad', true);
-  return (...args: unknown[]) => vg(...args)[1];
+  return (...args: T) => vg(...args)[1];
 }

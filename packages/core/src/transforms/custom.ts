@@ -76,6 +76,22 @@ function applyCustom(name: string, rules: CustomRules, args: MxArray[], wrap: (x
   );
 }
 
+/**
+ * A tree-in, tree-out function seen as flat arrays: `run(xs)` calls fn with the arguments'
+ * arrays replaced by xs and returns its result's arrays; `structure()` is the last result.
+ */
+function treeCall(op: string, fn: (...args: any[]) => unknown, args: unknown[]) {
+  const flatArgs = treeFlatten(args).map((a) => a._check());
+  let outTree: unknown;
+  const run = (xs: MxArray[]): MxArray[] => {
+    outTree = fn(...(treeUnflatten(args, xs) as unknown[]));
+    const outs = treeFlatten(outTree);
+    if (!outs.length) throw new TypeError(`[${op}] The function must return an mx array or a tree of them, but returned ${typeName(outTree)}.`);
+    return outs;
+  };
+  return { flatArgs, run, structure: () => outTree };
+}
+
 export interface CustomFunction<F extends (...args: any[]) => any> {
   (...args: Parameters<F>): ReturnType<F>;
   /** Sets the vjp: `(primals, cotangents, outputs) => cotangents of the primals`. Returns the function. */
@@ -97,15 +113,7 @@ export function customFunction<F extends (...args: any[]) => any>(fn: F): Custom
   if (typeof fn !== 'function') throw new TypeError(`[custom_function] fn must be a function, got ${typeName(fn)}.`);
   const user: { vjp?: Function; jvp?: Function; vmap?: Function } = {};
   const call = (...args: unknown[]): unknown => {
-    const flatArgs = treeFlatten(args).map((a) => a._check());
-    let outTree: unknown;
-    const run = (xs: MxArray[]): MxArray[] => {
-      outTree = fn(...(treeUnflatten(args, xs) as unknown[]));
-      const outs = treeFlatten(outTree);
-      if (!outs.length) throw new TypeError(`[custom_function] The function must return an mx array or a tree of them, but returned ${typeName(outTree)}.`);
-      return outs;
-    };
-    const structure = () => outTree;
+    const { flatArgs, run, structure } = treeCall('custom_function', fn, args);
     const rules: CustomRules = { fn: run };
     if (user.vjp) {
       rules.vjp = (primals, cotangents, outputs) => {
@@ -128,7 +136,7 @@ export function customFunction<F extends (...args: any[]) => any>(fn: F): Custom
       };
     }
     const outs = applyCustom('custom_function', rules, flatArgs, run);
-    return treeUnflatten(outTree, outs);
+    return treeUnflatten(structure(), outs);
   };
   const f = call as unknown as CustomFunction<F>;
   f.vjp = (rule) => ((user.vjp = rule), f);
@@ -142,19 +150,12 @@ export function customFunction<F extends (...args: any[]) => any>(fn: F): Custom
  * calls fn again (MLX's checkpoint: memory for compute). Evaluated arguments are detached
  * for the forward call, so its graph is dropped as soon as it is evaluated.
  */
-export function checkpoint<F extends (...args: any[]) => any>(fn: F): F {
+export function checkpoint<T extends any[], U>(fn: (...args: T) => U): (...args: T) => U {
   if (typeof fn !== 'function') throw new TypeError(`[checkpoint] fn must be a function, got ${typeName(fn)}.`);
   return ((...args: unknown[]) => {
-    const flatArgs = treeFlatten(args).map((a) => a._check());
-    let outTree: unknown;
-    const run = (xs: MxArray[]): MxArray[] => {
-      outTree = fn(...(treeUnflatten(args, xs) as unknown[]));
-      const outs = treeFlatten(outTree);
-      if (!outs.length) throw new TypeError(`[checkpoint] The function must return an mx array or a tree of them, but returned ${typeName(outTree)}.`);
-      return outs;
-    };
+    const { flatArgs, run, structure } = treeCall('checkpoint', fn, args);
     const detached = (xs: MxArray[]) => run(xs.map((x) => (x._data ? MxArray._fromStorage(x._shape, x._dtype, x._data.storage, x._data.strides, x._data.offset) : x)));
     const outs = applyCustom('checkpoint', { fn: run }, flatArgs, detached);
-    return treeUnflatten(outTree, outs);
-  }) as F;
+    return treeUnflatten(structure(), outs);
+  }) as (...args: T) => U;
 }

@@ -2,3 +2,4 @@
 export { grad, valueAndGrad, vjp, jvp } from './autodiff.js';
 export { vmap, type AxesSpec } from './vmap.js';
 export { customFunction, checkpoint, type CustomFunction } from './custom.js';
+export { compile, enableCompile, disableCompile } from './compile.js';

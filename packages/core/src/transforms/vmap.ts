@@ -73,9 +73,9 @@ export function batchGraph(outputs: readonly MxArray[], leaves: readonly Node[],
  * outAxes are an axis (negative counts from the end; null: not mapped), one per argument /
  * output, or trees of them matching the arguments / outputs, as MLX's in_axes/out_axes.
  */
-export function vmap(fn: (...args: any[]) => any, inAxes: AxesSpec = 0, outAxes: AxesSpec = 0): (...args: any[]) => any {
+export function vmap<T extends any[], U>(fn: (...args: T) => U, inAxes: AxesSpec = 0, outAxes: AxesSpec = 0): (...args: T) => U {
   if (typeof fn !== 'function') throw new TypeError(`[vmap] fn must be a function, got ${typeName(fn)}.`);
-  return (...args: unknown[]) => {
+  return (...args: T): U => {
     const leaves = treeFlatten(args).map((a) => a._check());
     const specs: (number | null)[] = [];
     if (Array.isArray(inAxes)) leafAxes(args, inAxes, specs, 'inAxes', 'vmap');
@@ -95,7 +95,7 @@ export function vmap(fn: (...args: any[]) => any, inAxes: AxesSpec = 0, outAxes:
       const stand = leaves.map((x, i) =>
         axes[i]! < 0 ? x : traceHandle(x, VmapInput, { axis: axes[i] }, x._shape.filter((_, d) => d !== axes[i])),
       );
-      const result = fn(...(treeUnflatten(args, stand) as unknown[]));
+      const result = fn(...(treeUnflatten(args, stand) as T));
       const outs = treeFlatten(result);
       if (!outs.length) throw new TypeError(`[vmap] The function must return an mx array or a tree of them, but returned ${typeName(result)}.`);
       const outSpecs: (number | null)[] = [];
@@ -121,7 +121,7 @@ export function vmap(fn: (...args: any[]) => any, inAxes: AxesSpec = 0, outAxes:
         }
         return ax === to ? y : moveaxis(y, ax, to);
       });
-      return treeUnflatten(result, final);
+      return treeUnflatten(result, final) as U;
     });
   };
 }
