@@ -107,6 +107,27 @@ export function pushforward(outputs: readonly MxArray[], tangents: readonly MxAr
   return outputs.map((o) => tan.get(o) ?? null);
 }
 
+/**
+ * Cotangents of `primals` for `f`'s outputs, by tracing f again on them (custom functions
+ * and checkpoint without a vjp rule, fused compiled nodes). Null where nothing depends.
+ */
+export function vjpOf(f: (xs: MxArray[]) => MxArray[], primals: readonly MxArray[], cotangents: readonly MxArray[]): (MxArray | null)[] {
+  return withTracing(() => {
+    const traced = traceAll(primals);
+    return backprop(f(traced), cotangents, traced.map((t) => t._node!));
+  });
+}
+
+/** Tangents of `f`'s outputs for tangents of `primals` (null entries: zero tangent). */
+export function jvpOf(f: (xs: MxArray[]) => MxArray[], primals: readonly MxArray[], tangents: readonly (MxArray | null)[]): MxArray[] {
+  return withTracing(() => {
+    const traced = traceAll(primals);
+    const outs = f(traced);
+    const ts = tangents.map((t, i) => t ?? zerosLike(primals[i]!));
+    return pushforward(outs, ts, traced.map((t) => t._node!)).map((t, i) => t ?? zerosLike(outs[i]!));
+  });
+}
+
 function checkLike(xs: MxArray[], like: MxArray[], what: string, of: string, op: string): MxArray[] {
   if (xs.length !== like.length) {
     throw new Error(`[${op}] Expected ${like.length} ${what} (one per ${of}), got ${xs.length}.`);

@@ -3,12 +3,9 @@
 import { MxArray, makeArrays } from '../array.js';
 import { Primitive } from '../primitive.js';
 import { CustomTransforms, customHooks, type CustomRules } from '../primitives/transforms.js';
-import { backprop, pushforward } from './autodiff.js';
+import { vjpOf, jvpOf } from './autodiff.js';
 import { zerosLike as zerosFor } from '../ops/creation.js';
 import { vmap as vmapTransform } from './vmap.js';
-import { traceHandle } from './graph.js';
-import { Reshape } from '../primitives/views.js';
-import { withTracing } from './trace.js';
 import { treeFlatten, treeUnflatten, typeName } from './tree.js';
 
 type Params = { nArgs: number; nOut: number; rules: CustomRules; name: string };
@@ -24,12 +21,7 @@ customHooks.vjp = (p, primals, cotangents, argnums, outputs) => {
     }
   } else {
     // Recompute the forward pass (checkpointing) and differentiate through it.
-    grads = withTracing(() => {
-      const traced = args.map((a) => traceHandle(a, Reshape, { shape: [...a._shape] }));
-      const outs = p.rules.fn(traced);
-      const g = backprop(outs, cotangents, traced.map((t) => t._node!));
-      return g.map((x, i) => x ?? zerosFor(args[i]!));
-    });
+    grads = vjpOf(p.rules.fn, args, cotangents).map((x, i) => x ?? zerosFor(args[i]!));
   }
   // The wrapped function's own outputs (the trailing inputs) get no cotangent: the rule above
   // already accounts for everything that flows through them.
@@ -46,13 +38,9 @@ customHooks.jvp = (p, primals, tangents, argnums) => {
     }
     return r;
   }
-  return withTracing(() => {
-    const traced = args.map((a) => traceHandle(a, Reshape, { shape: [...a._shape] }));
-    const outs = p.rules.fn(traced);
-    const full = args.map((a) => zerosFor(a));
-    for (const [a, j] of keep) full[a] = tangents[j]!;
-    return pushforward(outs, full, traced.map((t) => t._node!)).map((t, i) => t ?? zerosFor(outs[i]!));
-  });
+  const full: (MxArray | null)[] = args.map(() => null);
+  for (const [a, j] of keep) full[a] = tangents[j]!;
+  return jvpOf(p.rules.fn, args, full);
 };
 
 customHooks.vmap = (p, inputs, axes) => {
