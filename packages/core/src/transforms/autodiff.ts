@@ -38,12 +38,16 @@ function accumulate(map: Map<MxArray, MxArray>, a: MxArray, ct: MxArray): void {
   map.set(a, prev ? add(prev, ct) : ct);
 }
 
+/**
+ * A rule's result must have the shape of what it differentiates. Its dtype is the rule's to
+ * choose, as in MLX (float gradients keep their dtype; some integer cases give float32).
+ */
 function checkRuleOutput(r: MxArray | null | undefined, like: MxArray, prim: string, rule: string, i: number): MxArray | null {
   if (r === null || r === undefined) return null;
   if (!shapesEqual(r._shape, like._shape)) {
-    throw new Error(`internal: the ${rule} rule of ${prim} returned shape ${shapeToString(r._shape)} for input ${i} of shape ${shapeToString(like._shape)}`);
+    throw new Error(`internal: the ${rule} rule of ${prim} returned shape ${shapeToString(r._shape)} for ${rule === 'vjp' ? 'input' : 'output'} ${i} of shape ${shapeToString(like._shape)}`);
   }
-  return r._dtype === like._dtype ? r : astype(r, like._dtype);
+  return r;
 }
 
 /**
