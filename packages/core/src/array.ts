@@ -85,6 +85,8 @@ export class MxArray {
   /** @internal number of unevaluated arrays that use this one as an input */
   _consumers = 0;
   /** @internal */ _disposed = false;
+  /** @internal an internal handle (an in-place update's old value): storage released once unused */
+  _internal = false;
   /**
    * @internal derived from an input traced by a running transform: while tracing, it keeps
    * its graph after evaluation so the transform can walk it (MLX's is_tracer()).
@@ -118,6 +120,7 @@ export class MxArray {
     a._node = node;
     a._consumers = 0;
     a._disposed = false;
+    a._internal = false;
     a._tracer = node !== null && node.inputs.some((x) => x._tracer);
     a._users = null;
     (a as { _id: number })._id = nextId++;
@@ -263,7 +266,7 @@ function dropNode(first: MxArray): void {
     for (const inp of node.inputs) {
       inp._users?.delete(node);
       inp._consumers--;
-      if (inp._disposed && inp._consumers <= 0) {
+      if ((inp._disposed || inp._internal) && inp._consumers <= 0) {
         releaseStorage(inp);
         work.push(inp);
       }
@@ -366,8 +369,11 @@ export function overwriteArray(a: MxArray, build: (old: MxArray) => MxArray): vo
   a._dtype = r._dtype;
   a._tracer = r._tracer;
   disposeArray(r);
-  // `old` is internal: its storage goes as soon as no pending node needs it.
-  disposeArray(old);
+  // `old` is internal: its storage goes as soon as no pending node needs it. It is not marked
+  // disposed, since transform rules read node inputs with ops.
+  old._internal = true;
+  if (handleRegistry.unregister(old)) liveHandles--;
+  if (old._consumers <= 0) releaseArray(old);
 }
 
 // ---- evaluation ----

@@ -311,7 +311,7 @@ export function diagonal(a: ScalarOrArray, offset = 0, axis1 = 0, axis2 = 1, s?:
   const n2 = x._shape[j]!;
   const len = Math.max(0, offset >= 0 ? Math.min(n1, n2 - offset) : Math.min(n1 + offset, n2));
   const shape = [...x._shape.filter((_, k) => k !== i && k !== j), len];
-  return makeArray(shape, x._dtype, new Primitive(Diagonal, { offset: len === 0 ? 0 : offset, axis1: i, axis2: j }), [x], s);
+  return makeArray(shape, x._dtype, new Primitive(Diagonal, { offset, axis1: i, axis2: j }), [x], s);
 }
 
 /** 1-D input: a 2-D array with it on diagonal k. 2-D input: its k-th diagonal. */

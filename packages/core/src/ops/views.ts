@@ -164,6 +164,7 @@ export function copy(a: ScalarOrArray, dtype?: Dtype, s?: StreamOrDevice): MxArr
 export function view(a: ScalarOrArray, dtype: Dtype, s?: StreamOrDevice): MxArray {
   const x = asArray(a, 'array', 'view');
   if (!(dtype instanceof Dtype)) throw new TypeError(`[view] dtype must be an mx Dtype, got ${String(dtype)}.`);
+  if (x._dtype === dtype) return x; // as MLX: no node, so gradients pass straight through
   const from = x._dtype.size;
   const to = dtype.size;
   const shape = [...x._shape];
@@ -175,7 +176,7 @@ export function view(a: ScalarOrArray, dtype: Dtype, s?: StreamOrDevice): MxArra
     }
     shape[shape.length - 1] = lastBytes / to;
   }
-  return makeArray(shape, dtype, new Primitive(View, { from, to }), [x], s);
+  return makeArray(shape, dtype, new Primitive(View, { from, to, dtype }), [x], s);
 }
 
 setCopyImpl((a, dtype) => copy(a, dtype));
