@@ -1,14 +1,14 @@
 // `mx.array` is callable with or without `new`, and `x instanceof mx.array` holds.
-import { MxArray, type ScalarOrArray } from './array.js';
+import { MxArray, type ArrayInput } from './array.js';
 import type { Dtype } from './dtype.js';
 
 export interface ArrayConstructor {
-  (value: ScalarOrArray, dtype?: Dtype): MxArray;
-  new (value: ScalarOrArray, dtype?: Dtype): MxArray;
+  (value: ArrayInput, dtype?: Dtype): MxArray;
+  new (value: ArrayInput, dtype?: Dtype): MxArray;
   readonly prototype: MxArray;
 }
 
-function arrayFactory(value: ScalarOrArray, dtype?: Dtype): MxArray {
+function arrayFactory(value: ArrayInput, dtype?: Dtype): MxArray {
   return new MxArray(value, dtype);
 }
 arrayFactory.prototype = MxArray.prototype;

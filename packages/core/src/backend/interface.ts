@@ -39,6 +39,12 @@ export interface Backend {
   readonly syncReadable: boolean;
 
   allocate(byteLength: number): Storage;
+  /**
+   * Optional: storage over existing host memory (zero-copy import of TypedArrays and DLPack
+   * capsules), or null when this backend can't use that memory. `onRelease` runs when the
+   * storage is released. Backends without it get copies.
+   */
+  adopt?(bytes: Uint8Array, onRelease?: () => void): Storage | null;
   release(storage: Storage): void;
 
   /** Host-visible bytes of a storage, for sync-readable backends (a view, not a copy). */

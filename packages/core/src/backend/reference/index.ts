@@ -13,9 +13,11 @@ import './sort.js';
 import './indexing.js';
 import './matmul.js';
 import './random.js';
+import './compiled.js';
 
 interface HostStorage extends Storage {
   readonly bytes: Uint8Array;
+  readonly onRelease?: () => void;
 }
 
 export class ReferenceBackend implements Backend {
@@ -35,8 +37,20 @@ export class ReferenceBackend implements Backend {
     return s;
   }
 
+  adopt(bytes: Uint8Array, onRelease?: () => void): Storage | null {
+    // Kernels view storage as any dtype, which needs 8-byte alignment; memory that can
+    // shrink under us (resizable buffers) could turn reads into garbage.
+    const buffer = bytes.buffer as ArrayBufferLike & { resizable?: boolean; growable?: boolean };
+    if (bytes.byteOffset % 8 !== 0 || buffer.resizable || buffer.growable) return null;
+    this.active += bytes.byteLength;
+    this.peak = Math.max(this.peak, this.active);
+    const s: HostStorage = { backend: this, byteLength: bytes.byteLength, refs: 0, released: false, bytes, onRelease };
+    return s;
+  }
+
   release(storage: Storage): void {
     this.active -= storage.byteLength;
+    (storage as HostStorage).onRelease?.();
   }
 
   hostBytes(storage: Storage): Uint8Array {
