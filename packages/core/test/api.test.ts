@@ -18,7 +18,8 @@ transpose tri tril triu unflatten variance where zeros zerosLike
 array Complex Slice finfo eval asyncEval tidy dispose getWrappersCount
 defaultDevice setDefaultDevice defaultStream setDefaultStream newStream toStream stream synchronize
 getActiveMemory getPeakMemory resetPeakMemory getCacheMemory setMemoryLimit setWiredLimit setCacheLimit clearCache
-grad valueAndGrad vjp jvp vmap checkpoint customFunction compile enableCompile disableCompile`
+grad valueAndGrad vjp jvp vmap checkpoint customFunction compile enableCompile disableCompile
+load save saveGguf saveSafetensors savez savezCompressed saveToBytes loadFromBytes toTypedArray asarray fromDlpack`
   .split(/\s+/)
   .filter(Boolean);
 
@@ -39,8 +40,7 @@ squeeze std sum swapaxes tolist transpose variance`
 const arrayProps = 'T dtype itemsize length nbytes ndim shape size'.split(' ');
 
 /** Owned by later issues: transforms, interop, fft, linalg, conv, quantize, fast. */
-const later = `
-load save saveGguf saveSafetensors conv1d conv2d conv3d convGeneral convTranspose1d convTranspose2d convTranspose3d
+const later = `conv1d conv2d conv3d convGeneral convTranspose1d convTranspose2d convTranspose3d
 convolve quantize dequantize quantizedMatmul gatherQMM gatherMM blockMaskedMM`
   .split(/\s+/)
   .filter(Boolean);
