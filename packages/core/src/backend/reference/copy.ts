@@ -1,6 +1,6 @@
 // AsType / copy: every element converted with MLX's cast rules (elements.ts).
 import { registerKernel, elements, offsetsOf } from './registry.js';
-import { complex64, isBigInt } from '../../dtype.js';
+import { complex64, isBigInt, float16, bfloat16, float32 } from '../../dtype.js';
 import { numberReader, numberWriter, bigintReader, bigintWriter } from '../../elements.js';
 
 registerKernel('AsType', (_prim, [x], [out]) => {
@@ -14,6 +14,21 @@ registerKernel('AsType', (_prim, [x], [out]) => {
     // Same representation: copy raw storage units (bit exact, NaN payloads kept).
     const lanes = from.lanes;
     for (let i = 0; i < n; i++) for (let l = 0; l < lanes; l++) (dst as Float32Array)[i * lanes + l] = (src as Float32Array)[offs[i]! * lanes + l]!;
+    return;
+  }
+  if (to === float32 && (from === bfloat16 || from === float16)) {
+    // Widening is exact, NaNs included: keep their sign and payload bits as MLX (and jax) do,
+    // which a trip through a JS number would not.
+    const h = src as Uint16Array;
+    const d = new Uint32Array((dst as Float32Array).buffer, (dst as Float32Array).byteOffset, n);
+    const r = numberReader(from, src);
+    const f = dst as Float32Array;
+    for (let i = 0; i < n; i++) {
+      const b = h[offs[i]!]!;
+      if (from === bfloat16) d[i] = b << 16;
+      else if ((b & 0x7c00) === 0x7c00 && (b & 0x3ff) !== 0) d[i] = (((b & 0x8000) << 16) | 0x7fc00000 | ((b & 0x3ff) << 13)) >>> 0;
+      else f[i] = r(offs[i]!);
+    }
     return;
   }
   if (to === complex64) {
