@@ -78,8 +78,25 @@ describe('grad / valueAndGrad', () => {
     expect(gi.dtype).toBe(mx.int32);
     expect(gi.item()).toBe(2);
   });
+  it('in-place changes to argument containers are seen by the caller (MLX test_grad_with_inplace_update)', () => {
+    const model = [f32(0), f32(1), f32(2)];
+    const g = mx.grad((m: mx.MxArray[]) => {
+      m[1] = f32(2);
+      return m[0]!;
+    })(model) as mx.MxArray[];
+    expect(model[1]!.item()).toBe(2);
+    expect(model[0]!.item()).toBe(0); // untouched positions get their own arrays back
+    close(g[0]!, 1);
+    close(g[1]!, 0);
+  });
+  it('non-array leaves of a differentiated tree pass through and get a null gradient', () => {
+    const g = mx.grad((p: { x: number; y: mx.MxArray }) => mx.multiply(p.y, p.x))({ x: 0.5, y: f32(2) }) as { x: unknown; y: mx.MxArray };
+    expect(g.x).toBe(null);
+    close(g.y, 0.5);
+  });
   it('errors name the problem', () => {
     const id = (x: mx.MxArray) => x;
+    expect(() => mx.valueAndGrad(id, [])).toThrow(/Gradient wrt no argument requested/);
     expect(() => mx.grad(id)(f32([1, 2]))).toThrow(/\[grad\] The function must return a scalar \(0-d\) array to be differentiated, got shape \(2,\)/);
     expect(() => mx.grad(id, 1)(f32(1))).toThrow(/\[grad\] Can't compute the gradient of argument index 1 because the function is called with only 1 positional arguments/);
     expect(() => mx.grad(id, -1)).toThrow(/\[grad\] Can't compute the gradient of negative argument index -1/);
@@ -154,7 +171,10 @@ describe('vmap', () => {
     close(mx.vmap((x: mx.MxArray) => mx.sum(x), 1)(m), [3, 5, 7]);
     close(mx.vmap((x: mx.MxArray, y: mx.MxArray) => mx.add(x, y), [0, null])(m, f32([10, 20, 30])), [[10, 21, 32], [13, 24, 35]] );
     close(mx.vmap((x: mx.MxArray) => x, 0, 1)(m), [[0, 3], [1, 4], [2, 5]] );
-    close(mx.vmap((x: mx.MxArray) => x, -1)(m), [[0, 3], [1, 4], [2, 5]] );
+    // -1 is "not mapped" (node-mlx / MLX's C++ API); outAxes -1 is the last axis (MLX)
+    close(mx.vmap((x: mx.MxArray, y: mx.MxArray) => mx.add(x, y), [0, -1])(m, f32([10, 20, 30])), [[10, 21, 32], [13, 24, 35]]);
+    close(mx.vmap((x: mx.MxArray) => x, 0, -1)(m), [[0, 3], [1, 4], [2, 5]]);
+    expect(() => mx.vmap((x: mx.MxArray) => x, -2)(m)).toThrow(/inAxes entry -2: use a non-negative axis, or -1 \/ null/);
     const [a, b] = mx.vmap((x: mx.MxArray) => [x, mx.multiply(x, 2)], 0, [0, 1])(m) as mx.MxArray[];
     close(a!, [[0, 1, 2], [3, 4, 5]] );
     close(b!, [[0, 6], [2, 8], [4, 10]] );

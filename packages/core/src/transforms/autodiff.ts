@@ -9,13 +9,17 @@ import { astype } from '../ops/views.js';
 import { shapesEqual, shapeToString } from '../shape.js';
 import { buildTape, traceHandle } from './graph.js';
 import { withTracing } from './trace.js';
-import { treeFlatten, treeUnflatten, typeName } from './tree.js';
+import { treeFlatten, treeUnflatten, treeSwapIn, typeName } from './tree.js';
 
 type Fn = (...args: any[]) => unknown;
 
-/** Identity view handles for the primals: the tape stops at their nodes. */
-function traceAll(primals: readonly MxArray[]): MxArray[] {
-  return primals.map((p) => traceHandle(p, Reshape, { shape: [...p._shape] }));
+/**
+ * Identity view handles for the primals, and their nodes, where the tape stops. The nodes are
+ * taken now: an in-place update inside fn (indexPut_) re-points a handle at its new value.
+ */
+function traceAll(primals: readonly MxArray[]): { traced: MxArray[]; leaves: Node[] } {
+  const traced = primals.map((p) => traceHandle(p, Reshape, { shape: [...p._shape] }));
+  return { traced, leaves: traced.map((t) => t._node!) };
 }
 
 function checkArrays(xs: unknown, what: string, op: string): MxArray[] {
@@ -117,18 +121,18 @@ export function pushforward(outputs: readonly MxArray[], tangents: readonly MxAr
  */
 export function vjpOf(f: (xs: MxArray[]) => MxArray[], primals: readonly MxArray[], cotangents: readonly MxArray[]): (MxArray | null)[] {
   return withTracing(() => {
-    const traced = traceAll(primals);
-    return backprop(f(traced), cotangents, traced.map((t) => t._node!));
+    const { traced, leaves } = traceAll(primals);
+    return backprop(f(traced), cotangents, leaves);
   });
 }
 
 /** Tangents of `f`'s outputs for tangents of `primals` (null entries: zero tangent). */
 export function jvpOf(f: (xs: MxArray[]) => MxArray[], primals: readonly MxArray[], tangents: readonly (MxArray | null)[]): MxArray[] {
   return withTracing(() => {
-    const traced = traceAll(primals);
+    const { traced, leaves } = traceAll(primals);
     const outs = f(traced);
     const ts = tangents.map((t, i) => t ?? zerosLike(primals[i]!));
-    return pushforward(outs, ts, traced.map((t) => t._node!)).map((t, i) => t ?? zerosLike(outs[i]!));
+    return pushforward(outs, ts, leaves).map((t, i) => t ?? zerosLike(outs[i]!));
   });
 }
 
@@ -154,10 +158,10 @@ export function vjp(fn: (...args: MxArray[]) => MxArray | MxArray[], primals: Mx
   const ps = checkArrays(primals, 'primals', 'vjp');
   const cs = checkArrays(cotangents, 'cotangents', 'vjp');
   return withTracing(() => {
-    const traced = traceAll(ps);
+    const { traced, leaves } = traceAll(ps);
     const outs = resultArrays(fn(...traced), 'vjp');
     const cts = checkLike(cs, outs, 'cotangents', 'output', 'vjp');
-    const grads = backprop(outs, cts, traced.map((t) => t._node!));
+    const grads = backprop(outs, cts, leaves);
     return [outs, grads.map((g, i) => g ?? zerosLike(ps[i]!))];
   });
 }
@@ -171,9 +175,9 @@ export function jvp(fn: (...args: MxArray[]) => MxArray | MxArray[], primals: Mx
   const ps = checkArrays(primals, 'primals', 'jvp');
   const ts = checkLike(checkArrays(tangents, 'tangents', 'jvp'), ps, 'tangents', 'primal', 'jvp');
   return withTracing(() => {
-    const traced = traceAll(ps);
+    const { traced, leaves } = traceAll(ps);
     const outs = resultArrays(fn(...traced), 'jvp');
-    const res = pushforward(outs, ts, traced.map((t) => t._node!));
+    const res = pushforward(outs, ts, leaves);
     return [outs, res.map((t, i) => t ?? zerosLike(outs[i]!))];
   });
 }
@@ -183,8 +187,9 @@ function normalizeArgnums(argnums: number | number[] | undefined, op: string): n
   if (!Array.isArray(list) || list.some((a) => typeof a !== 'number' || !Number.isInteger(a))) {
     throw new TypeError(`[${op}] argnums must be an integer or an Array of integers, got ${String(argnums)}.`);
   }
+  if (!list.length) throw new Error(`[${op}] Gradient wrt no argument requested (argnums is empty).`);
   const sorted = [...list].sort((a, b) => a - b);
-  if (sorted.length && sorted[0]! < 0) throw new Error(`[${op}] Can't compute the gradient of negative argument index ${sorted[0]}.`);
+  if (sorted[0]! < 0) throw new Error(`[${op}] Can't compute the gradient of negative argument index ${sorted[0]}.`);
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i] === sorted[i - 1]) throw new Error(`[${op}] Duplicate argument index ${sorted[i]} is not allowed.`);
   }
@@ -211,14 +216,24 @@ function valueAndGradImpl(fn: Fn, argnumsIn: number | number[] | undefined, op: 
     });
     return withTracing(() => {
       const primals = groups.flat();
-      const traced = traceAll(primals);
+      const { traced, leaves } = traceAll(primals);
+      // The gradients take the arguments' structure as it is now (fn may change its arguments).
+      const templates = argnums.map((ai, g) => treeUnflatten(args[ai], groups[g]!));
       const callArgs = [...args];
+      const swapped: { restore(): void }[] = [];
       let k = 0;
       argnums.forEach((ai, g) => {
-        callArgs[ai] = treeUnflatten(args[ai], traced.slice(k, k + groups[g]!.length));
+        const sw = treeSwapIn(args[ai], traced.slice(k, k + groups[g]!.length));
+        callArgs[ai] = sw.value;
+        swapped.push(sw);
         k += groups[g]!.length;
       });
-      const result = fn(...callArgs);
+      let result: unknown;
+      try {
+        result = fn(...callArgs);
+      } finally {
+        for (const sw of swapped) sw.restore();
+      }
       let loss: unknown = result;
       if (!scalarOnly && Array.isArray(result)) {
         if (!result.length) {
@@ -234,13 +249,14 @@ function valueAndGradImpl(fn: Fn, argnumsIn: number | number[] | undefined, op: 
       if (loss._shape.length !== 0) {
         throw new Error(`[${op}] The function must return a scalar (0-d) array to be differentiated, got shape ${shapeToString(loss._shape)}.`);
       }
-      const grads = backprop([loss], [onesLike(loss)], traced.map((t) => t._node!));
+      const grads = backprop([loss], [onesLike(loss)], leaves);
       const flat = grads.map((g, i) => g ?? zerosLike(primals[i]!));
       let j = 0;
-      const trees = argnums.map((ai, g) => {
-        const t = treeUnflatten(args[ai], flat.slice(j, j + groups[g]!.length));
+      // Non-array leaves of a differentiated argument have no gradient: null in its place.
+      const trees = templates.map((t, g) => {
+        const r = treeUnflatten(t, flat.slice(j, j + groups[g]!.length), { i: 0 }, () => null);
         j += groups[g]!.length;
-        return t;
+        return r;
       });
       return [result, argnums.length === 1 ? trees[0] : trees];
     });

@@ -75,9 +75,10 @@ function callKey(args: unknown[]): string {
 function record(fn: (...args: any[]) => unknown, args: unknown[], inputs: MxArray[]): Trace {
   return withTracing(() => {
     const stand = inputs.map((x, index) => traceHandle(x, CompileInput, { index }));
+    const leaves = stand.map((t) => t._node!); // before fn: in-place updates re-point handles
     const structure = fn(...(treeUnflatten(args, stand) as unknown[]));
     const outs = treeFlatten(structure);
-    const tape = buildTape(outs, stand.map((s) => s._node!));
+    const tape = buildTape(outs, leaves);
     const refs = new Map<MxArray, Ref>();
     tape.inputs.forEach((a, i) => {
       if (a) refs.set(a, { input: i });

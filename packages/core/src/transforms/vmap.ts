@@ -69,21 +69,28 @@ export function batchGraph(outputs: readonly MxArray[], leaves: readonly Node[],
 }
 
 /**
- * `mx.vmap(fn, inAxes = 0, outAxes = 0)`: fn mapped over an axis of its inputs. inAxes and
- * outAxes are an axis (negative counts from the end; null: not mapped), one per argument /
- * output, or trees of them matching the arguments / outputs, as MLX's in_axes/out_axes.
+ * `mx.vmap(fn, inAxes = 0, outAxes = 0)`: fn mapped over an axis of its inputs. inAxes: an
+ * axis for every input, one per argument, or trees of them matching the arguments (an object
+ * for a single tree argument); -1 or null marks an input that is not mapped (node-mlx and
+ * MLX's C++ API; MLX's Python uses None). outAxes: an axis (negative counts from the end) for
+ * every output, one per output, or a tree matching the result.
  */
 export function vmap<T extends any[], U>(fn: (...args: T) => U, inAxes: AxesSpec = 0, outAxes: AxesSpec = 0): (...args: T) => U {
   if (typeof fn !== 'function') throw new TypeError(`[vmap] fn must be a function, got ${typeName(fn)}.`);
   return (...args: T): U => {
     const leaves = treeFlatten(args).map((a) => a._check());
     const specs: (number | null)[] = [];
-    if (Array.isArray(inAxes)) leafAxes(args, inAxes, specs, 'inAxes', 'vmap');
-    else leafAxes(args, inAxes, specs, 'inAxes', 'vmap');
+    // An object of axes describes the one argument (MLX's in_axes={...} for a single tree).
+    const single = inAxes !== null && typeof inAxes === 'object' && !Array.isArray(inAxes) && args.length === 1;
+    leafAxes(single ? args[0] : args, inAxes, specs, 'inAxes', 'vmap');
     let size = -1;
     const axes = leaves.map((x, i) => {
       const s = specs[i];
-      if (s === null || s === undefined) return -1;
+      // -1 is "not mapped", as in node-mlx and MLX's C++ vmap (null too, as MLX's Python None).
+      if (s === null || s === undefined || s === -1) return -1;
+      if (s < -1) {
+        throw new RangeError(`[vmap] inAxes entry ${s}: use a non-negative axis, or -1 / null for an input that is not mapped.`);
+      }
       const ax = normalizeAxis(s, x._shape.length, 'vectorization', x._shape);
       const n = x._shape[ax]!;
       if (size >= 0 && n !== size) throw new Error(`[vmap] Inconsistent axis sizes: ${size} and ${n}.`);
@@ -95,12 +102,13 @@ export function vmap<T extends any[], U>(fn: (...args: T) => U, inAxes: AxesSpec
       const stand = leaves.map((x, i) =>
         axes[i]! < 0 ? x : traceHandle(x, VmapInput, { axis: axes[i] }, x._shape.filter((_, d) => d !== axes[i])),
       );
+      // Taken before fn runs: an in-place update inside it re-points a handle at its new value.
+      const mapped = leaves.map((_, i) => (axes[i]! < 0 ? null : stand[i]!._node!));
       const result = fn(...(treeUnflatten(args, stand) as T));
       const outs = treeFlatten(result);
       if (!outs.length) throw new TypeError(`[vmap] The function must return an mx array or a tree of them, but returned ${typeName(result)}.`);
       const outSpecs: (number | null)[] = [];
       leafAxes(result, outAxes, outSpecs, 'outAxes', 'vmap');
-      const mapped = leaves.map((x, i) => (axes[i]! < 0 ? null : stand[i]!._node!));
       const live = mapped.map((n, i) => [n, i] as const).filter(([n]) => n !== null);
       const res = batchGraph(
         outs,

@@ -1,0 +1,734 @@
+// The primitive table of the generic autograd suites: every registered primitive maps to op-level
+// functions that exercise it (or to integer-only cases with the reason it is not differentiable).
+// A registered primitive missing here fails the coverage test, so none lands without a check.
+import fc from 'fast-check';
+import * as mx from '@mlx-ts/core';
+import { shapeArb, broadcastPairArb } from '../differential/gen.js';
+import type { Dom, Rng } from './fd.js';
+
+type Fn = (...xs: mx.MxArray[]) => mx.MxArray | mx.MxArray[];
+
+export interface Spec {
+  name: string;
+  /** the primitives this case exercises (the coverage table is built from these) */
+  prims: string[];
+  shapes: fc.Arbitrary<number[][]>;
+  /** domain of each input */
+  dom: Dom[];
+  /** builds the function; constants (indices, axes) are drawn from r */
+  fn: (shapes: number[][], r: Rng) => Fn;
+  /**
+   * 'smooth' (default): vjp and jvp must match finite differences.
+   * 'zero': MLX's rule is zero although the function moves (StopGradient, DivMod).
+   * 'int': integer inputs: not differentiable; the vjp must be zeros of the input dtype.
+   */
+  kind?: 'smooth' | 'zero' | 'int';
+  /** MLX raises for this rule: mlx-ts may raise too (if it answers, the answer must be right). */
+  mlxRaises?: ('vjp' | 'jvp')[];
+  /** finite differences in float32 (complex cases): h and tolerance to use */
+  lowPrecision?: boolean;
+  /**
+   * The function whose finite differences give the expected derivative, when it isn't `fn`
+   * itself (StopGradient: the stopped part is a constant taken at the inputs).
+   */
+  fdFn?: (inputs: mx.MxArray[]) => Fn;
+  /** reason the vmap-vs-loop check doesn't apply */
+  noVmap?: string;
+}
+
+// ---- shape arbitraries ----
+const wrap = (a: fc.Arbitrary<number[]>): fc.Arbitrary<number[][]> => a.map((s) => [s]);
+/** shapes with dims in [min, max] and ndim in [minDims, maxDims] */
+const dims = (minDims: number, maxDims: number, min = 1, max = 4): fc.Arbitrary<number[]> =>
+  fc.array(fc.integer({ min, max }), { minLength: minDims, maxLength: maxDims });
+const any1 = wrap(shapeArb(3, 4));
+const nonEmpty1 = wrap(dims(1, 3));
+const pair = broadcastPairArb.map(([a, b]) => [a, b]);
+const same2 = shapeArb(3, 3).map((s) => [s, s]);
+const triple: fc.Arbitrary<number[][]> = broadcastPairArb.chain(([a, b]) => fc.constantFrom<number[][]>([a, b, b], [b, a, a], [a, a, b]));
+
+/** a valid axis of `shape` (possibly negative); shape must have ndim >= 1 */
+export const axisOf = (shape: number[], r: Rng): number => {
+  const a = Math.floor(r() * shape.length);
+  return r() < 0.3 ? a - shape.length : a;
+};
+/** a random int32 index array of `shape` with values in [-n, n) (negative wraps) */
+const idx = (shape: number[], n: number, r: Rng): mx.MxArray =>
+  mx.reshape(mx.array(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.floor(r() * 2 * n) - n), mx.int32), shape);
+const f64 = (a: mx.MxArray): mx.MxArray => a.astype(mx.float64);
+
+const unary = (
+  prim: string,
+  name: string,
+  f: (x: mx.MxArray) => mx.MxArray,
+  dom: Dom = 'any',
+  extra: Partial<Spec> = {},
+): Spec => ({ name, prims: [prim], shapes: any1, dom: [dom], fn: () => f, ...extra });
+const binary = (prim: string, name: string, f: (a: mx.MxArray, b: mx.MxArray) => mx.MxArray, da: Dom = 'any', db: Dom = 'any', extra: Partial<Spec> = {}): Spec => ({
+  name,
+  prims: [prim],
+  shapes: pair,
+  dom: [da, db],
+  fn: () => f,
+  ...extra,
+});
+/** an integer-only binary case (bitwise, shifts) */
+const intBinary = (prim: string, name: string, f: (a: mx.MxArray, b: mx.MxArray) => mx.MxArray, db: Dom = 'int'): Spec =>
+  binary(prim, name, f, 'int', db, { kind: 'int' });
+
+/** c = x + i y as complex64 (inputs are float32 in the low-precision cases) */
+const complexOf = (x: mx.MxArray, y: mx.MxArray): mx.MxArray =>
+  mx.add(x.astype(mx.complex64), mx.multiply(y.astype(mx.complex64), mx.array(mx.Complex(0, 1), mx.complex64)));
+
+export const specs: Spec[] = [
+  // ---- unary elementwise ----
+  unary('Abs', 'abs', mx.abs, 'away0'),
+  unary('Negative', 'negative', mx.negative),
+  unary('Sign', 'sign', mx.sign, 'away0'),
+  unary('Square', 'square', mx.square),
+  unary('Sqrt', 'sqrt', mx.sqrt, 'pos'),
+  unary('Rsqrt', 'rsqrt', mx.rsqrt, 'pos'),
+  unary('Reciprocal', 'reciprocal', mx.reciprocal, 'away0'),
+  unary('Exp', 'exp', mx.exp),
+  unary('Expm1', 'expm1', mx.expm1),
+  unary('Log', 'log', mx.log, 'pos'),
+  unary('Log2', 'log2', mx.log2, 'pos'),
+  unary('Log10', 'log10', mx.log10, 'pos'),
+  unary('Log1p', 'log1p', mx.log1p, 'pos'),
+  unary('Sin', 'sin', mx.sin),
+  unary('Cos', 'cos', mx.cos),
+  unary('Tan', 'tan', mx.tan, 'unit'),
+  unary('ArcSin', 'arcsin', mx.arcsin, 'unit'),
+  unary('ArcCos', 'arccos', mx.arccos, 'unit'),
+  unary('ArcTan', 'arctan', mx.arctan),
+  unary('Sinh', 'sinh', mx.sinh),
+  unary('Cosh', 'cosh', mx.cosh),
+  unary('Tanh', 'tanh', mx.tanh),
+  unary('ArcSinh', 'arcsinh', mx.arcsinh),
+  unary('ArcCosh', 'arccosh', mx.arccosh, 'gt1'),
+  unary('ArcTanh', 'arctanh', mx.arctanh, 'unit'),
+  unary('Floor', 'floor', mx.floor),
+  unary('Ceil', 'ceil', mx.ceil),
+  unary('Round', 'round', (x) => mx.round(x)),
+  unary('Round', 'round(decimals=1)', (x) => mx.round(x, 1)),
+  unary('Sigmoid', 'sigmoid', mx.sigmoid),
+  unary('Erf', 'erf', mx.erf),
+  unary('ErfInv', 'erfinv', mx.erfinv, 'unit'),
+  unary('LogicalNot', 'logicalNot(x > 0) as float', (x) => f64(mx.logicalNot(mx.greater(x, 0)))),
+  unary('LogicalNot', 'x * logicalNot(x > 0)', (x) => mx.multiply(x, mx.logicalNot(mx.greater(x, 0)))),
+  unary('BitwiseInvert', 'bitwiseInvert(int32)', mx.bitwiseInvert, 'int', { kind: 'int', mlxRaises: ['vjp', 'jvp'] }),
+  unary('IsNaN', 'isnan as float', (x) => f64(mx.isnan(x))),
+  unary('IsInf', 'isinf as float', (x) => f64(mx.isinf(x))),
+  unary('IsPosInf', 'x * isposinf', (x) => mx.add(x, mx.isposinf(x))),
+  unary('IsNegInf', 'x * isneginf', (x) => mx.add(x, mx.isneginf(x))),
+  unary('IsFinite', 'x * isfinite', (x) => mx.multiply(x, mx.isfinite(x))),
+  unary('StopGradient', 'stopGradient', mx.stopGradient, 'any', { kind: 'zero' }),
+  unary('StopGradient', 'x * stopGradient(x)', (x) => mx.multiply(x, mx.stopGradient(x)), 'any', {
+    fdFn: ([x0]) => (x) => mx.multiply(x, x0!),
+  }),
+  // complex parts: x, y float32 -> c = x + iy; a real-valued result (FD in float32)
+  {
+    name: 'real(conj(c) * c2) + imag(c * c)',
+    prims: ['Real', 'Imag', 'Conjugate'],
+    shapes: same2,
+    dom: ['any', 'any'],
+    lowPrecision: true,
+    fn: () => (x, y) => {
+      const c = complexOf(x, y);
+      const c2 = complexOf(mx.sin(x), y);
+      return mx.add(mx.real(mx.multiply(mx.conjugate(c), c2)), mx.imag(mx.multiply(c, c)));
+    },
+  },
+  // ---- binary elementwise (broadcasting pairs, size-0/1 dims) ----
+  binary('Add', 'add', mx.add),
+  binary('Subtract', 'subtract', mx.subtract),
+  binary('Multiply', 'multiply', mx.multiply),
+  binary('Divide', 'divide', mx.divide, 'any', 'away0'),
+  binary('Power', 'power', mx.power, 'pos', 'any'),
+  binary('FloorDivide', 'floorDivide', mx.floorDivide, 'any', 'away0'),
+  binary('Remainder', 'remainder', mx.remainder, 'any', 'away0'),
+  binary('Maximum', 'maximum', mx.maximum),
+  binary('Minimum', 'minimum', mx.minimum),
+  binary('LogAddExp', 'logaddexp', mx.logaddexp),
+  binary('ArcTan2', 'arctan2', mx.arctan2, 'any', 'away0'),
+  binary('Equal', 'x * (x == round(y))', (a, b) => mx.add(a, mx.multiply(b, mx.equal(mx.round(a), mx.round(b))))),
+  binary('NotEqual', 'notEqual as float', (a, b) => mx.multiply(mx.notEqual(a, b), mx.add(a, b))),
+  binary('Less', 'a * (a < b)', (a, b) => mx.multiply(a, mx.less(a, b))),
+  binary('LessEqual', 'b * (a <= b)', (a, b) => mx.multiply(b, mx.lessEqual(a, b))),
+  binary('Greater', 'greater as float', (a, b) => f64(mx.greater(a, b))),
+  binary('GreaterEqual', 'a * b * (a >= b)', (a, b) => mx.multiply(mx.multiply(a, b), mx.greaterEqual(a, b))),
+  binary('NaNEqual', 'a * arrayEqual(a, b, equalNan)', (a, b) => mx.multiply(a, mx.arrayEqual(a, b, true))),
+  binary('LogicalAnd', 'a * (a > 0 && b > 0)', (a, b) => mx.multiply(a, mx.logicalAnd(mx.greater(a, 0), mx.greater(b, 0)))),
+  binary('LogicalOr', 'b * (a > 0 || b > 0)', (a, b) => mx.multiply(b, mx.logicalOr(mx.greater(a, 0), mx.greater(b, 0)))),
+  intBinary('BitwiseAnd', 'bitwiseAnd', mx.bitwiseAnd),
+  intBinary('BitwiseOr', 'bitwiseOr', mx.bitwiseOr),
+  intBinary('BitwiseXor', 'bitwiseXor', mx.bitwiseXor),
+  intBinary('LeftShift', 'leftShift', mx.leftShift, 'uint'),
+  intBinary('RightShift', 'rightShift', mx.rightShift, 'uint'),
+  {
+    name: 'divmod',
+    prims: ['DivMod'],
+    shapes: pair,
+    dom: ['any', 'away0'],
+    kind: 'zero',
+    fn: () => (a, b) => mx.divmod(a, b),
+  },
+  {
+    name: 'where(a > b, a, c)',
+    prims: ['Select'],
+    shapes: triple,
+    dom: ['any', 'any', 'any'],
+    fn: () => (a, b, c) => mx.where(mx.greater(a, b), mx.multiply(a, b), mx.exp(c)),
+  },
+  {
+    name: 'clip(x, -0.5, 0.7)',
+    prims: ['Maximum', 'Minimum'],
+    shapes: any1,
+    dom: ['any'],
+    fn: () => (x) => mx.clip(x, -0.5, 0.7),
+  },
+  // ---- views, shape ----
+  {
+    name: 'reshape',
+    prims: ['Reshape'],
+    shapes: any1,
+    dom: ['any'],
+    fn: ([s]) => (x) => mx.reshape(mx.sin(x), [...s!].reverse()),
+  },
+  {
+    name: 'broadcastTo',
+    prims: ['Broadcast'],
+    shapes: any1,
+    dom: ['any'],
+    fn: ([s], r) => {
+      const to = [1 + Math.floor(r() * 2), ...s!.map((d) => (d === 1 ? Math.floor(r() * 3) : d))];
+      return (x) => mx.broadcastTo(mx.square(x), to);
+    },
+  },
+  {
+    name: 'transpose',
+    prims: ['Transpose'],
+    shapes: any1,
+    dom: ['any'],
+    fn: ([s], r) => {
+      const perm = s!.map((_, i) => i).sort(() => r() - 0.5);
+      return (x) => mx.multiply(mx.transpose(x, perm), 2);
+    },
+  },
+  {
+    name: 'x.T @ x-like: x.T * x.T',
+    prims: ['Transpose'],
+    shapes: any1,
+    dom: ['any'],
+    fn: () => (x) => mx.multiply(x.T, x.T),
+  },
+  {
+    name: 'index(Slice(start, stop, step))',
+    prims: ['Slice'],
+    shapes: nonEmpty1,
+    dom: ['any'],
+    fn: ([s], r) => {
+      const n = s![0]!;
+      const step = r() < 0.3 ? -1 - Math.floor(r() * 2) : 1 + Math.floor(r() * 2);
+      const a = Math.floor(r() * (n + 1)) - (r() < 0.3 ? n : 0);
+      return (x) => mx.exp(x.index(mx.Slice(a, null, step)));
+    },
+  },
+  {
+    name: 'asStrided with overlapping windows',
+    prims: ['AsStrided'],
+    shapes: wrap(dims(1, 1, 2, 8)),
+    dom: ['any'],
+    fn: ([s]) => (x) => mx.multiply(mx.asStrided(mx.copy(x), [s![0]! - 1, 2], [1, 1], 0), mx.array([1, 2], mx.float64)),
+  },
+  {
+    name: 'view(x, x.dtype)',
+    prims: ['View'],
+    shapes: any1,
+    dom: ['any'],
+    fn: () => (x) => mx.square(mx.view(mx.exp(x), x.dtype)),
+  },
+  {
+    name: 'copy(x) (AsType to the same dtype)',
+    prims: ['AsType'],
+    shapes: any1,
+    dom: ['any'],
+    fn: () => (x) => mx.multiply(mx.copy(x), mx.copy(mx.sin(x))),
+  },
+  {
+    name: 'astype float32 -> float64 -> float32',
+    prims: ['AsType'],
+    shapes: same2,
+    dom: ['any', 'any'],
+    lowPrecision: true,
+    fn: () => (x, y) => mx.multiply(x.astype(mx.float64), mx.exp(y).astype(mx.float64)).astype(mx.float32),
+  },
+  {
+    name: 'concatenate([a, b], axis)',
+    prims: ['Concatenate'],
+    shapes: dims(1, 3, 0, 3).chain((s) => fc.integer({ min: 0, max: 3 }).map((k) => [s, s.map((d, i) => (i === 0 ? k : d))])),
+    dom: ['any', 'any'],
+    fn: () => (a, b) => mx.concatenate([mx.sin(a), b, a], 0),
+  },
+  {
+    name: 'stack + split',
+    prims: ['Concatenate', 'Slice'],
+    shapes: same2,
+    dom: ['any', 'any'],
+    fn: () => (a, b) => {
+      const st = mx.stack([a, mx.square(b)], 0);
+      const [p, q] = mx.split(st, 2, 0);
+      return mx.multiply(p!, mx.exp(q!));
+    },
+  },
+  {
+    name: 'diagonal(offset, axis1, axis2)',
+    prims: ['Diagonal'],
+    shapes: wrap(dims(2, 3, 0, 4)),
+    dom: ['any'],
+    fn: ([s], r) => {
+      const a1 = Math.floor(r() * s!.length);
+      const a2 = (a1 + 1 + Math.floor(r() * (s!.length - 1))) % s!.length;
+      const off = Math.floor(r() * 5) - 2;
+      return (x) => mx.sin(mx.diagonal(x, off, a1, a2));
+    },
+  },
+  {
+    name: 'trace',
+    prims: ['Diagonal', 'Reduce'],
+    shapes: wrap(dims(2, 2, 0, 4)),
+    dom: ['any'],
+    fn: () => (x) => mx.trace(mx.exp(x)),
+  },
+  // ---- reductions ----
+  {
+    name: 'sum(axis, keepdims)',
+    prims: ['Reduce'],
+    shapes: any1,
+    dom: ['any'],
+    fn: ([s], r) => {
+      const ax = s!.length === 0 || r() < 0.25 ? null : axisOf(s!, r);
+      const keep = r() < 0.5;
+      return (x) => mx.sum(mx.square(x), ax, keep);
+    },
+  },
+  {
+    name: 'prod(axis)',
+    prims: ['Reduce'],
+    shapes: any1,
+    dom: ['away0'],
+    fn: ([s], r) => {
+      const ax = s!.length === 0 || r() < 0.25 ? null : axisOf(s!, r);
+      return (x) => mx.prod(x, ax);
+    },
+  },
+  {
+    name: 'prod with a zero',
+    prims: ['Reduce'],
+    shapes: wrap(dims(1, 2, 2, 4)),
+    dom: ['away0'],
+    fn: () => (x) => mx.prod(mx.multiply(x, mx.concatenate([mx.zeros([1, ...x.shape.slice(1)], mx.float64), mx.ones([x.shape[0]! - 1, ...x.shape.slice(1)], mx.float64)], 0)), 0),
+  },
+  {
+    name: 'max(axis)',
+    prims: ['Reduce'],
+    shapes: nonEmpty1,
+    dom: ['distinct'],
+    fn: ([s], r) => {
+      const ax = r() < 0.25 ? null : axisOf(s!, r);
+      const keep = r() < 0.5;
+      return (x) => mx.max(x, ax, keep);
+    },
+  },
+  {
+    name: 'min(axis)',
+    prims: ['Reduce'],
+    shapes: nonEmpty1,
+    dom: ['distinct'],
+    fn: ([s], r) => {
+      const ax = r() < 0.25 ? null : axisOf(s!, r);
+      return (x) => mx.min(mx.sin(x), ax);
+    },
+  },
+  {
+    name: 'x * all/any(x > 0) (and/or reductions)',
+    prims: ['Reduce'],
+    shapes: nonEmpty1,
+    dom: ['any'],
+    fn: () => (x) => mx.add(mx.multiply(x, mx.all(mx.greater(x, -1.5), 0, true)), mx.multiply(x, mx.any(mx.greater(x, 1), -1, true))),
+  },
+  {
+    name: 'mean, logsumexp, softmax',
+    prims: ['Reduce'],
+    shapes: nonEmpty1,
+    dom: ['any'],
+    fn: ([s], r) => {
+      const ax = axisOf(s!, r);
+      return (x) => [mx.mean(x, ax), mx.logsumexp(x, ax), mx.softmax(x, ax)];
+    },
+  },
+  {
+    name: 'variance, std',
+    prims: ['Reduce'],
+    shapes: wrap(dims(1, 3, 2, 4)),
+    dom: ['any'],
+    fn: ([s], r) => {
+      const ax = axisOf(s!, r);
+      return (x) => [mx.variance(x, ax), mx.std(x, null)];
+    },
+  },
+  {
+    name: 'x * argmax(x) / argmin',
+    prims: ['ArgReduce'],
+    shapes: nonEmpty1,
+    dom: ['distinct'],
+    fn: ([s], r) => {
+      const ax = axisOf(s!, r);
+      return (x) => mx.add(mx.multiply(x, mx.argmax(x, ax, true)), mx.multiply(x, mx.argmin(x, ax, true)));
+    },
+  },
+  // ---- scans ----
+  ...(['cumsum', 'logcumsumexp'] as const).map(
+    (op): Spec => ({
+      name: `${op}(axis, reverse, inclusive)`,
+      prims: ['Scan'],
+      shapes: any1,
+      dom: ['any'],
+      fn: ([s], r) => {
+        const ax = s!.length === 0 ? undefined : axisOf(s!, r);
+        const rev = r() < 0.5, inc = r() < 0.7;
+        return (x) => (mx[op] as (...a: unknown[]) => mx.MxArray)(x, ax, rev, inc);
+      },
+    }),
+  ),
+  ...(['cumprod', 'cummax', 'cummin'] as const).map(
+    (op): Spec => ({
+      name: `${op}(axis, reverse, inclusive)`,
+      prims: ['Scan'],
+      shapes: any1,
+      dom: [op === 'cumprod' ? 'away0' : 'distinct'],
+      // MLX: "JVP is not implemented for cumulative prod/min/max"
+      mlxRaises: ['jvp'],
+      fn: ([s], r) => {
+        const ax = s!.length === 0 ? undefined : axisOf(s!, r);
+        const rev = r() < 0.5, inc = r() < 0.7;
+        return (x) => (mx[op] as (...a: unknown[]) => mx.MxArray)(x, ax, rev, inc);
+      },
+    }),
+  ),
+  // ---- sorting ----
+  {
+    name: 'sort(axis)',
+    prims: ['Sort'],
+    shapes: any1,
+    dom: ['distinct'],
+    fn: ([s], r) => {
+      const ax = s!.length === 0 ? null : axisOf(s!, r);
+      return (x) => mx.multiply(mx.sort(x, ax), mx.sort(mx.sin(x), ax));
+    },
+  },
+  {
+    name: 'x * argsort(x) (argsort is constant)',
+    prims: ['ArgSort'],
+    shapes: nonEmpty1,
+    dom: ['distinct'],
+    fn: () => (x) => mx.multiply(x, mx.argsort(x, -1)),
+  },
+  {
+    name: 'partition(kth), topk',
+    prims: ['Partition'],
+    shapes: nonEmpty1,
+    dom: ['distinct'],
+    fn: ([s], r) => {
+      const ax = axisOf(s!, r);
+      const n = s![ax < 0 ? ax + s!.length : ax]!;
+      const k = Math.floor(r() * n), k2 = 1 + Math.floor(r() * n);
+      return (x) => [mx.partition(x, k, ax), mx.topk(mx.exp(x), k2, ax)];
+    },
+  },
+  {
+    name: 'takeAlongAxis(x, argpartition(x))',
+    prims: ['ArgPartition', 'Gather'],
+    shapes: nonEmpty1,
+    dom: ['distinct'],
+    fn: ([s], r) => {
+      const n = s![s!.length - 1]!;
+      const k = Math.floor(r() * n);
+      return (x) => mx.takeAlongAxis(mx.square(x), mx.argpartition(x, k, -1), -1);
+    },
+  },
+  // ---- matmul ----
+  {
+    name: 'matmul 2-D',
+    prims: ['Matmul'],
+    shapes: fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 3 })).map(([m, k, n]) => [[m, k], [k, n]]),
+    dom: ['any', 'any'],
+    fn: () => (a, b) => mx.matmul(a, b),
+  },
+  {
+    name: 'matmul with broadcast batch dims',
+    prims: ['Matmul'],
+    shapes: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.boolean()).map(([m, k, n, b, swap]) =>
+      swap ? [[b, 1, m, k], [2, k, n]] : [[m, k], [b, 2, k, n]],
+    ),
+    dom: ['any', 'any'],
+    fn: () => (a, b) => mx.matmul(mx.sin(a), b),
+  },
+  {
+    name: 'matmul with 1-D operands',
+    prims: ['Matmul'],
+    shapes: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 4 }), fc.constantFrom(0, 1, 2)).map(([m, k, w]) =>
+      w === 0 ? [[k], [k, m]] : w === 1 ? [[2, m, k], [k]] : [[k], [k]],
+    ),
+    dom: ['any', 'any'],
+    fn: () => (a, b) => mx.matmul(a, b),
+  },
+  {
+    name: 'addmm(c, a, b, alpha, beta)',
+    prims: ['AddMM'],
+    shapes: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.constantFrom('full', 'row', 'scalar')).map(([m, k, n, c]) => [
+      c === 'full' ? [m, n] : c === 'row' ? [n] : [],
+      [m, k],
+      [k, n],
+    ]),
+    dom: ['any', 'any', 'any'],
+    fn: (_s, r) => {
+      const alpha = Math.round((r() * 4 - 2) * 4) / 4, beta = Math.round((r() * 4 - 2) * 4) / 4;
+      return (c, a, b) => mx.addmm(c, a, b, alpha, beta);
+    },
+  },
+  // ---- indexing ----
+  {
+    name: 'x.index(intArray) with duplicates',
+    prims: ['Gather'],
+    shapes: nonEmpty1,
+    dom: ['any'],
+    fn: ([s], r) => {
+      const i = idx([1 + Math.floor(r() * 4)], s![0]!, r);
+      return (x) => mx.exp(x.index(i));
+    },
+  },
+  {
+    name: 'take(x, idx, axis)',
+    prims: ['Gather'],
+    shapes: nonEmpty1,
+    dom: ['any'],
+    fn: ([s], r) => {
+      const ax = axisOf(s!, r);
+      const n = s![ax < 0 ? ax + s!.length : ax]!;
+      const i = idx([Math.floor(r() * 3), 2].slice(0, 1 + Math.floor(r() * 2)), n, r);
+      return (x) => mx.take(mx.sin(x), i, ax);
+    },
+  },
+  {
+    name: 'x.index(i, Slice, j) (advanced indexing with two arrays)',
+    prims: ['Gather'],
+    shapes: wrap(dims(3, 3, 1, 3)),
+    dom: ['any'],
+    fn: ([s], r) => {
+      const i = idx([2], s![0]!, r), j = idx([2], s![2]!, r);
+      return (x) => mx.square(x.index(i, mx.Slice(), j));
+    },
+  },
+  {
+    name: 'putAlongAxis(x, idx, v)',
+    prims: ['Scatter'],
+    shapes: wrap(dims(2, 2, 1, 4)).map(([s]) => [s!, [s![0]!, 1]]),
+    dom: ['any', 'any'],
+    mlxRaises: ['jvp'],
+    fn: ([s], r) => {
+      const i = mx.reshape(mx.array(Array.from({ length: s![0]! }, () => Math.floor(r() * s![1]!)), mx.int32), [s![0]!, 1]);
+      return (x, v) => mx.putAlongAxis(x, i, mx.exp(v), 1);
+    },
+  },
+  {
+    // distinct positions: with duplicates MLX's rule sends the cotangent to every duplicate
+    // update, not only to the write that wins (mlx-autograd.test.ts pins that value)
+    name: 'indexPut_(intArray, v) at distinct positions',
+    prims: ['Scatter'],
+    shapes: nonEmpty1.map(([s]) => [s!, s!.slice(1)]),
+    dom: ['any', 'any'],
+    mlxRaises: ['jvp'],
+    fn: ([s], r) => {
+      const n = s![0]!;
+      const first = Math.floor(r() * n);
+      const pos = n > 1 && r() < 0.6 ? [first, (first + 1 + Math.floor(r() * (n - 1))) % n] : [first];
+      const i = mx.array(pos.map((p) => (r() < 0.3 ? p - n : p)), mx.int32);
+      return (x, v) => {
+        const y = mx.multiply(x, 2);
+        y.indexPut_(i, mx.sin(v));
+        return y;
+      };
+    },
+  },
+  ...(['add', 'maximum', 'minimum', 'subtract'] as const).map(
+    (op): Spec => ({
+      name: `x.at(idx).${op}(v) with duplicates`,
+      prims: ['Scatter'],
+      shapes: wrap(dims(1, 2, 1, 4)).map(([s]) => [s!, [3, ...s!.slice(1)]]),
+      dom: ['distinct', 'distinct'],
+      mlxRaises: ['jvp'],
+      fn: ([s], r) => {
+        const i = idx([3], s![0]!, r);
+        return (x, v) => x.at(i)[op](mx.multiply(v, 1.5));
+      },
+    }),
+  ),
+  {
+    name: 'x.at(idx).multiply(v) (scatter_prod)',
+    prims: ['Scatter'],
+    shapes: wrap(dims(1, 2, 1, 4)).map(([s]) => [s!, [2, ...s!.slice(1)]]),
+    dom: ['away0', 'away0'],
+    // MLX: "[scatter] VJP not implemented for scatter_prod", and no scatter JVP
+    mlxRaises: ['vjp', 'jvp'],
+    fn: ([s], r) => {
+      const i = idx([2], s![0]!, r);
+      return (x, v) => x.at(i).multiply(v);
+    },
+  },
+  {
+    name: 'sliceUpdate(x, u, start)',
+    prims: ['Scatter'],
+    shapes: wrap(dims(2, 2, 2, 4)).map(([s]) => [s!, [1, s![1]! - 1]]),
+    dom: ['any', 'any'],
+    mlxRaises: ['jvp'],
+    fn: ([s], r) => {
+      const start = mx.array([Math.floor(r() * s![0]!), Math.floor(r() * 2)], mx.int32);
+      return (x, u) => mx.sliceUpdate(mx.square(x), mx.sin(u), start, [0, 1]);
+    },
+  },
+  {
+    name: 'indexPut_(mask, values) (MaskedScatter)',
+    prims: ['MaskedScatter'],
+    shapes: wrap(dims(1, 2, 1, 4)).map(([s]) => [s!, [s!.reduce((a, b) => a * b, 1)]]),
+    dom: ['any', 'any'],
+    mlxRaises: ['jvp'],
+    fn: ([s], r) => {
+      const n = s!.reduce((a, b) => a * b, 1);
+      const m = mx.reshape(mx.array(Array.from({ length: n }, () => r() < 0.5)), s!);
+      const k = (mx.sum(m).item() as number) | 0;
+      return (x, v) => {
+        const y = mx.exp(x);
+        y.indexPut_(m, mx.multiply(v.index(mx.Slice(0, k)), 3));
+        return y;
+      };
+    },
+  },
+  // ---- creation and randomness: constants inside a differentiated function ----
+  {
+    name: 'x * arange(n)',
+    prims: ['Arange'],
+    shapes: wrap(dims(1, 2, 0, 4)),
+    dom: ['any'],
+    fn: ([s]) => (x) => mx.multiply(x, mx.arange(s![s!.length - 1]!)),
+  },
+  {
+    name: 'x * random.bits(key)',
+    prims: ['RandomBits'],
+    shapes: any1,
+    dom: ['any'],
+    fn: ([s], r) => {
+      const key = mx.random.key(Math.floor(r() * 1000));
+      return (x) => mx.multiply(x, mx.divide(mx.random.bits(s!, 4, key).astype(mx.float64), 2 ** 32));
+    },
+  },
+  {
+    name: 'x * random.uniform(key)',
+    prims: ['RandomBits'],
+    shapes: any1,
+    dom: ['any'],
+    fn: ([s], r) => {
+      const key = mx.random.key(Math.floor(r() * 1000));
+      return (x) => mx.multiply(x, mx.random.uniform(0, 1, s!, mx.float32, key));
+    },
+  },
+  // ---- transforms' own primitives ----
+  {
+    name: 'customFunction(sin) with its own vjp and jvp',
+    prims: ['CustomTransforms'],
+    shapes: any1,
+    dom: ['any'],
+    fn: () => {
+      const f = mx.customFunction((x: mx.MxArray) => mx.sin(x))
+        .vjp(([x], cot) => [mx.multiply(cot as mx.MxArray, mx.cos(x))])
+        .jvp(([x], [t]) => mx.multiply(t, mx.cos(x)));
+      return (x) => mx.multiply(f(mx.square(x)), 2);
+    },
+  },
+  {
+    name: 'customFunction without rules, checkpoint',
+    prims: ['CustomTransforms'],
+    shapes: same2,
+    dom: ['any', 'any'],
+    fn: () => {
+      const f = mx.customFunction((a: mx.MxArray, b: mx.MxArray) => [mx.multiply(a, mx.exp(b)), mx.sin(a)]);
+      const g = mx.checkpoint((a: mx.MxArray) => mx.tanh(mx.multiply(a, a)));
+      return (a, b) => {
+        const [p, q] = f(a, b) as mx.MxArray[];
+        return [mx.add(p!, g(q!)), q!];
+      };
+    },
+  },
+  {
+    name: 'compile(elementwise chain) with broadcasting, two outputs',
+    prims: ['Compiled', 'CompileInput'],
+    shapes: pair,
+    dom: ['any', 'any'],
+    fn: () => {
+      const cf = mx.compile((a: mx.MxArray, b: mx.MxArray) => {
+        const t = mx.multiply(mx.sin(a), b);
+        return [mx.exp(mx.tanh(t)), mx.subtract(mx.square(t), a)];
+      });
+      return (a, b) => cf(a, b);
+    },
+  },
+  {
+    name: 'compile(chain around a reduction and a matmul)',
+    prims: ['Compiled', 'CompileInput'],
+    shapes: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })).map(([m, k]) => [[m, k], [k, 2]]),
+    dom: ['any', 'any'],
+    fn: () => {
+      const cf = mx.compile((a: mx.MxArray, w: mx.MxArray) => mx.sigmoid(mx.add(mx.matmul(mx.cos(a), w), mx.sum(mx.exp(a)))));
+      return (a, w) => cf(a, w);
+    },
+  },
+  {
+    name: 'vmap inside the differentiated function',
+    prims: ['VmapInput'],
+    shapes: wrap(dims(1, 3, 0, 3)),
+    dom: ['any'],
+    fn: ([s]) => (x) => mx.vmap((row: mx.MxArray) => mx.multiply(mx.sin(row), mx.sum(row)), 0, s!.length - 1)(x) as mx.MxArray,
+  },
+  // ---- compositions ----
+  {
+    name: 'softmax cross-entropy',
+    prims: ['Reduce', 'Gather', 'Subtract'],
+    shapes: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 5 })).map(([b, c]) => [[b, c]]),
+    dom: ['any'],
+    fn: ([s], r) => {
+      const labels = mx.array(Array.from({ length: s![0]! }, () => Math.floor(r() * s![1]!)), mx.int32);
+      return (logits) => mx.mean(mx.subtract(mx.logsumexp(logits, -1), mx.takeAlongAxis(logits, mx.expandDims(labels, -1), -1).squeeze(-1)));
+    },
+  },
+  {
+    name: 'matmul chain tanh(x @ w1) @ w2',
+    prims: ['Matmul', 'Tanh'],
+    shapes: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })).map(([b, h, o]) => [[b, 3], [3, h], [h, o]]),
+    dom: ['any', 'any', 'any'],
+    fn: () => (x, w1, w2) => mx.matmul(mx.tanh(mx.matmul(x, w1)), w2),
+  },
+  {
+    name: 'pad, tile, repeat, roll, flatten, swapaxes',
+    prims: ['Concatenate', 'Broadcast', 'Reshape', 'Slice', 'Transpose'],
+    shapes: wrap(dims(2, 2, 1, 3)),
+    dom: ['any'],
+    fn: () => (x) => [mx.pad(x, 1), mx.tile(x, [2, 1]), mx.repeat(x, 2, 1), mx.roll(x, 1, 0), mx.flatten(x), mx.swapaxes(x, 0, 1)],
+  },
+];
+
+/** Every registered primitive must be exercised by some spec (built from `prims`). */
+export function coverageTable(): Map<string, string[]> {
+  const t = new Map<string, string[]>();
+  for (const s of specs) for (const p of s.prims) t.set(p, [...(t.get(p) ?? []), s.name]);
+  return t;
+}
