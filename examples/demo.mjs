@@ -43,17 +43,17 @@ console.log('per-example gradients (vmap of grad) =', String(perExample(mx.array
 section('A two-layer MLP trained with valueAndGrad on two interleaved spirals');
 // Data: two spirals of 200 points each, label 0/1.
 const n = 200;
-const theta = mx.multiply(mx.sqrt(mx.random.uniform(0, 1, [n], mx.float32, mx.random.key(1))), 3 * Math.PI);
+const theta = mx.multiply(mx.sqrt(mx.random.uniform(0, 1, [n], mx.float32, mx.random.key(1))), 2 * Math.PI);
 const spiral = (sign) =>
   mx.stack([mx.multiply(mx.multiply(theta, mx.cos(theta)), sign / 10), mx.multiply(mx.multiply(theta, mx.sin(theta)), sign / 10)], 1);
 const X = mx.concatenate([spiral(1), spiral(-1)], 0);
 const Y = mx.concatenate([mx.zeros([n], mx.int32), mx.ones([n], mx.int32)]);
 
 // Parameters: a tree (plain object) of arrays; valueAndGrad returns gradients of the same shape.
-const hidden = 32;
+const hidden = 64;
 const [k1, k2] = mx.random.split(mx.random.key(7));
 let params = {
-  w1: mx.multiply(mx.random.normal([2, hidden], mx.float32, 0, 1, k1), 1),
+  w1: mx.multiply(mx.random.normal([2, hidden], mx.float32, 0, 1, k1), 3),
   b1: mx.zeros([hidden]),
   w2: mx.multiply(mx.random.normal([hidden, 2], mx.float32, 0, 1, k2), 1 / Math.sqrt(hidden)),
   b2: mx.zeros([2]),
@@ -68,11 +68,18 @@ const lossFn = (p, x, y) => {
   return [loss, acc];
 };
 const step = mx.valueAndGrad(lossFn);
-const lr = 0.5;
-for (let it = 0; it <= 300; it++) {
-  const [[loss, acc], g] = step(params, X, Y);
-  params = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, mx.subtract(v, mx.multiply(g[k], lr))]));
-  mx.eval(params, loss, acc);
-  if (it % 50 === 0) console.log(`step ${String(it).padStart(3)}  loss ${loss.item().toFixed(4)}  accuracy ${(acc.item() * 100).toFixed(1)}%`);
+const lr = 0.3;
+for (let it = 0; it <= 400; it++) {
+  // mx.tidy frees this step's intermediates as soon as it returns; what it returns is kept.
+  const next = mx.tidy(() => {
+    const [[loss, acc], g] = step(params, X, Y);
+    const updated = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, mx.subtract(v, mx.multiply(g[k], lr))]));
+    mx.eval(updated, loss, acc);
+    return { updated, loss, acc };
+  });
+  mx.dispose(params); // the previous parameters are no longer needed
+  params = next.updated;
+  if (it % 50 === 0) console.log(`step ${String(it).padStart(3)}  loss ${next.loss.item().toFixed(4)}  accuracy ${(next.acc.item() * 100).toFixed(1)}%`);
+  mx.dispose(next.loss, next.acc);
 }
 console.log('\nlive memory per backend:', JSON.stringify(mx.memory()));

@@ -1,0 +1,60 @@
+// The timing protocol shared by the JS runners (runners/numpy_bench.py implements the same one).
+// prepare(): one untimed warm-up call (the "first call"; over the cap means "over budget"),
+// a second one when cheap, and for calls under 0.1 ms a batch size so that one sample lasts
+// >= 2 ms. sample(): one timed sample (time per call). The parent (run.mjs) asks every
+// configuration of a workload for samples in turn, round-robin, and decides when to stop.
+import { performance } from 'node:perf_hooks';
+
+const gc = globalThis.gc ?? (() => {});
+
+/**
+ * @param {object} impl { op(): any | Promise<any>, dispose?(out): void }
+ *   op runs one complete call, including whatever forces the library to finish the work.
+ * @param {object} p { budgetMs, capMs, micro }
+ */
+export async function prepare(impl, { budgetMs = 3000, capMs = 20000, micro = false } = {}) {
+  const dispose = impl.dispose ?? (() => {});
+  const call = async () => {
+    const out = impl.op();
+    return out && typeof out.then === 'function' ? await out : out;
+  };
+  /** One call timed alone (its output freed after the clock stops), or n calls timed together. */
+  const run = async (n) => {
+    const t0 = performance.now();
+    if (n === 1) {
+      const out = await call();
+      const t = performance.now() - t0;
+      dispose(out);
+      return t;
+    }
+    for (let i = 0; i < n; i++) dispose(await call());
+    return (performance.now() - t0) / n;
+  };
+  gc();
+  const first = await run(1);
+  if (first > capMs) return { status: 'over-budget', firstMs: first, note: `first call took ${(first / 1000).toFixed(1)} s (cap ${(capMs / 1000).toFixed(0)} s)` };
+  let warm = first;
+  if (first * 3 < budgetMs) { gc(); warm = await run(1); }
+  let batch = 1;
+  if (micro || warm < 0.1) {
+    while (batch < 1 << 20) {
+      const t0 = performance.now();
+      await run(batch);
+      if (performance.now() - t0 >= 2) break;
+      batch *= 2;
+    }
+  }
+  return {
+    status: 'ready', firstMs: first, batch,
+    sample: async () => { gc(); return run(batch); },
+  };
+}
+
+export function stats(times) {
+  const s = [...times].sort((a, b) => a - b);
+  const q = (p) => {
+    const x = (s.length - 1) * p, lo = Math.floor(x), hi = Math.ceil(x);
+    return s[lo] + (s[hi] - s[lo]) * (x - lo);
+  };
+  return { reps: s.length, medianMs: q(0.5), minMs: s[0], maxMs: s[s.length - 1], p25Ms: q(0.25), p75Ms: q(0.75) };
+}

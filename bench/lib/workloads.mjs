@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+// The workloads every library runs: ids, sizes, what one timed call does, and the work it does
+// (FLOPs for matmul, bytes touched for the streaming ones) for the throughput column.
+
+export const E6 = 1_000_000;
+export const E16 = 16_000_000;
+
+/** @typedef {{ id: string, title: string, family: string, n?: number, m?: number, k?: number,
+ *   flops?: number, bytes?: number, micro?: boolean, predictFrom?: string, predictFactor?: number }} Workload */
+
+/** @type {Workload[]} */
+export const WORKLOADS = [
+  { id: 'add-1e6', family: 'add', title: 'add a+b, 1e6 float32', n: E6, bytes: 12 * E6 },
+  { id: 'add-1.6e7', family: 'add', title: 'add a+b, 1.6e7 float32', n: E16, bytes: 12 * E16 },
+  { id: 'fused-1e6', family: 'fused', title: 'exp(a)*b+1, 1e6 float32 (op by op)', n: E6, bytes: 12 * E6 },
+  { id: 'fused-compiled-1e6', family: 'fused-compiled', title: 'exp(a)*b+1, 1e6 float32 (mx.compile / jit)', n: E6, bytes: 12 * E6 },
+  { id: 'sum-1.6e7', family: 'sum', title: 'sum(a) to a scalar, 1.6e7 float32', n: E16, bytes: 4 * E16 },
+  { id: 'matmul-256', family: 'matmul', title: 'matmul 256x256 @ 256x256 float32', n: 256, flops: 2 * 256 ** 3 },
+  { id: 'matmul-512', family: 'matmul', title: 'matmul 512x512 @ 512x512 float32', n: 512, flops: 2 * 512 ** 3, predictFrom: 'matmul-256', predictFactor: 8 },
+  { id: 'matmul-1024', family: 'matmul', title: 'matmul 1024x1024 @ 1024x1024 float32', n: 1024, flops: 2 * 1024 ** 3, predictFrom: 'matmul-512', predictFactor: 8 },
+  // X 256x512, W 512x256: forward 2*256*512*256 flops, backward (dW = X^T @ dY) as much again.
+  { id: 'grad', family: 'grad', title: 'valueAndGrad of sum(tanh(X@W)) w.r.t. W, X 256x512, W 512x256', m: 256, k: 512, n: 256, flops: 2 * (2 * 256 * 512 * 256) },
+  { id: 'grad-compiled', family: 'grad-compiled', title: 'the same gradient step through mx.compile / jit', m: 256, k: 512, n: 256, flops: 2 * (2 * 256 * 512 * 256) },
+  { id: 'copy-in-1.6e7', family: 'copy-in', title: 'TypedArray -> array (copy in), 1.6e7 float32', n: E16, bytes: 8 * E16 },
+  { id: 'copy-out-1.6e7', family: 'copy-out', title: 'array -> TypedArray (copy out), 1.6e7 float32', n: E16, bytes: 8 * E16 },
+  { id: 'view-1e3', family: 'view', title: 'zero-copy view export, 1e3 float32', n: 1000, micro: true },
+  { id: 'view-1.6e7', family: 'view', title: 'zero-copy view export, 1.6e7 float32', n: E16, micro: true },
+];
+
+export const byId = new Map(WORKLOADS.map((w) => [w.id, w]));
+
+/**
+ * Deterministic float32 inputs that every runner (JS and Python) reproduces bit for bit:
+ * a 32-bit integer hash of (index, seed) mapped to [-scale, scale).
+ */
+export function hashData(n, seed, scale = 1) {
+  const out = new Float32Array(n);
+  const s = Math.imul(seed + 1, 0x9e3779b1) >>> 0;
+  for (let i = 0; i < n; i++) {
+    let h = (Math.imul(i, 0x85ebca6b) ^ s) >>> 0;
+    h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
+    h = Math.imul(h ^ (h >>> 15), 0x846ca68b) >>> 0;
+    h = (h ^ (h >>> 16)) >>> 0;
+    out[i] = ((h >>> 8) / 16777216 * 2 - 1) * scale;
+  }
+  return out;
+}
+
+/** float64 sum and sum of |x| of a readback, for the cross-library result check. */
+export function checksum(values) {
+  let s = 0, sa = 0;
+  for (let i = 0; i < values.length; i++) { const v = values[i]; s += v; sa += Math.abs(v); }
+  return [s, sa];
+}
+
+/** The version field of a package.json given relative to bench/runners/. */
+export function pkgVersion(rel) {
+  try { return JSON.parse(readFileSync(new URL(rel, new URL('../runners/', import.meta.url)), 'utf8')).version; } catch { return undefined; }
+}

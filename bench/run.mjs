@@ -1,0 +1,200 @@
+#!/usr/bin/env node
+// The mlx-ts benchmark harness: the same workloads on every registered mlx-ts CPU backend,
+// TensorFlow.js (cpu and wasm), jax-js (wasm) and NumPy (python3, when present), in one run,
+// one process per configuration, workload by workload. Writes BENCHMARKS.md (repo root).
+//
+//   pnpm bench                       full run (~3-5 min on 2 cores, capped at ~10), writes BENCHMARKS.md
+//   pnpm bench --quick               small sizes, few repetitions, writes bench/results/quick.md
+//   options: --only=mlx,tfjs,jax,numpy   --workloads=add,matmul   --budget=MS  --max-reps=N
+//            --cap=MS  --total=S  --threads=N  --out=FILE  --json=FILE  --python=CMD  --no-numpy
+//            --render=RUN.json (only re-render a saved run's report)
+import os from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WORKLOADS } from './lib/workloads.mjs';
+import { Worker } from './lib/pool.mjs';
+import { stats } from './lib/measure.mjs';
+import { renderReport } from './lib/report.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const args = Object.fromEntries(process.argv.slice(2).filter((a) => a.startsWith('--')).map((a) => {
+  const [k, v] = a.slice(2).split('=');
+  return [k, v ?? true];
+}));
+const quick = !!args.quick;
+const opts = {
+  budgetMs: Number(args.budget ?? (quick ? 300 : 3000)),
+  maxReps: Number(args['max-reps'] ?? (quick ? 3 : 21)),
+  capMs: Number(args.cap ?? (quick ? 5000 : 20000)),
+  totalS: Number(args.total ?? (quick ? 300 : 540)),
+  threads: Number(args.threads ?? os.cpus().length),
+};
+const outFile = args.out ? String(args.out) : quick ? `${root}bench/results/quick.md` : `${root}BENCHMARKS.md`;
+const jsonFile = args.json ? String(args.json) : quick ? `${root}bench/results/quick.json` : `${root}bench/results/latest.json`;
+const only = args.only ? String(args.only).split(',') : null;
+const wanted = (lib) => !only || only.some((o) => lib.startsWith(o) || o.startsWith(lib));
+const wantedConfig = (name) => !only || only.some((o) => name.startsWith(o));
+const t0 = Date.now();
+if (args.render) {
+  // Re-render a report from a saved run (no measuring): --render=bench/results/latest.json
+  const { readFileSync } = await import('node:fs');
+  writeFileSync(outFile, renderReport(JSON.parse(readFileSync(String(args.render), 'utf8'))));
+  console.error(`wrote ${outFile} from ${args.render}`);
+  process.exit(0);
+}
+const log = (...m) => console.error(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s]`, ...m);
+
+let workloads = WORKLOADS.map((w) => ({ ...w }));
+if (args.workloads) {
+  const pats = String(args.workloads).split(',');
+  workloads = workloads.filter((w) => pats.some((p) => w.id.startsWith(p) || w.family === p));
+}
+if (quick) {
+  // Sizes / 16 for the big streaming workloads, matmul 128 / 256 / 384.
+  for (const w of workloads) {
+    if (w.n >= 1e6) { w.n = Math.round(w.n / 16); if (w.bytes) w.bytes /= 16; }
+    if (w.family === 'matmul') { w.n = { 256: 128, 512: 256, 1024: 384 }[w.n] ?? w.n; w.flops = 2 * w.n ** 3; }
+  }
+}
+// Prediction factor from the sizes as run (matmul time grows as n^3).
+for (const w of workloads) {
+  const prev = workloads.find((p) => p.id === w.predictFrom);
+  if (prev) w.predictFactor = (w.n / prev.n) ** 3;
+}
+
+// --- configurations -------------------------------------------------------------------------
+const configs = [];
+const mlxNotes = [];
+if (wanted('mlx')) {
+  let names = [];
+  try {
+    const mx = await import(process.env.MLX_CORE ?? '@mlx-ts/core');
+    for (const n of mx.listBackends()) {
+      try { mx.setCpuBackend(n); names.push(n); } catch { /* not a CPU backend */ }
+    }
+  } catch (e) {
+    mlxNotes.push(`@mlx-ts/core could not be loaded (run \`npm run build\`): ${String(e?.message ?? e).split('\n')[0]}`);
+  }
+  if (names.length && !names.includes('wasm')) mlxNotes.push("no 'wasm' backend is registered in this build of @mlx-ts/core: only " + (names.map((n) => `'${n}'`).join(', ') || 'none') + ' measured');
+  for (const b of names) {
+    configs.push({ name: `mlx-ts:${b}`, lib: 'mlx-ts', kind: 'node', runner: 'mlx', options: { backend: b, threads: b === 'reference' ? undefined : opts.threads } });
+  }
+}
+if (wanted('tfjs')) {
+  configs.push({ name: 'tfjs:cpu', lib: 'tfjs', kind: 'node', runner: 'tfjs', options: { backend: 'cpu' } });
+  configs.push({ name: 'tfjs:wasm', lib: 'tfjs', kind: 'node', runner: 'tfjs', options: { backend: 'wasm' } });
+}
+if (wanted('jax')) configs.push({ name: 'jax-js:wasm', lib: 'jax-js', kind: 'node', runner: 'jax', options: { device: 'wasm' } });
+const python = String(args.python ?? process.env.PYTHON ?? 'python3');
+let numpyNote;
+if (wanted('numpy') && !args['no-numpy']) {
+  try {
+    execFileSync(python, ['-c', 'import numpy'], { stdio: 'ignore' });
+    configs.push({ name: 'numpy', lib: 'numpy', kind: 'python', python });
+  } catch {
+    numpyNote = `NumPy not measured: \`${python} -c "import numpy"\` failed`;
+  }
+}
+
+// --- start the processes ------------------------------------------------------------------
+for (const c of [...configs]) if (!wantedConfig(c.name)) configs.splice(configs.indexOf(c), 1);
+const workers = new Map();
+for (const c of configs) {
+  const w = new Worker(c);
+  log(`starting ${c.name}`);
+  if (await w.start()) workers.set(c.name, w);
+  else { c.startError = w.error; log(`  ${c.name} failed: ${String(w.error).split('\n')[0]}`); }
+  c.info = w.info;
+}
+// A second mlx-ts configuration on one thread, for the matmul targets, where the backend can be told.
+for (const c of [...configs]) {
+  if (c.lib === 'mlx-ts' && c.info?.threadControl && opts.threads !== 1) {
+    const one = { name: `${c.name}·1t`, lib: 'mlx-ts', kind: 'node', runner: 'mlx', options: { ...c.options, threads: 1 }, families: ['matmul'] };
+    const w = new Worker(one);
+    if (await w.start()) { workers.set(one.name, w); one.info = w.info; configs.splice(configs.indexOf(c) + 1, 0, one); }
+  }
+}
+
+const machine = machineInfo();
+machine.loadStart = os.loadavg();
+
+// --- run, workload by workload -------------------------------------------------------------
+// Each workload: every configuration prepares it (inputs, check, warm-up), then the timed
+// samples are taken round-robin, one per configuration in turn, so that a change in the
+// machine's load hits all libraries alike; a configuration stops at maxReps, or once it has
+// its minimum repetitions and budgetMs of timed work.
+const results = {}; // results[workloadId][configName]
+const hardMs = opts.capMs * 2 + 60_000;
+const show = (r) => (r.status === 'ok' ? `${r.medianMs.toPrecision(4)} ms (n=${r.reps}${r.batch > 1 ? ` x ${r.batch}` : ''})` : `${r.status}${r.note ? ': ' + r.note : ''}`);
+for (const w of workloads) {
+  const res = (results[w.id] = {});
+  const active = [];
+  for (const c of configs) {
+    if (c.families && !c.families.includes(w.family)) continue;
+    const worker = workers.get(c.name);
+    if (!worker) { res[c.name] = { status: 'error', note: `not started: ${String(c.startError).split('\n')[0].slice(0, 200)}` }; continue; }
+    const pred = w.predictFrom && results[w.predictFrom]?.[c.name];
+    if ((Date.now() - t0) / 1000 > opts.totalS) {
+      res[c.name] = { status: 'over-budget', note: `skipped: the run passed its ${opts.totalS} s total budget` };
+    } else if (pred && pred.status !== 'ok' && pred.status !== 'n/a') {
+      res[c.name] = { status: 'over-budget', note: `skipped: ${w.predictFrom} was already ${pred.status}` };
+    } else if (pred && pred.status === 'ok' && pred.medianMs * w.predictFactor > opts.capMs) {
+      res[c.name] = { status: 'over-budget', note: `skipped: predicted ~${(pred.medianMs * w.predictFactor / 1000).toFixed(0)} s per call (${+w.predictFactor.toFixed(2)}x ${w.predictFrom}), over the ${(opts.capMs / 1000).toFixed(0)} s cap` };
+    } else {
+      const r = await worker.request({ cmd: 'prepare', workload: w, budgetMs: opts.budgetMs, capMs: opts.capMs }, hardMs);
+      if (r.status === 'ready') {
+        const minReps = Math.max(1, Math.min(5, Math.floor(opts.budgetMs / Math.max(r.firstMs, 1e-3))));
+        active.push({ c, worker, r, times: [], spent: 0, minReps });
+        continue;
+      }
+      res[c.name] = r;
+    }
+  }
+  while (active.length) {
+    for (const a of [...active]) {
+      const s = await a.worker.request({ cmd: 'sample' }, Math.max(60_000, a.r.firstMs * a.r.batch * 10));
+      let done = false;
+      if (typeof s.ms === 'number') {
+        a.times.push(s.ms);
+        a.spent += s.ms * a.r.batch;
+        done = a.times.length >= opts.maxReps || (a.times.length >= a.minReps && a.spent >= opts.budgetMs);
+      } else {
+        a.failed = s; done = true;
+      }
+      if (!done) continue;
+      active.splice(active.indexOf(a), 1);
+      const fin = a.failed?.killed ? {} : await a.worker.request({ cmd: 'finish' }, 60_000);
+      const note = [a.r.note, fin.note, a.failed ? `stopped after ${a.times.length} samples: ${a.failed.note}` : ''].filter(Boolean).join('; ') || undefined;
+      res[a.c.name] = a.times.length
+        ? { status: 'ok', firstMs: a.r.firstMs, batch: a.r.batch, ...stats(a.times), check: a.r.check, noCopy: a.r.noCopy, note }
+        : { ...a.failed, note };
+    }
+  }
+  for (const c of configs) if (res[c.name]) log(`${w.id.padEnd(20)} ${c.name.padEnd(18)} ${show(res[c.name])}`);
+}
+for (const w of workers.values()) w.stop();
+machine.loadEnd = os.loadavg();
+machine.elapsedS = (Date.now() - t0) / 1000;
+
+const run = { machine, opts: { ...opts, quick }, configs: configs.map(({ name, lib, info, families, startError }) => ({ name, lib, info, families, startError })), workloads, results, notes: { mlx: mlxNotes, numpy: numpyNote } };
+mkdirSync(dirname(jsonFile), { recursive: true });
+writeFileSync(jsonFile, JSON.stringify(run, null, 1));
+mkdirSync(dirname(outFile), { recursive: true });
+writeFileSync(outFile, renderReport(run));
+log(`wrote ${outFile} and ${jsonFile} (${machine.elapsedS.toFixed(0)} s)`);
+
+function machineInfo() {
+  const cpus = os.cpus();
+  let commit;
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' }).trim();
+    if (dirty) commit += ' (with uncommitted changes)';
+  } catch { /* not a git checkout */ }
+  return {
+    date: new Date().toISOString(), cpu: cpus[0]?.model, cores: cpus.length, memGiB: os.totalmem() / 2 ** 30,
+    os: `${os.type()} ${os.release()} ${os.arch()}`, node: process.version, v8: process.versions.v8, commit,
+  };
+}
