@@ -82,4 +82,37 @@ for (let it = 0; it <= 400; it++) {
   if (it % 50 === 0) console.log(`step ${String(it).padStart(3)}  loss ${next.loss.item().toFixed(4)}  accuracy ${(next.acc.item() * 100).toFixed(1)}%`);
   mx.dispose(next.loss, next.acc);
 }
+section('Interop, as MLX\'s "Conversion to NumPy and Other Frameworks" page (TypedArrays play NumPy)');
+{
+  const a = mx.arange(3);
+  const b = a.toTypedArray(); // np.array(a): a copy
+  const c = mx.array(b); // mx.array(b): a copy
+  b[0] = 7;
+  console.log('a.toTypedArray() is a copy:', b.constructor.name, Array.from(b), ' a =', String(a), ' c =', String(c));
+  try {
+    mx.arange(3).astype(mx.bfloat16).toTypedArray();
+  } catch (e) {
+    console.log('bfloat16 has no TypedArray:', e.message.split('\n')[0]);
+  }
+  const aView = a.toTypedArray({ copy: false }); // np.array(a, copy=False)
+  aView[0] = 1;
+  console.log('a_view[0] = 1  ->  a[0].item() =', a.index(0).item(), '(the view aliases the array)');
+  mx.setInteropWarningHandler(() => {}); // the walkthrough writes behind mlx-ts's back on purpose
+  const f = (x) => {
+    const xView = x.toTypedArray({ copy: false });
+    for (let i = 0; i < xView.length; i++) xView[i] *= xView[i]; // x_view[:] *= x_view
+    return x.sum();
+  };
+  const [y, df] = mx.valueAndGrad(f)(mx.array([3.0]));
+  console.log("f(x) = x^2 =", y.item(), "  f'(x) = 2x !=", df.item(), '(gradients do not see writes made through a view)');
+  const g = (x) => mx.array(x.toTypedArray().map((v) => v * v)).sum();
+  console.log('gradient of mx.array(x.toTypedArray() squared).sum():', mx.grad(g)(mx.array([3.0])).item());
+  mx.setInteropWarningHandler(null);
+  const capsule = a.__dlpack__(); // DLPack: zero-copy, the JS protocol mirrors Python's
+  const d = mx.fromDlpack(capsule);
+  console.log('DLPack round trip shares memory:', String(d), ' device', JSON.stringify(a.__dlpack_device__()));
+  const bytes = mx.saveToBytes('safetensors', { w: mx.arange(4).astype(mx.bfloat16) });
+  console.log('safetensors bytes round trip:', String(mx.loadFromBytes(bytes, 'safetensors').w));
+}
+
 console.log('\nlive memory per backend:', JSON.stringify(mx.memory()));
