@@ -1,10 +1,16 @@
 // @mlx-ts/core: the public `mx` namespace (node-mlx's `core` names, MLX semantics).
-import { registerBackend } from './device.js';
+import { registerBackend, setCpuBackend } from './device.js';
 import { ReferenceBackend } from './backend/reference/index.js';
+import { WasmBackend } from './backend/wasm/index.js';
 import './print.js';
 export { setPrintoptions, getPrintoptions, printoptions, type PrintOptions } from './print.js';
 
 registerBackend(new ReferenceBackend());
+registerBackend(new WasmBackend());
+// MLX_TS_CPU_BACKEND=wasm (or reference) picks the CPU backend at startup, e.g. to run a test
+// suite on another backend; runtimes without `process` (browsers) skip it.
+const envBackend = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.MLX_TS_CPU_BACKEND;
+if (envBackend) setCpuBackend(envBackend);
 
 export * from './dtype.js';
 export { MxArray, isArray, getWrappersCount, type Scalar, type ScalarOrArray, type TypedArray, type MultiDimensionalArray } from './array.js';
@@ -35,6 +41,7 @@ export * from './constants.js';
 export * as metal from './metal.js';
 export type { Backend, Storage, ArrayData, DeviceKind } from './backend/interface.js';
 export { ReferenceBackend } from './backend/reference/index.js';
+export { WasmBackend, type WasmBackendOptions, type KernelStats } from './backend/wasm/index.js';
 export { Primitive, type PrimitiveDef } from './primitive.js';
 export { eval, asyncEval, dispose, tidy } from './transforms/eval.js';
 export { array } from './array-factory.js';

@@ -1,0 +1,90 @@
+// Elementwise adapters: unary and binary ops for float32, float64 and the integers up to 32
+// bits (bool outputs for comparisons and predicates; bool inputs for those only). The op sets and their exact semantics live in
+// packages/kernels-wasm/assembly/elementwise.ts; anything it doesn't export falls back.
+import { bool, complex64, float32, float64, int8, int16, int32, uint8, uint16, uint32, type Dtype } from '../../dtype.js';
+import { shapeSize } from '../../shape.js';
+import { registerWasmKernel, addressOf, mergeDims, fitsI32, isContiguous1d, MAX_COUNT, isScalarLayout, type WasmContext } from './registry.js';
+import { binaryFns, unaryFns } from '../reference/elementwise.js';
+import { runConversion } from './convert.js';
+import type { ArrayData } from '../interface.js';
+
+type Suffix = 'f32' | 'f64' | 'i32' | 'i8' | 'u8' | 'i16' | 'u16' | 'u32';
+const suffixes = new Map<Dtype, Suffix>([
+  [float32, 'f32'],
+  [float64, 'f64'],
+  [int32, 'i32'],
+  [int8, 'i8'],
+  [uint8, 'u8'],
+  [int16, 'i16'],
+  [uint16, 'u16'],
+  [uint32, 'u32'],
+  [bool, 'u8'],
+]);
+const suffix = (d: Dtype): Suffix | null => suffixes.get(d) ?? null;
+
+function binary(ctx: WasmContext, name: string, a: ArrayData, b: ArrayData, out: ArrayData): boolean {
+  const sfx = suffix(a.dtype);
+  if (!sfx || b.dtype !== a.dtype) return false;
+  const compare = out.dtype === bool;
+  if (!compare && (out.dtype !== a.dtype || a.dtype === bool)) return false;
+  const op = ctx.code(`BINARY_${name}`);
+  if (op === undefined) return false;
+  const n = shapeSize(out.shape);
+  if (n === 0) return true;
+  if (n > MAX_COUNT) return false;
+  const { shape, strides } = mergeDims(out.shape, [a.strides, b.strides]);
+  const [sa, sb] = strides as [number[], number[]];
+  let mode: number;
+  if (isContiguous1d(sa) && isContiguous1d(sb)) mode = 0;
+  else if (isContiguous1d(sa) && isScalarLayout(sb)) mode = 1;
+  else if (isScalarLayout(sa) && isContiguous1d(sb)) mode = 2;
+  else {
+    if (shape.length > ctx.maxDims || !fitsI32(sa) || !fitsI32(sb)) return false;
+    const desc = ctx.desc();
+    const nd = shape.length;
+    desc[0] = nd;
+    desc.set(shape, 1);
+    desc.set(sa, 1 + nd);
+    desc.set(sb, 1 + 2 * nd);
+    mode = 3;
+  }
+  const fn = compare ? ctx.k[`compare_${sfx}`] : ctx.k[`binary_${sfx}`];
+  return fn!(op, mode, addressOf(a), addressOf(b), addressOf(out), n) !== 0;
+}
+
+/** Primitives that are the identity on real inputs: a raw copy (kernels' CONVERT_copy*). */
+const identityOnReal = new Set(['StopGradient', 'Conjugate', 'Real']);
+
+function unary(ctx: WasmContext, name: string, x: ArrayData, out: ArrayData): boolean {
+  if (identityOnReal.has(name) && x.dtype === out.dtype && (x.dtype !== complex64 || name === 'StopGradient')) return runConversion(ctx, `CONVERT_copy${x.dtype.size * 8}`, x, out);
+  const sfx = suffix(x.dtype);
+  if (!sfx) return false;
+  const predicate = out.dtype === bool;
+  if (!predicate && (out.dtype !== x.dtype || x.dtype === bool)) return false;
+  const op = ctx.code(`UNARY_${name}`);
+  if (op === undefined) return false;
+  const n = shapeSize(out.shape);
+  if (n === 0) return true;
+  if (n > MAX_COUNT) return false;
+  const { shape, strides } = mergeDims(x.shape, [x.strides]);
+  const s = strides[0]!;
+  const strided = !isContiguous1d(s);
+  if (strided) {
+    if (shape.length > ctx.maxDims || !fitsI32(s)) return false;
+    const desc = ctx.desc();
+    desc[0] = shape.length;
+    desc.set(shape, 1);
+    desc.set(s, 1 + shape.length);
+  }
+  const fn = predicate ? ctx.k[`predicate_${sfx}`] : ctx.k[`unary_${sfx}`];
+  return fn!(op, strided ? 1 : 0, addressOf(x), addressOf(out), n) !== 0;
+}
+
+// Every elementwise primitive the reference knows gets an adapter; the kernels' exported op
+// codes decide which of them actually run in WASM.
+for (const name of binaryFns.keys()) registerWasmKernel(name, (ctx, _p, [a, b], [out]) => binary(ctx, name, a!, b!, out!));
+for (const name of unaryFns.keys()) registerWasmKernel(name, (ctx, _p, [x], [out]) => unary(ctx, name, x!, out!));
+
+// DivMod is FloorDivide and Remainder of the same operands (the reference uses those two ops'
+// functions); if the second can't run in WASM the fallback recomputes both.
+registerWasmKernel('DivMod', (ctx, _p, [a, b], [q, r]) => binary(ctx, 'FloorDivide', a!, b!, q!) && binary(ctx, 'Remainder', a!, b!, r!));

@@ -1,0 +1,79 @@
+// Kernel table of the WASM backend and the helpers its adapters share: byte addresses of
+// arrays in linear memory, merging of dimensions, and the layout descriptor the kernels read.
+// An adapter returns false when it has no kernel for the dtypes or layout at hand; the
+// backend then runs the reference kernel on the same memory.
+import type { KernelExports } from '@mlx-ts/kernels-wasm';
+import type { ArrayData, Storage } from '../interface.js';
+import type { Primitive } from '../../primitive.js';
+import type { WasmHeap } from './heap.js';
+
+export interface WasmStorage extends Storage {
+  /** Byte address in linear memory (16-byte aligned). */
+  readonly ptr: number;
+  /** Size of the block (its size class); 0 for empty storage. */
+  readonly blockSize: number;
+  /** @internal set by the backend when the block goes back to the heap. */
+  freed: boolean;
+}
+
+export interface WasmContext {
+  readonly k: KernelExports;
+  readonly heap: WasmHeap;
+  /** Op code exported by the kernels as a global (`BINARY_Add`...), undefined when absent. */
+  code(name: string): number | undefined;
+  /** A fresh Int32Array over the descriptor area. */
+  desc(): Int32Array;
+  readonly maxDims: number;
+}
+
+export type WasmKernel = (ctx: WasmContext, prim: Primitive<any>, inputs: readonly ArrayData[], outputs: readonly ArrayData[]) => boolean;
+
+export const wasmKernels = new Map<string, WasmKernel>();
+
+export function registerWasmKernel(name: string, k: WasmKernel): void {
+  if (wasmKernels.has(name)) throw new Error(`wasm: kernel ${name} registered twice`);
+  wasmKernels.set(name, k);
+}
+
+/** Byte address of the array's first element (its offset included). */
+export function addressOf(d: ArrayData): number {
+  return (d.storage as WasmStorage).ptr + d.offset * d.dtype.size;
+}
+
+/**
+ * Merges dimensions that every operand walks contiguously (stride[i] = stride[i+1] * shape[i+1])
+ * and drops size-1 dimensions; never returns fewer than one dimension. Row-major order of
+ * positions is kept, so results land where the reference puts them.
+ */
+export function mergeDims(shape: readonly number[], strides: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
+  const outShape: number[] = [];
+  const outStrides: number[][] = strides.map(() => []);
+  for (let i = 0; i < shape.length; i++) {
+    const n = shape[i]!;
+    if (n === 1) continue;
+    const last = outShape.length - 1;
+    if (last >= 0 && strides.every((s, k) => outStrides[k]![last] === s[i]! * n)) {
+      outShape[last] = outShape[last]! * n;
+      strides.forEach((s, k) => (outStrides[k]![last] = s[i]!));
+      continue;
+    }
+    outShape.push(n);
+    strides.forEach((s, k) => outStrides[k]!.push(s[i]!));
+  }
+  if (outShape.length === 0) {
+    outShape.push(1);
+    outStrides.forEach((s) => s.push(0));
+  }
+  return { shape: outShape, strides: outStrides };
+}
+
+/** Most elements one kernel call takes (counts are i32); larger arrays fall back. */
+export const MAX_COUNT = 2 ** 31 - 1;
+
+/** Element strides and offsets the kernels take as i32. */
+export function fitsI32(values: readonly number[]): boolean {
+  return values.every((v) => v >= -(2 ** 31) && v < 2 ** 31);
+}
+
+export const isContiguous1d = (strides: readonly number[]): boolean => strides.length === 1 && strides[0] === 1;
+export const isScalarLayout = (strides: readonly number[]): boolean => strides.every((s) => s === 0);

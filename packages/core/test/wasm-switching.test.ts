@@ -1,0 +1,87 @@
+// Switching the CPU backend at run time: arrays made on one backend are used by the other
+// (the eval layer moves them), results agree, and the env var picks the backend at startup.
+import { test, expect } from 'vitest';
+import * as mx from '@mlx-ts/core';
+import { getBackendByName, cpuBackend } from '../src/device.js';
+import { WasmBackend } from '../src/backend/wasm/index.js';
+import { registerBackend } from '../src/device.js';
+import { compareBackends, type ArraySpec } from '@mlx-ts/core/testing';
+
+const storageBackend = (a: mx.MxArray): string => a._data!.storage.backend.name;
+
+test('the wasm backend is registered, the reference one stays the default', () => {
+  expect(mx.listBackends()).toEqual(expect.arrayContaining(['reference', 'wasm']));
+  if (!process.env.MLX_TS_CPU_BACKEND) expect(cpuBackend().name).toBe('reference');
+});
+
+test('arrays move both ways between reference and wasm', () => {
+  const start = cpuBackend().name;
+  try {
+    mx.setCpuBackend('reference');
+    const a = mx.reshape(mx.arange(0, 12, 1, mx.float32), [3, 4]);
+    const at = mx.transpose(a); // a strided view on the reference backend
+    mx.eval(a, at);
+    expect(storageBackend(a)).toBe('reference');
+
+    mx.setCpuBackend('wasm');
+    const b = mx.add(at, 1);
+    mx.eval(b);
+    expect(storageBackend(b)).toBe('wasm');
+    expect(b.tolist()).toEqual([[1, 5, 9], [2, 6, 10], [3, 7, 11], [4, 8, 12]]);
+
+    mx.setCpuBackend('reference');
+    const c = mx.matmul(b, a); // b lives on wasm, a moved to wasm earlier or still reference
+    mx.eval(c);
+    expect(storageBackend(c)).toBe('reference');
+    expect(c.shape).toEqual([4, 4]);
+    mx.setCpuBackend('wasm');
+    const d = mx.matmul(b, a);
+    expect(d.tolist()).toEqual(c.tolist());
+  } finally {
+    mx.setCpuBackend(start);
+  }
+});
+
+test('primitives without a WASM kernel run the reference kernel on wasm memory', () => {
+  const start = cpuBackend().name;
+  const wasm = getBackendByName('wasm') as WasmBackend;
+  try {
+    mx.setCpuBackend('wasm');
+    wasm.resetKernelStats();
+    const x = mx.array([3, 1, 2], mx.int64);
+    const s = mx.sort(x);
+    expect(s.tolist()).toEqual([1, 2, 3]);
+    expect(storageBackend(s)).toBe('wasm');
+    const stats = wasm.kernelStats();
+    expect(stats.Sort?.fallback).toBeGreaterThan(0);
+  } finally {
+    mx.setCpuBackend(start);
+  }
+});
+
+test('setCpuBackend errors name the registered backends', () => {
+  expect(() => mx.setCpuBackend('nope')).toThrow(/registered: .*reference.*wasm/);
+});
+
+test('a backend over plain (non-shared) memory computes the same, through growth', () => {
+  registerBackend(new WasmBackend({ name: 'wasm-plain', shared: false, initialBytes: 65536 }));
+  const plain = getBackendByName('wasm-plain') as WasmBackend;
+  expect(plain.heap.shared).toBe(false);
+  const a: ArraySpec = { dtype: mx.float32, baseShape: [40, 50], units: Array.from({ length: 2000 }, (_, i) => Math.sin(i)), view: [] };
+  const b: ArraySpec = { ...a, view: [{ kind: 'transpose', axes: [1, 0] }] };
+  const backends = ['reference', 'wasm-plain'] as const;
+  compareBackends((x, y) => mx.matmul(x, y), [a, b], { backends });
+  compareBackends((x) => mx.sum(mx.multiply(x, x), 1), [a], { backends });
+  compareBackends((x) => mx.astype(mx.maximum(x, 0.5), mx.float16), [b], { backends });
+  compareBackends((x) => mx.exp(x), [a], { backends }); // reference kernel on plain wasm memory
+  expect(plain.heapStats().memoryBytes).toBeGreaterThan(65536); // it grew on the way
+});
+
+test('init() compiles the kernels asynchronously (for browsers main threads)', async () => {
+  const b = new WasmBackend({ name: 'wasm-async' });
+  await b.init();
+  await b.init(); // idempotent
+  const s = b.allocate(8);
+  expect(b.hostBytes(s).byteLength).toBe(8);
+  b.release(s);
+});

@@ -1,0 +1,8 @@
+// Entry point: every kernel family, compiled into one module.
+export { descPtr, maxDims, heapBase } from './layout';
+export * from './elementwise';
+export * from './convert';
+export * from './reduce';
+export * from './matmul';
+export * from './select';
+export * from './scan';
