@@ -77,16 +77,16 @@ describe('Reduce rules', () => {
     expect(t!.tolist()).toEqual({ re: 10, im: 12 });
   });
 
-  it('sum broadcasts the cotangent; integer inputs get cotangents of their dtype', () => {
+  it('sum broadcasts the cotangent; integer inputs get the dtypes MLX gives', () => {
     expectClose(weighted((x) => mx.sum(x, 0, true), f32([[1, 2], [3, 4]]), [[5, 6]]), [[5, 6], [5, 6]]);
     const [, [g]] = mx.vjp((x) => mx.sum(x), [mx.array([1, 2, 3])], [mx.array(1)]);
     expect(g!.dtype).toBe(mx.int32);
     expect(g!.tolist()).toEqual([1, 1, 1]);
     const [, [gp]] = mx.vjp((x) => mx.prod(x), [mx.array([1, 2, 3])], [mx.array(1)]);
     expect(gp!.tolist()).toEqual([6, 3, 2]);
-    // MLX returns float32 [0, 0, 1] here (its divide promotes); the contract keeps int32.
+    // MLX returns float32 [0, 0, 1] here (the division by the tie count promotes)
     const [, [gm]] = mx.vjp((x) => mx.max(x), [mx.array([1, 2, 3])], [mx.array(1)]);
-    expect(gm!.dtype).toBe(mx.int32);
+    expect(gm!.dtype).toBe(mx.float32);
     expect(gm!.tolist()).toEqual([0, 0, 1]);
   });
 
@@ -391,5 +391,24 @@ describe('Matmul rules', () => {
     checkVmap(am, [sample([5, 3], 4), a, sample([4, 5], 2)], [1, 0, null]);
     checkVmap(am, [sample([5]), sample([2, 4]), sample([4, 5, 3], 2)], [null, null, 2]);
     checkVmap(am, [sample([2, 3, 5], 4), sample([2, 4]), sample([4, 5], 2)], [1, null, null]);
+  });
+});
+
+describe('gradient dtypes and values for integer and bool inputs (MLX 0.32.4 table)', () => {
+  // vjp of f at [1, 3, 3] cast to the dtype, cotangent ones: [f, input dtype, gradient dtype, values]
+  const table: [string, string, string, number[]][] = [["max", "int32", "float32", [0.0, 0.5, 0.5]], ["max", "int8", "float32", [0.0, 0.5, 0.5]], ["max", "uint8", "float32", [0.0, 0.5, 0.5]], ["max", "bool", "float32", [0.3333333432674408, 0.3333333432674408, 0.3333333432674408]], ["max", "float16", "float16", [0.0, 0.5, 0.5]], ["min", "int32", "float32", [1.0, 0.0, 0.0]], ["min", "int8", "float32", [1.0, 0.0, 0.0]], ["min", "uint8", "float32", [1.0, 0.0, 0.0]], ["min", "bool", "float32", [0.3333333432674408, 0.3333333432674408, 0.3333333432674408]], ["min", "float16", "float16", [1.0, 0.0, 0.0]], ["sum", "int32", "int32", [1.0, 1.0, 1.0]], ["sum", "int8", "int32", [1.0, 1.0, 1.0]], ["sum", "uint8", "uint32", [1.0, 1.0, 1.0]], ["sum", "bool", "int32", [1.0, 1.0, 1.0]], ["sum", "float16", "float16", [1.0, 1.0, 1.0]], ["prod", "int32", "int32", [9.0, 3.0, 3.0]], ["prod", "int8", "int32", [9.0, 3.0, 3.0]], ["prod", "uint8", "uint32", [9.0, 3.0, 3.0]], ["prod", "bool", "int32", [1.0, 1.0, 1.0]], ["prod", "float16", "float16", [9.0, 3.0, 3.0]], ["cumprod", "int32", "float32", [13.0, 4.0, 3.0]], ["cumprod", "int8", "float32", [13.0, 4.0, 3.0]], ["cumprod", "uint8", "float32", [13.0, 4.0, 3.0]], ["cumprod", "bool", "float32", [3.0, 2.0, 1.0]], ["cumprod", "float16", "float16", [13.0, 4.0, 3.0]], ["cumsum", "int32", "int32", [3.0, 2.0, 1.0]], ["cumsum", "int8", "int32", [3.0, 2.0, 1.0]], ["cumsum", "uint8", "uint32", [3.0, 2.0, 1.0]], ["cumsum", "bool", "int32", [3.0, 2.0, 1.0]], ["cumsum", "float16", "float16", [3.0, 2.0, 1.0]], ["cummax", "int32", "int32", [1.0, 1.0, 1.0]], ["cummax", "int8", "int8", [1.0, 1.0, 1.0]], ["cummax", "uint8", "uint8", [1.0, 1.0, 1.0]], ["cummax", "bool", "bool", [1.0, 1.0, 1.0]], ["cummax", "float16", "float16", [1.0, 1.0, 1.0]], ["cummin", "int32", "int32", [3.0, 0.0, 0.0]], ["cummin", "int8", "int8", [3.0, 0.0, 0.0]], ["cummin", "uint8", "uint8", [3.0, 0.0, 0.0]], ["cummin", "bool", "bool", [1.0, 1.0, 1.0]], ["cummin", "float16", "float16", [3.0, 0.0, 0.0]], ["sort", "int32", "int32", [1.0, 1.0, 1.0]], ["sort", "int8", "int8", [1.0, 1.0, 1.0]], ["sort", "uint8", "uint8", [1.0, 1.0, 1.0]], ["sort", "bool", "bool", [1.0, 1.0, 1.0]], ["sort", "float16", "float16", [1.0, 1.0, 1.0]], ["mean", "int32", "int32", [0.0, 0.0, 0.0]], ["mean", "int8", "int32", [0.0, 0.0, 0.0]], ["mean", "uint8", "uint32", [0.0, 0.0, 0.0]], ["mean", "bool", "int32", [0.0, 0.0, 0.0]], ["mean", "float16", "float16", [0.333251953125, 0.333251953125, 0.333251953125]]];
+  const fns: Record<string, (x: mx.MxArray) => mx.MxArray> = {
+    max: (x) => mx.max(x), min: (x) => mx.min(x), sum: (x) => mx.sum(x), prod: (x) => mx.prod(x),
+    cumprod: (x) => mx.sum(mx.cumprod(x)), cumsum: (x) => mx.sum(mx.cumsum(x)), cummax: (x) => mx.sum(mx.cummax(x)),
+    cummin: (x) => mx.sum(mx.cummin(x)), sort: (x) => mx.sum(mx.sort(x)), mean: (x) => mx.mean(x),
+  };
+  it.each(table)('%s of %s: gradient %s %j', (name, dt, gdt, want) => {
+    const x = mx.array([1, 3, 3]).astype((mx as unknown as Record<string, mx.Dtype>)[dt === 'bool' ? 'bool_' : dt]!);
+    const f = fns[name]!;
+    const out = f(x);
+    const [, [g]] = mx.vjp(f, [x], [mx.onesLike(out)]);
+    expect(g!.dtype.toString()).toBe(`mlx.core.${gdt}`);
+    const got = (g!.astype(mx.float32).tolist() as number[]);
+    got.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 6));
   });
 });

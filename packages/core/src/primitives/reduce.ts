@@ -64,7 +64,9 @@ export const Reduce = definePrimitive<{ type: ReduceType; axes: number[] }>({
     } else {
       g = zerosLike(input);
     }
-    return [astype(g, input._dtype)];
+    // The dtype is what the formula gives, as in MLX: float for max/min of integers (the
+    // division by the tie count), the sum's dtype for sum (int32 for bool or int8 inputs).
+    return [g];
   },
   jvp: ({ type, axes }, [x], [t], _argnums) => {
     const input = x!;

@@ -148,7 +148,8 @@ export const Scan = definePrimitive<ScanParams>({
     // An exclusive output j is the inclusive output one step earlier in scan order.
     const c = inclusive ? cot! : shift(cot!, axis, reverse ? 1 : -1);
     const y = inclusive ? out! : scan(input, type, axis, reverse);
-    return [astype(inclusiveVjp(type, axis, reverse, input, c, y), input._dtype)];
+    // The dtype is the formula's, as in MLX (float32 for cumprod of integers, the sum's for cumsum).
+    return [inclusiveVjp(type, axis, reverse, input, c, y)];
   },
   jvp: ({ type, axis, reverse, inclusive }, [x], [t], _argnums) => {
     const input = x!;
