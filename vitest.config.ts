@@ -16,5 +16,26 @@ export default defineConfig({
     execArgv: ['--expose-gc'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // Every suite runs on both CPU backends: the default (wasm) and the reference one. Run
+    // once, in the default project only: the MLX-differential suites, and the WASM oracle
+    // suites (packages/core/test/wasm-*.test.ts), which choose their backends themselves and
+    // compare the WASM kernels with the reference ones op by op, whatever the default is.
+    // `--project wasm` or `--project reference` runs one of them.
+    projects: [
+      { extends: true, test: { name: 'wasm' } },
+      {
+        extends: true,
+        test: {
+          name: 'reference',
+          env: { MLX_TS_CPU_BACKEND: 'reference' },
+          exclude: [
+            '**/node_modules/**',
+            'tests/differential/**',
+            'tests/autograd/differential-grad.test.ts',
+            'packages/core/test/wasm-*.test.ts',
+          ],
+        },
+      },
+    ],
   },
 });

@@ -10,6 +10,24 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
+// The suite runs on the default CPU backend (wasm) and with MLX_TS_CPU_BACKEND=reference.
+const onWasm = mx.cpuBackendName() === 'wasm';
+
+/**
+ * Memory an array can be made over without a copy: any TypedArray on the reference backend;
+ * on the WASM backend, which keeps every array in its linear memory and copies anything else,
+ * a view of that memory (here: of a fresh mx array holding the same elements).
+ */
+function shareable<T extends ArrayBufferView>(t: T, dtype: mx.Dtype): T {
+  if (!onWasm) return t;
+  const v = mx.array(t as unknown as Float32Array, dtype).toTypedArray({ copy: false });
+  expect(v.buffer).toBeInstanceOf(SharedArrayBuffer);
+  return v as unknown as T;
+}
+
+/** The BufferError the WASM backend throws for zero-copy imports of memory outside its own. */
+const cantAdopt = /the 'wasm' backend keeps arrays in its own WebAssembly memory and can't adopt external memory.*mx\.setCpuBackend\('reference'\)/;
+
 describe('TF.js', () => {
   it('float32/int32/bool share memory both ways on the CPU backend', () => {
     const a = mx.arange(6, mx.float32).reshape(2, 3);
@@ -24,8 +42,17 @@ describe('TF.js', () => {
     const back = mx.fromTfjs(tf.tensor([[1, 2], [3, 4]], [2, 2], 'int32'));
     expect(back.dtype).toBe(mx.int32);
     expect(back.tolist()).toEqual([[1, 2], [3, 4]]);
-    const src = tf.tensor([1, 2, 3], [3], 'float32');
-    const shared = mx.fromTfjs(src);
+    if (onWasm) {
+      // TF.js's own memory is outside the WASM backend's: copied (copy: false throws)
+      const own = tf.tensor([1, 2, 3], [3], 'float32');
+      const copiedOwn = mx.fromTfjs(own);
+      (own.dataSync() as Float32Array)[1] = 20;
+      expect(copiedOwn.tolist()).toEqual([1, 2, 3]);
+      expect(() => mx.fromTfjs(own, { copy: false })).toThrow(cantAdopt);
+    }
+    // a tensor over memory the backend can share (on WASM: a view of its memory, which TF.js keeps)
+    const src = tf.tensor(shareable(new Float32Array([1, 2, 3]), mx.float32), [3], 'float32');
+    const shared = mx.fromTfjs(src, { copy: false });
     (src.dataSync() as Float32Array)[1] = 20;
     expect(shared.tolist()).toEqual([1, 20, 3]);
     const copied = mx.fromTfjs(src, { copy: true });
@@ -82,8 +109,15 @@ describe('onnxruntime-common Tensor', () => {
     expect([t.type, t.dims]).toEqual(['float32', [2, 3]]);
     (t.data as Float32Array)[4] = 40;
     expect(a.index(1, 1).item()).toBe(40);
-    const src = new ort.Tensor('int64', new BigInt64Array([1n, 2n, 3n, 4n]), [2, 2]);
-    const b = mx.fromOrtTensor(src);
+    if (onWasm) {
+      const own = new ort.Tensor('int64', new BigInt64Array([1n, 2n]), [2]);
+      const copiedOwn = mx.fromOrtTensor(own);
+      (own.data as BigInt64Array)[0] = 7n;
+      expect(copiedOwn.tolist()).toEqual([1, 2]);
+      expect(() => mx.fromOrtTensor(own, { copy: false })).toThrow(cantAdopt);
+    }
+    const src = new ort.Tensor('int64', shareable(new BigInt64Array([1n, 2n, 3n, 4n]), mx.int64), [2, 2]);
+    const b = mx.fromOrtTensor(src, { copy: false });
     expect(b.dtype).toBe(mx.int64);
     (src.data as BigInt64Array)[3] = 2n ** 50n;
     expect(b.tolist()).toEqual([[1, 2], [3, 2 ** 50]]);
@@ -137,9 +171,16 @@ describe('ndarray', () => {
   });
 
   it('imports ndarrays zero-copy, strides and offset included', () => {
-    const data = new Float64Array([0, 1, 2, 3, 4, 5, 6, 7]);
+    if (onWasm) {
+      const own = new Float64Array([0, 1]);
+      const copiedOwn = mx.fromNdarray(ndarray(own, [2]));
+      own[0] = 5;
+      expect(copiedOwn.tolist()).toEqual([0, 1]);
+      expect(() => mx.fromNdarray(ndarray(own, [2]), { copy: false })).toThrow(cantAdopt);
+    }
+    const data = shareable(new Float64Array([0, 1, 2, 3, 4, 5, 6, 7]), mx.float64);
     const nd = ndarray(data, [2, 4]).transpose(1, 0).hi(3, 2).lo(1, 0); // shape [2, 2], offset 1
-    const a = mx.fromNdarray(nd);
+    const a = mx.fromNdarray(nd, { copy: false });
     expect(a.dtype).toBe(mx.float64);
     expect(a.tolist()).toEqual([[1, 5], [2, 6]]);
     data[6] = 60;

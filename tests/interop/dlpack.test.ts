@@ -2,7 +2,28 @@
 import { describe, it, expect } from 'vitest';
 import * as mx from '@mlx-ts/core';
 
-const active = () => mx.memory().reference!.active;
+// The suite runs on the default CPU backend (wasm) and with MLX_TS_CPU_BACKEND=reference.
+const cpuName = mx.cpuBackendName();
+const onWasm = cpuName === 'wasm';
+const active = () => mx.memory()[cpuName]!.active;
+
+/**
+ * Memory an array can be made over without a copy: any TypedArray on the reference backend;
+ * on the WASM backend, which keeps every array in its linear memory and copies anything else,
+ * a view of that memory (here: of a fresh mx array holding the same elements).
+ */
+function shareable<T extends ArrayBufferView>(t: T, dtype: mx.Dtype): T {
+  if (!onWasm) return t;
+  const v = mx.array(t as unknown as Float32Array, dtype).toTypedArray({ copy: false });
+  expect(v.buffer).toBeInstanceOf(SharedArrayBuffer);
+  return v as unknown as T;
+}
+
+/** Byte offset of an array's first element in its buffer (0 on the reference backend, its address on WASM). */
+const base = (a: mx.MxArray): number => a.toTypedArray({ copy: false }).byteOffset;
+
+/** The BufferError the WASM backend throws for zero-copy imports of memory outside its own. */
+const cantAdopt = /cannot share this memory: the 'wasm' backend keeps arrays in its own WebAssembly memory and can't adopt external memory.*mx\.setCpuBackend\('reference'\).*copy/;
 
 async function collectGarbage(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -47,8 +68,11 @@ describe('__dlpack__ / __dlpack_device__', () => {
     expect(c.version).toEqual({ major: 1, minor: 1 });
     expect(c.flags).toBe(0);
     const t = c.dlTensor;
-    expect(t.data).toBeInstanceOf(ArrayBuffer);
-    expect(t.byteOffset).toBe(0);
+    // WASM: the memory's SharedArrayBuffer at the array's address; reference: its own buffer
+    expect(t.data).toBeInstanceOf(onWasm ? SharedArrayBuffer : ArrayBuffer);
+    expect(t.data).toBe(a.toTypedArray({ copy: false }).buffer);
+    expect(t.byteOffset).toBe(base(a));
+    if (!onWasm) expect(t.byteOffset).toBe(0);
     expect(t.device).toEqual({ deviceType: 1, deviceId: 0 });
     expect(t.ndim).toBe(2);
     expect(t.dtype).toEqual({ code: 2, bits: 32, lanes: 1 });
@@ -86,15 +110,15 @@ describe('__dlpack__ / __dlpack_device__', () => {
     expect(t.shape).toEqual([4, 3]);
     expect(t.strides).toEqual([1, 4]);
     const s = a.index(mx.Slice(1), mx.Slice(null, null, 2)).__dlpack__().dlTensor;
-    expect(s.byteOffset).toBe(16);
+    expect(s.byteOffset - base(a)).toBe(16);
     expect(s.strides).toEqual([4, 2]);
     const r = a.index(0, mx.Slice(null, null, -1)).__dlpack__().dlTensor;
     expect(r.strides).toEqual([-1]);
-    expect(r.byteOffset).toBe(12);
+    expect(r.byteOffset - base(a)).toBe(12);
     const bc = mx.broadcastTo(mx.array([7, 8]), [3, 2]).__dlpack__().dlTensor;
     expect(bc.strides).toEqual([0, 1]);
     // same memory: a write through the capsule shows in the array
-    new Int32Array(t.data)[5] = 50;
+    new Int32Array(t.data, t.byteOffset, 12)[5] = 50;
     expect(a.index(1, 1).item()).toBe(50);
   });
 
@@ -169,7 +193,19 @@ describe('mx.fromDlpack', () => {
   });
 
   it('imports a foreign producer zero-copy and runs its deleter when the array goes', async () => {
-    const data = new Float64Array([1, 2, 3, 4, 5, 6]);
+    if (onWasm) {
+      // memory outside the WASM backend's: copied, and the producer let go at once
+      const foreign = new Float64Array([1, 2]);
+      const q = producer(foreign, [2], [1], { code: 2, bits: 64 });
+      const copied = mx.fromDlpack(q);
+      expect(q.log).toEqual(['export copy=undefined maxVersion={"major":1,"minor":1}', 'deleted']);
+      foreign[0] = 9;
+      expect(copied.tolist()).toEqual([1, 2]);
+      const r = producer(foreign, [2], [1], { code: 2, bits: 64 });
+      expect(() => mx.fromDlpack(r, { copy: false })).toThrow(cantAdopt);
+      expect(r.log).toContain('deleted');
+    }
+    const data = shareable(new Float64Array([1, 2, 3, 4, 5, 6]), mx.float64);
     const p = producer(data, [2, 3], [3, 1], { code: 2, bits: 64 });
     let a: mx.MxArray | null = mx.fromDlpack(p);
     expect(p.log).toEqual(['export copy=undefined maxVersion={"major":1,"minor":1}']);
@@ -183,7 +219,7 @@ describe('mx.fromDlpack', () => {
   });
 
   it('imports strided, negative-stride and broadcast foreign layouts within their buffer', () => {
-    const data = new Int16Array([0, 1, 2, 3, 4, 5]);
+    const data = shareable(new Int16Array([0, 1, 2, 3, 4, 5]), mx.int16);
     // reversed: element 0 is the last one
     const r = mx.fromDlpack(producer(data.subarray(5), [6], [-1], { code: 0, bits: 16 }));
     expect(r.tolist()).toEqual([5, 4, 3, 2, 1, 0]);
@@ -216,8 +252,14 @@ describe('mx.fromDlpack', () => {
     const roCopy = mx.fromDlpack(producer(data, [2], [1], { code: 0, bits: 32 }, mx.DLPackFlags.READ_ONLY));
     data[1] = 0;
     expect(roCopy.tolist()).toEqual([9, 2]); // read-only memory is copied, never shared
+    if (onWasm) expect(() => mx.fromDlpack(producer(data, [2], [1], { code: 0, bits: 32 }), { copy: false })).toThrow(cantAdopt);
+    else expect(mx.fromDlpack(producer(data, [2], [1], { code: 0, bits: 32 }), { copy: false }).tolist()).toEqual([9, 0]);
+    const viewed = shareable(new Int32Array([3, 4]), mx.int32); // memory the backend can share
+    const sharedA = mx.fromDlpack(producer(viewed, [2], [1], { code: 0, bits: 32 }), { copy: false });
+    viewed[0] = 30;
+    expect(sharedA.tolist()).toEqual([30, 4]);
     // a producer's copy is the consumer's to keep: shared even for copy: true
-    const own = new Int32Array([5]);
+    const own = shareable(new Int32Array([5]), mx.int32);
     const copied = mx.fromDlpack(producer(own, [1], [1], { code: 0, bits: 32 }, mx.DLPackFlags.IS_COPIED), { copy: true });
     own[0] = 6;
     expect(copied.item()).toBe(6);
@@ -241,11 +283,19 @@ describe('mx.fromDlpack', () => {
     expect(() => mx.fromDlpack({ ...notBuffer, dlTensor: { ...notBuffer.dlTensor, data: [1, 2] as unknown as ArrayBuffer } })).toThrow(/ArrayBuffer or SharedArrayBuffer/);
   });
 
-  it('shares SharedArrayBuffer memory too', () => {
+  it('shares SharedArrayBuffer memory too (on WASM: its own memory is one; another is copied)', () => {
     const data = new Float32Array(new SharedArrayBuffer(8));
     const a = mx.fromDlpack(producer(data, [2], [1], { code: 2, bits: 32 }));
     data[1] = 3;
-    expect(a.tolist()).toEqual([0, 3]);
+    expect(a.tolist()).toEqual(onWasm ? [0, 0] : [0, 3]);
+    if (onWasm) {
+      expect(() => mx.fromDlpack(producer(data, [2], [1], { code: 2, bits: 32 }), { copy: false })).toThrow(cantAdopt);
+      const own = shareable(new Float32Array(2), mx.float32);
+      expect(own.buffer).toBeInstanceOf(SharedArrayBuffer);
+      const b = mx.fromDlpack(producer(own, [2], [1], { code: 2, bits: 32 }), { copy: false });
+      own[1] = 3;
+      expect(b.tolist()).toEqual([0, 3]);
+    }
   });
 
   it('mx.array(producer) always copies, with an optional dtype', () => {
@@ -260,9 +310,13 @@ describe('mx.fromDlpack', () => {
     expect(b.tolist()).toEqual([0, 1]);
     const c = mx.array({ __dlpack__: (o?: mx.DLPackExportOptions) => mx.arange(3).__dlpack__(o) });
     expect(c.tolist()).toEqual([0, 1, 2]);
-    // asarray shares a producer's memory
-    const shared = mx.asarray(producer(data, [2], [1], { code: 2, bits: 64 }));
-    data[1] = 8;
+    // asarray shares a producer's memory (memory the backend can share; on WASM its own)
+    const own = shareable(new Float64Array([7, 1.5]), mx.float64);
+    const shared = mx.asarray(producer(own, [2], [1], { code: 2, bits: 64 }));
+    own[1] = 8;
     expect(shared.tolist()).toEqual([7, 8]);
+    const other = mx.asarray(producer(data, [2], [1], { code: 2, bits: 64 }));
+    data[1] = 9;
+    expect(other.tolist()).toEqual(onWasm ? [7, 1.5] : [7, 9]); // WASM copies memory outside its own
   });
 });

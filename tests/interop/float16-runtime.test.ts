@@ -45,8 +45,12 @@ const enc = (v) => (typeof v === 'number' ? (Object.is(v, -0) ? '-0' : String(v)
 const vals = (t) => Array.from(t, enc);
 const bits16 = (t) => Array.from(new Uint16Array(t.buffer, t.byteOffset, t.length));
 const err = (f) => { try { f(); return null; } catch (e) { return { name: e.constructor.name, message: e.message }; } };
+// The WASM backend (the default) shares only its own linear memory: memory to share is a view
+// of an mx array there; the reference backend (MLX_TS_CPU_BACKEND=reference) shares any.
+const onWasm = mx.cpuBackendName() === 'wasm';
+const share = (t) => (onWasm ? mx.array(t, mx.float16).toTypedArray({ copy: false }) : t);
 const checks = {
-  runtime: () => ({ version: process.version, float16Array: typeof Float16Array }),
+  runtime: () => ({ version: process.version, float16Array: typeof Float16Array, backend: mx.cpuBackendName() }),
 
   fromFloat16Array: () => {
     const src = new Float16Array([1.5, -2, 65504, 2 ** -24, -0, Infinity, -Infinity, NaN, 0.1, 1 / 3]);
@@ -86,7 +90,8 @@ const checks = {
     v[1] = -8.5; // view -> array
     out.arrayAfterViewWrite = a.tolist().map((r) => r.map(enc));
     const row = a.index(1).toTypedArray({ copy: false }); // a slice, at its byte offset
-    out.row = { ctor: row.constructor.name, byteOffset: row.byteOffset, length: row.length, values: vals(row) };
+    out.row = { ctor: row.constructor.name, byteOffset: row.byteOffset - v.byteOffset, length: row.length, values: vals(row) };
+    out.buffer = v.buffer.constructor.name;
     row[2] = 0.099975586;
     out.afterRowWrite = { array: enc(a.index(1, 2).item()), flatView: enc(v[5]) };
     // array memory -> view: another alias of the same memory (an array over the view's buffer)
@@ -103,9 +108,10 @@ const checks = {
   },
 
   asarrayShares: () => {
-    const t = new Float16Array([0.5, 1, 2, -0]);
+    const foreignCopyFalse = err(() => mx.asarray(new Float16Array([1]), { copy: false }));
+    const t = share(new Float16Array([0.5, 1, 2, -0]));
     const b = mx.asarray(t, { copy: false });
-    const out = { dtype: b.dtype.name, values: b.tolist().map(enc) };
+    const out = { dtype: b.dtype.name, values: b.tolist().map(enc), foreignCopyFalse };
     t[1] = -3; // source -> array
     out.afterSourceWrite = b.tolist().map(enc);
     const bv = b.toTypedArray({ copy: false });
@@ -116,7 +122,7 @@ const checks = {
     const c = mx.add(b, 1); // ops never write their inputs
     out.sum = c.tolist().map(enc);
     out.sourceAfterOp = vals(t);
-    const big = new Float16Array([9, 8, 7, 6, 5]);
+    const big = share(new Float16Array([9, 8, 7, 6, 5]));
     const sub = mx.asarray(big.subarray(1, 4)); // default copy: undefined shares too
     big[2] = 0.5;
     out.subarray = { dtype: sub.dtype.name, values: sub.tolist().map(enc) };
@@ -174,12 +180,14 @@ function check(name: string): Record<string, unknown> {
 }
 
 const bufferError = (m: RegExp) => ({ name: 'BufferError', message: expect.stringMatching(m) });
+const onWasm = (process.env.MLX_TS_CPU_BACKEND ?? 'wasm') === 'wasm';
 
 describe.skipIf(!node24)('float16 <-> Float16Array under Node 24', () => {
   test('the binary is Node 24+ with Float16Array', () => {
     const v = check('runtime');
     expect(v.float16Array).toBe('function');
     expect(Number(/^v(\d+)/.exec(v.version as string)![1])).toBeGreaterThanOrEqual(24);
+    expect(v.backend).toBe(process.env.MLX_TS_CPU_BACKEND ?? 'wasm'); // the child runs on the suite's backend
   });
 
   test('mx.array(Float16Array) is float16 with the same bits (a copy)', () => {
@@ -215,7 +223,8 @@ describe.skipIf(!node24)('float16 <-> Float16Array under Node 24', () => {
     expect(v.isFloat16Array).toBe(true);
     expect(v.values).toEqual(['1', '2', '3', '4', '5', '6']);
     expect(v.arrayAfterViewWrite).toEqual([['1', '-8.5', '3'], ['4', '5', '6']]);
-    expect(v.row).toEqual({ ctor: 'Float16Array', byteOffset: 6, length: 3, values: ['4', '5', '6'] });
+    expect(v.row).toEqual({ ctor: 'Float16Array', byteOffset: 6, length: 3, values: ['4', '5', '6'] }); // relative to the array's start
+    expect(v.buffer).toBe(onWasm ? 'SharedArrayBuffer' : 'ArrayBuffer');
     expect(v.afterRowWrite).toEqual({ array: '0.0999755859375', flatView: '0.0999755859375' });
     expect(v.afterAliasWrite).toEqual({ view: '2048', array: '2048', sameBuffer: true });
     expect(v.bitsAfterWrites).toEqual([0x6800, 0xc840, 0x4200, 0x4400, 0x4500, 0x2e66]);
@@ -225,6 +234,9 @@ describe.skipIf(!node24)('float16 <-> Float16Array under Node 24', () => {
 
   test('mx.asarray(Float16Array, { copy: false }) shares memory, writes visible both ways', () => {
     const v = check('asarrayShares');
+    // memory outside the WASM backend's own can't back its arrays: copy: false says so
+    if (onWasm) expect(v.foreignCopyFalse).toEqual(bufferError(/the 'wasm' backend keeps arrays in its own WebAssembly memory and can't adopt external memory.*mx\.setCpuBackend\('reference'\)/));
+    else expect(v.foreignCopyFalse).toBeNull();
     expect(v.dtype).toBe('float16');
     expect(v.values).toEqual(['0.5', '1', '2', '-0']);
     expect(v.afterSourceWrite).toEqual(['0.5', '-3', '2', '-0']);

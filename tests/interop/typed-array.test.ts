@@ -5,7 +5,25 @@ import * as mx from '@mlx-ts/core';
 /** The elements of any TypedArray (bigint ones included) as a JS list. */
 const elements = (t: unknown): unknown[] => Array.from(t as ArrayLike<unknown>);
 
-const active = () => mx.memory().reference!.active;
+// The suite runs on the default CPU backend (wasm) and with MLX_TS_CPU_BACKEND=reference.
+const cpuName = mx.cpuBackendName();
+const onWasm = cpuName === 'wasm';
+const active = () => mx.memory()[cpuName]!.active;
+
+/**
+ * Memory an array can be made over without a copy: any TypedArray on the reference backend;
+ * on the WASM backend, which keeps every array in its linear memory and copies anything else,
+ * a view of that memory (here: of a fresh mx array holding the same elements).
+ */
+function shareable<T extends ArrayBufferView>(t: T, dtype: mx.Dtype): T {
+  if (!onWasm) return t;
+  const v = mx.array(t as unknown as Float32Array, dtype).toTypedArray({ copy: false });
+  expect(v.buffer).toBeInstanceOf(SharedArrayBuffer);
+  return v as unknown as T;
+}
+
+/** The BufferError the WASM backend throws for zero-copy imports of memory outside its own. */
+const cantAdopt = /can't adopt external memory.*mx\.setCpuBackend\('reference'\).*copy/;
 
 async function collectGarbage(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -139,14 +157,21 @@ describe('toTypedArray({ copy: false }) views', () => {
     const a = mx.arange(12, mx.float32).reshape(3, 4);
     const row = a.index(1);
     const v = row.toTypedArray({ copy: false }) as Float32Array;
+    const whole = a.toTypedArray({ copy: false });
+    // the reference backend gives each array its own ArrayBuffer; the WASM backend's views are
+    // over its linear memory (a SharedArrayBuffer), at the array's address
+    expect(whole.buffer).toBeInstanceOf(onWasm ? SharedArrayBuffer : ArrayBuffer);
+    expect(whole.buffer).toBe(v.buffer);
+    if (onWasm) expect(whole.byteOffset % 16 === 0 && whole.byteOffset > 0).toBe(true);
+    else expect(whole.byteOffset).toBe(0);
     expect(elements(v)).toEqual([4, 5, 6, 7]);
-    expect(v.byteOffset).toBe(16);
+    expect(v.byteOffset - whole.byteOffset).toBe(16);
     expect(v.length).toBe(4);
     v[3] = -1;
     expect(a.index(1, 3).item()).toBe(-1);
     const tail = a.index(mx.Slice(1)).toTypedArray({ copy: false });
     expect(tail.length).toBe(8);
-    expect(tail.byteOffset).toBe(16);
+    expect(tail.byteOffset - whole.byteOffset).toBe(16);
   });
 
   it('bool views are Uint8Array, int64 views BigInt64Array', () => {
@@ -213,8 +238,24 @@ describe('mx.asarray', () => {
     expect(() => mx.asarray(a, { dtype: mx.float32, copy: false })).toThrow(mx.BufferError);
   });
 
-  it('shares a TypedArray when its type is the dtype', () => {
-    const t = new Float32Array([1, 2, 3]);
+  it('shares a TypedArray when its type is the dtype (on WASM: one over its own memory; others are copied)', () => {
+    if (onWasm) {
+      const foreign = new Float32Array([1, 2, 3]);
+      const copied = mx.asarray(foreign);
+      foreign[1] = 20;
+      expect(copied.tolist()).toEqual([1, 2, 3]);
+      expect(copied.toTypedArray({ copy: false }).buffer).not.toBe(foreign.buffer);
+      let err: unknown;
+      try {
+        mx.asarray(foreign, { copy: false });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(mx.BufferError);
+      expect((err as Error).message).toMatch(/\[asarray\] cannot share this memory: the 'wasm' backend keeps arrays in its own WebAssembly memory/);
+      expect((err as Error).message).toMatch(cantAdopt);
+    }
+    const t = shareable(new Float32Array([1, 2, 3]), mx.float32);
     const a = mx.asarray(t);
     expect(a.dtype).toBe(mx.float32);
     t[1] = 20;
@@ -228,12 +269,14 @@ describe('mx.asarray', () => {
   });
 
   it('shares a subarray at its byte offset, and typed views of every element size', () => {
-    const big = new Int16Array([0, 1, 2, 3, 4, 5]);
+    const big = shareable(new Int16Array([0, 1, 2, 3, 4, 5]), mx.int16);
     const a = mx.asarray(big.subarray(2, 5));
     expect(a.tolist()).toEqual([2, 3, 4]);
     big[3] = -3;
     expect(a.tolist()).toEqual([2, -3, 4]);
-    const u64 = new BigUint64Array([1n, 2n ** 64n - 1n]);
+    a.toTypedArray({ copy: false })[2] = 40; // and back
+    expect(big[4]).toBe(40);
+    const u64 = shareable(new BigUint64Array([1n, 2n ** 64n - 1n]), mx.uint64);
     const b = mx.asarray(u64, { copy: false });
     u64[0] = 5n;
     expect(b.index(0).item()).toBe(5);
@@ -241,7 +284,7 @@ describe('mx.asarray', () => {
   });
 
   it('shares unaligned data when the element size allows, viewing it as another dtype still works', () => {
-    const bytes = new Uint8Array(16);
+    const bytes = shareable(new Uint8Array(16), mx.uint8);
     const a = mx.asarray(bytes.subarray(1, 9), { copy: false });
     bytes[1] = 1;
     expect(a.index(0).item()).toBe(1);
@@ -250,7 +293,7 @@ describe('mx.asarray', () => {
   });
 
   it('copies when the dtype differs (Float64Array means float32, as mx.array), throws for copy: false', () => {
-    const t = new Float64Array([0.5, 1]);
+    const t = shareable(new Float64Array([0.5, 1]), mx.float64);
     const a = mx.asarray(t);
     expect(a.dtype).toBe(mx.float32);
     t[0] = 9;
@@ -280,10 +323,21 @@ describe('mx.asarray', () => {
   it('adopted memory is accounted and released with its arrays', async () => {
     await collectGarbage();
     const before = active();
-    let a: mx.MxArray | null = mx.asarray(new Float32Array(256));
+    let a: mx.MxArray | null = mx.asarray(new Float32Array(256)); // adopted (reference) or copied (wasm)
     expect(active() - before).toBe(1024);
     mx.dispose(a);
     a = null;
     expect(active()).toBe(before);
+    // a view of an array's own memory is shared on both backends; the WASM backend knows the
+    // bytes are its array's (no new bytes), the reference one counts adopted bytes as adopted
+    const x = mx.zeros([64], mx.float32);
+    mx.eval(x);
+    const v = x.toTypedArray({ copy: false });
+    const withX = active();
+    const y = mx.asarray(v);
+    expect(active() - withX).toBe(onWasm ? 0 : 256);
+    v[5] = 2;
+    expect(y.index(5).item()).toBe(2);
+    mx.dispose([x, y]);
   });
 });

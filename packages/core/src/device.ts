@@ -40,6 +40,7 @@ const current: { cpu: Backend | null; gpu: Backend | null } = { cpu: null, gpu: 
 /** Registers a backend under its name; the first CPU backend becomes the CPU default. */
 export function registerBackend(backend: Backend, { makeDefault = false } = {}): void {
   backends.set(backend.name, backend);
+  if (makeDefault && backend.kind === 'cpu') provisional = null;
   if (makeDefault || current[backend.kind] === null) current[backend.kind] = backend;
 }
 
@@ -57,15 +58,52 @@ export function getBackendByName(name: string): Backend {
 export function setCpuBackend(name: string): void {
   const b = getBackendByName(name);
   if (b.kind !== 'cpu') throw new Error(`setCpuBackend: backend '${name}' is a ${b.kind} backend, not a cpu one`);
+  provisional = null; // an explicit choice is kept, and fails loudly if that backend can't start
   current.cpu = b;
 }
 
+/**
+ * A CPU default that is checked at first use: `startError()` returns null when the backend
+ * can run, else why not; then `fallback` serves instead, after one console note.
+ */
+let provisional: { backend: Backend; startError: () => string | null; fallback: string } | null = null;
+
+/**
+ * @internal makes `name` the CPU default provided that it can start when first used (the WASM
+ * backend compiles its kernels synchronously then, which browsers' main threads may refuse);
+ * otherwise `fallback` becomes the default, with a one-time console.warn saying why.
+ */
+export function setProvisionalCpuBackend(name: string, startError: () => string | null, fallback: string): void {
+  setCpuBackend(name);
+  getBackendByName(fallback);
+  provisional = { backend: current.cpu!, startError, fallback };
+}
+
+function resolveProvisional(): void {
+  const p = provisional!;
+  provisional = null;
+  const why = p.startError();
+  if (why === null) return;
+  current.cpu = getBackendByName(p.fallback);
+  console.warn(
+    `mlx-ts: the '${p.backend.name}' CPU backend could not start (${why}); using the '${p.fallback}' backend instead. ` +
+      `In a browser's main thread, await mx.initWasm() before the first op so that the kernels compile asynchronously.`,
+  );
+}
+
 export function cpuBackend(): Backend {
+  if (provisional) resolveProvisional();
   if (!current.cpu) throw new Error('No CPU backend is registered');
   return current.cpu;
 }
 
+/** The name of the backend that runs mx.cpu work now ('wasm' by default, or 'reference'). */
+export function cpuBackendName(): string {
+  return cpuBackend().name;
+}
+
 export function backendFor(device: Device): Backend {
+  if (provisional && device.type !== gpu) resolveProvisional();
   const b = device.type === gpu ? current.gpu : current.cpu;
   if (!b) {
     throw new Error(
@@ -148,6 +186,7 @@ export function stream(s: StreamOrDevice): Disposable & { [Symbol.dispose](): vo
 
 /** Waits for all work queued on a stream (all streams when none is given). */
 export function synchronize(s?: Stream): void {
+  if (provisional) resolveProvisional();
   const targets = s ? [backendFor(s.device)] : [current.cpu, current.gpu].filter((b): b is Backend => !!b);
   for (const b of targets) {
     const r = b.synchronize();
@@ -158,6 +197,7 @@ export function synchronize(s?: Stream): void {
 }
 
 export async function synchronizeAsync(s?: Stream): Promise<void> {
+  if (provisional) resolveProvisional();
   const targets = s ? [backendFor(s.device)] : [current.cpu, current.gpu].filter((b): b is Backend => !!b);
   for (const b of targets) await b.synchronize();
 }

@@ -1,16 +1,30 @@
 // @mlx-ts/core: the public `mx` namespace (node-mlx's `core` names, MLX semantics).
-import { registerBackend, setCpuBackend } from './device.js';
+import { registerBackend, setCpuBackend, setProvisionalCpuBackend } from './device.js';
 import { ReferenceBackend } from './backend/reference/index.js';
 import { WasmBackend } from './backend/wasm/index.js';
 import './print.js';
 export { setPrintoptions, getPrintoptions, printoptions, type PrintOptions } from './print.js';
 
+const wasmBackend = new WasmBackend();
 registerBackend(new ReferenceBackend());
-registerBackend(new WasmBackend());
-// MLX_TS_CPU_BACKEND=wasm (or reference) picks the CPU backend at startup, e.g. to run a test
+registerBackend(wasmBackend);
+// The CPU default is the WASM backend. It starts at first use (memory, and a synchronous
+// compile of its kernels); where it can't (a browser's main thread refusing the synchronous
+// compile), the reference backend serves instead and console.warn says so, once.
+// MLX_TS_CPU_BACKEND=reference (or wasm) picks the CPU backend at startup, e.g. to run a test
 // suite on another backend; runtimes without `process` (browsers) skip it.
 const envBackend = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.MLX_TS_CPU_BACKEND;
 if (envBackend) setCpuBackend(envBackend);
+else setProvisionalCpuBackend('wasm', () => wasmBackend.startError(), 'reference');
+
+/**
+ * Compiles the WASM backend's kernels asynchronously and starts it. Optional in Node, Deno,
+ * Bun and workers; in a browser's main thread, await it before the first op so that the WASM
+ * backend (the default) needn't compile synchronously, which the browser may refuse.
+ */
+export async function initWasm(): Promise<void> {
+  await wasmBackend.init();
+}
 
 export * from './dtype.js';
 export { MxArray, isArray, getWrappersCount, type Scalar, type ScalarOrArray, type TypedArray, type MultiDimensionalArray } from './array.js';
@@ -34,6 +48,7 @@ export {
   synchronizeAsync,
   registerBackend,
   setCpuBackend,
+  cpuBackendName,
   listBackends,
 } from './device.js';
 export * from './memory.js';
@@ -42,6 +57,7 @@ export * as metal from './metal.js';
 export type { Backend, Storage, ArrayData, DeviceKind } from './backend/interface.js';
 export { ReferenceBackend } from './backend/reference/index.js';
 export { WasmBackend, type WasmBackendOptions, type KernelStats } from './backend/wasm/index.js';
+export { setNumThreads, getNumThreads } from './backend/wasm/index.js';
 export { Primitive, type PrimitiveDef } from './primitive.js';
 export { eval, asyncEval, dispose, tidy } from './transforms/eval.js';
 export { array } from './array-factory.js';

@@ -35,7 +35,10 @@ describe('devices and streams', () => {
 
   it('the reference backend is registered by name and can be selected', () => {
     expect(mx.listBackends()).toContain('reference');
+    const start = mx.cpuBackendName();
     mx.setCpuBackend('reference');
+    expect(mx.cpuBackendName()).toBe('reference');
+    mx.setCpuBackend(start);
     expect(() => mx.setCpuBackend('nope')).toThrow(/No backend named 'nope'/);
   });
 
@@ -45,13 +48,14 @@ describe('devices and streams', () => {
     }
     mx.registerBackend(new Other());
     const a = mx.array([1, 2, 3]);
+    const start = mx.cpuBackendName();
     mx.setCpuBackend('other-cpu');
     try {
       const b = mx.multiply(a, a);
       expect(b.tolist()).toEqual([1, 4, 9]);
       expect(mx.memory()['other-cpu']!.active).toBeGreaterThan(0);
     } finally {
-      mx.setCpuBackend('reference');
+      mx.setCpuBackend(start);
     }
   });
 

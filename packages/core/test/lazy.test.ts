@@ -3,14 +3,14 @@ import * as mx from '@mlx-ts/core';
 
 describe('lazy evaluation', () => {
   it('ops build a graph and compute nothing until asked', () => {
-    const before = mx.memory().reference!.active;
+    const before = mx.memory()[mx.cpuBackendName()]!.active;
     const a = mx.array([1, 2, 3]);
     const b = mx.multiply(mx.add(a, a), a);
     expect(b.isEvaluated).toBe(false);
     expect(b.shape).toEqual([3]);
     expect(b.dtype).toBe(mx.int32);
     // only `a` has storage so far
-    expect(mx.memory().reference!.active - before).toBe(12);
+    expect(mx.memory()[mx.cpuBackendName()]!.active - before).toBe(12);
     mx.eval(b);
     expect(b.isEvaluated).toBe(true);
     expect(b.tolist()).toEqual([2, 8, 18]);
@@ -42,7 +42,7 @@ describe('lazy evaluation', () => {
   });
 
   it('deep chains of disposed arrays release without recursion', () => {
-    const before = mx.memory().reference!.active;
+    const before = mx.memory()[mx.cpuBackendName()]!.active;
     const out = mx.tidy(() => {
       let x = mx.array(0, mx.int32);
       for (let i = 0; i < 20_000; i++) x = mx.add(x, x);
@@ -50,7 +50,7 @@ describe('lazy evaluation', () => {
     });
     mx.eval(out);
     mx.dispose(out);
-    expect(mx.memory().reference!.active).toBe(before);
+    expect(mx.memory()[mx.cpuBackendName()]!.active).toBe(before);
   });
 
   it('view ops share storage with their input', () => {

@@ -1,7 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import * as mx from '@mlx-ts/core';
 
-const active = () => mx.memory().reference!.active;
+// Live bytes of the backend that runs mx.cpu work: 'wasm' by default, 'reference' when the
+// suite runs with MLX_TS_CPU_BACKEND=reference.
+const cpuName = mx.cpuBackendName();
+const active = () => mx.memory()[cpuName]!.active;
+const others = () => Object.entries(mx.memory()).filter(([name]) => name !== cpuName);
 
 async function collectGarbage(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -15,10 +19,13 @@ async function collectGarbage(): Promise<void> {
 
 describe('memory', () => {
   it('mx.memory reports live bytes per backend', () => {
+    expect(cpuName).toBe(process.env.MLX_TS_CPU_BACKEND ?? 'wasm');
+    expect(Object.keys(mx.memory())).toEqual(expect.arrayContaining(['reference', 'wasm']));
     const before = active();
+    const othersBefore = others();
     const a = mx.array(new Float32Array(1000));
     expect(active() - before).toBe(4000);
-    expect(mx.memory()).toHaveProperty('reference');
+    expect(others()).toEqual(othersBefore); // only the CPU backend in use allocated
     mx.dispose(a);
     expect(active()).toBe(before);
   });

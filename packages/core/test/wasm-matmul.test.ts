@@ -1,16 +1,19 @@
 // Matmul of the WASM backend (float32 / float64, batched, transposed and broadcast operands,
-// sizes around the 4x4 register tile and the cache blocks) against the reference: the same
-// dot products in double, in k order, rounded once.
+// sizes around the register tiles and the cache blocks) against the reference. float64 and
+// AddMM: the same dot products in double, in k order, rounded once (bit-identical). float32
+// Matmul accumulates in f32 (SIMD): within the bound stated in backend/wasm/matmul.ts,
+// checked per element by checkMatmulF32 (wasm-bounds.ts).
 import { test, afterAll, expect } from 'vitest';
 import { getBackendByName } from '../src/device.js';
 import type { WasmBackend } from '../src/backend/wasm/index.js';
 import fc from 'fast-check';
-import { compareBackends, arraySpecArb } from '@mlx-ts/core/testing';
+import { compareBackends, arraySpecArb, specShape } from '@mlx-ts/core/testing';
 import * as mx from '@mlx-ts/core';
 import { Matmul, AddMM } from '../src/primitives/matmul.js';
 import { makeArray } from '../src/array.js';
 import { Primitive } from '../src/primitive.js';
 import { runs, tally } from './wasm-helpers.js';
+import { checkMatmulF32 } from './wasm-bounds.js';
 
 /** One Matmul node (operands already have equal batch shapes). */
 const mm = (a: mx.MxArray, b: mx.MxArray) => {
@@ -25,11 +28,12 @@ const caseArb = (d: mx.Dtype) =>
     .chain(([batch, m, n, k]) => fc.tuple(arraySpecArb(d, [...batch, m, k]), arraySpecArb(d, [...batch, k, n])));
 
 for (const d of [mx.float32, mx.float64]) {
-  test(`matmul ${d.name}: batched, any layout`, () => {
+  test(`matmul ${d.name}: batched, any layout${d === mx.float32 ? ' (f32 accumulation, stated bound)' : ''}`, () => {
     fc.assert(
       fc.property(caseArb(d), (specs) => {
         tally.cases++;
-        compareBackends(mm, specs, { label: `matmul ${d.name}` });
+        if (d === mx.float32) checkMatmulF32(mm, specs, specShape(specs[0]).at(-1)!, 'matmul float32');
+        else compareBackends(mm, specs, { label: `matmul ${d.name}` });
       }),
       { numRuns: runs(250) },
     );
@@ -60,7 +64,7 @@ test('matmul larger than one cache block (K = 300, N = 600), transposed operands
   const a = mx.sin(mx.reshape(mx.arange(0, 70 * 300, 1, mx.float32), [70, 300]));
   const b = mx.cos(mx.reshape(mx.arange(0, 600 * 300, 1, mx.float32), [600, 300]));
   tally.cases++;
-  compareBackends((x, y) => mm(x, mx.transpose(y)), [a, b]);
+  checkMatmulF32((x, y) => mm(x, mx.transpose(y)), [a, b], 300);
   tally.cases++;
   compareBackends((x, y) => mm(mx.astype(x, mx.float64), mx.astype(mx.transpose(y), mx.float64)), [a, b]);
 });

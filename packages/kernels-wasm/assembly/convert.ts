@@ -19,13 +19,13 @@ export const CONVERT_copy32: i32 = 12;
 export const CONVERT_copy64: i32 = 13;
 
 /** The NaN the reference stores when a decoded half NaN goes through a JS double. */
-const CANONICAL_NAN_F32: u32 = 0x7fc00000;
 
 @inline function halfToF32(h: u32): u32 {
   const sign = (h & 0x8000) << 16;
   const e = (h >> 10) & 0x1f;
   const m = h & 0x3ff;
-  if (e == 0x1f) return m == 0 ? sign | 0x7f800000 : CANONICAL_NAN_F32;
+  // NaNs keep sign and payload (quieted), as the reference, MLX and jax do
+  if (e == 0x1f) return m == 0 ? sign | 0x7f800000 : sign | 0x7fc00000 | (m << 13);
   if (e == 0) {
     // subnormal or zero: m * 2^-24 is exact in f32
     return sign | reinterpret<u32>(<f32>m * 5.9604644775390625e-8);
@@ -34,8 +34,7 @@ const CANONICAL_NAN_F32: u32 = 0x7fc00000;
 }
 
 @inline function bf16ToF32(h: u32): u32 {
-  if ((h & 0x7f80) == 0x7f80 && (h & 0x7f) != 0) return CANONICAL_NAN_F32;
-  return h << 16;
+  return h << 16; // exact for every pattern, NaN payloads included
 }
 
 @inline function f32ToHalf(bits: u32): u16 {

@@ -1,10 +1,13 @@
 // Elementwise unary and binary kernels for f32, f64 and the integers up to 32 bits (bool:
 // comparisons and predicates), with the semantics of the
 // reference backend (packages/core/src/backend/reference/elementwise.ts), bit for bit.
-// Transcendental functions (exp, log, tanh, pow, erf...) are not re-implemented: the module
-// imports the reference's own double-precision functions (module "reference", named after
-// the primitive) and calls them from the WASM loops, so results are the reference's by
-// construction (JS's Math and AssemblyScript's Math may differ in the last ulp).
+// Transcendental functions: float32 outputs use native double-precision functions (math.ts:
+// exp, expm1, log, log1p, log2, log10, sin, cos, tan, asin, acos, atan, sinh, cosh, tanh,
+// asinh, acosh, atanh, sigmoid, erf; exp and sigmoid also as f64x2), stated bound <= 1 ulp of
+// float32 against the reference (almost always 0). Float64 outputs, ErfInv and the binary
+// ones (pow, logaddexp, atan2) call the reference's own double functions, imported (module
+// "reference", named after the primitive), so those results are the reference's by
+// construction (JS's Math and AssemblyScript's Math may differ in the last ulp of double).
 //
 // Layout modes of binary kernels (outputs are always contiguous):
 //   0: both inputs contiguous, 1: `a` contiguous and `b` one scalar, 2: `a` scalar, `b`
@@ -13,6 +16,7 @@
 //
 // Every exported function returns false for an op it doesn't implement, so JS falls back.
 import { word, zeroCounters, counter, setCounter, at } from './layout';
+import { expD, expV, sigmoidD, sigmoidV, erfD } from './math';
 
 // ---- op codes: exported so that JS looks them up by primitive name (one source of truth) ----
 export const BINARY_Add: i32 = 1;
@@ -198,26 +202,26 @@ export const UNARY_ErfInv: i32 = 60;
       // f64.nearest is round-half-even, keeping the sign of zero (std::rint)
       case UNARY_Round: return <T>nearest<f64>(<f64>x);
       case UNARY_Sign: return x > 0 ? <T>1 : x < 0 ? <T>-1 : <T>0;
-      case UNARY_Exp: return <T>refExp(<f64>x);
-      case UNARY_Expm1: return <T>refExpm1(<f64>x);
-      case UNARY_Log: return <T>refLog(<f64>x);
-      case UNARY_Log2: return <T>refLog2(<f64>x);
-      case UNARY_Log10: return <T>refLog10(<f64>x);
-      case UNARY_Log1p: return <T>refLog1p(<f64>x);
-      case UNARY_Sin: return <T>refSin(<f64>x);
-      case UNARY_Cos: return <T>refCos(<f64>x);
-      case UNARY_Tan: return <T>refTan(<f64>x);
-      case UNARY_ArcSin: return <T>refArcSin(<f64>x);
-      case UNARY_ArcCos: return <T>refArcCos(<f64>x);
-      case UNARY_ArcTan: return <T>refArcTan(<f64>x);
-      case UNARY_Sinh: return <T>refSinh(<f64>x);
-      case UNARY_Cosh: return <T>refCosh(<f64>x);
-      case UNARY_Tanh: return <T>refTanh(<f64>x);
-      case UNARY_ArcSinh: return <T>refArcSinh(<f64>x);
-      case UNARY_ArcCosh: return <T>refArcCosh(<f64>x);
-      case UNARY_ArcTanh: return <T>refArcTanh(<f64>x);
-      case UNARY_Sigmoid: return <T>refSigmoid(<f64>x);
-      case UNARY_Erf: return <T>refErf(<f64>x);
+      case UNARY_Exp: return sizeof<T>() == 4 ? <T>expD(<f64>x) : <T>refExp(<f64>x);
+      case UNARY_Expm1: return sizeof<T>() == 4 ? <T>Math.expm1(<f64>x) : <T>refExpm1(<f64>x);
+      case UNARY_Log: return sizeof<T>() == 4 ? <T>Math.log(<f64>x) : <T>refLog(<f64>x);
+      case UNARY_Log2: return sizeof<T>() == 4 ? <T>Math.log2(<f64>x) : <T>refLog2(<f64>x);
+      case UNARY_Log10: return sizeof<T>() == 4 ? <T>Math.log10(<f64>x) : <T>refLog10(<f64>x);
+      case UNARY_Log1p: return sizeof<T>() == 4 ? <T>Math.log1p(<f64>x) : <T>refLog1p(<f64>x);
+      case UNARY_Sin: return sizeof<T>() == 4 ? <T>Math.sin(<f64>x) : <T>refSin(<f64>x);
+      case UNARY_Cos: return sizeof<T>() == 4 ? <T>Math.cos(<f64>x) : <T>refCos(<f64>x);
+      case UNARY_Tan: return sizeof<T>() == 4 ? <T>Math.tan(<f64>x) : <T>refTan(<f64>x);
+      case UNARY_ArcSin: return sizeof<T>() == 4 ? <T>Math.asin(<f64>x) : <T>refArcSin(<f64>x);
+      case UNARY_ArcCos: return sizeof<T>() == 4 ? <T>Math.acos(<f64>x) : <T>refArcCos(<f64>x);
+      case UNARY_ArcTan: return sizeof<T>() == 4 ? <T>Math.atan(<f64>x) : <T>refArcTan(<f64>x);
+      case UNARY_Sinh: return sizeof<T>() == 4 ? <T>Math.sinh(<f64>x) : <T>refSinh(<f64>x);
+      case UNARY_Cosh: return sizeof<T>() == 4 ? <T>Math.cosh(<f64>x) : <T>refCosh(<f64>x);
+      case UNARY_Tanh: return sizeof<T>() == 4 ? <T>Math.tanh(<f64>x) : <T>refTanh(<f64>x);
+      case UNARY_ArcSinh: return sizeof<T>() == 4 ? <T>Math.asinh(<f64>x) : <T>refArcSinh(<f64>x);
+      case UNARY_ArcCosh: return sizeof<T>() == 4 ? <T>Math.acosh(<f64>x) : <T>refArcCosh(<f64>x);
+      case UNARY_ArcTanh: return sizeof<T>() == 4 ? <T>Math.atanh(<f64>x) : <T>refArcTanh(<f64>x);
+      case UNARY_Sigmoid: return sizeof<T>() == 4 ? <T>sigmoidD(<f64>x) : <T>refSigmoid(<f64>x);
+      case UNARY_Erf: return sizeof<T>() == 4 ? <T>erfD(<f64>x) : <T>refErf(<f64>x);
       case UNARY_ErfInv: return <T>refErfInv(<f64>x);
     }
   } else {
@@ -355,6 +359,16 @@ export const UNARY_ErfInv: i32 = 60;
   return x;
 }
 
+/** float32 ops whose native double function has an f64x2 form (math.ts). */
+@inline function simdViaF64<T>(op: i32): bool {
+  return isFloat<T>() && sizeof<T>() == 4 && (op == UNARY_Exp || op == UNARY_Sigmoid);
+}
+
+@inline function unaryF64V(op: i32, x: v128): v128 {
+  if (op == UNARY_Exp) return expV(x);
+  return sigmoidV(x);
+}
+
 // ---- loops ----
 
 /** Elements of T per v128. */
@@ -458,6 +472,16 @@ export const UNARY_ErfInv: i32 = 60;
       for (; i < end; i += L) {
         const off = <usize>i << alignof<T>();
         v128.store(po + off, unaryV<T>(op, v128.load(px + off)));
+      }
+    } else if (simdViaF64<T>(op)) {
+      // f32x4 -> two f64x2, the double function (bit-identical to its scalar form), rounded back
+      const end = n - (n & 3);
+      for (; i < end; i += 4) {
+        const off = <usize>i << 2;
+        const v = v128.load(px + off);
+        const lo = unaryF64V(op, f64x2.promote_low_f32x4(v));
+        const hi = unaryF64V(op, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3)));
+        v128.store(po + off, v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
       }
     }
     for (; i < n; i++) store<R>(at<R>(po, i), applyUnary<T, R>(op, load<T>(at<T>(px, i))));
@@ -625,6 +649,10 @@ export function compare_f64(op: i32, mode: i32, pa: usize, pb: usize, po: usize,
 }
 export function compare_i32(op: i32, mode: i32, pa: usize, pb: usize, po: usize, n: i32): bool {
   return compareAny<i32>(op, mode, pa, pb, po, n);
+}
+/** Whether unary_f32 computes `op` without calling a JS import (math.ts): such calls may run on worker threads. */
+export function unary_f32_native(op: i32): bool {
+  return op <= UNARY_Erf;
 }
 export function unary_f32(op: i32, strided: bool, px: usize, po: usize, n: i32): bool {
   return unaryFloat<f32>(op, strided, px, po, n);

@@ -6,3 +6,7 @@ export * from './reduce';
 export * from './matmul';
 export * from './select';
 export * from './scan';
+export * from './fused';
+export * from './shape';
+export * from './indexing';
+export * from './sort';

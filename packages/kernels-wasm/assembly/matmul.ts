@@ -1,8 +1,9 @@
-// Matmul for f32 and f64: out = a @ b for one batch entry, any strides. Both operands are
-// packed (converted to f64) into panels, then a 4x4 register-blocked micro-kernel runs over
-// cache-sized blocks. Every output is a dot product accumulated in double in k order and
-// rounded to the output dtype once, exactly as the reference does (no FMA, no reordering:
-// f32 products are exact in double, so f32 results are bit-identical too).
+// Matmul for f32 and f64: out = a @ b for one batch entry, any strides.
+// f64 (and AddMM's f32 path, matmul_f32_acc, and matmul_f32_exact): both operands packed
+// (converted to f64) into panels, a 4x4 register-blocked micro-kernel over cache-sized blocks,
+// every output a dot product accumulated in double in k order and rounded once, exactly as the
+// reference does (bit-identical). matmul_f32: f32 SIMD accumulation, within a stated bound
+// (see below). No kernel here uses static scratch: threads run them on disjoint rows at once.
 import { at, word, zeroCounters, counter, setCounter } from './layout';
 
 const MR: i32 = 4;
@@ -118,7 +119,162 @@ function blockFor(K: i32, bytes: i32, multiple: i32, most: i32): i32 {
   }
 }
 
+// ---- float32: f32 SIMD accumulation (not bit-identical to the reference) ----
+// A 4 x 8 register block (8 f32x4 accumulators), packed panels, and cache blocking over
+// K (F32_KC), rows (F32_MC) and columns (F32_NC). Products and sums are rounded to f32, in
+// k order within a K block; K blocks are added to the output one after another. Standard
+// error analysis gives, per output element, with u = 2^-24 and S = sum_k |a_ik * b_kj|:
+//   |ours - exact| <= K * u * S (+ underflow),   |reference - exact| <= u * |exact| + tiny,
+// so |ours - reference| <= (K + 2) * 2^-24 * S + K * 2^-149, stated and tested in
+// packages/core/test/wasm-matmul.test.ts and wasm-threads.test.ts (finite operands with
+// S <= 2^126; where the reference is NaN ours is NaN too).
+
+const F32_MR: i32 = 4;
+const F32_NR: i32 = 8;
+const F32_KC: i32 = 256;
+const F32_MC: i32 = 128;
+const F32_NC: i32 = 1024;
+
+/** Bytes of the A packing buffer matmul_f32 needs. */
+export function matmulF32BufA(): i32 {
+  return F32_MC * F32_KC * 4;
+}
+
+/** Bytes of the B packing buffer matmul_f32 needs. */
+export function matmulF32BufB(): i32 {
+  return F32_NC * F32_KC * 4;
+}
+
+/** Rows [i0, i0+mc) x k [k0, k0+kc) of A into panels of 4 rows: panel p, k, r at ((p*kc + k)*4 + r). */
+@inline function packA32(pa: usize, sam: i32, sak: i32, i0: i32, mc: i32, k0: i32, kc: i32, dst: usize): void {
+  for (let p = 0; p < mc; p += F32_MR) {
+    const panel = dst + ((<usize>p * <usize>kc) << 2);
+    for (let r = 0; r < F32_MR; r++) {
+      const d = panel + (<usize>r << 2);
+      if (p + r < mc) {
+        let off = (i0 + p + r) * sam + k0 * sak;
+        for (let k = 0; k < kc; k++) {
+          store<f32>(d + (<usize>k << 4), load<f32>(at<f32>(pa, off)));
+          off += sak;
+        }
+      } else {
+        for (let k = 0; k < kc; k++) store<f32>(d + (<usize>k << 4), 0);
+      }
+    }
+  }
+}
+
+/** Columns [j0, j0+nc) x k [k0, k0+kc) of B into panels of 8 columns: panel q, k, c at ((q*kc + k)*8 + c). */
+@inline function packB32(pb: usize, sbk: i32, sbn: i32, j0: i32, nc: i32, k0: i32, kc: i32, dst: usize): void {
+  for (let q = 0; q < nc; q += F32_NR) {
+    const panel = dst + ((<usize>q * <usize>kc) << 2);
+    const full = q + F32_NR <= nc;
+    for (let k = 0; k < kc; k++) {
+      const rowOff = (k0 + k) * sbk;
+      const d = panel + (<usize>k << 5);
+      if (full && sbn == 1) {
+        const s = at<f32>(pb, rowOff + j0 + q);
+        v128.store(d, v128.load(s));
+        v128.store(d, v128.load(s, 16), 16);
+      } else {
+        for (let c = 0; c < F32_NR; c++) {
+          store<f32>(d + (<usize>c << 2), q + c < nc ? load<f32>(at<f32>(pb, rowOff + (j0 + q + c) * sbn)) : 0);
+        }
+      }
+    }
+  }
+}
+
+@inline function put4(p: usize, v: v128, acc: bool): void {
+  v128.store(p, acc ? f32x4.add(v128.load(p), v) : v);
+}
+
+@inline function putLane(p: usize, x: f32, acc: bool): void {
+  store<f32>(p, acc ? load<f32>(p) + x : x);
+}
+
+/** The first `nr` (< 8 or row partial) lanes of one row of the register block. */
+@inline function putRow(p: usize, nr: i32, lo: v128, hi: v128, acc: bool): void {
+  if (nr == 8) {
+    put4(p, lo, acc);
+    put4(p + 16, hi, acc);
+    return;
+  }
+  putLane(p, f32x4.extract_lane(lo, 0), acc);
+  if (nr > 1) putLane(p + 4, f32x4.extract_lane(lo, 1), acc);
+  if (nr > 2) putLane(p + 8, f32x4.extract_lane(lo, 2), acc);
+  if (nr > 3) putLane(p + 12, f32x4.extract_lane(lo, 3), acc);
+  if (nr > 4) putLane(p + 16, f32x4.extract_lane(hi, 0), acc);
+  if (nr > 5) putLane(p + 20, f32x4.extract_lane(hi, 1), acc);
+  if (nr > 6) putLane(p + 24, f32x4.extract_lane(hi, 2), acc);
+}
+
+/** C block (mr <= 4 rows, nr <= 8 columns, row stride ldo elements) (+)= A panel @ B panel over kc. */
+@inline function micro32(ap: usize, bp: usize, kc: i32, po: usize, ldo: i32, mr: i32, nr: i32, acc: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let a = ap;
+  let b = bp;
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    let x = v128.load32_splat(a);
+    c00 = f32x4.add(c00, f32x4.mul(x, b0));
+    c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 4);
+    c10 = f32x4.add(c10, f32x4.mul(x, b0));
+    c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 8);
+    c20 = f32x4.add(c20, f32x4.mul(x, b0));
+    c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 12);
+    c30 = f32x4.add(c30, f32x4.mul(x, b0));
+    c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    a += 16;
+    b += 32;
+  }
+  const row = <usize>ldo << 2;
+  putRow(po, nr, c00, c01, acc);
+  if (mr > 1) putRow(po + row, nr, c10, c11, acc);
+  if (mr > 2) putRow(po + 2 * row, nr, c20, c21, acc);
+  if (mr > 3) putRow(po + 3 * row, nr, c30, c31, acc);
+}
+
+/**
+ * out (M x N f32, contiguous) = A (M x K, strides sam/sak) @ B (K x N, strides sbk/sbn) with
+ * f32 accumulation (bound above). `bufA` holds matmulF32BufA() bytes, `bufB` matmulF32BufB().
+ * Uses no static scratch, so threads may run it on disjoint row ranges at once.
+ */
 export function matmul_f32(pa: usize, pb: usize, po: usize, M: i32, N: i32, K: i32, sam: i32, sak: i32, sbk: i32, sbn: i32, bufA: usize, bufB: usize): void {
+  if (K == 0) {
+    memory.fill(po, 0, (<usize>M * <usize>N) << 2);
+    return;
+  }
+  for (let jc = 0; jc < N; jc += F32_NC) {
+    const nc = min(F32_NC, N - jc);
+    for (let pc = 0; pc < K; pc += F32_KC) {
+      const kc = min(F32_KC, K - pc);
+      packB32(pb, sbk, sbn, jc, nc, pc, kc, bufB);
+      for (let ic = 0; ic < M; ic += F32_MC) {
+        const mc = min(F32_MC, M - ic);
+        packA32(pa, sam, sak, ic, mc, pc, kc, bufA);
+        for (let jr = 0; jr < nc; jr += F32_NR) {
+          const bp = bufB + ((<usize>jr * <usize>kc) << 2);
+          const nr = min(F32_NR, nc - jr);
+          for (let ir = 0; ir < mc; ir += F32_MR) {
+            const ap = bufA + ((<usize>ir * <usize>kc) << 2);
+            micro32(ap, bp, kc, at<f32>(po, (ic + ir) * N + jc + jr), N, min(F32_MR, mc - ir), nr, pc > 0);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** The reference's exact float32 matmul (double sums in k order, rounded once), kept for tests and comparison. */
+export function matmul_f32_exact(pa: usize, pb: usize, po: usize, M: i32, N: i32, K: i32, sam: i32, sak: i32, sbk: i32, sbn: i32, bufA: usize, bufB: usize): void {
   gemm<f32, f32>(pa, pb, po, M, N, K, sam, sak, sbk, sbn, bufA, bufB);
 }
 

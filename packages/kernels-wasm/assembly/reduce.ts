@@ -6,7 +6,7 @@
 //
 // Descriptor: [keptNd, redNd, keptShape, keptStrides, redShape, redStrides], nd >= 1 each.
 // Outputs are contiguous in row-major order of the kept dimensions.
-import { word, at } from './layout';
+import { word, at, DESC } from './layout';
 
 export const REDUCE_sum: i32 = 1;
 export const REDUCE_max: i32 = 2;
@@ -17,10 +17,22 @@ export const REDUCE_or: i32 = 6;
 
 /** Outputs accumulated together when the kept innermost dimension is contiguous. */
 const CHUNK: i32 = 256;
-const ACC: usize = memory.data(CHUNK * 8, 16);
-// accumulators are f64 or i32; ACC is read with the accumulator's own width
-const KEPT: usize = memory.data(4 * 16, 16);
-const RED: usize = memory.data(4 * 16, 16);
+// Scratch of one reduction: KEPT counters (64 bytes), RED counters (64), ACC (CHUNK * 8;
+// accumulators are f64 or i32, read with the accumulator's own width). The static one serves
+// the single-threaded exports; the *_at exports take a descriptor and scratch of their own
+// (threads run them on disjoint outputs at once).
+export const REDUCE_SCRATCH_BYTES: i32 = 128 + CHUNK * 8;
+const SCRATCH: usize = memory.data(128 + CHUNK * 8, 16);
+const KEPT: usize = SCRATCH;
+
+/** Bytes of scratch a *_at reduction needs. */
+export function reduceScratchBytes(): i32 {
+  return REDUCE_SCRATCH_BYTES;
+}
+
+@inline function dw(desc: usize, i: i32): i32 {
+  return load<i32>(desc + (<usize>i << 2));
+}
 
 /** The identity of a reduction in the accumulator type A (f64 for floats, i32 otherwise). */
 @inline function init<A>(type: i32): A {
@@ -51,11 +63,11 @@ const RED: usize = memory.data(4 * 16, 16);
 }
 
 /** Advances a counter set; returns the change of the element offset. */
-@inline function advance(cnt: usize, nd: i32, shapeAt: i32, stridesAt: i32): i32 {
+@inline function advance(desc: usize, cnt: usize, nd: i32, shapeAt: i32, stridesAt: i32): i32 {
   let delta = 0;
   for (let d = nd - 1; d >= 0; d--) {
-    const size = word(shapeAt + d);
-    const stride = word(stridesAt + d);
+    const size = dw(desc, shapeAt + d);
+    const stride = dw(desc, stridesAt + d);
     const c = load<i32>(cnt + (<usize>d << 2)) + 1;
     delta += stride;
     if (c < size) {
@@ -69,27 +81,30 @@ const RED: usize = memory.data(4 * 16, 16);
 }
 
 /** T: input element, A: accumulator, O: output element. */
-@inline function reduceLoops<T, A, O>(type: i32, px: usize, po: usize): void {
-  const kn = word(0);
-  const rn = word(1);
+@inline function reduceLoops<T, A, O>(type: i32, px: usize, po: usize, desc: usize, scratch: usize): void {
+  const KEPT = scratch;
+  const RED = scratch + 64;
+  const ACC = scratch + 128;
+  const kn = dw(desc, 0);
+  const rn = dw(desc, 1);
   const kShape = 2;
   const kStrides = 2 + kn;
   const rShape = 2 + 2 * kn;
   const rStrides = 2 + 2 * kn + rn;
   let nOut = 1;
-  for (let d = 0; d < kn; d++) nOut *= word(kShape + d);
+  for (let d = 0; d < kn; d++) nOut *= dw(desc, kShape + d);
   let nRed = 1;
-  for (let d = 0; d < rn; d++) nRed *= word(rShape + d);
+  for (let d = 0; d < rn; d++) nRed *= dw(desc, rShape + d);
   if (nOut == 0) return;
   // The reference's integer max / min start from -inf / +inf in a double, which an empty
   // reduction stores into int32 as 0.
   const emptyIntMinMax = !isFloat<A>() && nRed == 0 && (type == REDUCE_max || type == REDUCE_min);
   // The tight loop runs over the innermost reduced dimension; the rest use counters.
-  const r0 = word(rShape + rn - 1);
-  const rs0 = word(rStrides + rn - 1);
+  const r0 = dw(desc, rShape + rn - 1);
+  const rs0 = dw(desc, rStrides + rn - 1);
   const rOuter = r0 == 0 ? 0 : nRed / r0;
-  const k0 = word(kShape + kn - 1);
-  const acrossOutputs = word(kStrides + kn - 1) == 1 && k0 >= 4 && rs0 != 1;
+  const k0 = dw(desc, kShape + kn - 1);
+  const acrossOutputs = dw(desc, kStrides + kn - 1) == 1 && k0 >= 4 && rs0 != 1;
   memory.fill(KEPT, 0, 64);
   let kOff = 0;
   let o = po;
@@ -104,11 +119,11 @@ const RED: usize = memory.data(4 * 16, 16);
           acc = step<A, T>(type, acc, load<T>(at<T>(px, p)));
           p += rs0;
         }
-        rOff += advance(RED, rn - 1, rShape, rStrides);
+        rOff += advance(desc, RED, rn - 1, rShape, rStrides);
       }
       store<O>(o, <O>acc);
       o += sizeof<O>();
-      kOff += advance(KEPT, kn, kShape, kStrides);
+      kOff += advance(desc, KEPT, kn, kShape, kStrides);
     }
     return;
   }
@@ -138,57 +153,132 @@ const RED: usize = memory.data(4 * 16, 16);
           const pa = ACC + (<usize>j << alignof<A>());
           store<A>(pa, step<A, T>(type, load<A>(pa), load<T>(src + (<usize>j << alignof<T>()))));
         }
-        rOff += advance(RED, rn, rShape, rStrides);
+        rOff += advance(desc, RED, rn, rShape, rStrides);
       }
       for (let j = 0; j < len; j++) store<O>(at<O>(o, j), <O>load<A>(ACC + (<usize>j << alignof<A>())));
       o += <usize>len << alignof<O>();
     }
     // next row of outputs: step the kept counters over everything but the innermost dim
-    kOff += advance(KEPT, kn - 1, kShape, kStrides);
+    kOff += advance(desc, KEPT, kn - 1, kShape, kStrides);
   }
 }
 
-export function reduce_f32(type: i32, px: usize, po: usize): bool {
+@inline function reduce_f32_impl(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool {
   switch (type) {
-    case REDUCE_sum: reduceLoops<f32, f64, f32>(REDUCE_sum, px, po); return true;
-    case REDUCE_max: reduceLoops<f32, f64, f32>(REDUCE_max, px, po); return true;
-    case REDUCE_min: reduceLoops<f32, f64, f32>(REDUCE_min, px, po); return true;
-    case REDUCE_and: reduceLoops<f32, i32, u8>(REDUCE_and, px, po); return true;
-    case REDUCE_or: reduceLoops<f32, i32, u8>(REDUCE_or, px, po); return true;
-  }
-  return false;
-}
-
-export function reduce_f64(type: i32, px: usize, po: usize): bool {
-  switch (type) {
-    case REDUCE_sum: reduceLoops<f64, f64, f64>(REDUCE_sum, px, po); return true;
-    case REDUCE_max: reduceLoops<f64, f64, f64>(REDUCE_max, px, po); return true;
-    case REDUCE_min: reduceLoops<f64, f64, f64>(REDUCE_min, px, po); return true;
-    case REDUCE_and: reduceLoops<f64, i32, u8>(REDUCE_and, px, po); return true;
-    case REDUCE_or: reduceLoops<f64, i32, u8>(REDUCE_or, px, po); return true;
+    case REDUCE_sum: reduceLoops<f32, f64, f32>(REDUCE_sum, px, po, desc, scratch); return true;
+    case REDUCE_max: reduceLoops<f32, f64, f32>(REDUCE_max, px, po, desc, scratch); return true;
+    case REDUCE_min: reduceLoops<f32, f64, f32>(REDUCE_min, px, po, desc, scratch); return true;
+    case REDUCE_and: reduceLoops<f32, i32, u8>(REDUCE_and, px, po, desc, scratch); return true;
+    case REDUCE_or: reduceLoops<f32, i32, u8>(REDUCE_or, px, po, desc, scratch); return true;
   }
   return false;
 }
 
-export function reduce_i32(type: i32, px: usize, po: usize): bool {
+@inline function reduce_f64_impl(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool {
   switch (type) {
-    case REDUCE_sum: reduceLoops<i32, i32, i32>(REDUCE_sum, px, po); return true;
-    case REDUCE_prod: reduceLoops<i32, i32, i32>(REDUCE_prod, px, po); return true;
-    case REDUCE_max: reduceLoops<i32, i32, i32>(REDUCE_max, px, po); return true;
-    case REDUCE_min: reduceLoops<i32, i32, i32>(REDUCE_min, px, po); return true;
-    case REDUCE_and: reduceLoops<i32, i32, u8>(REDUCE_and, px, po); return true;
-    case REDUCE_or: reduceLoops<i32, i32, u8>(REDUCE_or, px, po); return true;
+    case REDUCE_sum: reduceLoops<f64, f64, f64>(REDUCE_sum, px, po, desc, scratch); return true;
+    case REDUCE_max: reduceLoops<f64, f64, f64>(REDUCE_max, px, po, desc, scratch); return true;
+    case REDUCE_min: reduceLoops<f64, f64, f64>(REDUCE_min, px, po, desc, scratch); return true;
+    case REDUCE_and: reduceLoops<f64, i32, u8>(REDUCE_and, px, po, desc, scratch); return true;
+    case REDUCE_or: reduceLoops<f64, i32, u8>(REDUCE_or, px, po, desc, scratch); return true;
+  }
+  return false;
+}
+
+@inline function reduce_i32_impl(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool {
+  switch (type) {
+    case REDUCE_sum: reduceLoops<i32, i32, i32>(REDUCE_sum, px, po, desc, scratch); return true;
+    case REDUCE_prod: reduceLoops<i32, i32, i32>(REDUCE_prod, px, po, desc, scratch); return true;
+    case REDUCE_max: reduceLoops<i32, i32, i32>(REDUCE_max, px, po, desc, scratch); return true;
+    case REDUCE_min: reduceLoops<i32, i32, i32>(REDUCE_min, px, po, desc, scratch); return true;
+    case REDUCE_and: reduceLoops<i32, i32, u8>(REDUCE_and, px, po, desc, scratch); return true;
+    case REDUCE_or: reduceLoops<i32, i32, u8>(REDUCE_or, px, po, desc, scratch); return true;
   }
   return false;
 }
 
 /** and / or of 1-byte elements (bool, uint8, int8: non-zero is true). */
-export function reduce_u8(type: i32, px: usize, po: usize): bool {
+@inline function reduce_u8_impl(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool {
   switch (type) {
-    case REDUCE_and: reduceLoops<u8, i32, u8>(REDUCE_and, px, po); return true;
-    case REDUCE_or: reduceLoops<u8, i32, u8>(REDUCE_or, px, po); return true;
+    case REDUCE_and: reduceLoops<u8, i32, u8>(REDUCE_and, px, po, desc, scratch); return true;
+    case REDUCE_or: reduceLoops<u8, i32, u8>(REDUCE_or, px, po, desc, scratch); return true;
   }
   return false;
+}
+
+export function reduce_f32(type: i32, px: usize, po: usize): bool {
+  return reduce_f32_impl(type, px, po, DESC, SCRATCH);
+}
+
+/** As reduce_f32 with its own descriptor and scratch (reduceScratchBytes()), for threads. */
+export function reduce_f32_at(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool {
+  return reduce_f32_impl(type, px, po, desc, scratch);
+}
+
+export function reduce_f64(type: i32, px: usize, po: usize): bool {
+  return reduce_f64_impl(type, px, po, DESC, SCRATCH);
+}
+
+/** As reduce_f64 with its own descriptor and scratch (reduceScratchBytes()), for threads. */
+export function reduce_f64_at(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool {
+  return reduce_f64_impl(type, px, po, desc, scratch);
+}
+
+export function reduce_i32(type: i32, px: usize, po: usize): bool {
+  return reduce_i32_impl(type, px, po, DESC, SCRATCH);
+}
+
+/** As reduce_i32 with its own descriptor and scratch (reduceScratchBytes()), for threads. */
+export function reduce_i32_at(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool {
+  return reduce_i32_impl(type, px, po, desc, scratch);
+}
+
+export function reduce_u8(type: i32, px: usize, po: usize): bool {
+  return reduce_u8_impl(type, px, po, DESC, SCRATCH);
+}
+
+/** As reduce_u8 with its own descriptor and scratch (reduceScratchBytes()), for threads. */
+export function reduce_u8_at(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool {
+  return reduce_u8_impl(type, px, po, desc, scratch);
+}
+
+// ---- float32 sums over a contiguous range, multi-lane (not bit-identical to the reference) ----
+// Each range is summed in double in 8 lanes (lane l takes elements i with i % 8 == l of the
+// whole groups of 8), the lanes combined in a fixed order, the tail added last, then rounded
+// to f32 once. The reference sums sequentially in double; both are double sums of the same
+// n values, each within (n - 1) * 2^-53 * sum|x| of the exact sum, so (stated in
+// backend/wasm/reduce.ts and tested):
+//   |ours - reference| <= ulp32(max(|ours|, |reference|)) + 2 (n - 1) 2^-53 sum|x_i|
+// i.e. within 1 ulp unless the sum cancels heavily. NaN / inf outcomes are the same.
+
+@inline function lanesSum(p: usize, n: i32): f64 {
+  let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const q = p + (<usize>i << 2);
+    a0 = f64x2.add(a0, f64x2.promote_low_f32x4(v128.load64_zero(q)));
+    a1 = f64x2.add(a1, f64x2.promote_low_f32x4(v128.load64_zero(q + 8)));
+    a2 = f64x2.add(a2, f64x2.promote_low_f32x4(v128.load64_zero(q + 16)));
+    a3 = f64x2.add(a3, f64x2.promote_low_f32x4(v128.load64_zero(q + 24)));
+  }
+  let t = 0.0;
+  for (; i < n; i++) t += <f64>load<f32>(p + (<usize>i << 2));
+  const s = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
+  return f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1) + t;
+}
+
+/** po[r] = f32(sum of the `len` contiguous f32 at px + r * rowStride elements), r < rows. */
+export function sum_f32_rows(px: usize, rowStride: i32, rows: i32, len: i32, po: usize): void {
+  for (let r = 0; r < rows; r++) store<f32>(po + (<usize>r << 2), <f32>lanesSum(at<f32>(px, r * rowStride), len));
+}
+
+/** pout[b] (f64) = double sum of elements [b * block, min(n, (b + 1) * block)) of the contiguous f32 at px. */
+export function sum_f32_blocks(px: usize, n: i32, block: i32, pout: usize): void {
+  let b = 0;
+  for (let s = 0; s < n; s += block) {
+    store<f64>(pout + (<usize>b << 3), lanesSum(at<f32>(px, s), min(block, n - s)));
+    b++;
+  }
 }
 
 // ---- ArgReduce: argmax / argmin along one axis ----
@@ -224,7 +314,7 @@ export const ARGREDUCE_argmin: i32 = 2;
       p += stride;
     }
     store<u32>(po + (<usize>i << 2), bestK);
-    kOff += advance(KEPT, kn, kShape, kStrides);
+    kOff += advance(DESC, KEPT, kn, kShape, kStrides);
   }
 }
 

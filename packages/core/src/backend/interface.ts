@@ -45,6 +45,14 @@ export interface Backend {
    * storage is released. Backends without it get copies.
    */
   adopt?(bytes: Uint8Array, onRelease?: () => void): Storage | null;
+  /** Optional: why adopt(bytes) returned null (the BufferError of `copy: false` quotes it). */
+  whyNotAdopted?(bytes: Uint8Array): string;
+  /**
+   * Optional: why views over this backend's host memory must not be handed out (a WASM memory
+   * without SharedArrayBuffer detaches its buffer when it grows), or null when they may.
+   * Absent means they may. Exports then copy, or throw BufferError for `copy: false`.
+   */
+  whyNoHostViews?(): string | null;
   release(storage: Storage): void;
 
   /** Host-visible bytes of a storage, for sync-readable backends (a view, not a copy). */

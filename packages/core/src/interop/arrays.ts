@@ -17,3 +17,4 @@ export {
 export { toTfjs, fromTfjs, fromTfjsAsync, type TfjsTensorLike, type TfjsModuleLike, type TfjsConversionOptions } from './adapters/tfjs.js';
 export { toOrtTensor, fromOrtTensor, type OrtTensorLike, type OrtModuleLike, type OrtConversionOptions } from './adapters/ort.js';
 export { toNdarray, fromNdarray, type NdarrayLike, type NdarrayFactory, type NdarrayConversionOptions } from './adapters/ndarray.js';
+export * as dlpack from './dlpack-abi.js';

@@ -11,7 +11,7 @@ import { rowMajorStrides } from '../shape.js';
 import { copy as copyOp } from '../ops/views.js';
 import { BufferError } from './buffer-error.js';
 import { pin, unpin } from './exported-memory.js';
-import { hostLayout, importRegion, checkCopyOption, describe } from './host-memory.js';
+import { hostLayout, importRegion, checkCopyOption, describe, whyNoViews, noViewsError, copyElements } from './host-memory.js';
 
 /** DLDeviceType values of dlpack.h used here. */
 export const DLDeviceType = Object.freeze({ kDLCPU: 1, kDLWebGPU: 15 });
@@ -103,7 +103,12 @@ const ownCapsules = new WeakMap<object, { storage: Storage; dtype: Dtype; offset
 /** Capsules already imported: a capsule is consumed once. */
 const consumed = new WeakSet<object>();
 
-/** `a.__dlpack__(options)`: a DLPack capsule over the array's memory (strided layouts included). */
+/**
+ * `a.__dlpack__(options)`: a DLPack capsule over the array's memory (strided layouts
+ * included). On a WASM backend `data` is its memory's SharedArrayBuffer; where that memory is
+ * not shared (its ArrayBuffer detaches when it grows) the capsule holds a row-major copy
+ * (flag IS_COPIED) unless `copy` is false, which throws BufferError.
+ */
 export function toDlpack(a: MxArray, options: DLPackExportOptions = {}): DLPackCapsule {
   const op = '__dlpack__';
   const { stream, maxVersion, dlDevice } = options ?? {};
@@ -116,19 +121,28 @@ export function toDlpack(a: MxArray, options: DLPackExportOptions = {}): DLPackC
     if (!v || !Number.isInteger(v[0])) throw new TypeError(`[${op}] maxVersion must be { major, minor } or [major, minor], got ${describe(maxVersion)}.`);
     if (v[0] < 1) throw new BufferError(`[${op}] mlx-ts produces DLPack ${DLPACK_VERSION.major}.x capsules; the consumer's maxVersion ${v[0]}.${v[1]} is too old.`);
   }
+  const checkDevice = (storage: Storage): [number, number] => {
+    const [deviceType, deviceId] = deviceOfStorage(storage);
+    if (dlDevice !== undefined && dlDevice !== null) {
+      const want = pair(dlDevice, 'deviceType', 'deviceId');
+      if (!want) throw new TypeError(`[${op}] dlDevice must be [deviceType, deviceId], got ${describe(dlDevice)}.`);
+      if (want[0] !== deviceType || want[1] !== deviceId) {
+        throw new BufferError(`[${op}] the array lives on DLPack device [${deviceType}, ${deviceId}]; exporting to [${want.join(', ')}] is not supported.`);
+      }
+    }
+    return [deviceType, deviceId];
+  };
+  const unsafe = whyNoViews(hostLayout(a, op).storage);
+  if (unsafe) {
+    if (copy === false) throw noViewsError(op, unsafe);
+    return hostCopyCapsule(a, checkDevice(a._data!.storage), op);
+  }
   let source = a;
   if (copy === true) {
     source = copyOp(a);
   }
   const { storage, bytes, offset, strides } = hostLayout(source, op);
-  const [deviceType, deviceId] = deviceOfStorage(storage);
-  if (dlDevice !== undefined && dlDevice !== null) {
-    const want = pair(dlDevice, 'deviceType', 'deviceId');
-    if (!want) throw new TypeError(`[${op}] dlDevice must be [deviceType, deviceId], got ${describe(dlDevice)}.`);
-    if (want[0] !== deviceType || want[1] !== deviceId) {
-      throw new BufferError(`[${op}] the array lives on DLPack device [${deviceType}, ${deviceId}]; exporting to [${want.join(', ')}] is not supported.`);
-    }
-  }
+  const [deviceType, deviceId] = checkDevice(storage);
   const dtype = source._dtype;
   const size = dtype.size;
   const capsule: DLPackCapsule = Object.freeze({
@@ -151,6 +165,28 @@ export function toDlpack(a: MxArray, options: DLPackExportOptions = {}): DLPackC
   pin(capsule, storage);
   ownCapsules.set(capsule, { storage, dtype, offset });
   if (source !== a) disposeArray(source); // the capsule's pin keeps the copy alive
+  return capsule;
+}
+
+/** A capsule over a fresh row-major host copy (IS_COPIED), for memory that can't be viewed. */
+function hostCopyCapsule(a: MxArray, [deviceType, deviceId]: [number, number], op: string): DLPackCapsule {
+  const data = copyElements(a, undefined, op);
+  const capsule: DLPackCapsule = Object.freeze({
+    version: DLPACK_VERSION,
+    flags: DLPackFlags.IS_COPIED,
+    dlTensor: Object.freeze({
+      data: data.buffer,
+      byteOffset: 0,
+      device: Object.freeze({ deviceType, deviceId }),
+      ndim: a._shape.length,
+      dtype: Object.freeze(dlpackDtype(a._dtype)),
+      shape: Object.freeze([...a._shape]),
+      strides: Object.freeze(rowMajorStrides(a._shape)),
+    }),
+    deleter: () => {
+      consumed.add(capsule);
+    },
+  });
   return capsule;
 }
 

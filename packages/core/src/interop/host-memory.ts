@@ -8,6 +8,7 @@ import { Dtype, uint8, uint16, uint32, uint64, int8, int16, int32, int64, float1
 import { shapeSize, shapeToString, isRowContiguous, stridedOffsets } from '../shape.js';
 import { BufferError } from './buffer-error.js';
 import { pin, watch, unwatch } from './exported-memory.js';
+import { heapOwning } from '../backend/wasm/heap.js';
 
 export type TypedArrayCtor = {
   new (length: number): TypedArray;
@@ -95,10 +96,28 @@ export function whyNotContiguous(shape: readonly number[], strides: readonly num
 }
 
 /**
+ * Why views over this storage's host memory must not be handed out (a plain WASM memory's
+ * buffer detaches when it grows), or null when they may.
+ */
+export function whyNoViews(storage: Storage): string | null {
+  return storage.backend.whyNoHostViews?.() ?? null;
+}
+
+/** The BufferError for a view or capsule that the memory can't safely give (see whyNoViews). */
+export function noViewsError(op: string, why: string): BufferError {
+  return new BufferError(
+    `[${op}] cannot share this array's memory: ${why}. Pass copy: true (or leave copy undefined) for a copy, ` +
+      `or use a runtime with SharedArrayBuffer (or mx.setCpuBackend('reference')) for zero-copy views.`,
+  );
+}
+
+/**
  * A TypedArray over `length` elements of storage starting at element `start`, pinned: the
  * storage outlives every array that owns it for as long as the view is reachable.
  */
 export function pinnedView(storage: Storage, bytes: Uint8Array, Ctor: TypedArrayCtor, start: number, length: number): TypedArray {
+  const unsafe = whyNoViews(storage);
+  if (unsafe) throw new Error(`internal: a view of memory that must not be viewed (${unsafe})`);
   const view = new Ctor(bytes.buffer, bytes.byteOffset + start * Ctor.BYTES_PER_ELEMENT, length);
   pin(view, storage);
   return view;
@@ -109,10 +128,11 @@ const bitsViews: Record<number, TypedArrayCtor> = {
   1: Uint8Array as TypedArrayCtor, 2: Uint16Array as TypedArrayCtor, 4: Uint32Array as TypedArrayCtor, 8: BigUint64Array as TypedArrayCtor,
 };
 
-/** A fresh row-major copy of an array's elements in a TypedArray of `Ctor`. */
-export function copyElements(a: MxArray, Ctor: TypedArrayCtor, op: string): TypedArray {
+/** A fresh row-major copy of an array's elements in a TypedArray of `Ctor` (by default the unsigned integers of the element size). */
+export function copyElements(a: MxArray, Ctor: TypedArrayCtor | undefined, op: string): TypedArray {
   const { bytes, offset, strides } = hostLayout(a, op);
   const n = shapeSize(a._shape);
+  Ctor ??= bitsViews[a._dtype.size]!;
   const size = Ctor.BYTES_PER_ELEMENT;
   const Bits = bitsViews[size]!;
   const out = new Bits(n);
@@ -134,6 +154,11 @@ export function copyElements(a: MxArray, Ctor: TypedArrayCtor, op: string): Type
 export function exportElements(a: MxArray, Ctor: TypedArrayCtor, copy: boolean | undefined, op: string, hint: string): TypedArray {
   if (copy === true) return copyElements(a, Ctor, op);
   const { storage, bytes, offset, strides } = hostLayout(a, op);
+  const unsafe = whyNoViews(storage);
+  if (unsafe) {
+    if (copy === false) throw noViewsError(op, unsafe);
+    return copyElements(a, Ctor, op);
+  }
   const why = whyNotContiguous(a._shape, strides);
   if (!why) return pinnedView(storage, bytes, Ctor, offset, shapeSize(a._shape));
   if (copy === false) throw new BufferError(`[${op}] cannot share this array's memory: ${why}. ${hint}`);
@@ -192,15 +217,27 @@ export function importRegion(region: HostRegion, options: ImportOptions): MxArra
     );
   }
   const backend = backendFor(toStream(options.device).device);
+  // A WASM backend's linear memory can back arrays of another backend only under a DLPack
+  // deleter's promise (onRelease) and only when shared: the WASM heap reuses freed blocks, and
+  // a plain memory's ArrayBuffer detaches when it grows. (Its own backend adopts it by address.)
+  const wasmHeap = heapOwning(buffer);
+  const foreignWasm =
+    !wasmHeap || backend === wasmHeap.owner ? null
+    : !wasmHeap.shared ? `it is the '${wasmHeap.ownerName}' backend's non-shared WebAssembly memory, whose ArrayBuffer detaches when the memory grows`
+    : !options.onRelease ? `it is the '${wasmHeap.ownerName}' backend's WebAssembly memory, whose blocks that backend reuses once its arrays and views are gone; an array of the '${backend.name}' backend could outlive the block`
+    : null;
   const whyNot =
     options.readOnly ? 'the memory is marked read-only'
     : !backend.adopt ? `the '${backend.name}' backend cannot use external memory`
+    : foreignWasm ? foreignWasm
     : startByte % size !== 0 ? `the data is not aligned to its ${size}-byte elements`
     : null;
+  let refused: string | null = null;
   if (options.copy !== true && n > 0 && whyNot === null) {
     const alignedStart = startByte - (startByte % 8);
+    const region = new Uint8Array(buffer, alignedStart, endByte - alignedStart);
     let adopted: Storage | null = null;
-    adopted = backend.adopt!(new Uint8Array(buffer, alignedStart, endByte - alignedStart), () => {
+    adopted = backend.adopt!(region, () => {
       unwatch(adopted!);
       options.onRelease?.();
     });
@@ -208,9 +245,10 @@ export function importRegion(region: HostRegion, options: ImportOptions): MxArra
       watch(adopted);
       return MxArray._fromStorage([...shape], dtype, adopted, [...strides], (byteOffset - alignedStart) / size);
     }
+    refused = backend.whyNotAdopted?.(region) ?? null;
   }
   if (options.copy === false && n > 0) {
-    const reason = whyNot ?? `the '${backend.name}' backend cannot use this memory (it must be a fixed-length buffer, 8-byte aligned)`;
+    const reason = whyNot ?? refused ?? `the '${backend.name}' backend cannot use this memory (it must be a fixed-length buffer, 8-byte aligned)`;
     throw new BufferError(`[${op}] cannot share this memory: ${reason}. Pass copy: true (or leave copy undefined) to copy it.`);
   }
   const storage = backend.allocate(n * size);

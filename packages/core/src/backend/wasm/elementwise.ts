@@ -1,5 +1,7 @@
 // Elementwise adapters: unary and binary ops for float32, float64 and the integers up to 32
-// bits (bool outputs for comparisons and predicates; bool inputs for those only). The op sets and their exact semantics live in
+// bits (bool outputs for comparisons and predicates; bool inputs for those only). Large
+// contiguous calls are split into element ranges across threads (threads.ts); results are
+// identical (same per-element code). The op sets and their exact semantics live in
 // packages/kernels-wasm/assembly/elementwise.ts; anything it doesn't export falls back.
 import { bool, complex64, float32, float64, int8, int16, int32, uint8, uint16, uint32, type Dtype } from '../../dtype.js';
 import { shapeSize } from '../../shape.js';
@@ -7,6 +9,28 @@ import { registerWasmKernel, addressOf, mergeDims, fitsI32, isContiguous1d, MAX_
 import { binaryFns, unaryFns } from '../reference/elementwise.js';
 import { runConversion } from './convert.js';
 import type { ArrayData } from '../interface.js';
+import { chunkCount, parallel, splitRange } from './threads.js';
+
+/** Elements per thread below which a contiguous elementwise op isn't split. */
+export const ELEMENTWISE_GRAIN = 1 << 16;
+/**
+ * Op codes from this one on call the kernels' JS imports (the reference's double functions),
+ * which worker threads don't have: those run on the calling thread only. Hook for the
+ * kernels' own math (assembly/math.ts): once an op no longer imports, give it a code below
+ * this (or replace this test by a per-op set).
+ */
+export const IMPORTED_OPS_FROM = 40;
+
+/**
+ * Runs a contiguous kernel call (layout mode 0-2 / unary contiguous) split into element
+ * ranges across threads when large; every element is computed by the same code either way.
+ * `ptrs`: [address, element size, contiguous?] per operand, output last.
+ */
+function splitContiguous(ctx: WasmContext, name: string, head: number[], ptrs: Array<[number, number, boolean]>, n: number, op: number): number {
+  const parts = op < IMPORTED_OPS_FROM || (name === 'unary_f32' && ctx.k.unary_f32_native?.(op)) ? chunkCount(ctx, n, ELEMENTWISE_GRAIN) : 1;
+  const chunks = splitRange(n, parts, 64).map(([s, e]) => [...head, ...ptrs.map(([p, size, contig]) => (contig ? p + s * size : p)), e - s]);
+  return parallel(ctx, name, chunks);
+}
 
 type Suffix = 'f32' | 'f64' | 'i32' | 'i8' | 'u8' | 'i16' | 'u16' | 'u32';
 const suffixes = new Map<Dtype, Suffix>([
@@ -48,8 +72,16 @@ function binary(ctx: WasmContext, name: string, a: ArrayData, b: ArrayData, out:
     desc.set(sb, 1 + 2 * nd);
     mode = 3;
   }
-  const fn = compare ? ctx.k[`compare_${sfx}`] : ctx.k[`binary_${sfx}`];
-  return fn!(op, mode, addressOf(a), addressOf(b), addressOf(out), n) !== 0;
+  const kname = compare ? (`compare_${sfx}` as const) : (`binary_${sfx}` as const);
+  if (mode !== 3 && n >= 2 * ELEMENTWISE_GRAIN) {
+    const ptrs: Array<[number, number, boolean]> = [
+      [addressOf(a), a.dtype.size, mode !== 2],
+      [addressOf(b), b.dtype.size, mode !== 1],
+      [addressOf(out), out.dtype.size, true],
+    ];
+    return splitContiguous(ctx, kname, [op, mode], ptrs, n, op) !== 0;
+  }
+  return ctx.k[kname]!(op, mode, addressOf(a), addressOf(b), addressOf(out), n) !== 0;
 }
 
 /** Primitives that are the identity on real inputs: a raw copy (kernels' CONVERT_copy*). */
@@ -76,8 +108,11 @@ function unary(ctx: WasmContext, name: string, x: ArrayData, out: ArrayData): bo
     desc.set(shape, 1);
     desc.set(s, 1 + shape.length);
   }
-  const fn = predicate ? ctx.k[`predicate_${sfx}`] : ctx.k[`unary_${sfx}`];
-  return fn!(op, strided ? 1 : 0, addressOf(x), addressOf(out), n) !== 0;
+  const fname = predicate ? (`predicate_${sfx}` as const) : (`unary_${sfx}` as const);
+  if (!strided && n >= 2 * ELEMENTWISE_GRAIN) {
+    return splitContiguous(ctx, fname, [op, 0], [[addressOf(x), x.dtype.size, true], [addressOf(out), out.dtype.size, true]], n, op) !== 0;
+  }
+  return ctx.k[fname]!(op, strided ? 1 : 0, addressOf(x), addressOf(out), n) !== 0;
 }
 
 // Every elementwise primitive the reference knows gets an adapter; the kernels' exported op

@@ -8,6 +8,14 @@
 // why the backend never caches a view and makes one per access.
 
 const PAGE = 65536;
+
+/** Every buffer object any heap's memory has had, to its heap (see WasmHeap.owns). */
+const owners = new WeakMap<object, WasmHeap>();
+
+/** The heap whose linear memory `buffer` is (any of the buffers it has had), if any. */
+export function heapOwning(buffer: unknown): WasmHeap | undefined {
+  return typeof buffer === 'object' && buffer !== null ? owners.get(buffer) : undefined;
+}
 /** 65536 pages: all that 32-bit wasm addresses. */
 export const MAX_PAGES = 65536;
 export const ALIGN = 16;
@@ -48,7 +56,11 @@ export class WasmHeap {
   readonly maximumBytes: number;
   /** First usable address (above the kernels' static data). */
   readonly base: number;
+  /** The backend that owns this heap, and its name for messages. */
+  owner: object | null = null;
+  ownerName = 'wasm';
   private top: number;
+  private lastBuffer: ArrayBufferLike | null = null;
   private readonly freeLists = new Map<number, number[]>();
   private used = 0;
   private freeTotal = 0;
@@ -60,6 +72,39 @@ export class WasmHeap {
     this.maximumBytes = maximumBytes;
     this.base = Math.ceil(base / ALIGN) * ALIGN;
     this.top = this.base;
+    void this.buffer; // recorded as ours
+  }
+
+  /**
+   * The memory's current buffer. A shared memory hands out a new SharedArrayBuffer object
+   * (over the same bytes) after each growth and a plain one a new ArrayBuffer (the old one
+   * detached); every one seen is recorded, so that views taken earlier are still known as ours.
+   */
+  get buffer(): ArrayBufferLike {
+    const b = this.memory.buffer;
+    if (b !== this.lastBuffer) {
+      this.lastBuffer = b;
+      owners.set(b, this);
+    }
+    return b;
+  }
+
+  /** Whether `buffer` is (one of the buffer objects of) this heap's memory. */
+  owns(buffer: unknown): boolean {
+    return buffer === this.buffer || heapOwning(buffer) === this;
+  }
+
+  /**
+   * Whether bytes [start, end) lie in blocks handed out by this heap and not freed since:
+   * above the kernels' static data, below the bump top, and overlapping no block on a free
+   * list. (Memory that code outside mlx-ts got from the heap, e.g. C modules' data, passes.)
+   */
+  isHeld(start: number, end: number): boolean {
+    if (start < this.base || end > this.top || end < start) return false;
+    for (const [size, list] of this.freeLists) {
+      for (const p of list) if (p < end && start < p + size) return false;
+    }
+    return true;
   }
 
   /** A memory as the options ask (the kernels must be instantiated over it before use). */
@@ -92,7 +137,7 @@ export class WasmHeap {
     }
     const ptr = this.top;
     const end = ptr + size;
-    if (end > this.memory.buffer.byteLength) this.grow(end);
+    if (end > this.buffer.byteLength) this.grow(end);
     this.top = end;
     return { ptr, size };
   }
@@ -113,15 +158,15 @@ export class WasmHeap {
 
   /** A fresh view of `len` bytes at `ptr` (never cached: a plain memory's buffer detaches on growth). */
   bytes(ptr: number, len: number): Uint8Array {
-    return new Uint8Array(this.memory.buffer, ptr, len);
+    return new Uint8Array(this.buffer, ptr, len);
   }
 
   stats(): HeapStats {
-    return { memoryBytes: this.memory.buffer.byteLength, usedBytes: this.used, freeBytes: this.freeTotal, top: this.top, blocks: this.blocks };
+    return { memoryBytes: this.buffer.byteLength, usedBytes: this.used, freeBytes: this.freeTotal, top: this.top, blocks: this.blocks };
   }
 
   private grow(end: number): void {
-    const have = this.memory.buffer.byteLength;
+    const have = this.buffer.byteLength;
     if (end > this.maximumBytes) {
       throw new RangeError(
         `WASM backend out of memory: a block ending at byte ${end} doesn't fit the ${this.maximumBytes}-byte maximum ` +
@@ -131,5 +176,6 @@ export class WasmHeap {
     // At least double, so that a run of growing allocations costs O(log n) grows.
     const want = Math.min(this.maximumBytes, Math.max(end, 2 * have));
     this.memory.grow(Math.ceil((want - have) / PAGE));
+    void this.buffer; // the new buffer object is ours too
   }
 }

@@ -8,7 +8,7 @@ import type { Primitive } from '../../primitive.js';
 import { kernels as referenceKernels } from '../reference/registry.js';
 import '../reference/index.js';
 import { binaryFns, unaryFns } from '../reference/elementwise.js';
-import { WasmHeap, type HeapOptions, type HeapStats } from './heap.js';
+import { WasmHeap, heapOwning, type HeapOptions, type HeapStats } from './heap.js';
 import { wasmKernels, type WasmContext, type WasmStorage } from './registry.js';
 import './elementwise.js';
 import './convert.js';
@@ -16,9 +16,15 @@ import './reduce.js';
 import './matmul.js';
 import './select.js';
 import './scan.js';
+import './indexing.js';
+import './sort.js';
+import './shape.js';
+import './compiled.js';
 
-export { WasmHeap, sizeClass, type HeapOptions, type HeapStats } from './heap.js';
+export { WasmHeap, sizeClass, heapOwning, type HeapOptions, type HeapStats } from './heap.js';
 export { wasmKernels } from './registry.js';
+// threads (threads.ts, owned by the threads task): thread count of the threaded kernels
+export { setNumThreads, getNumThreads, setThreadTimeout, WasmThreadError } from './threads.js';
 
 export interface WasmBackendOptions extends HeapOptions {
   /** Registry name; 'wasm' by default. */
@@ -33,6 +39,18 @@ interface Runtime {
   ctx: WasmContext;
 }
 
+/**
+ * Storage over bytes of the linear memory that this backend did not allocate for it (adopt):
+ * inside a live storage (`parent`, which it keeps alive with one reference), or in a block
+ * someone else got from the heap (C modules' data; its lifetime is the adopter's `onRelease`).
+ */
+interface AdoptedStorage extends WasmStorage {
+  readonly parent: WasmStorage | null;
+  readonly onRelease?: () => void;
+}
+
+const isAdopted = (s: WasmStorage): s is AdoptedStorage => 'parent' in s;
+
 export class WasmBackend implements Backend {
   readonly name: string;
   readonly kind = 'cpu' as const;
@@ -42,6 +60,8 @@ export class WasmBackend implements Backend {
   private active = 0;
   private peak = 0;
   private readonly counts = new Map<string, { wasm: number; fallback: number }>();
+  /** Live storages with a block, by address (to find the one adopted bytes belong to). */
+  private readonly live = new Map<number, WasmStorage>();
 
   constructor(options: WasmBackendOptions = {}) {
     this.name = options.name ?? 'wasm';
@@ -52,6 +72,21 @@ export class WasmBackend implements Backend {
   private get rt(): Runtime {
     if (!this.runtime) this.runtime = this.start(null);
     return this.runtime;
+  }
+
+  /**
+   * Starts the backend now (memory and a synchronous compile of the kernels) unless it runs
+   * already; returns null when it runs, else why it can't (browsers' main threads may refuse
+   * synchronous compiles; a 32-bit device may refuse to reserve a large shared memory). The
+   * CPU default uses this to fall back to the reference backend (see device.ts).
+   */
+  startError(): string | null {
+    try {
+      void this.rt;
+      return null;
+    } catch (e) {
+      return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    }
   }
 
   /**
@@ -71,6 +106,8 @@ export class WasmBackend implements Backend {
     const mod = module ?? kernelModule(shared);
     const k: KernelExports = instantiateKernels(memory, mod, { reference: referenceImports(mod) });
     const heap = new WasmHeap(k.heapBase(), memory, shared, maximumBytes);
+    heap.owner = this;
+    heap.ownerName = this.name;
     const codes = new Map<string, number | undefined>();
     const descPtr = k.descPtr();
     const ctx: WasmContext = {
@@ -112,14 +149,98 @@ export class WasmBackend implements Backend {
     this.active += byteLength;
     this.peak = Math.max(this.peak, this.active);
     const s: WasmStorage = { backend: this, byteLength, refs: 0, released: false, ptr, blockSize: size, freed: false };
+    if (size > 0) {
+      // A block that an exported view or capsule pins is never freed, so never handed out again.
+      if (this.live.has(ptr)) throw new Error(`internal: the heap handed out block ${ptr}, which a live storage holds`);
+      this.live.set(ptr, s);
+    }
     return s;
+  }
+
+  /**
+   * Storage over `bytes` when they are this backend's own linear memory (a view it handed out,
+   * or any TypedArray over its memory): shared by address, no copy. Bytes inside one live
+   * storage keep that storage alive; bytes in another block the heap handed out (C modules'
+   * data) rely on `onRelease` for their lifetime, as DLPack's deleter promises. Any other
+   * memory (a plain ArrayBuffer, another backend's memory) can't be placed in the linear
+   * memory: null, and the caller copies (whyNotAdopted says why).
+   */
+  adopt(bytes: Uint8Array, onRelease?: () => void): Storage | null {
+    const where = this.locate(bytes);
+    if (typeof where === 'string') return null;
+    const parent = where.parent;
+    if (parent) parent.refs++;
+    else {
+      this.active += bytes.byteLength;
+      this.peak = Math.max(this.peak, this.active);
+    }
+    const s: AdoptedStorage = {
+      backend: this, byteLength: bytes.byteLength, refs: 0, released: false, ptr: bytes.byteOffset, blockSize: 0, freed: false, parent, onRelease,
+    };
+    return s;
+  }
+
+  whyNotAdopted(bytes: Uint8Array): string {
+    const where = this.locate(bytes);
+    return typeof where === 'string' ? where : 'internal: these bytes can be adopted';
+  }
+
+  /** Where adopted bytes are: in a live storage, in another held block, or why they can't be adopted. */
+  private locate(bytes: Uint8Array): { parent: WasmStorage | null } | string {
+    const heap = this.runtime?.heap;
+    if (!heap || !heap.owns(bytes.buffer)) {
+      const other = heapOwning(bytes.buffer);
+      return (
+        `the '${this.name}' backend keeps arrays in its own WebAssembly memory and can't adopt external memory ` +
+        `(${other ? `this is the '${other.ownerName}' backend's WebAssembly memory` : `a ${bytes.buffer.constructor?.name ?? 'buffer'} outside it`}); ` +
+        `use mx.setCpuBackend('reference') to share it, or let it be copied`
+      );
+    }
+    const start = bytes.byteOffset;
+    const end = start + bytes.byteLength;
+    let parent = this.live.get(start);
+    if (!parent || end > parent.ptr + parent.byteLength) {
+      parent = undefined;
+      for (const s of this.live.values()) {
+        if (start >= s.ptr && end <= s.ptr + s.byteLength) {
+          parent = s;
+          break;
+        }
+        if (start < s.ptr + s.byteLength && s.ptr < end) {
+          return `bytes ${start}..${end} of the '${this.name}' backend's WebAssembly memory straddle the end of an array's block (${s.ptr}..${s.ptr + s.byteLength})`;
+        }
+      }
+    }
+    if (parent) return { parent };
+    if (heap.isHeld(start, end)) return { parent: null };
+    return `bytes ${start}..${end} of the '${this.name}' backend's WebAssembly memory are not in a block in use (freed, or never handed out by its heap)`;
+  }
+
+  /** Views of this memory can't be handed out when it is plain: growth detaches its ArrayBuffer. */
+  whyNoHostViews(): string | null {
+    if (this.rt.heap.shared) return null;
+    return (
+      `the '${this.name}' backend's WebAssembly memory is not shared (this runtime has no SharedArrayBuffer, or the backend was made ` +
+      `with shared: false), and a plain memory's ArrayBuffer is detached whenever the memory grows, so a view would silently go empty`
+    );
   }
 
   release(storage: Storage): void {
     const s = this.own(storage, 'release');
     if (s.freed) throw new Error('internal: wasm storage released twice');
     s.freed = true;
+    if (isAdopted(s)) {
+      const parent = s.parent;
+      if (!parent) this.active -= s.byteLength;
+      s.onRelease?.();
+      if (parent && --parent.refs <= 0 && !parent.released) {
+        parent.released = true;
+        this.release(parent);
+      }
+      return;
+    }
     this.active -= s.byteLength;
+    if (s.blockSize > 0) this.live.delete(s.ptr);
     this.rt.heap.free(s.ptr, s.blockSize);
   }
 

@@ -1,9 +1,25 @@
 // Matmul and AddMM adapters: float32 / float64, batched, any strides (the kernel packs both
 // operands). Packing buffers (and AddMM's unrounded sums) come from the heap for the call.
+//
+// float32 Matmul runs the f32 SIMD kernel (matmul_f32: f32 products and sums), which is NOT
+// bit-identical to the reference (double sums rounded once). Stated bound, per element, with
+// S = sum_k |a_ik * b_kj| (finite operands, S <= 2^126):
+//     |ours - reference| <= (K + 2) * 2^-24 * S + K * 2^-149
+// and where the reference is NaN, ours is NaN (tested in wasm-matmul.test.ts and
+// wasm-threads.test.ts). Results don't depend on the thread count (rows are split, every
+// element is computed by the same code in the same order). float64 Matmul and all of AddMM
+// stay exact (double sums in k order).
+//
+// Threads (threads.ts): the rows of each batch entry are split into chunks of whole
+// 4-row blocks, each chunk with its own packing buffers, when M*N*K >= THREAD_FLOPS.
 import { float32, float64 } from '../../dtype.js';
 import { shapeSize } from '../../shape.js';
 import { registerWasmKernel, addressOf, fitsI32, mergeDims, type WasmContext } from './registry.js';
 import type { ArrayData } from '../interface.js';
+import { chunkCount, parallel, splitRange } from './threads.js';
+
+/** Multiply-adds per batch entry above which the rows are split across threads. */
+export const THREAD_FLOPS = 1 << 18;
 
 registerWasmKernel('Matmul', (ctx, _p, [a, b], [out]) => matmul(ctx, a!, b!, out!, null));
 
@@ -32,18 +48,26 @@ function matmul(ctx: WasmContext, a: ArrayData, b: ArrayData, out: ArrayData, ad
     if (cLayout.shape.length > ctx.maxDims || !fitsI32(cLayout.strides[0]!)) return false;
   }
   const { k, heap } = ctx;
-  const bufA = heap.alloc(k.matmulRowBlock(K) * K * 8);
-  const bufB = heap.alloc(k.matmulColBlock(K) * K * 8);
+  const fast32 = d === float32 && !addmm;
+  const bytesA = fast32 ? k.matmulF32BufA() : k.matmulRowBlock(K) * K * 8;
+  const bytesB = fast32 ? k.matmulF32BufB() : k.matmulColBlock(K) * K * 8;
+  const parts = M >= 8 ? chunkCount(ctx, M * N * K, THREAD_FLOPS) : 1;
+  const rows = splitRange(M, parts, 4);
+  const bufs = rows.map(() => ({ a: heap.alloc(bytesA), b: heap.alloc(bytesB) }));
   // AddMM: the unrounded double sums, scaled and rounded by the epilogue
   const acc = addmm ? heap.alloc(nOut * 8) : null;
   try {
     const batchShape = out.shape.slice(0, nd - 2);
     const nBatch = shapeSize(batchShape);
-    const fn = acc ? (d === float32 ? k.matmul_f32_acc : k.matmul_f64) : d === float32 ? k.matmul_f32 : k.matmul_f64;
+    const fn = acc ? (d === float32 ? 'matmul_f32_acc' : 'matmul_f64') : d === float32 ? 'matmul_f32' : 'matmul_f64';
     const outSize = acc ? 8 : d.size;
     const pa = addressOf(a);
     const pb = addressOf(b);
     const po = acc ? acc.ptr : addressOf(out);
+    const sam = as[nd - 2]!;
+    const sak = as[nd - 1]!;
+    const sbk = bs[nd - 2]!;
+    const sbn = bs[nd - 1]!;
     for (let bi = 0; bi < nBatch; bi++) {
       let offA = 0;
       let offB = 0;
@@ -54,7 +78,14 @@ function matmul(ctx: WasmContext, a: ArrayData, b: ArrayData, out: ArrayData, ad
         offA += c * as[i]!;
         offB += c * bs[i]!;
       }
-      fn(pa + offA * d.size, pb + offB * d.size, po + bi * M * N * outSize, M, N, K, as[nd - 2]!, as[nd - 1]!, bs[nd - 2]!, bs[nd - 1]!, bufA.ptr, bufB.ptr);
+      const a0 = pa + offA * d.size;
+      const b0 = pb + offB * d.size;
+      const o0 = po + bi * M * N * outSize;
+      parallel(
+        ctx,
+        fn,
+        rows.map(([r0, r1], i) => [a0 + r0 * sam * d.size, b0, o0 + r0 * N * outSize, r1 - r0, N, K, sam, sak, sbk, sbn, bufs[i]!.a.ptr, bufs[i]!.b.ptr]),
+      );
     }
     if (acc && addmm && cLayout) {
       const desc = ctx.desc();
@@ -66,8 +97,10 @@ function matmul(ctx: WasmContext, a: ArrayData, b: ArrayData, out: ArrayData, ad
       epilogue(acc.ptr, addressOf(addmm.c), addressOf(out), addmm.alpha, addmm.beta);
     }
   } finally {
-    heap.free(bufA.ptr, bufA.size);
-    heap.free(bufB.ptr, bufB.size);
+    for (const { a: x, b: y } of bufs) {
+      heap.free(x.ptr, x.size);
+      heap.free(y.ptr, y.size);
+    }
     if (acc) heap.free(acc.ptr, acc.size);
   }
   return true;

@@ -7,6 +7,13 @@ import { bool, float32, float64, int32, uint32, type Dtype } from '../../dtype.j
 import { shapeSize } from '../../shape.js';
 import { registerWasmKernel, addressOf, mergeDims, fitsI32, MAX_COUNT, type WasmContext } from './registry.js';
 import type { ReduceType, ArgReduceType } from '../../primitives/reduce.js';
+import type { ArrayData } from '../interface.js';
+import { chunkCount, parallel, splitRange } from './threads.js';
+
+/** Elements per block of a full float32 sum (block sums are added in order). */
+export const SUM_BLOCK = 1 << 16;
+/** Input elements per thread below which a reduction isn't split. */
+export const REDUCE_GRAIN = 1 << 18;
 
 registerWasmKernel('Reduce', (ctx, prim, [x], [out]) => {
   const { type, axes } = prim.params as { type: ReduceType; axes: number[] };
@@ -27,15 +34,69 @@ registerWasmKernel('Reduce', (ctx, prim, [x], [out]) => {
   const ks = kept.strides[0]!;
   const rs = red.strides[0]!;
   if (kn > ctx.maxDims || rn > ctx.maxDims || !fitsI32(ks) || !fitsI32(rs)) return false;
+  if (type === 'sum' && x!.dtype === float32 && out!.dtype === float32 && rn === 1 && rs[0] === 1 && kn === 1) {
+    return sumF32(ctx, addressOf(x!), addressOf(out!), kept.shape[0]!, ks[0]!, red.shape[0]!);
+  }
+  const words = [kn, rn, ...kept.shape, ...ks, ...red.shape, ...rs];
+  const nOut = shapeSize(out!.shape);
+  const parts = kept.shape[0]! >= 2 ? chunkCount(ctx, shapeSize(x!.shape), REDUCE_GRAIN) : 1;
+  if (parts > 1) return reduceThreaded(ctx, fn === k(ctx).reduce_f32 ? 'reduce_f32_at' : fn === k(ctx).reduce_f64 ? 'reduce_f64_at' : fn === k(ctx).reduce_i32 ? 'reduce_i32_at' : 'reduce_u8_at', code, x!, out!, words, kept.shape, ks, nOut, parts);
   const desc = ctx.desc();
-  desc[0] = kn;
-  desc[1] = rn;
-  desc.set(kept.shape, 2);
-  desc.set(ks, 2 + kn);
-  desc.set(red.shape, 2 + 2 * kn);
-  desc.set(rs, 2 + 2 * kn + rn);
+  desc.set(words, 0);
   return fn(code, addressOf(x!), addressOf(out!)) !== 0;
 });
+
+const k = (ctx: WasmContext) => ctx.k;
+
+/** Splits the outermost kept dimension into `parts` chunks, each with its own descriptor and scratch. */
+function reduceThreaded(ctx: WasmContext, name: string, code: number, x: ArrayData, out: ArrayData, words: number[], keptShape: number[], ks: number[], nOut: number, parts: number): boolean {
+  const { heap } = ctx;
+  const k0 = keptShape[0]!;
+  const inner = nOut / k0;
+  const ranges = splitRange(k0, parts);
+  const scratchBytes = ctx.k.reduceScratchBytes();
+  const descBytes = Math.ceil((words.length * 4) / 16) * 16;
+  const block = heap.alloc(ranges.length * (descBytes + scratchBytes));
+  try {
+    const px = addressOf(x);
+    const po = addressOf(out);
+    const chunks = ranges.map(([r0, r1], i) => {
+      const at = block.ptr + i * (descBytes + scratchBytes);
+      const w = words.slice();
+      w[2] = r1 - r0; // kept.shape[0]
+      new Int32Array(heap.memory.buffer, at, w.length).set(w);
+      return [code, px + r0 * ks[0]! * x.dtype.size, po + r0 * inner * out.dtype.size, at, at + descBytes];
+    });
+    return parallel(ctx, name, chunks) !== 0;
+  } finally {
+    heap.free(block.ptr, block.size);
+  }
+}
+
+/** float32 sums of `rows` contiguous runs of `len` elements, `rowStride` apart (multi-lane, bound above). */
+function sumF32(ctx: WasmContext, px: number, po: number, rows: number, rowStride: number, len: number): boolean {
+  if (rows > 1 || len <= SUM_BLOCK) {
+    const parts = chunkCount(ctx, rows * len, REDUCE_GRAIN);
+    const chunks = splitRange(rows, parts).map(([r0, r1]) => [px + r0 * rowStride * 4, rowStride, r1 - r0, len, po + r0 * 4]);
+    parallel(ctx, 'sum_f32_rows', chunks);
+    return true;
+  }
+  const { heap } = ctx;
+  const nb = Math.ceil(len / SUM_BLOCK);
+  const partial = heap.alloc(nb * 8);
+  try {
+    const parts = chunkCount(ctx, len, REDUCE_GRAIN);
+    const chunks = splitRange(nb, parts).map(([b0, b1]) => [px + b0 * SUM_BLOCK * 4, Math.min(len, b1 * SUM_BLOCK) - b0 * SUM_BLOCK, SUM_BLOCK, partial.ptr + b0 * 8]);
+    parallel(ctx, 'sum_f32_blocks', chunks);
+    const sums = new Float64Array(heap.memory.buffer, partial.ptr, nb);
+    let s = 0;
+    for (let i = 0; i < nb; i++) s += sums[i]!;
+    new Float32Array(heap.memory.buffer, po, 1)[0] = s;
+  } finally {
+    heap.free(partial.ptr, partial.size);
+  }
+  return true;
+}
 
 function kernelFor(ctx: WasmContext, type: ReduceType, from: Dtype, to: Dtype): ((type: number, px: number, po: number) => number) | null {
   const { k } = ctx;

@@ -5,7 +5,9 @@ import { MxArray } from '../../array.js';
 import { rowMajorStrides, stridedOffsets } from '../../shape.js';
 import type { StreamOrDevice } from '../../device.js';
 import { BufferError } from '../buffer-error.js';
-import { typedArrayCtorFor, storedDtypeOf, hostLayout, pinnedView, copyElements, importRegion, isTypedArray, describe, checkCopyOption } from '../host-memory.js';
+import {
+  typedArrayCtorFor, storedDtypeOf, hostLayout, pinnedView, copyElements, importRegion, isTypedArray, describe, checkCopyOption, whyNoViews, noViewsError,
+} from '../host-memory.js';
 
 /** What mlx-ts uses of an ndarray. */
 export interface NdarrayLike {
@@ -36,6 +38,11 @@ export function toNdarray<T>(a: MxArray, ndarray: NdarrayFactory<T>, options: Nd
   const shape = [...a._shape];
   if (copy === true) return ndarray(copyElements(a, Ctor, op) as never, shape, rowMajorStrides(shape), 0);
   const { storage, bytes, offset, strides } = hostLayout(a, op);
+  const unsafe = whyNoViews(storage); // a plain WASM memory: its buffer detaches on growth
+  if (unsafe) {
+    if (copy === false) throw noViewsError(op, unsafe);
+    return ndarray(copyElements(a, Ctor, op) as never, shape, rowMajorStrides(shape), 0);
+  }
   const whole = pinnedView(storage, bytes, Ctor, 0, Math.floor(bytes.byteLength / Ctor.BYTES_PER_ELEMENT));
   return ndarray(whole as never, shape, [...strides], offset);
 }

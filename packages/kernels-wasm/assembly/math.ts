@@ -1,0 +1,155 @@
+// Native double-precision transcendental functions for the float32 kernels.
+//
+// The reference computes e.g. Math.exp(x) in double and rounds to float32. These functions
+// compute in double too, each accurate to about 1 ulp of double, so after rounding to float32
+// they give the reference's float32 except when the exact value lies within ~1 ulp of double
+// of a float32 rounding boundary (a chance of about 2^-28 per element). The stated bound for
+// float32 outputs is therefore <= 1 ulp of float32 against the reference (tested through the
+// oracle with ulp: 1, and the count of differing elements is checked to be ~0). Float64
+// outputs keep calling the reference's functions (exact).
+//
+//   exp, sigmoid:      fdlibm's e_exp.c as V8 ships it (ieee754::exp), scalar and f64x2,
+//                      the same operations in the same order, so both forms are bit-identical
+//                      (and equal to V8's Math.exp).
+//   erf:               the reference's own algorithm (series / continued fraction), on exp above.
+//   the others:        AssemblyScript's NativeMath (musl ports, < 1 ulp of double).
+
+// ---- exp: fdlibm ----
+const ln2HI: f64 = reinterpret<f64>(0x3FE62E42FEE00000); //  6.93147180369123816490e-01
+const ln2LO: f64 = reinterpret<f64>(0x3DEA39EF35793C76); //  1.90821492927058770002e-10
+const invln2: f64 = reinterpret<f64>(0x3FF71547652B82FE); //  1.44269504088896338700e+00
+const P1: f64 = reinterpret<f64>(0x3FC555555555553E); //  1.66666666666666019037e-01
+const P2: f64 = reinterpret<f64>(0xBF66C16C16BEBD93); // -2.77777777770155933842e-03
+const P3: f64 = reinterpret<f64>(0x3F11566AAF25DE2C); //  6.61375632143793436117e-05
+const P4: f64 = reinterpret<f64>(0xBEBBBD41C5D26BF1); // -1.65339022054652515390e-06
+const P5: f64 = reinterpret<f64>(0x3E66376972BEA4D0); //  4.13813679705723846039e-08
+const O_THRESHOLD: f64 = 7.09782712893383973096e+02;
+const U_THRESHOLD: f64 = -7.45133219101941108420e+02;
+
+/** 2^k for k in [-1022, 1023] (exact bits). */
+@inline function pow2(k: i32): f64 {
+  return reinterpret<f64>(<u64>(k + 1023) << 52);
+}
+
+/** e^x, fdlibm (< 1 ulp). Scaling by 2^k is done in two exact steps, so the one rounding of a
+ * subnormal result is fdlibm's. */
+export function expD(x: f64): f64 {
+  const hxs = <u32>(reinterpret<u64>(x) >> 32);
+  const xsb = hxs >> 31;
+  const hx = hxs & 0x7FFFFFFF;
+  if (hx >= 0x40862E42) {
+    if (hx >= 0x7FF00000) {
+      if (x != x) return x + x;
+      return xsb == 0 ? x : 0.0;
+    }
+    if (x > O_THRESHOLD) return Infinity;
+    if (x < U_THRESHOLD) return 0.0;
+  }
+  let hi: f64 = 0;
+  let lo: f64 = 0;
+  let k: i32 = 0;
+  if (hx > 0x3FD62E42) {
+    let t: f64;
+    if (hx < 0x3FF0A2B2) t = xsb == 0 ? 1.0 : -1.0;
+    else t = trunc<f64>(invln2 * x + (xsb == 0 ? 0.5 : -0.5));
+    k = <i32>t;
+    hi = x - t * ln2HI;
+    lo = t * ln2LO;
+    x = hi - lo;
+  } else if (hx < 0x3E300000) {
+    return 1.0 + x;
+  }
+  const t = x * x;
+  const c = x - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
+  if (k == 0) return 1.0 - ((x * c) / (c - 2.0) - x);
+  const y = 1.0 - ((lo - (x * c) / (2.0 - c)) - hi);
+  const k1 = k >> 1;
+  return y * pow2(k1) * pow2(k - k1);
+}
+
+// fdlibm's |x| thresholds on the high word, as doubles (|x| >= BIG <=> hx > 0x3FD62E42, ...)
+const BIG: f64 = reinterpret<f64>(0x3FD62E4300000000); // |x| > 0.5 ln2: k != 0
+const MID: f64 = reinterpret<f64>(0x3FF0A2B200000000); // |x| < 1.5 ln2: k = +-1
+const TINY: f64 = reinterpret<f64>(0x3E30000000000000); // |x| < 2^-28: 1 + x
+/** Past this |x| (or NaN) a vector goes to the scalar form: k may leave [-1021, 1023]. */
+const SIMD_LIMIT: f64 = 707.0;
+/** 2^52 + 2^51: adding it to an integer-valued double puts the integer in the low mantissa bits. */
+const SHIFTER: f64 = 6755399441055744.0;
+
+/**
+ * expD on both lanes of an f64x2, bit-identical to the scalar form: the same operations in
+ * the same order. For k = 0 the general formula with hi = x, lo = +0 gives fdlibm's k = 0
+ * formula exactly (x*c/(c-2) = -(x*c/(2-c)), and 0 - v = -v), so one division serves both;
+ * for |k| <= 1020 the scaling is one exact multiply by 2^k as in fdlibm. Vectors with
+ * |x| > 707, infinities or NaN take the scalar form.
+ */
+@inline export function expV(x: v128): v128 {
+  const ax = f64x2.abs(x);
+  if (v128.any_true(v128.not(f64x2.le(ax, f64x2.splat(SIMD_LIMIT))))) {
+    return f64x2.replace_lane(f64x2.splat(expD(f64x2.extract_lane(x, 0))), 1, expD(f64x2.extract_lane(x, 1)));
+  }
+  const one = f64x2.splat(1.0);
+  const sign = v128.and(x, f64x2.splat(-0.0));
+  let t = f64x2.trunc(f64x2.add(f64x2.mul(f64x2.splat(invln2), x), v128.or(f64x2.splat(0.5), sign)));
+  t = v128.bitselect(v128.or(one, sign), t, f64x2.lt(ax, f64x2.splat(MID)));
+  t = v128.and(t, f64x2.ge(ax, f64x2.splat(BIG))); // +0 where k = 0
+  const hi = f64x2.sub(x, f64x2.mul(t, f64x2.splat(ln2HI)));
+  const lo = f64x2.mul(t, f64x2.splat(ln2LO));
+  const r = f64x2.sub(hi, lo);
+  const tt = f64x2.mul(r, r);
+  const c = f64x2.sub(r, f64x2.mul(tt, f64x2.add(f64x2.splat(P1), f64x2.mul(tt, f64x2.add(f64x2.splat(P2),
+    f64x2.mul(tt, f64x2.add(f64x2.splat(P3), f64x2.mul(tt, f64x2.add(f64x2.splat(P4), f64x2.mul(tt, f64x2.splat(P5)))))))))));
+  const y = f64x2.sub(one, f64x2.sub(f64x2.sub(lo, f64x2.div(f64x2.mul(r, c), f64x2.sub(f64x2.splat(2.0), c))), hi));
+  const scale = i64x2.shl(i64x2.add(f64x2.add(t, f64x2.splat(SHIFTER)), i64x2.splat(1023)), 52);
+  return v128.bitselect(f64x2.add(one, x), f64x2.mul(y, scale), f64x2.lt(ax, f64x2.splat(TINY)));
+}
+
+/** The reference's sigmoid, 1 / (1 + exp(-x)), on expD. */
+@inline export function sigmoidD(x: f64): f64 {
+  return 1.0 / (1.0 + expD(-x));
+}
+
+@inline export function sigmoidV(x: v128): v128 {
+  const one = f64x2.splat(1.0);
+  return f64x2.div(one, f64x2.add(one, expV(f64x2.neg(x))));
+}
+
+// ---- erf: the reference's algorithm (packages/core/src/backend/reference/elementwise.ts) ----
+const TWO_OVER_SQRT_PI: f64 = 2.0 / Math.sqrt(Math.PI);
+const SQRT_PI: f64 = Math.sqrt(Math.PI);
+
+@inline function signD(x: f64): f64 {
+  return x > 0 ? 1.0 : x < 0 ? -1.0 : x;
+}
+
+export function erfD(x: f64): f64 {
+  if (x != x) return NaN;
+  const ax = Math.abs(x);
+  if (ax < 3) {
+    let term = x;
+    let sum = x;
+    const x2 = x * x;
+    for (let n = 1; n < 200; n++) {
+      term *= -x2 / <f64>n;
+      const t = term / <f64>(2 * n + 1);
+      sum += t;
+      if (Math.abs(t) < 1e-17 * Math.abs(sum)) break;
+    }
+    return TWO_OVER_SQRT_PI * sum;
+  }
+  if (ax > 6) return signD(x);
+  let f = ax;
+  let c = ax;
+  let d: f64 = 0;
+  for (let k = 1; k < 300; k++) {
+    const a = <f64>k / 2;
+    d = ax + a * d;
+    d = 1 / d;
+    c = ax + a / c;
+    const delta = c * d;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  const erfc = expD(-ax * ax) / SQRT_PI / f;
+  return signD(x) * (1 - erfc);
+}
