@@ -1,23 +1,10 @@
 // DLPack as a JS protocol: export (__dlpack__, __dlpack_device__) and import (mx.fromDlpack).
 import { describe, it, expect } from 'vitest';
 import * as mx from '@mlx-ts/core';
+import { active, collectGarbage, cpuName, onWasm, shareable } from '../util/memory.js';
 
 // The suite runs on the default CPU backend (wasm) and with MLX_TS_CPU_BACKEND=reference.
-const cpuName = mx.cpuBackendName();
-const onWasm = cpuName === 'wasm';
-const active = () => mx.memory()[cpuName]!.active;
 
-/**
- * Memory an array can be made over without a copy: any TypedArray on the reference backend;
- * on the WASM backend, which keeps every array in its linear memory and copies anything else,
- * a view of that memory (here: of a fresh mx array holding the same elements).
- */
-function shareable<T extends ArrayBufferView>(t: T, dtype: mx.Dtype): T {
-  if (!onWasm) return t;
-  const v = mx.array(t as unknown as Float32Array, dtype).toTypedArray({ copy: false });
-  expect(v.buffer).toBeInstanceOf(SharedArrayBuffer);
-  return v as unknown as T;
-}
 
 /** Byte offset of an array's first element in its buffer (0 on the reference backend, its address on WASM). */
 const base = (a: mx.MxArray): number => a.toTypedArray({ copy: false }).byteOffset;
@@ -25,14 +12,6 @@ const base = (a: mx.MxArray): number => a.toTypedArray({ copy: false }).byteOffs
 /** The BufferError the WASM backend throws for zero-copy imports of memory outside its own. */
 const cantAdopt = /cannot share this memory: the 'wasm' backend keeps arrays in its own WebAssembly memory and can't adopt external memory.*mx\.setCpuBackend\('reference'\).*copy/;
 
-async function collectGarbage(): Promise<void> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error('run with --expose-gc (vitest.config.ts sets it)');
-  for (let i = 0; i < 5; i++) {
-    gc();
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** A foreign producer over a TypedArray, as another JS library would write one. */
 function producer(data: ArrayBufferView, shape: number[], strides: number[] | null, dtype: { code: number; bits: number }, flags = 0) {

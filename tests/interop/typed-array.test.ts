@@ -1,38 +1,17 @@
 // TypedArrays in and out of arrays: copies, zero-copy views (aliasing, pins), asarray.
 import { describe, it, expect } from 'vitest';
 import * as mx from '@mlx-ts/core';
+import { active, collectGarbage, cpuName, onWasm, shareable } from '../util/memory.js';
 
 /** The elements of any TypedArray (bigint ones included) as a JS list. */
 const elements = (t: unknown): unknown[] => Array.from(t as ArrayLike<unknown>);
 
 // The suite runs on the default CPU backend (wasm) and with MLX_TS_CPU_BACKEND=reference.
-const cpuName = mx.cpuBackendName();
-const onWasm = cpuName === 'wasm';
-const active = () => mx.memory()[cpuName]!.active;
 
-/**
- * Memory an array can be made over without a copy: any TypedArray on the reference backend;
- * on the WASM backend, which keeps every array in its linear memory and copies anything else,
- * a view of that memory (here: of a fresh mx array holding the same elements).
- */
-function shareable<T extends ArrayBufferView>(t: T, dtype: mx.Dtype): T {
-  if (!onWasm) return t;
-  const v = mx.array(t as unknown as Float32Array, dtype).toTypedArray({ copy: false });
-  expect(v.buffer).toBeInstanceOf(SharedArrayBuffer);
-  return v as unknown as T;
-}
 
 /** The BufferError the WASM backend throws for zero-copy imports of memory outside its own. */
 const cantAdopt = /can't adopt external memory.*mx\.setCpuBackend\('reference'\).*copy/;
 
-async function collectGarbage(): Promise<void> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error('run with --expose-gc (vitest.config.ts sets it)');
-  for (let i = 0; i < 5; i++) {
-    gc();
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('mx.array(TypedArray) copies with MLX dtypes', () => {
   const cases: [() => ArrayBufferView, mx.Dtype, unknown[]][] = [

@@ -9,6 +9,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as ort from 'onnxruntime-common';
 import ndarray from 'ndarray';
 import * as mx from '@mlx-ts/core';
+import { collectGarbage } from '../util/memory.js';
 import { getBackendByName, registerBackend } from '../../packages/core/src/device.js';
 import { WasmBackend } from '../../packages/core/src/backend/wasm/index.js';
 
@@ -17,14 +18,6 @@ registerBackend(new WasmBackend({ name: 'wasm-views-plain', initialBytes: 65536,
 const shared = getBackendByName('wasm-views') as WasmBackend;
 const plain = getBackendByName('wasm-views-plain') as WasmBackend;
 
-async function collectGarbage(): Promise<void> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error('run with --expose-gc (vitest.config.ts sets it)');
-  for (let i = 0; i < 5; i++) {
-    gc();
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 let start = '';
 beforeEach(() => {

@@ -1,21 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import * as mx from '@mlx-ts/core';
+import { active, collectGarbage, cpuName } from '../../../tests/util/memory.js';
 
 // Live bytes of the backend that runs mx.cpu work: 'wasm' by default, 'reference' when the
 // suite runs with MLX_TS_CPU_BACKEND=reference.
-const cpuName = mx.cpuBackendName();
-const active = () => mx.memory()[cpuName]!.active;
 const others = () => Object.entries(mx.memory()).filter(([name]) => name !== cpuName);
 
-async function collectGarbage(): Promise<void> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error('run with --expose-gc (vitest.config.ts sets it)');
-  // FinalizationRegistry callbacks run on a later task after a full collection.
-  for (let i = 0; i < 5; i++) {
-    gc();
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('memory', () => {
   it('mx.memory reports live bytes per backend', () => {
