@@ -9,35 +9,7 @@ import type { StreamOrDevice } from '../device.js';
 import { unary, binary, Select, DivMod } from '../primitives/elementwise.js';
 import { asArray, asArrays2 } from './convert.js';
 import { astype, broadcastArrays } from './views.js';
-
-/** MLX's at_least_float: integers and bool compute in float32, floats keep their dtype. */
-export function atLeastFloat(d: Dtype): Dtype {
-  return isFloating(d) || isComplex(d) ? d : float32;
-}
-
-/** @internal a unary primitive applied to `x` already in its compute dtype. */
-export function unaryApply(def: PrimitiveDef<any>, x: MxArray, outDtype: Dtype, s?: StreamOrDevice): MxArray {
-  return makeArray([...x._shape], outDtype, new Primitive(def, {}), [x], s);
-}
-
-/**
- * @internal a binary primitive: promote both to one dtype (or `compute`), broadcast, apply.
- * `out` maps the compute dtype to the output dtype (bool for comparisons).
- */
-export function binaryApply(
-  def: PrimitiveDef<any>,
-  a: unknown,
-  b: unknown,
-  s: StreamOrDevice,
-  op: string,
-  rules: { compute?: (d: Dtype) => Dtype; out?: (d: Dtype) => Dtype } = {},
-): MxArray {
-  const [x, y] = asArrays2(a, b, op);
-  let d = promoteTypes(x._dtype, y._dtype);
-  if (rules.compute) d = rules.compute(d);
-  const [bx, by] = broadcastArrays([astype(x, d, s), astype(y, d, s)], s);
-  return makeArray([...bx!._shape], rules.out ? rules.out(d) : d, new Primitive(def, {}), [bx!, by!], s);
-}
+import { atLeastFloat, unaryApply, binaryApply } from './apply.js';
 
 type Arg = ScalarOrArray;
 const isC = (d: Dtype): boolean => isComplex(d);

@@ -10,8 +10,8 @@ import { normalizeAxes, normalizeAxis, shapeSize, shapesEqual } from '../shape.j
 import { asArray } from './convert.js';
 import { isStreamObject, reshapeTo, flat } from './internal.js';
 import { astype } from './views.js';
+import { atLeastFloat } from './apply.js';
 import {
-  atLeastFloat,
   add,
   subtract,
   multiply,

@@ -8,7 +8,7 @@ import { Stream, Device, type StreamOrDevice } from '../device.js';
 import { normalizeAxis, shapeSize } from '../shape.js';
 import { asArray } from './convert.js';
 import { astype } from './views.js';
-import { atLeastFloat } from './elementwise.js';
+import { atLeastFloat } from './apply.js';
 import { flat, isStreamObject } from './internal.js';
 
 

@@ -1,0 +1,39 @@
+// How the elementwise ops build their nodes: MLX's at_least_float rule, and a unary or binary
+// primitive applied after promotion and broadcasting. Internal (not part of the mx namespace:
+// index.ts re-exports ops/elementwise.ts whole, so shared helpers live here).
+import { MxArray, makeArray } from '../array.js';
+import { Primitive, type PrimitiveDef } from '../primitive.js';
+import { Dtype, promoteTypes, float32, isFloating, isComplex } from '../dtype.js';
+import type { StreamOrDevice } from '../device.js';
+import { asArrays2 } from './convert.js';
+import { astype, broadcastArrays } from './views.js';
+
+/** MLX's at_least_float: integers and bool compute in float32, floats keep their dtype. */
+export function atLeastFloat(d: Dtype): Dtype {
+  return isFloating(d) || isComplex(d) ? d : float32;
+}
+
+/** @internal a unary primitive applied to `x` already in its compute dtype. */
+export function unaryApply(def: PrimitiveDef<any>, x: MxArray, outDtype: Dtype, s?: StreamOrDevice): MxArray {
+  return makeArray([...x._shape], outDtype, new Primitive(def, {}), [x], s);
+}
+
+/**
+ * @internal a binary primitive: promote both to one dtype (or `compute`), broadcast, apply.
+ * `out` maps the compute dtype to the output dtype (bool for comparisons).
+ */
+export function binaryApply(
+  def: PrimitiveDef<any>,
+  a: unknown,
+  b: unknown,
+  s: StreamOrDevice,
+  op: string,
+  rules: { compute?: (d: Dtype) => Dtype; out?: (d: Dtype) => Dtype } = {},
+): MxArray {
+  const [x, y] = asArrays2(a, b, op);
+  let d = promoteTypes(x._dtype, y._dtype);
+  if (rules.compute) d = rules.compute(d);
+  const [bx, by] = broadcastArrays([astype(x, d, s), astype(y, d, s)], s);
+  return makeArray([...bx!._shape], rules.out ? rules.out(d) : d, new Primitive(def, {}), [bx!, by!], s);
+}
+
