@@ -3,7 +3,7 @@
 // conversions the kernels export. Other casts fall back.
 import { bfloat16, float16, float32, float64, int32, type Dtype } from '../../dtype.js';
 import { shapeSize } from '../../shape.js';
-import { registerWasmKernel, addressOf, mergeDims, fitsI32, isContiguous1d, MAX_COUNT, type WasmContext } from './registry.js';
+import { registerWasmKernel, addressOf, MAX_COUNT, stridedOperand, type WasmContext } from './registry.js';
 import type { ArrayData } from '../interface.js';
 
 const short = (d: Dtype): string | null =>
@@ -30,15 +30,8 @@ export function runConversion(ctx: WasmContext, name: string, x: ArrayData, out:
   const n = shapeSize(out.shape);
   if (n === 0) return true;
   if (n > MAX_COUNT) return false;
-  const { shape, strides } = mergeDims(x.shape, [x.strides]);
-  const s = strides[0]!;
-  const strided = !isContiguous1d(s);
-  if (strided) {
-    if (shape.length > ctx.maxDims || !fitsI32(s)) return false;
-    const desc = ctx.desc();
-    desc[0] = shape.length;
-    desc.set(shape, 1);
-    desc.set(s, 1 + shape.length);
-  }
+  const layout = stridedOperand(ctx, x);
+  if (!layout) return false;
+  const { strided } = layout;
   return ctx.k.convert(op, strided ? 1 : 0, addressOf(x), addressOf(out), n) !== 0;
 }

@@ -5,7 +5,7 @@
 // packages/kernels-wasm/assembly/elementwise.ts; anything it doesn't export falls back.
 import { bool, complex64, float32, float64, int8, int16, int32, uint8, uint16, uint32, type Dtype } from '../../dtype.js';
 import { shapeSize } from '../../shape.js';
-import { registerWasmKernel, addressOf, mergeDims, fitsI32, isContiguous1d, MAX_COUNT, isScalarLayout, type WasmContext } from './registry.js';
+import { registerWasmKernel, addressOf, mergeDims, fitsI32, isContiguous1d, MAX_COUNT, isScalarLayout, stridedOperand, type WasmContext } from './registry.js';
 import { binaryFns, unaryFns } from '../reference/elementwise.js';
 import { runConversion } from './convert.js';
 import type { ArrayData } from '../interface.js';
@@ -98,16 +98,9 @@ function unary(ctx: WasmContext, name: string, x: ArrayData, out: ArrayData): bo
   const n = shapeSize(out.shape);
   if (n === 0) return true;
   if (n > MAX_COUNT) return false;
-  const { shape, strides } = mergeDims(x.shape, [x.strides]);
-  const s = strides[0]!;
-  const strided = !isContiguous1d(s);
-  if (strided) {
-    if (shape.length > ctx.maxDims || !fitsI32(s)) return false;
-    const desc = ctx.desc();
-    desc[0] = shape.length;
-    desc.set(shape, 1);
-    desc.set(s, 1 + shape.length);
-  }
+  const layout = stridedOperand(ctx, x);
+  if (!layout) return false;
+  const { strided } = layout;
   const fname = predicate ? (`predicate_${sfx}` as const) : (`unary_${sfx}` as const);
   if (!strided && n >= 2 * ELEMENTWISE_GRAIN) {
     return splitContiguous(ctx, fname, [op, 0], [[addressOf(x), x.dtype.size, true], [addressOf(out), out.dtype.size, true]], n, op) !== 0;

@@ -6,6 +6,7 @@ import type { KernelExports } from '@mlx-ts/kernels-wasm';
 import type { ArrayData, Storage } from '../interface.js';
 import type { Primitive } from '../../primitive.js';
 import type { WasmHeap } from './heap.js';
+import { rowMajorStrides } from '../../shape.js';
 
 export interface WasmStorage extends Storage {
   /** Byte address in linear memory (16-byte aligned). */
@@ -77,3 +78,40 @@ export function fitsI32(values: readonly number[]): boolean {
 
 export const isContiguous1d = (strides: readonly number[]): boolean => strides.length === 1 && strides[0] === 1;
 export const isScalarLayout = (strides: readonly number[]): boolean => strides.every((s) => s === 0);
+
+/**
+ * One operand's layout for a strided kernel: its dims merged, and, when it is not one
+ * contiguous run, written into the descriptor as [ndim, shape..., strides...]. Returns null
+ * when the kernels can't take it (too many dims, strides beyond i32).
+ */
+export function stridedOperand(ctx: WasmContext, x: ArrayData): { strided: boolean } | null {
+  const { shape, strides } = mergeDims(x.shape, [x.strides]);
+  const s = strides[0]!;
+  if (isContiguous1d(s)) return { strided: false };
+  if (shape.length > ctx.maxDims || !fitsI32(s)) return null;
+  const desc = ctx.desc();
+  desc[0] = shape.length;
+  desc.set(shape, 1);
+  desc.set(s, 1 + shape.length);
+  return { strided: true };
+}
+
+/**
+ * The dims of `x` other than `axis`, merged together with the same dims of the row-major
+ * output (per-line kernels: scans, sorts): merged shape, input and output strides of those
+ * dims, and the input's and output's strides along `axis` (the lines).
+ */
+export function linesAround(
+  x: ArrayData,
+  out: ArrayData,
+  axis: number,
+): { shape: number[]; kin: number[]; kout: number[]; sIn: number; sOut: number } {
+  const outStrides = rowMajorStrides(out.shape);
+  const dims = x.shape.map((_, i) => i).filter((i) => i !== axis);
+  const kept = mergeDims(
+    dims.map((i) => x.shape[i]!),
+    [dims.map((i) => x.strides[i]!), dims.map((i) => outStrides[i]!)],
+  );
+  const [kin, kout] = kept.strides as [number[], number[]];
+  return { shape: kept.shape, kin, kout, sIn: x.strides[axis]!, sOut: outStrides[axis]! };
+}

@@ -1,8 +1,8 @@
 // Scan adapter: cumsum / cumprod / cummax / cummin of float32, float64 and int32 along one
 // axis, any input strides. (logaddexp scans stay on the reference: they call exp and log1p.)
 import { float32, float64, int32 } from '../../dtype.js';
-import { rowMajorStrides, shapeSize } from '../../shape.js';
-import { registerWasmKernel, addressOf, mergeDims, fitsI32, MAX_COUNT } from './registry.js';
+import { shapeSize } from '../../shape.js';
+import { registerWasmKernel, addressOf, fitsI32, MAX_COUNT, linesAround } from './registry.js';
 import type { ScanType } from '../../primitives/scan.js';
 
 registerWasmKernel('Scan', (ctx, prim, [x], [out]) => {
@@ -15,15 +15,10 @@ registerWasmKernel('Scan', (ctx, prim, [x], [out]) => {
   const n = shapeSize(out!.shape);
   if (n === 0) return true;
   if (n > MAX_COUNT) return false;
-  const outStrides = rowMajorStrides(out!.shape);
-  const dims = x!.shape.map((_, i) => i).filter((i) => i !== axis);
-  const kept = mergeDims(
-    dims.map((i) => x!.shape[i]!),
-    [dims.map((i) => x!.strides[i]!), dims.map((i) => outStrides[i]!)],
-  );
+  const kept = linesAround(x!, out!, axis);
   const kn = kept.shape.length;
-  const [kin, kout] = kept.strides as [number[], number[]];
-  const sIn = x!.strides[axis]!;
+  const { kin, kout, sOut } = kept;
+  const { sIn } = kept;
   if (kn > ctx.maxDims || !fitsI32(kin) || !fitsI32([sIn])) return false;
   const desc = ctx.desc();
   desc[0] = kn;
@@ -32,6 +27,6 @@ registerWasmKernel('Scan', (ctx, prim, [x], [out]) => {
   desc.set(kout, 1 + 2 * kn);
   desc[1 + 3 * kn] = x!.shape[axis]!;
   desc[2 + 3 * kn] = sIn;
-  desc[3 + 3 * kn] = outStrides[axis]!;
+  desc[3 + 3 * kn] = sOut;
   return fn(code, reverse ? 1 : 0, inclusive ? 1 : 0, addressOf(x!), addressOf(out!)) !== 0;
 });

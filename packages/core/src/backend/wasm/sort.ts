@@ -1,8 +1,8 @@
 // Sort, ArgSort, Partition, ArgPartition adapters (the reference does the partitions as the
 // same full stable sort, so they share the kernel): every dtype, any axis, any input strides.
 import { bool, float16, float32, float64, bfloat16, int8, int16, int32, int64, uint8, uint16, uint32, uint64, complex64, type Dtype } from '../../dtype.js';
-import { rowMajorStrides, shapeSize } from '../../shape.js';
-import { registerWasmKernel, addressOf, mergeDims, fitsI32, MAX_COUNT, type WasmKernel } from './registry.js';
+import { shapeSize } from '../../shape.js';
+import { registerWasmKernel, addressOf, fitsI32, MAX_COUNT, linesAround, type WasmKernel } from './registry.js';
 
 const keyNames = new Map<Dtype, string>([
   [float32, 'SORTKEY_f32'],
@@ -33,15 +33,10 @@ const sortKernel =
     if (total === 0) return true;
     if (total > MAX_COUNT) return false;
     const n = x!.shape[axis]!;
-    const outStrides = rowMajorStrides(out!.shape);
-    const dims = x!.shape.map((_, i) => i).filter((i) => i !== axis);
-    const kept = mergeDims(
-      dims.map((i) => x!.shape[i]!),
-      [dims.map((i) => x!.strides[i]!), dims.map((i) => outStrides[i]!)],
-    );
+    const kept = linesAround(x!, out!, axis);
     const kn = kept.shape.length;
-    const [kin, kout] = kept.strides as [number[], number[]];
-    const sIn = x!.strides[axis]!;
+    const { kin, kout, sOut } = kept;
+    const { sIn } = kept;
     if (kn > ctx.maxDims || !fitsI32(kin) || !fitsI32([sIn, n * Math.abs(sIn) * x!.dtype.size])) return false;
     const { k, heap } = ctx;
     const scratch = heap.alloc(24 * n);
@@ -53,7 +48,7 @@ const sortKernel =
       desc.set(kout, 1 + 2 * kn);
       desc[1 + 3 * kn] = n;
       desc[2 + 3 * kn] = sIn;
-      desc[3 + 3 * kn] = outStrides[axis]!;
+      desc[3 + 3 * kn] = sOut;
       return k.sort_lines(key, x!.dtype.size, indices ? 1 : 0, addressOf(x!), addressOf(out!), scratch.ptr) !== 0;
     } finally {
       heap.free(scratch.ptr, scratch.size);

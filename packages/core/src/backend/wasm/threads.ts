@@ -181,7 +181,6 @@ export class ThreadPool {
   private readonly heap: WasmHeap;
   private readonly ctrl: { ptr: number; size: number };
   private readonly workers: NodeWorker[] = [];
-  private readonly names: string[];
   private readonly fnIndex = new Map<string, number>();
   private readonly lay: ReturnType<typeof layoutOf>;
   private seq = 0;
@@ -193,7 +192,6 @@ export class ThreadPool {
     if (!WorkerImpl) throw new WasmThreadError('WASM threads need worker_threads (Node)');
     this.heap = heap;
     this.size = size;
-    this.names = exportNames;
     exportNames.forEach((n, i) => this.fnIndex.set(n, i));
     const nw = size - 1;
     this.lay = layoutOf(nw);
