@@ -19,7 +19,8 @@ export default defineConfig({
     // Every suite runs on both CPU backends: the default (wasm) and the reference one. Run
     // once, in the default project only: the MLX-differential suites, and the WASM oracle
     // suites (packages/core/test/wasm-*.test.ts), which choose their backends themselves and
-    // compare the WASM kernels with the reference ones op by op, whatever the default is.
+    // compare the WASM kernels with the reference ones op by op, whatever the default is, and
+    // the browser suite (tests/browser: the WASM backend's threads in headless Chromium).
     // `--project wasm` or `--project reference` runs one of them.
     projects: [
       { extends: true, test: { name: 'wasm' } },
@@ -33,6 +34,7 @@ export default defineConfig({
             'tests/differential/**',
             'tests/autograd/differential-grad.test.ts',
             'packages/core/test/wasm-*.test.ts',
+            'tests/browser/**',
           ],
         },
       },

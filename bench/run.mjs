@@ -92,7 +92,9 @@ let numpyNote;
 if (wanted('numpy') && !args['no-numpy']) {
   try {
     execFileSync(python, ['-c', 'import numpy'], { stdio: 'ignore' });
-    configs.push({ name: 'numpy', lib: 'numpy', kind: 'python', python });
+    // OpenBLAS's threads spin for a while after each call (2^28 cycles by default): that would
+    // take a core from the configuration sampled next, so they go to sleep right away (2^4).
+    configs.push({ name: 'numpy', lib: 'numpy', kind: 'python', python, env: { OPENBLAS_THREAD_TIMEOUT: '4' } });
   } catch {
     numpyNote = `NumPy not measured: \`${python} -c "import numpy"\` failed`;
   }

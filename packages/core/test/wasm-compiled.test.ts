@@ -2,7 +2,7 @@
 // elementwise steps, fused by mx.compile, must equal the same chains run op by op on the WASM
 // backend bit for bit (the fused kernel runs the same per-element kernels tile by tile), and
 // the reference within the elementwise kernels' own bound (1 ulp of float32 for the native
-// transcendental functions, exact otherwise). Inputs come in every layout (contiguous,
+// transcendental functions, exact otherwise; float32 chains with Exp: see check()). Inputs come in every layout (contiguous,
 // transposed, sliced, broadcast, scalars) and sizes spanning several tiles.
 import { describe, test, expect, afterAll } from 'vitest';
 import fc from 'fast-check';
@@ -11,7 +11,7 @@ import * as mx from '@mlx-ts/core';
 import { binary, unary, Select } from '../src/primitives/elementwise.js';
 import type { MxArray } from '../src/array.js';
 import { broadcastArrays } from '../src/ops/views.js';
-import { WasmBackend } from '../src/backend/wasm/index.js';
+import { WasmBackend, wasmKernels } from '../src/backend/wasm/index.js';
 import { TILE, compiledPaths } from '../src/backend/wasm/compiled.js';
 import { getNumThreads } from '../src/backend/wasm/threads.js';
 import { getBackendByName, cpuBackend } from '../src/device.js';
@@ -88,6 +88,10 @@ function check(steps: Step[], dtype: mx.Dtype, specs: readonly ArraySpec[], two:
     const problem = compareHost(plain[i]!, f, 0);
     if (problem) throw new Error(`compiled vs op by op on wasm, output ${i}: ${problem}\nsteps ${JSON.stringify(steps)}`);
   });
+  // Against the reference: float32 Exp is float32 arithmetic in WASM (1 ulp off in ~1% of
+  // results), and a later step can magnify that (exp(exp(x)), x - 1 near 0), so chains with it
+  // are held to the fused = op-by-op identity above; Exp itself is checked in wasm-math.test.ts.
+  if (dtype === mx.float32 && steps.some((st) => st.op.startsWith('u:') && UNARY_F[Number(st.op.slice(2)) % UNARY_F.length] === 'Exp')) return;
   compareBackends(compiled, specs, { ulp: dtype === mx.float32 ? 1 : 0, label: `compiled ${JSON.stringify(steps)}` });
 }
 
@@ -174,8 +178,16 @@ describe('wasm Compiled: random fused chains', () => {
       const h = readHost(r1).units as Float32Array;
       const want = Math.fround(Math.fround(Math.fround(Math.exp(Math.fround(a[5]!))) * Math.fround(b[5]!)) + 1);
       expect(h[5]).toBe(want);
-      tally.cases++;
-      compareBackends(compiled, [x, y], { ulp: 1, label: 'bench chain' });
+      // against the reference: exp (float32 arithmetic in WASM) within its 1-ulp bound, and the
+      // rest of the chain exact on WASM's exp (a 1-ulp exp error may grow through "* b + 1")
+      tally.cases += 2;
+      compareBackends((v) => mx.exp(v), [x], { ulp: 1, label: 'bench chain: exp' });
+      const e = mx.exp(x);
+      mx.eval(e);
+      const rest = mx.add(mx.multiply(e, y), 1);
+      mx.eval(rest);
+      expect(compareHost(readHost(rest), readHost(r1), 0)).toBeNull();
+      compareBackends((v, w) => mx.add(mx.multiply(v, w), 1), [e, y], { label: 'bench chain: * b + 1' });
     } finally {
       mx.setCpuBackend(prev);
     }
@@ -212,15 +224,15 @@ describe('wasm Compiled: random fused chains', () => {
     }
   });
 
-  test('a step without a WASM kernel (float16) falls back to the reference Compiled kernel', () => {
+  test('float16 chains run in WASM too (the steps\' own kernels), equal to the reference', () => {
     const fn = (x: MxArray, y: MxArray) => mx.add(mx.multiply(x, y), x);
     const compiled = mx.compile(fn);
     const x = mx.array([1, 2, 3.5, -4], mx.float16);
     const y = mx.array([0.5, 2, 2, 0.25], mx.float16);
     const before = stats();
-    const [[r]] = compareBackends(compiled, [x, y], { label: 'float16 chain' });
-    expect(stats().fallback).toBe(before.fallback + 1);
-    expect(Array.from(r!.units as Uint16Array).length).toBe(4);
+    compareBackends(compiled, [x, y], { label: 'float16 chain' });
+    expect(stats().fallback).toBe(before.fallback);
+    expect(stats().wasm).toBeGreaterThan(before.wasm);
     const prev = cpuBackend().name;
     mx.setCpuBackend('wasm');
     try {
@@ -229,6 +241,23 @@ describe('wasm Compiled: random fused chains', () => {
       expect(Array.from(readHost(out).units as Float32Array)).toEqual([1.5, 6, 10.5, -5]);
     } finally {
       mx.setCpuBackend(prev);
+    }
+  });
+
+  test('a step without a WASM kernel makes the node fall back to the reference Compiled kernel', () => {
+    // every elementwise primitive has a WASM adapter now: take Multiply's away for this test
+    const multiply = wasmKernels.get('Multiply')!;
+    wasmKernels.delete('Multiply');
+    try {
+      const compiled = mx.compile((x: MxArray, y: MxArray) => mx.add(mx.multiply(x, y), x));
+      const x = mx.array([1, 2, 3.5, -4], mx.float32);
+      const y = mx.array([0.5, 2, 2, 0.25], mx.float32);
+      const before = stats();
+      const [[r]] = compareBackends(compiled, [x, y], { label: 'chain without a Multiply kernel' });
+      expect(stats().fallback).toBe(before.fallback + 1);
+      expect(Array.from(r!.units as Float32Array)).toEqual([1.5, 6, 10.5, -5]);
+    } finally {
+      wasmKernels.set('Multiply', multiply);
     }
   });
 });

@@ -2,7 +2,9 @@
 // and layout, index arrays of every integer dtype and layout (broadcast too), negative indices
 // wrapping once, duplicates, and indices out of range, which must raise the reference's
 // RangeError. Scatter: 'none' (last write wins) and the reducing 'sum'/'prod'/'max'/'min' with
-// the reference's double arithmetic (NaN updates, wrapping integers, inexact 32-bit products).
+// the reference's double arithmetic (NaN updates, wrapping integers, inexact 32-bit products,
+// float16/bfloat16 double results rounded once). MaskedScatter: every dtype, bool and 1-byte
+// integer masks of any layout, values of any layout, too few rows raising the reference's error.
 import { test, afterAll, expect } from 'vitest';
 import fc from 'fast-check';
 import { compareBackends, arraySpecArb, shapeArb, type ArraySpec } from '@mlx-ts/core/testing';
@@ -10,7 +12,7 @@ import * as mx from '@mlx-ts/core';
 import { allDtypes, isBigInt, type Dtype } from '../src/dtype.js';
 import { makeArray, MxArray } from '../src/array.js';
 import { Primitive } from '../src/primitive.js';
-import { Gather, Scatter, type ScatterReduce } from '../src/primitives/indexing.js';
+import { Gather, Scatter, MaskedScatter, type ScatterReduce } from '../src/primitives/indexing.js';
 import { cpuBackend, getBackendByName } from '../src/device.js';
 import { shapeSize } from '../src/shape.js';
 import { transpose } from '../src/ops/views.js';
@@ -65,8 +67,12 @@ const scatterNode = (reduce: ScatterReduce) => (a: MxArray, pos: MxArray, u: MxA
 /** Small values so that products and sums of duplicates stay interesting (and exact ties occur). */
 const fewValues = (d: Dtype, n: number): fc.Arbitrary<(number | bigint)[]> => {
   if (d === mx.float16 || d === mx.bfloat16) {
-    // bits: NaNs of both signs and payloads, -0, 0, ±1, ±inf, 2
-    const pool = d === mx.float16 ? [0x7e00, 0xfe00, 0x7c01, 0xfd00, 0x8000, 0, 0x3c00, 0xbc00, 0x7c00, 0xfc00, 0x4000] : [0x7fc0, 0xffc0, 0x7f81, 0xff90, 0x8000, 0, 0x3f80, 0xbf80, 0x7f80, 0xff80, 0x4000];
+    // bits: NaNs of both signs and payloads, -0, 0, ±1, ±inf, 2, the largest finite value, the
+    // smallest subnormal, 1 + ulp (sums and products that round, overflow and underflow)
+    const pool =
+      d === mx.float16
+        ? [0x7e00, 0xfe00, 0x7c01, 0xfd00, 0x8000, 0, 0x3c00, 0xbc00, 0x7c00, 0xfc00, 0x4000, 0x7bff, 0x0001, 0x3c01, 0x8401]
+        : [0x7fc0, 0xffc0, 0x7f81, 0xff90, 0x8000, 0, 0x3f80, 0xbf80, 0x7f80, 0xff80, 0x4000, 0x7f7f, 0x0001, 0x3f81, 0x0081];
     return fc.array(fc.constantFrom(...pool), { minLength: n, maxLength: n });
   }
   const vals = d === mx.bool ? [0, 1] : d.kind === 'u' ? [0, 1, 2, 3, 255] : [-2, -1, -0, 0, 1, 2, 3, 0.5, NaN, Infinity];
@@ -79,8 +85,8 @@ const scatterCases: [Dtype, ScatterReduce[]][] = [
     (d): [Dtype, ScatterReduce[]] => [d, ['none', 'sum', 'prod', 'max', 'min']],
   ),
   [mx.complex64, ['none', 'sum', 'prod', 'max', 'min']],
-  [mx.float16, ['none', 'max', 'min']],
-  [mx.bfloat16, ['none', 'max', 'min']],
+  [mx.float16, ['none', 'sum', 'prod', 'max', 'min']],
+  [mx.bfloat16, ['none', 'sum', 'prod', 'max', 'min']],
 ];
 
 for (const [d, reduces] of scatterCases) {
@@ -95,8 +101,9 @@ for (const [d, reduces] of scatterCases) {
       fc.assert(
         fc.property(arb, ([a, pos, u]) => {
           tally.cases++;
-          // sum/prod of floats: NaN payloads of arithmetic are not compared (as everywhere)
-          const bits = reduce === 'none' || reduce === 'max' || reduce === 'min' || !(d.kind === 'f' || d.kind === 'c');
+          // sum/prod of float32/float64/complex64: NaN payloads of arithmetic are not compared
+          // (as everywhere); 16-bit floats bit for bit (their NaNs are the reference's encodings)
+          const bits = reduce === 'none' || reduce === 'max' || reduce === 'min' || !(d === mx.float32 || d === mx.float64 || d === mx.complex64);
           if (sameOutcome(scatterNode(reduce), [a, pos, u], `scatter ${reduce} ${d.name}`, bits)) errorCases++;
         }),
         { numRuns: runs(120) },
@@ -156,15 +163,74 @@ test('a transposed index array gathers in its row-major order', () => {
   expect([...(r[1]![0]!.units as Int32Array)]).toEqual([10, 19, 11, 18, 12, 17]);
 });
 
+const maskedNode = (a: MxArray, mask: MxArray, values: MxArray) => makeArray([...a.shape], a.dtype, new Primitive(MaskedScatter, {}), [a, mask, values]);
+
+for (const d of allDtypes) {
+  test(`masked scatter ${d.name}: masks over leading dims, rows of values in order, any layouts`, () => {
+    const arb = shapeArb({ minRank: 0, maxRank: 4, maxDim: 5, maxSize: 120 })
+      .chain((shape) => fc.tuple(fc.constant(shape), fc.integer({ min: 0, max: shape.length })))
+      .chain(([shape, m]) =>
+        fc.tuple(
+          fc.constant(shape),
+          fc.constant(m),
+          arraySpecArb(d, shape),
+          // mostly bool masks (dense, sparse or all false), now and then 1-byte integers
+          fc.constantFrom(mx.bool, mx.bool, mx.bool, mx.uint8, mx.int8).chain((md) =>
+            fc.integer({ min: 0, max: 100 }).chain((p) =>
+              arraySpecArb(md, shape.slice(0, m), { units: (_d, n) => fc.array(fc.integer({ min: 0, max: 99 }).map((r) => (r < p ? (md === mx.bool ? 1 : (r % 3) + 1) : 0)), { minLength: n, maxLength: n }) }),
+            ),
+          ),
+          // rows: mostly enough for any mask, now and then maybe too few (the reference's RangeError)
+          fc.oneof(
+            { arbitrary: fc.integer({ min: shapeSize(shape.slice(0, m)), max: shapeSize(shape.slice(0, m)) + 2 }), weight: 4 },
+            { arbitrary: fc.integer({ min: 0, max: shapeSize(shape.slice(0, m)) }), weight: 1 },
+          ),
+        ),
+      )
+      .chain(([shape, m, a, mask, rows]) => fc.tuple(fc.constant(a), fc.constant(mask), arraySpecArb(d, [rows, ...shape.slice(m)])));
+    fc.assert(
+      fc.property(arb, ([a, mask, values]) => {
+        tally.cases++;
+        if (sameOutcome(maskedNode, [a, mask, values], `masked scatter ${d.name}`)) errorCases++;
+      }),
+      { numRuns: runs(120) },
+    );
+  });
+}
+
+test('a[mask] = value (indexPut_ with a boolean mask): scalars and rows broadcast, in WASM', () => {
+  const before = wasm().kernelStats().MaskedScatter?.wasm ?? 0;
+  const x = mx.reshape(mx.arange(0, 24, 1, mx.float32), [2, 3, 4]);
+  const mask = mx.array([[true, false, true], [false, false, true]]);
+  const r = compareBackends((a) => {
+    const y = mx.add(a, 0);
+    y.indexPut_(mask, -1);
+    return y;
+  }, [x]);
+  expect((r[1]![0]!.units as Float32Array).slice(0, 12)).toEqual(new Float32Array([-1, -1, -1, -1, 4, 5, 6, 7, -1, -1, -1, -1]));
+  compareBackends((a) => {
+    const y = mx.add(a, 0);
+    y.indexPut_(mx.greater(a, 10), mx.multiply(mx.arange(0, 24, 1, mx.float32), 2));
+    return y;
+  }, [x]);
+  compareBackends((a) => {
+    const y = mx.add(a, 0);
+    y.indexPut_(mask, mx.array([100, 200, 300, 400], mx.float32));
+    return y;
+  }, [x]);
+  tally.cases += 3;
+  expect(wasm().kernelStats().MaskedScatter!.wasm).toBeGreaterThan(before);
+});
+
 test('every generated case ran in WASM, error cases included', () => {
   const s = wasm().kernelStats();
-  console.log(`wasm-indexing stats: ${JSON.stringify({ Gather: s.Gather, Scatter: s.Scatter, errorCases })}`);
-  // the fallbacks are exactly the error cases (the reference raising the RangeError); the
-  // reducing scatters that stay on the reference (float16/bfloat16 sum/prod) are not generated
+  console.log(`wasm-indexing stats: ${JSON.stringify({ Gather: s.Gather, Scatter: s.Scatter, MaskedScatter: s.MaskedScatter, errorCases })}`);
+  // the fallbacks are exactly the error cases (the reference raising the RangeError)
   expect(s.Gather!.wasm).toBeGreaterThan(0.7 * 14 * runs(150));
-  expect(s.Scatter!.wasm).toBeGreaterThan(0.7 * 66 * runs(120));
+  expect(s.Scatter!.wasm).toBeGreaterThan(0.7 * 70 * runs(120));
+  expect(s.MaskedScatter!.wasm).toBeGreaterThan(0.5 * 14 * runs(120));
   // (an error case runs on wasm twice: next to the reference, then alone)
-  expect(s.Gather!.fallback + s.Scatter!.fallback).toBeLessThanOrEqual(2 * errorCases + 4);
+  expect(s.Gather!.fallback + s.Scatter!.fallback + s.MaskedScatter!.fallback).toBeLessThanOrEqual(2 * errorCases + 4);
   expect(errorCases).toBeGreaterThan(10);
 });
 

@@ -1,7 +1,7 @@
 // Concatenate and Arange kernels of the WASM backend against the reference: every dtype (raw
 // storage units), inputs of any layout with size-0/size-1 dims, NaN payloads kept bit for
-// bit; Arange with the reference's step-by-step rounding (float32/float64) and wrapping
-// (integers of every width).
+// bit; Arange of every dtype with the reference's step-by-step rounding (float32/float64/
+// complex64; float16/bfloat16 from a double sum, once) and wrapping (integers of every width).
 import { test, afterAll, expect } from 'vitest';
 import fc from 'fast-check';
 import { compareBackends, arraySpecArb, shapeArb } from '@mlx-ts/core/testing';
@@ -68,14 +68,16 @@ function raw(d: Dtype, shape: number[], bits: ArrayBufferView): MxArray {
   return MxArray._fromStorage(shape, d, storage);
 }
 
-const arangeDtypes = [mx.float32, mx.float64, mx.int8, mx.uint8, mx.int16, mx.uint16, mx.int32, mx.uint32, mx.int64, mx.uint64];
+const arangeDtypes = [mx.float32, mx.float64, mx.float16, mx.bfloat16, mx.complex64, mx.bool, mx.int8, mx.uint8, mx.int16, mx.uint16, mx.int32, mx.uint32, mx.int64, mx.uint64];
 
 for (const d of arangeDtypes) {
-  test(`arange ${d.name}: the reference's rounding / wrapping at every step`, () => {
+  test(`arange ${d.name}: the reference's rounding (16-bit floats: once from double) / wrapping at every step`, () => {
     const value = fc.oneof(
       fc.integer({ min: -300, max: 300 }),
       fc.double({ min: -1e4, max: 1e4, noNaN: true }),
       fc.constantFrom(0.1, -0.1, 1 / 3, 0.5, -0.5, 2 ** 24 - 3, 2 ** 31 - 5, -(2 ** 31) + 2, 2 ** 32 - 7, 2 ** 53 - 3, 1e20, -0),
+      // 16-bit floats: around 2048 / 65504 (steps stop adding), overflow, subnormals, ties
+      fc.constantFrom(2048, 2047.5, 65504, 65519, 65520, -65520, 3.4e38, 2 ** -24, 3 * 2 ** -25, 2 ** -133, 1 + 2 ** -11, 1 + 2 ** -8, 256.5),
       fc.integer({ min: -(2 ** 33), max: 2 ** 33 }),
     );
     const arb = fc.tuple(value, value, fc.integer({ min: 0, max: 400 }));

@@ -3,7 +3,11 @@
 import { test, expect } from 'vitest';
 import * as mx from '@mlx-ts/core';
 import { getBackendByName, cpuBackend } from '../src/device.js';
-import { WasmBackend } from '../src/backend/wasm/index.js';
+import { WasmBackend, wasmPrimitives } from '../src/backend/wasm/index.js';
+import { definePrimitive, Primitive } from '../src/primitive.js';
+import { makeArray } from '../src/array.js';
+import { registerKernel, elements } from '../src/backend/reference/registry.js';
+import { Scan } from '../src/primitives/scan.js';
 import { registerBackend } from '../src/device.js';
 import { compareBackends, materialize, type ArraySpec } from '@mlx-ts/core/testing';
 
@@ -46,15 +50,28 @@ test('arrays move both ways between reference and wasm', () => {
 test('primitives without a WASM kernel run the reference kernel on wasm memory', () => {
   const start = cpuBackend().name;
   const wasm = getBackendByName('wasm') as WasmBackend;
+  // A test-only primitive with a reference kernel and no WASM adapter (built-in primitives may
+  // all have one by now): the backend must run the reference kernel on its own memory.
+  const Iota = definePrimitive<{ scale: number }>({ name: 'TestOnlyIota' });
+  registerKernel('TestOnlyIota', (prim, _inputs, [out]) => {
+    const v = elements(out!) as Float32Array;
+    for (let i = 0; i < out!.shape[0]!; i++) v[out!.offset + i] = i * (prim.params as { scale: number }).scale;
+  });
   try {
     mx.setCpuBackend('wasm');
     wasm.resetKernelStats();
-    // float16 Arange has no WASM kernel (its steps round a double to 16 bits)
-    const s = mx.arange(1, 4, 1, mx.float16);
-    expect(s.tolist()).toEqual([1, 2, 3]);
+    const s = makeArray([3], mx.float32, new Primitive(Iota, { scale: 2 }), []);
+    expect(s.tolist()).toEqual([0, 2, 4]);
     expect(storageBackend(s)).toBe('wasm');
-    const stats = wasm.kernelStats();
-    expect(stats.Arange?.fallback).toBeGreaterThan(0);
+    expect(wasmPrimitives()).not.toContain('TestOnlyIota');
+    expect(wasm.kernelStats().TestOnlyIota).toEqual({ wasm: 0, fallback: 1 });
+    // an adapter that declines (a logaddexp scan of int32, which the ops never build: they cast
+    // to float32 first) falls back the same way
+    const x = mx.array([1, 2, 3], mx.int32);
+    const y = makeArray([3], mx.int32, new Primitive(Scan, { type: 'logaddexp', axis: 0, reverse: false, inclusive: true }), [x]);
+    mx.eval(y);
+    expect(storageBackend(y)).toBe('wasm');
+    expect(wasm.kernelStats().Scan?.fallback).toBe(1);
   } finally {
     mx.setCpuBackend(start);
   }
@@ -77,7 +94,8 @@ test('a backend over plain (non-shared) memory computes the same, through growth
   compareBackends((x) => mx.sum(mx.multiply(x, x), 1), [a], { backends: ['wasm', 'wasm-plain'] });
   compareBackends((x, y) => mx.matmul(x, y), [mx.astype(materialize(a), mx.float64), mx.astype(materialize(b), mx.float64)], { backends });
   compareBackends((x) => mx.astype(mx.maximum(x, 0.5), mx.float16), [b], { backends });
-  compareBackends((x) => mx.exp(x), [a], { backends }); // reference kernel on plain wasm memory
+  compareBackends((x) => mx.exp(x), [a], { backends, ulp: 1 }); // float32 exp: within 1 ulp (README)
+  compareBackends((x) => mx.exp(x), [a], { backends: ['wasm', 'wasm-plain'] });
   expect(plain.heapStats().memoryBytes).toBeGreaterThan(65536); // it grew on the way
 });
 

@@ -1,7 +1,9 @@
 // Threads of the WASM backend (backend/wasm/threads.ts): the thread-count API, threaded
 // kernels (elementwise, reductions, matmul) against the same kernels on one thread (bitwise)
 // and against the reference (exact, or the stated bound for float32 matmul and sums), worker
-// errors and timeouts surfacing as errors, and workers not keeping Node alive.
+// errors and timeouts surfacing as errors, workers not keeping Node alive, initThreads /
+// threadStatus, and workers starting without touching the static data. The browser side (Web
+// Workers) is tests/browser/threads.test.ts.
 import { test, expect, afterAll, beforeEach } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,7 +14,8 @@ import { compareBackends, readHost } from '@mlx-ts/core/testing';
 import { getBackendByName } from '../src/device.js';
 import type { WasmBackend } from '../src/backend/wasm/index.js';
 import type { WasmContext } from '../src/backend/wasm/registry.js';
-import { parallel, threadStats, resetThreadStats, setThreadTimeout, setStealing, WasmThreadError, splitRange, MAX_THREADS } from '../src/backend/wasm/threads.js';
+import { kernelBytes } from '@mlx-ts/kernels-wasm';
+import { parallel, poolFor, runningPool, threadStats, resetThreadStats, setThreadTimeout, setStealing, WasmThreadError, splitRange, withoutActiveData, MAX_THREADS } from '../src/backend/wasm/threads.js';
 import { checkMatmulF32, checkSumF32, runOn, ulp32 } from './wasm-bounds.js';
 
 const wasm = () => getBackendByName('wasm') as WasmBackend;
@@ -268,4 +271,54 @@ test.runIf(existsSync(dist))('workers never keep the Node process alive (built p
   expect(r.status).toBe(0);
   expect(r.stdout.trim()).toBe(String(2 * (1 << 20)));
   expect(Date.now() - t0).toBeLessThan(20_000);
+});
+
+test('initThreads: starts the pool, idempotent; threadStatus tells the truth', async () => {
+  mx.setNumThreads(3);
+  const st = await mx.initThreads();
+  expect(st).toEqual({ threads: 3, requested: 3, workers: 'worker_threads', reason: null });
+  const pool = runningPool(wasm().heap)!;
+  expect(pool.size).toBe(3);
+  expect(await mx.initThreads()).toEqual(st);
+  expect(runningPool(wasm().heap)).toBe(pool); // the same pool, not a new one
+  expect(mx.threadStatus()).toEqual(st);
+  mx.setNumThreads(1);
+  expect(runningPool(wasm().heap)).toBe(null);
+  expect(mx.threadStatus()).toEqual({ threads: 1, requested: 1, workers: 'worker_threads', reason: null });
+  // a backend whose memory isn't shared runs single-threaded, and says so
+  mx.setNumThreads(2);
+  const plain = new mx.WasmBackend({ name: 'wasm-plain-threads', shared: false });
+  const ps = await mx.initThreads(plain);
+  expect(ps.threads).toBe(1);
+  expect(ps.reason).toMatch(/not shared/);
+  expect(() => mx.threadStatus(getBackendByName('reference') as WasmBackend)).toThrow(/not a WASM backend/);
+});
+
+test('starting workers leaves the static data alone (their module has passive data segments)', () => {
+  const c = ctx();
+  const desc = c.desc();
+  const pattern = Int32Array.from({ length: desc.length }, (_, i) => 0x5a5a0000 + i);
+  mx.setNumThreads(4);
+  desc.set(pattern);
+  const pool = poolFor(c)!; // starts 3 workers now
+  expect(pool.size).toBe(4);
+  expect(Array.from(c.desc())).toEqual(Array.from(pattern));
+  desc.fill(0);
+  // the transform: same exports and imports, and instantiating it writes nothing
+  const bytes = kernelBytes(true);
+  const active = new WebAssembly.Module(bytes as BufferSource);
+  const passive = new WebAssembly.Module(withoutActiveData(bytes) as BufferSource);
+  expect(WebAssembly.Module.exports(passive)).toEqual(WebAssembly.Module.exports(active));
+  expect(WebAssembly.Module.imports(passive)).toEqual(WebAssembly.Module.imports(active));
+  const imports = (m: WebAssembly.Module, memory: WebAssembly.Memory) => {
+    const o: Record<string, Record<string, unknown>> = { env: { memory } };
+    for (const i of WebAssembly.Module.imports(m)) if (i.module !== 'env') (o[i.module] ??= {})[i.name] = () => 0;
+    return o as WebAssembly.Imports;
+  };
+  for (const [m, untouched] of [[passive, true], [active, false]] as const) {
+    const memory = new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: true });
+    new Uint8Array(memory.buffer).fill(0xa5);
+    new WebAssembly.Instance(m, imports(m, memory));
+    expect(new Uint8Array(memory.buffer).every((v) => v === 0xa5)).toBe(untouched);
+  }
 });

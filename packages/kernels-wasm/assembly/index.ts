@@ -10,3 +10,6 @@ export * from './fused';
 export * from './shape';
 export * from './indexing';
 export * from './sort';
+export * from './elementwise-wide';
+export * from './random';
+export * from './elementwise-complex';

@@ -3,7 +3,9 @@
 // out of range makes the kernel return an error code before it writes with it (the adapter
 // then lets the reference kernel raise its RangeError). Gathers and 'none' scatters move raw
 // storage units; the reducing scatters compute as the reference does on doubles (see below).
+// MaskedScatter (at the end) copies rows of values into the positions a boolean mask selects.
 import { word, zeroCounters, counter, setCounter, at } from './layout';
+import { decodeHalf, encodeHalf } from './half-double';
 
 export const IDX_i8: i32 = 1;
 export const IDX_u8: i32 = 2;
@@ -279,12 +281,14 @@ export const SK_bf16: i32 = 14;
 }
 
 /**
- * float16 / bfloat16 ('none', 'max', 'min'): the reference decodes both values to doubles and
- * encodes the result again, which keeps every value but turns every NaN into the positive
- * quiet NaN (`nan`: 0x7e00 or 0x7fc0); `inf` is the bits of +infinity. max/min compare by the
- * sort order key (exact for non-NaN values, -0 equal to 0) with the reference's NaN rules.
+ * float16 / bfloat16: the reference decodes both values to doubles and encodes the result
+ * again. 'none', 'max', 'min' keep every value but turn every NaN into the positive quiet NaN
+ * (`nan`: 0x7e00 or 0x7fc0); `inf` is the bits of +infinity; max/min compare by the sort
+ * order key (exact for non-NaN values, -0 equal to 0) with the reference's NaN rules. 'sum' and
+ * 'prod' add / multiply the decoded doubles and round the double result once to 16 bits
+ * (half-double.ts), as the reference's store does.
  */
-@inline function scatter16(reduce: i32, inf: u32, nan: u16, ptype: i32, ppos: usize, pu: usize, po: usize, n: i32): i32 {
+@inline function scatter16(reduce: i32, bf: bool, inf: u32, nan: u16, ptype: i32, ppos: usize, pu: usize, po: usize, n: i32): i32 {
   const nd = word(0);
   const last = nd - 1;
   const n0 = word(1 + last);
@@ -304,18 +308,24 @@ export const SK_bf16: i32 = 14;
       if (w < 0) return 1;
       const u = <u32>load<u16>(at<u16>(pu, iu));
       const dst = at<u16>(po, w);
-      let res = u;
-      if (reduce != SCATTER_none) {
-        const v = <u32>load<u16>(dst);
-        const uNaN = (u & 0x7fff) > inf;
-        const vNaN = (v & 0x7fff) > inf;
-        if (!uNaN && !vNaN) {
-          const kv = order16(v);
-          const ku = order16(u);
-          if (reduce == SCATTER_max ? kv > ku : kv < ku) res = v;
+      if (reduce == SCATTER_sum || reduce == SCATTER_prod) {
+        const v = decodeHalf(bf, <u32>load<u16>(dst));
+        const x = decodeHalf(bf, u);
+        store<u16>(dst, <u16>encodeHalf(bf, reduce == SCATTER_sum ? v + x : v * x));
+      } else {
+        let res = u;
+        if (reduce != SCATTER_none) {
+          const v = <u32>load<u16>(dst);
+          const uNaN = (u & 0x7fff) > inf;
+          const vNaN = (v & 0x7fff) > inf;
+          if (!uNaN && !vNaN) {
+            const kv = order16(v);
+            const ku = order16(u);
+            if (reduce == SCATTER_max ? kv > ku : kv < ku) res = v;
+          }
         }
+        store<u16>(dst, (res & 0x7fff) > inf ? nan : <u16>res);
       }
-      store<u16>(dst, (res & 0x7fff) > inf ? nan : <u16>res);
       ip += sp0;
       iu += su0;
     }
@@ -423,8 +433,17 @@ export function scatter(reduce: i32, kind: i32, width: i32, ptype: i32, ppos: us
   if (kind == SK_bool) return scatterBool(reduce, ptype, ppos, pu, po, n);
   if (kind == SK_c64 && reduce != SCATTER_none) return scatterComplex(reduce, ptype, ppos, pu, po, n);
   if (kind == SK_f16 || kind == SK_bf16) {
-    if (reduce != SCATTER_none && reduce != SCATTER_max && reduce != SCATTER_min) return -1;
-    return kind == SK_f16 ? scatter16(reduce, 0x7c00, 0x7e00, ptype, ppos, pu, po, n) : scatter16(reduce, 0x7f80, 0x7fc0, ptype, ppos, pu, po, n);
+    const bf = kind == SK_bf16;
+    const inf: u32 = bf ? 0x7f80 : 0x7c00;
+    const nan: u16 = bf ? 0x7fc0 : 0x7e00;
+    switch (reduce) {
+      case SCATTER_none: return scatter16(SCATTER_none, bf, inf, nan, ptype, ppos, pu, po, n);
+      case SCATTER_sum: return scatter16(SCATTER_sum, bf, inf, nan, ptype, ppos, pu, po, n);
+      case SCATTER_prod: return scatter16(SCATTER_prod, bf, inf, nan, ptype, ppos, pu, po, n);
+      case SCATTER_max: return scatter16(SCATTER_max, bf, inf, nan, ptype, ppos, pu, po, n);
+      case SCATTER_min: return scatter16(SCATTER_min, bf, inf, nan, ptype, ppos, pu, po, n);
+    }
+    return -1;
   }
   if (reduce == SCATTER_none) {
     switch (width) {
@@ -446,6 +465,97 @@ export function scatter(reduce: i32, kind: i32, width: i32, ptype: i32, ppos: us
     case SK_u32: return scatterReduce<u32>(reduce, ptype, ppos, pu, po, n);
     case SK_i64: return scatterReduce<i64>(reduce, ptype, ppos, pu, po, n);
     case SK_u64: return scatterReduce<u64>(reduce, ptype, ppos, pu, po, n);
+  }
+  return -1;
+}
+
+// ---- MaskedScatter ---------------------------------------------------------------------------
+
+/** Copies one row of values (descriptor [nd, rowShape, rowStrides], from element offset `base`) to contiguous `o`. */
+@inline function copyRow<T>(pv: usize, base: i32, inner: i32, o: usize): void {
+  const nd = word(0);
+  const last = nd - 1;
+  const n0 = word(1 + last);
+  const s0 = word(1 + nd + last);
+  if (inner == 1) {
+    store<T>(o, load<T>(at<T>(pv, base)));
+    return;
+  }
+  if (nd == 1 && s0 == 1) {
+    memory.copy(o, at<T>(pv, base), <usize>n0 * sizeof<T>());
+    return;
+  }
+  let outer = 1;
+  for (let d = 0; d < last; d++) outer *= word(1 + d);
+  zeroCounters(nd);
+  let os = base;
+  for (let r = 0; r < outer; r++) {
+    let is = os;
+    for (let j = 0; j < n0; j++) {
+      store<T>(o, load<T>(at<T>(pv, is)));
+      o += sizeof<T>();
+      is += s0;
+    }
+    for (let d = last - 1; d >= 0; d--) {
+      const sz = word(1 + d);
+      const c = counter(d) + 1;
+      os += word(1 + nd + d);
+      if (c < sz) {
+        setCounter(d, c);
+        break;
+      }
+      setCounter(d, 0);
+      os -= word(1 + nd + d) * sz;
+    }
+  }
+}
+
+@inline function maskedLoops<T>(pmask: usize, nmask: i32, pv: usize, rows: i32, vstride0: i32, inner: i32, po: usize): i32 {
+  const rowBytes = <usize>inner * sizeof<T>();
+  let k = 0;
+  let p = 0;
+  while (p < nmask) {
+    const end = min(p + 16, nmask);
+    // blocks of 16 unselected positions are skipped at once
+    if (end - p == 16 && !v128.any_true(v128.load(pmask + <usize>p))) {
+      p = end;
+      continue;
+    }
+    if (inner == 1 && rows > 0) {
+      // single elements: branch-free (a random mask would mispredict half the time); the row
+      // index is clamped so that a position past the last row reads row rows-1 before failing
+      for (; p < end; p++) {
+        const sel = <i32>(load<u8>(pmask + <usize>p) != 0);
+        if (sel & <i32>(k >= rows)) return 1;
+        const dst = at<T>(po, p);
+        store<T>(dst, select<T>(load<T>(at<T>(pv, min(k, rows - 1) * vstride0)), load<T>(dst), sel != 0));
+        k += sel;
+      }
+      continue;
+    }
+    for (; p < end; p++) {
+      if (load<u8>(pmask + <usize>p) == 0) continue;
+      if (k >= rows) return 1;
+      if (inner > 0) copyRow<T>(pv, k * vstride0, inner, po + <usize>p * rowBytes);
+      k++;
+    }
+  }
+  return 0;
+}
+
+/**
+ * a[mask] = values on `po` (a contiguous copy of a): the k-th nonzero byte of the mask (nmask
+ * bytes, contiguous, row-major) takes row k of values, `inner` elements of `width` bytes; row k
+ * starts at element offset k * vstride0 and is walked with the descriptor [nd, rowShape,
+ * rowStrides]. Returns 0, 1 when the mask selects more than `rows` rows (the reference's
+ * RangeError; the rows before it are written), -1 for an unknown width.
+ */
+export function masked_scatter(width: i32, pmask: usize, nmask: i32, pv: usize, rows: i32, vstride0: i32, inner: i32, po: usize): i32 {
+  switch (width) {
+    case 1: return maskedLoops<u8>(pmask, nmask, pv, rows, vstride0, inner, po);
+    case 2: return maskedLoops<u16>(pmask, nmask, pv, rows, vstride0, inner, po);
+    case 4: return maskedLoops<u32>(pmask, nmask, pv, rows, vstride0, inner, po);
+    case 8: return maskedLoops<u64>(pmask, nmask, pv, rows, vstride0, inner, po);
   }
   return -1;
 }

@@ -1,12 +1,13 @@
 // Reduce over any axes, in the reference's order: every output accumulates its elements one
-// after another in row-major order of the reduced coordinates. Floats (f32, f64): sum / max /
-// min in double, rounded to the output dtype once (a tree or multi-lane sum would be faster
-// but not bit-identical). int32: sum / prod / max / min wrapping at every step as C does.
-// and / or of f32, f64, i32 and 1-byte (bool, u8, i8) inputs into bool.
+// after another in row-major order of the reduced coordinates. Floats (f32, f64, f16, bf16):
+// sum / prod / max / min in double, rounded to the output dtype once (a tree or multi-lane sum
+// would be faster but not bit-identical). Integers: sum / prod / max / min wrapping as C does.
+// and / or of every dtype into bool. complex64: its own loop (below).
 //
 // Descriptor: [keptNd, redNd, keptShape, keptStrides, redShape, redStrides], nd >= 1 each.
 // Outputs are contiguous in row-major order of the kept dimensions.
 import { word, at, DESC } from './layout';
+import { decodeHalf, encodeHalf } from './half-double';
 
 export const REDUCE_sum: i32 = 1;
 export const REDUCE_max: i32 = 2;
@@ -34,16 +35,20 @@ export function reduceScratchBytes(): i32 {
   return load<i32>(desc + (<usize>i << 2));
 }
 
-/** The identity of a reduction in the accumulator type A (f64 for floats, i32 otherwise). */
+/** The identity of a reduction in the accumulator type A (f64 for floats, an integer otherwise). */
 @inline function init<A>(type: i32): A {
-  if (isFloat<A>()) return <A>(type == REDUCE_sum ? 0.0 : type == REDUCE_max ? -Infinity : Infinity);
-  switch (type) {
-    case REDUCE_prod: return <A>1;
-    case REDUCE_and: return <A>1;
-    case REDUCE_max: return <A>i32.MIN_VALUE;
-    case REDUCE_min: return <A>i32.MAX_VALUE;
+  if (isFloat<A>()) {
+    return <A>(type == REDUCE_sum ? 0.0 : type == REDUCE_prod ? 1.0 : type == REDUCE_max ? -Infinity : Infinity);
+  } else {
+    const top = <A>1 << <A>(sizeof<A>() * 8 - 1); // the sign bit
+    switch (type) {
+      case REDUCE_prod: return <A>1;
+      case REDUCE_and: return <A>1;
+      case REDUCE_max: return isSigned<A>() ? top : <A>0;
+      case REDUCE_min: return isSigned<A>() ? ~top : <A>-1;
+    }
+    return <A>0;
   }
-  return <A>0;
 }
 
 @inline function step<A, T>(type: i32, acc: A, x: T): A {
@@ -60,6 +65,19 @@ export function reduceScratchBytes(): i32 {
   }
   if (type == REDUCE_max) return b > acc ? b : acc;
   return b < acc ? b : acc;
+}
+
+/** Element at p as the value type V: float16 / bfloat16 bits (half 1 / 2) decoded to double. */
+@inline function loadValue<T, V>(half: i32, p: usize): V {
+  if (half != 0) return <V>decodeHalf(half == 2, <u32>load<u16>(p));
+  return <V>load<T>(p);
+}
+
+/** Stores an accumulator as O; a 16-bit O of a half reduction is encoded with one rounding. */
+@inline function storeOut<A, O>(half: i32, p: usize, acc: A): void {
+  if (half != 0 && sizeof<O>() == 2) store<u16>(p, encodeHalf(half == 2, <f64>acc));
+  else if (isBoolean<O>()) store<u8>(p, <u8>(acc != 0)); // nonzero is true (an i32 cast would truncate)
+  else store<O>(p, <O>acc);
 }
 
 /** Advances a counter set; returns the change of the element offset. */
@@ -80,8 +98,8 @@ export function reduceScratchBytes(): i32 {
   return delta;
 }
 
-/** T: input element, A: accumulator, O: output element. */
-@inline function reduceLoops<T, A, O>(type: i32, px: usize, po: usize, desc: usize, scratch: usize): void {
+/** T: input element, V: its value (T, or f64 for half inputs), A: accumulator, O: output element. */
+@inline function reduceLoops<T, V, A, O>(type: i32, half: i32, px: usize, po: usize, desc: usize, scratch: usize): void {
   const KEPT = scratch;
   const RED = scratch + 64;
   const ACC = scratch + 128;
@@ -96,9 +114,9 @@ export function reduceScratchBytes(): i32 {
   let nRed = 1;
   for (let d = 0; d < rn; d++) nRed *= dw(desc, rShape + d);
   if (nOut == 0) return;
-  // The reference's integer max / min start from -inf / +inf in a double, which an empty
-  // reduction stores into int32 as 0.
-  const emptyIntMinMax = !isFloat<A>() && nRed == 0 && (type == REDUCE_max || type == REDUCE_min);
+  // The reference's max / min of integers of at most 32 bits start from -inf / +inf in a
+  // double, which an empty reduction stores as 0 (bool: as true; 64-bit: the dtype's bounds).
+  const emptyIntMinMax = !isFloat<A>() && sizeof<A>() == 4 && !isBoolean<O>() && nRed == 0 && (type == REDUCE_max || type == REDUCE_min);
   // The tight loop runs over the innermost reduced dimension; the rest use counters.
   const r0 = dw(desc, rShape + rn - 1);
   const rs0 = dw(desc, rStrides + rn - 1);
@@ -116,12 +134,12 @@ export function reduceScratchBytes(): i32 {
       for (let r = 0; r < rOuter; r++) {
         let p = rOff;
         for (let j = 0; j < r0; j++) {
-          acc = step<A, T>(type, acc, load<T>(at<T>(px, p)));
+          acc = step<A, V>(type, acc, loadValue<T, V>(half, at<T>(px, p)));
           p += rs0;
         }
         rOff += advance(desc, RED, rn - 1, rShape, rStrides);
       }
-      store<O>(o, <O>acc);
+      storeOut<A, O>(half, o, acc);
       o += sizeof<O>();
       kOff += advance(desc, KEPT, kn, kShape, kStrides);
     }
@@ -151,11 +169,11 @@ export function reduceScratchBytes(): i32 {
         }
         for (; j < len; j++) {
           const pa = ACC + (<usize>j << alignof<A>());
-          store<A>(pa, step<A, T>(type, load<A>(pa), load<T>(src + (<usize>j << alignof<T>()))));
+          store<A>(pa, step<A, V>(type, load<A>(pa), loadValue<T, V>(half, src + (<usize>j << alignof<T>()))));
         }
         rOff += advance(desc, RED, rn, rShape, rStrides);
       }
-      for (let j = 0; j < len; j++) store<O>(at<O>(o, j), <O>load<A>(ACC + (<usize>j << alignof<A>())));
+      for (let j = 0; j < len; j++) storeOut<A, O>(half, o + (<usize>j << alignof<O>()), load<A>(ACC + (<usize>j << alignof<A>())));
       o += <usize>len << alignof<O>();
     }
     // next row of outputs: step the kept counters over everything but the innermost dim
@@ -163,107 +181,188 @@ export function reduceScratchBytes(): i32 {
   }
 }
 
-@inline function reduce_f32_impl(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool {
+/**
+ * Every reduction of one input type T (value V, accumulator A, output O); and / or into bool.
+ * One instance per dtype, each behind its own export, so that no function grows too big for
+ * the optimizer.
+ */
+@inline function reduceAll<T, V, A, O>(type: i32, half: i32, px: usize, po: usize, desc: usize, scratch: usize): bool {
   switch (type) {
-    case REDUCE_sum: reduceLoops<f32, f64, f32>(REDUCE_sum, px, po, desc, scratch); return true;
-    case REDUCE_max: reduceLoops<f32, f64, f32>(REDUCE_max, px, po, desc, scratch); return true;
-    case REDUCE_min: reduceLoops<f32, f64, f32>(REDUCE_min, px, po, desc, scratch); return true;
-    case REDUCE_and: reduceLoops<f32, i32, u8>(REDUCE_and, px, po, desc, scratch); return true;
-    case REDUCE_or: reduceLoops<f32, i32, u8>(REDUCE_or, px, po, desc, scratch); return true;
+    case REDUCE_sum: reduceLoops<T, V, A, O>(REDUCE_sum, half, px, po, desc, scratch); return true;
+    case REDUCE_prod: reduceLoops<T, V, A, O>(REDUCE_prod, half, px, po, desc, scratch); return true;
+    case REDUCE_max: reduceLoops<T, V, A, O>(REDUCE_max, half, px, po, desc, scratch); return true;
+    case REDUCE_min: reduceLoops<T, V, A, O>(REDUCE_min, half, px, po, desc, scratch); return true;
+    case REDUCE_and: reduceLoops<T, V, i32, u8>(REDUCE_and, half, px, po, desc, scratch); return true;
+    case REDUCE_or: reduceLoops<T, V, i32, u8>(REDUCE_or, half, px, po, desc, scratch); return true;
   }
   return false;
 }
 
-@inline function reduce_f64_impl(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool {
+// Integers of at most 32 bits accumulate in i32 (u32 for uint32) wrapping at every step, and
+// are truncated to the dtype at the end: the same as the reference's wrap at every step, since
+// wrapping commutes with + and *. 64-bit integers wrap in i64 / u64. bool: the sum / product /
+// max / min in i32, stored as nonzero. float16 / bfloat16: decoded to double, accumulated in
+// double in order, rounded once (half-double.ts).
+function reduce_f32_impl(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool { return reduceAll<f32, f32, f64, f32>(type, 0, px, po, desc, scratch); }
+function reduce_f64_impl(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool { return reduceAll<f64, f64, f64, f64>(type, 0, px, po, desc, scratch); }
+function reduce_f16_impl(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool { return reduceAll<u16, f64, f64, u16>(type, 1, px, po, desc, scratch); }
+function reduce_bf16_impl(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool { return reduceAll<u16, f64, f64, u16>(type, 2, px, po, desc, scratch); }
+function reduce_bool_impl(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool { return reduceAll<u8, u8, i32, bool>(type, 0, px, po, desc, scratch); }
+function reduce_i8_impl(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool { return reduceAll<i8, i8, i32, i8>(type, 0, px, po, desc, scratch); }
+function reduce_u8_impl(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool { return reduceAll<u8, u8, i32, u8>(type, 0, px, po, desc, scratch); }
+function reduce_i16_impl(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool { return reduceAll<i16, i16, i32, i16>(type, 0, px, po, desc, scratch); }
+function reduce_u16_impl(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool { return reduceAll<u16, u16, i32, u16>(type, 0, px, po, desc, scratch); }
+function reduce_i32_impl(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool { return reduceAll<i32, i32, i32, i32>(type, 0, px, po, desc, scratch); }
+function reduce_u32_impl(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool { return reduceAll<u32, u32, u32, u32>(type, 0, px, po, desc, scratch); }
+function reduce_i64_impl(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool { return reduceAll<i64, i64, i64, i64>(type, 0, px, po, desc, scratch); }
+function reduce_u64_impl(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool { return reduceAll<u64, u64, u64, u64>(type, 0, px, po, desc, scratch); }
+
+// reduce_<dtype>(type, px, po) reads the static DESC; reduce_<dtype>_at takes a descriptor and
+// scratch of its own (reduceScratchBytes()), for threads.
+export function reduce_f32(type: i32, px: usize, po: usize): bool { return reduce_f32_impl(type, px, po, DESC, SCRATCH); }
+export function reduce_f32_at(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool { return reduce_f32_impl(type, px, po, desc, scratch); }
+export function reduce_f64(type: i32, px: usize, po: usize): bool { return reduce_f64_impl(type, px, po, DESC, SCRATCH); }
+export function reduce_f64_at(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool { return reduce_f64_impl(type, px, po, desc, scratch); }
+export function reduce_f16(type: i32, px: usize, po: usize): bool { return reduce_f16_impl(type, px, po, DESC, SCRATCH); }
+export function reduce_f16_at(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool { return reduce_f16_impl(type, px, po, desc, scratch); }
+export function reduce_bf16(type: i32, px: usize, po: usize): bool { return reduce_bf16_impl(type, px, po, DESC, SCRATCH); }
+export function reduce_bf16_at(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool { return reduce_bf16_impl(type, px, po, desc, scratch); }
+export function reduce_bool(type: i32, px: usize, po: usize): bool { return reduce_bool_impl(type, px, po, DESC, SCRATCH); }
+export function reduce_bool_at(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool { return reduce_bool_impl(type, px, po, desc, scratch); }
+export function reduce_i8(type: i32, px: usize, po: usize): bool { return reduce_i8_impl(type, px, po, DESC, SCRATCH); }
+export function reduce_i8_at(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool { return reduce_i8_impl(type, px, po, desc, scratch); }
+export function reduce_u8(type: i32, px: usize, po: usize): bool { return reduce_u8_impl(type, px, po, DESC, SCRATCH); }
+export function reduce_u8_at(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool { return reduce_u8_impl(type, px, po, desc, scratch); }
+export function reduce_i16(type: i32, px: usize, po: usize): bool { return reduce_i16_impl(type, px, po, DESC, SCRATCH); }
+export function reduce_i16_at(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool { return reduce_i16_impl(type, px, po, desc, scratch); }
+export function reduce_u16(type: i32, px: usize, po: usize): bool { return reduce_u16_impl(type, px, po, DESC, SCRATCH); }
+export function reduce_u16_at(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool { return reduce_u16_impl(type, px, po, desc, scratch); }
+export function reduce_i32(type: i32, px: usize, po: usize): bool { return reduce_i32_impl(type, px, po, DESC, SCRATCH); }
+export function reduce_i32_at(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool { return reduce_i32_impl(type, px, po, desc, scratch); }
+export function reduce_u32(type: i32, px: usize, po: usize): bool { return reduce_u32_impl(type, px, po, DESC, SCRATCH); }
+export function reduce_u32_at(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool { return reduce_u32_impl(type, px, po, desc, scratch); }
+export function reduce_i64(type: i32, px: usize, po: usize): bool { return reduce_i64_impl(type, px, po, DESC, SCRATCH); }
+export function reduce_i64_at(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool { return reduce_i64_impl(type, px, po, desc, scratch); }
+export function reduce_u64(type: i32, px: usize, po: usize): bool { return reduce_u64_impl(type, px, po, DESC, SCRATCH); }
+export function reduce_u64_at(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool { return reduce_u64_impl(type, px, po, desc, scratch); }
+
+// ---- complex64: re / im pairs in double, as the reference's loop ----
+// sum / prod (no FMA: the reference's a*b - c*d) rounded to float32 once; max / min in
+// lexicographic order (real part, then imaginary), a later element replacing only when
+// strictly greater / less; and / or: nonzero if either part is.
+
+@inline function complexLoops(type: i32, px: usize, po: usize, desc: usize, scratch: usize): void {
+  const KEPT = scratch;
+  const RED = scratch + 64;
+  const kn = dw(desc, 0);
+  const rn = dw(desc, 1);
+  const kShape = 2;
+  const kStrides = 2 + kn;
+  const rShape = 2 + 2 * kn;
+  const rStrides = 2 + 2 * kn + rn;
+  let nOut = 1;
+  for (let d = 0; d < kn; d++) nOut *= dw(desc, kShape + d);
+  let nRed = 1;
+  for (let d = 0; d < rn; d++) nRed *= dw(desc, rShape + d);
+  const r0 = dw(desc, rShape + rn - 1);
+  const rs0 = dw(desc, rStrides + rn - 1);
+  const rOuter = r0 == 0 ? 0 : nRed / r0;
+  const logical = type == REDUCE_and || type == REDUCE_or;
+  memory.fill(KEPT, 0, 64);
+  let kOff = 0;
+  for (let i = 0; i < nOut; i++) {
+    let ar = type == REDUCE_prod || type == REDUCE_and ? 1.0 : type == REDUCE_max ? -Infinity : type == REDUCE_min ? Infinity : 0.0;
+    let ai = 0.0;
+    memory.fill(RED, 0, 64);
+    let rOff = kOff;
+    for (let r = 0; r < rOuter; r++) {
+      let p = rOff;
+      for (let j = 0; j < r0; j++) {
+        const q = at<u64>(px, p);
+        const br = <f64>load<f32>(q);
+        const bi = <f64>load<f32>(q, 4);
+        if (type == REDUCE_sum) {
+          ar += br;
+          ai += bi;
+        } else if (type == REDUCE_prod) {
+          const nr = ar * br - ai * bi;
+          ai = ar * bi + ai * br;
+          ar = nr;
+        } else if (type == REDUCE_max) {
+          if (ar < br || (ar == br && ai < bi)) { ar = br; ai = bi; }
+        } else if (type == REDUCE_min) {
+          if (br < ar || (br == ar && bi < ai)) { ar = br; ai = bi; }
+        } else {
+          const t: f64 = br != 0 || bi != 0 ? 1.0 : 0.0;
+          ar = type == REDUCE_and ? min(ar, t) : max(ar, t);
+        }
+        p += rs0;
+      }
+      rOff += advance(desc, RED, rn - 1, rShape, rStrides);
+    }
+    if (logical) store<u8>(po + <usize>i, <u8>(ar != 0));
+    else {
+      store<f32>(po + (<usize>i << 3), <f32>ar);
+      store<f32>(po + (<usize>i << 3), <f32>ai, 4);
+    }
+    kOff += advance(desc, KEPT, kn, kShape, kStrides);
+  }
+}
+
+function reduce_c64_impl(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool {
   switch (type) {
-    case REDUCE_sum: reduceLoops<f64, f64, f64>(REDUCE_sum, px, po, desc, scratch); return true;
-    case REDUCE_max: reduceLoops<f64, f64, f64>(REDUCE_max, px, po, desc, scratch); return true;
-    case REDUCE_min: reduceLoops<f64, f64, f64>(REDUCE_min, px, po, desc, scratch); return true;
-    case REDUCE_and: reduceLoops<f64, i32, u8>(REDUCE_and, px, po, desc, scratch); return true;
-    case REDUCE_or: reduceLoops<f64, i32, u8>(REDUCE_or, px, po, desc, scratch); return true;
+    case REDUCE_sum: complexLoops(REDUCE_sum, px, po, desc, scratch); return true;
+    case REDUCE_prod: complexLoops(REDUCE_prod, px, po, desc, scratch); return true;
+    case REDUCE_max: complexLoops(REDUCE_max, px, po, desc, scratch); return true;
+    case REDUCE_min: complexLoops(REDUCE_min, px, po, desc, scratch); return true;
+    case REDUCE_and: complexLoops(REDUCE_and, px, po, desc, scratch); return true;
+    case REDUCE_or: complexLoops(REDUCE_or, px, po, desc, scratch); return true;
   }
   return false;
 }
-
-@inline function reduce_i32_impl(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool {
-  switch (type) {
-    case REDUCE_sum: reduceLoops<i32, i32, i32>(REDUCE_sum, px, po, desc, scratch); return true;
-    case REDUCE_prod: reduceLoops<i32, i32, i32>(REDUCE_prod, px, po, desc, scratch); return true;
-    case REDUCE_max: reduceLoops<i32, i32, i32>(REDUCE_max, px, po, desc, scratch); return true;
-    case REDUCE_min: reduceLoops<i32, i32, i32>(REDUCE_min, px, po, desc, scratch); return true;
-    case REDUCE_and: reduceLoops<i32, i32, u8>(REDUCE_and, px, po, desc, scratch); return true;
-    case REDUCE_or: reduceLoops<i32, i32, u8>(REDUCE_or, px, po, desc, scratch); return true;
-  }
-  return false;
-}
-
-/** and / or of 1-byte elements (bool, uint8, int8: non-zero is true). */
-@inline function reduce_u8_impl(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool {
-  switch (type) {
-    case REDUCE_and: reduceLoops<u8, i32, u8>(REDUCE_and, px, po, desc, scratch); return true;
-    case REDUCE_or: reduceLoops<u8, i32, u8>(REDUCE_or, px, po, desc, scratch); return true;
-  }
-  return false;
-}
-
-export function reduce_f32(type: i32, px: usize, po: usize): bool {
-  return reduce_f32_impl(type, px, po, DESC, SCRATCH);
-}
-
-/** As reduce_f32 with its own descriptor and scratch (reduceScratchBytes()), for threads. */
-export function reduce_f32_at(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool {
-  return reduce_f32_impl(type, px, po, desc, scratch);
-}
-
-export function reduce_f64(type: i32, px: usize, po: usize): bool {
-  return reduce_f64_impl(type, px, po, DESC, SCRATCH);
-}
-
-/** As reduce_f64 with its own descriptor and scratch (reduceScratchBytes()), for threads. */
-export function reduce_f64_at(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool {
-  return reduce_f64_impl(type, px, po, desc, scratch);
-}
-
-export function reduce_i32(type: i32, px: usize, po: usize): bool {
-  return reduce_i32_impl(type, px, po, DESC, SCRATCH);
-}
-
-/** As reduce_i32 with its own descriptor and scratch (reduceScratchBytes()), for threads. */
-export function reduce_i32_at(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool {
-  return reduce_i32_impl(type, px, po, desc, scratch);
-}
-
-export function reduce_u8(type: i32, px: usize, po: usize): bool {
-  return reduce_u8_impl(type, px, po, DESC, SCRATCH);
-}
-
-/** As reduce_u8 with its own descriptor and scratch (reduceScratchBytes()), for threads. */
-export function reduce_u8_at(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool {
-  return reduce_u8_impl(type, px, po, desc, scratch);
-}
+export function reduce_c64(type: i32, px: usize, po: usize): bool { return reduce_c64_impl(type, px, po, DESC, SCRATCH); }
+export function reduce_c64_at(type: i32, px: usize, po: usize, desc: usize, scratch: usize): bool { return reduce_c64_impl(type, px, po, desc, scratch); }
 
 // ---- float32 sums over a contiguous range, multi-lane (not bit-identical to the reference) ----
-// Each range is summed in double in 8 lanes (lane l takes elements i with i % 8 == l of the
-// whole groups of 8), the lanes combined in a fixed order, the tail added last, then rounded
+// Each range is summed in double in 16 lanes (eight f64x2 accumulators, so that the adds'
+// latency doesn't bound the loop: lane l takes elements i with i % 16 == l of the whole
+// groups of 16), the lanes combined in a fixed order, the tail added last, then rounded
 // to f32 once. The reference sums sequentially in double; both are double sums of the same
 // n values, each within (n - 1) * 2^-53 * sum|x| of the exact sum, so (stated in
 // backend/wasm/reduce.ts and tested):
 //   |ours - reference| <= ulp32(max(|ours|, |reference|)) + 2 (n - 1) 2^-53 sum|x_i|
 // i.e. within 1 ulp unless the sum cancels heavily. NaN / inf outcomes are the same.
 
+/** The low and the high two lanes of an f32x4, widened to f64x2. */
+@inline function lo2(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v);
+}
+@inline function hi2(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3));
+}
+
 @inline function lanesSum(p: usize, n: i32): f64 {
   let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+  let a4 = f64x2.splat(0), a5 = f64x2.splat(0), a6 = f64x2.splat(0), a7 = f64x2.splat(0);
   let i = 0;
-  for (; i + 8 <= n; i += 8) {
+  for (; i + 16 <= n; i += 16) {
     const q = p + (<usize>i << 2);
-    a0 = f64x2.add(a0, f64x2.promote_low_f32x4(v128.load64_zero(q)));
-    a1 = f64x2.add(a1, f64x2.promote_low_f32x4(v128.load64_zero(q + 8)));
-    a2 = f64x2.add(a2, f64x2.promote_low_f32x4(v128.load64_zero(q + 16)));
-    a3 = f64x2.add(a3, f64x2.promote_low_f32x4(v128.load64_zero(q + 24)));
+    const v0 = v128.load(q);
+    const v1 = v128.load(q, 16);
+    const v2 = v128.load(q, 32);
+    const v3 = v128.load(q, 48);
+    a0 = f64x2.add(a0, lo2(v0));
+    a1 = f64x2.add(a1, hi2(v0));
+    a2 = f64x2.add(a2, lo2(v1));
+    a3 = f64x2.add(a3, hi2(v1));
+    a4 = f64x2.add(a4, lo2(v2));
+    a5 = f64x2.add(a5, hi2(v2));
+    a6 = f64x2.add(a6, lo2(v3));
+    a7 = f64x2.add(a7, hi2(v3));
   }
   let t = 0.0;
   for (; i < n; i++) t += <f64>load<f32>(p + (<usize>i << 2));
-  const s = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
+  const s = f64x2.add(f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3)), f64x2.add(f64x2.add(a4, a5), f64x2.add(a6, a7)));
   return f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1) + t;
 }
 
@@ -288,7 +387,8 @@ export function sum_f32_blocks(px: usize, n: i32, block: i32, pout: usize): void
 export const ARGREDUCE_argmax: i32 = 1;
 export const ARGREDUCE_argmin: i32 = 2;
 
-@inline function argLoops<T>(type: i32, px: usize, po: usize): void {
+/** T: element, V: its value (T, or f64 for half inputs: half 1 float16, 2 bfloat16). */
+@inline function argLoops<T, V>(type: i32, half: i32, px: usize, po: usize): void {
   const kn = word(0);
   const kShape = 1;
   const kStrides = 1 + kn;
@@ -299,13 +399,13 @@ export const ARGREDUCE_argmin: i32 = 2;
   memory.fill(KEPT, 0, 64);
   let kOff = 0;
   for (let i = 0; i < nOut; i++) {
-    let best = n > 0 ? load<T>(at<T>(px, kOff)) : <T>0;
+    let best = n > 0 ? loadValue<T, V>(half, at<T>(px, kOff)) : <V>0;
     let bestK = 0;
     let p = kOff + stride;
     for (let k = 1; k < n; k++) {
-      const v = load<T>(at<T>(px, p));
+      const v = loadValue<T, V>(half, at<T>(px, p));
       let better: bool;
-      if (isFloat<T>()) better = best == best && (v != v || (type == ARGREDUCE_argmax ? v > best : v < best));
+      if (isFloat<V>()) better = best == best && (v != v || (type == ARGREDUCE_argmax ? v > best : v < best));
       else better = type == ARGREDUCE_argmax ? v > best : v < best;
       if (better) {
         best = v;
@@ -318,26 +418,65 @@ export const ARGREDUCE_argmin: i32 = 2;
   }
 }
 
-export function argreduce_f32(type: i32, px: usize, po: usize): bool {
+@inline function argAll<T, V>(type: i32, half: i32, px: usize, po: usize): bool {
   switch (type) {
-    case ARGREDUCE_argmax: argLoops<f32>(ARGREDUCE_argmax, px, po); return true;
-    case ARGREDUCE_argmin: argLoops<f32>(ARGREDUCE_argmin, px, po); return true;
+    case ARGREDUCE_argmax: argLoops<T, V>(ARGREDUCE_argmax, half, px, po); return true;
+    case ARGREDUCE_argmin: argLoops<T, V>(ARGREDUCE_argmin, half, px, po); return true;
   }
   return false;
 }
 
-export function argreduce_f64(type: i32, px: usize, po: usize): bool {
-  switch (type) {
-    case ARGREDUCE_argmax: argLoops<f64>(ARGREDUCE_argmax, px, po); return true;
-    case ARGREDUCE_argmin: argLoops<f64>(ARGREDUCE_argmin, px, po); return true;
+// argreduce_<dtype>(type, px, po): one export per dtype (bool compares as 0 / 1).
+export function argreduce_f32(type: i32, px: usize, po: usize): bool { return argAll<f32, f32>(type, 0, px, po); }
+export function argreduce_f64(type: i32, px: usize, po: usize): bool { return argAll<f64, f64>(type, 0, px, po); }
+export function argreduce_f16(type: i32, px: usize, po: usize): bool { return argAll<u16, f64>(type, 1, px, po); }
+export function argreduce_bf16(type: i32, px: usize, po: usize): bool { return argAll<u16, f64>(type, 2, px, po); }
+export function argreduce_bool(type: i32, px: usize, po: usize): bool { return argAll<u8, u8>(type, 0, px, po); }
+export function argreduce_i8(type: i32, px: usize, po: usize): bool { return argAll<i8, i8>(type, 0, px, po); }
+export function argreduce_u8(type: i32, px: usize, po: usize): bool { return argAll<u8, u8>(type, 0, px, po); }
+export function argreduce_i16(type: i32, px: usize, po: usize): bool { return argAll<i16, i16>(type, 0, px, po); }
+export function argreduce_u16(type: i32, px: usize, po: usize): bool { return argAll<u16, u16>(type, 0, px, po); }
+export function argreduce_i32(type: i32, px: usize, po: usize): bool { return argAll<i32, i32>(type, 0, px, po); }
+export function argreduce_u32(type: i32, px: usize, po: usize): bool { return argAll<u32, u32>(type, 0, px, po); }
+export function argreduce_i64(type: i32, px: usize, po: usize): bool { return argAll<i64, i64>(type, 0, px, po); }
+export function argreduce_u64(type: i32, px: usize, po: usize): bool { return argAll<u64, u64>(type, 0, px, po); }
+
+/** argmax / argmin of complex64 in lexicographic order (real, then imaginary); ties keep the first. */
+@inline function argComplex(type: i32, px: usize, po: usize): void {
+  const kn = word(0);
+  const kShape = 1;
+  const kStrides = 1 + kn;
+  const n = word(1 + 2 * kn);
+  const stride = word(2 + 2 * kn);
+  let nOut = 1;
+  for (let d = 0; d < kn; d++) nOut *= word(kShape + d);
+  memory.fill(KEPT, 0, 64);
+  let kOff = 0;
+  for (let i = 0; i < nOut; i++) {
+    let br: f32 = n > 0 ? load<f32>(at<u64>(px, kOff)) : 0;
+    let bi: f32 = n > 0 ? load<f32>(at<u64>(px, kOff), 4) : 0;
+    let bestK = 0;
+    let p = kOff + stride;
+    for (let k = 1; k < n; k++) {
+      const vr = load<f32>(at<u64>(px, p));
+      const vi = load<f32>(at<u64>(px, p), 4);
+      const better = type == ARGREDUCE_argmax ? br < vr || (br == vr && bi < vi) : vr < br || (vr == br && vi < bi);
+      if (better) {
+        br = vr;
+        bi = vi;
+        bestK = k;
+      }
+      p += stride;
+    }
+    store<u32>(po + (<usize>i << 2), bestK);
+    kOff += advance(DESC, KEPT, kn, kShape, kStrides);
   }
-  return false;
 }
 
-export function argreduce_i32(type: i32, px: usize, po: usize): bool {
+export function argreduce_c64(type: i32, px: usize, po: usize): bool {
   switch (type) {
-    case ARGREDUCE_argmax: argLoops<i32>(ARGREDUCE_argmax, px, po); return true;
-    case ARGREDUCE_argmin: argLoops<i32>(ARGREDUCE_argmin, px, po); return true;
+    case ARGREDUCE_argmax: argComplex(ARGREDUCE_argmax, px, po); return true;
+    case ARGREDUCE_argmin: argComplex(ARGREDUCE_argmin, px, po); return true;
   }
   return false;
 }

@@ -2,6 +2,7 @@
 // its input) and Arange. Copies move bits (any dtype by element width: 1, 2, 4, 8 bytes).
 // Descriptor of copy_strided: [nd, shape, srcStrides, dstStrides] (elements, i32).
 import { word, zeroCounters, counter, setCounter, at, DESC } from './layout';
+import { decodeHalf, encodeHalf } from './half-double';
 
 @inline function copyLoops<T>(ps: usize, pd: usize): void {
   const nd = word(0);
@@ -90,6 +91,39 @@ export function arange_int(width: i32, v0: i32, st: i32, n: i32, po: usize): boo
       return true;
   }
   return false;
+}
+
+/**
+ * float16 / bfloat16 (`bf`): the reference's double sum rounded once to 16 bits at every step
+ * (v0 and st arrive as decoded 16-bit values; the running value is decoded again after each
+ * rounding, so a NaN becomes the canonical NaN as it does there).
+ */
+export function arange_f16(bf: bool, v0: f64, st: f64, n: i32, po: usize): void {
+  let v = v0;
+  for (let i = 0; i < n; i++) {
+    store<u16>(po + (<usize>i << 1), <u16>encodeHalf(bf, v));
+    v = decodeHalf(bf, encodeHalf(bf, v + st));
+  }
+}
+
+/** complex64: the float32 sequence in the real lanes, imaginary lanes 0. */
+export function arange_c64(v0: f32, st: f32, n: i32, po: usize): void {
+  let v = v0;
+  for (let i = 0; i < n; i++) {
+    store<f32>(po + (<usize>i << 3), v);
+    store<f32>(po + (<usize>i << 3) + 4, 0);
+    v = v + st;
+  }
+}
+
+/**
+ * bool: the reference's running value is (value + step) != 0, so after the first element it is
+ * constant: v0 again when the step is 0, else 1 (both are 0 or 1 here).
+ */
+export function arange_bool(v0: i32, st: i32, n: i32, po: usize): void {
+  if (n <= 0) return;
+  store<u8>(po, <u8>v0);
+  memory.fill(po + 1, <u8>(st != 0 ? 1 : v0), <usize>(n - 1));
 }
 
 /** 64-bit integers: start and step (mod 2^64) in DESC[0..1] and DESC[2..3]. */

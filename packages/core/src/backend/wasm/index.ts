@@ -19,6 +19,7 @@ import './scan.js';
 import './indexing.js';
 import './sort.js';
 import './shape.js';
+import './random.js';
 import './compiled.js';
 
 export { WasmHeap, sizeClass, heapOwning, type HeapOptions, type HeapStats } from './heap.js';
@@ -104,7 +105,8 @@ export class WasmBackend implements Backend {
   private start(module: WebAssembly.Module | null): Runtime {
     const { memory, shared, maximumBytes } = WasmHeap.createMemory(this.options);
     const mod = module ?? kernelModule(shared);
-    const k: KernelExports = instantiateKernels(memory, mod, { reference: referenceImports(mod) });
+    // "math": the JS Math functions that the reference's complex formulas call (elementwise-complex.ts)
+    const k: KernelExports = instantiateKernels(memory, mod, { reference: referenceImports(mod), math: Math as unknown as WebAssembly.ModuleImports });
     const heap = new WasmHeap(k.heapBase(), memory, shared, maximumBytes);
     heap.owner = this;
     heap.ownerName = this.name;
@@ -321,7 +323,8 @@ function referenceImports(mod: WebAssembly.Module): Record<string, (...args: num
   const out: Record<string, (...args: number[]) => number> = {};
   for (const imp of WebAssembly.Module.imports(mod)) {
     if (imp.module !== 'reference') continue;
-    const f = unaryFns.get(imp.name)?.f ?? binaryFns.get(imp.name)?.f;
+    // Hypot: Math.hypot, which the reference's complex logcumsumexp calls (no primitive of its own)
+    const f = unaryFns.get(imp.name)?.f ?? binaryFns.get(imp.name)?.f ?? (imp.name === 'Hypot' ? Math.hypot : undefined);
     if (!f) throw new Error(`internal: the WASM kernels import reference.${imp.name}, which the reference backend lacks`);
     out[imp.name] = f as unknown as (...args: number[]) => number;
   }

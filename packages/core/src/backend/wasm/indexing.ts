@@ -2,14 +2,15 @@
 // 'none' Scatter: data of any dtype (raw storage units; a float16/bfloat16 update that is NaN
 // lands as the positive quiet NaN, as the reference's decode and re-encode makes it). The
 // reducing Scatters (sum, prod, max, min): float32, float64, complex64, bool and every integer
-// dtype, and max/min of float16/bfloat16, computed as the reference does (assembly/indexing.ts). An
-// index out of range makes the kernel stop with an error code; the adapter then returns false
-// and the reference kernel, run from scratch on the same inputs, throws its RangeError (the
-// output is fresh, so nothing written to it matters). float16/bfloat16 sum/prod stay on the
-// reference.
+// dtype, and float16/bfloat16 (sum/prod: a double result rounded once to 16 bits), computed as
+// the reference does (assembly/indexing.ts). An index out of range makes the kernel stop with
+// an error code; the adapter then returns false and the reference kernel, run from scratch on
+// the same inputs, throws its RangeError (the output is fresh, so nothing written to it
+// matters). MaskedScatter: every dtype (raw units), masks of 1-byte dtypes, any layouts; too
+// few rows of values is the same kind of error case.
 import { bool, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32, uint64, complex64, float16, bfloat16, type Dtype } from '../../dtype.js';
 import { rowMajorStrides, shapeSize } from '../../shape.js';
-import { registerWasmKernel, addressOf, mergeDims, fitsI32, MAX_COUNT, type WasmContext } from './registry.js';
+import { registerWasmKernel, addressOf, mergeDims, fitsI32, isContiguous1d, MAX_COUNT, type WasmContext } from './registry.js';
 import { copyStrided, isWidth } from './shape.js';
 import type { ArrayData } from '../interface.js';
 import type { ScatterReduce } from '../../primitives/indexing.js';
@@ -100,8 +101,6 @@ registerWasmKernel('Scatter', (ctx, prim, [a, pos, upd], [out]) => {
   const d = out!.dtype;
   const width = d.size;
   if (a!.dtype !== d || upd!.dtype !== d || !isWidth(width)) return false;
-  // 16-bit floats: sums and products round a double to 16 bits; those stay on the reference
-  if ((d === float16 || d === bfloat16) && (reduce === 'sum' || reduce === 'prod')) return false;
   const kindName = kindNames.get(d);
   const pcode = indexCode(ctx, pos!.dtype);
   const rcode = ctx.code(`SCATTER_${reduce}`);
@@ -117,4 +116,36 @@ registerWasmKernel('Scatter', (ctx, prim, [a, pos, upd], [out]) => {
   if (m === 0) return true;
   if (!writeWalk(ctx, pos!.shape, [pos!.strides, upd!.strides])) return false;
   return ctx.k.scatter(rcode, kind, width, pcode, addressOf(pos!), addressOf(upd!), po, n) === 0;
+});
+
+registerWasmKernel('MaskedScatter', (ctx, _prim, [a, mask, values], [out]) => {
+  const d = out!.dtype;
+  const width = d.size;
+  // the reference tests mask elements as bytes (elements(mask) read as a Uint8Array)
+  if (a!.dtype !== d || values!.dtype !== d || !isWidth(width) || mask!.dtype.size !== 1 || values!.shape.length === 0) return false;
+  const n = shapeSize(a!.shape);
+  const nm = shapeSize(mask!.shape);
+  if (n > MAX_COUNT || nm > MAX_COUNT || shapeSize(values!.shape) > MAX_COUNT) return false;
+  const inner = nm === 0 ? 0 : n / nm;
+  const rowShape = values!.shape.slice(1);
+  const rows = values!.shape[0]!;
+  // row k of values must be elements k * inner ... of its row-major order, as the reference reads them
+  if (!Number.isInteger(inner) || (rows > 0 && inner > 0 && shapeSize(rowShape) !== inner)) return false;
+  if (span(values!) >= 2 ** 31 || !fitsI32(values!.strides)) return false;
+  const po = addressOf(out!);
+  if (n > 0 && !copyStrided(ctx, width, a!.shape, a!.strides, rowMajorStrides(a!.shape), addressOf(a!), po)) return false;
+  if (nm === 0) return true;
+  const { k, heap } = ctx;
+  const flat = mergeDims(mask!.shape, [mask!.strides]);
+  const contiguous = nm === 1 || isContiguous1d(flat.strides[0]!);
+  const scratch = contiguous ? null : heap.alloc(nm);
+  try {
+    if (scratch && !copyStrided(ctx, 1, mask!.shape, mask!.strides, rowMajorStrides(mask!.shape), addressOf(mask!), scratch.ptr)) return false;
+    if (!writeWalk(ctx, rowShape.length ? rowShape : [1], [rowShape.length ? values!.strides.slice(1) : [0]])) return false;
+    const pm = scratch ? scratch.ptr : addressOf(mask!);
+    // 1: more selected positions than rows; the reference raises it
+    return k.masked_scatter(width, pm, nm, addressOf(values!), rows, values!.strides[0]!, inner, po) === 0;
+  } finally {
+    if (scratch) heap.free(scratch.ptr, scratch.size);
+  }
 });

@@ -1,9 +1,8 @@
-// Reduce adapter over any axes: sum / max / min of float32 and float64, sum / prod / max / min
-// of int32, and / or of float32, float64, int32 and 1-byte dtypes. The input is seen as kept
-// dimensions x reduced dimensions (each group in its original order, merged where
-// contiguous), which is the reference's accumulation order. ArgReduce (argmax / argmin along
-// one axis) of float32, float64 and int32.
-import { bool, float32, float64, int32, uint32, type Dtype } from '../../dtype.js';
+// Reduce adapter over any axes: sum / prod / max / min / and / or of every dtype. The input
+// is seen as kept dimensions x reduced dimensions (each group in its original order, merged
+// where contiguous), which is the reference's accumulation order. ArgReduce (argmax / argmin
+// along one axis) of every dtype.
+import { bool, float32, uint32, type Dtype } from '../../dtype.js';
 import { shapeSize } from '../../shape.js';
 import { registerWasmKernel, addressOf, mergeDims, fitsI32, MAX_COUNT, type WasmContext } from './registry.js';
 import type { ReduceType, ArgReduceType } from '../../primitives/reduce.js';
@@ -17,9 +16,10 @@ export const REDUCE_GRAIN = 1 << 18;
 
 registerWasmKernel('Reduce', (ctx, prim, [x], [out]) => {
   const { type, axes } = prim.params as { type: ReduceType; axes: number[] };
-  const fn = kernelFor(ctx, type, x!.dtype, out!.dtype);
+  const name = kernelFor(type, x!.dtype, out!.dtype);
+  const fn = name ? ctx.k[name] : undefined;
   const code = ctx.code(`REDUCE_${type}`);
-  if (!fn || shapeSize(x!.shape) > MAX_COUNT) return false;
+  if (!name || !fn || shapeSize(x!.shape) > MAX_COUNT) return false;
   if (code === undefined) return false;
   if (shapeSize(out!.shape) === 0) return true;
   const reduced = new Set(axes);
@@ -40,13 +40,11 @@ registerWasmKernel('Reduce', (ctx, prim, [x], [out]) => {
   const words = [kn, rn, ...kept.shape, ...ks, ...red.shape, ...rs];
   const nOut = shapeSize(out!.shape);
   const parts = kept.shape[0]! >= 2 ? chunkCount(ctx, shapeSize(x!.shape), REDUCE_GRAIN) : 1;
-  if (parts > 1) return reduceThreaded(ctx, fn === k(ctx).reduce_f32 ? 'reduce_f32_at' : fn === k(ctx).reduce_f64 ? 'reduce_f64_at' : fn === k(ctx).reduce_i32 ? 'reduce_i32_at' : 'reduce_u8_at', code, x!, out!, words, kept.shape, ks, nOut, parts);
+  if (parts > 1) return reduceThreaded(ctx, `${name}_at`, code, x!, out!, words, kept.shape, ks, nOut, parts);
   const desc = ctx.desc();
   desc.set(words, 0);
   return fn(code, addressOf(x!), addressOf(out!)) !== 0;
 });
-
-const k = (ctx: WasmContext) => ctx.k;
 
 /** Splits the outermost kept dimension into `parts` chunks, each with its own descriptor and scratch. */
 function reduceThreaded(ctx: WasmContext, name: string, code: number, x: ArrayData, out: ArrayData, words: number[], keptShape: number[], ks: number[], nOut: number, parts: number): boolean {
@@ -98,26 +96,24 @@ function sumF32(ctx: WasmContext, px: number, po: number, rows: number, rowStrid
   return true;
 }
 
-function kernelFor(ctx: WasmContext, type: ReduceType, from: Dtype, to: Dtype): ((type: number, px: number, po: number) => number) | null {
-  const { k } = ctx;
-  if (type === 'and' || type === 'or') {
-    if (to !== bool) return null;
-    if (from === float32) return k.reduce_f32;
-    if (from === float64) return k.reduce_f64;
-    if (from === int32) return k.reduce_i32;
-    return from.size === 1 ? k.reduce_u8 : null;
-  }
-  if (to !== from) return null;
-  if (from === float32 && type !== 'prod') return k.reduce_f32;
-  if (from === float64 && type !== 'prod') return k.reduce_f64;
-  return from === int32 ? k.reduce_i32 : null;
+/** Kernel export suffix of each dtype. */
+type Suffix = 'bool' | 'i8' | 'u8' | 'i16' | 'u16' | 'i32' | 'u32' | 'i64' | 'u64' | 'f16' | 'bf16' | 'f32' | 'f64' | 'c64';
+const SUFFIX: Partial<Record<string, Suffix>> = {
+  bool: 'bool', int8: 'i8', uint8: 'u8', int16: 'i16', uint16: 'u16', int32: 'i32', uint32: 'u32',
+  int64: 'i64', uint64: 'u64', float16: 'f16', bfloat16: 'bf16', float32: 'f32', float64: 'f64', complex64: 'c64',
+};
+
+/** The export reducing `from` into `to` (and / or: into bool; the others: into `from`), or null. */
+function kernelFor(type: ReduceType, from: Dtype, to: Dtype): `reduce_${Suffix}` | null {
+  const sfx = SUFFIX[from.name];
+  if (sfx === undefined || to !== (type === 'and' || type === 'or' ? bool : from)) return null;
+  return `reduce_${sfx}`;
 }
 
 registerWasmKernel('ArgReduce', (ctx, prim, [x], [out]) => {
   const { type, axis } = prim.params as { type: ArgReduceType; axis: number };
-  const d = x!.dtype;
-  const { k } = ctx;
-  const fn = d === float32 ? k.argreduce_f32 : d === float64 ? k.argreduce_f64 : d === int32 ? k.argreduce_i32 : null;
+  const sfx = SUFFIX[x!.dtype.name];
+  const fn = sfx === undefined ? undefined : ctx.k[`argreduce_${sfx}`];
   const code = ctx.code(`ARGREDUCE_${type}`);
   if (!fn || code === undefined || out!.dtype !== uint32 || shapeSize(x!.shape) > MAX_COUNT) return false;
   if (shapeSize(out!.shape) === 0) return true;

@@ -1,7 +1,8 @@
 // Concatenate and Arange adapters, plus the strided raw copy that Scatter shares. Copies move
 // storage units (1, 2, 4 or 8 bytes), so every dtype is exact, complex64 and NaN payloads
-// included.
-import { isBigInt, float32, float64, type Dtype } from '../../dtype.js';
+// included. Arange: every dtype.
+import { isBigInt, bool, float16, bfloat16, float32, float64, complex64, type Dtype } from '../../dtype.js';
+import { numberReader, numberWriter } from '../../elements.js';
 import { rowMajorStrides, shapeSize } from '../../shape.js';
 import { registerWasmKernel, addressOf, mergeDims, fitsI32, MAX_COUNT, type WasmContext } from './registry.js';
 
@@ -48,17 +49,21 @@ registerWasmKernel('Concatenate', (ctx, prim, inputs, [out]) => {
   return true;
 });
 
-/** Rounds a double to dtype d as the reference does (a store into its TypedArray and a read back). */
+/** Rounds a double to dtype d as the reference does: a store with its writer and a read back. */
 function caster(d: Dtype): (x: number) => number {
-  const tmp = new d.storage(1) as Float64Array;
+  const cell = new d.storage(d.lanes);
+  const put = numberWriter(d, cell);
+  const get = numberReader(d, cell);
   return (x) => {
-    tmp[0] = x;
-    return tmp[0]!;
+    put(0, x);
+    return get(0);
   };
 }
 
 // Arange: value = start; value += step, rounded to the dtype at every step (reference/creation.ts).
-// float16/bfloat16 (a double sum rounded to 16 bits), bool and complex64 stay on the reference.
+// start and step are cast here with the reference's own conversions; the kernels repeat the
+// step: float32/complex64 and float64 natively, float16/bfloat16 as a double sum rounded once
+// to 16 bits, integers wrapping, bool (a constant after the first element).
 registerWasmKernel('Arange', (ctx, prim, _inputs, [out]) => {
   const { start, step } = prim.params as { start: number; step: number };
   const d = out!.dtype;
@@ -67,15 +72,6 @@ registerWasmKernel('Arange', (ctx, prim, _inputs, [out]) => {
   if (n > MAX_COUNT) return false;
   const { k } = ctx;
   const po = addressOf(out!);
-  if (d === float32 || d === float64 || ((d.kind === 'i' || d.kind === 'u') && d.size <= 4)) {
-    const cast = caster(d);
-    const v0 = cast(start);
-    const st = cast(cast(start + step) - v0);
-    if (d === float32) k.arange_f32(v0, st, n, po);
-    else if (d === float64) k.arange_f64(v0, st, n, po);
-    else return k.arange_int(d.size, v0 | 0, st | 0, n, po) !== 0;
-    return true;
-  }
   if (isBigInt(d)) {
     // BigInt() of a non-finite value throws: let the reference raise it
     if (!Number.isFinite(start) || !Number.isFinite(start + step)) return false;
@@ -88,5 +84,15 @@ registerWasmKernel('Arange', (ctx, prim, _inputs, [out]) => {
     k.arange_i64(n, po);
     return true;
   }
-  return false;
+  const cast = caster(d);
+  const v0 = cast(start);
+  const st = cast(cast(start + step) - v0);
+  if (d === float32) k.arange_f32(v0, st, n, po);
+  else if (d === float64) k.arange_f64(v0, st, n, po);
+  else if (d === float16 || d === bfloat16) k.arange_f16(d === bfloat16 ? 1 : 0, v0, st, n, po);
+  else if (d === complex64) k.arange_c64(v0, st, n, po);
+  else if (d === bool) k.arange_bool(v0, st, n, po);
+  else if (d.kind === 'i' || d.kind === 'u') return k.arange_int(d.size, v0 | 0, st | 0, n, po) !== 0;
+  else return false;
+  return true;
 });
