@@ -1,14 +1,16 @@
-// AsType kernels of the WASM backend: float16 / bfloat16 <-> float32 (every 16-bit pattern,
-// and float32 values around every rounding boundary), f32 <-> f64, int32 -> floats, and raw
-// copies of every dtype in strided layouts (the eval layer's contiguous copies).
+// AsType kernels of the WASM backend: every ordered pair of dtypes on every layout with the
+// values casts get wrong (NaN, infinities, signed zeros, subnormals, rounding ties, integers
+// beyond the destination's range, 2^31, 2^53 + 1, 2^63), every float16 / bfloat16 pattern to
+// every dtype, float32 values around every 16-bit rounding boundary, and raw copies of every
+// dtype in strided layouts (the eval layer's contiguous copies).
 import { test, afterAll, expect } from 'vitest';
 import { getBackendByName } from '../src/device.js';
 import type { WasmBackend } from '../src/backend/wasm/index.js';
 import fc from 'fast-check';
-import { compareBackends, arraySpecArb, shapeArb, type ArraySpec } from '@mlx-ts/core/testing';
+import { compareBackends, arraySpecArb, shapeArb, unitsArb, type ArraySpec } from '@mlx-ts/core/testing';
 import * as mx from '@mlx-ts/core';
 import { AsType } from '../src/primitives/copy.js';
-import { allDtypes } from '../src/dtype.js';
+import { allDtypes, isBigInt, type Dtype } from '../src/dtype.js';
 import { runs, tally, applyPrim } from './wasm-helpers.js';
 
 const cast = (to: mx.Dtype) => (x: mx.MxArray) => applyPrim(AsType, { dtype: to }, [x], to);
@@ -74,8 +76,73 @@ test('same-dtype copies of every dtype on any layout (bit exact)', () => {
   );
 });
 
+// Storage units at the edges of every cast: float rounding ties and integer / range limits.
+const floatEdges = [
+  NaN, -NaN, Infinity, -Infinity, 0, -0, 5e-324, -5e-324, 1.401298464324817e-45, 1.1754943508222875e-38, 6e-8, 2 ** -25,
+  0.5, -0.5, 1.5, 2.5, -1.5, -1, 1, 127.5, 128, -128.5, -129, 255.5, 256, 32767.5, 32768, -32769, 65504, 65519.99, 65520,
+  65535.5, 65536, 2 ** 31 - 1, 2 ** 31, -(2 ** 31), -(2 ** 31) - 1, 2 ** 32, 2 ** 32 + 1, -(2 ** 32), 2 ** 53 + 1,
+  -(2 ** 53) - 1, 2 ** 53 + 2, 2 ** 63, -(2 ** 63), 2 ** 63 + 2 ** 11, 2 ** 64, -(2 ** 64), 2 ** 64 + 2 ** 12, 2 ** 70 + 2 ** 20,
+  1e30, -1e30, 2 ** 116, 3.4028234663852886e38, 3.4028235677973366e38, 1e300, -1e300, 1.7976931348623157e308,
+];
+const intEdges = (d: Dtype): (number | bigint)[] => {
+  if (isBigInt(d)) {
+    const big = [0n, 1n, 2n, 255n, 256n, 2n ** 31n, 2n ** 32n + 1n, 2n ** 53n + 1n, 2n ** 53n + 3n, 2n ** 62n + 2n ** 38n + 1n, 2n ** 63n - 1n];
+    return d === mx.uint64 ? [...big, 2n ** 63n, 2n ** 64n - 1n, 2n ** 64n - 2n ** 39n] : [...big, ...big.map((v) => -v), -(2n ** 63n)];
+  }
+  const bits = d.size * 8;
+  const [min, max] = d.kind === 'u' ? [0, 2 ** bits - 1] : [-(2 ** (bits - 1)), 2 ** (bits - 1) - 1];
+  return [min, max, min + 1, max - 1, 0, 1, -1, 2 ** 24 + 1, -(2 ** 24) - 1, 255, 256, -129].filter((v) => v >= min && v <= max);
+};
+const halfEdges = [0x0000, 0x8000, 0x0001, 0x8001, 0x03ff, 0x0400, 0x3c00, 0x3800, 0xb800, 0x3e00, 0x7bff, 0x7c00, 0xfc00, 0x7c01, 0x7e00, 0xfe00, 0x7f80, 0xff80, 0x7fc0, 0x7f7f, 0x4f00, 0x5f00, 0xdf00, 0x5f80];
+const edgeUnits = (d: Dtype): (number | bigint)[] => {
+  if (d === mx.bool) return [0, 1];
+  if (d === mx.float16 || d === mx.bfloat16) return halfEdges;
+  if (d === mx.float32 || d === mx.float64 || d === mx.complex64) return floatEdges;
+  return intEdges(d);
+};
+/** Units drawn from the generic arbitrary and the edge values (complex64: both lanes). */
+const edgyUnits = (d: Dtype, n: number) =>
+  fc
+    .tuple(unitsArb(d, n), fc.array(fc.option(fc.constantFrom(...edgeUnits(d)), { freq: 2 }), { minLength: n * d.lanes, maxLength: n * d.lanes }))
+    .map(([base, edges]) => base.map((u, i) => edges[i] ?? u));
+
+for (const from of allDtypes) {
+  test(`${from.name} -> every dtype: every edge value, then random values on any layout`, () => {
+    const units = edgeUnits(from).flatMap((u) => (from === mx.complex64 ? [u, 0, 0, u, u, u] : [u]));
+    const spec: ArraySpec = { dtype: from, baseShape: [units.length / from.lanes], units, view: [] };
+    for (const to of allDtypes) {
+      tally.cases++;
+      compareBackends(cast(to), [spec], { label: `${from.name} -> ${to.name} (edges)` });
+    }
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...allDtypes),
+        shapeArb({ maxRank: 4, maxSize: 60 }).chain((s) => arraySpecArb(from, s, { units: edgyUnits })),
+        (to, spec) => {
+          tally.cases++;
+          compareBackends(cast(to), [spec], { label: `${from.name} -> ${to.name}` });
+        },
+      ),
+      { numRuns: runs(250) },
+    );
+  });
+}
+
+test('every float16 and bfloat16 bit pattern -> every dtype', () => {
+  const units = Array.from({ length: 65536 }, (_, i) => i);
+  for (const from of [mx.float16, mx.bfloat16]) {
+    const spec: ArraySpec = { dtype: from, baseShape: [65536], units, view: [] };
+    for (const to of allDtypes) {
+      tally.cases++;
+      compareBackends(cast(to), [spec], { label: `${from.name} -> ${to.name} (all patterns)` });
+    }
+  }
+});
+
 test('every case above ran in WASM', () => {
-  expect((getBackendByName('wasm') as WasmBackend).kernelStats().AsType!.fallback).toBe(0);
+  const stats = (getBackendByName('wasm') as WasmBackend).kernelStats().AsType!;
+  expect(stats.fallback).toBe(0);
+  expect(stats.wasm).toBeGreaterThan(allDtypes.length ** 2);
 });
 
 afterAll(() => console.log(`wasm-convert: ${tally.cases} generated cases`));

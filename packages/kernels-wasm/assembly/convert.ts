@@ -1,87 +1,274 @@
-// AsType kernels: raw copies of any element width (same representation: bit exact), the
-// float16 / bfloat16 <-> float32 conversions with round-to-nearest-even as in
-// packages/core/src/half.ts, and f32 <-> f64, i32 -> f32 / f64. Inputs contiguous or strided
-// (descriptor [ndim, shape, strides]); outputs contiguous.
+// AsType kernels, bit for bit the reference's casts (packages/core/src/backend/reference/copy.ts
+// with the readers / writers of elements.ts): raw copies of any element width (same
+// representation: every bit kept), and `cast` for every other pair of dtypes. A cast reads each
+// element exactly (integers as i64, sign- or zero-extended; floats as f64; complex64 as its real
+// part) and stores it with the destination's rule:
+// - to bool: non-zero (NaN is true); from complex64, either part non-zero;
+// - to an integer: truncation toward zero, then wrap modulo 2^bits (a TypedArray / BigInt64Array
+//   store); NaN and infinities store 0;
+// - to a float: integers go through the nearest double first (int64 beyond 2^53 rounds twice on
+//   the way to float32 / 16-bit floats, as the reference does), doubles round once to nearest even;
+// - to complex64: (x rounded to float32, 0);
+// - float16 / bfloat16 -> float32 keeps NaN sign and payload, as the reference does.
+// Inputs contiguous or strided (descriptor [ndim, shape, strides]); outputs contiguous. Small
+// integers / f32 / f64 -> f32 / f64 run in v128 lanes when contiguous.
 import { word, zeroCounters, counter, setCounter, at } from './layout';
+import { halfToF64, bf16ToF64, f64ToHalf, f64ToBf16 } from './half-double';
 
-export const CONVERT_f16_f32: i32 = 1;
-export const CONVERT_bf16_f32: i32 = 2;
-export const CONVERT_f32_f16: i32 = 3;
-export const CONVERT_f32_bf16: i32 = 4;
-export const CONVERT_f32_f64: i32 = 5;
-export const CONVERT_f64_f32: i32 = 6;
-export const CONVERT_i32_f32: i32 = 7;
-export const CONVERT_i32_f64: i32 = 8;
 /** Raw copies of 1, 2, 4 and 8-byte units. */
 export const CONVERT_copy8: i32 = 10;
 export const CONVERT_copy16: i32 = 11;
 export const CONVERT_copy32: i32 = 12;
 export const CONVERT_copy64: i32 = 13;
 
-/** The NaN the reference stores when a decoded half NaN goes through a JS double. */
+// dtype codes of `cast`: MLX's dtype order (Dtype.index in packages/core/src/dtype.ts)
+const BOOL = 0;
+const U8 = 1;
+const U16 = 2;
+const U32 = 3;
+const U64 = 4;
+const I8 = 5;
+const I16 = 6;
+const I32 = 7;
+const I64 = 8;
+const F16 = 9;
+const F32 = 10;
+const F64 = 11;
+const BF16 = 12;
+const C64 = 13;
 
-@inline function halfToF32(h: u32): u32 {
-  const sign = (h & 0x8000) << 16;
-  const e = (h >> 10) & 0x1f;
-  const m = h & 0x3ff;
-  // NaNs keep sign and payload (quieted), as the reference, MLX and jax do
-  if (e == 0x1f) return m == 0 ? sign | 0x7f800000 : sign | 0x7fc00000 | (m << 13);
-  if (e == 0) {
-    // subnormal or zero: m * 2^-24 is exact in f32
-    return sign | reinterpret<u32>(<f32>m * 5.9604644775390625e-8);
+@inline function byteSize(d: i32): usize {
+  if (d == BOOL || d == U8 || d == I8) return 1;
+  if (d == U16 || d == I16 || d == F16 || d == BF16) return 2;
+  if (d == U32 || d == I32 || d == F32) return 4;
+  return 8;
+}
+
+@inline function isFloatSource(d: i32): bool {
+  return d == F16 || d == F32 || d == F64 || d == BF16 || d == C64;
+}
+
+@inline function readInt(d: i32, p: usize): i64 {
+  switch (d) {
+    case BOOL:
+    case U8: return <i64>load<u8>(p);
+    case U16: return <i64>load<u16>(p);
+    case U32: return <i64>load<u32>(p);
+    case I8: return <i64>load<i8>(p);
+    case I16: return <i64>load<i16>(p);
+    case I32: return <i64>load<i32>(p);
   }
-  return sign | ((e + 112) << 23) | (m << 13);
+  return load<i64>(p); // int64, uint64
 }
 
-@inline function bf16ToF32(h: u32): u32 {
-  return h << 16; // exact for every pattern, NaN payloads included
-}
-
-@inline function f32ToHalf(bits: u32): u16 {
-  const sign = (bits >> 16) & 0x8000;
-  const a = bits & 0x7fffffff;
-  if (a > 0x7f800000) return <u16>(sign | 0x7e00); // NaN keeps its sign
-  // 65520 = halfway between 65504 and 2^16 rounds to even, i.e. to infinity
-  if (a >= 0x477ff000) return <u16>(sign | 0x7c00);
-  if (a < 0x38800000) {
-    // below the smallest normal (2^-14): a multiple of 2^-24, exact in double, rounded half-even
-    const m = <u32>nearest<f64>(<f64>reinterpret<f32>(a) * 16777216.0);
-    return <u16>(sign | m);
+@inline function readFloat(d: i32, p: usize): f64 {
+  switch (d) {
+    case F16: return halfToF64(load<u16>(p));
+    case BF16: return bf16ToF64(load<u16>(p));
+    case F32:
+    case C64: return <f64>load<f32>(p);
   }
-  const e = (a >> 23) - 112;
-  let h = (e << 10) | ((a >> 13) & 0x3ff);
-  const rest = a & 0x1fff;
-  if (rest > 0x1000 || (rest == 0x1000 && (h & 1) != 0)) h += 1; // a carry moves into the exponent
-  return <u16>(sign | h);
+  return load<f64>(p);
 }
 
-@inline function f32ToBf16(bits: u32): u16 {
-  if ((bits & 0x7fffffff) > 0x7f800000) return <u16>(((bits >> 16) & 0x8000) | 0x7fc0);
-  return <u16>((bits + 0x7fff + ((bits >> 16) & 1)) >> 16);
+/** A double truncated toward zero and wrapped modulo 2^64 (ToBigInt64 of BigInt(trunc(x))); NaN, inf: 0. */
+@inline function wrapToI64(x: f64): i64 {
+  if (abs<f64>(x) < 9.223372036854775808e18) return <i64>x; // NaN fails the test
+  const bits = reinterpret<u64>(x);
+  const e = <i32>((bits >> 52) & 0x7ff) - 1075;
+  if (e == 0x7ff - 1075) return 0;
+  // |x| >= 2^63: x = m * 2^e with e >= 11, an integer whose low 64 bits are m << e
+  const m = (bits & 0xfffffffffffff) | 0x10000000000000;
+  const low: i64 = e >= 64 ? 0 : <i64>(m << <u64>e);
+  return <i64>(bits >> 63) != 0 ? -low : low;
 }
 
-@inline function convertOne<S, D>(op: i32, x: S): D {
-  switch (op) {
-    case CONVERT_f16_f32: return <D>halfToF32(<u32>x);
-    case CONVERT_bf16_f32: return <D>bf16ToF32(<u32>x);
-    case CONVERT_f32_f16: return <D>f32ToHalf(<u32>x);
-    case CONVERT_f32_bf16: return <D>f32ToBf16(<u32>x);
-    case CONVERT_f32_f64: return <D>reinterpret<u64>(<f64>reinterpret<f32>(<u32>x));
-    case CONVERT_f64_f32: return <D>reinterpret<u32>(<f32>reinterpret<f64>(<u64>x));
-    case CONVERT_i32_f32: return <D>reinterpret<u32>(<f32><i32>x);
-    case CONVERT_i32_f64: return <D>reinterpret<u64>(<f64><i32>x);
-  }
-  return <D>x; // raw copies
+@inline function storeInt(d: i32, p: usize, v: i64): void {
+  const b = byteSize(d);
+  if (b == 1) store<u8>(p, <u8>v);
+  else if (b == 2) store<u16>(p, <u16>v);
+  else if (b == 4) store<u32>(p, <u32>v);
+  else store<i64>(p, v);
 }
 
-/** S and D are the unsigned storage units of the source and destination. */
-@inline function convertLoops<S, D>(op: i32, strided: bool, px: usize, po: usize, n: i32): void {
-  if (!strided) {
-    if (op >= CONVERT_copy8) {
-      memory.copy(po, px, <usize>n << alignof<S>());
+@inline function storeFloat(d: i32, p: usize, x: f64): void {
+  switch (d) {
+    case BOOL: store<u8>(p, x != 0 ? 1 : 0); return;
+    case F16: store<u16>(p, <u16>f64ToHalf(x)); return;
+    case BF16: store<u16>(p, <u16>f64ToBf16(x)); return;
+    case F32: store<f32>(p, <f32>x); return;
+    case F64: store<f64>(p, x); return;
+    case C64:
+      store<f32>(p, <f32>x);
+      store<f32>(p, 0, 4);
       return;
+  }
+  storeInt(d, p, wrapToI64(x));
+}
+
+/** float16 bits -> float32 bits, NaN sign and payload kept (quieted). */
+@inline function halfToF32Bits(h: u32): u32 {
+  const sign = (h & 0x8000) << 16;
+  if ((h & 0x7c00) == 0x7c00 && (h & 0x3ff) != 0) return sign | 0x7fc00000 | ((h & 0x3ff) << 13);
+  return reinterpret<u32>(<f32>halfToF64(h));
+}
+
+@inline function castOne(from: i32, to: i32, px: usize, po: usize): void {
+  if (to == F32 && from == BF16) {
+    store<u32>(po, <u32>load<u16>(px) << 16); // exact for every pattern, NaN payloads included
+  } else if (to == F32 && from == F16) {
+    store<u32>(po, halfToF32Bits(load<u16>(px)));
+  } else if (from == C64 && to == BOOL) {
+    store<u8>(po, load<f32>(px) != 0 || load<f32>(px, 4) != 0 ? 1 : 0);
+  } else if (isFloatSource(from)) {
+    storeFloat(to, po, readFloat(from, px));
+  } else {
+    const v = readInt(from, px);
+    if (to == BOOL) store<u8>(po, v != 0 ? 1 : 0);
+    else if (isFloatSource(to)) storeFloat(to, po, from == U64 ? <f64><u64>v : <f64>v);
+    else storeInt(to, po, v);
+  }
+}
+
+/**
+ * Contiguous casts in v128 lanes where the lane instruction is the reference's rule exactly
+ * (integers of at most 32 bits -> float32 round once, like through an exact double; f32 <-> f64).
+ * Returns how many elements it did; the scalar loop does the rest.
+ */
+@inline function castVectors(from: i32, to: i32, px: usize, po: usize, n: i32): i32 {
+  let i = 0;
+  if (to == F32 && (from == BOOL || from == U8 || from == I8)) {
+    for (; i + 8 <= n; i += 8) {
+      const w = from == I8 ? v128.load8x8_s(px + <usize>i) : v128.load8x8_u(px + <usize>i);
+      const lo = from == I8 ? i32x4.extend_low_i16x8_s(w) : i32x4.extend_low_i16x8_u(w);
+      const hi = from == I8 ? i32x4.extend_high_i16x8_s(w) : i32x4.extend_high_i16x8_u(w);
+      v128.store(po + (<usize>i << 2), f32x4.convert_i32x4_s(lo));
+      v128.store(po + (<usize>i << 2), f32x4.convert_i32x4_s(hi), 16);
     }
-    for (let i = 0; i < n; i++) store<D>(at<D>(po, i), convertOne<S, D>(op, load<S>(at<S>(px, i))));
+  } else if (to == F32 && (from == U16 || from == I16)) {
+    for (; i + 4 <= n; i += 4) {
+      const w = from == I16 ? v128.load16x4_s(px + (<usize>i << 1)) : v128.load16x4_u(px + (<usize>i << 1));
+      v128.store(po + (<usize>i << 2), f32x4.convert_i32x4_s(w));
+    }
+  } else if (to == F32 && (from == I32 || from == U32)) {
+    for (; i + 4 <= n; i += 4) {
+      const w = v128.load(px + (<usize>i << 2));
+      v128.store(po + (<usize>i << 2), from == I32 ? f32x4.convert_i32x4_s(w) : f32x4.convert_i32x4_u(w));
+    }
+  } else if (from == F32 && to == F64) {
+    for (; i + 2 <= n; i += 2) v128.store(po + (<usize>i << 3), f64x2.promote_low_f32x4(v128.load64_zero(px + (<usize>i << 2))));
+  } else if (from == F64 && to == F32) {
+    for (; i + 2 <= n; i += 2) v128.store_lane<i64>(po + (<usize>i << 2), f32x4.demote_f64x2_zero(v128.load(px + (<usize>i << 3))), 0);
+  }
+  return i;
+}
+
+/** One loop for both layouts: contiguous is one dimension of stride 1 after the vectors. */
+@inline function castLoops(from: i32, to: i32, strided: bool, px: usize, po: usize, n: i32): void {
+  const sx = byteSize(from);
+  const so = byteSize(to);
+  let nd = 1;
+  let n0 = n;
+  let s0 = 1;
+  let outer = 1;
+  let x = px;
+  let o = po;
+  if (strided) {
+    nd = word(0);
+    n0 = word(nd);
+    s0 = word(2 * nd);
+    for (let d = 0; d < nd - 1; d++) outer *= word(1 + d);
+    zeroCounters(nd);
+  } else {
+    const done = castVectors(from, to, px, po, n);
+    x += <usize>done * sx;
+    o += <usize>done * so;
+    n0 = n - done;
+  }
+  let ox = 0;
+  for (let r = 0; r < outer; r++) {
+    let ix = ox;
+    for (let j = 0; j < n0; j++) {
+      castOne(from, to, x + <usize>ix * sx, o); // ix may be negative in between: wraps like the hardware
+      o += so;
+      ix += s0;
+    }
+    for (let d = nd - 2; d >= 0; d--) {
+      const size = word(1 + d);
+      const c = counter(d) + 1;
+      ox += word(1 + nd + d);
+      if (c < size) {
+        setCounter(d, c);
+        break;
+      }
+      setCounter(d, 0);
+      ox -= word(1 + nd + d) * size;
+    }
+  }
+}
+
+/** The loops of one source dtype, for every destination (one function per source bounds -O3's work). */
+@inline function castFrom(from: i32, to: i32, strided: bool, px: usize, po: usize, n: i32): bool {
+  if (to == from) return false; // same representation: a raw copy (convert)
+  switch (to) {
+    case BOOL: castLoops(from, BOOL, strided, px, po, n); return true;
+    case U8: castLoops(from, U8, strided, px, po, n); return true;
+    case U16: castLoops(from, U16, strided, px, po, n); return true;
+    case U32: castLoops(from, U32, strided, px, po, n); return true;
+    case U64: castLoops(from, U64, strided, px, po, n); return true;
+    case I8: castLoops(from, I8, strided, px, po, n); return true;
+    case I16: castLoops(from, I16, strided, px, po, n); return true;
+    case I32: castLoops(from, I32, strided, px, po, n); return true;
+    case I64: castLoops(from, I64, strided, px, po, n); return true;
+    case F16: castLoops(from, F16, strided, px, po, n); return true;
+    case F32: castLoops(from, F32, strided, px, po, n); return true;
+    case F64: castLoops(from, F64, strided, px, po, n); return true;
+    case BF16: castLoops(from, BF16, strided, px, po, n); return true;
+    case C64: castLoops(from, C64, strided, px, po, n); return true;
+  }
+  return false;
+}
+
+function castFromBool(to: i32, strided: bool, px: usize, po: usize, n: i32): bool { return castFrom(BOOL, to, strided, px, po, n); }
+function castFromU8(to: i32, strided: bool, px: usize, po: usize, n: i32): bool { return castFrom(U8, to, strided, px, po, n); }
+function castFromU16(to: i32, strided: bool, px: usize, po: usize, n: i32): bool { return castFrom(U16, to, strided, px, po, n); }
+function castFromU32(to: i32, strided: bool, px: usize, po: usize, n: i32): bool { return castFrom(U32, to, strided, px, po, n); }
+function castFromU64(to: i32, strided: bool, px: usize, po: usize, n: i32): bool { return castFrom(U64, to, strided, px, po, n); }
+function castFromI8(to: i32, strided: bool, px: usize, po: usize, n: i32): bool { return castFrom(I8, to, strided, px, po, n); }
+function castFromI16(to: i32, strided: bool, px: usize, po: usize, n: i32): bool { return castFrom(I16, to, strided, px, po, n); }
+function castFromI32(to: i32, strided: bool, px: usize, po: usize, n: i32): bool { return castFrom(I32, to, strided, px, po, n); }
+function castFromI64(to: i32, strided: bool, px: usize, po: usize, n: i32): bool { return castFrom(I64, to, strided, px, po, n); }
+function castFromF16(to: i32, strided: bool, px: usize, po: usize, n: i32): bool { return castFrom(F16, to, strided, px, po, n); }
+function castFromF32(to: i32, strided: bool, px: usize, po: usize, n: i32): bool { return castFrom(F32, to, strided, px, po, n); }
+function castFromF64(to: i32, strided: bool, px: usize, po: usize, n: i32): bool { return castFrom(F64, to, strided, px, po, n); }
+function castFromBf16(to: i32, strided: bool, px: usize, po: usize, n: i32): bool { return castFrom(BF16, to, strided, px, po, n); }
+function castFromC64(to: i32, strided: bool, px: usize, po: usize, n: i32): bool { return castFrom(C64, to, strided, px, po, n); }
+
+/** Casts n elements of dtype `from` at px (any layout) to contiguous dtype `to` at po; false: no kernel. */
+export function cast(from: i32, to: i32, strided: bool, px: usize, po: usize, n: i32): bool {
+  switch (from) {
+    case BOOL: return castFromBool(to, strided, px, po, n);
+    case U8: return castFromU8(to, strided, px, po, n);
+    case U16: return castFromU16(to, strided, px, po, n);
+    case U32: return castFromU32(to, strided, px, po, n);
+    case U64: return castFromU64(to, strided, px, po, n);
+    case I8: return castFromI8(to, strided, px, po, n);
+    case I16: return castFromI16(to, strided, px, po, n);
+    case I32: return castFromI32(to, strided, px, po, n);
+    case I64: return castFromI64(to, strided, px, po, n);
+    case F16: return castFromF16(to, strided, px, po, n);
+    case F32: return castFromF32(to, strided, px, po, n);
+    case F64: return castFromF64(to, strided, px, po, n);
+    case BF16: return castFromBf16(to, strided, px, po, n);
+    case C64: return castFromC64(to, strided, px, po, n);
+  }
+  return false;
+}
+
+/** S: the storage unit copied. */
+@inline function copyLoops<S>(strided: bool, px: usize, po: usize, n: i32): void {
+  if (!strided) {
+    memory.copy(po, px, <usize>n << alignof<S>());
     return;
   }
   const nd = word(0);
@@ -96,8 +283,8 @@ export const CONVERT_copy64: i32 = 13;
   for (let r = 0; r < outer; r++) {
     let ix = ox;
     for (let j = 0; j < n0; j++) {
-      store<D>(o, convertOne<S, D>(op, load<S>(at<S>(px, ix))));
-      o += sizeof<D>();
+      store<S>(o, load<S>(at<S>(px, ix)));
+      o += sizeof<S>();
       ix += s0;
     }
     for (let d = last - 1; d >= 0; d--) {
@@ -114,20 +301,13 @@ export const CONVERT_copy64: i32 = 13;
   }
 }
 
+/** Raw copies (op: CONVERT_copy*), any layout in, contiguous out. */
 export function convert(op: i32, strided: bool, px: usize, po: usize, n: i32): bool {
   switch (op) {
-    case CONVERT_f16_f32: convertLoops<u16, u32>(CONVERT_f16_f32, strided, px, po, n); return true;
-    case CONVERT_bf16_f32: convertLoops<u16, u32>(CONVERT_bf16_f32, strided, px, po, n); return true;
-    case CONVERT_f32_f16: convertLoops<u32, u16>(CONVERT_f32_f16, strided, px, po, n); return true;
-    case CONVERT_f32_bf16: convertLoops<u32, u16>(CONVERT_f32_bf16, strided, px, po, n); return true;
-    case CONVERT_f32_f64: convertLoops<u32, u64>(CONVERT_f32_f64, strided, px, po, n); return true;
-    case CONVERT_f64_f32: convertLoops<u64, u32>(CONVERT_f64_f32, strided, px, po, n); return true;
-    case CONVERT_i32_f32: convertLoops<u32, u32>(CONVERT_i32_f32, strided, px, po, n); return true;
-    case CONVERT_i32_f64: convertLoops<u32, u64>(CONVERT_i32_f64, strided, px, po, n); return true;
-    case CONVERT_copy8: convertLoops<u8, u8>(CONVERT_copy8, strided, px, po, n); return true;
-    case CONVERT_copy16: convertLoops<u16, u16>(CONVERT_copy16, strided, px, po, n); return true;
-    case CONVERT_copy32: convertLoops<u32, u32>(CONVERT_copy32, strided, px, po, n); return true;
-    case CONVERT_copy64: convertLoops<u64, u64>(CONVERT_copy64, strided, px, po, n); return true;
+    case CONVERT_copy8: copyLoops<u8>(strided, px, po, n); return true;
+    case CONVERT_copy16: copyLoops<u16>(strided, px, po, n); return true;
+    case CONVERT_copy32: copyLoops<u32>(strided, px, po, n); return true;
+    case CONVERT_copy64: copyLoops<u64>(strided, px, po, n); return true;
   }
   return false;
 }
