@@ -17,7 +17,7 @@
 //
 // Every exported function returns false for an op it doesn't implement, so JS falls back.
 import { word, zeroCounters, counter, setCounter, at } from './layout';
-import { expF, expF4, sigmoidD, sigmoidV, erfD } from './math';
+import { expF, expF4, expF32Loop, sigmoidD, sigmoidV, erfD } from './math';
 
 // ---- op codes: exported so that JS looks them up by primitive name (one source of truth) ----
 export const BINARY_Add: i32 = 1;
@@ -467,6 +467,8 @@ export const UNARY_ErfInv: i32 = 60;
 @inline function unaryLoops<T, R>(op: i32, strided: bool, px: usize, po: usize, n: i32): void {
   if (!strided) {
     let i = 0;
+    // float32 exp: its own loop, 8 a step with the constants in registers (math.ts)
+    if (isFloat<T>() && sizeof<T>() == 4 && op == UNARY_Exp) i = expF32Loop(px, po, n);
     if (simdUnary<T>(op)) {
       const L = lanes<T>();
       const end = n - (n % L);

@@ -126,19 +126,35 @@ const EXPF_P3: f32 = 4.1665795894e-2;
 const EXPF_P4: f32 = 1.6666665459e-1;
 const EXPF_P5: f32 = 5.0000001201e-1;
 
-/** The f32x4 form for lanes known to lie in [EXPF_LO, EXPF_HI]. */
-@inline function expF4InRange(x: v128): v128 {
-  const k = f32x4.nearest(f32x4.mul(x, f32x4.splat(EXPF_LOG2E)));
-  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(k, f32x4.splat(EXPF_C1))), f32x4.mul(k, f32x4.splat(EXPF_C2)));
-  let p = f32x4.add(f32x4.mul(f32x4.splat(EXPF_P0), r), f32x4.splat(EXPF_P1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(EXPF_P2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(EXPF_P3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(EXPF_P4));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(EXPF_P5));
-  const y = f32x4.add(f32x4.splat(1.0), f32x4.add(r, f32x4.mul(f32x4.mul(r, r), p)));
+// k is rounded to nearest-even by the magic-number trick (x*log2e + 1.5*2^23 holds round(k)
+// in its low mantissa bits, exact since |x*log2e| < 2^22), which also gives 2^k's exponent
+// bits without a float->int conversion: the same k as f32x4.nearest, fewer instructions.
+const EXPF_MAGIC: f32 = 12582912.0;
+const EXPF_BIAS: i32 = 0x4B400000 - 127;
+
+/**
+ * The f32x4 form for lanes known to lie in [EXPF_LO, EXPF_HI], its constants passed in
+ * (see expF32Loop for why).
+ */
+@inline function expF4Core(x: v128, log2e: v128, magic: v128, c1: v128, c2: v128, p0: v128, p1: v128, p2: v128, p3: v128, p4: v128, p5: v128, one: v128, bias: v128): v128 {
+  const kb = f32x4.add(f32x4.mul(x, log2e), magic);
+  const k = f32x4.sub(kb, magic);
+  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(k, c1)), f32x4.mul(k, c2));
+  let p = f32x4.add(f32x4.mul(p0, r), p1);
+  p = f32x4.add(f32x4.mul(p, r), p2);
+  p = f32x4.add(f32x4.mul(p, r), p3);
+  p = f32x4.add(f32x4.mul(p, r), p4);
+  p = f32x4.add(f32x4.mul(p, r), p5);
+  const y = f32x4.add(one, f32x4.add(r, f32x4.mul(f32x4.mul(r, r), p)));
   // k in [-126, 127] here, so 2^k is a normal float32 and the product is exact
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(k), i32x4.splat(127)), 23);
+  const scale = i32x4.shl(i32x4.sub(kb, bias), 23);
   return f32x4.mul(y, scale);
+}
+
+@inline function expF4InRange(x: v128): v128 {
+  return expF4Core(x, f32x4.splat(EXPF_LOG2E), f32x4.splat(EXPF_MAGIC), f32x4.splat(EXPF_C1), f32x4.splat(EXPF_C2),
+    f32x4.splat(EXPF_P0), f32x4.splat(EXPF_P1), f32x4.splat(EXPF_P2), f32x4.splat(EXPF_P3), f32x4.splat(EXPF_P4),
+    f32x4.splat(EXPF_P5), f32x4.splat(1.0), i32x4.splat(EXPF_BIAS));
 }
 
 /** float32 e^x: the f32x4 form on one lane (bit-identical to expF4), expD outside its range. */
@@ -155,6 +171,51 @@ export function expF(x: f32): f32 {
   out = f32x4.replace_lane(out, 1, expF(f32x4.extract_lane(x, 1)));
   out = f32x4.replace_lane(out, 2, expF(f32x4.extract_lane(x, 2)));
   return f32x4.replace_lane(out, 3, expF(f32x4.extract_lane(x, 3)));
+}
+
+/** expF4's constants, in memory (see expF32Loop). */
+const EXPF_TABLE: usize = memory.data<f32>([
+  EXPF_LOG2E, EXPF_MAGIC, EXPF_C1, EXPF_C2, EXPF_P0, EXPF_P1, EXPF_P2, EXPF_P3, EXPF_P4, EXPF_P5, 1.0, EXPF_LO, EXPF_HI,
+], 16);
+const EXPF_BIAS_WORD: usize = memory.data<i32>([EXPF_BIAS]);
+
+/**
+ * float32 e^x over the contiguous px[0..n) into po, 8 elements a step (expF4, bit for bit);
+ * returns how many it did (n rounded down to 8). V8 materializes every v128 constant at each
+ * use, several instructions each, which made the loop twice as slow as its arithmetic: the
+ * constants are loaded from memory once, where the optimizer can't fold them back, and stay
+ * in registers. Two vectors a step give the out-of-order core independent chains.
+ */
+export function expF32Loop(px: usize, po: usize, n: i32): i32 {
+  const log2e = v128.load32_splat(EXPF_TABLE);
+  const magic = v128.load32_splat(EXPF_TABLE + 4);
+  const c1 = v128.load32_splat(EXPF_TABLE + 8);
+  const c2 = v128.load32_splat(EXPF_TABLE + 12);
+  const p0 = v128.load32_splat(EXPF_TABLE + 16);
+  const p1 = v128.load32_splat(EXPF_TABLE + 20);
+  const p2 = v128.load32_splat(EXPF_TABLE + 24);
+  const p3 = v128.load32_splat(EXPF_TABLE + 28);
+  const p4 = v128.load32_splat(EXPF_TABLE + 32);
+  const p5 = v128.load32_splat(EXPF_TABLE + 36);
+  const one = v128.load32_splat(EXPF_TABLE + 40);
+  const lo = v128.load32_splat(EXPF_TABLE + 44);
+  const hi = v128.load32_splat(EXPF_TABLE + 48);
+  const bias = v128.load32_splat(EXPF_BIAS_WORD);
+  const end = n & ~7;
+  for (let i = 0; i < end; i += 8) {
+    const off = <usize>i << 2;
+    const x0 = v128.load(px + off);
+    const x1 = v128.load(px + off + 16);
+    const ok = v128.and(v128.and(f32x4.ge(x0, lo), f32x4.le(x0, hi)), v128.and(f32x4.ge(x1, lo), f32x4.le(x1, hi)));
+    if (i32x4.all_true(ok)) {
+      v128.store(po + off, expF4Core(x0, log2e, magic, c1, c2, p0, p1, p2, p3, p4, p5, one, bias));
+      v128.store(po + off + 16, expF4Core(x1, log2e, magic, c1, c2, p0, p1, p2, p3, p4, p5, one, bias));
+    } else {
+      v128.store(po + off, expF4(x0));
+      v128.store(po + off + 16, expF4(x1));
+    }
+  }
+  return end;
 }
 
 /** The reference's sigmoid, 1 / (1 + exp(-x)), on expD. */
