@@ -7,7 +7,7 @@
 // import are split across threads (workers have no JS imports).
 import { bool, complex64, float32 } from '../../dtype.js';
 import { shapeSize } from '../../shape.js';
-import { addressOf, mergeDims, fitsI32, isContiguous1d, isScalarLayout, MAX_COUNT, stridedOperand, type WasmContext } from './registry.js';
+import { addressOf, binaryLayoutMode, MAX_COUNT, stridedOperand, type WasmContext } from './registry.js';
 import { runConversion } from './convert.js';
 import { chunkCount, parallel, splitRange } from './threads.js';
 import type { ArrayData } from '../interface.js';
@@ -35,22 +35,8 @@ export function complexBinary(ctx: WasmContext, name: string, a: ArrayData, b: A
   const n = shapeSize(out.shape);
   if (n === 0) return true;
   if (n > MAX_COUNT) return false;
-  const { shape, strides } = mergeDims(out.shape, [a.strides, b.strides]);
-  const [sa, sb] = strides as [number[], number[]];
-  let mode: number;
-  if (isContiguous1d(sa) && isContiguous1d(sb)) mode = 0;
-  else if (isContiguous1d(sa) && isScalarLayout(sb)) mode = 1;
-  else if (isScalarLayout(sa) && isContiguous1d(sb)) mode = 2;
-  else {
-    if (shape.length > ctx.maxDims || !fitsI32(sa) || !fitsI32(sb)) return false;
-    const desc = ctx.desc();
-    const nd = shape.length;
-    desc[0] = nd;
-    desc.set(shape, 1);
-    desc.set(sa, 1 + nd);
-    desc.set(sb, 1 + 2 * nd);
-    mode = 3;
-  }
+  const mode = binaryLayoutMode(ctx, a, b, out);
+  if (mode === null) return false;
   const kname = compare ? 'complex_compare' : 'complex_binary';
   if (mode === 3) return ctx.k[kname](op, mode, addressOf(a), addressOf(b), addressOf(out), n) !== 0;
   const ptrs: Array<[number, number, boolean]> = [

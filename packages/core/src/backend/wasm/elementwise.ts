@@ -6,7 +6,7 @@
 // for the 64-bit integers and 16-bit floats); anything they don't export falls back.
 import { bool, complex64, float16, bfloat16, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32, uint64, type Dtype } from '../../dtype.js';
 import { shapeSize } from '../../shape.js';
-import { registerWasmKernel, addressOf, mergeDims, fitsI32, isContiguous1d, MAX_COUNT, isScalarLayout, stridedOperand, type WasmContext } from './registry.js';
+import { registerWasmKernel, addressOf, binaryLayoutMode, MAX_COUNT, stridedOperand, type WasmContext } from './registry.js';
 import { binaryFns, unaryFns } from '../reference/elementwise.js';
 import { runConversion } from './convert.js';
 import type { ArrayData } from '../interface.js';
@@ -76,22 +76,8 @@ function binary(ctx: WasmContext, name: string, a: ArrayData, b: ArrayData, out:
   const n = shapeSize(out.shape);
   if (n === 0) return true;
   if (n > MAX_COUNT) return false;
-  const { shape, strides } = mergeDims(out.shape, [a.strides, b.strides]);
-  const [sa, sb] = strides as [number[], number[]];
-  let mode: number;
-  if (isContiguous1d(sa) && isContiguous1d(sb)) mode = 0;
-  else if (isContiguous1d(sa) && isScalarLayout(sb)) mode = 1;
-  else if (isScalarLayout(sa) && isContiguous1d(sb)) mode = 2;
-  else {
-    if (shape.length > ctx.maxDims || !fitsI32(sa) || !fitsI32(sb)) return false;
-    const desc = ctx.desc();
-    const nd = shape.length;
-    desc[0] = nd;
-    desc.set(shape, 1);
-    desc.set(sa, 1 + nd);
-    desc.set(sb, 1 + 2 * nd);
-    mode = 3;
-  }
+  const mode = binaryLayoutMode(ctx, a, b, out);
+  if (mode === null) return false;
   const kname = compare ? (`compare_${sfx}` as const) : (`binary_${sfx}` as const);
   if (mode !== 3 && n >= 2 * grainOf(op)) {
     const ptrs: Array<[number, number, boolean]> = [

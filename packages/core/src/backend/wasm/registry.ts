@@ -97,6 +97,28 @@ export function stridedOperand(ctx: WasmContext, x: ArrayData): { strided: boole
 }
 
 /**
+ * The binary kernels' layout mode for inputs `a` and `b` (already broadcast to `out`'s shape):
+ * 0 both contiguous, 1 `b` one scalar, 2 `a` one scalar, 3 strided, with the descriptor
+ * [ndim, shape..., strides of a..., strides of b...] written. Null when the kernels can't take
+ * the layout (too many dims, strides beyond i32).
+ */
+export function binaryLayoutMode(ctx: WasmContext, a: ArrayData, b: ArrayData, out: ArrayData): number | null {
+  const { shape, strides } = mergeDims(out.shape, [a.strides, b.strides]);
+  const [sa, sb] = strides as [number[], number[]];
+  if (isContiguous1d(sa) && isContiguous1d(sb)) return 0;
+  if (isContiguous1d(sa) && isScalarLayout(sb)) return 1;
+  if (isScalarLayout(sa) && isContiguous1d(sb)) return 2;
+  if (shape.length > ctx.maxDims || !fitsI32(sa) || !fitsI32(sb)) return null;
+  const desc = ctx.desc();
+  const nd = shape.length;
+  desc[0] = nd;
+  desc.set(shape, 1);
+  desc.set(sa, 1 + nd);
+  desc.set(sb, 1 + 2 * nd);
+  return 3;
+}
+
+/**
  * The dims of `x` other than `axis`, merged together with the same dims of the row-major
  * output (per-line kernels: scans, sorts): merged shape, input and output strides of those
  * dims, and the input's and output's strides along `axis` (the lines).
