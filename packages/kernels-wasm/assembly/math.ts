@@ -78,6 +78,53 @@ const SIMD_LIMIT: f64 = 707.0;
 const SHIFTER: f64 = 6755399441055744.0;
 
 /**
+ * expV's constants as f64x2 pairs, loaded where used: V8 rebuilds a v128 constant at each use
+ * (several instructions), a load is one. Entry i is named KD_* below.
+ */
+const EXPD_TABLE: usize = memory.data<f64>([
+  SIMD_LIMIT, SIMD_LIMIT, // 0
+  1.0, 1.0, // 1
+  -0.0, -0.0, // 2
+  invln2, invln2, // 3
+  0.5, 0.5, // 4
+  MID, MID, // 5
+  BIG, BIG, // 6
+  ln2HI, ln2HI, // 7
+  ln2LO, ln2LO, // 8
+  P1, P1, // 9
+  P2, P2, // 10
+  P3, P3, // 11
+  P4, P4, // 12
+  P5, P5, // 13
+  2.0, 2.0, // 14
+  SHIFTER, SHIFTER, // 15
+  TINY, TINY, // 16
+], 16);
+const EXPD_EXPONENT_BIAS: usize = memory.data<i64>([1023, 1023], 16);
+
+const KD_LIMIT: i32 = 0;
+const KD_ONE: i32 = 1;
+const KD_NEG_ZERO: i32 = 2;
+const KD_INVLN2: i32 = 3;
+const KD_HALF: i32 = 4;
+const KD_MID: i32 = 5;
+const KD_BIG: i32 = 6;
+const KD_LN2HI: i32 = 7;
+const KD_LN2LO: i32 = 8;
+const KD_P1: i32 = 9;
+const KD_P2: i32 = 10;
+const KD_P3: i32 = 11;
+const KD_P4: i32 = 12;
+const KD_P5: i32 = 13;
+const KD_TWO: i32 = 14;
+const KD_SHIFTER: i32 = 15;
+const KD_TINY: i32 = 16;
+
+@inline function kd(i: i32): v128 {
+  return v128.load(EXPD_TABLE + (<usize>i << 4));
+}
+
+/**
  * expD on both lanes of an f64x2, bit-identical to the scalar form: the same operations in
  * the same order. For k = 0 the general formula with hi = x, lo = +0 gives fdlibm's k = 0
  * formula exactly (x*c/(c-2) = -(x*c/(2-c)), and 0 - v = -v), so one division serves both;
@@ -86,23 +133,23 @@ const SHIFTER: f64 = 6755399441055744.0;
  */
 @inline export function expV(x: v128): v128 {
   const ax = f64x2.abs(x);
-  if (v128.any_true(v128.not(f64x2.le(ax, f64x2.splat(SIMD_LIMIT))))) {
+  if (v128.any_true(v128.not(f64x2.le(ax, kd(KD_LIMIT))))) {
     return f64x2.replace_lane(f64x2.splat(expD(f64x2.extract_lane(x, 0))), 1, expD(f64x2.extract_lane(x, 1)));
   }
-  const one = f64x2.splat(1.0);
-  const sign = v128.and(x, f64x2.splat(-0.0));
-  let t = f64x2.trunc(f64x2.add(f64x2.mul(f64x2.splat(invln2), x), v128.or(f64x2.splat(0.5), sign)));
-  t = v128.bitselect(v128.or(one, sign), t, f64x2.lt(ax, f64x2.splat(MID)));
-  t = v128.and(t, f64x2.ge(ax, f64x2.splat(BIG))); // +0 where k = 0
-  const hi = f64x2.sub(x, f64x2.mul(t, f64x2.splat(ln2HI)));
-  const lo = f64x2.mul(t, f64x2.splat(ln2LO));
+  const one = kd(KD_ONE);
+  const sign = v128.and(x, kd(KD_NEG_ZERO));
+  let t = f64x2.trunc(f64x2.add(f64x2.mul(kd(KD_INVLN2), x), v128.or(kd(KD_HALF), sign)));
+  t = v128.bitselect(v128.or(one, sign), t, f64x2.lt(ax, kd(KD_MID)));
+  t = v128.and(t, f64x2.ge(ax, kd(KD_BIG))); // +0 where k = 0
+  const hi = f64x2.sub(x, f64x2.mul(t, kd(KD_LN2HI)));
+  const lo = f64x2.mul(t, kd(KD_LN2LO));
   const r = f64x2.sub(hi, lo);
   const tt = f64x2.mul(r, r);
-  const c = f64x2.sub(r, f64x2.mul(tt, f64x2.add(f64x2.splat(P1), f64x2.mul(tt, f64x2.add(f64x2.splat(P2),
-    f64x2.mul(tt, f64x2.add(f64x2.splat(P3), f64x2.mul(tt, f64x2.add(f64x2.splat(P4), f64x2.mul(tt, f64x2.splat(P5)))))))))));
-  const y = f64x2.sub(one, f64x2.sub(f64x2.sub(lo, f64x2.div(f64x2.mul(r, c), f64x2.sub(f64x2.splat(2.0), c))), hi));
-  const scale = i64x2.shl(i64x2.add(f64x2.add(t, f64x2.splat(SHIFTER)), i64x2.splat(1023)), 52);
-  return v128.bitselect(f64x2.add(one, x), f64x2.mul(y, scale), f64x2.lt(ax, f64x2.splat(TINY)));
+  const c = f64x2.sub(r, f64x2.mul(tt, f64x2.add(kd(KD_P1), f64x2.mul(tt, f64x2.add(kd(KD_P2),
+    f64x2.mul(tt, f64x2.add(kd(KD_P3), f64x2.mul(tt, f64x2.add(kd(KD_P4), f64x2.mul(tt, kd(KD_P5)))))))))));
+  const y = f64x2.sub(one, f64x2.sub(f64x2.sub(lo, f64x2.div(f64x2.mul(r, c), f64x2.sub(kd(KD_TWO), c))), hi));
+  const scale = i64x2.shl(i64x2.add(f64x2.add(t, kd(KD_SHIFTER)), v128.load(EXPD_EXPONENT_BIAS)), 52);
+  return v128.bitselect(f64x2.add(one, x), f64x2.mul(y, scale), f64x2.lt(ax, kd(KD_TINY)));
 }
 
 // ---- float32 exp in f32x4 (the float32 Exp kernel; sigmoid and erf keep expD) ----
