@@ -12,7 +12,7 @@
 // - float16 / bfloat16 -> float32 keeps NaN sign and payload, as the reference does.
 // Inputs contiguous or strided (descriptor [ndim, shape, strides]); outputs contiguous. Small
 // integers / f32 / f64 -> f32 / f64 run in v128 lanes when contiguous.
-import { word, zeroCounters, counter, setCounter, at } from './layout';
+import { word, at, wordAt, COUNTERS, jumpTable, startDescWalk, advance, jump } from './layout';
 import { halfToF64, bf16ToF64, f64ToHalf, f64ToBf16 } from './half-double';
 
 /** Raw copies of 1, 2, 4 and 8-byte units. */
@@ -170,15 +170,16 @@ const C64 = 13;
   let nd = 1;
   let n0 = n;
   let s0 = 1;
-  let outer = 1;
+  let rows = 1;
   let x = px;
   let o = po;
+  const shape = wordAt(1);
+  const jx = jumpTable(0);
   if (strided) {
     nd = word(0);
     n0 = word(nd);
     s0 = word(2 * nd);
-    for (let d = 0; d < nd - 1; d++) outer *= word(1 + d);
-    zeroCounters(nd);
+    rows = startDescWalk(nd - 1, 1);
   } else {
     const done = castVectors(from, to, px, po, n);
     x += <usize>done * sx;
@@ -186,24 +187,15 @@ const C64 = 13;
     n0 = n - done;
   }
   let ox = 0;
-  for (let r = 0; r < outer; r++) {
+  for (let r = 0; r < rows; r++) {
     let ix = ox;
     for (let j = 0; j < n0; j++) {
       castOne(from, to, x + <usize>ix * sx, o); // ix may be negative in between: wraps like the hardware
       o += so;
       ix += s0;
     }
-    for (let d = nd - 2; d >= 0; d--) {
-      const size = word(1 + d);
-      const c = counter(d) + 1;
-      ox += word(1 + nd + d);
-      if (c < size) {
-        setCounter(d, c);
-        break;
-      }
-      setCounter(d, 0);
-      ox -= word(1 + nd + d) * size;
-    }
+    // contiguous: one row over no outer dimensions (slot 0; the offset isn't used again)
+    ox += jump(jx, advance(shape, COUNTERS, nd - 1));
   }
 }
 
@@ -275,29 +267,19 @@ export function cast(from: i32, to: i32, strided: bool, px: usize, po: usize, n:
   const last = nd - 1;
   const n0 = word(1 + last);
   const s0 = word(1 + nd + last);
-  let outer = 1;
-  for (let d = 0; d < last; d++) outer *= word(1 + d);
-  zeroCounters(nd);
+  const shape = wordAt(1);
+  const jx = jumpTable(0);
+  const rows = startDescWalk(last, 1);
   let ox = 0;
   let o = po;
-  for (let r = 0; r < outer; r++) {
+  for (let r = 0; r < rows; r++) {
     let ix = ox;
     for (let j = 0; j < n0; j++) {
       store<S>(o, load<S>(at<S>(px, ix)));
       o += sizeof<S>();
       ix += s0;
     }
-    for (let d = last - 1; d >= 0; d--) {
-      const size = word(1 + d);
-      const c = counter(d) + 1;
-      ox += word(1 + nd + d);
-      if (c < size) {
-        setCounter(d, c);
-        break;
-      }
-      setCounter(d, 0);
-      ox -= word(1 + nd + d) * size;
-    }
+    ox += jump(jx, advance(shape, COUNTERS, last));
   }
 }
 

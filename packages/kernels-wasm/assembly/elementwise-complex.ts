@@ -13,7 +13,7 @@
 // scalar, 3 = descriptor [ndim, shape, stridesA, stridesB]; unary `strided` = descriptor
 // [ndim, shape, strides]. Outputs are contiguous. Every export returns false for an op it
 // doesn't implement, so JS falls back to the reference.
-import { word, zeroCounters, counter, setCounter, at } from './layout';
+import { word, at, wordAt, COUNTERS, jumpTable, startDescWalk, advance, jump } from './layout';
 import {
   BINARY_Add, BINARY_Subtract, BINARY_Multiply, BINARY_Divide, BINARY_Maximum, BINARY_Minimum, BINARY_FloorDivide,
   BINARY_Power, BINARY_LogAddExp, BINARY_Equal, BINARY_NotEqual, BINARY_Less, BINARY_LessEqual, BINARY_Greater,
@@ -464,12 +464,13 @@ export function complex_unary_native(op: i32): bool {
     const n0 = word(1 + last);
     const sa0 = word(1 + nd + last);
     const sb0 = word(1 + 2 * nd + last);
-    let outer = 1;
-    for (let d = 0; d < last; d++) outer *= word(1 + d);
-    zeroCounters(nd);
+    const shape = wordAt(1);
+    const ja = jumpTable(0);
+    const jb = jumpTable(1);
+    const rows = startDescWalk(last, 2);
     let oa = 0;
     let ob = 0;
-    for (let r = 0; r < outer; r++) {
+    for (let r = 0; r < rows; r++) {
       let ia = oa;
       let ib = ob;
       for (let j = 0; j < n0; j++) {
@@ -477,19 +478,9 @@ export function complex_unary_native(op: i32): bool {
         ia += sa0;
         ib += sb0;
       }
-      for (let d = last - 1; d >= 0; d--) {
-        const size = word(1 + d);
-        const c = counter(d) + 1;
-        oa += word(1 + nd + d);
-        ob += word(1 + 2 * nd + d);
-        if (c < size) {
-          setCounter(d, c);
-          break;
-        }
-        setCounter(d, 0);
-        oa -= word(1 + nd + d) * size;
-        ob -= word(1 + 2 * nd + d) * size;
-      }
+      const k = advance(shape, COUNTERS, last);
+      oa += jump(ja, k);
+      ob += jump(jb, k);
     }
   }
 }
@@ -534,27 +525,17 @@ const CONJUGATE_MASK = i32x4(0, -0x80000000, 0, -0x80000000);
   const last = nd - 1;
   const n0 = word(1 + last);
   const s0 = word(1 + nd + last);
-  let outer = 1;
-  for (let d = 0; d < last; d++) outer *= word(1 + d);
-  zeroCounters(nd);
+  const shape = wordAt(1);
+  const jx = jumpTable(0);
+  const rows = startDescWalk(last, 1);
   let ox = 0;
-  for (let r = 0; r < outer; r++) {
+  for (let r = 0; r < rows; r++) {
     let ix = ox;
     for (let j = 0; j < n0; j++) {
       put<R>(po, i++, applyUnary<R>(op, loadC(at<u64>(px, ix))));
       ix += s0;
     }
-    for (let d = last - 1; d >= 0; d--) {
-      const size = word(1 + d);
-      const c = counter(d) + 1;
-      ox += word(1 + nd + d);
-      if (c < size) {
-        setCounter(d, c);
-        break;
-      }
-      setCounter(d, 0);
-      ox -= word(1 + nd + d) * size;
-    }
+    ox += jump(jx, advance(shape, COUNTERS, last));
   }
 }
 

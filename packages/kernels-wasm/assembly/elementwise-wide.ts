@@ -40,7 +40,7 @@
 // unary (op, strided, px, po, n) with descriptor [ndim, shape, strides]. Outputs contiguous.
 // Every export returns false for an op the reference doesn't define for its dtype, so JS falls
 // back (and the reference reports the error).
-import { word, zeroCounters, counter, setCounter, at } from './layout';
+import { word, at, wordAt, COUNTERS, jumpTable, startDescWalk, advance, jump } from './layout';
 import {
   arith, compare, unaryArith, predicate, arithV, unaryV,
   BINARY_Add, BINARY_Subtract, BINARY_Multiply, BINARY_Divide, BINARY_Maximum, BINARY_Minimum, BINARY_FloorDivide,
@@ -402,13 +402,14 @@ function narrow8BF16(p: usize, r0: v128, r1: v128, r2: v128, r3: v128): void {
   const n0 = word(1 + last);
   const sa0 = word(1 + nd + last);
   const sb0 = word(1 + 2 * nd + last);
-  let outer = 1;
-  for (let d = 0; d < last; d++) outer *= word(1 + d);
-  zeroCounters(nd);
+  const shape = wordAt(1);
+  const ja = jumpTable(0);
+  const jb = jumpTable(1);
+  const rows = startDescWalk(last, 2);
   let oa = 0;
   let ob = 0;
   let o = po;
-  for (let r = 0; r < outer; r++) {
+  for (let r = 0; r < rows; r++) {
     let ia = oa;
     let ib = ob;
     for (let j = 0; j < n0; j++) {
@@ -417,19 +418,9 @@ function narrow8BF16(p: usize, r0: v128, r1: v128, r2: v128, r3: v128): void {
       ia += sa0;
       ib += sb0;
     }
-    for (let d = last - 1; d >= 0; d--) {
-      const size = word(1 + d);
-      const c = counter(d) + 1;
-      oa += word(1 + nd + d);
-      ob += word(1 + 2 * nd + d);
-      if (c < size) {
-        setCounter(d, c);
-        break;
-      }
-      setCounter(d, 0);
-      oa -= word(1 + nd + d) * size;
-      ob -= word(1 + 2 * nd + d) * size;
-    }
+    const k = advance(shape, COUNTERS, last);
+    oa += jump(ja, k);
+    ob += jump(jb, k);
   }
 }
 
@@ -472,29 +463,19 @@ function narrow8BF16(p: usize, r0: v128, r1: v128, r2: v128, r3: v128): void {
   const last = nd - 1;
   const n0 = word(1 + last);
   const s0 = word(1 + nd + last);
-  let outer = 1;
-  for (let d = 0; d < last; d++) outer *= word(1 + d);
-  zeroCounters(nd);
+  const shape = wordAt(1);
+  const jx = jumpTable(0);
+  const rows = startDescWalk(last, 1);
   let ox = 0;
   let o = po;
-  for (let r = 0; r < outer; r++) {
+  for (let r = 0; r < rows; r++) {
     let ix = ox;
     for (let j = 0; j < n0; j++) {
       store<R>(o, unaryOne<S, R>(bf, op, load<S>(at<S>(px, ix))));
       o += sizeof<R>();
       ix += s0;
     }
-    for (let d = last - 1; d >= 0; d--) {
-      const size = word(1 + d);
-      const c = counter(d) + 1;
-      ox += word(1 + nd + d);
-      if (c < size) {
-        setCounter(d, c);
-        break;
-      }
-      setCounter(d, 0);
-      ox -= word(1 + nd + d) * size;
-    }
+    ox += jump(jx, advance(shape, COUNTERS, last));
   }
 }
 

@@ -16,7 +16,7 @@
 // Unary kernels: `strided` false = contiguous, true = descriptor [ndim, shape, strides].
 //
 // Every exported function returns false for an op it doesn't implement, so JS falls back.
-import { word, zeroCounters, counter, setCounter, at } from './layout';
+import { word, at, wordAt, COUNTERS, jumpTable, startDescWalk, advance, jump } from './layout';
 import { expF, expF4, expF32Loop, sigmoidD, sigmoidV, erfD } from './math';
 
 // ---- op codes: exported so that JS looks them up by primitive name (one source of truth) ----
@@ -433,13 +433,14 @@ export const UNARY_ErfInv: i32 = 60;
   const n0 = word(1 + last);
   const sa0 = word(1 + nd + last);
   const sb0 = word(1 + 2 * nd + last);
-  let outer = 1;
-  for (let d = 0; d < last; d++) outer *= word(1 + d);
-  zeroCounters(nd);
+  const shape = wordAt(1);
+  const ja = jumpTable(0);
+  const jb = jumpTable(1);
+  const rows = startDescWalk(last, 2);
   let oa = 0;
   let ob = 0;
   let o = po;
-  for (let r = 0; r < outer; r++) {
+  for (let r = 0; r < rows; r++) {
     let ia = oa;
     let ib = ob;
     for (let j = 0; j < n0; j++) {
@@ -448,19 +449,9 @@ export const UNARY_ErfInv: i32 = 60;
       ia += sa0;
       ib += sb0;
     }
-    for (let d = last - 1; d >= 0; d--) {
-      const size = word(1 + d);
-      const c = counter(d) + 1;
-      oa += word(1 + nd + d);
-      ob += word(1 + 2 * nd + d);
-      if (c < size) {
-        setCounter(d, c);
-        break;
-      }
-      setCounter(d, 0);
-      oa -= word(1 + nd + d) * size;
-      ob -= word(1 + 2 * nd + d) * size;
-    }
+    const k = advance(shape, COUNTERS, last);
+    oa += jump(ja, k);
+    ob += jump(jb, k);
   }
 }
 
@@ -494,29 +485,19 @@ export const UNARY_ErfInv: i32 = 60;
   const last = nd - 1;
   const n0 = word(1 + last);
   const s0 = word(1 + nd + last);
-  let outer = 1;
-  for (let d = 0; d < last; d++) outer *= word(1 + d);
-  zeroCounters(nd);
+  const shape = wordAt(1);
+  const jx = jumpTable(0);
+  const rows = startDescWalk(last, 1);
   let ox = 0;
   let o = po;
-  for (let r = 0; r < outer; r++) {
+  for (let r = 0; r < rows; r++) {
     let ix = ox;
     for (let j = 0; j < n0; j++) {
       store<R>(o, applyUnary<T, R>(op, load<T>(at<T>(px, ix))));
       o += sizeof<R>();
       ix += s0;
     }
-    for (let d = last - 1; d >= 0; d--) {
-      const size = word(1 + d);
-      const c = counter(d) + 1;
-      ox += word(1 + nd + d);
-      if (c < size) {
-        setCounter(d, c);
-        break;
-      }
-      setCounter(d, 0);
-      ox -= word(1 + nd + d) * size;
-    }
+    ox += jump(jx, advance(shape, COUNTERS, last));
   }
 }
 

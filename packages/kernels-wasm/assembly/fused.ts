@@ -2,7 +2,7 @@
 // a chain of elementwise steps tile by tile with the ordinary elementwise kernels, keeping
 // intermediates in a small scratch area; an input that is neither contiguous nor one scalar
 // is first gathered, one tile at a time, into scratch by `gather_tile`.
-import { word, at } from './layout';
+import { word, at, wordAt, JUMPS, jumpTable, startWalk, advance, jump } from './layout';
 import { expD, expV } from './math';
 import {
   unary_f32, unary_f64, unary_i32, unary_i8, unary_u8, unary_i16, unary_u16, unary_u32,
@@ -11,12 +11,16 @@ import {
   compare_f32, compare_f64, compare_i32, compare_i8, compare_u8, compare_i16, compare_u16, compare_u32,
 } from './elementwise';
 
-/** Per-dimension counters of gather_tile (its own, so it never disturbs other walkers'). */
+/** Per-dimension counters of gather_tile (its own, so it never disturbs other walkers'; its jump table lives only during a call). */
 const GATHER_POS: usize = memory.data(4 * 32, 16);
 
 @inline function gatherLoop<T>(src: usize, start: i32, count: i32, dst: usize): void {
   const nd = word(0);
   const last = nd - 1;
+  const shape = wordAt(1);
+  const js = jumpTable(0);
+  // the jumps of the outer dimensions; the counters are set just below
+  startWalk(shape, last, wordAt(1 + nd), nd, 1, JUMPS, GATHER_POS);
   // position of element `start` (row-major over the descriptor's shape), and its offset
   let rem = start;
   let off = 0;
@@ -44,21 +48,10 @@ const GATHER_POS: usize = memory.data(4 * 32, 16);
     }
     done += m;
     if (done >= count) break;
-    // next row: back to the row's start, carry into the outer dimensions
+    // next row: back to the row's start, then the outer dimensions' step
     off -= j * s0;
     j = 0;
-    for (let d = last - 1; d >= 0; d--) {
-      const size = word(1 + d);
-      const stride = word(1 + nd + d);
-      const c = load<i32>(GATHER_POS + (<usize>d << 2)) + 1;
-      off += stride;
-      if (c < size) {
-        store<i32>(GATHER_POS + (<usize>d << 2), c);
-        break;
-      }
-      store<i32>(GATHER_POS + (<usize>d << 2), 0);
-      off -= stride * size;
-    }
+    off += jump(js, advance(shape, GATHER_POS, last));
   }
 }
 

@@ -4,7 +4,7 @@
 // then lets the reference kernel raise its RangeError). Gathers and 'none' scatters move raw
 // storage units; the reducing scatters compute as the reference does on doubles (see below).
 // MaskedScatter (at the end) copies rows of values into the positions a boolean mask selects.
-import { word, zeroCounters, counter, setCounter, at } from './layout';
+import { word, at, wordAt, COUNTERS, jumpTable, startDescWalk, advance, jump } from './layout';
 import { decodeHalf, encodeHalf } from './half-double';
 
 export const IDX_i8: i32 = 1;
@@ -53,13 +53,13 @@ export function gather_bases(itype: i32, pidx: usize, size: i32, stride: i32, pb
   const last = nd - 1;
   const n0 = word(1 + last);
   const s0 = word(1 + nd + last);
-  let outer = 1;
-  for (let d = 0; d < last; d++) outer *= word(1 + d);
-  if (outer == 0 || n0 == 0) return 0;
-  zeroCounters(nd);
+  const shape = wordAt(1);
+  const ji = jumpTable(0);
+  const rows = startDescWalk(last, 1);
+  if (rows == 0 || n0 == 0) return 0;
   let oi = 0;
   let b: usize = pbases;
-  for (let r = 0; r < outer; r++) {
+  for (let r = 0; r < rows; r++) {
     let ii = oi;
     for (let j = 0; j < n0; j++) {
       const w = wrapIndex(readIndex(itype, pidx, ii), size);
@@ -68,17 +68,7 @@ export function gather_bases(itype: i32, pidx: usize, size: i32, stride: i32, pb
       b += 4;
       ii += s0;
     }
-    for (let d = last - 1; d >= 0; d--) {
-      const sz = word(1 + d);
-      const c = counter(d) + 1;
-      oi += word(1 + nd + d);
-      if (c < sz) {
-        setCounter(d, c);
-        break;
-      }
-      setCounter(d, 0);
-      oi -= word(1 + nd + d) * sz;
-    }
+    oi += jump(ji, advance(shape, COUNTERS, last));
   }
   return 0;
 }
@@ -88,9 +78,11 @@ export function gather_bases(itype: i32, pidx: usize, size: i32, stride: i32, pb
   const last = nd - 1;
   const n0 = word(1 + last);
   const s0 = word(1 + nd + last);
-  let outer = 1;
-  for (let d = 0; d < last; d++) outer *= word(1 + d);
-  const slice = outer * n0;
+  const shape = wordAt(1);
+  const js = jumpTable(0);
+  // one walk per base; a finished walk leaves every counter at 0 again
+  const rows = startDescWalk(last, 1);
+  const slice = rows * n0;
   if (slice == 0) return;
   let o = po;
   if (slice == 1) {
@@ -102,31 +94,20 @@ export function gather_bases(itype: i32, pidx: usize, size: i32, stride: i32, pb
   }
   for (let b = 0; b < nb; b++) {
     const base = load<i32>(pbases + (<usize>b << 2));
-    if (outer == 1 && s0 == 1) {
+    if (rows == 1 && s0 == 1) {
       memory.copy(o, at<T>(pa, base), <usize>n0 * sizeof<T>());
       o += <usize>n0 * sizeof<T>();
       continue;
     }
-    zeroCounters(nd);
     let os = base;
-    for (let r = 0; r < outer; r++) {
+    for (let r = 0; r < rows; r++) {
       let is = os;
       for (let j = 0; j < n0; j++) {
         store<T>(o, load<T>(at<T>(pa, is)));
         o += sizeof<T>();
         is += s0;
       }
-      for (let d = last - 1; d >= 0; d--) {
-        const sz = word(1 + d);
-        const c = counter(d) + 1;
-        os += word(1 + nd + d);
-        if (c < sz) {
-          setCounter(d, c);
-          break;
-        }
-        setCounter(d, 0);
-        os -= word(1 + nd + d) * sz;
-      }
+      os += jump(js, advance(shape, COUNTERS, last));
     }
   }
 }
@@ -192,219 +173,112 @@ export const SK_bf16: i32 = 14;
   return v < u ? v : u;
 }
 
-@inline function scatterLoops<T>(reduce: i32, ptype: i32, ppos: usize, pu: usize, po: usize, n: i32): i32 {
-  const nd = word(0);
-  const last = nd - 1;
-  const n0 = word(1 + last);
-  const sp0 = word(1 + nd + last);
-  const su0 = word(1 + 2 * nd + last);
-  let outer = 1;
-  for (let d = 0; d < last; d++) outer *= word(1 + d);
-  if (outer == 0 || n0 == 0) return 0;
-  zeroCounters(nd);
-  let op = 0;
-  let ou = 0;
-  for (let r = 0; r < outer; r++) {
-    let ip = op;
-    let iu = ou;
-    for (let j = 0; j < n0; j++) {
-      const w = wrapIndex(readIndex(ptype, ppos, ip), n);
-      if (w < 0) return 1;
-      const u = load<T>(at<T>(pu, iu));
-      const dst = at<T>(po, w);
-      if (reduce == SCATTER_none) store<T>(dst, u);
-      else store<T>(dst, combine<T>(reduce, load<T>(dst), u));
-      ip += sp0;
-      iu += su0;
-    }
-    for (let d = last - 1; d >= 0; d--) {
-      const sz = word(1 + d);
-      const c = counter(d) + 1;
-      op += word(1 + nd + d);
-      ou += word(1 + 2 * nd + d);
-      if (c < sz) {
-        setCounter(d, c);
-        break;
-      }
-      setCounter(d, 0);
-      op -= word(1 + nd + d) * sz;
-      ou -= word(1 + 2 * nd + d) * sz;
-    }
-  }
-  return 0;
-}
+// Element forms of a scatter's updates (constants after inlining, so each walk has one form).
+const FORM_plain: i32 = 0; // raw units of T ('none'), or combine<T>
+const FORM_bool: i32 = 1;
+const FORM_half: i32 = 2;
+const FORM_complex: i32 = 3;
 
-/** bool: values are 0/1 as numbers; sum and max are `or`, prod and min `and`; 'none' stores u != 0. */
-@inline function scatterBool(reduce: i32, ptype: i32, ppos: usize, pu: usize, po: usize, n: i32): i32 {
-  const nd = word(0);
-  const last = nd - 1;
-  const n0 = word(1 + last);
-  const sp0 = word(1 + nd + last);
-  const su0 = word(1 + 2 * nd + last);
-  let outer = 1;
-  for (let d = 0; d < last; d++) outer *= word(1 + d);
-  if (outer == 0 || n0 == 0) return 0;
-  zeroCounters(nd);
-  let op = 0;
-  let ou = 0;
-  for (let r = 0; r < outer; r++) {
-    let ip = op;
-    let iu = ou;
-    for (let j = 0; j < n0; j++) {
-      const w = wrapIndex(readIndex(ptype, ppos, ip), n);
-      if (w < 0) return 1;
-      const u: u8 = load<u8>(pu + <usize>iu) != 0 ? 1 : 0;
-      const dst = po + <usize>w;
-      const v: u8 = load<u8>(dst) != 0 ? 1 : 0;
-      let res: u8 = u;
-      if (reduce == SCATTER_sum || reduce == SCATTER_max) res = v | u;
-      else if (reduce == SCATTER_prod || reduce == SCATTER_min) res = v & u;
-      store<u8>(dst, res);
-      ip += sp0;
-      iu += su0;
-    }
-    for (let d = last - 1; d >= 0; d--) {
-      const sz = word(1 + d);
-      const c = counter(d) + 1;
-      op += word(1 + nd + d);
-      ou += word(1 + 2 * nd + d);
-      if (c < sz) {
-        setCounter(d, c);
-        break;
-      }
-      setCounter(d, 0);
-      op -= word(1 + nd + d) * sz;
-      ou -= word(1 + 2 * nd + d) * sz;
-    }
-  }
-  return 0;
-}
-
-/**
- * float16 / bfloat16: the reference decodes both values to doubles and encodes the result
- * again. 'none', 'max', 'min' keep every value but turn every NaN into the positive quiet NaN
- * (`nan`: 0x7e00 or 0x7fc0); `inf` is the bits of +infinity; max/min compare by the sort
- * order key (exact for non-NaN values, -0 equal to 0) with the reference's NaN rules. 'sum' and
- * 'prod' add / multiply the decoded doubles and round the double result once to 16 bits
- * (half-double.ts), as the reference's store does.
- */
-@inline function scatter16(reduce: i32, bf: bool, inf: u32, nan: u16, ptype: i32, ppos: usize, pu: usize, po: usize, n: i32): i32 {
-  const nd = word(0);
-  const last = nd - 1;
-  const n0 = word(1 + last);
-  const sp0 = word(1 + nd + last);
-  const su0 = word(1 + 2 * nd + last);
-  let outer = 1;
-  for (let d = 0; d < last; d++) outer *= word(1 + d);
-  if (outer == 0 || n0 == 0) return 0;
-  zeroCounters(nd);
-  let op = 0;
-  let ou = 0;
-  for (let r = 0; r < outer; r++) {
-    let ip = op;
-    let iu = ou;
-    for (let j = 0; j < n0; j++) {
-      const w = wrapIndex(readIndex(ptype, ppos, ip), n);
-      if (w < 0) return 1;
-      const u = <u32>load<u16>(at<u16>(pu, iu));
-      const dst = at<u16>(po, w);
-      if (reduce == SCATTER_sum || reduce == SCATTER_prod) {
-        const v = decodeHalf(bf, <u32>load<u16>(dst));
-        const x = decodeHalf(bf, u);
-        store<u16>(dst, <u16>encodeHalf(bf, reduce == SCATTER_sum ? v + x : v * x));
-      } else {
-        let res = u;
-        if (reduce != SCATTER_none) {
-          const v = <u32>load<u16>(dst);
-          const uNaN = (u & 0x7fff) > inf;
-          const vNaN = (v & 0x7fff) > inf;
-          if (!uNaN && !vNaN) {
-            const kv = order16(v);
-            const ku = order16(u);
-            if (reduce == SCATTER_max ? kv > ku : kv < ku) res = v;
-          }
+/** Applies the update at `src` to the destination element at `dst`, in the given form. */
+@inline function updateOne<T>(form: i32, reduce: i32, bf: bool, inf: u32, nan: u16, src: usize, dst: usize): void {
+  if (form == FORM_bool) {
+    // bool: values are 0/1 as numbers; sum and max are `or`, prod and min `and`; 'none' stores u != 0
+    const u: u8 = load<u8>(src) != 0 ? 1 : 0;
+    const v: u8 = load<u8>(dst) != 0 ? 1 : 0;
+    let res: u8 = u;
+    if (reduce == SCATTER_sum || reduce == SCATTER_max) res = v | u;
+    else if (reduce == SCATTER_prod || reduce == SCATTER_min) res = v & u;
+    store<u8>(dst, res);
+  } else if (form == FORM_half) {
+    // float16 / bfloat16: the reference decodes both values to doubles and encodes the result
+    // again. 'none', 'max', 'min' keep every value but turn every NaN into the positive quiet
+    // NaN (`nan`: 0x7e00 or 0x7fc0); `inf` is the bits of +infinity; max/min compare by the
+    // sort order key (exact for non-NaN values, -0 equal to 0) with the reference's NaN rules.
+    // 'sum' and 'prod' add / multiply the decoded doubles and round the double result once to
+    // 16 bits (half-double.ts), as the reference's store does.
+    const u = <u32>load<u16>(src);
+    if (reduce == SCATTER_sum || reduce == SCATTER_prod) {
+      const v = decodeHalf(bf, <u32>load<u16>(dst));
+      const x = decodeHalf(bf, u);
+      store<u16>(dst, <u16>encodeHalf(bf, reduce == SCATTER_sum ? v + x : v * x));
+    } else {
+      let res = u;
+      if (reduce != SCATTER_none) {
+        const v = <u32>load<u16>(dst);
+        const uNaN = (u & 0x7fff) > inf;
+        const vNaN = (v & 0x7fff) > inf;
+        if (!uNaN && !vNaN) {
+          const kv = order16(v);
+          const ku = order16(u);
+          if (reduce == SCATTER_max ? kv > ku : kv < ku) res = v;
         }
-        store<u16>(dst, (res & 0x7fff) > inf ? nan : <u16>res);
       }
-      ip += sp0;
-      iu += su0;
+      store<u16>(dst, (res & 0x7fff) > inf ? nan : <u16>res);
     }
-    for (let d = last - 1; d >= 0; d--) {
-      const sz = word(1 + d);
-      const c = counter(d) + 1;
-      op += word(1 + nd + d);
-      ou += word(1 + 2 * nd + d);
-      if (c < sz) {
-        setCounter(d, c);
-        break;
-      }
-      setCounter(d, 0);
-      op -= word(1 + nd + d) * sz;
-      ou -= word(1 + 2 * nd + d) * sz;
+  } else if (form == FORM_complex) {
+    // complex64, as the reference computes it: sum per lane (one f32 rounding either way),
+    // product in double then rounded per lane, max/min lexicographic (real, then imaginary
+    // part), keeping the current value unless the update is strictly greater (max) / not
+    // smaller and not equal (min)
+    const ur = load<f32>(src);
+    const ui = load<f32>(src + 4);
+    const ar = load<f32>(dst);
+    const ai = load<f32>(dst + 4);
+    if (reduce == SCATTER_sum) {
+      store<f32>(dst, ar + ur);
+      store<f32>(dst + 4, ai + ui);
+    } else if (reduce == SCATTER_prod) {
+      const xr = <f64>ar, xi = <f64>ai, yr = <f64>ur, yi = <f64>ui;
+      store<f32>(dst, <f32>(xr * yr - xi * yi));
+      store<f32>(dst + 4, <f32>(xr * yi + xi * yr));
+    } else {
+      const greater = ur > ar || (ur == ar && ui > ai);
+      const keepA = reduce == SCATTER_max ? !greater : greater || (ur == ar && ui == ai);
+      if (!keepA) store<u64>(dst, load<u64>(src));
     }
+  } else {
+    const u = load<T>(src);
+    if (reduce == SCATTER_none) store<T>(dst, u);
+    else store<T>(dst, combine<T>(reduce, load<T>(dst), u));
   }
-  return 0;
 }
 
 /**
- * complex64, as the reference computes it: sum per lane (one f32 rounding either way), product
- * in double then rounded per lane, max/min lexicographic (real, then imaginary part), keeping
- * the current value unless the update is strictly greater (max) / not smaller and not equal (min).
+ * Applies the updates (descriptor [nd, posShape, posStrides, updStrides]) in row-major order,
+ * T being the destination's storage unit; returns 0, or 1 at the first index out of range.
  */
-@inline function scatterComplex(reduce: i32, ptype: i32, ppos: usize, pu: usize, po: usize, n: i32): i32 {
+@inline function scatterWalk<T>(form: i32, reduce: i32, bf: bool, inf: u32, nan: u16, ptype: i32, ppos: usize, pu: usize, po: usize, n: i32): i32 {
   const nd = word(0);
   const last = nd - 1;
   const n0 = word(1 + last);
   const sp0 = word(1 + nd + last);
   const su0 = word(1 + 2 * nd + last);
-  let outer = 1;
-  for (let d = 0; d < last; d++) outer *= word(1 + d);
-  if (outer == 0 || n0 == 0) return 0;
-  zeroCounters(nd);
+  const shape = wordAt(1);
+  const jp = jumpTable(0);
+  const ju = jumpTable(1);
+  const rows = startDescWalk(last, 2);
+  if (rows == 0 || n0 == 0) return 0;
   let op = 0;
   let ou = 0;
-  for (let r = 0; r < outer; r++) {
+  for (let r = 0; r < rows; r++) {
     let ip = op;
     let iu = ou;
     for (let j = 0; j < n0; j++) {
       const w = wrapIndex(readIndex(ptype, ppos, ip), n);
       if (w < 0) return 1;
-      const pu0 = at<u64>(pu, iu);
-      const dst = at<u64>(po, w);
-      const ur = load<f32>(pu0);
-      const ui = load<f32>(pu0 + 4);
-      const ar = load<f32>(dst);
-      const ai = load<f32>(dst + 4);
-      if (reduce == SCATTER_sum) {
-        store<f32>(dst, ar + ur);
-        store<f32>(dst + 4, ai + ui);
-      } else if (reduce == SCATTER_prod) {
-        const xr = <f64>ar, xi = <f64>ai, yr = <f64>ur, yi = <f64>ui;
-        store<f32>(dst, <f32>(xr * yr - xi * yi));
-        store<f32>(dst + 4, <f32>(xr * yi + xi * yr));
-      } else {
-        const greater = ur > ar || (ur == ar && ui > ai);
-        const keepA = reduce == SCATTER_max ? !greater : greater || (ur == ar && ui == ai);
-        if (!keepA) store<u64>(dst, load<u64>(pu0));
-      }
+      updateOne<T>(form, reduce, bf, inf, nan, at<T>(pu, iu), at<T>(po, w));
       ip += sp0;
       iu += su0;
     }
-    for (let d = last - 1; d >= 0; d--) {
-      const sz = word(1 + d);
-      const c = counter(d) + 1;
-      op += word(1 + nd + d);
-      ou += word(1 + 2 * nd + d);
-      if (c < sz) {
-        setCounter(d, c);
-        break;
-      }
-      setCounter(d, 0);
-      op -= word(1 + nd + d) * sz;
-      ou -= word(1 + 2 * nd + d) * sz;
-    }
+    const k = advance(shape, COUNTERS, last);
+    op += jump(jp, k);
+    ou += jump(ju, k);
   }
   return 0;
+}
+
+@inline function scatterLoops<T>(reduce: i32, ptype: i32, ppos: usize, pu: usize, po: usize, n: i32): i32 {
+  return scatterWalk<T>(FORM_plain, reduce, false, 0, 0, ptype, ppos, pu, po, n);
 }
 
 /** Numeric order of non-NaN 16-bit float bits as an unsigned integer (-0 and 0 equal). */
@@ -430,18 +304,18 @@ export const SK_bf16: i32 = 14;
  * -1 when the kind/reduce pair has no kernel.
  */
 export function scatter(reduce: i32, kind: i32, width: i32, ptype: i32, ppos: usize, pu: usize, po: usize, n: i32): i32 {
-  if (kind == SK_bool) return scatterBool(reduce, ptype, ppos, pu, po, n);
-  if (kind == SK_c64 && reduce != SCATTER_none) return scatterComplex(reduce, ptype, ppos, pu, po, n);
+  if (kind == SK_bool) return scatterWalk<u8>(FORM_bool, reduce, false, 0, 0, ptype, ppos, pu, po, n);
+  if (kind == SK_c64 && reduce != SCATTER_none) return scatterWalk<u64>(FORM_complex, reduce, false, 0, 0, ptype, ppos, pu, po, n);
   if (kind == SK_f16 || kind == SK_bf16) {
     const bf = kind == SK_bf16;
     const inf: u32 = bf ? 0x7f80 : 0x7c00;
     const nan: u16 = bf ? 0x7fc0 : 0x7e00;
     switch (reduce) {
-      case SCATTER_none: return scatter16(SCATTER_none, bf, inf, nan, ptype, ppos, pu, po, n);
-      case SCATTER_sum: return scatter16(SCATTER_sum, bf, inf, nan, ptype, ppos, pu, po, n);
-      case SCATTER_prod: return scatter16(SCATTER_prod, bf, inf, nan, ptype, ppos, pu, po, n);
-      case SCATTER_max: return scatter16(SCATTER_max, bf, inf, nan, ptype, ppos, pu, po, n);
-      case SCATTER_min: return scatter16(SCATTER_min, bf, inf, nan, ptype, ppos, pu, po, n);
+      case SCATTER_none: return scatterWalk<u16>(FORM_half, SCATTER_none, bf, inf, nan, ptype, ppos, pu, po, n);
+      case SCATTER_sum: return scatterWalk<u16>(FORM_half, SCATTER_sum, bf, inf, nan, ptype, ppos, pu, po, n);
+      case SCATTER_prod: return scatterWalk<u16>(FORM_half, SCATTER_prod, bf, inf, nan, ptype, ppos, pu, po, n);
+      case SCATTER_max: return scatterWalk<u16>(FORM_half, SCATTER_max, bf, inf, nan, ptype, ppos, pu, po, n);
+      case SCATTER_min: return scatterWalk<u16>(FORM_half, SCATTER_min, bf, inf, nan, ptype, ppos, pu, po, n);
     }
     return -1;
   }
@@ -485,28 +359,18 @@ export function scatter(reduce: i32, kind: i32, width: i32, ptype: i32, ppos: us
     memory.copy(o, at<T>(pv, base), <usize>n0 * sizeof<T>());
     return;
   }
-  let outer = 1;
-  for (let d = 0; d < last; d++) outer *= word(1 + d);
-  zeroCounters(nd);
+  const shape = wordAt(1);
+  const js = jumpTable(0);
+  const rows = startDescWalk(last, 1);
   let os = base;
-  for (let r = 0; r < outer; r++) {
+  for (let r = 0; r < rows; r++) {
     let is = os;
     for (let j = 0; j < n0; j++) {
       store<T>(o, load<T>(at<T>(pv, is)));
       o += sizeof<T>();
       is += s0;
     }
-    for (let d = last - 1; d >= 0; d--) {
-      const sz = word(1 + d);
-      const c = counter(d) + 1;
-      os += word(1 + nd + d);
-      if (c < sz) {
-        setCounter(d, c);
-        break;
-      }
-      setCounter(d, 0);
-      os -= word(1 + nd + d) * sz;
-    }
+    os += jump(js, advance(shape, COUNTERS, last));
   }
 }
 

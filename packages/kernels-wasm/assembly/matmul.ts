@@ -4,7 +4,7 @@
 // every output a dot product accumulated in double in k order and rounded once, exactly as the
 // reference does (bit-identical). matmul_f32: f32 SIMD accumulation, within a stated bound
 // (see below). No kernel here uses static scratch: threads run them on disjoint rows at once.
-import { at, word, zeroCounters, counter, setCounter } from './layout';
+import { at, word, wordAt, COUNTERS, jumpTable, startDescWalk, advance, jump } from './layout';
 
 const MR: i32 = 4;
 const NR: i32 = 4;
@@ -296,12 +296,12 @@ export function matmul_f32_acc(pa: usize, pb: usize, po: usize, M: i32, N: i32, 
   const last = nd - 1;
   const n0 = word(1 + last);
   const s0 = word(1 + nd + last);
-  let outer = 1;
-  for (let d = 0; d < last; d++) outer *= word(1 + d);
-  zeroCounters(nd);
+  const shape = wordAt(1);
+  const jc = jumpTable(0);
+  const rows = startDescWalk(last, 1);
   let oc = 0;
   let o = 0;
-  for (let r = 0; r < outer; r++) {
+  for (let r = 0; r < rows; r++) {
     let ic = oc;
     for (let j = 0; j < n0; j++) {
       const v = alpha * load<f64>(pacc + (<usize>o << 3)) + beta * <f64>load<T>(at<T>(pc, ic));
@@ -309,17 +309,7 @@ export function matmul_f32_acc(pa: usize, pb: usize, po: usize, M: i32, N: i32, 
       o++;
       ic += s0;
     }
-    for (let d = last - 1; d >= 0; d--) {
-      const size = word(1 + d);
-      const c = counter(d) + 1;
-      oc += word(1 + nd + d);
-      if (c < size) {
-        setCounter(d, c);
-        break;
-      }
-      setCounter(d, 0);
-      oc -= word(1 + nd + d) * size;
-    }
+    oc += jump(jc, advance(shape, COUNTERS, last));
   }
 }
 

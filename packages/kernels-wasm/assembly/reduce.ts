@@ -6,7 +6,7 @@
 //
 // Descriptor: [keptNd, redNd, keptShape, keptStrides, redShape, redStrides], nd >= 1 each.
 // Outputs are contiguous in row-major order of the kept dimensions.
-import { word, at, DESC } from './layout';
+import { word, at, DESC, JUMP_BYTES, startWalk, advance, jump } from './layout';
 import { decodeHalf, encodeHalf } from './half-double';
 
 export const REDUCE_sum: i32 = 1;
@@ -18,13 +18,15 @@ export const REDUCE_or: i32 = 6;
 
 /** Outputs accumulated together when the kept innermost dimension is contiguous. */
 const CHUNK: i32 = 256;
-// Scratch of one reduction: KEPT counters (64 bytes), RED counters (64), ACC (CHUNK * 8;
-// accumulators are f64 or i32, read with the accumulator's own width). The static one serves
-// the single-threaded exports; the *_at exports take a descriptor and scratch of their own
-// (threads run them on disjoint outputs at once).
-export const REDUCE_SCRATCH_BYTES: i32 = 128 + CHUNK * 8;
-const SCRATCH: usize = memory.data(128 + CHUNK * 8, 16);
+// Scratch of one reduction: KEPT counters (64 bytes), RED counters (64), their jump tables
+// (JUMP_BYTES each, layout.ts), ACC (CHUNK * 8; accumulators are f64 or i32, read with the
+// accumulator's own width). The static one serves the single-threaded exports; the *_at
+// exports take a descriptor and scratch of their own (threads run them on disjoint outputs at once).
+const ACC_AT: i32 = 128 + 2 * JUMP_BYTES;
+export const REDUCE_SCRATCH_BYTES: i32 = ACC_AT + CHUNK * 8;
+const SCRATCH: usize = memory.data(REDUCE_SCRATCH_BYTES, 16);
 const KEPT: usize = SCRATCH;
+const KEPT_JUMPS: usize = SCRATCH + 128;
 
 /** Bytes of scratch a *_at reduction needs. */
 export function reduceScratchBytes(): i32 {
@@ -33,6 +35,11 @@ export function reduceScratchBytes(): i32 {
 
 @inline function dw(desc: usize, i: i32): i32 {
   return load<i32>(desc + (<usize>i << 2));
+}
+
+/** Address of descriptor word i. */
+@inline function dwAt(desc: usize, i: i32): usize {
+  return desc + (<usize>i << 2);
 }
 
 /** The identity of a reduction in the accumulator type A (f64 for floats, an integer otherwise). */
@@ -80,29 +87,13 @@ export function reduceScratchBytes(): i32 {
   else store<O>(p, <O>acc);
 }
 
-/** Advances a counter set; returns the change of the element offset. */
-@inline function advance(desc: usize, cnt: usize, nd: i32, shapeAt: i32, stridesAt: i32): i32 {
-  let delta = 0;
-  for (let d = nd - 1; d >= 0; d--) {
-    const size = dw(desc, shapeAt + d);
-    const stride = dw(desc, stridesAt + d);
-    const c = load<i32>(cnt + (<usize>d << 2)) + 1;
-    delta += stride;
-    if (c < size) {
-      store<i32>(cnt + (<usize>d << 2), c);
-      return delta;
-    }
-    store<i32>(cnt + (<usize>d << 2), 0);
-    delta -= stride * size;
-  }
-  return delta;
-}
-
 /** T: input element, V: its value (T, or f64 for half inputs), A: accumulator, O: output element. */
 @inline function reduceLoops<T, V, A, O>(type: i32, half: i32, px: usize, po: usize, desc: usize, scratch: usize): void {
   const KEPT = scratch;
   const RED = scratch + 64;
-  const ACC = scratch + 128;
+  const KJ = scratch + 128;
+  const RJ = KJ + JUMP_BYTES;
+  const ACC = scratch + ACC_AT;
   const kn = dw(desc, 0);
   const rn = dw(desc, 1);
   const kShape = 2;
@@ -123,13 +114,16 @@ export function reduceScratchBytes(): i32 {
   const rOuter = r0 == 0 ? 0 : nRed / r0;
   const k0 = dw(desc, kShape + kn - 1);
   const acrossOutputs = dw(desc, kStrides + kn - 1) == 1 && k0 >= 4 && rs0 != 1;
-  memory.fill(KEPT, 0, 64);
+  // every walk runs to its end, which leaves its counters at 0 for the next one
+  const kShapeAt = dwAt(desc, kShape);
+  const rShapeAt = dwAt(desc, rShape);
   let kOff = 0;
   let o = po;
   if (!acrossOutputs) {
+    startWalk(kShapeAt, kn, dwAt(desc, kStrides), 0, 1, KJ, KEPT);
+    startWalk(rShapeAt, rn - 1, dwAt(desc, rStrides), 0, 1, RJ, RED);
     for (let i = 0; i < nOut; i++) {
       let acc = emptyIntMinMax ? <A>0 : init<A>(type);
-      memory.fill(RED, 0, 64);
       let rOff = kOff;
       for (let r = 0; r < rOuter; r++) {
         let p = rOff;
@@ -137,23 +131,24 @@ export function reduceScratchBytes(): i32 {
           acc = step<A, V>(type, acc, loadValue<T, V>(half, at<T>(px, p)));
           p += rs0;
         }
-        rOff += advance(desc, RED, rn - 1, rShape, rStrides);
+        rOff += jump(RJ, advance(rShapeAt, RED, rn - 1));
       }
       storeOut<A, O>(half, o, acc);
       o += sizeof<O>();
-      kOff += advance(desc, KEPT, kn, kShape, kStrides);
+      kOff += jump(KJ, advance(kShapeAt, KEPT, kn));
     }
     return;
   }
   // Kept innermost dimension contiguous: accumulate a chunk of neighbouring outputs at once,
   // each still in its own sequential order.
   const rowsOut = nOut / k0;
+  startWalk(kShapeAt, kn - 1, dwAt(desc, kStrides), 0, 1, KJ, KEPT);
+  startWalk(rShapeAt, rn, dwAt(desc, rStrides), 0, 1, RJ, RED);
   for (let row = 0; row < rowsOut; row++) {
     for (let c0 = 0; c0 < k0; c0 += CHUNK) {
       const len = min(CHUNK, k0 - c0);
       const a0 = emptyIntMinMax ? <A>0 : init<A>(type);
       for (let j = 0; j < len; j++) store<A>(ACC + (<usize>j << alignof<A>()), a0);
-      memory.fill(RED, 0, 64);
       let rOff = kOff + c0;
       for (let r = 0; r < nRed; r++) {
         const src = at<T>(px, rOff);
@@ -171,13 +166,13 @@ export function reduceScratchBytes(): i32 {
           const pa = ACC + (<usize>j << alignof<A>());
           store<A>(pa, step<A, V>(type, load<A>(pa), loadValue<T, V>(half, src + (<usize>j << alignof<T>()))));
         }
-        rOff += advance(desc, RED, rn, rShape, rStrides);
+        rOff += jump(RJ, advance(rShapeAt, RED, rn));
       }
       for (let j = 0; j < len; j++) storeOut<A, O>(half, o + (<usize>j << alignof<O>()), load<A>(ACC + (<usize>j << alignof<A>())));
       o += <usize>len << alignof<O>();
     }
     // next row of outputs: step the kept counters over everything but the innermost dim
-    kOff += advance(desc, KEPT, kn - 1, kShape, kStrides);
+    kOff += jump(KJ, advance(kShapeAt, KEPT, kn - 1));
   }
 }
 
@@ -254,6 +249,8 @@ export function reduce_u64_at(type: i32, px: usize, po: usize, desc: usize, scra
 @inline function complexLoops(type: i32, px: usize, po: usize, desc: usize, scratch: usize): void {
   const KEPT = scratch;
   const RED = scratch + 64;
+  const KJ = scratch + 128;
+  const RJ = KJ + JUMP_BYTES;
   const kn = dw(desc, 0);
   const rn = dw(desc, 1);
   const kShape = 2;
@@ -268,12 +265,15 @@ export function reduce_u64_at(type: i32, px: usize, po: usize, desc: usize, scra
   const rs0 = dw(desc, rStrides + rn - 1);
   const rOuter = r0 == 0 ? 0 : nRed / r0;
   const logical = type == REDUCE_and || type == REDUCE_or;
-  memory.fill(KEPT, 0, 64);
+  // every walk runs to its end, which leaves its counters at 0 for the next one
+  const kShapeAt = dwAt(desc, kShape);
+  const rShapeAt = dwAt(desc, rShape);
+  startWalk(kShapeAt, kn, dwAt(desc, kStrides), 0, 1, KJ, KEPT);
+  startWalk(rShapeAt, rn - 1, dwAt(desc, rStrides), 0, 1, RJ, RED);
   let kOff = 0;
   for (let i = 0; i < nOut; i++) {
     let ar = type == REDUCE_prod || type == REDUCE_and ? 1.0 : type == REDUCE_max ? -Infinity : type == REDUCE_min ? Infinity : 0.0;
     let ai = 0.0;
-    memory.fill(RED, 0, 64);
     let rOff = kOff;
     for (let r = 0; r < rOuter; r++) {
       let p = rOff;
@@ -298,14 +298,14 @@ export function reduce_u64_at(type: i32, px: usize, po: usize, desc: usize, scra
         }
         p += rs0;
       }
-      rOff += advance(desc, RED, rn - 1, rShape, rStrides);
+      rOff += jump(RJ, advance(rShapeAt, RED, rn - 1));
     }
     if (logical) store<u8>(po + <usize>i, <u8>(ar != 0));
     else {
       store<f32>(po + (<usize>i << 3), <f32>ar);
       store<f32>(po + (<usize>i << 3), <f32>ai, 4);
     }
-    kOff += advance(desc, KEPT, kn, kShape, kStrides);
+    kOff += jump(KJ, advance(kShapeAt, KEPT, kn));
   }
 }
 
@@ -387,9 +387,8 @@ export const ARGREDUCE_argmin: i32 = 2;
   const kStrides = 1 + kn;
   const n = word(1 + 2 * kn);
   const stride = word(2 + 2 * kn);
-  let nOut = 1;
-  for (let d = 0; d < kn; d++) nOut *= word(kShape + d);
-  memory.fill(KEPT, 0, 64);
+  const kShapeAt = dwAt(DESC, kShape);
+  const nOut = startWalk(kShapeAt, kn, dwAt(DESC, kStrides), 0, 1, KEPT_JUMPS, KEPT);
   let kOff = 0;
   for (let i = 0; i < nOut; i++) {
     let best = n > 0 ? loadValue<T, V>(half, at<T>(px, kOff)) : <V>0;
@@ -407,7 +406,7 @@ export const ARGREDUCE_argmin: i32 = 2;
       p += stride;
     }
     store<u32>(po + (<usize>i << 2), bestK);
-    kOff += advance(DESC, KEPT, kn, kShape, kStrides);
+    kOff += jump(KEPT_JUMPS, advance(kShapeAt, KEPT, kn));
   }
 }
 
@@ -441,9 +440,8 @@ export function argreduce_u64(type: i32, px: usize, po: usize): bool { return ar
   const kStrides = 1 + kn;
   const n = word(1 + 2 * kn);
   const stride = word(2 + 2 * kn);
-  let nOut = 1;
-  for (let d = 0; d < kn; d++) nOut *= word(kShape + d);
-  memory.fill(KEPT, 0, 64);
+  const kShapeAt = dwAt(DESC, kShape);
+  const nOut = startWalk(kShapeAt, kn, dwAt(DESC, kStrides), 0, 1, KEPT_JUMPS, KEPT);
   let kOff = 0;
   for (let i = 0; i < nOut; i++) {
     let br: f32 = n > 0 ? load<f32>(at<u64>(px, kOff)) : 0;
@@ -462,7 +460,7 @@ export function argreduce_u64(type: i32, px: usize, po: usize): bool { return ar
       p += stride;
     }
     store<u32>(po + (<usize>i << 2), bestK);
-    kOff += advance(DESC, KEPT, kn, kShape, kStrides);
+    kOff += jump(KEPT_JUMPS, advance(kShapeAt, KEPT, kn));
   }
 }
 

@@ -15,7 +15,7 @@
 //    propagating), calling the reference's own Math.exp / Math.log1p (and for complex64 cos,
 //    sin, log, hypot, atan2), imported: bit-identical by construction, no ulp bound.
 // Descriptor: [keptNd, keptShape, keptStridesIn, keptStridesOut, n, axisStrideIn, axisStrideOut].
-import { word, at } from './layout';
+import { word, at, wordAt, COUNTERS, jumpTable, startDescWalk, advance, jump } from './layout';
 import { decodeHalf, encodeHalf, roundHalf } from './half-double';
 
 export const SCAN_sum: i32 = 1;
@@ -39,8 +39,6 @@ const K_bool: i32 = 3;
 @external("reference", "Sin") declare function refSin(x: f64): f64;
 @external("reference", "ArcTan2") declare function refAtan2(y: f64, x: f64): f64;
 @external("reference", "Hypot") declare function refHypot(x: f64, y: f64): f64;
-
-const COUNT: usize = memory.data(4 * 16, 16);
 
 /** log(exp(a) + exp(b)) without overflow; -inf is the identity, NaN propagates (reference/scan.ts). */
 @inline function logAddExp(a: f64, b: f64): f64 {
@@ -173,31 +171,16 @@ let offOut: i32 = 0;
 
 /** Starts the walk; returns the number of lines. */
 @inline function startLines(): i32 {
-  const kn = word(0);
-  let lines = 1;
-  for (let d = 0; d < kn; d++) lines *= word(1 + d);
-  memory.fill(COUNT, 0, 64);
   offIn = 0;
   offOut = 0;
-  return lines;
+  return startDescWalk(word(0), 2);
 }
 
 /** Advances the kept counters to the next line, moving both offsets. */
 function nextLine(): void {
-  const kn = word(0);
-  for (let d = kn - 1; d >= 0; d--) {
-    const size = word(1 + d);
-    const c = load<i32>(COUNT + (<usize>d << 2)) + 1;
-    offIn += word(1 + kn + d);
-    offOut += word(1 + 2 * kn + d);
-    if (c < size) {
-      store<i32>(COUNT + (<usize>d << 2), c);
-      return;
-    }
-    store<i32>(COUNT + (<usize>d << 2), 0);
-    offIn -= word(1 + kn + d) * size;
-    offOut -= word(1 + 2 * kn + d) * size;
-  }
+  const k = advance(wordAt(1), COUNTERS, word(0));
+  offIn += jump(jumpTable(0), k);
+  offOut += jump(jumpTable(1), k);
 }
 
 @inline function scanLoops<TIn, TOut, A>(kind: i32, type: i32, reverse: bool, inclusive: bool, px: usize, po: usize): void {

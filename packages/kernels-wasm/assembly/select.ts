@@ -1,7 +1,7 @@
 // Select (mx.where): out[i] = cond[i] ? x[i] : y[i], copying raw storage units of any width,
 // so every dtype is exact (as the reference copies storage units). Descriptor for strided
 // operands: [ndim, shape, stridesCond, stridesX, stridesY].
-import { word, zeroCounters, counter, setCounter, at } from './layout';
+import { word, at, wordAt, COUNTERS, jumpTable, startDescWalk, advance, jump } from './layout';
 
 @inline function selectLoops<T>(strided: bool, pc: usize, px: usize, py: usize, po: usize, n: i32): void {
   if (!strided) {
@@ -14,14 +14,16 @@ import { word, zeroCounters, counter, setCounter, at } from './layout';
   const sc0 = word(1 + nd + last);
   const sx0 = word(1 + 2 * nd + last);
   const sy0 = word(1 + 3 * nd + last);
-  let outer = 1;
-  for (let d = 0; d < last; d++) outer *= word(1 + d);
-  zeroCounters(nd);
+  const shape = wordAt(1);
+  const jc = jumpTable(0);
+  const jx = jumpTable(1);
+  const jy = jumpTable(2);
+  const rows = startDescWalk(last, 3);
   let oc = 0;
   let ox = 0;
   let oy = 0;
   let o = po;
-  for (let r = 0; r < outer; r++) {
+  for (let r = 0; r < rows; r++) {
     let ic = oc;
     let ix = ox;
     let iy = oy;
@@ -32,21 +34,10 @@ import { word, zeroCounters, counter, setCounter, at } from './layout';
       ix += sx0;
       iy += sy0;
     }
-    for (let d = last - 1; d >= 0; d--) {
-      const size = word(1 + d);
-      const c = counter(d) + 1;
-      oc += word(1 + nd + d);
-      ox += word(1 + 2 * nd + d);
-      oy += word(1 + 3 * nd + d);
-      if (c < size) {
-        setCounter(d, c);
-        break;
-      }
-      setCounter(d, 0);
-      oc -= word(1 + nd + d) * size;
-      ox -= word(1 + 2 * nd + d) * size;
-      oy -= word(1 + 3 * nd + d) * size;
-    }
+    const k = advance(shape, COUNTERS, last);
+    oc += jump(jc, k);
+    ox += jump(jx, k);
+    oy += jump(jy, k);
   }
 }
 

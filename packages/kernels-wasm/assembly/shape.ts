@@ -1,7 +1,7 @@
 // Data movement: strided copies of raw storage units (Concatenate's slabs, Scatter's copy of
 // its input) and Arange. Copies move bits (any dtype by element width: 1, 2, 4, 8 bytes).
 // Descriptor of copy_strided: [nd, shape, srcStrides, dstStrides] (elements, i32).
-import { word, zeroCounters, counter, setCounter, at, DESC } from './layout';
+import { word, at, DESC, wordAt, COUNTERS, jumpTable, startDescWalk, advance, jump } from './layout';
 import { decodeHalf, encodeHalf } from './half-double';
 
 @inline function copyLoops<T>(ps: usize, pd: usize): void {
@@ -10,14 +10,15 @@ import { decodeHalf, encodeHalf } from './half-double';
   const n0 = word(1 + last);
   const ss0 = word(1 + nd + last);
   const sd0 = word(1 + 2 * nd + last);
-  let outer = 1;
-  for (let d = 0; d < last; d++) outer *= word(1 + d);
-  if (outer == 0 || n0 == 0) return;
-  zeroCounters(nd);
+  const shape = wordAt(1);
+  const js = jumpTable(0);
+  const jd = jumpTable(1);
+  const rows = startDescWalk(last, 2);
+  if (rows == 0 || n0 == 0) return;
   let os = 0;
   let od = 0;
   const contiguous = ss0 == 1 && sd0 == 1;
-  for (let r = 0; r < outer; r++) {
+  for (let r = 0; r < rows; r++) {
     if (contiguous) {
       memory.copy(at<T>(pd, od), at<T>(ps, os), <usize>n0 * sizeof<T>());
     } else {
@@ -29,19 +30,9 @@ import { decodeHalf, encodeHalf } from './half-double';
         id += sd0;
       }
     }
-    for (let d = last - 1; d >= 0; d--) {
-      const size = word(1 + d);
-      const c = counter(d) + 1;
-      os += word(1 + nd + d);
-      od += word(1 + 2 * nd + d);
-      if (c < size) {
-        setCounter(d, c);
-        break;
-      }
-      setCounter(d, 0);
-      os -= word(1 + nd + d) * size;
-      od -= word(1 + 2 * nd + d) * size;
-    }
+    const k = advance(shape, COUNTERS, last);
+    os += jump(js, k);
+    od += jump(jd, k);
   }
 }
 

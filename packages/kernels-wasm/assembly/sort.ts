@@ -7,7 +7,7 @@
 // position) pairs, so ties keep their order.
 // Values are moved as raw storage units. Descriptor: as Scan's, [keptNd, keptShape,
 // keptStridesIn, keptStridesOut, n, axisStrideIn, axisStrideOut].
-import { word, at } from './layout';
+import { word, at, wordAt, COUNTERS, jumpTable, startDescWalk, advance, jump } from './layout';
 
 export const SORTKEY_f32: i32 = 1;
 export const SORTKEY_f64: i32 = 2;
@@ -22,8 +22,6 @@ export const SORTKEY_u32: i32 = 10;
 export const SORTKEY_i64: i32 = 11;
 export const SORTKEY_u64: i32 = 12;
 export const SORTKEY_c64: i32 = 13;
-
-const COUNT: usize = memory.data(4 * 16, 16);
 
 /** Order key of float32 bits: NaN last (all equal), -0 = +0, otherwise the numeric order. */
 @inline function keyF32(b: u32): u64 {
@@ -207,9 +205,10 @@ export function sort_lines(key: i32, width: i32, indices: bool, px: usize, po: u
   const pk2 = scratch + (<usize>n << 3);
   const pi = scratch + (<usize>n << 4);
   const pi2 = pi + (<usize>n << 2);
-  let lines = 1;
-  for (let d = 0; d < kn; d++) lines *= word(kShape + d);
-  memory.fill(COUNT, 0, 64);
+  const shape = wordAt(kShape);
+  const jIn = jumpTable(0);
+  const jOut = jumpTable(1);
+  const lines = startDescWalk(kn, 2);
   let offIn = 0;
   let offOut = 0;
   for (let l = 0; l < lines; l++) {
@@ -230,19 +229,9 @@ export function sort_lines(key: i32, width: i32, indices: bool, px: usize, po: u
         default: moveLine<u64>(lineIn, sIn, at<u64>(po, offOut), sOut, perm, n); break;
       }
     }
-    for (let d = kn - 1; d >= 0; d--) {
-      const size = word(kShape + d);
-      const c = load<i32>(COUNT + (<usize>d << 2)) + 1;
-      offIn += word(kIn + d);
-      offOut += word(kOut + d);
-      if (c < size) {
-        store<i32>(COUNT + (<usize>d << 2), c);
-        break;
-      }
-      store<i32>(COUNT + (<usize>d << 2), 0);
-      offIn -= word(kIn + d) * size;
-      offOut -= word(kOut + d) * size;
-    }
+    const k = advance(shape, COUNTERS, kn);
+    offIn += jump(jIn, k);
+    offOut += jump(jOut, k);
   }
   return true;
 }
