@@ -128,6 +128,31 @@ for (const from of allDtypes) {
   });
 }
 
+test('float32 / float64 -> bool and integers: whole vectors in range, and one lane out of range at each position', () => {
+  // the lane path truncates vectors whose lanes all lie in [-2^31, 2^31); any other lane sends
+  // its vector element by element: both sides of that line, next to every lane position
+  const inRange = [0, -0, 0.5, -0.5, 0.999, -0.999, 1.5, -1.5, 127.9, 128.5, -128.5, -129.5, 255.9, 256.1, 32767.9, 32768.5,
+    -32768.9, 65535.9, 65536.1, 2147483520, -2147483648, 1e9, -1e9, 16777217, -3.75];
+  for (const from of [mx.float32, mx.float64]) {
+    const outside = [2147483648, from === mx.float32 ? -2147483904 : -2147483649, 4294967296, 4294967297.5, 1e20, -1e20, NaN, Infinity, -Infinity];
+    const units: number[] = [...inRange, ...inRange.slice(0, 7)];
+    outside.forEach((bad, j) => {
+      for (let lane = 0; lane < 4; lane++) {
+        const v = [0, 1, 2, 3].map((k) => inRange[(j * 4 + k + lane) % inRange.length]!);
+        v[lane] = bad;
+        units.push(...v);
+      }
+    });
+    if (from === mx.float64) units.push(2147483647.5, -2147483648.5, 2147483647.9, 1.5); // in / out by a fraction
+    units.push(3.5, -7.25, 1e5); // a tail shorter than a vector
+    const spec: ArraySpec = { dtype: from, baseShape: [units.length], units, view: [] };
+    for (const to of allDtypes.filter((d) => d === mx.bool || d.kind === 'i' || d.kind === 'u')) {
+      tally.cases += units.length;
+      compareBackends(cast(to), [spec], { label: `${from.name} -> ${to.name} (lanes)` });
+    }
+  }
+});
+
 test('every float16 and bfloat16 bit pattern -> every dtype', () => {
   const units = Array.from({ length: 65536 }, (_, i) => i);
   for (const from of [mx.float16, mx.bfloat16]) {

@@ -11,7 +11,8 @@
 // - to complex64: (x rounded to float32, 0);
 // - float16 / bfloat16 -> float32 keeps NaN sign and payload, as the reference does.
 // Inputs contiguous or strided (descriptor [ndim, shape, strides]); outputs contiguous. Small
-// integers / f32 / f64 -> f32 / f64 run in v128 lanes when contiguous.
+// integers / f32 / f64 -> f32 / f64, and f32 / f64 -> bool / integers, run in v128 lanes when
+// contiguous.
 import { word, at, wordAt, COUNTERS, jumpTable, startDescWalk, advance, jump } from './layout';
 import { halfToF64, bf16ToF64, f64ToHalf, f64ToBf16 } from './half-double';
 
@@ -159,6 +160,62 @@ const C64 = 13;
     for (; i + 2 <= n; i += 2) v128.store(po + (<usize>i << 3), f64x2.promote_low_f32x4(v128.load64_zero(px + (<usize>i << 2))));
   } else if (from == F64 && to == F32) {
     for (; i + 2 <= n; i += 2) v128.store_lane<i64>(po + (<usize>i << 2), f32x4.demote_f64x2_zero(v128.load(px + (<usize>i << 3))), 0);
+  } else if ((from == F32 || from == F64) && (to == BOOL || isIntDest(to))) {
+    i = floatToIntVectors(from, to, px, po, n);
+  }
+  return i;
+}
+
+@inline function isIntDest(d: i32): bool {
+  return d == U8 || d == U16 || d == U32 || d == U64 || d == I8 || d == I16 || d == I32 || d == I64;
+}
+
+/**
+ * float32 / float64 -> bool or an integer, 4 (f32) or 2 (f64) lanes a step. Truncation
+ * toward zero then wrap modulo 2^bits equals the saturating lane truncation followed by the
+ * low bits of the i32 (sign-extended for 64-bit destinations) whenever every lane lies in
+ * [-2^31, 2^31); a vector with a lane outside (or NaN, or an infinity) takes castOne per
+ * element. To bool: x != 0 lane by lane (NaN is true), no range needed.
+ */
+@inline function floatToIntVectors(from: i32, to: i32, px: usize, po: usize, n: i32): i32 {
+  const wide = from == F64;
+  const L = wide ? 2 : 4;
+  const so = <usize>byteSize(to);
+  let i = 0;
+  for (; i + L <= n; i += L) {
+    const v = v128.load(px + (<usize>i << (wide ? 3 : 2)));
+    const o = po + <usize>i * so;
+    if (to == BOOL) {
+      // each lane's mask & 1, its first byte gathered
+      const m = v128.and(wide ? f64x2.ne(v, f64x2.splat(0)) : f32x4.ne(v, f32x4.splat(0)), i32x4.splat(1));
+      if (wide) v128.store_lane<u16>(o, v128.shuffle<u8>(m, m, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), 0);
+      else v128.store_lane<u32>(o, v128.shuffle<u8>(m, m, 0, 4, 8, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), 0);
+      continue;
+    }
+    const fits = wide
+      ? v128.and(f64x2.ge(v, f64x2.splat(-2147483648.0)), f64x2.lt(v, f64x2.splat(2147483648.0)))
+      : v128.and(f32x4.ge(v, f32x4.splat(-2147483648.0)), f32x4.lt(v, f32x4.splat(2147483648.0)));
+    if (!(wide ? i64x2.all_true(fits) : i32x4.all_true(fits))) {
+      for (let j = 0; j < L; j++) castOne(from, to, px + (<usize>(i + j) << (wide ? 3 : 2)), o + <usize>j * so);
+      continue;
+    }
+    // the truncated lanes as i32: all four (f32), or the first two (f64, the rest 0)
+    const t = wide ? i32x4.trunc_sat_f64x2_s_zero(v) : i32x4.trunc_sat_f32x4_s(v);
+    if (so == 8) {
+      v128.store(o, i64x2.extend_low_i32x4_s(t));
+      if (!wide) v128.store(o, i64x2.extend_high_i32x4_s(t), 16);
+    } else if (so == 4) {
+      if (wide) v128.store_lane<i64>(o, t, 0);
+      else v128.store(o, t);
+    } else if (so == 2) {
+      const h = v128.shuffle<u8>(t, t, 0, 1, 4, 5, 8, 9, 12, 13, 0, 0, 0, 0, 0, 0, 0, 0);
+      if (wide) v128.store_lane<u32>(o, h, 0);
+      else v128.store_lane<i64>(o, h, 0);
+    } else {
+      const b = v128.shuffle<u8>(t, t, 0, 4, 8, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+      if (wide) v128.store_lane<u16>(o, b, 0);
+      else v128.store_lane<u32>(o, b, 0);
+    }
   }
   return i;
 }
