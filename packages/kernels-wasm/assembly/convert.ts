@@ -11,8 +11,8 @@
 // - to complex64: (x rounded to float32, 0);
 // - float16 / bfloat16 -> float32 keeps NaN sign and payload, as the reference does.
 // Inputs contiguous or strided (descriptor [ndim, shape, strides]); outputs contiguous. Small
-// integers / f32 / f64 -> f32 / f64, and f32 / f64 -> bool / integers, run in v128 lanes when
-// contiguous.
+// integers / f32 / f64 -> f32 / f64, f32 / f64 -> bool / integers, and float16 / bfloat16 <->
+// float32 run in v128 lanes when contiguous.
 import { word, at, wordAt, COUNTERS, jumpTable, startDescWalk, advance, jump } from './layout';
 import { halfToF64, bf16ToF64, f64ToHalf, f64ToBf16 } from './half-double';
 
@@ -162,6 +162,12 @@ const C64 = 13;
     for (; i + 2 <= n; i += 2) v128.store_lane<i64>(po + (<usize>i << 2), f32x4.demote_f64x2_zero(v128.load(px + (<usize>i << 3))), 0);
   } else if ((from == F32 || from == F64) && (to == BOOL || isIntDest(to))) {
     i = floatToIntVectors(from, to, px, po, n);
+  } else if (to == F32 && from == BF16) {
+    for (; i + 4 <= n; i += 4) v128.store(po + (<usize>i << 2), i32x4.shl(v128.load16x4_u(px + (<usize>i << 1)), 16));
+  } else if (to == F32 && from == F16) {
+    i = halfToF32Vectors(px, po, n);
+  } else if (from == F32 && (to == F16 || to == BF16)) {
+    i = f32ToHalfVectors(to == BF16, px, po, n);
   }
   return i;
 }
@@ -216,6 +222,83 @@ const C64 = 13;
       if (wide) v128.store_lane<u16>(o, b, 0);
       else v128.store_lane<u32>(o, b, 0);
     }
+  }
+  return i;
+}
+
+// ---- float16 / bfloat16 <-> float32 on four lanes, bit for bit castOne's rules ----
+// V8 rebuilds a v128 constant at each use (several instructions): the loops load theirs from
+// these tables once, before the loop (as math.ts's expF32Loop does).
+const HALF_TO_F32_K: usize = memory.data<i32>([0x8000, 0x7fff, 0x38000000, 0x33800000, 0x3ff, 0x7f800000, 0x400000, 0x400, 0x7c00]);
+const F32_TO_HALF_K: usize = memory.data<i32>([0x80000000, 0x7fffffff, 1, 0xfff, 112 << 10, 0x4b800000, 0x4b000000, 0x38800000, 0x7c00, 0x477ff000, 0x7e00, 0x7f800000, 0x7fff, 0x7fc0]);
+
+@inline function kw(table: usize, i: i32): v128 {
+  return v128.load32_splat(table + (<usize>i << 2));
+}
+
+/**
+ * float16 -> float32 over px[0..n), four a step; returns how many it did. Exact; a NaN keeps
+ * its sign and payload and is quieted (halfToF32Bits).
+ */
+@inline function halfToF32Vectors(px: usize, po: usize, n: i32): i32 {
+  const signBit = kw(HALF_TO_F32_K, 0), magnitude = kw(HALF_TO_F32_K, 1), rebias = kw(HALF_TO_F32_K, 2);
+  const twoM24 = kw(HALF_TO_F32_K, 3), mantissa = kw(HALF_TO_F32_K, 4), infBits = kw(HALF_TO_F32_K, 5);
+  const quiet = kw(HALF_TO_F32_K, 6), minNormal = kw(HALF_TO_F32_K, 7), expAll = kw(HALF_TO_F32_K, 8);
+  const zero = i32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const h = v128.load16x4_u(px + (<usize>i << 1));
+    const sign = i32x4.shl(v128.and(h, signBit), 16);
+    const em = v128.and(h, magnitude);
+    // normal: the exponent rebiased (127 - 15 = 112, << 23), the mantissa moved up
+    const normal = i32x4.add(i32x4.shl(em, 13), rebias);
+    // zero and subnormals: m * 2^-24, exact in float32
+    const sub = f32x4.mul(f32x4.convert_i32x4_s(em), twoM24);
+    // infinity, or a NaN with its payload and the quiet bit
+    const m = v128.and(h, mantissa);
+    const special = v128.or(v128.or(infBits, i32x4.shl(m, 13)), v128.andnot(quiet, i32x4.eq(m, zero)));
+    let r = v128.bitselect(sub, normal, i32x4.lt_s(em, minNormal));
+    r = v128.bitselect(special, r, i32x4.ge_s(em, expAll));
+    v128.store(po + (<usize>i << 2), v128.or(r, sign));
+  }
+  return i;
+}
+
+/**
+ * float32 -> float16 (or bfloat16) over px[0..n), four a step; returns how many it did. Round
+ * to nearest even, overflow to infinity, NaN -> 0x7e00 (0x7fc0) with the sign: f64ToHalf
+ * (f64ToBf16) of the exact double.
+ */
+@inline function f32ToHalfVectors(bf: bool, px: usize, po: usize, n: i32): i32 {
+  const signBit = kw(F32_TO_HALF_K, 0), magnitude = kw(F32_TO_HALF_K, 1), one = kw(F32_TO_HALF_K, 2);
+  const halfUlp = kw(F32_TO_HALF_K, 3), rebias = kw(F32_TO_HALF_K, 4), two24 = kw(F32_TO_HALF_K, 5);
+  const two23 = kw(F32_TO_HALF_K, 6), minNormal = kw(F32_TO_HALF_K, 7), halfInf = kw(F32_TO_HALF_K, 8);
+  const overflow = kw(F32_TO_HALF_K, 9), halfNaN = kw(F32_TO_HALF_K, 10), infBits = kw(F32_TO_HALF_K, 11);
+  const bfHalfUlp = kw(F32_TO_HALF_K, 12), bfNaN = kw(F32_TO_HALF_K, 13);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const f = v128.load(px + (<usize>i << 2));
+    const sign = i32x4.shr_u(v128.and(f, signBit), 16);
+    const a = v128.and(f, magnitude);
+    const isNaN = i32x4.gt_s(a, infBits);
+    let r: v128;
+    if (bf) {
+      // the low 16 bits dropped, rounding half to even (a carry moves into the exponent; infinity stays)
+      r = i32x4.shr_u(i32x4.add(f, i32x4.add(bfHalfUlp, v128.and(i32x4.shr_u(f, 16), one))), 16);
+      r = v128.bitselect(v128.or(sign, bfNaN), r, isNaN);
+    } else {
+      // normal results: 13 mantissa bits dropped, rounding half to even, exponent rebiased
+      const odd = v128.and(i32x4.shr_u(a, 13), one);
+      const normal = i32x4.sub(i32x4.shr_u(i32x4.add(a, i32x4.add(halfUlp, odd)), 13), rebias);
+      // below 2^-14: round(|x| * 2^24) units of 2^-24, rounded to even by adding 2^23 (1024 is the smallest normal)
+      const sub = i32x4.sub(f32x4.add(f32x4.mul(a, two24), two23), two23);
+      r = v128.bitselect(sub, normal, i32x4.lt_s(a, minNormal));
+      // from 65520 (halfway past the largest half; the tie goes up, to even) and infinity: infinity
+      r = v128.bitselect(halfInf, r, i32x4.ge_s(a, overflow));
+      r = v128.or(v128.bitselect(halfNaN, r, isNaN), sign);
+    }
+    // the low 16 bits of each lane
+    v128.store_lane<i64>(po + (<usize>i << 1), v128.shuffle<u8>(r, r, 0, 1, 4, 5, 8, 9, 12, 13, 0, 0, 0, 0, 0, 0, 0, 0), 0);
   }
   return i;
 }
