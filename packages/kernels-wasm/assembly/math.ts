@@ -226,6 +226,10 @@ const EXPF_TABLE: usize = memory.data<f32>([
 ], 16);
 const EXPF_BIAS_WORD: usize = memory.data<i32>([EXPF_BIAS]);
 
+@inline function kf(i: i32): v128 {
+  return v128.load32_splat(EXPF_TABLE + (<usize>i << 2));
+}
+
 /**
  * float32 e^x over the contiguous px[0..n) into po, 8 elements a step (expF4, bit for bit);
  * returns how many it did (n rounded down to 8). V8 materializes every v128 constant at each
@@ -234,19 +238,9 @@ const EXPF_BIAS_WORD: usize = memory.data<i32>([EXPF_BIAS]);
  * in registers. Two vectors a step give the out-of-order core independent chains.
  */
 export function expF32Loop(px: usize, po: usize, n: i32): i32 {
-  const log2e = v128.load32_splat(EXPF_TABLE);
-  const magic = v128.load32_splat(EXPF_TABLE + 4);
-  const c1 = v128.load32_splat(EXPF_TABLE + 8);
-  const c2 = v128.load32_splat(EXPF_TABLE + 12);
-  const p0 = v128.load32_splat(EXPF_TABLE + 16);
-  const p1 = v128.load32_splat(EXPF_TABLE + 20);
-  const p2 = v128.load32_splat(EXPF_TABLE + 24);
-  const p3 = v128.load32_splat(EXPF_TABLE + 28);
-  const p4 = v128.load32_splat(EXPF_TABLE + 32);
-  const p5 = v128.load32_splat(EXPF_TABLE + 36);
-  const one = v128.load32_splat(EXPF_TABLE + 40);
-  const lo = v128.load32_splat(EXPF_TABLE + 44);
-  const hi = v128.load32_splat(EXPF_TABLE + 48);
+  const log2e = kf(0), magic = kf(1), c1 = kf(2), c2 = kf(3);
+  const p0 = kf(4), p1 = kf(5), p2 = kf(6), p3 = kf(7), p4 = kf(8), p5 = kf(9);
+  const one = kf(10), lo = kf(11), hi = kf(12);
   const bias = v128.load32_splat(EXPF_BIAS_WORD);
   const end = n & ~7;
   for (let i = 0; i < end; i += 8) {
