@@ -5,7 +5,18 @@
 // configuration of a workload for samples in turn, round-robin, and decides when to stop.
 import { performance } from 'node:perf_hooks';
 
-const gc = globalThis.gc ?? (() => {});
+const gcNow = globalThis.gc ?? (() => {});
+/**
+ * ms to wait after the GC before a timed call: V8 goes on sweeping on a helper thread after
+ * gc() returns, which took the second core from two-thread configurations during the timed
+ * call (mlx-ts:wasm's compiled exp(a)*b+1: 6 of 21 worker chunks started late, 2.9 ms median
+ * against 2.0 ms with the wait). runners/numpy_bench.py waits the same.
+ */
+export const SETTLE_MS = 20;
+const gc = async () => {
+  gcNow();
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+};
 
 /**
  * @param {object} impl { op(): any | Promise<any>, dispose?(out): void }
@@ -30,11 +41,11 @@ export async function prepare(impl, { budgetMs = 3000, capMs = 20000, micro = fa
     for (let i = 0; i < n; i++) dispose(await call());
     return (performance.now() - t0) / n;
   };
-  gc();
+  await gc();
   const first = await run(1);
   if (first > capMs) return { status: 'over-budget', firstMs: first, note: `first call took ${(first / 1000).toFixed(1)} s (cap ${(capMs / 1000).toFixed(0)} s)` };
   let warm = first;
-  if (first * 3 < budgetMs) { gc(); warm = await run(1); }
+  if (first * 3 < budgetMs) { await gc(); warm = await run(1); }
   let batch = 1;
   if (micro || warm < 0.1) {
     while (batch < 1 << 20) {
@@ -46,7 +57,7 @@ export async function prepare(impl, { budgetMs = 3000, capMs = 20000, micro = fa
   }
   return {
     status: 'ready', firstMs: first, batch,
-    sample: async () => { gc(); return run(batch); },
+    sample: async () => { await gc(); return run(batch); },
   };
 }
 

@@ -10,6 +10,14 @@ import time
 import numpy as np
 
 
+SETTLE_S = 0.02  # the JS runners' SETTLE_MS (lib/measure.mjs): the same wait after the GC
+
+
+def settle():
+    gc.collect()
+    time.sleep(SETTLE_S)
+
+
 def send(msg):
     sys.stdout.write('@@ ' + json.dumps(msg) + '\n')
     sys.stdout.flush()
@@ -45,13 +53,13 @@ def prepare(op, budget_ms, cap_ms, micro):
         for _ in range(n):
             op()
         return (time.perf_counter() - t0) * 1e3 / n
-    gc.collect()
+    settle()
     first = run(1)
     if first > cap_ms:
         return dict(status='over-budget', firstMs=first, note='first call took %.1f s (cap %d s)' % (first / 1e3, cap_ms / 1e3)), None
     warm = first
     if first * 3 < budget_ms:
-        gc.collect()
+        settle()
         warm = run(1)
     batch = 1
     if micro or warm < 0.1:
@@ -63,7 +71,7 @@ def prepare(op, budget_ms, cap_ms, micro):
             batch *= 2
 
     def sample():
-        gc.collect()
+        settle()
         return run(batch)
     return dict(status='ready', firstMs=first, batch=batch), sample
 
