@@ -331,30 +331,15 @@ function narrow8BF16(p: usize, r0: v128, r1: v128, r2: v128, r3: v128): void {
     }
     return end;
   }
-  const va = f64x2.splat(decode(bf, <u32>load<S>(pa)));
-  const vb = f64x2.splat(decode(bf, <u32>load<S>(pb)));
-  const end = n & ~7;
-  for (let i = 0; i < end; i += 8) {
-    const off = <usize>i << 1;
-    let a0 = va, a1 = va, a2 = va, a3 = va;
-    let b0 = vb, b1 = vb, b2 = vb, b3 = vb;
-    if (ca) {
-      const v = v128.load(pa + off);
-      a0 = widen(bf, v, 0); a1 = widen(bf, v, 1); a2 = widen(bf, v, 2); a3 = widen(bf, v, 3);
-    }
-    if (cb) {
-      const v = v128.load(pb + off);
-      b0 = widen(bf, v, 0); b1 = widen(bf, v, 1); b2 = widen(bf, v, 2); b3 = widen(bf, v, 3);
-    }
-    store8(bf, po + off, binaryHalfV(bf, op, a0, b0), binaryHalfV(bf, op, a1, b1), binaryHalfV(bf, op, a2, b2), binaryHalfV(bf, op, a3, b3));
-  }
-  return end;
+  return halfPairsSimd(bf, op, false, ca, cb, pa, pb, po, n);
 }
 
-/** binarySimd for the 16-bit comparisons (bool output). */
-@inline function compareHalfSimd(bf: bool, op: i32, mode: i32, pa: usize, pb: usize, po: usize, n: i32): i32 {
-  const ca = mode != 2;
-  const cb = mode != 1;
+/**
+ * The 16-bit floats' vector loop, 8 elements a step widened to four f64x2 per operand (a
+ * non-contiguous operand is its splat scalar): arithmetic stored back as 16-bit floats, or
+ * comparisons (`cmp`) stored as bools. Returns how many elements it did.
+ */
+@inline function halfPairsSimd(bf: bool, op: i32, cmp: bool, ca: bool, cb: bool, pa: usize, pb: usize, po: usize, n: i32): i32 {
   const va = f64x2.splat(decode(bf, <u32>load<u16>(pa)));
   const vb = f64x2.splat(decode(bf, <u32>load<u16>(pb)));
   const end = n & ~7;
@@ -370,9 +355,15 @@ function narrow8BF16(p: usize, r0: v128, r1: v128, r2: v128, r3: v128): void {
       const v = v128.load(pb + off);
       b0 = widen(bf, v, 0); b1 = widen(bf, v, 1); b2 = widen(bf, v, 2); b3 = widen(bf, v, 3);
     }
-    storeMask8(po + <usize>i, compareV(op, a0, b0), compareV(op, a1, b1), compareV(op, a2, b2), compareV(op, a3, b3));
+    if (cmp) storeMask8(po + <usize>i, compareV(op, a0, b0), compareV(op, a1, b1), compareV(op, a2, b2), compareV(op, a3, b3));
+    else store8(bf, po + off, binaryHalfV(bf, op, a0, b0), binaryHalfV(bf, op, a1, b1), binaryHalfV(bf, op, a2, b2), binaryHalfV(bf, op, a3, b3));
   }
   return end;
+}
+
+/** binarySimd for the 16-bit comparisons (bool output). */
+@inline function compareHalfSimd(bf: bool, op: i32, mode: i32, pa: usize, pb: usize, po: usize, n: i32): i32 {
+  return halfPairsSimd(bf, op, true, mode != 2, mode != 1, pa, pb, po, n);
 }
 
 @inline function binaryLoops<S, R>(bf: bool, simd: bool, op: i32, mode: i32, pa: usize, pb: usize, po: usize, n: i32): void {
