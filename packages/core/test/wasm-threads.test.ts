@@ -42,6 +42,21 @@ function onWasm(threads: number, op: (...xs: mx.MxArray[]) => mx.MxArray, inputs
   return runOn('wasm', op, inputs).units;
 }
 
+/**
+ * Deterministic float32 data in [-1, 1) with +2^60 at every i % 997 == 0 and -2^60 at every
+ * i % 997 == 500: while a partial sum holds 2^60, the small values added to it round to
+ * multiples of 256, so the sum's bits depend on the order (double sums of data() are exact).
+ */
+function cancellingData(n: number, seed: number): mx.MxArray {
+  const v = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    v[i] = i % 997 === 0 ? 2 ** 60 : i % 997 === 500 ? -(2 ** 60) : s / 2 ** 31 - 1;
+  }
+  return mx.array(v);
+}
+
 /** Deterministic float32 data in [lo, hi). */
 function data(n: number, seed: number, lo = -1, hi = 1): mx.MxArray {
   const v = new Float32Array(n);
@@ -118,6 +133,35 @@ test('matmul float32 threaded: the same bits as one thread, within the bound vs 
     // a transposed operand, batched, on 2 threads
     const at = mx.transpose(mx.reshape(data(2 * K * M, 5), [2, K, M]), [0, 2, 1]);
     checkMatmulF32(mm, [at, mx.broadcastTo(b, [2, K, N])], K, `batched transposed ${M}x${K}x${N}`);
+  }
+});
+
+test('float32 sums in groups of four rows / blocks and the ones left over: the same bits on 1, 2 and 3 threads, within the bound', () => {
+  const B = 1 << 16; // backend/wasm/reduce.ts SUM_BLOCK
+  const same = (op: (x: mx.MxArray) => mx.MxArray, x: mx.MxArray, n: number, label: string, threaded: boolean) => {
+    const one = Buffer.from(onWasm(1, op, [x]).buffer);
+    for (const t of [2, 3]) {
+      resetThreadStats();
+      expect(Buffer.from(onWasm(t, op, [x]).buffer).equals(one), `${label}, ${t} threads`).toBe(true);
+      if (threaded) expect(threadStats().workerChunks, `${label}, ${t} threads: chunks run by workers`).toBeGreaterThan(0);
+    }
+    checkSumF32(op, [x], n, label);
+  };
+  // full sums: whole groups of 4 blocks, blocks left over, a partial last block
+  for (const k of [4, 5, 8, 9, 13]) {
+    for (const r of [0, 3]) {
+      const n = k * B + r;
+      same((x) => mx.sum(x), cancellingData(n, 20 + k + r), n, `full sum of ${k} blocks + ${r}`, n >= 2 * (1 << 18));
+    }
+  }
+  // row sums: groups of 4 rows, rows left over, rows that aren't a multiple of the 4 lanes, strided rows
+  for (const rows of [4, 5, 7, 9, 13]) {
+    for (const len of [3, 4, 17, 70_001]) {
+      const x = mx.reshape(cancellingData(rows * len, rows * 7 + len), [rows, len]);
+      same((y) => mx.sum(y, 1), x, len, `row sums ${rows}x${len}`, rows * len >= 2 * (1 << 18));
+      const wide = mx.reshape(cancellingData(rows * (len + 5), rows + len), [rows, len + 5]);
+      same((y) => mx.sum(y.index(mx.Slice(), mx.Slice(0, len)), 1), wide, len, `row sums ${rows}x${len} of rows ${len + 5} apart`, rows * len >= 2 * (1 << 18));
+    }
   }
 });
 

@@ -71,11 +71,15 @@ function reduceThreaded(ctx: WasmContext, name: string, code: number, x: ArrayDa
   }
 }
 
-/** float32 sums of `rows` contiguous runs of `len` elements, `rowStride` apart (multi-lane, bound above). */
+/**
+ * float32 sums of `rows` contiguous runs of `len` elements, `rowStride` apart (multi-lane, bound
+ * above). Chunks start at multiples of 4 rows / blocks: the kernels sum whole groups of four side
+ * by side, and a run's order must not depend on the thread count.
+ */
 function sumF32(ctx: WasmContext, px: number, po: number, rows: number, rowStride: number, len: number): boolean {
   if (rows > 1 || len <= SUM_BLOCK) {
     const parts = chunkCount(ctx, rows * len, REDUCE_GRAIN);
-    const chunks = splitRange(rows, parts).map(([r0, r1]) => [px + r0 * rowStride * 4, rowStride, r1 - r0, len, po + r0 * 4]);
+    const chunks = splitRange(rows, parts, 4).map(([r0, r1]) => [px + r0 * rowStride * 4, rowStride, r1 - r0, len, po + r0 * 4]);
     parallel(ctx, 'sum_f32_rows', chunks);
     return true;
   }
@@ -84,7 +88,7 @@ function sumF32(ctx: WasmContext, px: number, po: number, rows: number, rowStrid
   const partial = heap.alloc(nb * 8);
   try {
     const parts = chunkCount(ctx, len, REDUCE_GRAIN);
-    const chunks = splitRange(nb, parts).map(([b0, b1]) => [px + b0 * SUM_BLOCK * 4, Math.min(len, b1 * SUM_BLOCK) - b0 * SUM_BLOCK, SUM_BLOCK, partial.ptr + b0 * 8]);
+    const chunks = splitRange(nb, parts, 4).map(([b0, b1]) => [px + b0 * SUM_BLOCK * 4, Math.min(len, b1 * SUM_BLOCK) - b0 * SUM_BLOCK, SUM_BLOCK, partial.ptr + b0 * 8]);
     parallel(ctx, 'sum_f32_blocks', chunks);
     const sums = new Float64Array(heap.memory.buffer, partial.ptr, nb);
     let s = 0;
