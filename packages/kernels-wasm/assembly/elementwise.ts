@@ -377,6 +377,11 @@ export const UNARY_ErfInv: i32 = 60;
   return 16 / sizeof<T>();
 }
 
+/** One vector of a contiguous binary op at byte offset `off` of every operand. */
+@inline function contiguousVector<T>(op: i32, pa: usize, pb: usize, po: usize, off: usize): void {
+  v128.store(po + off, arithV<T>(op, v128.load(pa + off), v128.load(pb + off)));
+}
+
 @inline function binaryLoops<T, R>(op: i32, mode: i32, pa: usize, pb: usize, po: usize, n: i32): void {
   const isCompare = op >= BINARY_Equal && op <= BINARY_LogicalOr;
   let i = 0;
@@ -384,10 +389,18 @@ export const UNARY_ErfInv: i32 = 60;
   if (!isCompare && simdBinary<T>(op) && mode != 3) {
     const end = n - (n % L);
     if (mode == 0) {
-      for (; i < end; i += L) {
+      // Four quarters side by side: more memory streams in flight than one (add of 1.6e7 float32
+      // on two threads from DRAM: ~8.9 -> ~7.7 ms; two quarters gained half of that).
+      const q = (end >> 2) - ((end >> 2) % L);
+      const qOff = <usize>q << alignof<T>();
+      for (; i < q; i += L) {
         const off = <usize>i << alignof<T>();
-        v128.store(po + off, arithV<T>(op, v128.load(pa + off), v128.load(pb + off)));
+        contiguousVector<T>(op, pa, pb, po, off);
+        contiguousVector<T>(op, pa, pb, po, off + qOff);
+        contiguousVector<T>(op, pa, pb, po, off + 2 * qOff);
+        contiguousVector<T>(op, pa, pb, po, off + 3 * qOff);
       }
+      for (i = 4 * q; i < end; i += L) contiguousVector<T>(op, pa, pb, po, <usize>i << alignof<T>());
     } else if (mode == 1) {
       const vb = splatV<T>(load<T>(pb));
       for (; i < end; i += L) {
