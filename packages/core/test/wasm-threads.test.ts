@@ -154,11 +154,13 @@ test('float32 sums in groups of four rows / blocks and the ones left over: the s
       same((x) => mx.sum(x), cancellingData(n, 20 + k + r), n, `full sum of ${k} blocks + ${r}`, n >= 2 * (1 << 18));
     }
   }
-  // row sums: groups of 4 rows, rows left over, rows that aren't a multiple of the 4 lanes, strided rows
+  // row sums: groups of 4 rows, rows left over, rows that aren't a multiple of the 4 lanes, strided and reversed rows
   for (const rows of [4, 5, 7, 9, 13]) {
     for (const len of [3, 4, 17, 70_001]) {
       const x = mx.reshape(cancellingData(rows * len, rows * 7 + len), [rows, len]);
       same((y) => mx.sum(y, 1), x, len, `row sums ${rows}x${len}`, rows * len >= 2 * (1 << 18));
+      // rows in reverse: a negative row stride
+      same((y) => mx.sum(y.index(mx.Slice(null, null, -1), mx.Slice()), 1), x, len, `row sums ${rows}x${len}, rows reversed`, rows * len >= 2 * (1 << 18));
       const wide = mx.reshape(cancellingData(rows * (len + 5), rows + len), [rows, len + 5]);
       same((y) => mx.sum(y.index(mx.Slice(), mx.Slice(0, len)), 1), wide, len, `row sums ${rows}x${len} of rows ${len + 5} apart`, rows * len >= 2 * (1 << 18));
     }

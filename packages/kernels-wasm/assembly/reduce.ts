@@ -327,8 +327,9 @@ export function reduce_c64_at(type: i32, px: usize, po: usize, desc: usize, scra
 // Each range is summed in double in 16 lanes (eight f64x2 accumulators, so that the adds'
 // latency doesn't bound the loop: lane l takes elements i with i % 16 == l of the whole
 // groups of 16), or, four ranges at a time, in 4 lanes each (fourRunSums); the lanes combined
-// in a fixed order, the tail added last, then rounded to f32 once. The reference sums sequentially in double; both are double sums of the same
-// n values, each within (n - 1) * 2^-53 * sum|x| of the exact sum, so (stated in
+// in a fixed order, the tail added last, then rounded to f32 once. The reference sums
+// sequentially in double; both are double sums of the same n values, each within
+// (n - 1) * 2^-53 * sum|x| of the exact sum, so (stated in
 // backend/wasm/reduce.ts and tested):
 //   |ours - reference| <= ulp32(max(|ours|, |reference|)) + 2 (n - 1) 2^-53 sum|x_i|
 // i.e. within 1 ulp unless the sum cancels heavily. NaN / inf outcomes are the same.
@@ -361,8 +362,8 @@ export function reduce_c64_at(type: i32, px: usize, po: usize, desc: usize, scra
 
 // Four runs read side by side. One sequential stream per core leaves most of the DRAM latency
 // exposed (one thread summed 1.6e7 float32 at ~6 GB/s, while add's three streams per core moved
-// four times that); four streams keep more lines in flight: 10.1 -> 5.1 ms on one thread, 5.4 ->
-// 3.4 ms on two. (Eight streams were slower on one thread.)
+// four times that); four streams keep more lines in flight: ~9.5 -> ~5.4 ms on one thread,
+// ~5.5 -> ~3.6 ms on two. (Eight streams were slower on one thread.)
 
 /**
  * po[k] (as T: f32 or f64) = the double sum of the `len` contiguous f32 at p + k * stride bytes,
