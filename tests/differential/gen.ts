@@ -131,6 +131,17 @@ export function sample<T>(arb: fc.Arbitrary<T>, n: number, salt: number): T[] {
 
 export const py = {
   bool: (b: boolean): string => (b ? 'True' : 'False'),
+  /**
+   * A JS scalar as the Python value it stands for: a number is a Python float (as in node-mlx),
+   * a bigint a Python int, a boolean a Python bool.
+   */
+  scalar: (v: number | bigint | boolean): string => {
+    if (typeof v === 'boolean') return v ? 'True' : 'False';
+    if (typeof v === 'bigint') return String(v);
+    if (Number.isNaN(v)) return "float('nan')";
+    if (!Number.isFinite(v)) return v > 0 ? "float('inf')" : "float('-inf')";
+    return Number.isInteger(v) && Math.abs(v) < 1e21 ? `${v}.0` : String(v);
+  },
   list: (xs: number[]): string => `[${xs.join(', ')}]`,
   axis: (a: number | null | undefined): string => (a === null || a === undefined ? 'None' : String(a)),
 };

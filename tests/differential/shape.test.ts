@@ -21,7 +21,12 @@ describe.skipIf(!hasMlx)('creation, shape, indexing and matmul vs MLX', () => {
     for (const [a, b, st, n, k, di] of sample(fc.tuple(fc.integer({ min: -6, max: 6 }), fc.integer({ min: -6, max: 12 }), fc.constantFrom(1, 2, -1, 0.5, 0.1, -0.3, 3), fc.integer({ min: 0, max: 7 }), fc.integer({ min: -3, max: 3 }), fc.nat()), 50, 11)) {
       const d = dts[di % dts.length]!;
       cases.push({ name: `arange(${a}, ${b}, ${st}, ${d})`, py: `mx.arange(${a}, ${b}, ${st}, dtype=mx.${d})`, ts: () => mx.arange(a, b, st, mx.dtypeFromName(d)), inputs: [] });
-      cases.push({ name: `arange(${a}, ${b}, ${st})`, py: `mx.arange(${a}, ${b}, ${st})`, ts: () => mx.arange(a, b, st), inputs: [] });
+      // numbers are Python floats (float32); bigints Python ints (int32)
+      const [pa, pb, ps] = [a, b, st].map(py.scalar);
+      cases.push({ name: `arange(${pa}, ${pb}, ${ps})`, py: `mx.arange(${pa}, ${pb}, ${ps})`, ts: () => mx.arange(a, b, st), inputs: [] });
+      if (Number.isInteger(st)) {
+        cases.push({ name: `arange(${a}n, ${b}n, ${st}n)`, py: `mx.arange(${a}, ${b}, ${st})`, ts: () => (mx.arange as (...x: unknown[]) => mx.MxArray)(BigInt(a), BigInt(b), BigInt(st)), inputs: [] });
+      }
       cases.push({ name: `linspace(${a}, ${b + st}, ${n}, ${d})`, py: `mx.linspace(${a}, ${b + st}, ${n}, dtype=mx.${d})`, ts: () => mx.linspace(a, b + st, n, mx.dtypeFromName(d)), inputs: [], tol: { ulps: 1 } });
       cases.push({ name: `eye(${n}, ${n + 1}, ${k})`, py: `mx.eye(${n}, ${n + 1}, ${k}, dtype=mx.${d})`, ts: () => mx.eye(n, n + 1, k, mx.dtypeFromName(d)), inputs: [] });
       cases.push({ name: `tri(${n}, ${n + 2}, ${k})`, py: `mx.tri(${n}, ${n + 2}, ${k})`, ts: () => mx.tri(n, n + 2, k), inputs: [] });
@@ -61,7 +66,9 @@ describe.skipIf(!hasMlx)('creation, shape, indexing and matmul vs MLX', () => {
       for (const b of allDtypeNames) {
         cases.push({ name: `${a} + ${b}`, py: 'a0 + a1', ts: (x, y) => mx.add(x!, y!), inputs: [mx.zeros([1], mx.dtypeFromName(a)), mx.zeros([1], mx.dtypeFromName(b))] });
       }
-      for (const [lit, js] of [['1', 1], ['1.5', 1.5], ['True', true], ['1000', 1000], ['-1', -1], ['70000', 70000]] as const) {
+      // JS numbers are Python floats, bigints Python ints (MLX's weak int scalars), booleans bools.
+      for (const js of [1, 1.5, true, 1000, -1, 70000, 1e39, 1n, 1000n, -1n, 70000n, 2n ** 40n] as const) {
+        const lit = py.scalar(js);
         cases.push({ name: `${a} + ${lit}`, py: `a0 + ${lit}`, ts: (x) => mx.add(x!, js), inputs: [mx.zeros([1], mx.dtypeFromName(a))] });
         cases.push({ name: `${lit} * ${a}`, py: `${lit} * a0`, ts: (x) => mx.multiply(js, x!), inputs: [mx.zeros([1], mx.dtypeFromName(a))] });
       }

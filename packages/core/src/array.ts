@@ -1,29 +1,12 @@
 // The array handle: dtype, shape and either evaluated storage (with strides and offset, so
 // that views never copy) or a node of the lazy graph (primitive + inputs + siblings).
-import {
-  Dtype,
-  bool,
-  int8,
-  int16,
-  int32,
-  int64,
-  uint8,
-  uint16,
-  uint32,
-  uint64,
-  float16,
-  float32,
-  float64,
-  complex64,
-  isBigInt,
-  promoteTypes,
-} from './dtype.js';
+import { Dtype, float32 } from './dtype.js';
 import type { Storage } from './backend/interface.js';
 import type { Primitive } from './primitive.js';
 import { type Stream, toStream, backendFor, type StreamOrDevice } from './device.js';
 import { shapeSize, rowMajorStrides, shapeToString } from './shape.js';
-import { type Complex, isComplexValue, typedView, elementToJs, numberWriter, bigintWriter } from './elements.js';
-import { numberToHalf } from './half.js';
+import { type Complex, typedView, elementToJs } from './elements.js';
+import { fillFromJs } from './convert.js';
 import { runNode } from './transforms/eval-node.js';
 import { inTracing, deferDetach, setDetach } from './transforms/trace.js';
 
@@ -145,7 +128,8 @@ export class MxArray {
 
   /** @internal throws when the user's handle was disposed. */
   _check(): this {
-    if (this._disposed) throw new Error('This array has been disposed (mx.dispose / mx.tidy) and can no longer be used.');
+    // node-mlx's text first (its users match on it), then what happened.
+    if (this._disposed) throw new Error('Error converting "this" to mx.array. This array has been disposed (mx.dispose / mx.tidy) and can no longer be used.');
     return this;
   }
 
@@ -427,209 +411,6 @@ export function hostElements(a: MxArray): {
     );
   }
   return { data: typedView(a._dtype, b.hostBytes(storage)), offset, strides };
-}
-
-// ---- construction from JS values ----
-
-type Kind = 0 | 1 | 2 | 3; // bool < int < float < complex, as MLX's PyScalarT
-
-function inferShape(value: unknown): number[] {
-  const shape: number[] = [];
-  let v = value;
-  while (Array.isArray(v)) {
-    shape.push(v.length);
-    if (v.length === 0) break;
-    v = 0 in v ? v[0] : 0;
-  }
-  if (v instanceof MxArray) shape.push(...v._check()._shape);
-  return shape;
-}
-
-function raggedError(): never {
-  throw new Error('mx.array: ragged nested array (initialization encountered non-uniform length); every sub-list at a depth must have the same length.');
-}
-
-function fillFromJs(target: MxArray, value: ScalarOrArray, dtype: Dtype | undefined): void {
-  if (dtype !== undefined && !(dtype instanceof Dtype)) {
-    throw new TypeError(`mx.array: dtype must be an mx Dtype (e.g. mx.float32), got ${String(dtype)}`);
-  }
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    fillFromTypedArray(target, value as unknown as ArrayLike<number | bigint>, dtype);
-    return;
-  }
-  const shape = inferShape(value);
-  const leaves: unknown[] = [];
-  let kind: Kind = 0;
-  let wideInt = false;
-  let arrayDtype: Dtype | null = null;
-  const visit = (v: unknown, depth: number): void => {
-    if (Array.isArray(v)) {
-      if (depth >= shape.length || v.length !== shape[depth]) raggedError();
-      // Holes of a sparse JS array count as zeros, as in node-mlx.
-      for (let i = 0; i < v.length; i++) visit(i in v ? v[i] : 0, depth + 1);
-      return;
-    }
-    if (v instanceof MxArray) {
-      v._check();
-      const sub = v._shape;
-      if (depth + sub.length !== shape.length || sub.some((d, i) => d !== shape[depth + i])) raggedError();
-      arrayDtype = arrayDtype ? promote(arrayDtype, v._dtype) : v._dtype;
-      leaves.push(v);
-      return;
-    }
-    if (depth !== shape.length) raggedError();
-    if (typeof v === 'boolean') {
-      // kind stays
-    } else if (typeof v === 'number') {
-      if (Number.isInteger(v)) {
-        kind = Math.max(kind, 1) as Kind;
-        if (v > 2147483647 || v < -2147483648) wideInt = true;
-      } else kind = Math.max(kind, 2) as Kind;
-    } else if (typeof v === 'bigint') {
-      kind = Math.max(kind, 1) as Kind;
-      if (v > 2147483647n || v < -2147483648n) wideInt = true;
-    } else if (isComplexValue(v)) {
-      kind = 3;
-    } else {
-      throw new TypeError(`mx.array: invalid element ${describe(v)}; expected numbers, booleans, bigints, {re, im} or mx arrays.`);
-    }
-    leaves.push(v);
-  };
-  visit(value, 0);
-  // An empty list is float32, as in MLX.
-  if (leaves.length === 0 && shape.length > 0 && shape[shape.length - 1] === 0 && !arrayDtype) kind = 2;
-  let inferred: Dtype = [bool, wideInt ? int64 : int32, float32, complex64][kind]!;
-  if (arrayDtype) inferred = leaves.every((l) => l instanceof MxArray) ? arrayDtype : promote(arrayDtype, inferred);
-  const out = dtype ?? inferred;
-  target._shape = shape;
-  target._dtype = out;
-  const n = shapeSize(shape);
-  const storage = backendFor(toStream(undefined).device).allocate(n * out.size);
-  const data = typedView(out, storage.backend.hostBytes!(storage));
-  writeLeaves(data, out, leaves, kind, n);
-  target._attach(storage, rowMajorStrides(shape), 0);
-}
-
-const promote = promoteTypes;
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (v === undefined) return 'undefined';
-  if (typeof v === 'string') return `'${v}'`;
-  return typeof v === 'object' ? (v.constructor?.name ?? 'object') : `${typeof v} ${String(v)}`;
-}
-
-/**
- * Writes leaves with MLX's rules: Python floats go through float32 unless the target is
- * float64; ints go through int64 for 64-bit targets and stay exact.
- */
-function writeLeaves(data: ReturnType<typeof typedView>, out: Dtype, leaves: unknown[], kind: Kind, n: number): void {
-  const wn = numberWriter(out, data);
-  const wb = bigintWriter(out, data);
-  let pos = 0;
-  for (const leaf of leaves) {
-    if (leaf instanceof MxArray) {
-      const { data: src, offset, strides } = hostElements(leaf);
-      const m = shapeSize(leaf._shape);
-      const sub = leaf._shape;
-      const idx = new Array<number>(sub.length).fill(0);
-      for (let k = 0; k < m; k++) {
-        let off = offset;
-        for (let d = 0; d < sub.length; d++) off += idx[d]! * strides[d]!;
-        const v = elementToJs(leaf._dtype, src, off);
-        writeOne(out, data, wn, wb, pos++, v, 2);
-        for (let d = sub.length - 1; d >= 0; d--) {
-          if (++idx[d]! < sub[d]!) break;
-          idx[d] = 0;
-        }
-      }
-      continue;
-    }
-    writeOne(out, data, wn, wb, pos++, leaf as Scalar, kind);
-  }
-  if (pos !== n) throw new Error('internal: element count mismatch in mx.array');
-}
-
-function writeOne(
-  out: Dtype,
-  data: ReturnType<typeof typedView>,
-  wn: (i: number, v: number) => void,
-  wb: (i: number, v: bigint) => void,
-  i: number,
-  v: Scalar,
-  kind: Kind,
-): void {
-  if (out === complex64) {
-    const c = isComplexValue(v) ? v : { re: Number(v), im: 0 };
-    (data as Float32Array)[2 * i] = c.re;
-    (data as Float32Array)[2 * i + 1] = c.im ?? 0;
-    return;
-  }
-  if (isComplexValue(v)) {
-    wn(i, v.re); // complex -> real keeps the real part, as a C++ cast does
-    return;
-  }
-  if (typeof v === 'bigint') {
-    wb(i, v);
-    return;
-  }
-  if (typeof v === 'boolean') {
-    wn(i, v ? 1 : 0);
-    return;
-  }
-  if (isBigInt(out) && Number.isInteger(v)) {
-    wb(i, BigInt(v));
-    return;
-  }
-  // Python floats are stored through float32 unless the target is float64 (MLX's
-  // array_from_list); so are ints bound for an inexact dtype.
-  if (out !== float64 && (kind >= 2 || out.kind === 'f' || out.kind === 'V') && !(out.kind === 'i' || out.kind === 'u' || out === bool)) {
-    wn(i, Math.fround(v));
-    return;
-  }
-  wn(i, v);
-}
-
-const typedArrayDtypes: [unknown, Dtype][] = [
-  [Float32Array, float32],
-  [Float64Array, float32], // MLX maps NumPy float64 to float32 unless asked
-  [Int32Array, int32],
-  [Uint32Array, uint32],
-  [typeof BigInt64Array !== 'undefined' ? BigInt64Array : null, int64],
-  [typeof BigUint64Array !== 'undefined' ? BigUint64Array : null, uint64],
-];
-typedArrayDtypes.push([Int8Array, int8], [Int16Array, int16], [Uint8Array, uint8], [Uint8ClampedArray, uint8], [Uint16Array, uint16]);
-const F16 = (globalThis as { Float16Array?: unknown }).Float16Array;
-if (F16) typedArrayDtypes.push([F16, float16]);
-
-/** @internal the dtype a TypedArray maps to (MLX's NumPy rules). */
-export function dtypeOfTypedArray(t: ArrayBufferView): Dtype {
-  for (const [C, d] of typedArrayDtypes) if (C && t instanceof (C as typeof Int8Array)) return d;
-  throw new TypeError(`mx.array: unsupported TypedArray ${t.constructor.name}`);
-}
-
-function fillFromTypedArray(target: MxArray, t: ArrayLike<number | bigint>, dtype: Dtype | undefined): void {
-  const src = dtypeOfTypedArray(t as unknown as ArrayBufferView);
-  const out = dtype ?? src;
-  const n = t.length;
-  target._shape = [n];
-  target._dtype = out;
-  const storage = backendFor(toStream(undefined).device).allocate(n * out.size);
-  const data = typedView(out, storage.backend.hostBytes!(storage));
-  const wn = numberWriter(out, data);
-  const wb = bigintWriter(out, data);
-  const isF16 = src === float16;
-  for (let i = 0; i < n; i++) {
-    const v = t[i]!;
-    if (typeof v === 'bigint') wb(i, v);
-    else if (out === complex64) {
-      (data as Float32Array)[2 * i] = v;
-      (data as Float32Array)[2 * i + 1] = 0;
-    } else if (isF16 && out === float16) (data as Uint16Array)[i] = numberToHalf(v);
-    else if (isBigInt(out)) wb(i, BigInt(Math.trunc(v)));
-    else wn(i, v);
-  }
-  target._attach(storage, [1], 0);
 }
 
 // Objects from other libraries (DLPack producers) are imported by interop/, installed here to

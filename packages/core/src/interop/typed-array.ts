@@ -1,5 +1,6 @@
 // TypedArrays out of arrays (copies and zero-copy views) and mx.asarray (share when possible).
-import { MxArray, dtypeOfTypedArray, type TypedArray } from '../array.js';
+import { MxArray, type TypedArray } from '../array.js';
+import { dtypeOfTypedArray } from '../convert.js';
 import { Dtype } from '../dtype.js';
 import { astype } from '../ops/views.js';
 import { BufferError } from './buffer-error.js';

@@ -5,7 +5,7 @@ import { MxArray, makeArray } from '../array.js';
 import { Primitive, type PrimitiveDef } from '../primitive.js';
 import { Dtype, promoteTypes, float32, isFloating, isComplex } from '../dtype.js';
 import type { StreamOrDevice } from '../device.js';
-import { asArrays2 } from './convert.js';
+import { asArrays2 } from '../convert.js';
 import { astype, broadcastArrays } from './views.js';
 
 /** MLX's at_least_float: integers and bool compute in float32, floats keep their dtype. */

@@ -6,7 +6,7 @@ import { Arange } from '../primitives/creation.js';
 import { Dtype, bool, int32, float32, float64 } from '../dtype.js';
 import type { StreamOrDevice } from '../device.js';
 import { checkShape, shapeToString } from '../shape.js';
-import { asArray, scalarToArray } from './convert.js';
+import { asArray, scalarToArray, describeValue } from '../convert.js';
 import { astype, broadcastTo, copy, reshape } from './views.js';
 import { add, divide, greaterEqual, multiply, subtract, where } from './elementwise.js';
 
@@ -25,7 +25,7 @@ function checkInt(v: unknown, op: string, name: string, min = -Infinity): number
 
 /**
  * An array of `shape` filled with `fillValue` (a scalar or an array broadcast to the shape).
- * The dtype defaults to the fill value's (a JS int is int32, a float float32).
+ * The dtype defaults to the fill value's (a number is float32, a bigint int32, a boolean bool).
  */
 export function full(shape: number | number[], fillValue: ScalarOrArray, dtype?: Dtype, s?: StreamOrDevice): MxArray {
   const sh = checkShape(shape, 'full');
@@ -65,27 +65,29 @@ export function fullLike(a: ScalarOrArray, fillValue: ScalarOrArray, dtype?: Dty
 
 /**
  * node-mlx's two forms: `arange(stop, dtype?, s?)` and `arange(start, stop?, step?, dtype?, s?)`.
- * The dtype is int32 when every given bound is an integer, float32 otherwise (MLX).
+ * The dtype is float32 for numbers (JS numbers are Python floats) and int32 when every given
+ * bound is a bigint (a Python int), unless a dtype is given (MLX).
  */
 export function arange(...args: unknown[]): MxArray {
-  // Leading numbers (undefined/null allowed for stop and step), then dtype, then stream.
+  // Leading bounds (undefined/null allowed for stop and step), then dtype, then stream.
   const nums: (number | undefined)[] = [];
+  let allInt = true;
   let i = 0;
   for (; i < args.length && i < 3; i++) {
     const v = args[i];
-    if (typeof v === 'number') nums.push(v);
-    else if ((v === undefined || v === null) && i > 0) nums.push(undefined);
+    if (typeof v === 'number' || typeof v === 'bigint') {
+      nums.push(Number(v));
+      allInt &&= typeof v === 'bigint';
+    } else if ((v === undefined || v === null) && i > 0) nums.push(undefined);
     else break;
   }
   while (nums.length && nums[nums.length - 1] === undefined) nums.pop();
   const dtype = args[i] instanceof Dtype ? (args[i++] as Dtype) : undefined;
   if (args[i] === undefined || args[i] === null) i++;
   const s = args[i] as StreamOrDevice;
-  if (nums.length === 0 || nums[0] === undefined) throw new TypeError(`[arange] expected a number for the first bound, got ${String(args[0])}.`);
+  if (nums.length === 0 || nums[0] === undefined) throw new TypeError(`[arange] expected a number for the first bound, got ${describeValue(args[0])}.`);
   if (nums.length === 3 && nums[1] === undefined) throw new TypeError('[arange] a step needs a stop.');
-  const given = nums.filter((n): n is number => n !== undefined);
   const [start, stop, step] = nums.length === 1 ? [0, nums[0]!, 1] : [nums[0]!, nums[1]!, nums[2] ?? 1];
-  const allInt = given.every((n) => Number.isInteger(n));
   const d = dtype ?? (allInt ? int32 : float32);
   if (d === bool) throw new TypeError('[arange] mlx.core.bool not supported for arange.');
   if (Number.isNaN(start) || Number.isNaN(stop) || Number.isNaN(step)) throw new RangeError('[arange] Cannot compute length.');

@@ -5,7 +5,7 @@
 // operand are collapsed with diagonal, indices that appear in a single term are summed first.
 import { MxArray, type ScalarOrArray } from '../array.js';
 import { toStream, Stream, Device, type StreamOrDevice } from '../device.js';
-import { asArray } from './convert.js';
+import { asArray } from '../convert.js';
 import { reshape, transpose, broadcastTo } from './views.js';
 import { multiply } from './elementwise.js';
 import { sum } from './reduce.js';

@@ -7,7 +7,7 @@ import { shapesEqual } from '../shape.js';
 import { all } from './reduce.js';
 import type { StreamOrDevice } from '../device.js';
 import { unary, binary, Select, DivMod } from '../primitives/elementwise.js';
-import { asArray, asArrays2 } from './convert.js';
+import { asArray, asArrays2 } from '../convert.js';
 import { astype, broadcastArrays } from './views.js';
 import { atLeastFloat, unaryApply, binaryApply } from './apply.js';
 
@@ -315,11 +315,11 @@ export function isclose(a: Arg, b: Arg, rtol = 1e-5, atol = 1e-8, equalNan = fal
 }
 
 /**
- * True when every element is close. Returns a JS boolean, as node-mlx declares: an array
- * would always be truthy in an `if`. (MLX's Python returns a 0-d bool array.)
+ * A 0-d bool array, true when every element is close (MLX, and node-mlx's runtime). In an
+ * `if`, read it with `.item()`: an array object is always truthy.
  */
-export function allclose(a: Arg, b: Arg, rtol = 1e-5, atol = 1e-8, equalNan = false, s?: StreamOrDevice): boolean {
-  return all(isclose(a, b, rtol, atol, equalNan, s), false, s).item() as boolean;
+export function allclose(a: Arg, b: Arg, rtol = 1e-5, atol = 1e-8, equalNan = false, s?: StreamOrDevice): MxArray {
+  return all(isclose(a, b, rtol, atol, equalNan, s), false, s);
 }
 
 /** A 0-d bool array: same shape and equal values (dtypes may differ); different shapes give false. */

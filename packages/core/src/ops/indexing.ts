@@ -8,7 +8,7 @@ import { Dtype, int32, isInteger, bool } from '../dtype.js';
 import type { StreamOrDevice } from '../device.js';
 import { Gather, Scatter, MaskedScatter, type ScatterReduce } from '../primitives/indexing.js';
 import { shapeSize, shapeToString, broadcastShapes, normalizeAxis, shapesEqual, checkShape } from '../shape.js';
-import { asArray, scalarToArray, describeValue } from './convert.js';
+import { asArray, scalarToArray, describeValue, indexScalar } from '../convert.js';
 import { astype, broadcastArrays, broadcastTo, reshape, sliceView, transpose } from './views.js';
 import * as elementwise from './elementwise.js';
 import { add, negative } from './elementwise.js';
@@ -63,7 +63,9 @@ function normalizeSlice(sl: Slice, n: number, op: string): { start: number; stop
 
 /** An index array: mx arrays or nested JS lists of integers; bools are refused as in MLX. */
 function indexArray(x: MxArray | unknown[], op: string): MxArray {
-  const arr = x instanceof MxArray ? x._check() : new MxArray(x as ScalarOrArray);
+  // A JS list of integral numbers is an int32 index list: a number is a float elsewhere, but an
+  // index is an integer whatever JS type it came in. Anything else is refused below.
+  const arr = x instanceof MxArray ? x._check() : new MxArray(x as ScalarOrArray, isIntegerList(x) ? int32 : undefined);
   if (arr._dtype === bool) throw new TypeError(`[${op}] boolean indices are not yet supported.`);
   if (!isInteger(arr._dtype)) {
     // an empty JS list is float32 in mx.array; as an index it is an empty int array
@@ -71,6 +73,11 @@ function indexArray(x: MxArray | unknown[], op: string): MxArray {
     throw new TypeError(`[${op}] index arrays must have an integer dtype, got ${arr._dtype.name}.`);
   }
   return arr;
+}
+
+function isIntegerList(x: unknown): boolean {
+  if (Array.isArray(x)) return x.every(isIntegerList);
+  return typeof x === 'number' && Number.isInteger(x) && Math.abs(x) < 2 ** 31;
 }
 
 /** Expands '...' and missing trailing axes; entries then line up with the axes of `a`. */
@@ -155,7 +162,7 @@ function getIndex(x: MxArray, indices: unknown[], op: string, s?: StreamOrDevice
   entries.forEach((e, pos) => {
     if (e.kind === 'none') return;
     if (e.kind === 'int') {
-      advAxes.push(ax), advArrays.push(scalarToArray(e.value, int32)), advPositions.push(pos);
+      advAxes.push(ax), advArrays.push(indexScalar(e.value)), advPositions.push(pos);
     } else if (e.kind === 'array') {
       advAxes.push(ax), advArrays.push(e.array), advPositions.push(pos);
     } else sliceDims.push(v._shape[ax]!);

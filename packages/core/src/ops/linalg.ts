@@ -6,7 +6,7 @@ import { promoteTypes, isInexact } from '../dtype.js';
 import type { StreamOrDevice } from '../device.js';
 import { Matmul, AddMM } from '../primitives/matmul.js';
 import { shapeSize, shapeToString, broadcastShapes, normalizeAxis } from '../shape.js';
-import { asArray, asArrays2 } from './convert.js';
+import { asArray, asArrays2 } from '../convert.js';
 import { astype, broadcastTo, reshape, transpose } from './views.js';
 import { add, multiply } from './elementwise.js';
 

@@ -15,7 +15,7 @@ import { take } from './indexing.js';
 import { cumsum } from './scan.js';
 import { RandomBits } from '../primitives/random.js';
 import { reshape, sliceView, astype } from './views.js';
-import { asArray } from './convert.js';
+import { asArray } from '../convert.js';
 
 const TWO32 = 4294967296;
 

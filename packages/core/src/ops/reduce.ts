@@ -7,7 +7,7 @@ import { Reshape } from '../primitives/views.js';
 import { type Dtype, bool, int32, int64, uint32, uint64, float32, float16, bfloat16, isComplex } from '../dtype.js';
 import { Stream, Device, type StreamOrDevice } from '../device.js';
 import { normalizeAxes, normalizeAxis, shapeSize, shapesEqual } from '../shape.js';
-import { asArray } from './convert.js';
+import { asArray } from '../convert.js';
 import { isStreamObject, reshapeTo, flat } from './internal.js';
 import { astype } from './views.js';
 import { atLeastFloat } from './apply.js';

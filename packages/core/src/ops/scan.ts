@@ -6,7 +6,7 @@ import { Scan, type ScanType } from '../primitives/scan.js';
 import { bool, int32, isComplex } from '../dtype.js';
 import { Stream, Device, type StreamOrDevice } from '../device.js';
 import { normalizeAxis, shapeSize } from '../shape.js';
-import { asArray } from './convert.js';
+import { asArray } from '../convert.js';
 import { astype } from './views.js';
 import { atLeastFloat } from './apply.js';
 import { flat, isStreamObject } from './internal.js';

@@ -7,7 +7,7 @@ import { Concatenate, Diagonal } from '../primitives/shape.js';
 import { Dtype, resultType, int32 } from '../dtype.js';
 import type { StreamOrDevice } from '../device.js';
 import { normalizeAxis, normalizeAxes, shapeSize, shapeToString, shapesEqual } from '../shape.js';
-import { asArray } from './convert.js';
+import { asArray } from '../convert.js';
 import { astype, broadcastTo, reshape, transpose, sliceView } from './views.js';
 import { multiply, where } from './elementwise.js';
 import { sum } from './reduce.js';
@@ -391,6 +391,7 @@ export function roll(a: ScalarOrArray, shift: number | number[], axis?: number |
 export function kron(a: ScalarOrArray, b: ScalarOrArray, s?: StreamOrDevice): MxArray {
   const x = asArray(a, 'a', 'kron');
   const y = asArray(b, 'b', 'kron');
+  if (x.size === 0 || y.size === 0) throw new RangeError('[kron] Input arrays cannot be empty.');
   const nd = Math.max(x._shape.length, y._shape.length);
   const xs = [...new Array<number>(nd - x._shape.length).fill(1), ...x._shape];
   const ys = [...new Array<number>(nd - y._shape.length).fill(1), ...y._shape];

@@ -6,7 +6,7 @@ import { Sort, ArgSort, Partition, ArgPartition } from '../primitives/sort.js';
 import { type Dtype, uint32 } from '../dtype.js';
 import { Stream, Device, type StreamOrDevice } from '../device.js';
 import { normalizeAxis, shapeSize, shapeToString } from '../shape.js';
-import { asArray } from './convert.js';
+import { asArray } from '../convert.js';
 import { sliceView, astype, reshape } from './views.js';
 import { less, lessEqual } from './elementwise.js';
 import { sum } from './reduce.js';

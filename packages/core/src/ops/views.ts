@@ -7,7 +7,7 @@ import { AsType } from '../primitives/copy.js';
 import { Dtype } from '../dtype.js';
 import type { StreamOrDevice } from '../device.js';
 import { shapeSize, shapeToString, broadcastShapes, normalizeAxis, checkShape, shapesEqual } from '../shape.js';
-import { asArray } from './convert.js';
+import { asArray } from '../convert.js';
 
 /** Splits node-mlx's `(...shape, s?)` rest arguments into a flat shape and a stream. */
 export function restShape(args: unknown[], op: string): { shape: number[]; s: StreamOrDevice } {

@@ -63,7 +63,7 @@ const unaryRules = {
   },
   Negative: { tangent: (_x, t) => negative(t) },
   Sign: zeroUnary(),
-  Square: { tangent: (x, t) => multiply(x, multiply(t, 2)) },
+  Square: { tangent: (x, t) => multiply(x, multiply(t, 2n)) },
   Sqrt: { tangent: (x, t, out) => divide(multiply(t, 0.5), out()) },
   Rsqrt: { tangent: (x, t, out) => multiply(multiply(t, -0.5), divide(out(), x)) },
   // MLX's reciprocal is divide(1, x): d/dx = -1/x^2.
@@ -173,7 +173,7 @@ const selectBetween = (pick: (x: MxArray, y: MxArray) => MxArray, other: (x: MxA
 
 /** Power's rule: d/dx = y x^(y-1), d/dy = log(x) x^y, with 0 where x^y is 0 (0 * log 0). */
 function powerGrad(x: MxArray, y: MxArray, c: MxArray, arg: number, out: MxArray): MxArray {
-  const g = arg === 0 ? multiply(power(x, subtract(y, 1)), y) : where(out, multiply(log(x), out), 0);
+  const g = arg === 0 ? multiply(power(x, subtract(y, 1n)), y) : where(out, multiply(log(x), out), 0);
   return multiply(c, g);
 }
 

@@ -100,8 +100,9 @@ export const Scatter = definePrimitive<{ reduce: ScatterReduce }>({
     const size = shapeSize(a._shape.slice(1));
     const d = n * size >= 2 ** 31 || pos._dtype.size === 8 ? int64 : int32;
     let q = astype(pos, d);
-    q = where(less(q, 0), add(q, size), q);
-    q = add(q, reshape(multiply(arange(0, n, 1, d), size), [n, ...q._shape.slice(1).map(() => 1)]));
+    // bigints are weak ints: they keep q's integer dtype (a JS number would make it float32)
+    q = where(less(q, 0n), add(q, BigInt(size)), q);
+    q = add(q, reshape(multiply(arange(0, n, 1, d), BigInt(size)), [n, ...q._shape.slice(1).map(() => 1)]));
     return [[scatterWith(p.reduce, a, q, u)], [0]];
   },
   describe: (p) => p.reduce,
@@ -139,7 +140,7 @@ function updateProducts(a: MxArray, pos: MxArray, u: MxArray): { all: MxArray; o
   const safe = where(isZero, onesLike(u), u);
   const zerosHere = take(scatterWith('sum', zeros([...a._shape], int32), pos, astype(isZero, int32)), pos);
   const nonzeroHere = take(scatterWith('prod', onesLike(a), pos, safe), pos);
-  const forZero = where(greater(zerosHere, 1), zerosLike(nonzeroHere), nonzeroHere);
+  const forZero = where(greater(zerosHere, 1n), zerosLike(nonzeroHere), nonzeroHere);
   const others = astype(where(isZero, forZero, divide(take(all, pos), safe)), u._dtype);
   return { all, others };
 }
@@ -162,7 +163,7 @@ export const MaskedScatter = definePrimitive({
       const r = v!._shape[0]!;
       if (r * inner === 0) return zerosLike(v!);
       const rank = cumsum(astype(m, int32), 0, false, false);
-      const rowStart = reshape(multiply(where(m, rank, zerosLike(rank)), inner), [rows, 1]);
+      const rowStart = reshape(multiply(where(m, rank, zerosLike(rank)), BigInt(inner)), [rows, 1]);
       const positions = add(rowStart, reshape(arange(0, inner, 1, int32), [1, inner]));
       const masked = where(reshape(m, [rows, 1]), reshape(c!, [rows, inner]), zeros([], c!._dtype));
       return reshape(scatterAddInto([r * inner], v!._dtype, positions, masked), [...v!._shape]);
@@ -182,7 +183,7 @@ export const MaskedScatter = definePrimitive({
     const rows = shapeSize(mask._shape.slice(1));
     const inner = shapeSize(a._shape.slice(mask.ndim));
     const m = reshape(mask, [n, rows]);
-    const rank = minimum(cumsum(astype(m, int32), 1, false, false), r - 1);
+    const rank = minimum(cumsum(astype(m, int32), 1, false, false), BigInt(r - 1));
     const picked = takeAlongAxis(reshape(v, [n, r, inner]), expandDims(rank, 2), 1);
     const out = where(expandDims(m, 2), picked, reshape(a, [n, rows, inner]));
     return [[reshape(out, [...a._shape])], [0]];

@@ -1,7 +1,7 @@
 // Scan: cumulative sum/prod/max/min/logaddexp along one axis (MLX's Scan primitive).
 // The rules are derived for inclusive scans; an exclusive scan is the inclusive one shifted by
 // one step in scan order, so its rules shift tangents forward and cotangents back.
-import type { MxArray } from '../array.js';
+import { MxArray } from '../array.js';
 import { definePrimitive } from '../primitive.js';
 import { finfo, int32 } from '../dtype.js';
 import { flatPositions, scatterAddInto } from './views.js';
@@ -63,7 +63,7 @@ function positions(n: number, axis: number, ndim: number): MxArray {
  */
 function extremeOwner(x: MxArray, y: MxArray, axis: number, reverse: boolean): { owner: MxArray; owned: MxArray } {
   const n = x._shape[axis]!;
-  const none = full([], reverse ? n : -1, int32);
+  const none = new MxArray(reverse ? n : -1, int32);
   const masked = where(equal(x, y), positions(n, axis, x.ndim), none);
   const found = stopGradient(reverse ? cummin(masked, axis, true) : cummax(masked, axis, false));
   const owned = notEqual(found, none);
@@ -91,7 +91,7 @@ function inclusiveVjp(type: ScanType, axis: number, reverse: boolean, x: MxArray
       const isZero = equal(y, zero);
       const firstZero = logicalAnd(isZero, notEqual(exclusive, zero));
       const backSum = (v: MxArray) => cumsum(multiply(v, c), axis, !reverse, true);
-      const withOne = cumprod(where(firstZero, full([], 1, x._dtype), x), axis, reverse, true);
+      const withOne = cumprod(where(firstZero, new MxArray(1, x._dtype), x), axis, reverse, true);
       return where(firstZero, backSum(withOne), where(isZero, zero, divide(backSum(y), x)));
     }
     case 'max':
@@ -122,9 +122,9 @@ function inclusiveJvp(type: ScanType, axis: number, reverse: boolean, x: MxArray
       const zero = zeros([], x._dtype);
       const firstZero = logicalAnd(equal(y, zero), notEqual(exclusive, zero));
       const seenZero = greater(cumsum(astype(firstZero, int32), axis, reverse, true), zeros([], int32));
-      const withOne = cumprod(where(firstZero, full([], 1, x._dtype), x), axis, reverse, true);
+      const withOne = cumprod(where(firstZero, new MxArray(1, x._dtype), x), axis, reverse, true);
       const tAtZero = cumsum(where(firstZero, t, zero), axis, reverse, true);
-      const regular = multiply(y, cumsum(divide(t, where(seenZero, full([], 1, x._dtype), x)), axis, reverse, true));
+      const regular = multiply(y, cumsum(divide(t, where(seenZero, new MxArray(1, x._dtype), x)), axis, reverse, true));
       return where(seenZero, multiply(tAtZero, withOne), regular);
     }
     case 'max':

@@ -1,5 +1,6 @@
 // mx.eval / mx.asyncEval over trees of arrays, and dispose / tidy over trees.
 import { MxArray, evalArrays, disposeArray, tidyScopes } from '../array.js';
+import { inTracing } from './trace.js';
 
 /** Collects the arrays in a tree of arrays, plain objects, Maps and JS arrays. */
 export function treeArrays(tree: unknown, out: MxArray[] = [], seen = new Set<unknown>()): MxArray[] {
@@ -25,11 +26,13 @@ export { evalTree as eval };
  * Starts evaluation and resolves when the arrays are ready. On a synchronous CPU backend the
  * work is done before the promise resolves; a GPU backend resolves after its queue drains.
  */
-export async function asyncEval(...args: unknown[]): Promise<void> {
+export function asyncEval(...args: unknown[]): Promise<void> {
   const arrays = treeArrays(args).map((a) => a._check());
+  // Thrown at the call (not as a rejection), as MLX: a transform can't wait on its own graph.
+  if (inTracing() && arrays.some((a) => a._tracer)) throw new Error('[async_eval] Not allowed inside a graph transformation.');
   evalArrays(arrays);
   const backends = new Set(arrays.map((a) => a._data!.storage.backend));
-  for (const b of backends) await b.synchronize();
+  return Promise.all([...backends].map((b) => b.synchronize())).then(() => undefined);
 }
 
 /** Frees the memory of every array in a tree now (as node-mlx's mx.dispose). */
