@@ -4,17 +4,18 @@ import * as mx from '@mlx-ts/core';
 
 const section = (title) => console.log(`\n=== ${title} ===`);
 
-section('Arrays and dtypes (MLX printing, MLX promotion)');
-const a = mx.arange(6).reshape(2, 3);
+section('Arrays and dtypes (MLX printing, MLX promotion, node-mlx typing of JS values)');
+const a = mx.arange(6, mx.int32).reshape(2, 3);
 console.log('a =', String(a));
 console.log('a + 1.5 ->', String(mx.add(a, 1.5)));
-console.log('int8 array + 1 stays int8 ->', mx.add(mx.array([1, 2], mx.int8), 1).dtype.toString());
+console.log('a JS number is a float: mx.array([1, 2, 3]) ->', String(mx.array([1, 2, 3])), ' a bigint is an int: mx.array([1n, 2n]) ->', String(mx.array([1n, 2n])));
+console.log('weak scalars: float16 + 1 ->', mx.add(mx.array([1, 2], mx.float16), 1).dtype.toString(), ' int8 + 1n ->', mx.add(mx.array([1, 2], mx.int8), 1n).dtype.toString(), ' int32 + 1 ->', mx.add(a, 1).dtype.toString());
 console.log('uint64 + int32 ->', mx.promoteTypes(mx.uint64, mx.int32).toString());
 console.log('bfloat16(1/3) =', mx.array(1 / 3, mx.bfloat16).item(), ' float16(1/3) =', mx.array(1 / 3, mx.float16).item());
-console.log('int64 stays exact:', String(mx.add(mx.array([2n ** 62n], mx.int64), 1)));
+console.log('int64 stays exact:', String(mx.add(mx.array([2n ** 62n], mx.int64), 1n)));
 
 section('Lazy evaluation and views');
-const af = a.astype(mx.float32); // matmul needs floats, as in MLX
+const af = a.astype(mx.float32); // matmul needs floats (a is int32), as in MLX
 const b = mx.matmul(af, af.T);
 console.log('b = af @ af.T is evaluated?', b.isEvaluated);
 mx.eval(b);
@@ -27,7 +28,7 @@ console.log('a.index(mx.Slice(), mx.Slice(null, null, -1)) =', String(a.index(mx
 section('Reductions, sorting, indexing updates');
 console.log('sum(a, 0) =', String(mx.sum(a, 0)), ' argmax(a, 1) =', String(mx.argmax(a, 1)));
 console.log('sort([3,1,2]) =', String(mx.sort(mx.array([3, 1, 2]))));
-console.log('zeros(3).at([0, 0, 2]).add(1) =', String(mx.zeros([3]).at(mx.array([0, 0, 2])).add(1)));
+console.log('zeros(3).at([0, 0, 2]).add(1) =', String(mx.zeros([3]).at(mx.array([0, 0, 2], mx.int32)).add(1)));
 
 section('Random numbers: counter-based threefry, the same numbers as MLX for the same key');
 const key = mx.random.key(0);
@@ -84,7 +85,7 @@ for (let it = 0; it <= 400; it++) {
 }
 section('Interop, as MLX\'s "Conversion to NumPy and Other Frameworks" page (TypedArrays play NumPy)');
 {
-  const a = mx.arange(3);
+  const a = mx.arange(3, mx.int32); // the page's mx.arange(3) (Python ints)
   const b = a.toTypedArray(); // np.array(a): a copy
   const c = mx.array(b); // mx.array(b): a copy
   b[0] = 7;

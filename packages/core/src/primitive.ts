@@ -38,6 +38,11 @@ export interface PrimitiveDef<P = unknown> {
   readonly jvp?: (params: P, primals: MxArray[], tangents: MxArray[], argnums: number[]) => MxArray[];
   /** Batching rule: outputs and their batch axes, given inputs and theirs (-1: not batched). */
   readonly vmap?: (params: P, inputs: MxArray[], axes: number[]) => [MxArray[], number[]];
+  /**
+   * Elementwise over same-shaped inputs: output element i reads only element i of each input
+   * (broadcast inputs aside), so eval may write the output over a dead input (donation).
+   */
+  readonly elementwise?: boolean;
   /** Parameters for printing a graph (and, later, for compile's equivalence check). */
   readonly describe?: (params: P) => string;
 }

@@ -18,6 +18,7 @@ function cast(x: MxArray, dtype: Dtype): MxArray {
  */
 export const AsType = definePrimitive<{ dtype: Dtype }>({
   name: 'AsType',
+  elementwise: true,
   describe: (p) => p.dtype.name,
   vjp: (p, [x], [ct]) => {
     if (ct!._dtype !== p.dtype) throw new TypeError('[astype] Type of cotangents does not match primal output type.');

@@ -122,6 +122,7 @@ function defineUnary(name: string, rule: UnaryRule): PrimitiveDef<NoParams> {
   const outDtype = rule.outDtype ?? ((d: Dtype) => d);
   const def: PrimitiveDef<NoParams> = definePrimitive<NoParams>({
     name,
+    elementwise: true,
     vjp: (_p, [x], [ct], _argnums, [out]) =>
       rule.vjp ? [rule.vjp(x!, ct!, out!)] : [conj(rule.tangent(x!, conj(ct!), () => out!))],
     jvp: (p, [x], [t]) => {
@@ -264,6 +265,7 @@ function defineBinary(name: string, rule: BinaryRule): PrimitiveDef<NoParams> {
   const outDtype = rule.outDtype ?? ((d: Dtype) => d);
   const def: PrimitiveDef<NoParams> = definePrimitive<NoParams>({
     name,
+    elementwise: true,
     vjp: (_p, [x, y], [ct], argnums, [out]) => argnums.map((arg) => rule.vjp(x!, y!, ct!, arg, out!)),
     jvp: (_p, [x, y], tangents, argnums) => [
       rule.jvp ? rule.jvp(x!, y!, tangents, argnums) : sumTangents(argnums.map((arg, i) => rule.tangent!(x!, y!, tangents[i]!, arg))),
@@ -282,6 +284,7 @@ export const binary = Object.fromEntries(
 /** select(cond, x, y): MLX's Select primitive behind mx.where. The condition gets no gradient. */
 export const Select: PrimitiveDef<NoParams> = definePrimitive<NoParams>({
   name: 'Select',
+  elementwise: true,
   vjp: (_p, [c], [ct], argnums) =>
     argnums.map((arg) =>
       arg === 0 ? zerosLike(c!) : multiply(astype(arg === 1 ? c! : logicalNot(c!), ct!._dtype), ct!),

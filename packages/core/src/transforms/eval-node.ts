@@ -1,13 +1,13 @@
 // Runs one node of the graph: picks the stream's backend, moves inputs that live on another
-// backend, lets view primitives share storage, and gives other primitives fresh contiguous
-// outputs to fill.
+// backend, lets view primitives share storage, and gives other primitives contiguous outputs
+// to fill: fresh storage, or an input's that no one can read again (donation, as MLX).
 import type { MxArray, Node } from '../array.js';
 import { MxArray as ArrayClass } from '../array.js';
 import type { ArrayData, Backend } from '../backend/interface.js';
 import { backendFor } from '../device.js';
 import { Primitive } from '../primitive.js';
 import { AsType } from '../primitives/copy.js';
-import { rowMajorStrides, shapeSize, isRowContiguous } from '../shape.js';
+import { rowMajorStrides, shapeSize, isRowContiguous, shapesEqual } from '../shape.js';
 
 function dataOf(a: MxArray): ArrayData {
   const d = a._data!;
@@ -74,8 +74,30 @@ export function runNode(node: Node): void {
     out._attach(d.storage, r.strides, r.offset);
     return;
   }
+  const donor = node.outputs.length === 1 ? donatedInput(node, inputs) : null;
   for (const o of node.outputs) {
-    o._attach(backend.allocate(shapeSize(o._shape) * o._dtype.size), rowMajorStrides(o._shape), 0);
+    if (donor) o._attach(donor._data!.storage, rowMajorStrides(o._shape), 0);
+    else o._attach(backend.allocate(shapeSize(o._shape) * o._dtype.size), rowMajorStrides(o._shape), 0);
   }
   backend.run(node.prim, inputs.map(dataOf), node.outputs.map(dataOf));
+}
+
+/**
+ * MLX's buffer donation: an elementwise node may write its output over an input that nothing
+ * else can read again (no live handle: disposed or internal; this node its only pending user;
+ * its storage held by no other array, view or pin; not kept by a running transform) when that
+ * input is row-major from offset 0 with the output's shape and item size. Each output element
+ * then overwrites the one input element it was computed from, so the kernels need no change.
+ */
+function donatedInput(node: Node, inputs: MxArray[]): MxArray | null {
+  if (!node.prim.def.elementwise) return null;
+  const out = node.outputs[0]!;
+  for (const x of inputs) {
+    const d = x._data!;
+    if (!(x._disposed || x._internal) || x._consumers !== 1 || x._tracer || d.storage.refs !== 1) continue;
+    if (d.offset !== 0 || x._dtype.size !== out._dtype.size || !shapesEqual(x._shape, out._shape)) continue;
+    if (!isRowContiguous(x._shape, d.strides)) continue;
+    return x;
+  }
+  return null;
 }
