@@ -21,7 +21,7 @@ import {
 import type { Storage } from './backend/interface.js';
 import type { Primitive } from './primitive.js';
 import { type Stream, toStream, backendFor, type StreamOrDevice } from './device.js';
-import { shapeSize, rowMajorStrides, shapeToString } from './shape.js';
+import { shapeSize, rowMajorStrides, shapeToString, checkShapeLimits } from './shape.js';
 import { type Complex, isComplexValue, typedView, elementToJs, numberWriter, bigintWriter } from './elements.js';
 import { numberToHalf } from './half.js';
 import { runNode } from './transforms/eval-node.js';
@@ -113,6 +113,7 @@ export class MxArray {
 
   /** @internal creates a lazy array without running the JS-value constructor. */
   static _lazy(shape: number[], dtype: Dtype, node: Node | null): MxArray {
+    checkShapeLimits(shape, node ? node.prim.name : 'array');
     const a = Object.create(MxArray.prototype) as MxArray;
     a._shape = shape;
     a._dtype = dtype;
@@ -612,6 +613,7 @@ function fillFromTypedArray(target: MxArray, t: ArrayLike<number | bigint>, dtyp
   const src = dtypeOfTypedArray(t as unknown as ArrayBufferView);
   const out = dtype ?? src;
   const n = t.length;
+  checkShapeLimits([n], 'array');
   target._shape = [n];
   target._dtype = out;
   const storage = backendFor(toStream(undefined).device).allocate(n * out.size);
