@@ -36,6 +36,42 @@ describe.skipIf(!hasMlx)('creation, shape, indexing and matmul vs MLX', () => {
     expect(f, report(f, cases.length)).toEqual([]);
   });
 
+  it('sizes: past int32 dimensions both raise; huge lazy views both evaluate', async () => {
+    const cases: Case[] = [];
+    const one = mx.array([1], mx.float32);
+    const two = mx.array([1, 2], mx.float32);
+    const four = mx.zeros([4], mx.float32);
+    const raises: [string, (...a: mx.MxArray[]) => mx.MxArray, mx.MxArray[]][] = [
+      ['mx.broadcast_to(a0, [2**33])', (x) => mx.broadcastTo(x!, [2 ** 33]), [one]],
+      ['mx.broadcast_to(a0, [2**31, 2**31])', (x) => mx.broadcastTo(x!, [2 ** 31, 2 ** 31]), [one]],
+      ['mx.zeros([2**31])', () => mx.zeros([2 ** 31], mx.float32), []],
+      ['mx.ones([3, 2**31])', () => mx.ones([3, 2 ** 31], mx.float32), []],
+      ['mx.full([2**31], a0)', (x) => mx.full([2 ** 31], x!), [one]],
+      ['a0.reshape([2**31, 1])', (x) => x!.reshape([2 ** 31, 1]), [four]],
+      ['mx.broadcast_to(a0, [2**30, 4]).reshape([-1])', (x) => mx.broadcastTo(x!, [2 ** 30, 4]).reshape([-1]), [one]],
+      ['mx.unflatten(a0, 0, [2**31, -1])', (x) => mx.unflatten(x!, 0, [2 ** 31, -1]), [four]],
+      ['mx.flatten(mx.broadcast_to(a0, [2**30, 2]))', (x) => mx.flatten(mx.broadcastTo(x!, [2 ** 30, 2])), [one]],
+      ['mx.tile(a0, [2**30])', (x) => mx.tile(x!, [2 ** 30]), [two]],
+      ['mx.repeat(a0, 2**30, 0)', (x) => mx.repeat(x!, 2 ** 30, 0), [two]],
+      ['mx.pad(a0, [(0, 2**31 - 2)])', (x) => mx.pad(x!, [[0, 2 ** 31 - 2]]), [two]],
+      ['mx.concatenate([mx.broadcast_to(a0, [3 * 2**29]), mx.broadcast_to(a0, [3 * 2**29])])', (x) => mx.concatenate([mx.broadcastTo(x!, [3 * 2 ** 29]), mx.broadcastTo(x!, [3 * 2 ** 29])]), [one]],
+      ['mx.kron(mx.broadcast_to(a0, [2**30]), a1)', (x, y) => mx.kron(mx.broadcastTo(x!, [2 ** 30]), y!), [one, two]],
+      ['mx.arange(0, 2**31, 1, dtype=mx.int32)', () => mx.arange(0, 2 ** 31, 1, mx.int32), []],
+      ['mx.eye(2**31)', () => mx.eye(2 ** 31, null, 0, mx.float32), []],
+      ['mx.random.normal([2**31])', () => mx.random.normal([2 ** 31], mx.float32), []],
+      ['mx.random.randint(0, 10, [2**31])', () => mx.random.randint(mx.array(0, mx.int32), mx.array(10, mx.int32), [2 ** 31]), []],
+    ];
+    for (const [py, ts, inputs] of raises) cases.push({ name: `${py} raises`, py, ts, inputs });
+    // accepted as views; only small parts are evaluated
+    cases.push({ name: 'tail of a 2^31 - 1 broadcast', py: 'mx.broadcast_to(a0, [2**31 - 1])[-3:]', ts: (x) => mx.broadcastTo(x!, [2 ** 31 - 1]).index(mx.Slice(-3)), inputs: [one] });
+    cases.push({ name: 'last row of a [2^31 - 1, 2] broadcast', py: 'mx.broadcast_to(a0, [2**31 - 1, 2])[-1]', ts: (x) => mx.broadcastTo(x!, [2 ** 31 - 1, 2]).index(-1), inputs: [two] });
+    cases.push({ name: 'shape of a [2^31 - 1, 3] broadcast', py: 'mx.array(mx.broadcast_to(a0, [2**31 - 1, 3]).shape)', ts: (x) => mx.array(mx.broadcastTo(x!, [2 ** 31 - 1, 3]).shape, mx.int32), inputs: [one] });
+    cases.push({ name: 'reshape of a 2^32-element view', py: 'mx.array(mx.broadcast_to(a0, [2**30, 4]).reshape([2**29, 8]).shape)', ts: (x) => mx.array(mx.broadcastTo(x!, [2 ** 30, 4]).reshape([2 ** 29, 8]).shape, mx.int32), inputs: [one] });
+    cases.push({ name: 'empty with huge dims', py: 'mx.zeros([0, 2**31 - 1, 2**31 - 1, 2**31 - 1])', ts: () => mx.zeros([0, 2 ** 31 - 1, 2 ** 31 - 1, 2 ** 31 - 1], mx.float32), inputs: [] });
+    const f = await runCases(worker, cases);
+    expect(f, report(f, cases.length)).toEqual([]);
+  });
+
   it('astype between every pair of dtypes (values in range)', async () => {
     const cases: Case[] = [];
     const names = allDtypeNames;

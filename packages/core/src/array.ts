@@ -4,7 +4,7 @@ import { Dtype, float32 } from './dtype.js';
 import type { Storage } from './backend/interface.js';
 import type { Primitive } from './primitive.js';
 import { type Stream, toStream, backendFor, type StreamOrDevice } from './device.js';
-import { shapeSize, rowMajorStrides, shapeToString } from './shape.js';
+import { shapeSize, rowMajorStrides, shapeToString, checkShapeLimits } from './shape.js';
 import { type Complex, typedView, elementToJs } from './elements.js';
 import { fillFromJs } from './convert.js';
 import { runNode } from './transforms/eval-node.js';
@@ -96,6 +96,7 @@ export class MxArray {
 
   /** @internal creates a lazy array without running the JS-value constructor. */
   static _lazy(shape: number[], dtype: Dtype, node: Node | null): MxArray {
+    checkShapeLimits(shape, node ? node.prim.name : 'array');
     const a = Object.create(MxArray.prototype) as MxArray;
     a._shape = shape;
     a._dtype = dtype;

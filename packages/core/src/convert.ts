@@ -29,7 +29,7 @@ import {
   promoteTypes,
 } from './dtype.js';
 import { backendFor, toStream } from './device.js';
-import { shapeSize, rowMajorStrides } from './shape.js';
+import { shapeSize, rowMajorStrides, checkShapeLimits } from './shape.js';
 import { isComplexValue, typedView, elementToJs, numberWriter, bigintWriter } from './elements.js';
 import { numberToHalf } from './half.js';
 
@@ -267,6 +267,7 @@ function fillFromTypedArray(target: MxArray, t: ArrayLike<number | bigint>, dtyp
   const src = dtypeOfTypedArray(t as unknown as ArrayBufferView);
   const out = dtype ?? src;
   const n = t.length;
+  checkShapeLimits([n], 'array');
   const storage = allocateFor(target, [n], out);
   const data = typedView(out, storage.backend.hostBytes!(storage));
   const wn = numberWriter(out, data);

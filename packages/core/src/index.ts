@@ -52,6 +52,7 @@ export {
   listBackends,
 } from './device.js';
 export * from './memory.js';
+export { OutOfMemoryError } from './out-of-memory.js';
 export * from './constants.js';
 export * as metal from './metal.js';
 export type { Backend, Storage, ArrayData, DeviceKind } from './backend/interface.js';

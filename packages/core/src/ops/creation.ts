@@ -5,7 +5,7 @@ import { Primitive } from '../primitive.js';
 import { Arange } from '../primitives/creation.js';
 import { Dtype, bool, int32, float32, float64 } from '../dtype.js';
 import type { StreamOrDevice } from '../device.js';
-import { checkShape, shapeToString } from '../shape.js';
+import { checkDimension, checkShape, shapeToString } from '../shape.js';
 import { asArray, scalarToArray, describeValue } from '../convert.js';
 import { astype, broadcastTo, copy, reshape } from './views.js';
 import { add, divide, greaterEqual, multiply, subtract, where } from './elementwise.js';
@@ -115,6 +115,7 @@ export function linspace(start: number, stop: number, num?: number, ...rest: unk
   if (typeof start !== 'number' || typeof stop !== 'number') throw new TypeError('[linspace] start and stop must be numbers.');
   checkInt(num, 'linspace', 'num');
   if (num < 0) throw new RangeError(`[linspace] number of samples, ${num}, must be non-negative.`);
+  checkDimension(num, 'linspace', 'num');
   const d = checkDtype(dtype, 'linspace') ?? float32;
   if (num === 1) return astype(new MxArray([start], float32), d, s);
   const inner = d === float64 ? float64 : float32;
@@ -127,6 +128,8 @@ export function linspace(start: number, stop: number, num?: number, ...rest: unk
 export function tri(n: number, m?: number | null, k = 0, dtype: Dtype = float32, s?: StreamOrDevice): MxArray {
   checkInt(n, 'tri', 'N', 0);
   const cols = m === undefined || m === null ? n : checkInt(m, 'tri', 'M', 0);
+  checkDimension(n, 'tri', 'N');
+  checkDimension(cols, 'tri', 'M');
   checkInt(k, 'tri', 'k');
   const l = reshape(arange(0, n, 1, int32, s), [n, 1]);
   const r = reshape(arange(-k, cols - k, 1, int32, s), [1, cols]);
@@ -137,6 +140,8 @@ export function tri(n: number, m?: number | null, k = 0, dtype: Dtype = float32,
 export function eye(n: number, m?: number | null, k = 0, dtype: Dtype = float32, s?: StreamOrDevice): MxArray {
   checkInt(n, 'eye', 'N', 0);
   const cols = m === undefined || m === null ? n : checkInt(m, 'eye', 'M', 0);
+  checkDimension(n, 'eye', 'N');
+  checkDimension(cols, 'eye', 'M');
   checkInt(k, 'eye', 'k');
   const d = checkDtype(dtype, 'eye') ?? float32;
   const l = reshape(arange(0, n, 1, int32, s), [n, 1]);

@@ -5,7 +5,7 @@ import { MxArray, makeArray, type ScalarOrArray } from '../array.js';
 import type { StreamOrDevice } from '../device.js';
 import { Primitive } from '../primitive.js';
 import { isFloating, Dtype as DtypeClass, uint8, uint16, uint32, int32, float16, bfloat16, float32, float64, type Dtype } from '../dtype.js';
-import { broadcastShapes, normalizeAxis } from '../shape.js';
+import { broadcastShapes, normalizeAxis, checkDimension, checkShapeLimits } from '../shape.js';
 import { abs as abs_, divide as divide_, equal as equal_, erf as erf_, erfinv as erfinv_, exp as exp_, floor as floor_, isinf as isinf_, less as less_, log as log_, log1p as log1p_, maximum as maximum_, minimum as minimum_, sign as sign_, where as where_ } from './elementwise.js';
 import { searchsorted as searchsorted_ } from './sort.js';
 import { max as maxReduce, sum as sumReduce, argmax as argmaxReduce } from './reduce.js';
@@ -66,6 +66,7 @@ function shapeArg(shape: unknown, op: string): number[] {
     throw new TypeError(`[${op}] shape must be an integer or an array of integers, got ${String(shape)}.`);
   }
   if (list.some((d: number) => d < 0)) throw new RangeError(`[${op}] Negative dimensions not allowed.`);
+  checkShapeLimits(list as number[], op);
   return [...list] as number[];
 }
 
@@ -90,6 +91,7 @@ function splitPair(k: MxArray, s?: StreamOrDevice): [MxArray, MxArray] {
 export function split(key: MxArray, num = 2, s?: StreamOrDevice): MxArray {
   const k = checkKey(key, 'split');
   if (!Number.isInteger(num) || num < 0) throw new RangeError(`[split] num must be a non-negative integer, got ${num}.`);
+  checkDimension(num, 'split', 'num');
   return bits([num, 2], 4, k, s);
 }
 
@@ -165,7 +167,7 @@ export function randint(
   if (isFloating(dtype) || dtype.kind === 'c') throw new TypeError('[randint] randint only accepts integer dtypes and bool.');
   const lo = asArray(low, 'low', 'randint');
   const hi = asArray(high, 'high', 'randint');
-  const u = uniform(lo, hi, shape, float32, key, s);
+  const u = uniform(lo, hi, shapeArg(shape, 'randint'), float32, key, s);
   const out = astype(floor_(u, s), dtype, s);
   const top = astype(subtract(hi, new MxArray(1, hi.dtype), s), dtype, s);
   return maximum_(minimum_(out, top, s), astype(lo, dtype, s), s);
@@ -187,7 +189,7 @@ export function bernoulli(p: ScalarOrArray = 0.5, shape?: number | number[] | nu
 /** Gumbel samples: -log(-log(u)). */
 export function gumbel(shape: number | number[] = [], dtype: Dtype = float32, key?: MxArray | null, s?: StreamOrDevice): MxArray {
   const log = log_;
-  return negative(log(negative(log(uniform(0, 1, shape, dtype, key, s), s), s), s), s);
+  return negative(log(negative(log(uniform(0, 1, shapeArg(shape, 'gumbel'), dtype, key, s), s), s), s), s);
 }
 
 /** A random permutation of arange(x) (x a number) or of x's entries along `axis`. */
@@ -290,6 +292,7 @@ export function categorical(
   if (shape != null && numSamples != null) throw new TypeError('[categorical] At most one of shape or numSamples can be specified.');
   if (numSamples != null) {
     if (!Number.isInteger(numSamples) || numSamples < 0) throw new RangeError(`[categorical] numSamples must be a non-negative integer, got ${numSamples}.`);
+    checkDimension(numSamples, 'categorical', 'numSamples');
     const ex = reshape(x, [...x.shape, 1], s);
     const sh = [...ex.shape];
     sh.splice(ax, 1);

@@ -6,7 +6,7 @@ import { Primitive } from '../primitive.js';
 import { Concatenate, Diagonal } from '../primitives/shape.js';
 import { Dtype, resultType, int32 } from '../dtype.js';
 import type { StreamOrDevice } from '../device.js';
-import { normalizeAxis, normalizeAxes, shapeSize, shapeToString, shapesEqual } from '../shape.js';
+import { normalizeAxis, normalizeAxes, shapeSize, shapeToString, shapesEqual, checkDimension, checkShapeLimits } from '../shape.js';
 import { asArray } from '../convert.js';
 import { astype, broadcastTo, reshape, transpose, sliceView } from './views.js';
 import { multiply, where } from './elementwise.js';
@@ -56,7 +56,7 @@ export function flatten(a: ScalarOrArray, startAxis = 0, endAxis = -1, s?: Strea
   const st = normalizeAxis(intArg(startAxis, 'flatten', 'startAxis'), nd, 'flatten', 'startAxis');
   const en = normalizeAxis(intArg(endAxis, 'flatten', 'endAxis'), nd, 'flatten', 'endAxis');
   if (st > en) throw new Error(`[flatten] startAxis ${startAxis} must come before endAxis ${endAxis}.`);
-  const shape = [...x._shape.slice(0, st), shapeSize(x._shape.slice(st, en + 1)), ...x._shape.slice(en + 1)];
+  const shape = [...x._shape.slice(0, st), checkDimension(shapeSize(x._shape.slice(st, en + 1)), 'flatten'), ...x._shape.slice(en + 1)];
   return reshapeTo(x, shape, s);
 }
 
@@ -69,6 +69,7 @@ export function unflatten(a: ScalarOrArray, axis: number, shape: number[], s?: S
   const infer = shape.indexOf(-1);
   const known = shapeSize(shape.filter((v) => v !== -1));
   const sub = [...shape];
+  for (const v of shape) checkDimension(v, 'unflatten');
   if (infer >= 0) {
     if (known === 0 || d % known !== 0) throw new Error(`[unflatten] Cannot unflatten axis ${axis} of size ${d} into shape ${shapeToString(shape)}.`);
     sub[infer] = d / known;
@@ -129,7 +130,7 @@ export function concatenate(arrays: ScalarOrArray[], axis: number | null = 0, s?
   const dtype = resultType(...xs.map((x) => x._dtype));
   if (xs.length === 1) return astype(xs[0]!, dtype, s);
   const shape = [...xs[0]!._shape];
-  shape[ax] = xs.reduce((n, x) => n + x._shape[ax]!, 0);
+  shape[ax] = checkDimension(xs.reduce((n, x) => n + x._shape[ax]!, 0), 'concatenate');
   return makeArray(shape, dtype, new Primitive(Concatenate, { axis: ax }), xs.map((x) => astype(x, dtype, s)), s);
 }
 
@@ -187,9 +188,12 @@ export function tile(a: ScalarOrArray, reps: number | number[], s?: StreamOrDevi
   if (!Array.isArray(r) || r.some((v) => !Number.isInteger(v) || v < 0)) {
     throw new TypeError(`[tile] reps must be non-negative integers, got ${String(reps)}.`);
   }
+  for (const v of r) checkDimension(v, 'tile', 'reps entry');
   const nd = Math.max(x._shape.length, r.length);
   const shape = [...new Array<number>(nd - x._shape.length).fill(1), ...x._shape];
   const rr = [...new Array<number>(nd - r.length).fill(1), ...r];
+  // checked before the broadcast in between, whose errors would name broadcastTo
+  checkShapeLimits(shape.map((d, i) => d * rr[i]!), 'tile');
   const expanded = reshapeTo(x, shape.flatMap((d) => [1, d]), s);
   const b = broadcastTo(expanded, shape.flatMap((d, i) => [rr[i]!, d]), s);
   return reshapeTo(b, shape.map((d, i) => d * rr[i]!), s);
@@ -199,8 +203,9 @@ export function tile(a: ScalarOrArray, reps: number | number[], s?: StreamOrDevi
 export function repeat(a: ScalarOrArray, repeats: number, axis?: number | null, s?: StreamOrDevice): MxArray {
   let x = asArray(a, 'array', 'repeat');
   if (!Number.isInteger(repeats) || repeats < 0) throw new TypeError(`[repeat] repeats must be a non-negative integer, got ${String(repeats)}.`);
+  checkDimension(repeats, 'repeat', 'repeats');
   if (axis === undefined || axis === null) {
-    x = reshapeTo(x, [x.size], s);
+    x = reshapeTo(x, [checkDimension(x.size, 'repeat')], s);
     axis = 0;
   }
   const ax = normalizeAxis(axis, x._shape.length, 'repeat');
@@ -208,7 +213,7 @@ export function repeat(a: ScalarOrArray, repeats: number, axis?: number | null, 
   const e = expandDims(x, ax + 1, s);
   const bshape = [...shape.slice(0, ax + 1), repeats, ...shape.slice(ax + 1)];
   const out = [...shape];
-  out[ax] = shape[ax]! * repeats;
+  out[ax] = checkDimension(shape[ax]! * repeats, 'repeat');
   return reshapeTo(broadcastTo(e, bshape, s), out, s);
 }
 
@@ -244,6 +249,8 @@ export function pad(
   for (const [lo, hi] of widths) {
     if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 0 || hi < 0) throw new RangeError(`[pad] Invalid padding sizes ${JSON.stringify(padWidth)}: they must be non-negative integers.`);
   }
+  // checked before the pieces are built, whose errors would name broadcastTo or concatenate
+  checkShapeLimits(x._shape.map((d, i) => d + widths[i]![0] + widths[i]![1]), 'pad');
   if (mode !== 'constant' && mode !== 'edge' && mode !== 'reflect' && mode !== 'symmetric') {
     throw new TypeError(`[pad] mode must be 'constant', 'edge', 'reflect' or 'symmetric', got '${String(mode)}'.`);
   }
@@ -321,7 +328,7 @@ export function diag(a: ScalarOrArray, k = 0, s?: StreamOrDevice): MxArray {
   if (x._shape.length === 2) return diagonal(x, k, 0, 1, s);
   if (x._shape.length !== 1) throw new Error(`[diag] array must be 1-D or 2-D, got shape ${shapeToString(x._shape)}.`);
   const n = x._shape[0]!;
-  const size = n + Math.abs(k);
+  const size = checkDimension(n + Math.abs(k), 'diag');
   const vals = pad(x, [[0, Math.abs(k)]], 0, 'constant', s);
   const grid = k >= 0 ? reshapeTo(vals, [size, 1], s) : reshapeTo(vals, [1, size], s);
   return where(eye(size, size, k, undefined, s), broadcastTo(grid, [size, size], s), new MxArray(0, x._dtype), s);
@@ -395,6 +402,7 @@ export function kron(a: ScalarOrArray, b: ScalarOrArray, s?: StreamOrDevice): Mx
   const nd = Math.max(x._shape.length, y._shape.length);
   const xs = [...new Array<number>(nd - x._shape.length).fill(1), ...x._shape];
   const ys = [...new Array<number>(nd - y._shape.length).fill(1), ...y._shape];
+  checkShapeLimits(xs.map((d, i) => d * ys[i]!), 'kron');
   const xe = reshapeTo(x, xs.flatMap((d) => [d, 1]), s);
   const ye = reshapeTo(y, ys.flatMap((d) => [1, d]), s);
   return reshapeTo(multiply(xe, ye, s), xs.map((d, i) => d * ys[i]!), s);

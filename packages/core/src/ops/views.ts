@@ -6,7 +6,7 @@ import { Reshape, Broadcast, Transpose, Slice, AsStrided, View } from '../primit
 import { AsType } from '../primitives/copy.js';
 import { Dtype } from '../dtype.js';
 import type { StreamOrDevice } from '../device.js';
-import { shapeSize, shapeToString, broadcastShapes, normalizeAxis, checkShape, shapesEqual } from '../shape.js';
+import { shapeSize, shapeToString, broadcastShapes, normalizeAxis, checkShape, checkDimension, shapesEqual } from '../shape.js';
 import { asArray } from '../convert.js';
 
 /** Splits node-mlx's `(...shape, s?)` rest arguments into a flat shape and a stream. */
@@ -38,13 +38,14 @@ export function resolveReshape(inShape: number[], shape: number[]): number[] {
   const size = shapeSize(inShape);
   const infer = shape.indexOf(-1);
   if (infer !== shape.lastIndexOf(-1)) throw new Error('[reshape] Reshape can only infer one dimension.');
+  for (const d of shape) checkDimension(d, 'reshape');
   const out = [...shape];
   if (infer >= 0) {
     const rest = shapeSize(shape.filter((_, i) => i !== infer));
     if (rest === 0 || size % rest !== 0) {
       throw new Error(`[reshape] Cannot infer the shape of an empty array or reshape array of size ${size} into shape ${shapeToString(shape)}.`);
     }
-    out[infer] = size / rest;
+    out[infer] = checkDimension(size / rest, 'reshape');
   }
   if (shapeSize(out) !== size) {
     throw new Error(`[reshape] Cannot reshape array of size ${size} into shape ${shapeToString(out)}.`);

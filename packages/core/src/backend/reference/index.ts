@@ -3,6 +3,7 @@
 import type { ArrayData, Backend, Storage } from '../interface.js';
 import type { Primitive } from '../../primitive.js';
 import { kernels } from './registry.js';
+import { outOfMemory } from '../../out-of-memory.js';
 import './copy.js';
 import './elementwise.js';
 import './creation.js';
@@ -28,9 +29,16 @@ export class ReferenceBackend implements Backend {
   private peak = 0;
 
   allocate(byteLength: number): Storage {
-    if (!Number.isSafeInteger(byteLength) || byteLength < 0) throw new RangeError(`allocate: invalid byte length ${byteLength}`);
-    // 8-byte aligned length so BigInt64Array and Float64Array views always fit.
-    const bytes = new Uint8Array(new ArrayBuffer(Math.ceil(byteLength / 8) * 8), 0, byteLength);
+    if (!Number.isInteger(byteLength) || byteLength < 0) throw new RangeError(`allocate: invalid byte length ${byteLength}`);
+    let bytes: Uint8Array;
+    try {
+      // 8-byte aligned length so BigInt64Array and Float64Array views always fit.
+      bytes = new Uint8Array(new ArrayBuffer(Math.ceil(byteLength / 8) * 8), 0, byteLength);
+    } catch (e) {
+      // the engine's length limit, or no memory: either way this size can't be had here
+      if (!(e instanceof RangeError)) throw e;
+      throw outOfMemory(this.name, byteLength, `the JavaScript engine refused a buffer of that size (${e.message}).`, e);
+    }
     this.active += byteLength;
     this.peak = Math.max(this.peak, this.active);
     const s: HostStorage = { backend: this, byteLength, refs: 0, released: false, bytes };

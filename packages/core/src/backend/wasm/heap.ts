@@ -128,17 +128,20 @@ export class WasmHeap {
     if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`WasmHeap.alloc: invalid byte length ${n}`);
     const size = sizeClass(n);
     if (size === 0) return { ptr: this.base, size: 0 };
-    this.used += size;
-    this.blocks++;
     const list = this.freeLists.get(size);
+    let ptr: number;
     if (list && list.length > 0) {
       this.freeTotal -= size;
-      return { ptr: list.pop()!, size };
+      ptr = list.pop()!;
+    } else {
+      ptr = this.top;
+      const end = ptr + size;
+      if (end > this.buffer.byteLength) this.grow(end);
+      this.top = end;
     }
-    const ptr = this.top;
-    const end = ptr + size;
-    if (end > this.buffer.byteLength) this.grow(end);
-    this.top = end;
+    // counted once the block is had: a failed growth leaves the accounting as it was
+    this.used += size;
+    this.blocks++;
     return { ptr, size };
   }
 

@@ -10,6 +10,7 @@ import '../reference/index.js';
 import { binaryFns, unaryFns } from '../reference/elementwise.js';
 import { WasmHeap, heapOwning, type HeapOptions, type HeapStats } from './heap.js';
 import { wasmKernels, type WasmContext, type WasmStorage } from './registry.js';
+import { OutOfMemoryError, formatBytes, outOfMemory } from '../../out-of-memory.js';
 import './elementwise.js';
 import './convert.js';
 import './reduce.js';
@@ -146,8 +147,20 @@ export class WasmBackend implements Backend {
   }
 
   allocate(byteLength: number): Storage {
-    if (!Number.isSafeInteger(byteLength) || byteLength < 0) throw new RangeError(`allocate: invalid byte length ${byteLength}`);
-    const { ptr, size } = this.rt.heap.alloc(byteLength);
+    if (!Number.isInteger(byteLength) || byteLength < 0) throw new RangeError(`allocate: invalid byte length ${byteLength}`);
+    const heap = this.rt.heap;
+    if (byteLength > heap.maximumBytes) {
+      throw outOfMemory(this.name, byteLength, `more than the WASM memory can ever hold (${heap.maximumBytes} bytes, ${formatBytes(heap.maximumBytes)}).`);
+    }
+    let block: { ptr: number; size: number };
+    try {
+      block = heap.alloc(byteLength);
+    } catch (e) {
+      // the heap is full (its message says how much is in use), or the engine refused to grow it
+      if (!(e instanceof RangeError) || e instanceof OutOfMemoryError) throw e;
+      throw outOfMemory(this.name, byteLength, e.message, e);
+    }
+    const { ptr, size } = block;
     this.active += byteLength;
     this.peak = Math.max(this.peak, this.active);
     const s: WasmStorage = { backend: this, byteLength, refs: 0, released: false, ptr, blockSize: size, freed: false };
