@@ -171,7 +171,7 @@ const specs: DiffSpec[] = [
       x.index(mx.Slice(null, null, -1), mx.Slice(1, null, 2)),
       mx.asStrided(mx.copy(x), [s![0]! * s![1]! - 1, 2], [1, 1], 0),
     ],
-    py: ([s]) => `[x0.T * 2, mx.reshape(mx.exp(x0), [-1]), mx.broadcast_to(mx.sin(x0), [2, ${s![0]}, ${s![1]}]), x0[::-1, 1::2], mx.as_strided(x0, [${s![0]! * s![1]! - 1}, 2], [1, 1], 0)]`,
+    py: ([s]) => `[x0.T * 2.0, mx.reshape(mx.exp(x0), [-1]), mx.broadcast_to(mx.sin(x0), [2, ${s![0]}, ${s![1]}]), x0[::-1, 1::2], mx.as_strided(x0, [${s![0]! * s![1]! - 1}, 2], [1, 1], 0)]`,
   },
   {
     name: 'astype float16 / bfloat16 round trips',

@@ -9,7 +9,7 @@ const L = (a: unknown): unknown => (a as mx.MxArray).tolist();
 const same = (a: mx.MxArray, b: mx.MxArray): void => {
   expect(a.shape).toEqual(b.shape);
   expect(a.dtype).toBe(b.dtype);
-  expect(mx.allclose(a, b, 1e-6, 1e-6)).toBe(true);
+  expect(mx.allclose(a, b, 1e-6, 1e-6).item()).toBe(true);
 };
 const u = (shape: number[], seed: number): mx.MxArray => mx.random.uniform(0, 1, shape, mx.float32, mx.random.key(seed));
 /** the slices of x along axis */

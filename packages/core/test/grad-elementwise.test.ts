@@ -557,7 +557,7 @@ describe('grad, grad of grad and vmap of elementwise functions (values from MLX 
   };
 
   it('keeps integer gradients integer and follows MLX on complex inputs', () => {
-    const g = mx.grad((x: A) => mx.multiply(x, 2))(mx.array(3, mx.int32)) as A;
+    const g = mx.grad((x: A) => mx.multiply(x, 2n))(mx.array(3, mx.int32)) as A;
     expect(g.dtype).toBe(mx.int32);
     expect(g.item()).toBe(2);
     const z = mx.array([c(0.3, 1)], mx.complex64);

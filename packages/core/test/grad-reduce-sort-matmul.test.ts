@@ -20,6 +20,7 @@ function expectClose(actual: mx.MxArray, expected: Nested, digits = 4): void {
 }
 
 const f32 = (v: Nested) => mx.array(v as number[], mx.float32);
+const i32 = (v: Nested) => mx.array(v as number[], mx.int32);
 const grad1 = (fn: (x: mx.MxArray) => mx.MxArray, x: mx.MxArray) => mx.grad(fn)(x) as mx.MxArray;
 /** The gradient of sum(f(x) * w): a vjp with cotangent w. */
 const weighted = (fn: (x: mx.MxArray) => mx.MxArray, x: mx.MxArray, w: Nested) => grad1((y) => mx.sum(mx.multiply(fn(y), f32(w))), x);
@@ -79,13 +80,13 @@ describe('Reduce rules', () => {
 
   it('sum broadcasts the cotangent; integer inputs get the dtypes MLX gives', () => {
     expectClose(weighted((x) => mx.sum(x, 0, true), f32([[1, 2], [3, 4]]), [[5, 6]]), [[5, 6], [5, 6]]);
-    const [, [g]] = mx.vjp((x) => mx.sum(x), [mx.array([1, 2, 3])], [mx.array(1)]);
+    const [, [g]] = mx.vjp((x) => mx.sum(x), [i32([1, 2, 3])], [i32(1)]);
     expect(g!.dtype).toBe(mx.int32);
     expect(g!.tolist()).toEqual([1, 1, 1]);
-    const [, [gp]] = mx.vjp((x) => mx.prod(x), [mx.array([1, 2, 3])], [mx.array(1)]);
+    const [, [gp]] = mx.vjp((x) => mx.prod(x), [i32([1, 2, 3])], [i32(1)]);
     expect(gp!.tolist()).toEqual([6, 3, 2]);
     // MLX returns float32 [0, 0, 1] here (the division by the tie count promotes)
-    const [, [gm]] = mx.vjp((x) => mx.max(x), [mx.array([1, 2, 3])], [mx.array(1)]);
+    const [, [gm]] = mx.vjp((x) => mx.max(x), [i32([1, 2, 3])], [i32(1)]);
     expect(gm!.dtype).toBe(mx.float32);
     expect(gm!.tolist()).toEqual([0, 0, 1]);
   });
@@ -178,14 +179,14 @@ describe('Scan rules', () => {
     expectClose(weighted((x) => mx.cummax(x), f32([NaN, 1, 2]), [1, 2, 4]), [0, 0, 0]);
     expectClose(weighted((x) => mx.cummin(x, 0, true), f32([1, 2, NaN]), [1, 2, 4]), [0, 0, 0]);
     expectClose(tangentOf((x) => mx.cummax(x), f32([NaN, 1, 2]), f32([1, 2, 4])), [0, 0, 0]);
-    const [, [g]] = mx.vjp((x) => mx.cummax(x), [mx.array([1, 2, 3])], [mx.array([1, 1, 1])]);
+    const [, [g]] = mx.vjp((x) => mx.cummax(x), [i32([1, 2, 3])], [i32([1, 1, 1])]);
     expect(g!.dtype).toBe(mx.int32);
     expect(g!.tolist()).toEqual([1, 1, 1]);
   });
 
   it('cumsum and logcumsumexp, forward, reversed and exclusive', () => {
     expectClose(weighted((x) => mx.cumsum(x, 0, true, false), f32([0.5, 1, -1]), [1, 2, 3]), [0, 1, 3]);
-    const [, [gi]] = mx.vjp((x) => mx.cumsum(x), [mx.array([1, 2, 3])], [mx.array([1, 1, 1])]);
+    const [, [gi]] = mx.vjp((x) => mx.cumsum(x), [i32([1, 2, 3])], [i32([1, 1, 1])]);
     expect(gi!.tolist()).toEqual([3, 2, 1]);
     expectClose(weighted((x) => mx.logcumsumexp(x), f32([0.5, 1, -1]), [1, -2, 3]), [1.28954, 0.477372, 0.233087]);
     expectClose(weighted((x) => mx.logcumsumexp(x, 0, true, false), f32([0.5, 1, -1]), [1, -2, 3]), [0, 0.880797, -1.8808]);
@@ -253,7 +254,7 @@ describe('Sort rules', () => {
     expectClose(weighted((x) => mx.sort(x, 0), f32([[3, 1], [2, 5]]), [[1, 2], [3, 4]]), [[3, 2], [1, 4]]);
     expectClose(grad1((x) => mx.sum(mx.sort(x)), f32([1, NaN, 2])), [1, 1, 1]);
     expectClose(tangentOf((x) => mx.sort(x), f32([3, 1, 3, 1]), f32([1, 2, 4, 8])), [2, 8, 1, 4]);
-    const [, [g]] = mx.vjp((x) => mx.sort(x), [mx.array([3, 1, 2])], [mx.array([1, 2, 3])]);
+    const [, [g]] = mx.vjp((x) => mx.sort(x), [i32([3, 1, 2])], [i32([1, 2, 3])]);
     expect(g!.dtype).toBe(mx.int32);
     expect(g!.tolist()).toEqual([3, 1, 2]);
   });
@@ -403,7 +404,7 @@ describe('gradient dtypes and values for integer and bool inputs (MLX 0.32.4 tab
     cummin: (x) => mx.sum(mx.cummin(x)), sort: (x) => mx.sum(mx.sort(x)), mean: (x) => mx.mean(x),
   };
   it.each(table)('%s of %s: gradient %s %j', (name, dt, gdt, want) => {
-    const x = mx.array([1, 3, 3]).astype((mx as unknown as Record<string, mx.Dtype>)[dt === 'bool' ? 'bool_' : dt]!);
+    const x = i32([1, 3, 3]).astype((mx as unknown as Record<string, mx.Dtype>)[dt === 'bool' ? 'bool_' : dt]!);
     const f = fns[name]!;
     const out = f(x);
     const [, [g]] = mx.vjp(f, [x], [mx.onesLike(out)]);
