@@ -93,7 +93,16 @@ describe.skipIf(!hasMlx)('elementwise ops vs MLX', () => {
       cases.push({ name: `divmod(${d})`, py: 'mx.divmod(a0, a1)', ts: (a, b) => mx.divmod(a!, b!), inputs: [x, y], tol: { ulps: 1 } });
       cases.push({ name: `where(${d})`, py: 'mx.where(a0, a1, a2)', ts: (a, b, e) => mx.where(a!, b!, e!), inputs: [c, x, y] });
       cases.push({ name: `where scalar (${d})`, py: 'mx.where(a0, a1, 2.5)', ts: (a, b) => mx.where(a!, b!, 2.5), inputs: [c, x] });
-      cases.push({ name: `clip(${d})`, py: 'mx.clip(a0, -3, 4)', ts: (a) => mx.clip(a!, -3, 4), inputs: [x] });
+      // A JS number is a Python float, a bigint a Python int (a weak int that keeps the dtype).
+      for (const v of [2, 2n] as const) {
+        cases.push({ name: `where scalar ${py.scalar(v)} (${d})`, py: `mx.where(a0, a1, ${py.scalar(v)})`, ts: (a, b) => mx.where(a!, b!, v), inputs: [c, x] });
+      }
+      // Negative int bounds on uint16 raise in both (MLX: "Converting -3 to uint16 would result in
+      // overflow"); the float bounds make the result float32 instead.
+      for (const [lo, hi] of [[-3, 4], [-3n, 4n]] as const) {
+        const [plo, phi] = [py.scalar(lo), py.scalar(hi)];
+        cases.push({ name: `clip(${d}, ${plo}, ${phi})`, py: `mx.clip(a0, ${plo}, ${phi})`, ts: (a) => mx.clip(a!, lo, hi), inputs: [x] });
+      }
       cases.push({ name: `clip max only (${d})`, py: 'mx.clip(a0, None, 2.5)', ts: (a) => mx.clip(a!, null, 2.5), inputs: [x] });
       cases.push({ name: `isclose(${d})`, py: 'mx.isclose(a0, a1, equal_nan=True)', ts: (a, b) => mx.isclose(a!, b!, 1e-5, 1e-8, true), inputs: [x, y] });
       cases.push({ name: `array_equal(${d})`, py: 'mx.array_equal(a0, a0.astype(mx.float32))', ts: (a) => mx.arrayEqual(a!, a!.astype(mx.float32)), inputs: [x] });
@@ -110,8 +119,14 @@ describe.skipIf(!hasMlx)('elementwise ops vs MLX', () => {
   it('broadcast errors: both raise', async () => {
     const cases: Case[] = [
       { name: 'add (2,3)+(4,)', py: 'mx.add(a0, a1)', ts: (a, b) => mx.add(a!, b!), inputs: [mx.zeros([2, 3]), mx.zeros([4])] },
-      { name: 'int8 + 1000', py: 'a0 + 1000', ts: (a) => mx.add(a!, 1000), inputs: [mx.zeros([2], mx.int8)] },
-      { name: 'uint8 + -1', py: 'a0 + -1', ts: (a) => mx.add(a!, -1), inputs: [mx.zeros([2], mx.uint8)] },
+      // A bigint is a Python int: a weak int that overflows the integer dtype raises.
+      { name: 'int8 + 1000', py: 'a0 + 1000', ts: (a) => mx.add(a!, 1000n), inputs: [mx.zeros([2], mx.int8)] },
+      { name: 'uint8 + -1', py: 'a0 + -1', ts: (a) => mx.add(a!, -1n), inputs: [mx.zeros([2], mx.uint8)] },
+      { name: '1000 + int8', py: '1000 + a0', ts: (a) => mx.add(1000n, a!), inputs: [mx.zeros([2], mx.int8)] },
+      { name: 'int32 + 2**40', py: 'a0 + 2**40', ts: (a) => mx.add(a!, 2n ** 40n), inputs: [mx.zeros([2], mx.int32)] },
+      // The float forms (a JS number is a Python float) don't raise: float32 results, compared.
+      { name: 'int8 + 1000.0', py: `a0 + ${py.scalar(1000)}`, ts: (a) => mx.add(a!, 1000), inputs: [mx.zeros([2], mx.int8)] },
+      { name: 'uint8 + -1.0', py: `a0 + ${py.scalar(-1)}`, ts: (a) => mx.add(a!, -1), inputs: [mx.zeros([2], mx.uint8)] },
       { name: 'bitwise float', py: 'mx.bitwise_and(a0, a0)', ts: (a) => mx.bitwiseAnd(a!, a!), inputs: [mx.zeros([2])] },
       { name: 'negative bool', py: 'mx.negative(a0)', ts: (a) => mx.negative(a!), inputs: [mx.array([true])] },
     ];

@@ -3,7 +3,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import fc from 'fast-check';
 import * as mx from '@mlx-ts/core';
 import { MlxWorker, mlxAvailable, runCases, type Case } from './harness.js';
-import { report, sample } from './gen.js';
+import { py, report, sample } from './gen.js';
 
 const hasMlx = mlxAvailable();
 let worker: MlxWorker;
@@ -24,10 +24,17 @@ describe.skipIf(!hasMlx)('random vs MLX', () => {
       cases.push({ name: `key(${seed})`, py: k, ts: key, inputs: [] });
       cases.push({ name: `split(key(${seed}), 3)`, py: `mx.random.split(${k}, 3)`, ts: () => mx.random.split(key(), 3), inputs: [] });
       cases.push({ name: `uniform ${d} ${sh}`, py: `mx.random.uniform(shape=${sh}, dtype=mx.${d}, key=${k})`, ts: () => mx.random.uniform(0, 1, shape, dt, key()), inputs: [] });
-      cases.push({ name: `uniform(-2, 3) ${d} ${sh}`, py: `mx.random.uniform(-2, 3, ${sh}, dtype=mx.${d}, key=${k})`, ts: () => mx.random.uniform(-2, 3, shape, dt, key()), inputs: [], tol: { ulps: 1 } });
+      // Bounds: a JS number is a Python float, a bigint a Python int.
+      for (const [lo, hi] of [[-2, 3], [-2n, 3n]] as const) {
+        const [plo, phi] = [py.scalar(lo), py.scalar(hi)];
+        cases.push({ name: `uniform(${plo}, ${phi}) ${d} ${sh}`, py: `mx.random.uniform(${plo}, ${phi}, ${sh}, dtype=mx.${d}, key=${k})`, ts: () => mx.random.uniform(lo, hi, shape, dt, key()), inputs: [], tol: { ulps: 1 } });
+      }
       // normal goes through erfinv: MLX's float32 polynomial vs our double, a few ulp apart
       cases.push({ name: `normal ${d} ${sh}`, py: `mx.random.normal(${sh}, dtype=mx.${d}, key=${k})`, ts: () => mx.random.normal(shape, dt, 0, 1, key()), inputs: [], tol: { ulps: 8 } });
-      cases.push({ name: `randint ${sh}`, py: `mx.random.randint(-7, 20, ${sh}, key=${k})`, ts: () => mx.random.randint(-7, 20, shape, mx.int32, key()), inputs: [] });
+      for (const [lo, hi] of [[-7, 20], [-7n, 20n], [-7.5, 20]] as const) {
+        const [plo, phi] = [py.scalar(lo), py.scalar(hi)];
+        cases.push({ name: `randint(${plo}, ${phi}) ${sh}`, py: `mx.random.randint(${plo}, ${phi}, ${sh}, key=${k})`, ts: () => mx.random.randint(lo, hi, shape, mx.int32, key()), inputs: [] });
+      }
       cases.push({ name: `bernoulli ${sh}`, py: `mx.random.bernoulli(0.3, ${sh}, key=${k})`, ts: () => mx.random.bernoulli(0.3, shape, key()), inputs: [] });
       cases.push({ name: `gumbel ${sh}`, py: `mx.random.gumbel(${sh}, key=${k})`, ts: () => mx.random.gumbel(shape, mx.float32, key()), inputs: [], tol: { ulps: 8 } });
       cases.push({ name: `categorical`, py: `mx.random.categorical(mx.array([[0.0, 1.0, 2.0], [2.0, 1.5, 0.0]]), key=${k})`, ts: () => mx.random.categorical(mx.array([[0, 1, 2], [2, 1.5, 0]], mx.float32), -1, null, null, key()), inputs: [] });
@@ -41,7 +48,7 @@ describe.skipIf(!hasMlx)('random vs MLX', () => {
   it('seed() then un-keyed calls follow MLX\'s global key sequence', async () => {
     const cases: Case[] = [0, 7, 123456].map((s) => ({
       name: `seed(${s})`,
-      py: `(mx.random.seed(${s}), [mx.random.uniform(shape=[3]), mx.random.randint(0, 100, [4])])[1]`,
+      py: `(mx.random.seed(${s}), [mx.random.uniform(shape=[3]), mx.random.randint(${py.scalar(0)}, ${py.scalar(100)}, [4])])[1]`,
       ts: () => {
         mx.random.seed(s);
         return [mx.random.uniform(0, 1, [3]), mx.random.randint(0, 100, [4])];

@@ -66,7 +66,7 @@ describe('TF.js', () => {
   });
 
   it('non-contiguous arrays are copied unless copy: false', () => {
-    const a = mx.arange(6).reshape(2, 3);
+    const a = mx.arange(6, mx.int32).reshape(2, 3);
     expect(mx.toTfjs(a.T, tf).arraySync()).toEqual([[0, 3], [1, 4], [2, 5]]);
     expect(() => mx.toTfjs(a.T, tf, { copy: false })).toThrow(mx.BufferError);
     const c = mx.toTfjs(a, tf, { copy: true });
@@ -135,7 +135,7 @@ describe('onnxruntime-common Tensor', () => {
     expect([back.dtype, back.tolist()]).toEqual([mx.float16, [1, 2]]);
     expect(mx.toOrtTensor(mx.array([true, false]), ort).type).toBe('bool');
     expect(mx.fromOrtTensor(new ort.Tensor('bool', new Uint8Array([1, 0]), [2])).tolist()).toEqual([true, false]);
-    const a = mx.arange(6).reshape(2, 3);
+    const a = mx.arange(6, mx.int32).reshape(2, 3);
     const tt = mx.toOrtTensor(a.T, ort);
     expect(Array.from(tt.data as Int32Array)).toEqual([0, 3, 1, 4, 2, 5]);
     expect(() => mx.toOrtTensor(a.T, ort, { copy: false })).toThrow(mx.BufferError);

@@ -102,7 +102,7 @@ describe('__dlpack__ / __dlpack_device__', () => {
   });
 
   it('copy: true exports a fresh contiguous copy flagged IS_COPIED', () => {
-    const a = mx.arange(6).reshape(2, 3).T;
+    const a = mx.arange(6, mx.int32).reshape(2, 3).T;
     const c = a.__dlpack__({ copy: true });
     expect(c.flags).toBe(mx.DLPackFlags.IS_COPIED);
     expect(c.dlTensor.strides).toEqual([2, 1]);
@@ -149,7 +149,7 @@ describe('__dlpack__ / __dlpack_device__', () => {
 
 describe('mx.fromDlpack', () => {
   it('imports an mx array (producer) sharing memory, strided layouts included', () => {
-    const a = mx.arange(6).reshape(2, 3);
+    const a = mx.arange(6, mx.int32).reshape(2, 3);
     const b = mx.fromDlpack(a.T);
     expect(b.shape).toEqual([3, 2]);
     expect(b.tolist()).toEqual([[0, 3], [1, 4], [2, 5]]);

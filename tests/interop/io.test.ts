@@ -349,6 +349,8 @@ describe('gguf', () => {
       x: 0.5,
       b: true,
       nl: [1, 2, 3],
+      ni: mx.array(7n),
+      nli: mx.array([1n, 2n, 3n]),
     });
     const [arrays, meta] = mx.loadFromBytes(b, 'gguf', true);
     expect(arrays.w!.tolist()).toEqual([1, 2]);
@@ -359,10 +361,14 @@ describe('gguf', () => {
     expect([arr('i').dtype, arr('i').shape, arr('i').item()]).toEqual([mx.uint16, [], 3]);
     expect([arr('f').dtype, arr('f').tolist()]).toEqual([mx.float32, [1.5, 2.5]]);
     expect(arr('u').tolist()).toEqual([2n ** 63n + 5n]);
-    expect([arr('n').dtype, arr('n').item()]).toEqual([mx.int32, 7]);
+    // JS numbers become arrays as mx.array makes them: float32 (a JS number is a Python float);
+    // integer metadata comes from an integer array (bigints are Python ints: int32).
+    expect([arr('n').dtype, arr('n').item()]).toEqual([mx.float32, 7]);
     expect([arr('x').dtype, arr('x').item()]).toEqual([mx.float32, 0.5]);
     expect([arr('b').dtype, arr('b').item()]).toEqual([mx.bool, true]);
-    expect([arr('nl').dtype, arr('nl').tolist()]).toEqual([mx.int32, [1, 2, 3]]);
+    expect([arr('nl').dtype, arr('nl').tolist()]).toEqual([mx.float32, [1, 2, 3]]);
+    expect([arr('ni').dtype, arr('ni').shape, arr('ni').item()]).toEqual([mx.int32, [], 7]);
+    expect([arr('nli').dtype, arr('nli').tolist()]).toEqual([mx.int32, [1, 2, 3]]);
   });
 
   test('metadata MLX refuses', () => {

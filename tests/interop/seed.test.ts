@@ -2,7 +2,9 @@
 // the same outcomes. JS stand-ins: NumPy arrays -> TypedArrays (np.array(a) -> a.toTypedArray(),
 // np.array(a, copy=False) -> a.toTypedArray({ copy: false })); PyTorch via memoryview ->
 // onnxruntime Tensors (which wrap a TypedArray); JAX (buffer protocol/DLPack) -> DLPack and
-// ndarray; TensorFlow -> TF.js. Expected values were checked against MLX 0.32.4.
+// ndarray; TensorFlow -> TF.js. Expected values were checked against MLX 0.32.4. The page's
+// `mx.arange(3n)` takes a Python int, so it is int32: in JS that is `mx.arange(3n)` (a bigint is a
+// Python int; `mx.arange(3n)` would be float32, as `mx.arange(3.0)`).
 import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -19,7 +21,7 @@ beforeAll(async () => {
 
 describe('Conversion to NumPy and other frameworks (seed page)', () => {
   it('converts to a TypedArray and back: both are copies', () => {
-    const a = mx.arange(3);
+    const a = mx.arange(3n);
     const b = a.toTypedArray(); // b = np.array(a): copy of a
     const c = mx.array(b); // c = mx.array(b): copy of b
     expect(b).toBeInstanceOf(Int32Array);
@@ -32,7 +34,7 @@ describe('Conversion to NumPy and other frameworks (seed page)', () => {
   });
 
   it('bfloat16 must be converted first: np.array(a.astype(mx.float32))', () => {
-    const a = mx.arange(3).astype(mx.bfloat16);
+    const a = mx.arange(3n).astype(mx.bfloat16);
     expect(() => a.toTypedArray()).toThrow(/bfloat16/);
     const f = a.astype(mx.float32).toTypedArray();
     expect(f).toBeInstanceOf(Float32Array);
@@ -40,7 +42,7 @@ describe('Conversion to NumPy and other frameworks (seed page)', () => {
   });
 
   it('a view does not own its memory, and writes to it show in the array', () => {
-    const a = mx.arange(3);
+    const a = mx.arange(3n);
     const aView = a.toTypedArray({ copy: false }); // np.array(a, copy=False)
     // print(a_view.flags.owndata) -> False: the view's memory is the array's
     const capsule = a.__dlpack__();
@@ -77,7 +79,7 @@ describe('Conversion to NumPy and other frameworks (seed page)', () => {
   });
 
   it('PyTorch (memoryview) -> an onnxruntime Tensor over the memory; back through a TypedArray', () => {
-    const a = mx.arange(3);
+    const a = mx.arange(3n);
     const b = mx.toOrtTensor(a, ort); // torch.tensor(memoryview(a))
     expect([b.type, b.dims, elements(b.data)]).toEqual(['int32', [3], [0, 1, 2]]);
     const c = mx.array(b.data as Int32Array); // mx.array(b.numpy())
@@ -87,7 +89,7 @@ describe('Conversion to NumPy and other frameworks (seed page)', () => {
   });
 
   it('JAX (buffer protocol) -> DLPack and ndarray: jnp.array(a), mx.array(b)', () => {
-    const a = mx.arange(3);
+    const a = mx.arange(3n);
     const b = mx.toNdarray(a, ndarray, { copy: true }); // jnp.array(a) copies
     const c = mx.fromNdarray(b, { copy: true }); // mx.array(b) copies
     expect(c.dtype).toBe(mx.int32);
@@ -102,7 +104,7 @@ describe('Conversion to NumPy and other frameworks (seed page)', () => {
   });
 
   it('TensorFlow -> TF.js: tf.constant(memoryview(a)), mx.array(b)', () => {
-    const a = mx.arange(3);
+    const a = mx.arange(3n);
     const b = mx.toTfjs(a, tf);
     expect([b.dtype, b.shape, b.arraySync()]).toEqual(['int32', [3], [0, 1, 2]]);
     const c = mx.fromTfjs(b, { copy: true });

@@ -51,7 +51,8 @@ describe('toTypedArray (copy)', () => {
       [mx.array([true, false, true]), Uint8Array, [1, 0, 1]],
       [mx.array([1, -2], mx.int8), Int8Array, [1, -2]],
       [mx.array([1, 65535], mx.uint16), Uint16Array, [1, 65535]],
-      [mx.array([1, -2]), Int32Array, [1, -2]],
+      [mx.array([1n, -2n]), Int32Array, [1, -2]], // bigints are Python ints: int32
+      [mx.array([1, -2]), Float32Array, [1, -2]], // numbers are Python floats: float32
       [mx.array([1, 2], mx.uint32), Uint32Array, [1, 2]],
       [mx.array([1.5, 2]), Float32Array, [1.5, 2]],
       [mx.array([0.1], mx.float64), Float64Array, [0.1]],
@@ -121,7 +122,7 @@ describe('toTypedArray (copy)', () => {
 
 describe('toTypedArray({ copy: false }) views', () => {
   it('aliases both ways', () => {
-    const a = mx.arange(3);
+    const a = mx.arange(3n); // int32
     const v = a.toTypedArray({ copy: false }) as Int32Array;
     expect(v).toBeInstanceOf(Int32Array);
     v[0] = 1;
@@ -206,7 +207,7 @@ describe('toTypedArray({ copy: false }) views', () => {
 
 describe('mx.asarray', () => {
   it('returns an mx array itself unless a copy or another dtype is asked', () => {
-    const a = mx.arange(3);
+    const a = mx.arange(3n); // int32
     expect(mx.asarray(a)).toBe(a);
     expect(mx.asarray(a, { dtype: mx.int32, copy: false })).toBe(a);
     const c = mx.asarray(a, { copy: true });

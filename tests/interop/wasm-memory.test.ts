@@ -113,7 +113,7 @@ describe('views over the shared memory', () => {
     const active0 = shared.memory().active;
     await collectGarbage(); // the array is gone; the view is not
     expect(shared.memory().active).toBe(active0);
-    const others = Array.from({ length: 20 }, () => mx.full([64], -1, mx.int32));
+    const others = Array.from({ length: 20 }, () => mx.full([64], -1n, mx.int32));
     mx.eval(others);
     for (const o of others) expect(o.toTypedArray({ copy: false }).byteOffset).not.toBe(ptr);
     expect(Array.from(v)).toEqual(new Array(64).fill(3));
@@ -122,10 +122,10 @@ describe('views over the shared memory', () => {
     await collectGarbage();
     expect(shared.memory().active).toBe(active0 - 256);
 
-    let c: mx.DLPackCapsule | null = mx.full([64], 5, mx.int32).__dlpack__();
+    let c: mx.DLPackCapsule | null = mx.full([64], 5n, mx.int32).__dlpack__();
     const cptr = c.dlTensor.byteOffset;
     await collectGarbage();
-    const more = Array.from({ length: 20 }, () => mx.full([64], -1, mx.int32));
+    const more = Array.from({ length: 20 }, () => mx.full([64], -1n, mx.int32));
     mx.eval(more);
     for (const o of more) expect(o.toTypedArray({ copy: false }).byteOffset).not.toBe(cptr);
     expect(Array.from(new Int32Array(c.dlTensor.data, cptr, 64))).toEqual(new Array(64).fill(5));

@@ -30,16 +30,23 @@ describe('dtype objects', () => {
 });
 
 describe('mx.array(value, dtype)', () => {
-  // node-mlx makes every JS number float32. The project follows MLX instead (documented in the
-  // README): an integer-valued JS number is a Python int, so mx.array(1) is int32 as in MLX.
-  it('scalars: integer numbers int32, fractional float32, booleans bool, Complex complex64', () => {
+  // node-mlx makes every JS number a Python float, and so does the project (README, "Numbers,
+  // booleans and bigints"): mx.array(1) is float32 as mx.array(1.0) in MLX; a bigint is a
+  // Python int, so mx.array(1n) is int32 as mx.array(1) in MLX.
+  it('scalars: numbers float32, bigints int32, booleans bool, Complex complex64', () => {
     let x = mx.array(1);
     expect([x.size, x.ndim, x.itemsize, x.nbytes]).toEqual([1, 0, 4, 4]);
     expect(x.shape).toEqual([]);
-    expect(x.dtype).toBe(mx.int32);
+    expect(x.dtype).toBe(mx.float32);
     expect(mx.array(1.5).dtype).toBe(mx.float32);
     expect(x.item()).toBe(1);
+    expect(typeof x.item()).toBe('number');
     expect(() => x.length).toThrow(TypeError);
+    x = mx.array(1n);
+    expect([x.size, x.ndim, x.itemsize, x.nbytes]).toEqual([1, 0, 4, 4]);
+    expect(x.dtype).toBe(mx.int32);
+    expect(x.item()).toBe(1);
+    expect(typeof x.item()).toBe('number');
 
     for (const d of [mx.uint32, mx.int64, mx.bfloat16]) {
       x = mx.array(1, d);
@@ -63,10 +70,17 @@ describe('mx.array(value, dtype)', () => {
     expect(x.shape).toEqual([3]);
     expect(x.length).toBe(3);
     expect(mx.array([true, false, true], mx.float32).dtype).toBe(mx.float32);
-    // MLX: a list of Python ints is int32 (node-mlx said float32), one float makes it float32.
-    expect(mx.array([0, 1, 2]).dtype).toBe(mx.int32);
+    // node-mlx: a list of JS numbers is float32 (Python floats), integral or not; a list of
+    // bigints is int32 (Python ints, as [0, 1, 2] in MLX).
+    expect(mx.array([0, 1, 2]).dtype).toBe(mx.float32);
+    expect(mx.array([0, 1, 2]).shape).toEqual([3]);
+    expect(mx.array([0.0, 1.0, 2.0]).dtype).toBe(mx.float32);
     expect(mx.array([0, 1.5, 2]).dtype).toBe(mx.float32);
     expect(mx.array([0, 1, 2], mx.float32).dtype).toBe(mx.float32);
+    expect(mx.array([0n, 1n, 2n]).dtype).toBe(mx.int32);
+    expect(mx.array([0n, 1n, 2n]).tolist()).toEqual([0, 1, 2]);
+    expect(mx.array([[1n, 2n], [3n, 4n]]).dtype).toBe(mx.int32);
+    expect(mx.array([[1n, 2n], [3n, 4n]]).shape).toEqual([2, 2]);
     x = mx.array([mx.Complex(0, 1), mx.Complex(1)]);
     expect(x.dtype).toBe(mx.complex64);
     expect(x.shape).toEqual([2]);
@@ -102,15 +116,24 @@ describe('mx.array(value, dtype)', () => {
       const x = mx.array([[[1, 2], [3, 4]], [[5, 6], [7, 8]]], d);
       const y = new mx.array(x);
       allTrue(mx.equal(y, x));
+      // node-mlx's arrayCopy: -1 is a Python float, so this works for every dtype (an integer
+      // array becomes float32: [1..8] - 1 is [0..7], unsigned ones included).
+      allTrue(mx.equal(mx.add(y, -1), mx.add(x, -1)));
+      expect(mx.add(y, -1).tolist()).toEqual(d === mx.complex64
+        ? [[[0, 1], [2, 3]], [[4, 5], [6, 7]]].map((p) => p.map((r) => r.map((v) => ({ re: v, im: 0 }))))
+        : [[[0, 1], [2, 3]], [[4, 5], [6, 7]]]);
+      if (mx.issubdtype(d, mx.integer)) expect(mx.add(y, -1).dtype).toBe(mx.float32);
+      else expect(mx.add(y, -1).dtype).toBe(d);
+      // -1n is a Python int, a weak int that keeps the dtype: MLX refuses one that overflows a
+      // narrow unsigned dtype ("Converting -1 to uint8 would result in overflow") and wraps
+      // uint64 unchecked ([1..8] + -1 is [0..7]).
       if (d.kind === 'u' && d.size < 8) {
-        // node-mlx expected this to work (its -1 is a float); MLX refuses an int scalar that
-        // overflows the unsigned dtype ("Converting -1 to uint8 would result in overflow").
-        expect(() => mx.add(y, -1)).toThrow(/overflow/);
-      } else if (d === mx.uint64) {
-        // MLX does not range-check uint64 and wraps: [1..8] + -1 is [0..7].
-        expect(mx.add(y, -1).tolist()).toEqual([[[0, 1], [2, 3]], [[4, 5], [6, 7]]]);
+        expect(() => mx.add(y, -1n)).toThrow(/overflow/);
       } else {
-        allTrue(mx.equal(mx.add(y, -1), mx.add(x, -1)));
+        expect(mx.add(y, -1n).dtype).toBe(d);
+        allTrue(mx.equal(mx.add(y, -1n), mx.add(x, -1n)));
+        allTrue(mx.equal(mx.add(y, -1n), mx.add(x, -1)));
+        if (d === mx.uint64) expect(mx.add(y, -1n).tolist()).toEqual([[[0, 1], [2, 3]], [[4, 5], [6, 7]]]);
       }
       expect(mx.array(x).dtype).toBe(d);
     }
@@ -119,14 +142,64 @@ describe('mx.array(value, dtype)', () => {
   it('lists of arrays stack, and an array argument can be cast', () => {
     const st = mx.array([mx.array([1, 2]), mx.array([3, 4])]);
     expect(st.shape).toEqual([2, 2]);
-    expect(st.dtype).toBe(mx.int32);
+    expect(st.dtype).toBe(mx.float32);
     expect(st.tolist()).toEqual([[1, 2], [3, 4]]);
-    const c = mx.array(mx.array([1, 2]), mx.float32);
+    const sti = mx.array([mx.array([1n, 2n]), mx.array([3n, 4n])]);
+    expect(sti.shape).toEqual([2, 2]);
+    expect(sti.dtype).toBe(mx.int32);
+    expect(sti.tolist()).toEqual([[1, 2], [3, 4]]);
+    const c = mx.array(mx.array([1n, 2n]), mx.float32);
     expect(c.dtype).toBe(mx.float32);
     expect(c.tolist()).toEqual([1, 2]);
+    const ci = mx.array(mx.array([1, 2]), mx.int32);
+    expect(ci.dtype).toBe(mx.int32);
+    expect(ci.tolist()).toEqual([1, 2]);
     const mixed = mx.array([mx.array(1.5), 2]);
     expect(mixed.dtype).toBe(mx.float32);
     expect(mixed.tolist()).toEqual([1.5, 2]);
+    // An int32 array among bigints stays int32; among numbers (Python floats) it is float32.
+    expect(mx.array([mx.array(1n), 2n]).dtype).toBe(mx.int32);
+    expect(mx.array([mx.array(1n), 2]).dtype).toBe(mx.float32);
+  });
+
+  // MLX's rule for a list of Python scalars: the widest kind wins, bool < int < float < complex.
+  // node-mlx's JS kinds map on it: boolean -> bool, bigint -> int, number -> float.
+  it('numbers, booleans, bigints and their mixtures (node-mlx typing)', () => {
+    const cases: [mx.ScalarOrArray, mx.Dtype, unknown][] = [
+      [1, mx.float32, 1],
+      [2.5, mx.float32, 2.5],
+      [true, mx.bool_, true],
+      [7n, mx.int32, 7],
+      [-(2n ** 31n), mx.int32, -(2 ** 31)],
+      [2n ** 31n, mx.int64, 2 ** 31], // beyond int32: int64, as a Python int
+      [2n ** 62n, mx.int64, 2n ** 62n], // item() gives a bigint beyond 2**53
+      [[1, 2, 3], mx.float32, [1, 2, 3]],
+      [[1.5, 2], mx.float32, [1.5, 2]],
+      [[true, false], mx.bool_, [true, false]],
+      [[1n, 2n], mx.int32, [1, 2]],
+      [[1n, 2n ** 40n], mx.int64, [1, 2 ** 40]],
+      [[true, 2], mx.float32, [1, 2]],
+      [[true, 2n], mx.int32, [1, 2]],
+      [[1n, 2.5], mx.float32, [1, 2.5]],
+      [[1n, 2], mx.float32, [1, 2]],
+      [[[true, 1n], [2, 3n]], mx.float32, [[1, 1], [2, 3]]],
+      [[mx.Complex(1, 2), 1n], mx.complex64, [{ re: 1, im: 2 }, { re: 1, im: 0 }]],
+      [[mx.Complex(1, 2), 1.5, true], mx.complex64, [{ re: 1, im: 2 }, { re: 1.5, im: 0 }, { re: 1, im: 0 }]],
+      [[1e10, 1], mx.float32, [1e10, 1]],
+      [[10000000000n, 1n], mx.int64, [1e10, 1]],
+    ];
+    for (const [v, d, want] of cases) {
+      const a = mx.array(v);
+      expect([a.dtype, a.tolist()]).toEqual([d, want]);
+    }
+    // A dtype overrides the inference: numbers into integers truncate, bigints into floats.
+    expect(mx.array([1.9, -2.5], mx.int32).tolist()).toEqual([1, -2]);
+    expect(mx.array([1n, 2n], mx.float16).dtype).toBe(mx.float16);
+    expect(mx.array([1n, 2n], mx.float16).tolist()).toEqual([1, 2]);
+    expect(mx.array([1n, 0n], mx.bool_).tolist()).toEqual([true, false]);
+    expect(mx.array(3, mx.int8).dtype).toBe(mx.int8);
+    // A bigint a narrower integer dtype can't hold is refused.
+    expect(() => mx.array([2n ** 40n], mx.int32)).toThrow(RangeError);
   });
 
   it('accepts typed arrays, Buffers and sparse JS arrays', () => {
@@ -176,22 +249,61 @@ describe('tolist / item', () => {
 });
 
 describe('JS scalar promotion (weak scalars)', () => {
-  // MLX's weak scalars (checked with MLX 0.32.4): a fractional JS number never widens a float array
-  // and turns integer/bool arrays into float32; an integer-valued JS number keeps an integer array's
-  // dtype (node-mlx, which has no ints, expected float32 here: MLX wins) and turns bool into int32;
-  // a JS boolean keeps the array's dtype.
-  const cases: [mx.Dtype, boolean | number, mx.Dtype][] = [];
+  // node-mlx's dtypeJSScalarPromotion, checked with MLX 0.32.4 through the Python values the JS
+  // values stand for: a JS number is a weak Python float, never widening a float array
+  // (float16 * 0 stays float16, as float16 * 0.0 in MLX) and turning integer and bool arrays into
+  // float32, integral or not (int8 * 0 is float32, as int8 * 0.0); a bigint is a weak Python int
+  // that keeps any numeric dtype (int8 * 0n stays int8) and turns bool into int32; a JS boolean
+  // keeps the array's dtype.
+  const cases: [mx.Dtype, boolean | number | bigint, mx.Dtype][] = [];
   for (const d of [mx.int8, mx.int16, mx.int32, mx.int64, mx.uint8, mx.uint16, mx.uint32, mx.uint64]) {
-    cases.push([d, false, d], [d, 0, d], [d, 1.5, mx.float32]);
+    cases.push([d, false, d], [d, 0, mx.float32], [d, 1.0, mx.float32], [d, 1.5, mx.float32], [d, 0n, d], [d, 3n, d]);
   }
-  cases.push([mx.bool_, false, mx.bool_], [mx.bool_, 0, mx.int32], [mx.bool_, 1.5, mx.float32]);
-  cases.push([mx.float32, false, mx.float32], [mx.float32, 0, mx.float32], [mx.float32, 1.5, mx.float32]);
-  cases.push([mx.float16, false, mx.float16], [mx.float16, 0, mx.float16], [mx.float16, 1.5, mx.float16]);
-  cases.push([mx.bfloat16, 2, mx.bfloat16]);
+  cases.push([mx.bool_, false, mx.bool_], [mx.bool_, 0, mx.float32], [mx.bool_, 1.5, mx.float32], [mx.bool_, 0n, mx.int32]);
+  for (const d of [mx.float16, mx.bfloat16, mx.float32, mx.float64, mx.complex64]) {
+    cases.push([d, false, d], [d, 0, d], [d, 2, d], [d, 1.5, d], [d, 0n, d], [d, 3n, d]);
+  }
   it.each(cases)('%s * %s', (din, v, dout) => {
     const y = mx.multiply(mx.array(0, din), v);
     expect(y.dtype).toBe(dout);
     expect(mx.multiply(v, mx.array(0, din)).dtype).toBe(dout);
+  });
+
+  it('every binary op and both operand orders follow the same rule', () => {
+    const i8 = mx.array([1n, 2n], mx.int8);
+    const f16 = mx.array([1, 2], mx.float16);
+    for (const op of [mx.add, mx.subtract, mx.multiply, mx.maximum, mx.minimum]) {
+      expect(op(i8, 1).dtype).toBe(mx.float32);
+      expect(op(1, i8).dtype).toBe(mx.float32);
+      expect(op(i8, 1n).dtype).toBe(mx.int8);
+      expect(op(1n, i8).dtype).toBe(mx.int8);
+      expect(op(f16, 1).dtype).toBe(mx.float16);
+      expect(op(f16, 1n).dtype).toBe(mx.float16);
+    }
+    // The values: int8 + 1 computes in float32, int8 + 1n in int8 (wrapping as MLX).
+    expect(mx.add(mx.array([127n], mx.int8), 1).tolist()).toEqual([128]);
+    expect(mx.add(mx.array([127n], mx.int8), 1n).tolist()).toEqual([-128]);
+    // Comparisons give bool whichever scalar: int32 == 1 and int32 == 1n are both true at 1.
+    expect(mx.equal(mx.array([1n, 2n]), 1).tolist()).toEqual([true, false]);
+    expect(mx.equal(mx.array([1n, 2n]), 1n).tolist()).toEqual([true, false]);
+  });
+
+  it('a bigint that the integer dtype cannot hold throws (MLX: "would result in overflow")', () => {
+    expect(() => mx.add(mx.array([1n], mx.int8), 1000n)).toThrow(/overflow/);
+    expect(() => mx.add(mx.array([1n], mx.uint8), -1n)).toThrow(/overflow/);
+    expect(() => mx.add(mx.array([1n], mx.int32), 2n ** 40n)).toThrow(/overflow/);
+    // The number form is a float: no overflow, the result is float32.
+    expect(mx.add(mx.array([1n], mx.int8), 1000).tolist()).toEqual([1001]);
+    expect(mx.add(mx.array([1n], mx.uint8), -1).tolist()).toEqual([0]);
+  });
+
+  it('two JS scalars: numbers are float32, bigints int32, booleans bool', () => {
+    expect(mx.add(1, 2).dtype).toBe(mx.float32);
+    expect(mx.add(1n, 2n).dtype).toBe(mx.int32);
+    expect(mx.add(1n, 2n).item()).toBe(3);
+    expect(mx.add(1n, 2.5).dtype).toBe(mx.float32);
+    expect(mx.add(true, 1n).dtype).toBe(mx.int32);
+    expect(mx.logicalAnd(true, false).dtype).toBe(mx.bool_);
   });
 });
 
@@ -212,8 +324,10 @@ describe('iteration', () => {
 
 describe('printing', () => {
   it('toString matches MLX repr', () => {
-    // node-mlx printed float32 here because its JS numbers are floats; MLX says int32.
-    expect(mx.array([1, 2, 3, 4]).toString()).toBe('array([1, 2, 3, 4], dtype=int32)');
+    // node-mlx: JS numbers are floats, so this is float32 (MLX prints integral floats bare);
+    // bigints are ints.
+    expect(mx.array([1, 2, 3, 4]).toString()).toBe('array([1, 2, 3, 4], dtype=float32)');
+    expect(mx.array([1n, 2n, 3n, 4n]).toString()).toBe('array([1, 2, 3, 4], dtype=int32)');
     expect(mx.array([1, 2, 3, 4], mx.float32).toString()).toBe('array([1, 2, 3, 4], dtype=float32)');
     expect(mx.array(3.5).toString()).toBe('array(3.5, dtype=float32)');
     expect(mx.array([true, false]).toString()).toBe('array([True, False], dtype=bool)');
@@ -229,10 +343,13 @@ describe('printing', () => {
       [mx.array([mx.Complex(1, 2)]), 'array([1+2j], dtype=complex64)'],
       [mx.array([1, 2], mx.int64), 'array([1, 2], dtype=int64)'],
       [mx.array([1.5], mx.float16), 'array([1.5], dtype=float16)'],
-      [mx.array([...Array(2000).keys()]), 'array([0, 1, 2, ..., 1997, 1998, 1999], dtype=int32)'],
+      [mx.array([...Array(2000).keys()]), 'array([0, 1, 2, ..., 1997, 1998, 1999], dtype=float32)'],
+      [mx.array([...Array(2000).keys()].map(BigInt)), 'array([0, 1, 2, ..., 1997, 1998, 1999], dtype=int32)'],
       [mx.array([[1.5, -2], [3, 4]]), 'array([[1.5, -2],\n       [3, 4]], dtype=float32)'],
-      // 1e10 is an integer-valued JS number, so (project rule) it is a Python int: int64 as in MLX.
-      [mx.array([1e10, 1]), 'array([10000000000, 1], dtype=int64)'],
+      // 1e10 is a JS number, a Python float: float32 (MLX: mx.array([1e10, 1.0])); as bigints it
+      // is a Python int beyond int32: int64 (MLX: mx.array([10000000000, 1])).
+      [mx.array([1e10, 1]), 'array([1e+10, 1], dtype=float32)'],
+      [mx.array([10000000000n, 1n]), 'array([10000000000, 1], dtype=int64)'],
       [mx.array([1e10, 1.5]), 'array([1e+10, 1.5], dtype=float32)'],
       [mx.array([]), 'array([], dtype=float32)'],
       [mx.array([[], []]), 'array([[],\n       []], dtype=float32)'],

@@ -222,10 +222,20 @@ describe('a.at(...).op(value)', () => {
 describe('take / takeAlongAxis / putAlongAxis', () => {
   it('gathers and scatters along an axis', () => {
     const a = mx.array([[1, 2], [3, 4]]);
-    expect(mx.take(arange(5), mx.array([0, 4])).tolist()).toEqual([0, 4]);
-    expect(mx.take(a, mx.array([1]), 1).tolist()).toEqual([[2], [4]]);
-    expect(mx.takeAlongAxis(a, mx.array([[1], [0]]), 1).tolist()).toEqual([[2], [3]]);
-    expect(mx.putAlongAxis(a, mx.array([[1], [0]]), mx.array(9), 1).tolist()).toEqual([[1, 9], [9, 4]]);
+    // Index arrays must be integer arrays: bigints (Python ints) or an integer dtype; an
+    // mx.array of JS numbers is float32 (node-mlx), which MLX refuses as indices.
+    expect(mx.take(arange(5), mx.array([0n, 4n])).tolist()).toEqual([0, 4]);
+    expect(mx.take(a, mx.array([1n]), 1).tolist()).toEqual([[2], [4]]);
+    expect(mx.take(a, mx.array([1], mx.uint32), 1).tolist()).toEqual([[2], [4]]);
+    expect(mx.takeAlongAxis(a, mx.array([[1n], [0n]]), 1).tolist()).toEqual([[2], [3]]);
+    expect(mx.putAlongAxis(a, mx.array([[1n], [0n]]), mx.array(9), 1).tolist()).toEqual([[1, 9], [9, 4]]);
+    expect(() => mx.take(arange(5), mx.array([0, 4]))).toThrow(/integer dtype/);
+    expect(() => mx.takeAlongAxis(a, mx.array([[1], [0]]), 1)).toThrow(/integer/);
+    // JS numbers and JS lists of integral numbers given as indices directly are integers.
+    expect(mx.take(arange(5), [0, 4]).tolist()).toEqual([0, 4]);
+    expect(mx.take(arange(5), 4).tolist()).toEqual(4);
+    expect(mx.take(a, [1], 1).tolist()).toEqual([[2], [4]]);
+    expect(arange(5).index([0, 4]).tolist()).toEqual([0, 4]);
   });
 });
 

@@ -30,19 +30,33 @@ describe('comparisons with lists and scalars', () => {
     expect(L(mx.greaterEqual(2, a))).toEqual([true, true, false]);
     expect(L(mx.lessEqual(a, [0, 2, 5]))).toEqual([false, true, true]);
     expect(L(mx.greater(a, 2))).toEqual([false, false, true]);
-    // arrayEqual returns a bool scalar array (MLX); dtypes need not match.
-    const eq = mx.arrayEqual(mx.array([1, 2]), mx.array([1.0, 2.0], mx.float32));
+    // arrayEqual returns a 0-d bool array (MLX, node-mlx's runtime); dtypes need not match.
+    const eq = mx.arrayEqual(mx.array([1n, 2n]), mx.array([1.0, 2.0], mx.float32));
+    expect(eq).toBeInstanceOf(mx.MxArray);
     expect(eq.dtype).toBe(mx.bool_);
+    expect(eq.ndim).toBe(0);
     expect(eq.item()).toBe(true);
+    expect(mx.arrayEqual(mx.array([1, 2]), mx.array([1, 2])).item()).toBe(true);
+    expect(mx.arrayEqual(mx.array([1, 2]), [1, 2]).item()).toBe(true);
+    expect(mx.arrayEqual(mx.array([1, 2]), mx.array([1, 3])).item()).toBe(false);
     expect(mx.arrayEqual(mx.array([1, 2]), mx.array([1, 2, 3])).item()).toBe(false);
     expect(mx.arrayEqual(mx.array([NaN]), mx.array([NaN]), true).item()).toBe(true);
   });
-  it('isclose returns an array, allclose a JS boolean (project choice, as node-mlx declares)', () => {
+  it('isclose returns an array, allclose a 0-d bool array (MLX and node-mlx at run time; read it with item())', () => {
     expect(L(mx.isclose(mx.array([1, 2]), mx.array([1, 2.1])))).toEqual([true, false]);
     const r = mx.allclose(mx.array([1.0]), mx.array([1.0 + 1e-9]));
-    expect(r).toBe(true);
-    expect(mx.allclose(mx.array([1]), mx.array([2]))).toBe(false);
-    expect(mx.allclose(mx.array([NaN]), mx.array([NaN]), 1e-5, 1e-8, true)).toBe(true);
+    expect(r).toBeInstanceOf(mx.MxArray);
+    expect(r.dtype).toBe(mx.bool_);
+    expect(r.shape).toEqual([]);
+    expect(r.item()).toBe(true);
+    expect(mx.allclose(mx.array([1]), mx.array([2])).item()).toBe(false);
+    expect(mx.allclose(mx.array([NaN]), mx.array([NaN]), 1e-5, 1e-8, true).item()).toBe(true);
+    expect(mx.allclose(mx.array([NaN]), mx.array([NaN])).item()).toBe(false);
+    expect(mx.allclose(mx.array([1n, 2n]), mx.array([1, 2])).item()).toBe(true);
+    // An array object is always truthy: an `if` must read item() (README).
+    const no = mx.allclose(mx.array([1]), mx.array([2]));
+    expect(Boolean(no)).toBe(true);
+    expect(no.item() ? 'close' : 'apart').toBe('apart');
   });
 });
 
@@ -52,12 +66,18 @@ describe('elementwise', () => {
     expect(L(mx.subtract(10, mx.array([1, 2])))).toEqual([9, 8]);
     expect(L(mx.multiply(3, mx.array([1.5, 2])))).toEqual([4.5, 6]);
     expect(L(mx.add([[1], [2]], mx.array([10, 20])))).toEqual([[11, 21], [12, 22]]);
-    // MLX: int / int is float32 true division; floorDivide and remainder follow Python's sign rules.
-    const d = mx.divide(mx.array([1, 2]), 2);
+    // MLX: int / int is float32 true division (bigints are ints); floorDivide and remainder
+    // follow Python's sign rules, for ints and floats.
+    const d = mx.divide(mx.array([1n, 2n]), 2n);
     expect(d.dtype).toBe(mx.float32);
     expect(L(d)).toEqual([0.5, 1]);
+    expect(L(mx.divide(mx.array([1, 2]), 2))).toEqual([0.5, 1]);
     expect(L(mx.floorDivide(mx.array([-3]), 2))).toEqual([-2]);
     expect(L(mx.remainder(mx.array([-3]), 2))).toEqual([1]);
+    const fi = mx.floorDivide(mx.array([-3n]), 2n);
+    expect([fi.dtype, L(fi)]).toEqual([mx.int32, [-2]]);
+    const ri = mx.remainder(mx.array([-3n]), 2n);
+    expect([ri.dtype, L(ri)]).toEqual([mx.int32, [1]]);
     expect(L(mx.remainder(mx.array([-3.5]), 2))).toEqual([0.5]);
     expect(L(mx.power(mx.array([2, 3]), 2))).toEqual([4, 9]);
     expect(L(mx.maximum(mx.array([1, 5]), 3))).toEqual([3, 5]);
@@ -78,9 +98,13 @@ describe('elementwise', () => {
   it('unary math with MLX dtypes', () => {
     expect(mx.abs(mx.array([-1, 2], mx.int8)).dtype).toBe(mx.int8);
     expect(L(mx.sign(mx.array([-2, 0, 3])))).toEqual([-1, 0, 1]);
-    expect(mx.sqrt(mx.array([4])).dtype).toBe(mx.float32);
+    // sqrt of an int array is float32; square keeps int32 (bigints are ints, numbers floats).
+    expect(mx.sqrt(mx.array([4n])).dtype).toBe(mx.float32);
+    expect(L(mx.sqrt(mx.array([4n])))).toEqual([2]);
     expect(L(mx.sqrt(mx.array([4])))).toEqual([2]);
-    expect(mx.square(mx.array([3])).dtype).toBe(mx.int32);
+    expect(mx.square(mx.array([3n])).dtype).toBe(mx.int32);
+    expect(L(mx.square(mx.array([3n])))).toEqual([9]);
+    expect(mx.square(mx.array([3])).dtype).toBe(mx.float32);
     expect(L(mx.floor(mx.array([1.5, -1.5])))).toEqual([1, -2]);
     expect(L(mx.ceil(mx.array([1.5, -1.5])))).toEqual([2, -1]);
     close(mx.round(mx.array([1.234]), 2), [1.23]);
@@ -91,8 +115,13 @@ describe('elementwise', () => {
     close(mx.arctan(mx.array([1])), [Math.PI / 4]);
     expect(L(mx.logicalNot(mx.array([true, false])))).toEqual([false, true]);
     expect(L(mx.logicalAnd(mx.array([true, true]), mx.array([true, false])))).toEqual([true, false]);
-    expect(L(mx.leftShift(mx.array([1], mx.int32), 3))).toEqual([8]);
-    expect(L(mx.bitwiseAnd(mx.array([6], mx.int32), 3))).toEqual([2]);
+    // Bitwise ops need integer operands: a bigint shift (a weak int) keeps int32; a JS number is
+    // a Python float, which MLX refuses (the result would be float32).
+    expect(L(mx.leftShift(mx.array([1], mx.int32), 3n))).toEqual([8]);
+    expect(mx.leftShift(mx.array([1], mx.int32), 3n).dtype).toBe(mx.int32);
+    expect(L(mx.bitwiseAnd(mx.array([6], mx.int32), 3n))).toEqual([2]);
+    expect(() => mx.leftShift(mx.array([1], mx.int32), 3)).toThrow(/left_shift.*integer/);
+    expect(() => mx.bitwiseAnd(mx.array([6], mx.int32), 3)).toThrow(/bitwise_and.*integer/);
   });
   it('where / clip', () => {
     const w = mx.where(mx.array([true, false]), 1, 2.5);
@@ -111,21 +140,76 @@ describe('creation', () => {
     expect(mx.zeros([2]).dtype).toBe(mx.float32);
     expect(mx.ones([2], mx.int32).dtype).toBe(mx.int32);
     expect(L(mx.full([2], 7))).toEqual([7, 7]);
-    expect(mx.full([2], 7).dtype).toBe(mx.int32);
+    // node-mlx: a number fill is a Python float, float32; a bigint fill a Python int, int32.
+    expect(mx.full([2], 7).dtype).toBe(mx.float32);
+    expect(mx.full([2], 7n).dtype).toBe(mx.int32);
+    expect(L(mx.full([2], 7n))).toEqual([7, 7]);
+    expect(mx.full([2], true).dtype).toBe(mx.bool_);
     expect(L(mx.full([2], mx.array([1.5, 2])))).toEqual([1.5, 2]);
     expect(L(mx.full([2], 3, mx.float16))).toEqual([3, 3]);
-    expect(mx.zerosLike(mx.array([[1, 2]])).dtype).toBe(mx.int32);
+    expect(mx.zerosLike(mx.array([[1n, 2n]])).dtype).toBe(mx.int32);
+    expect(mx.zerosLike(mx.array([[1, 2]])).dtype).toBe(mx.float32);
     expect(L(mx.onesLike(mx.array([1.5, 2])))).toEqual([1, 1]);
   });
   it('arange overloads: (stop), (stop, dtype), (start, stop, step)', () => {
     expect(L(mx.arange(5))).toEqual([0, 1, 2, 3, 4]);
-    expect(mx.arange(5).dtype).toBe(mx.int32);
+    // node-mlx: number bounds are Python floats, so arange(5) is float32 (MLX: arange(5.0)).
+    expect(mx.arange(5).dtype).toBe(mx.float32);
+    expect(mx.arange(5n).dtype).toBe(mx.int32);
+    expect(L(mx.arange(5n))).toEqual([0, 1, 2, 3, 4]);
+    expect(mx.arange(5, mx.int32).dtype).toBe(mx.int32);
     expect(mx.arange(64, mx.int32).shape).toEqual([64]);
     expect(mx.arange(3, mx.float32).dtype).toBe(mx.float32);
     expect(L(mx.arange(1, 3, 0.5))).toEqual([1, 1.5, 2, 2.5]);
     expect(mx.arange(1, 3, 0.5).dtype).toBe(mx.float32);
     expect(L(mx.arange(0, 10, 3))).toEqual([0, 3, 6, 9]);
+    expect(mx.arange(0, 10, 3).dtype).toBe(mx.float32);
+    expect(L(mx.arange(0n, 10n, 3n))).toEqual([0, 3, 6, 9]);
+    expect(mx.arange(0n, 10n, 3n).dtype).toBe(mx.int32);
     expect(L(mx.arange(0, 4, 1, mx.float32))).toEqual([0, 1, 2, 3]);
+    expect(mx.arange(0, 4, 1, mx.int32).dtype).toBe(mx.int32);
+  });
+
+  // README, "Numbers, booleans and bigints": the JS-value typing holds for creation ops too.
+  it('arange / full / linspace typing: numbers are floats, bigints ints, a dtype wins', () => {
+    const cases: [string, () => mx.MxArray, mx.Dtype, unknown][] = [
+      ['arange(3)', () => mx.arange(3), mx.float32, [0, 1, 2]],
+      ['arange(3n)', () => mx.arange(3n), mx.int32, [0, 1, 2]],
+      ['arange(1n, 4n)', () => mx.arange(1n, 4n), mx.int32, [1, 2, 3]],
+      ['arange(1n, 4)', () => mx.arange(1n, 4), mx.float32, [1, 2, 3]], // not every bound a bigint
+      ['arange(4n, 0n, -2n)', () => mx.arange(4n, 0n, -2n), mx.int32, [4, 2]],
+      ['arange(3, int32)', () => mx.arange(3, mx.int32), mx.int32, [0, 1, 2]],
+      ['arange(3n, float16)', () => mx.arange(3n, mx.float16), mx.float16, [0, 1, 2]],
+      ['arange(0, 2, 0.5)', () => mx.arange(0, 2, 0.5), mx.float32, [0, 0.5, 1, 1.5]],
+      // full: the dtype types the scalar as a weak scalar meets that dtype (MLX's Python full).
+      ['full([2], 1)', () => mx.full([2], 1), mx.float32, [1, 1]],
+      ['full([2], 1n)', () => mx.full([2], 1n), mx.int32, [1, 1]],
+      ['full([2], 1, int32)', () => mx.full([2], 1, mx.int32), mx.float32, [1, 1]], // MLX: full([2], 1.0, int32)
+      ['full([2], 2.5, int32)', () => mx.full([2], 2.5, mx.int32), mx.float32, [2.5, 2.5]],
+      ['full([2], 1n, int32)', () => mx.full([2], 1n, mx.int32), mx.int32, [1, 1]],
+      ['full([2], 1n, int8)', () => mx.full([2], 1n, mx.int8), mx.int8, [1, 1]],
+      ['full([2], 1n, uint64)', () => mx.full([2], 1n, mx.uint64), mx.uint64, [1, 1]],
+      ['full([2], 1, float16)', () => mx.full([2], 1, mx.float16), mx.float16, [1, 1]],
+      ['full([2], 1n, float16)', () => mx.full([2], 1n, mx.float16), mx.float16, [1, 1]],
+      ['full([2], true)', () => mx.full([2], true), mx.bool_, [true, true]],
+      ['full([2], true, int8)', () => mx.full([2], true, mx.int8), mx.int8, [1, 1]],
+      ['full([2], mx.array([1, 2], int32))', () => mx.full([2], mx.array([1, 2], mx.int32)), mx.int32, [1, 2]],
+      ['full([2], [1, 2])', () => mx.full([2], [1, 2]), mx.float32, [1, 2]],
+      ['full([2], [1n, 2n])', () => mx.full([2], [1n, 2n]), mx.int32, [1, 2]],
+      // linspace is float32 unless a dtype is given (MLX).
+      ['linspace(0, 4, 3)', () => mx.linspace(0, 4, 3), mx.float32, [0, 2, 4]],
+      ['linspace(0, 1, 3)', () => mx.linspace(0, 1, 3), mx.float32, [0, 0.5, 1]],
+      ['linspace(0, 4, 3, int32)', () => mx.linspace(0, 4, 3, mx.int32), mx.int32, [0, 2, 4]],
+      ['linspace(0, 1, 3, float16)', () => mx.linspace(0, 1, 3, mx.float16), mx.float16, [0, 0.5, 1]],
+      ['zeros([2])', () => mx.zeros([2]), mx.float32, [0, 0]],
+      ['ones([2], int32)', () => mx.ones([2], mx.int32), mx.int32, [1, 1]],
+    ];
+    for (const [name, f, d, want] of cases) {
+      const a = f();
+      expect([name, a.dtype, a.tolist()]).toEqual([name, d, want]);
+    }
+    // A bigint fill that the dtype can't hold is refused, as MLX refuses the Python int.
+    expect(() => mx.full([2], 300n, mx.uint8)).toThrow(/overflow/);
   });
   it('linspace / eye / identity / tri', () => {
     expect(L(mx.linspace(0, 1, 5))).toEqual([0, 0.25, 0.5, 0.75, 1]);
@@ -139,7 +223,8 @@ describe('creation', () => {
 });
 
 describe('reductions: (a, keepdims) and (a, axis, keepdims) overloads', () => {
-  const a = mx.array([[1, 2], [3, 4]]);
+  // An int32 array (bigints are Python ints): sum keeps int32, mean is float32.
+  const a = mx.array([[1n, 2n], [3n, 4n]]);
   it('sum', () => {
     expect(mx.sum(a).item()).toBe(10);
     expect(mx.sum(a, true).shape).toEqual([1, 1]);
@@ -151,6 +236,8 @@ describe('reductions: (a, keepdims) and (a, axis, keepdims) overloads', () => {
     expect(a.sum(1).tolist()).toEqual([3, 7]);
     expect(a.sum(true).shape).toEqual([1, 1]);
     expect(mx.sum(a).dtype).toBe(mx.int32);
+    expect(mx.sum(mx.array([[1, 2], [3, 4]])).dtype).toBe(mx.float32);
+    expect(mx.sum(mx.array([[1, 2], [3, 4]])).item()).toBe(10);
     expect(() => mx.sum(a, 3)).toThrow();
   });
   it('prod / max / min / mean', () => {
@@ -355,23 +442,31 @@ describe('node-mlx shorthand forms', () => {
       expect(mx.onesLike(mx.ones([2, 2], t)).dtype).toBe(t);
     }
   });
-  // node-mlx expected float32 for every number-only case; MLX gives int32 for Python ints and the
-  // project follows MLX (README: an integer-valued JS number is an int).
+  // node-mlx: every JS number is a Python float, so number-only cases are float32 as in MLX
+  // with 1.0 + 2.0; bigints are Python ints (int32), booleans bools.
   it('ops on two JS scalars follow MLX typing', () => {
     const cases: [unknown, unknown, mx.Dtype, number | boolean][] = [
       [false, true, mx.bool_, true],
-      [1, 2, mx.int32, 3],
-      [true, 2, mx.int32, 3],
+      [1, 2, mx.float32, 3],
+      [true, 2, mx.float32, 3],
       [1, 2.5, mx.float32, 3.5],
+      [1n, 2n, mx.int32, 3],
+      [true, 2n, mx.int32, 3],
+      [1n, 2.5, mx.float32, 3.5],
+      [1n, 2, mx.float32, 3],
     ];
     for (const [a, b, d, v] of cases) {
       const r = mx.add(a as number, b as number);
       expect(r.dtype).toBe(d);
       expect(r.item()).toBe(v);
     }
-    expect(mx.add(mx.array(true), 1).dtype).toBe(mx.int32);
-    expect(mx.add(mx.array(1), false).dtype).toBe(mx.int32);
+    expect(mx.add(mx.array(true), 1).dtype).toBe(mx.float32);
+    expect(mx.add(mx.array(1), false).dtype).toBe(mx.float32);
     expect(mx.add(mx.array(1.5), 1).dtype).toBe(mx.float32);
+    expect(mx.add(mx.array(true), 1n).dtype).toBe(mx.int32);
+    expect(mx.add(mx.array(1n), false).dtype).toBe(mx.int32);
+    expect(mx.add(mx.array(1n), 1n).dtype).toBe(mx.int32);
+    expect(mx.add(mx.array(1n), 1).dtype).toBe(mx.float32);
   });
   it('arange: dtype casting corner cases and invalid ranges (MLX)', () => {
     expect(mx.arange(0, 3, 0.2, mx.int32).tolist()).toEqual(Array(15).fill(0));

@@ -59,10 +59,14 @@ describe('samplers', () => {
     const a = mx.random.randint(0, 1, []);
     expect(a.shape).toEqual([]);
     expect(a.dtype).toBe(mx.int32);
-    const b = mx.random.randint(mx.array(3), mx.array(15), [6], mx.int32, key());
+    // Integer bounds as arrays are bigints (Python ints); node-mlx's float32 bounds (mx.array(3))
+    // give the same numbers, as in MLX.
+    const b = mx.random.randint(mx.array(3n), mx.array(15n), [6], mx.int32, key());
     expect(b.tolist()).toEqual([9, 4, 11, 13, 10, 8]);
-    const c = mx.random.randint(mx.reshape(mx.array([0, 0, 0]), [3, 1]), mx.reshape(mx.array([12, 13, 14, 15]), [1, 4]), [3, 4]);
+    expect(mx.random.randint(mx.array(3), mx.array(15), [6], mx.int32, key()).tolist()).toEqual([9, 4, 11, 13, 10, 8]);
+    const c = mx.random.randint(mx.reshape(mx.array([0n, 0n, 0n]), [3, 1]), mx.reshape(mx.array([12n, 13n, 14n, 15n]), [1, 4]), [3, 4]);
     expect(c.shape).toEqual([3, 4]);
+    expect(c.dtype).toBe(mx.int32);
     const d = flat(mx.random.randint(-10, 10, [1000]));
     expect(d.every((x) => x >= -10 && x < 10)).toBe(true);
     // An empty range gives `low` everywhere (MLX).
@@ -73,10 +77,12 @@ describe('samplers', () => {
     expect(a.shape).toEqual([]);
     expect(a.dtype).toBe(mx.bool_);
     expect(mx.random.bernoulli(mx.array(0.5), [5]).shape).toEqual([5]);
-    // node-mlx wrote mx.array([2.0, -2.0]); in JS 2.0 is an integer-valued number, which the
-    // project types as int32 (README), and MLX rejects an integer p. So the float dtype is explicit.
+    // node-mlx's mx.array([2.0, -2.0]) is float32 (JS numbers are Python floats); MLX rejects an
+    // integer p, which bigints (Python ints) make.
+    expect(mx.random.bernoulli(mx.array([2.0, -2.0])).tolist()).toEqual([true, false]);
     expect(mx.random.bernoulli(mx.array([2.0, -2.0], mx.float32)).tolist()).toEqual([true, false]);
-    expect(() => mx.random.bernoulli(mx.array([2, -2]))).toThrow(/float/);
+    expect(() => mx.random.bernoulli(mx.array([2n, -2n]))).toThrow(/float/);
+    expect(() => mx.random.bernoulli(mx.array([2, -2], mx.int32))).toThrow(/float/);
     expect(mx.random.bernoulli(0.5, [4], key()).tolist()).toEqual([false, true, false, true]);
     expect(mx.random.bernoulli(mx.array([0.1, 0.2, 0.3]), [4, 3]).shape).toEqual([4, 3]);
   });
@@ -89,6 +95,8 @@ describe('samplers', () => {
   it('permutation(n, key) uses the key (node-mlx overload without axis)', () => {
     expect(mx.random.permutation(5, key()).tolist()).toEqual([1, 2, 0, 4, 3]);
     expect(mx.random.permutation(mx.array([10, 20, 30, 40, 50]), 0, key()).tolist()).toEqual([20, 30, 10, 50, 40]);
+    const pi = mx.random.permutation(mx.array([10n, 20n, 30n, 40n, 50n]), 0, key());
+    expect([pi.dtype, pi.tolist()]).toEqual([mx.int32, [20, 30, 10, 50, 40]]);
   });
   it('truncatedNormal(lower, upper, shape, dtype, key)', () => {
     closeTo(flat(mx.random.truncatedNormal(-1, 1, [3], mx.float32, key())), [0.9065213799476624, -0.32263678312301636, 0.2296501249074936]);

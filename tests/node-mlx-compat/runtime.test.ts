@@ -105,6 +105,36 @@ describe('tidy / dispose / getWrappersCount', () => {
     expect(() => b.tolist()).toThrow();
     expect(c.item()).toBe(3);
   });
+  // node-mlx's js.spec ('unwrapObjects') asserts this text: 'Error converting "this" to mx.array.'
+  it('using a disposed array throws node-mlx\'s message, whatever the access', () => {
+    const msg = /^Error converting "this" to mx\.array\. /;
+    const a = mx.array([1, 2]);
+    mx.dispose(a);
+    const uses: [string, () => unknown][] = [
+      ['size', () => a.size], ['shape', () => a.shape], ['dtype', () => a.dtype], ['ndim', () => a.ndim],
+      ['length', () => a.length], ['item()', () => a.item()], ['tolist()', () => a.tolist()],
+      ['toString()', () => a.toString()], ['a.sum()', () => a.sum()], ['a.index(0)', () => a.index(0)],
+      ['mx.add(a, 1)', () => mx.add(a, 1)], ['mx.add(1, a)', () => mx.add(1, a)], ['mx.eval(a)', () => mx.eval(a)],
+      ['mx.array(a)', () => mx.array(a)], ['mx.array([a])', () => mx.array([a])],
+    ];
+    for (const [name, use] of uses) {
+      let err: unknown;
+      try {
+        use();
+      } catch (e) {
+        err = e;
+      }
+      expect([name, err instanceof Error]).toEqual([name, true]);
+      expect([name, (err as Error).message]).toEqual([name, expect.stringMatching(msg)]);
+      // ... followed by our explanation.
+      expect((err as Error).message).toMatch(/disposed/);
+    }
+    const objects: mx.MxArray[] = [];
+    mx.tidy(() => {
+      for (let i = 0; i < 3; ++i) objects.push(mx.array([8964]));
+    });
+    for (const o of objects) expect(() => o.size).toThrow('Error converting "this" to mx.array.');
+  });
   it('disposing an array whose asyncEval is pending is safe', async () => {
     const a = mx.add(mx.array(1), mx.array(1));
     const task = mx.asyncEval(a);
@@ -131,6 +161,66 @@ describe('tidy / dispose / getWrappersCount', () => {
     expect(mx.getCacheMemory()).toBe(0);
     mx.resetPeakMemory();
     expect(typeof mx.getPeakMemory()).toBe('number');
+  });
+});
+
+// A node-mlx program (autograd.spec 'gradTrees', 'vjpTypes', 'scatterVjp', 'powerGrad') runs
+// unchanged: JS numbers are floats, so mx.array(0.5) and mx.array(2.0) are float32 parameters and
+// the gradients are float32 (with integral numbers typed as ints, mx.array(2.0) was int32 and its
+// gradient an integer).
+describe('a node-mlx autograd program', () => {
+  it('valueAndGrad over {x: mx.array(0.5), y: mx.array(2.0)} gives float gradients', () => {
+    const fun = (p: { x: mx.MxArray; y: mx.MxArray }) => mx.multiply(p.x, p.y);
+    const params = { x: mx.array(0.5), y: mx.array(2.0) };
+    expect(params.y.dtype).toBe(mx.float32);
+    const [value, dfdx] = mx.valueAndGrad(fun)(params) as unknown as [mx.MxArray, { x: mx.MxArray; y: mx.MxArray }];
+    expect([value.dtype, value.item()]).toEqual([mx.float32, 1]);
+    expect([dfdx.x.dtype, dfdx.x.item()]).toEqual([mx.float32, 2]);
+    expect([dfdx.y.dtype, dfdx.y.item()]).toEqual([mx.float32, 0.5]);
+
+    // A few steps of gradient descent on (x*y - 3)^2, as a node-mlx training loop writes it.
+    const loss = (p: { x: mx.MxArray; y: mx.MxArray }) => mx.square(mx.subtract(mx.multiply(p.x, p.y), 3));
+    const step = mx.valueAndGrad(loss);
+    let p = { x: mx.array(0.5), y: mx.array(2.0) };
+    let first = NaN;
+    let last = NaN;
+    for (let i = 0; i < 20; i++) {
+      const [l, g] = step(p) as unknown as [mx.MxArray, { x: mx.MxArray; y: mx.MxArray }];
+      if (i === 0) first = l.item() as number;
+      last = l.item() as number;
+      p = { x: mx.subtract(p.x, mx.multiply(0.05, g.x)), y: mx.subtract(p.y, mx.multiply(0.05, g.y)) };
+      expect([p.x.dtype, p.y.dtype]).toEqual([mx.float32, mx.float32]);
+    }
+    expect(first).toBe(4);
+    expect(last).toBeLessThan(1e-3);
+    expect(mx.multiply(p.x, p.y).item()).toBeCloseTo(3, 1);
+  });
+  it('grad, valueAndGrad over positions, and gradient dtypes', () => {
+    const sq = (x: mx.MxArray) => mx.multiply(x, x);
+    const [v, d] = mx.valueAndGrad(sq)(mx.array(0.5)) as unknown as [mx.MxArray, mx.MxArray];
+    expect([v.item(), d.item(), d.dtype]).toEqual([0.25, 1, mx.float32]);
+    expect(mx.grad(mx.grad(sq))(mx.array(0.5)).item()).toBe(2);
+    const mul = (x: mx.MxArray, y: mx.MxArray) => mx.multiply(x, y);
+    const [v2, d2] = mx.valueAndGrad(mul, [0, 1])(mx.array(0.5), mx.array(2.0)) as unknown as [mx.MxArray, mx.MxArray[]];
+    expect([v2.item(), d2[0]!.item(), d2[1]!.item()]).toEqual([1, 2, 0.5]);
+    // powerGrad: x ** 2 with a number exponent (a weak float) at x = 2.0.
+    expect(mx.grad((x: mx.MxArray) => mx.power(x, 2))(mx.array(2.0)).item()).toBe(4);
+    expect(mx.grad((x: mx.MxArray) => mx.power(x, 1.5))(mx.array(0.0)).item()).toBe(0);
+    // vjpTypes: the gradient has the parameter's float dtype, and a number scalar in the function
+    // doesn't widen float16 or bfloat16.
+    for (const t of [mx.float16, mx.bfloat16, mx.float32]) {
+      expect(mx.grad((x: mx.MxArray) => mx.sum(mx.multiply(2, x)))(mx.array(1.0, t)).dtype).toBe(t);
+    }
+    // scatterVjp: the index array is float32 (mx.array([1])) and cast with astype, as node-mlx does.
+    const fun1 = (x: mx.MxArray, idx: mx.MxArray) => {
+      x.indexPut_(idx.astype(mx.int32), 2.0);
+      return mx.sum(x);
+    };
+    const g = mx.grad(fun1)(mx.array([1.0, 2.0, 3.0]), mx.array([1]));
+    expect([g.dtype, g.tolist()]).toEqual([mx.float32, [1, 0, 1]]);
+    // An int32 parameter (a bigint) keeps an integer gradient, as in MLX.
+    expect(mx.grad(sq)(mx.array(2n)).dtype).toBe(mx.int32);
+    expect(mx.grad(sq)(mx.array(2)).dtype).toBe(mx.float32);
   });
 });
 
