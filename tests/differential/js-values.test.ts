@@ -82,7 +82,9 @@ describe.skipIf(!hasMlx)('JS values typed as MLX types Python values', () => {
       cases.push({ name: `arange(${p})`, py: `mx.arange(${p})`, ts: () => (mx.arange as (...a: unknown[]) => mx.MxArray)(...args), inputs: [] });
       cases.push({ name: `arange(${p}, int32)`, py: `mx.arange(${p}, dtype=mx.int32)`, ts: () => (mx.arange as (...a: unknown[]) => mx.MxArray)(...args, mx.int32), inputs: [] });
     }
-    cases.push({ name: 'linspace(0, 1, 5)', py: 'mx.linspace(0, 1, 5)', ts: () => mx.linspace(0, 1, 5), inputs: [] });
+    cases.push({ name: 'linspace(0, 1, 5)', py: 'mx.linspace(0.0, 1.0, 5)', ts: () => mx.linspace(0, 1, 5), inputs: [] });
+    cases.push({ name: 'linspace(0n, 4n, 3)', py: 'mx.linspace(0, 4, 3)', ts: () => mx.linspace(0n, 4n, 3), inputs: [] });
+    cases.push({ name: 'linspace(-1n, 2.5, 4, int32)', py: 'mx.linspace(-1, 2.5, 4, dtype=mx.int32)', ts: () => mx.linspace(-1n, 2.5, 4, mx.int32), inputs: [] });
     const xi = mx.array([1, 2], mx.int32);
     cases.push({ name: 'fullLike(int32, 2.5)', py: 'mx.full_like(a0, 2.5)', ts: (a) => mx.fullLike(a!, 2.5), inputs: [xi] });
     cases.push({ name: 'zerosLike(int32)', py: 'mx.zeros_like(a0)', ts: (a) => mx.zerosLike(a!), inputs: [xi] });

@@ -107,12 +107,15 @@ export function arange(...args: unknown[]): MxArray {
  * `num` evenly spaced samples from start to stop, computed as MLX does: (1 - t) * start + t * stop.
  * Takes node-mlx's `(start, stop, num?, dtype?, s?)` and MLX's `(start, stop, num?, endpoint?, dtype?, s?)`.
  */
-export function linspace(start: number, stop: number, num?: number, ...rest: unknown[]): MxArray {
+export function linspace(start: number | bigint, stop: number | bigint, num?: number, ...rest: unknown[]): MxArray {
   const endpoint = typeof rest[0] === 'boolean' ? (rest.shift() as boolean) : true;
   const dtype = (rest[0] === undefined ? float32 : rest[0]) as Dtype;
   const s = rest[1] as StreamOrDevice;
   num ??= 50;
-  if (typeof start !== 'number' || typeof stop !== 'number') throw new TypeError('[linspace] start and stop must be numbers.');
+  // Python ints and floats alike: the samples are float32 unless a dtype is given (MLX).
+  if (typeof start === 'bigint') start = Number(start);
+  if (typeof stop === 'bigint') stop = Number(stop);
+  if (typeof start !== 'number' || typeof stop !== 'number') throw new TypeError(`[linspace] start and stop must be numbers, got ${describeValue(start)} and ${describeValue(stop)}.`);
   checkInt(num, 'linspace', 'num');
   if (num < 0) throw new RangeError(`[linspace] number of samples, ${num}, must be non-negative.`);
   checkDimension(num, 'linspace', 'num');
