@@ -5,9 +5,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deflateRawSync } from 'node:zlib';
 import * as mx from '@mlx-ts/core';
-import { allDtypes, formatDtypes, patternArray, rawBytes } from './io-helpers.js';
+import { allDtypes, craftedFiles, formatDtypes, patternArray, rawBytes, zipOf } from './io-helpers.js';
 
 let dir = '';
 beforeAll(() => {
@@ -509,33 +508,6 @@ describe('broken inputs fail clearly and allocate no more than the input size', 
     new DataView(giant.buffer).setUint32(cd + 24, 0xfffffff0, true);
     expectBroken(giant, 'npz', /more than deflate can produce/);
     // a stored entry that isn't .npy data
-    const zipOf = (name: string, data: Uint8Array, method = 0): Uint8Array => {
-      const stored = method === 0 ? data : new Uint8Array(deflateRawSync(data));
-      const nb = ascii(name);
-      const out = new Uint8Array(30 + nb.length + stored.length + 46 + nb.length + 22);
-      const dv = new DataView(out.buffer);
-      dv.setUint32(0, 0x04034b50, true);
-      dv.setUint16(8, method, true);
-      dv.setUint32(18, stored.length, true);
-      dv.setUint32(22, data.length, true);
-      dv.setUint16(26, nb.length, true);
-      out.set(nb, 30);
-      out.set(stored, 30 + nb.length);
-      const c = 30 + nb.length + stored.length;
-      dv.setUint32(c, 0x02014b50, true);
-      dv.setUint16(c + 10, method, true);
-      dv.setUint32(c + 20, stored.length, true);
-      dv.setUint32(c + 24, data.length, true);
-      dv.setUint16(c + 28, nb.length, true);
-      out.set(nb, c + 46);
-      const e = c + 46 + nb.length;
-      dv.setUint32(e, 0x06054b50, true);
-      dv.setUint16(e + 8, 1, true);
-      dv.setUint16(e + 10, 1, true);
-      dv.setUint32(e + 12, 46 + nb.length, true);
-      dv.setUint32(e + 16, c, true);
-      return out;
-    };
     expectBroken(zipOf('a.npy', ascii('hello world, not npy')), 'npz', /bad magic/);
     expectBroken(zipOf('a.txt', ascii('hi')), 'npz', /not a .npy array/);
     // a valid hand-made archive loads (stored entry read in place)
@@ -593,5 +565,44 @@ describe('broken inputs fail clearly and allocate no more than the input size', 
     // a quantized (Q8_0) tensor needs a last dimension in multiples of 32
     new DataView(t.buffer).setUint32(at, 8, true);
     expectBroken(t, 'gguf', /incompatible last dim shape: 10/);
+  });
+});
+
+/** Runs `load` and returns the FormatError it throws (failing the test if it throws none or another). */
+function formatErrorOf(load: () => unknown): Error {
+  try {
+    load();
+  } catch (e) {
+    expect(e).toBeInstanceOf(mx.FormatError);
+    return e as Error;
+  }
+  throw new Error('expected a FormatError, but the input loaded');
+}
+
+describe('hand-made files are judged as the reference readers judge them', () => {
+  for (const c of craftedFiles()) {
+    test(c.id, () => {
+      const file = join(dir, `crafted.${c.format}`);
+      writeFileSync(file, c.bytes);
+      // the in-memory and the file reader (which reads stored .npz entries in place)
+      for (const load of [() => mx.loadFromBytes(c.bytes, c.format), () => mx.load(file)]) {
+        if (c.refusal) {
+          expect(formatErrorOf(load).message).toMatch(c.refusal);
+          continue;
+        }
+        const got = load() as Record<string, mx.MxArray>;
+        expect(Object.fromEntries(Object.entries(got).map(([k, v]) => [k, v.tolist()]))).toEqual(c.holds);
+      }
+    });
+  }
+
+  test('npz: a flipped byte after the array data, which no array read covers, still fails the CRC-32', () => {
+    const npy = mx.saveToBytes('npy', mx.arange(6, mx.float32));
+    const padded = new Uint8Array(npy.length + 4);
+    padded.set(npy);
+    const archive = zipOf('a.npy', padded);
+    expect(mx.loadFromBytes(archive, 'npz').a!.tolist()).toEqual([0, 1, 2, 3, 4, 5]);
+    archive[30 + 'a.npy'.length + npy.length + 2] = 1;
+    expect(formatErrorOf(() => mx.loadFromBytes(archive, 'npz')).message).toMatch(/entry 'a\.npy'.*CRC-32 mismatch/);
   });
 });

@@ -1,5 +1,6 @@
 // The ZIP container under .npz: reading (stored and deflated entries, ZIP64 as NumPy writes
-// it) and writing (stored or deflated, fixed 1980-01-01 timestamps so output is reproducible).
+// it; every entry's CRC-32 checked) and writing (stored or deflated, fixed 1980-01-01
+// timestamps so output is reproducible).
 import { Deflate, inflateSync } from 'fflate';
 import { type ByteSource, ByteReader, ByteWriter, FormatError, decodeUtf8, encodeUtf8, memorySource } from './bytes.js';
 
@@ -118,10 +119,12 @@ export function readZipDirectory(src: ByteSource): ZipEntry[] {
 }
 
 /**
- * Where an entry's uncompressed bytes are: a stored entry is a range of the input itself (so
- * arrays are read straight from the file); a deflated one is inflated into memory.
+ * Runs `read` on an entry's uncompressed bytes, [start, start + length) of `data`, with the
+ * entry's CRC-32 checked: a stored entry is a range of the input itself (so arrays are read
+ * straight from the file), checked as `read` reads it; a deflated one is inflated into memory
+ * and checked first.
  */
-export function zipEntryData(src: ByteSource, e: ZipEntry): { src: ByteSource; start: number; length: number } {
+export function readZipEntry<T>(src: ByteSource, e: ZipEntry, read: (data: ByteSource, start: number, length: number) => T): T {
   const label = `${src.label} (entry '${e.name}')`;
   const lh = new ByteReader(src.bytes(e.localOffset, 30), label, e.localOffset);
   if (lh.u32('the local header') !== LOCAL) throw new FormatError(`${label}: bad ZIP local header.`);
@@ -130,9 +133,10 @@ export function zipEntryData(src: ByteSource, e: ZipEntry): { src: ByteSource; s
   if (e.method === 0) {
     if (e.compressedSize !== e.size) throw new FormatError(`${label}: stored entry has different compressed (${e.compressedSize}) and plain (${e.size}) sizes.`);
     if (start + e.size > src.size) throw new FormatError(`${label}: the entry extends past the end of the input (truncated?).`);
-    // Read in place, straight into array storage. (Its CRC is not checked: that would read it
-    // twice; the .npy header and size checks still catch truncation.)
-    return { src, start, length: e.size };
+    const checked = crcCheckedRange(src, start, e.size, e.crc, label);
+    const result = read(checked, start, e.size);
+    checked.finish();
+    return result;
   }
   if (e.size > e.compressedSize * MAX_DEFLATE_RATIO + 1024) {
     throw new FormatError(`${label}: claims ${e.size} bytes from ${e.compressedSize} compressed ones, more than deflate can produce (corrupt file).`);
@@ -145,8 +149,62 @@ export function zipEntryData(src: ByteSource, e: ZipEntry): { src: ByteSource; s
     throw new FormatError(`${label}: corrupt deflate data (${(err as Error).message}).`);
   }
   if (out.byteLength !== e.size) throw new FormatError(`${label}: inflates to ${out.byteLength} bytes, not the ${e.size} the directory records (corrupt file).`);
-  if (crc32(out) !== e.crc) throw new FormatError(`${label}: CRC mismatch (corrupt file).`);
-  return { src: memorySource(out, label), start: 0, length: e.size };
+  const crc = crc32(out);
+  if (crc !== e.crc) throw crcMismatch(label, crc, e.crc);
+  return read(memorySource(out, label), 0, e.size);
+}
+
+const crcMismatch = (label: string, got: number, recorded: number): FormatError =>
+  new FormatError(`${label}: CRC-32 mismatch: the entry's bytes give ${hex32(got)}, the directory records ${hex32(recorded)} (corrupt file).`);
+const hex32 = (v: number): string => `0x${v.toString(16).padStart(8, '0')}`;
+
+/**
+ * `src`, with bytes [start, start + length) CRC-checked as they are read. Reads come in order
+ * (readNpy's do), so the check costs no second read of the file; `finish` reads and checks
+ * what no read covered. The read that completes the range throws on a mismatch: inside an
+ * array's fill, so its storage is released.
+ */
+function crcCheckedRange(src: ByteSource, start: number, length: number, recorded: number, label: string): ByteSource & { finish(): void } {
+  const end = start + length;
+  let checkedTo = start;
+  let running = 0;
+  let verified = false;
+  const take = (b: Uint8Array): void => {
+    running = crc32(b, running);
+    checkedTo += b.byteLength;
+    if (checkedTo === end) verify();
+  };
+  const verify = (): void => {
+    verified = true;
+    if (running !== recorded) throw crcMismatch(label, running, recorded);
+  };
+  // Bytes below `offset` that no read covered are read and checked first, a block at a time.
+  const checkUpTo = (offset: number): void => {
+    for (const to = Math.min(offset, end); checkedTo < to; ) take(src.bytes(checkedTo, Math.min(to - checkedTo, 1 << 20)));
+  };
+  const seen = (offset: number, b: Uint8Array): void => {
+    checkUpTo(offset);
+    const from = checkedTo - offset;
+    const to = Math.min(b.byteLength, end - offset);
+    if (from < to) take(b.subarray(from, to));
+  };
+  return {
+    size: src.size,
+    label: src.label,
+    bytes(offset, n) {
+      const b = src.bytes(offset, n);
+      seen(offset, b);
+      return b;
+    },
+    readInto(offset, dest) {
+      src.readInto(offset, dest);
+      seen(offset, dest);
+    },
+    finish() {
+      checkUpTo(end);
+      if (!verified) verify();
+    },
+  };
 }
 
 export interface ZipInput {
