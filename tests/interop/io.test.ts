@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import * as mx from '@mlx-ts/core';
-import { allDtypes, craftedFiles, formatDtypes, patternArray, rawBytes, zipOf } from './io-helpers.js';
+import { allDtypes, craftedFiles, formatDtypes, patternArray, rawBytes, zipArchive, zipOf } from './io-helpers.js';
 
 let dir = '';
 beforeAll(() => {
@@ -507,6 +508,8 @@ describe('broken inputs fail clearly and allocate no more than the input size', 
     const cd = latin(giant).lastIndexOf('PK\x01\x02');
     new DataView(giant.buffer).setUint32(cd + 24, 0xfffffff0, true);
     expectBroken(giant, 'npz', /more than deflate can produce/);
+    // a deflated entry of no bytes that claims some
+    expectBroken(zipArchive({ name: 'a.npy', method: 8, payload: new Uint8Array(0), size: 5, crc: 0 }), 'npz', /inflates to 0 bytes, not the 5/);
     // a stored entry that isn't .npy data
     expectBroken(zipOf('a.npy', ascii('hello world, not npy')), 'npz', /bad magic/);
     expectBroken(zipOf('a.txt', ascii('hi')), 'npz', /not a .npy array/);
@@ -604,5 +607,66 @@ describe('hand-made files are judged as the reference readers judge them', () =>
     expect(mx.loadFromBytes(archive, 'npz').a!.tolist()).toEqual([0, 1, 2, 3, 4, 5]);
     archive[30 + 'a.npy'.length + npy.length + 2] = 1;
     expect(formatErrorOf(() => mx.loadFromBytes(archive, 'npz')).message).toMatch(/entry 'a\.npy'.*CRC-32 mismatch/);
+  });
+});
+
+/**
+ * A raw deflate stream that inflates to `n` zero bytes: one fixed-Huffman block of a literal 0
+ * then copies of 258 bytes at distance 1, 13 bits each (158:1; built directly, since deflating
+ * hundreds of MiB would take seconds).
+ */
+function zerosDeflated(n: number): Uint8Array {
+  const copies = Math.floor((n - 1) / 258);
+  const literals = n - 1 - copies * 258;
+  const out = new Uint8Array(Math.ceil((3 + 8 * (1 + literals) + 13 * copies + 7) / 8));
+  let bit = 0;
+  const field = (v: number, len: number): void => {
+    for (let i = 0; i < len; i++, bit++) out[bit >> 3]! |= ((v >> i) & 1) << (bit & 7);
+  };
+  const code = (c: number, len: number): void => {
+    for (let i = len - 1; i >= 0; i--, bit++) out[bit >> 3]! |= ((c >> i) & 1) << (bit & 7); // Huffman codes: most significant bit first
+  };
+  field(1, 1); // the final block
+  field(1, 2); // fixed Huffman codes
+  for (let i = 0; i <= literals; i++) code(0x30, 8); // literal 0
+  for (let i = 0; i < copies; i++) {
+    code(0xc5, 8); // length 258 (symbol 285)
+    code(0, 5); // distance 1
+  }
+  code(0, 7); // end of block
+  return out;
+}
+
+describe('a zip bomb is refused as soon as inflating passes the declared size', () => {
+  test('the bomb builder makes true deflate streams', () => {
+    for (const n of [1, 2, 258, 259, 260, 1000]) expect(new Uint8Array(inflateRawSync(zerosDeflated(n)))).toEqual(new Uint8Array(n));
+  });
+
+  test('256 MiB of zeros behind a directory that says 168 bytes', () => {
+    // 1.7 MB of deflate data; inflating all of it before comparing sizes took 1.6 s here
+    // (and 5-11 s for the issue's 1 GiB bomb).
+    const stream = zerosDeflated(256 << 20);
+    const bomb = zipArchive({ name: 'a.npy', method: 8, payload: stream, size: 168, crc: 0 });
+    const t0 = performance.now();
+    const message = formatErrorOf(() => mx.loadFromBytes(bomb, 'npz')).message;
+    const ms = performance.now() - t0;
+    expect(message).toMatch(/entry 'a\.npy'\): inflates past the 168 bytes the directory records \(stopped after \d+ bytes; a corrupt file or a zip bomb\)/);
+    // The proof that it stopped early: what it inflated, not the clock (a generous bound only).
+    const inflated = Number(/stopped after (\d+) bytes/.exec(message)![1]);
+    expect(inflated).toBeLessThan(32 << 20);
+    expect(ms).toBeLessThan(1000);
+  });
+
+  test('deflate data that stops giving output is refused without reading it all', () => {
+    // A complete stream, then 16 MiB more: fed on to fflate, each step would copy all of it
+    // again (seconds, quadratic); refused after ~100 KiB that give nothing.
+    const npy = mx.saveToBytes('npy', mx.arange(3, mx.float32));
+    const stream = deflateRawSync(npy);
+    const payload = new Uint8Array(16 << 20);
+    payload.set(stream);
+    const archive = zipArchive({ name: 'a.npy', method: 8, payload, size: npy.length + 1, crc: 0 });
+    const t0 = performance.now();
+    expect(formatErrorOf(() => mx.loadFromBytes(archive, 'npz')).message).toMatch(/entry 'a\.npy'\): corrupt deflate data \(\d+ bytes in a row inflate to nothing\)/);
+    expect(performance.now() - t0).toBeLessThan(1000);
   });
 });

@@ -1,7 +1,7 @@
 // The ZIP container under .npz: reading (stored and deflated entries, ZIP64 as NumPy writes
 // it; every entry's CRC-32 checked) and writing (stored or deflated, fixed 1980-01-01
 // timestamps so output is reproducible).
-import { Deflate, inflateSync } from 'fflate';
+import { Deflate, Inflate } from 'fflate';
 import { type ByteSource, ByteReader, ByteWriter, FormatError, decodeUtf8, encodeUtf8, memorySource } from './bytes.js';
 
 // CRC-32 by slicing-by-8: table k maps a byte to its CRC contribution k bytes further on, so
@@ -141,17 +141,8 @@ export function readZipEntry<T>(src: ByteSource, e: ZipEntry, read: (data: ByteS
   if (e.size > e.compressedSize * MAX_DEFLATE_RATIO + 1024) {
     throw new FormatError(`${label}: claims ${e.size} bytes from ${e.compressedSize} compressed ones, more than deflate can produce (corrupt file).`);
   }
-  const compressed = src.bytes(start, e.compressedSize);
-  let out: Uint8Array;
-  try {
-    out = inflateSync(compressed, { out: new Uint8Array(e.size + 1) });
-  } catch (err) {
-    throw new FormatError(`${label}: corrupt deflate data (${(err as Error).message}).`);
-  }
-  if (out.byteLength !== e.size) throw new FormatError(`${label}: inflates to ${out.byteLength} bytes, not the ${e.size} the directory records (corrupt file).`);
-  const crc = crc32(out);
-  if (crc !== e.crc) throw crcMismatch(label, crc, e.crc);
-  return read(memorySource(out, label), 0, e.size);
+  if (start + e.compressedSize > src.size) throw new FormatError(`${label}: the entry extends past the end of the input (truncated?).`);
+  return read(memorySource(inflateEntry(src, start, e, label), label), 0, e.size);
 }
 
 const crcMismatch = (label: string, got: number, recorded: number): FormatError =>
@@ -205,6 +196,51 @@ function crcCheckedRange(src: ByteSource, start: number, length: number, recorde
       if (!verified) verify();
     },
   };
+}
+
+// Compressed input is fed to the inflater this much at a time: one step can inflate at most
+// ~1032 times as much, so a zip bomb is stopped within ~16 MiB of output past its declared size.
+const INFLATE_STEP = 16 << 10;
+// A real stream gives output at least every stored block (64 KiB) or block header; input that
+// gives none for longer is corrupt (and fflate would keep copying it, waiting for more).
+const MAX_SILENT_INPUT = 65536 + 2 * INFLATE_STEP;
+
+/**
+ * Inflates an entry into exactly its declared size and checks its CRC-32; stops, refusing, as
+ * soon as the output passes the declared size. Once the declared bytes are out and one more
+ * step gives nothing, the rest of the input is not read (as Python's zipfile).
+ */
+function inflateEntry(src: ByteSource, start: number, e: ZipEntry, label: string): Uint8Array {
+  const out = new Uint8Array(e.size);
+  let produced = 0;
+  let crc = 0;
+  const inflater = new Inflate((chunk) => {
+    if (produced + chunk.byteLength > e.size) {
+      throw new FormatError(`${label}: inflates past the ${e.size} bytes the directory records (stopped after ${produced + chunk.byteLength} bytes; a corrupt file or a zip bomb).`);
+    }
+    out.set(chunk, produced);
+    crc = crc32(chunk, crc);
+    produced += chunk.byteLength;
+  });
+  let silent = 0;
+  try {
+    let pos = 0;
+    do {
+      const n = Math.min(INFLATE_STEP, e.compressedSize - pos);
+      const before = produced;
+      inflater.push(src.bytes(start + pos, n), pos + n === e.compressedSize);
+      pos += n;
+      if (produced > before) silent = 0;
+      else if (produced === e.size) break;
+      else if ((silent += n) > MAX_SILENT_INPUT) throw new FormatError(`${label}: corrupt deflate data (${silent} bytes in a row inflate to nothing).`);
+    } while (pos < e.compressedSize);
+  } catch (err) {
+    if (err instanceof FormatError) throw err;
+    throw new FormatError(`${label}: corrupt deflate data (${(err as Error).message}).`);
+  }
+  if (produced !== e.size) throw new FormatError(`${label}: inflates to ${produced} bytes, not the ${e.size} the directory records (corrupt file).`);
+  if (crc !== e.crc) throw crcMismatch(label, crc, e.crc);
+  return out;
 }
 
 export interface ZipInput {
