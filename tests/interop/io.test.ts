@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import * as mx from '@mlx-ts/core';
-import { allDtypes, craftedFiles, formatDtypes, patternArray, rawBytes, zipArchive, zipOf } from './io-helpers.js';
+import { allDtypes, craftedFiles, formatDtypes, patternArray, rawBytes, safetensorsFile, zipArchive, zipOf } from './io-helpers.js';
 
 let dir = '';
 beforeAll(() => {
@@ -598,6 +598,14 @@ describe('hand-made files are judged as the reference readers judge them', () =>
       }
     });
   }
+
+  test('a repeated __metadata__ key keeps the last value (as JSON.parse and the reference reader); tensor names are compared decoded', () => {
+    const c = craftedFiles().find((f) => f.id.includes('a metadata key twice'))!;
+    expect(mx.loadFromBytes(c.bytes, 'safetensors', true)[1]).toEqual({ k: 'w' });
+    // names are compared decoded: "\u0061" is 'a'
+    const escaped = safetensorsFile('{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"\\u0061":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}', [7]);
+    expect(formatErrorOf(() => mx.loadFromBytes(escaped, 'safetensors')).message).toMatch(/names tensor 'a' twice/);
+  });
 
   test('npz: a flipped byte after the array data, which no array read covers, still fails the CRC-32', () => {
     const npy = mx.saveToBytes('npy', mx.arange(6, mx.float32));
