@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as mx from '@mlx-ts/core';
-import { allDtypes, formatDtypes, fromBase64, patternArray, rawBytes, toBase64 } from './io-helpers.js';
+import { allDtypes, craftedFiles, formatDtypes, fromBase64, patternArray, rawBytes, toBase64 } from './io-helpers.js';
 
 const script = fileURLToPath(new URL('../python/io_interop.py', import.meta.url));
 
@@ -304,6 +304,28 @@ describe('mlx-ts reads files Python wrote', () => {
     expect(Object.keys(cases.find((c) => c.writer === 'gguf-quant')!.arrays).sort()).toEqual(
       ['a.biases', 'a.scales', 'a.weight', 'b.biases', 'b.scales', 'b.weight', 'c.biases', 'c.scales', 'c.weight'],
     );
+  });
+});
+
+// io.test.ts checks what mlx-ts says of each hand-made file; here, that the format's own
+// reader says the same (or, where craftedFiles notes it, that mlx-ts is deliberately stricter).
+describe('the reference readers judge the hand-made files as craftedFiles says', () => {
+  test('NumPy (.npz), safetensors and gguf: refused or loaded', () => {
+    if (!have(['numpy', 'safetensors', 'gguf'], 'reference readers judging hand-made files')) return;
+    const vdir = mkdtempSync(join(tmpdir(), 'mlx-ts-io-verdicts-'));
+    try {
+      const files = craftedFiles().map((c, i) => {
+        writeFileSync(join(vdir, `${i}.${c.format}`), c.bytes);
+        return { id: c.id, file: `${i}.${c.format}`, format: c.format, reference: c.reference };
+      });
+      writeFileSync(join(vdir, 'verdicts.json'), JSON.stringify({ files }));
+      const { verdicts } = python(['verdicts', vdir]) as { verdicts: Record<string, string | null> };
+      const got = files.map((f) => `${f.id}: ${verdicts[f.id] === null ? 'loads' : 'refuses'}`);
+      const want = files.map((f) => `${f.id}: ${f.reference}`);
+      expect(got, JSON.stringify(verdicts, null, 1)).toEqual(want);
+    } finally {
+      rmSync(vdir, { recursive: true, force: true });
+    }
   });
 });
 

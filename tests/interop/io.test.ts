@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deflateRawSync } from 'node:zlib';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import * as mx from '@mlx-ts/core';
-import { allDtypes, formatDtypes, patternArray, rawBytes } from './io-helpers.js';
+import { allDtypes, craftedFiles, formatDtypes, patternArray, rawBytes, safetensorsFile, zipArchive, zipOf } from './io-helpers.js';
 
 let dir = '';
 beforeAll(() => {
@@ -514,34 +514,9 @@ describe('broken inputs fail clearly and allocate no more than the input size', 
     const cd = latin(giant).lastIndexOf('PK\x01\x02');
     new DataView(giant.buffer).setUint32(cd + 24, 0xfffffff0, true);
     expectBroken(giant, 'npz', /more than deflate can produce/);
+    // a deflated entry of no bytes that claims some
+    expectBroken(zipArchive({ name: 'a.npy', method: 8, payload: new Uint8Array(0), size: 5, crc: 0 }), 'npz', /inflates to 0 bytes, not the 5/);
     // a stored entry that isn't .npy data
-    const zipOf = (name: string, data: Uint8Array, method = 0): Uint8Array => {
-      const stored = method === 0 ? data : new Uint8Array(deflateRawSync(data));
-      const nb = ascii(name);
-      const out = new Uint8Array(30 + nb.length + stored.length + 46 + nb.length + 22);
-      const dv = new DataView(out.buffer);
-      dv.setUint32(0, 0x04034b50, true);
-      dv.setUint16(8, method, true);
-      dv.setUint32(18, stored.length, true);
-      dv.setUint32(22, data.length, true);
-      dv.setUint16(26, nb.length, true);
-      out.set(nb, 30);
-      out.set(stored, 30 + nb.length);
-      const c = 30 + nb.length + stored.length;
-      dv.setUint32(c, 0x02014b50, true);
-      dv.setUint16(c + 10, method, true);
-      dv.setUint32(c + 20, stored.length, true);
-      dv.setUint32(c + 24, data.length, true);
-      dv.setUint16(c + 28, nb.length, true);
-      out.set(nb, c + 46);
-      const e = c + 46 + nb.length;
-      dv.setUint32(e, 0x06054b50, true);
-      dv.setUint16(e + 8, 1, true);
-      dv.setUint16(e + 10, 1, true);
-      dv.setUint32(e + 12, 46 + nb.length, true);
-      dv.setUint32(e + 16, c, true);
-      return out;
-    };
     expectBroken(zipOf('a.npy', ascii('hello world, not npy')), 'npz', /bad magic/);
     expectBroken(zipOf('a.txt', ascii('hi')), 'npz', /not a .npy array/);
     // a valid hand-made archive loads (stored entry read in place)
@@ -599,5 +574,113 @@ describe('broken inputs fail clearly and allocate no more than the input size', 
     // a quantized (Q8_0) tensor needs a last dimension in multiples of 32
     new DataView(t.buffer).setUint32(at, 8, true);
     expectBroken(t, 'gguf', /incompatible last dim shape: 10/);
+  });
+});
+
+/** Runs `load` and returns the FormatError it throws (failing the test if it throws none or another). */
+function formatErrorOf(load: () => unknown): Error {
+  try {
+    load();
+  } catch (e) {
+    expect(e).toBeInstanceOf(mx.FormatError);
+    return e as Error;
+  }
+  throw new Error('expected a FormatError, but the input loaded');
+}
+
+describe('hand-made files are judged as the reference readers judge them', () => {
+  for (const c of craftedFiles()) {
+    test(c.id, () => {
+      const file = join(dir, `crafted.${c.format}`);
+      writeFileSync(file, c.bytes);
+      // the in-memory and the file reader (which reads stored .npz entries in place)
+      for (const load of [() => mx.loadFromBytes(c.bytes, c.format), () => mx.load(file)]) {
+        if (c.refusal) {
+          expect(formatErrorOf(load).message).toMatch(c.refusal);
+          continue;
+        }
+        const got = load() as Record<string, mx.MxArray>;
+        expect(Object.fromEntries(Object.entries(got).map(([k, v]) => [k, v.tolist()]))).toEqual(c.holds);
+      }
+    });
+  }
+
+  test('a repeated __metadata__ key keeps the last value (as JSON.parse and the reference reader); tensor names are compared decoded', () => {
+    const c = craftedFiles().find((f) => f.id.includes('a metadata key twice'))!;
+    expect(mx.loadFromBytes(c.bytes, 'safetensors', true)[1]).toEqual({ k: 'w' });
+    // names are compared decoded: "\u0061" is 'a'
+    const escaped = safetensorsFile('{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"\\u0061":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}', [7]);
+    expect(formatErrorOf(() => mx.loadFromBytes(escaped, 'safetensors')).message).toMatch(/names tensor 'a' twice/);
+  });
+
+  test('npz: a flipped byte after the array data, which no array read covers, still fails the CRC-32', () => {
+    const npy = mx.saveToBytes('npy', mx.arange(6, mx.float32));
+    const padded = new Uint8Array(npy.length + 4);
+    padded.set(npy);
+    const archive = zipOf('a.npy', padded);
+    expect(mx.loadFromBytes(archive, 'npz').a!.tolist()).toEqual([0, 1, 2, 3, 4, 5]);
+    archive[30 + 'a.npy'.length + npy.length + 2] = 1;
+    expect(formatErrorOf(() => mx.loadFromBytes(archive, 'npz')).message).toMatch(/entry 'a\.npy'.*CRC-32 mismatch/);
+  });
+});
+
+/**
+ * A raw deflate stream that inflates to `n` zero bytes: one fixed-Huffman block of a literal 0
+ * then copies of 258 bytes at distance 1, 13 bits each (158:1; built directly, since deflating
+ * hundreds of MiB would take seconds).
+ */
+function zerosDeflated(n: number): Uint8Array {
+  const copies = Math.floor((n - 1) / 258);
+  const literals = n - 1 - copies * 258;
+  const out = new Uint8Array(Math.ceil((3 + 8 * (1 + literals) + 13 * copies + 7) / 8));
+  let bit = 0;
+  const field = (v: number, len: number): void => {
+    for (let i = 0; i < len; i++, bit++) out[bit >> 3]! |= ((v >> i) & 1) << (bit & 7);
+  };
+  const code = (c: number, len: number): void => {
+    for (let i = len - 1; i >= 0; i--, bit++) out[bit >> 3]! |= ((c >> i) & 1) << (bit & 7); // Huffman codes: most significant bit first
+  };
+  field(1, 1); // the final block
+  field(1, 2); // fixed Huffman codes
+  for (let i = 0; i <= literals; i++) code(0x30, 8); // literal 0
+  for (let i = 0; i < copies; i++) {
+    code(0xc5, 8); // length 258 (symbol 285)
+    code(0, 5); // distance 1
+  }
+  code(0, 7); // end of block
+  return out;
+}
+
+describe('a zip bomb is refused as soon as inflating passes the declared size', () => {
+  test('the bomb builder makes true deflate streams', () => {
+    for (const n of [1, 2, 258, 259, 260, 1000]) expect(new Uint8Array(inflateRawSync(zerosDeflated(n)))).toEqual(new Uint8Array(n));
+  });
+
+  test('256 MiB of zeros behind a directory that says 168 bytes', () => {
+    // 1.7 MB of deflate data; inflating all of it before comparing sizes took 1.6 s here
+    // (and 5-11 s for the issue's 1 GiB bomb).
+    const stream = zerosDeflated(256 << 20);
+    const bomb = zipArchive({ name: 'a.npy', method: 8, payload: stream, size: 168, crc: 0 });
+    const t0 = performance.now();
+    const message = formatErrorOf(() => mx.loadFromBytes(bomb, 'npz')).message;
+    const ms = performance.now() - t0;
+    expect(message).toMatch(/entry 'a\.npy'\): inflates past the 168 bytes the directory records \(stopped after \d+ bytes; a corrupt file or a zip bomb\)/);
+    // The proof that it stopped early: what it inflated, not the clock (a generous bound only).
+    const inflated = Number(/stopped after (\d+) bytes/.exec(message)![1]);
+    expect(inflated).toBeLessThan(32 << 20);
+    expect(ms).toBeLessThan(1000);
+  });
+
+  test('deflate data that stops giving output is refused without reading it all', () => {
+    // A complete stream, then 16 MiB more: fed on to fflate, each step would copy all of it
+    // again (seconds, quadratic); refused after ~100 KiB that give nothing.
+    const npy = mx.saveToBytes('npy', mx.arange(3, mx.float32));
+    const stream = deflateRawSync(npy);
+    const payload = new Uint8Array(16 << 20);
+    payload.set(stream);
+    const archive = zipArchive({ name: 'a.npy', method: 8, payload, size: npy.length + 1, crc: 0 });
+    const t0 = performance.now();
+    expect(formatErrorOf(() => mx.loadFromBytes(archive, 'npz')).message).toMatch(/entry 'a\.npy'\): corrupt deflate data \(\d+ bytes in a row inflate to nothing\)/);
+    expect(performance.now() - t0).toBeLessThan(1000);
   });
 });

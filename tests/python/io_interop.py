@@ -7,6 +7,10 @@
   python3 io_interop.py write DIR      writes files with NumPy, MLX, safetensors and gguf into
                                        DIR and DIR/expected.json describing them
   python3 io_interop.py write DIR --only mlx,numpy   the same, for the named writers only
+  python3 io_interop.py verdicts DIR   loads each file DIR/verdicts.json lists ({"files": [{"id",
+                                       "file", "format"}]}) with its format's reference reader
+                                       (NumPy, safetensors, gguf); prints {"verdicts": {id: null
+                                       where it loads, else the error}}
 
 An array travels as {"dtype": mlx dtype name, "shape": [...], "b64": raw little-endian
 row-major bytes}; bool is one byte, bfloat16 its 16-bit pattern, complex64 two float32.
@@ -400,6 +404,39 @@ def write(d, only):
     return {"written": len(cases)}
 
 
+# ---- verdicts: does the format's reference reader load a (hand-made) file? ----
+
+def reference_load(path, fmt):
+    if fmt == "npz":
+        import numpy as np
+
+        with np.load(path) as z:
+            for k in z.files:
+                z[k]  # reads the entry to its end: zipfile checks the CRC-32 there
+    elif fmt == "safetensors":
+        from safetensors.numpy import load_file
+
+        load_file(path)
+    elif fmt == "gguf":
+        from gguf import GGUFReader
+
+        for t in GGUFReader(path).tensors:
+            bytes(t.data)
+    else:
+        raise ValueError(f"no reference reader for {fmt}")
+
+
+def verdicts(d):
+    out = {}
+    for f in json.load(open(os.path.join(d, "verdicts.json")))["files"]:
+        try:
+            reference_load(os.path.join(d, f["file"]), f["format"])
+            out[f["id"]] = None
+        except Exception as e:
+            out[f["id"]] = f"{type(e).__name__}: {e}"
+    return {"verdicts": out}
+
+
 def main():
     cmd = sys.argv[1]
     if cmd == "probe":
@@ -409,6 +446,8 @@ def main():
     elif cmd == "write":
         only = set(sys.argv[4].split(",")) if len(sys.argv) > 4 and sys.argv[3] == "--only" else {"numpy", "mlx", "safetensors", "gguf", "gguf-quant"}
         out = write(sys.argv[2], only)
+    elif cmd == "verdicts":
+        out = verdicts(sys.argv[2])
     else:
         raise SystemExit(f"unknown command {cmd}")
     print(json.dumps(out))

@@ -106,6 +106,7 @@ function writeString(w: ByteWriter, s: string): void {
 }
 
 const pad = (n: number, align: number): number => (align - (n % align)) % align;
+const isPowerOfTwo = (n: number): boolean => n > 0 && (n & (n - 1)) === 0; // n: a uint32
 
 export function ggufChunks(arrays: readonly [string, MxArray][], metadata: unknown, op: string): Uint8Array[] {
   if (metadata !== undefined && metadata !== null && (typeof metadata !== 'object' || Array.isArray(metadata))) {
@@ -239,7 +240,8 @@ export function readGguf(src: ByteSource, s: StreamOrDevice): [Record<string, Mx
   const al = metadata['general.alignment'];
   if (al instanceof MxArray && al.ndim === 0 && al.dtype === uint32) {
     alignment = Number(al.item());
-    if (alignment === 0) throw new FormatError(`${label}: general.alignment is 0.`);
+    // As the spec, ggml and gguf-py require (MLX pads to any value: garbage offsets).
+    if (!isPowerOfTwo(alignment)) throw new FormatError(`${label}: general.alignment is ${alignment}, not a power of two.`);
   }
   const dataStart = window.pos + pad(window.pos, alignment);
 

@@ -4,7 +4,7 @@ import { MxArray } from '../../array.js';
 import type { StreamOrDevice } from '../../device.js';
 import { type ByteSource, FormatError, describe, hasEntry, setEntry } from './bytes.js';
 import { npyChunks, readNpy } from './npy.js';
-import { readZipDirectory, zipChunks, zipEntryData } from './zip.js';
+import { readZipDirectory, readZipEntry, zipChunks } from './zip.js';
 
 /** Positional arrays and objects of named arrays, in order, as named entries. */
 export function npzEntries(args: readonly unknown[], op: string): [string, MxArray][] {
@@ -44,8 +44,7 @@ export function readNpz(src: ByteSource, s: StreamOrDevice): Record<string, MxAr
     if (!e.name.endsWith('.npy')) throw new FormatError(`${src.label}: entry '${e.name}' is not a .npy array.`);
     const key = e.name.slice(0, -4);
     if (hasEntry(out, key)) throw new FormatError(`${src.label}: the archive holds '${e.name}' twice.`);
-    const { src: data, start, length } = zipEntryData(src, e);
-    setEntry(out, key, readNpy(data, start, length, `${src.label} (entry '${e.name}')`, s));
+    setEntry(out, key, readZipEntry(src, e, (data, start, length) => readNpy(data, start, length, `${src.label} (entry '${e.name}')`, s)));
   }
   return out;
 }

@@ -1,6 +1,8 @@
 // Hugging Face safetensors: u64 header length, a JSON header (dtype, shape, data_offsets per
 // tensor, optional string-to-string __metadata__), then the tensor bytes. dtypes as MLX has
 // them: no F64 (MLX refuses it both ways); F8_E4M3 / F8_E8M0 load as uint8, as in MLX.
+// Stricter than MLX where the reference reader is: the tensors must tile the data exactly
+// and no key may repeat (both can make MLX return another tensor's bytes).
 import type { MxArray } from '../../array.js';
 import { Dtype, bool, uint8, uint16, uint32, uint64, int8, int16, int32, int64, float16, float32, bfloat16, complex64 } from '../../dtype.js';
 import type { StreamOrDevice } from '../../device.js';
@@ -73,17 +75,24 @@ export function readSafetensors(src: ByteSource, s: StreamOrDevice): [Record<str
   if (8 + headerLen > src.size) {
     throw new FormatError(`${label}: the JSON header is ${headerLen} bytes long but the file is only ${src.size} bytes (incomplete download or corrupt file?).`);
   }
+  const text = decodeUtf8(src.bytes(8, headerLen), label, 'the JSON header');
   let header: unknown;
   try {
-    header = JSON.parse(decodeUtf8(src.bytes(8, headerLen), label, 'the JSON header'));
+    header = JSON.parse(text);
   } catch (e) {
-    if (e instanceof FormatError) throw e;
     throw new FormatError(`${label}: the JSON header is not valid JSON (${(e as Error).message}).`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new FormatError(`${label}: the JSON header must be an object.`);
+  const repeated = repeatedKey(text);
+  if (repeated) {
+    const { tensor, key } = repeated;
+    if (tensor !== undefined) throw new FormatError(`${label}: tensor '${tensor}' has '${key}' twice in the JSON header.`);
+    if (key === '__metadata__') throw new FormatError(`${label}: the JSON header holds __metadata__ twice.`);
+    throw new FormatError(`${label}: the JSON header names tensor '${key}' twice.`);
+  }
   const dataStart = 8 + headerLen;
-  const arrays: Record<string, MxArray> = {};
   const metadata: Record<string, string> = {};
+  const tensors: { name: string; dtype: Dtype; shape: number[]; begin: number; end: number }[] = [];
   const bad = (name: string, what: string): never => {
     throw new FormatError(`${label}: tensor '${name}' ${what}.`);
   };
@@ -109,7 +118,65 @@ export function readSafetensors(src: ByteSource, s: StreamOrDevice): [Record<str
     if (dataStart + end > src.size) bad(name, `has data_offsets (${begin}, ${end}) past the end of the file (incomplete download or corrupt file?)`);
     const nbytes = checkedNbytes(shape as unknown[], dtype!.size, src.size - dataStart, label, `tensor '${name}'`);
     if (end < begin || end - begin !== nbytes) bad(name, `has data_offsets (${begin}, ${end}); expecting ${nbytes} bytes`);
-    setEntry(arrays, name, arrayFromSource(src, dataStart + begin, shape as number[], dtype!, s));
+    tensors.push({ name, dtype: dtype!, shape: shape as number[], begin, end });
   }
+  checkTiling(tensors, src.size - dataStart, label);
+  const arrays: Record<string, MxArray> = {};
+  for (const { name, dtype, shape, begin } of tensors) setEntry(arrays, name, arrayFromSource(src, dataStart + begin, shape, dtype, s));
   return [arrays, metadata];
+}
+
+/**
+ * The rule of the reference reader (safetensors' Metadata::validate): sorted by data_offsets,
+ * the tensors cover the data section exactly, from 0 to its end, with no overlap (where MLX
+ * would hand back another tensor's bytes) and no gap. Header order is free.
+ */
+function checkTiling(tensors: readonly { name: string; begin: number; end: number }[], dataLength: number, label: string): void {
+  const byOffset = [...tensors].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let covered = 0;
+  let previous: (typeof tensors)[number] | undefined;
+  const gap = (from: number, to: number): never => {
+    throw new FormatError(`${label}: bytes [${from}, ${to}) of the data belong to no tensor (safetensors data has no gaps; corrupt file?).`);
+  };
+  for (const t of byOffset) {
+    if (t.begin < covered) {
+      throw new FormatError(`${label}: tensor '${t.name}' has data_offsets (${t.begin}, ${t.end}), which overlap tensor '${previous!.name}' (${previous!.begin}, ${previous!.end}).`);
+    }
+    if (t.begin > covered) gap(covered, t.begin);
+    covered = t.end;
+    previous = t;
+  }
+  if (covered < dataLength) gap(covered, dataLength);
+}
+
+const isJsonSpace = (c: string | undefined): boolean => c === ' ' || c === '\n' || c === '\r' || c === '\t';
+
+/**
+ * The first key that the header object ({ key }) or a tensor's entry ({ tensor, key }) holds
+ * twice: JSON.parse silently keeps the last. Keys in __metadata__ may repeat (the reference
+ * reader keeps the last too). `json` has been parsed already, so it is well formed.
+ */
+function repeatedKey(json: string): { tensor?: string; key: string } | undefined {
+  const open: Set<string>[] = []; // the keys of each enclosing object or array
+  let member = ''; // the top-level key whose value is being read
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (c === '{' || c === '[') open.push(new Set());
+    else if (c === '}' || c === ']') open.pop();
+    else if (c === '"') {
+      const from = i;
+      for (i++; json[i] !== '"'; i++) if (json[i] === '\\') i++;
+      const depth = open.length;
+      if (depth > 2 || (depth === 2 && member === '__metadata__')) continue;
+      let next = i + 1;
+      while (isJsonSpace(json[next])) next++;
+      if (json[next] !== ':') continue; // a value, not a key
+      const key = JSON.parse(json.slice(from, i + 1)) as string;
+      const seen = open[depth - 1]!;
+      if (seen.has(key)) return depth === 1 ? { key } : { tensor: member, key };
+      seen.add(key);
+      if (depth === 1) member = key;
+    }
+  }
+  return undefined;
 }

@@ -1,22 +1,36 @@
 // The ZIP container under .npz: reading (stored and deflated entries, ZIP64 as NumPy writes
-// it) and writing (stored or deflated, fixed 1980-01-01 timestamps so output is reproducible).
-import { Deflate, inflateSync } from 'fflate';
+// it; every entry's CRC-32 checked) and writing (stored or deflated, fixed 1980-01-01
+// timestamps so output is reproducible).
+import { Deflate, Inflate } from 'fflate';
 import { type ByteSource, ByteReader, ByteWriter, FormatError, decodeUtf8, encodeUtf8, memorySource } from './bytes.js';
 
-const crcTable = (() => {
-  const t = new Uint32Array(256);
+// CRC-32 by slicing-by-8: table k maps a byte to its CRC contribution k bytes further on, so
+// eight bytes cost eight lookups and no per-byte shifts. Int32Array keeps every value a small
+// integer to V8 (Uint32 values above 2^31 become heap numbers: 8x slower).
+const crcTables = (() => {
+  const t = new Int32Array(8 * 256);
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
+    t[n] = c;
   }
+  for (let i = 256; i < 8 * 256; i++) t[i] = t[t[i - 256]! & 0xff]! ^ (t[i - 256]! >>> 8);
   return t;
 })();
 
-export function crc32(chunks: readonly Uint8Array[]): number {
-  let c = 0xffffffff;
-  for (const b of chunks) for (let i = 0; i < b.byteLength; i++) c = crcTable[(c ^ b[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+/** ZIP's CRC-32 of `bytes`, continuing from `crc`, the CRC-32 of the bytes before them. */
+export function crc32(bytes: Uint8Array, crc = 0): number {
+  const t = crcTables;
+  let c = ~crc;
+  let i = 0;
+  for (const end8 = bytes.byteLength - 8; i <= end8; i += 8) {
+    const lo = c ^ (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
+    c =
+      t[1792 + (lo & 0xff)]! ^ t[1536 + ((lo >>> 8) & 0xff)]! ^ t[1280 + ((lo >>> 16) & 0xff)]! ^ t[1024 + (lo >>> 24)]! ^
+      t[768 + bytes[i + 4]!]! ^ t[512 + bytes[i + 5]!]! ^ t[256 + bytes[i + 6]!]! ^ t[bytes[i + 7]!]!;
+  }
+  for (; i < bytes.byteLength; i++) c = t[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+  return ~c >>> 0;
 }
 
 export interface ZipEntry {
@@ -105,10 +119,12 @@ export function readZipDirectory(src: ByteSource): ZipEntry[] {
 }
 
 /**
- * Where an entry's uncompressed bytes are: a stored entry is a range of the input itself (so
- * arrays are read straight from the file); a deflated one is inflated into memory.
+ * Runs `read` on an entry's uncompressed bytes, [start, start + length) of `data`, with the
+ * entry's CRC-32 checked: a stored entry is a range of the input itself (so arrays are read
+ * straight from the file), checked as `read` reads it; a deflated one is inflated into memory
+ * and checked first.
  */
-export function zipEntryData(src: ByteSource, e: ZipEntry): { src: ByteSource; start: number; length: number } {
+export function readZipEntry<T>(src: ByteSource, e: ZipEntry, read: (data: ByteSource, start: number, length: number) => T): T {
   const label = `${src.label} (entry '${e.name}')`;
   const lh = new ByteReader(src.bytes(e.localOffset, 30), label, e.localOffset);
   if (lh.u32('the local header') !== LOCAL) throw new FormatError(`${label}: bad ZIP local header.`);
@@ -117,23 +133,114 @@ export function zipEntryData(src: ByteSource, e: ZipEntry): { src: ByteSource; s
   if (e.method === 0) {
     if (e.compressedSize !== e.size) throw new FormatError(`${label}: stored entry has different compressed (${e.compressedSize}) and plain (${e.size}) sizes.`);
     if (start + e.size > src.size) throw new FormatError(`${label}: the entry extends past the end of the input (truncated?).`);
-    // Read in place, straight into array storage. (Its CRC is not checked: that would read it
-    // twice; the .npy header and size checks still catch truncation.)
-    return { src, start, length: e.size };
+    const checked = crcCheckedRange(src, start, e.size, e.crc, label);
+    const result = read(checked, start, e.size);
+    checked.finish();
+    return result;
   }
   if (e.size > e.compressedSize * MAX_DEFLATE_RATIO + 1024) {
     throw new FormatError(`${label}: claims ${e.size} bytes from ${e.compressedSize} compressed ones, more than deflate can produce (corrupt file).`);
   }
-  const compressed = src.bytes(start, e.compressedSize);
-  let out: Uint8Array;
+  if (start + e.compressedSize > src.size) throw new FormatError(`${label}: the entry extends past the end of the input (truncated?).`);
+  return read(memorySource(inflateEntry(src, start, e, label), label), 0, e.size);
+}
+
+const crcMismatch = (label: string, got: number, recorded: number): FormatError =>
+  new FormatError(`${label}: CRC-32 mismatch: the entry's bytes give ${hex32(got)}, the directory records ${hex32(recorded)} (corrupt file).`);
+const hex32 = (v: number): string => `0x${v.toString(16).padStart(8, '0')}`;
+
+/**
+ * `src`, with bytes [start, start + length) CRC-checked as they are read. Reads come in order
+ * (readNpy's do), so the check costs no second read of the file; `finish` reads and checks
+ * what no read covered. The read that completes the range throws on a mismatch: inside an
+ * array's fill, so its storage is released.
+ */
+function crcCheckedRange(src: ByteSource, start: number, length: number, recorded: number, label: string): ByteSource & { finish(): void } {
+  const end = start + length;
+  let checkedTo = start;
+  let running = 0;
+  let verified = false;
+  const take = (b: Uint8Array): void => {
+    running = crc32(b, running);
+    checkedTo += b.byteLength;
+    if (checkedTo === end) verify();
+  };
+  const verify = (): void => {
+    verified = true;
+    if (running !== recorded) throw crcMismatch(label, running, recorded);
+  };
+  // Bytes below `offset` that no read covered are read and checked first, a block at a time.
+  const checkUpTo = (offset: number): void => {
+    for (const to = Math.min(offset, end); checkedTo < to; ) take(src.bytes(checkedTo, Math.min(to - checkedTo, 1 << 20)));
+  };
+  const seen = (offset: number, b: Uint8Array): void => {
+    checkUpTo(offset);
+    const from = checkedTo - offset;
+    const to = Math.min(b.byteLength, end - offset);
+    if (from < to) take(b.subarray(from, to));
+  };
+  return {
+    size: src.size,
+    label: src.label,
+    bytes(offset, n) {
+      const b = src.bytes(offset, n);
+      seen(offset, b);
+      return b;
+    },
+    readInto(offset, dest) {
+      src.readInto(offset, dest);
+      seen(offset, dest);
+    },
+    finish() {
+      checkUpTo(end);
+      if (!verified) verify();
+    },
+  };
+}
+
+// Compressed input is fed to the inflater this much at a time: one step can inflate at most
+// ~1032 times as much, so a zip bomb is stopped within ~16 MiB of output past its declared size.
+const INFLATE_STEP = 16 << 10;
+// A real stream gives output at least every stored block (64 KiB) or block header; input that
+// gives none for longer is corrupt (and fflate would keep copying it, waiting for more).
+const MAX_SILENT_INPUT = 65536 + 2 * INFLATE_STEP;
+
+/**
+ * Inflates an entry into exactly its declared size and checks its CRC-32; stops, refusing, as
+ * soon as the output passes the declared size. Once the declared bytes are out and one more
+ * step gives nothing, the rest of the input is not read (as Python's zipfile).
+ */
+function inflateEntry(src: ByteSource, start: number, e: ZipEntry, label: string): Uint8Array {
+  const out = new Uint8Array(e.size);
+  let produced = 0;
+  let crc = 0;
+  const inflater = new Inflate((chunk) => {
+    if (produced + chunk.byteLength > e.size) {
+      throw new FormatError(`${label}: inflates past the ${e.size} bytes the directory records (stopped after ${produced + chunk.byteLength} bytes; a corrupt file or a zip bomb).`);
+    }
+    out.set(chunk, produced);
+    crc = crc32(chunk, crc);
+    produced += chunk.byteLength;
+  });
+  let silent = 0;
   try {
-    out = inflateSync(compressed, { out: new Uint8Array(e.size + 1) });
+    let pos = 0;
+    do {
+      const n = Math.min(INFLATE_STEP, e.compressedSize - pos);
+      const before = produced;
+      inflater.push(src.bytes(start + pos, n), pos + n === e.compressedSize);
+      pos += n;
+      if (produced > before) silent = 0;
+      else if (produced === e.size) break;
+      else if ((silent += n) > MAX_SILENT_INPUT) throw new FormatError(`${label}: corrupt deflate data (${silent} bytes in a row inflate to nothing).`);
+    } while (pos < e.compressedSize);
   } catch (err) {
+    if (err instanceof FormatError) throw err;
     throw new FormatError(`${label}: corrupt deflate data (${(err as Error).message}).`);
   }
-  if (out.byteLength !== e.size) throw new FormatError(`${label}: inflates to ${out.byteLength} bytes, not the ${e.size} the directory records (corrupt file).`);
-  if (crc32([out]) !== e.crc) throw new FormatError(`${label}: CRC mismatch (corrupt file).`);
-  return { src: memorySource(out, label), start: 0, length: e.size };
+  if (produced !== e.size) throw new FormatError(`${label}: inflates to ${produced} bytes, not the ${e.size} the directory records (corrupt file).`);
+  if (crc !== e.crc) throw crcMismatch(label, crc, e.crc);
+  return out;
 }
 
 export interface ZipInput {
@@ -152,7 +259,7 @@ export function zipChunks(inputs: readonly ZipInput[], compress: boolean, op: st
   if (inputs.length > 0xfffe) tooBig();
   for (const { name, chunks } of inputs) {
     const nameBytes = encodeUtf8(name);
-    const crc = crc32(chunks);
+    const crc = chunks.reduce((c, chunk) => crc32(chunk, c), 0);
     let size = 0;
     for (const c of chunks) size += c.byteLength;
     let data = chunks;
