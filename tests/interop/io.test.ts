@@ -337,7 +337,7 @@ describe('safetensors', () => {
 });
 
 describe('gguf', () => {
-  test('metadata: strings, string lists, 0-d and 1-d arrays, JS numbers', () => {
+  test('metadata: strings, string lists, 0-d and 1-d arrays, JS numbers and bigints', () => {
     const b = mx.saveToBytes('gguf', { w: mx.array([1, 2], mx.float32) }, {
       s: 'str',
       l: ['a', 'bb'],
@@ -351,6 +351,9 @@ describe('gguf', () => {
       nl: [1, 2, 3],
       ni: mx.array(7n),
       nli: mx.array([1n, 2n, 3n]),
+      bi: 9n,
+      bl: [4n, 5n],
+      bw: 2n ** 40n,
     });
     const [arrays, meta] = mx.loadFromBytes(b, 'gguf', true);
     expect(arrays.w!.tolist()).toEqual([1, 2]);
@@ -369,6 +372,10 @@ describe('gguf', () => {
     expect([arr('nl').dtype, arr('nl').tolist()]).toEqual([mx.float32, [1, 2, 3]]);
     expect([arr('ni').dtype, arr('ni').shape, arr('ni').item()]).toEqual([mx.int32, [], 7]);
     expect([arr('nli').dtype, arr('nli').tolist()]).toEqual([mx.int32, [1, 2, 3]]);
+    // bigints directly: int32, int64 beyond int32
+    expect([arr('bi').dtype, arr('bi').item()]).toEqual([mx.int32, 9]);
+    expect([arr('bl').dtype, arr('bl').tolist()]).toEqual([mx.int32, [4, 5]]);
+    expect([arr('bw').dtype, arr('bw').item()]).toEqual([mx.int64, 2 ** 40]);
   });
 
   test('metadata MLX refuses', () => {

@@ -85,7 +85,7 @@ describe('buffer donation', () => {
     const h = mx.negative(g);
     mx.dispose(g);
     expect(h.tolist()).toEqual([-7, -8]);
-    expect(Array.from(view)).toEqual([7, 8]);
+    expect(Array.from(view as Float32Array)).toEqual([7, 8]);
   });
 
   it('a different item size never donates (float32 -> float16, complex -> real)', () => {

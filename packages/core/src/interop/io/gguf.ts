@@ -27,7 +27,7 @@ import {
 /** A GGUF metadata value as mx.load returns it and mx.saveGguf takes it. */
 export type GgufMetadataValue = string | string[] | MxArray;
 /** What mx.saveGguf also accepts: JS numbers and booleans become arrays as mx.array makes them. */
-export type GgufMetadataInput = GgufMetadataValue | number | boolean | number[] | boolean[];
+export type GgufMetadataInput = GgufMetadataValue | number | boolean | bigint | (number | boolean | bigint)[];
 
 const MAGIC = 0x46554747; // 'GGUF' little-endian
 const VERSION = 3;
@@ -93,10 +93,10 @@ function checkMetadataArray(v: MxArray, key: string, op: string): number {
 function toMetadataValue(v: unknown, key: string, op: string): GgufMetadataValue {
   if (typeof v === 'string' || v instanceof MxArray) return v;
   if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
-  if (typeof v === 'number' || typeof v === 'boolean' || (Array.isArray(v) && v.every((x) => typeof x === 'number' || typeof x === 'boolean'))) {
-    return new MxArray(v as number[]);
-  }
-  throw new TypeError(`[${op}] metadata['${key}'] must be a string, a list of strings, an mx.array, a number or a list of numbers; got ${describe(v)}.`);
+  // JS values type as everywhere else: numbers float32, bigints int32 (int64 when wide), booleans bool.
+  const scalar = (x: unknown) => typeof x === 'number' || typeof x === 'boolean' || typeof x === 'bigint';
+  if (scalar(v) || (Array.isArray(v) && v.every(scalar))) return new MxArray(v as number[]);
+  throw new TypeError(`[${op}] metadata['${key}'] must be a string, a list of strings, an mx.array, a number, a bigint or a list of them; got ${describe(v)}.`);
 }
 
 function writeString(w: ByteWriter, s: string): void {

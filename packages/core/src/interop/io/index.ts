@@ -56,7 +56,7 @@ export function saveSafetensors(file: string, arrays: Arrays, metadata?: Safeten
 /**
  * Saves named arrays as .gguf. Metadata values: strings, lists of strings, 0-d or 1-d
  * arrays (float32, bool and 8-64 bit integers), or JS numbers / booleans / lists of them,
- * which become arrays as mx.array makes them (3 -> int32, 1.5 -> float32).
+ * which become arrays as mx.array makes them (3 and 1.5 -> float32, 3n -> int32, true -> bool).
  */
 export function saveGguf(file: string, arrays: Arrays, metadata?: Record<string, GgufMetadataInput>): void {
   const op = 'saveGguf';
