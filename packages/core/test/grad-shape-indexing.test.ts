@@ -12,6 +12,8 @@ const nodeOf = (a: A): GraphNode | null => (a as unknown as { _node: GraphNode |
 
 const ar = (n: number, shape: number[], dtype: mx.Dtype = mx.float32): A => mx.arange(n).astype(dtype).reshape(shape);
 const arr = (v: unknown, dtype?: mx.Dtype): A => mx.array(v as mx.ScalarOrArray, dtype);
+/** An int32 array (indices, integer data): JS numbers alone would make float32. */
+const ints = (v: unknown): A => arr(v, mx.int32);
 
 function expectArray(a: A, values: unknown, dtype: mx.Dtype = mx.float32): void {
   expect(a.dtype).toBe(dtype);
@@ -84,7 +86,7 @@ describe('view primitives', () => {
   it('Slice vjp with steps and negative steps; jvp', () => {
     const S = mx.Slice;
     const f = (x: A) => x.index(S(4, 0, -2), S(1, null, 3));
-    const [g] = grads(f, [ar(30, [5, 6])], [arr([[1, 2], [3, 4]])]);
+    const [g] = grads(f, [ar(30, [5, 6])], [ints([[1, 2], [3, 4]])]);
     expectArray(g!, [[0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0], [0, 3, 0, 0, 4, 0], [0, 0, 0, 0, 0, 0], [0, 1, 0, 0, 2, 0]]);
     const [t] = tangents(f, [ar(30, [5, 6])], [mx.multiply(ar(30, [5, 6]), 10)]);
     expectArray(t!, [[250, 280], [130, 160]]);
@@ -115,7 +117,7 @@ describe('shape primitives', () => {
     expectArray(gs[0]!, [[0, 1], [6, 7]]);
     expectArray(gs[1]!, [[2, 3, 4], [8, 9, 10]]);
     expectArray(gs[2]!, [[5], [11]]);
-    const [gi, gf] = grads((a, b) => mx.concatenate([a!, b!]), [arr([1, 2]), arr([1, 2, 3], mx.float32)], [arr([1.5, 2.5, 3.5, 4.5, 5.5])]);
+    const [gi, gf] = grads((a, b) => mx.concatenate([a!, b!]), [ints([1, 2]), arr([1, 2, 3], mx.float32)], [arr([1.5, 2.5, 3.5, 4.5, 5.5])]);
     expectArray(gi!, [1, 2], mx.int32);
     expectArray(gf!, [3.5, 4.5, 5.5]);
     const [t] = tangents((a, b) => mx.concatenate([a!, b!], 0), [ar(4, [2, 2]), ar(2, [1, 2])], [mx.add(ar(4, [2, 2]), 1), mx.add(ar(2, [1, 2]), 7)]);
@@ -139,18 +141,18 @@ describe('shape primitives', () => {
 });
 
 describe('Gather', () => {
-  const idx = arr([0, 2, 2]);
+  const idx = ints([0, 2, 2]);
   it('vjp is a scatter-add: duplicate indices accumulate (MLX)', () => {
     expectArray(grads((x) => x.index(idx), [ar(4, [4])], [arr([1, 2, 3], mx.float32)])[0]!, [1, 0, 5, 0]);
     // integer sources get integer gradients
-    expectArray(grads((x) => x.index(idx), [arr([1, 2, 3, 4])], [arr([1, 1, 1])])[0]!, [1, 0, 2, 0], mx.int32);
+    expectArray(grads((x) => x.index(idx), [ints([1, 2, 3, 4])], [ints([1, 1, 1])])[0]!, [1, 0, 2, 0], mx.int32);
   });
   it('take, takeAlongAxis and separated advanced indices (MLX)', () => {
-    const [gt] = grads((x) => mx.take(x, arr([[0, 2], [2, 2]]), 1), [ar(12, [3, 4])], [ar(12, [3, 2, 2])]);
+    const [gt] = grads((x) => mx.take(x, ints([[0, 2], [2, 2]]), 1), [ar(12, [3, 4])], [ar(12, [3, 2, 2])]);
     expectArray(gt!, [[0, 0, 6, 0], [4, 0, 18, 0], [8, 0, 30, 0]]);
-    const [ga] = grads((x) => mx.takeAlongAxis(x, arr([[0, 3], [1, 1], [2, 0]]), 1), [ar(12, [3, 4])], [mx.add(ar(6, [3, 2]), 1)]);
+    const [ga] = grads((x) => mx.takeAlongAxis(x, ints([[0, 3], [1, 1], [2, 0]]), 1), [ar(12, [3, 4])], [mx.add(ar(6, [3, 2]), 1)]);
     expectArray(ga!, [[1, 0, 0, 2], [0, 7, 0, 0], [6, 0, 5, 0]]);
-    const i1 = arr([[0, 2], [1, 1]]), i2 = arr([4, 0]);
+    const i1 = ints([[0, 2], [1, 1]]), i2 = ints([4, 0]);
     const [gs] = grads((x) => x.index(i1, mx.Slice(), i2), [ar(60, [3, 4, 5])], [ar(16, [2, 2, 4])]);
     expectArray(gs!, [
       [[0, 0, 0, 0, 0], [0, 0, 0, 0, 1], [0, 0, 0, 0, 2], [0, 0, 0, 0, 3]],
@@ -175,21 +177,21 @@ describe('Gather', () => {
 });
 
 describe('Scatter', () => {
-  const idx = arr([0, 2, 2]);
+  const idx = ints([0, 2, 2]);
   const w = arr([1, 2, 3, 4], mx.float32);
   const setAt = (x: A, u: A) => mx.array(x).indexPut_(idx, u);
   it("'none' (a[idx] = v): overwritten elements get zero, every update its position's cotangent (MLX)", () => {
     const [ga, gu] = grads(setAt, [ar(4, [4]), arr([5, 6, 7], mx.float32)], [w]);
     expectArray(ga!, [0, 2, 0, 4]);
     expectArray(gu!, [1, 3, 3]);
-    const set2 = (x: A, u: A) => mx.array(x).indexPut_([mx.Slice(1), arr([0, 2])], u);
+    const set2 = (x: A, u: A) => mx.array(x).indexPut_([mx.Slice(1), ints([0, 2])], u);
     const [g2a, g2u] = grads(set2, [ar(12, [3, 4]), mx.add(ar(4, [2, 2]), 100)], [mx.add(ar(12, [3, 4]), 1)]);
     expectArray(g2a!, [[1, 2, 3, 4], [0, 6, 0, 8], [0, 10, 0, 12]]);
     expectArray(g2u!, [[5, 7], [9, 11]]);
-    const [pa, pu] = grads((x, u) => mx.putAlongAxis(x!, arr([[1], [0]]), u!, 1), [ar(6, [2, 3]), arr([[7], [8]], mx.float32)], [mx.add(ar(6, [2, 3]), 1)]);
+    const [pa, pu] = grads((x, u) => mx.putAlongAxis(x!, ints([[1], [0]]), u!, 1), [ar(6, [2, 3]), arr([[7], [8]], mx.float32)], [mx.add(ar(6, [2, 3]), 1)]);
     expectArray(pa!, [[1, 0, 3], [0, 5, 6]]);
     expectArray(pu!, [[2], [4]]);
-    const [sa, su] = grads((x, u) => mx.sliceUpdate(x!, u!, arr([1]), [1]), [ar(6, [2, 3]), arr([[7, 8], [9, 10]], mx.float32)], [mx.add(ar(6, [2, 3]), 1)]);
+    const [sa, su] = grads((x, u) => mx.sliceUpdate(x!, u!, ints([1]), [1]), [ar(6, [2, 3]), arr([[7, 8], [9, 10]], mx.float32)], [mx.add(ar(6, [2, 3]), 1)]);
     expectArray(sa!, [[1, 0, 0], [4, 0, 0]]);
     expectArray(su!, [[2, 3], [5, 6]]);
   });
@@ -289,27 +291,27 @@ describe('vmap rules against a loop over the batch', () => {
   });
   it('Gather: batched source, batched indices, both (index, take, takeAlongAxis)', () => {
     const src = ar(24, [2, 3, 4]);
-    const ib = arr([[0, 2, 1], [3, 3, 0]]);
+    const ib = ints([[0, 2, 1], [3, 3, 0]]);
     // both batched: MLX's vmap gives the same values
     const both = mx.vmap((x, i) => x!.index(mx.Slice(), i!), [0, 0])(src, ib) as A;
     expectArray(both, [[[0, 2, 1], [4, 6, 5], [8, 10, 9]], [[15, 15, 12], [19, 19, 16], [23, 23, 20]]]);
     expectVmapLoop((x, i) => x!.index(mx.Slice(), i!), [src, ib], [0, 0]);
-    expectVmapLoop((x, i) => x!.index(i!), [src, arr([[0, 1, 1, 0], [1, 0, 1, 1]])], [2, 1]);
-    expectVmapLoop((x) => x.index(arr([1, 0, 0])), [src], [1]);
+    expectVmapLoop((x, i) => x!.index(i!), [src, ints([[0, 1, 1, 0], [1, 0, 1, 1]])], [2, 1]);
+    expectVmapLoop((x) => x.index(ints([1, 0, 0])), [src], [1]);
     // one scalar index per example
-    expectVmapLoop((x, i) => x!.index(i!), [src, arr([1, 0])], [0, 0]);
-    expectVmapLoop((x, i) => mx.take(x!, i!, 1), [src, arr([3, 0, 2])], [1, 0]);
+    expectVmapLoop((x, i) => x!.index(i!), [src, ints([1, 0])], [0, 0]);
+    expectVmapLoop((x, i) => mx.take(x!, i!, 1), [src, ints([3, 0, 2])], [1, 0]);
     expectVmapLoop((i) => src.index(1, mx.Slice(), i), [ib], [0]);
-    expectVmapLoop((i) => src.index(i, mx.Slice(), i), [arr([[0, 1], [1, 0], [1, 1]])], [1]);
-    expectVmapLoop((x, i) => mx.take(x!, i!, 0), [src, arr([[1, 0], [0, 0], [1, 1]])], [1, 0]);
-    expectVmapLoop((x, i) => mx.take(x!, i!), [src, arr([5, 0, 3])], [2, null]);
-    expectVmapLoop((x, i) => mx.takeAlongAxis(x!, i!, 1), [src, arr([[[0, 3], [1, 1], [2, 0]], [[3, 3], [0, 1], [2, 2]]])], [0, 0]);
-    expectVmapLoop((x, i) => mx.takeAlongAxis(x!, i!, 0), [src, arr([[1, 0, 2, 2]])], [0, null]);
-    expectVmapLoop((x, i) => x!.index(i!, mx.Slice(0, 2), i!), [ar(48, [2, 3, 2, 4]), arr([[0, -1], [1, 0], [-2, 1]])], [1, 0]);
+    expectVmapLoop((i) => src.index(i, mx.Slice(), i), [ints([[0, 1], [1, 0], [1, 1]])], [1]);
+    expectVmapLoop((x, i) => mx.take(x!, i!, 0), [src, ints([[1, 0], [0, 0], [1, 1]])], [1, 0]);
+    expectVmapLoop((x, i) => mx.take(x!, i!), [src, ints([5, 0, 3])], [2, null]);
+    expectVmapLoop((x, i) => mx.takeAlongAxis(x!, i!, 1), [src, ints([[[0, 3], [1, 1], [2, 0]], [[3, 3], [0, 1], [2, 2]]])], [0, 0]);
+    expectVmapLoop((x, i) => mx.takeAlongAxis(x!, i!, 0), [src, ints([[1, 0, 2, 2]])], [0, null]);
+    expectVmapLoop((x, i) => x!.index(i!, mx.Slice(0, 2), i!), [ar(48, [2, 3, 2, 4]), ints([[0, -1], [1, 0], [-2, 1]])], [1, 0]);
   });
   it('Scatter: indexPut_, at().add/multiply/maximum with every mix of batched inputs', () => {
     const a = ar(8, [4, 2]);
-    const i = arr([[0, 0], [3, 1]]);
+    const i = ints([[0, 0], [3, 1]]);
     const u = arr([10, 20], mx.float32);
     // MLX's vmap of at().add: source batched on axis 1, indices on axis 0, updates unbatched
     const got = mx.vmap((x, k, v) => x!.at(k!).add(v!), [1, 0, null])(a, i, u) as A;
@@ -325,8 +327,8 @@ describe('vmap rules against a loop over the batch', () => {
       expectVmapLoop((x, k, v) => x!.at(k!).multiply(v!), xs, axes);
     }
     // 2-D targets, negative indices, slices
-    expectVmapLoop((x, v) => mx.array(x!).indexPut_([mx.Slice(1), arr([-1, 0])], v!), [ar(24, [2, 3, 4]), ar(4, [2, 2])], [0, null]);
-    expectVmapLoop((x, k) => mx.putAlongAxis(x!, k!, arr(-1), 1), [ar(24, [3, 2, 4]), arr([[[1], [0], [3]], [[2], [2], [0]]])], [1, 0]);
+    expectVmapLoop((x, v) => mx.array(x!).indexPut_([mx.Slice(1), ints([-1, 0])], v!), [ar(24, [2, 3, 4]), ar(4, [2, 2])], [0, null]);
+    expectVmapLoop((x, k) => mx.putAlongAxis(x!, k!, ints(-1), 1), [ar(24, [3, 2, 4]), ints([[[1], [0], [3]], [[2], [2], [0]]])], [1, 0]);
   });
   it('MaskedScatter: each example counts its own trues', () => {
     const put = (x: A, m: A, v: A) => mx.array(x).indexPut_(m, v);
@@ -356,7 +358,7 @@ describe('vmap rules against a loop over the batch', () => {
 
 describe('higher order: grad of grad, jvp of grad, vmap of grad (MLX values)', () => {
   const x = arr([0.5, -1, 2, 1.5], mx.float32);
-  const idx = arr([0, 2, 2]);
+  const idx = ints([0, 2, 2]);
   const w = arr([1, 2, 3, 4], mx.float32);
   const u = arr([0.5, 2, -1], mx.float32);
   const cube = (a: A) => mx.power(a, 3);
@@ -366,7 +368,7 @@ describe('higher order: grad of grad, jvp of grad, vmap of grad (MLX values)', (
     // MLX has no Scatter jvp; H w is the same Hessian-vector product as above
     expectArray(mx.jvp(mx.grad(f), [x], [w])[1][0]!, [3, 0, 72, 0]);
     const xb = arr([[0.5, -1, 2, 1.5], [1, 2, -0.5, 0.25]], mx.float32);
-    const ib = arr([[0, 2, 2], [3, 1, 3]]);
+    const ib = ints([[0, 2, 2], [3, 1, 3]]);
     expectArray(mx.vmap(mx.grad((a: A, i: A) => mx.sum(cube(a.index(i)))))(xb, ib) as A, [[0.75, 0, 24, 0], [0, 12, 0, 0.375]]);
     const perExample = (a: A, i: A, c: A) => mx.vjp((y: A) => mx.takeAlongAxis(y, i, 0), [a], [c])[1][0]!;
     expectArray(mx.vmap(perExample)(xb, ib, mx.ones([2, 3])) as A, [[1, 0, 2, 0], [0, 1, 0, 2]]);
