@@ -16,16 +16,22 @@ describe('creation', () => {
     expect(mx.zeros([2]).dtype).toBe(mx.float32);
     expect(mx.ones(3, mx.int32).dtype).toBe(mx.int32);
     expect(L(mx.ones(3, mx.int32))).toEqual([1, 1, 1]);
-    const f = mx.full([2, 2], mx.array([1, 2]));
+    const f = mx.full([2, 2], mx.array([1, 2], mx.int32));
     expect(f.dtype).toBe(mx.int32);
     expect(L(f)).toEqual([[1, 2], [1, 2]]);
     expect(mx.full([2], 2.5).dtype).toBe(mx.float32);
-    expect(mx.full([2], 3).dtype).toBe(mx.int32);
-    expect(L(mx.zerosLike(mx.array([1, 2])))).toEqual([0, 0]);
-    expect(mx.zerosLike(mx.array([1, 2])).dtype).toBe(mx.int32);
+    // a number is a Python float, a bigint a Python int (MLX: full([2], 3.0) float32, full([2], 3) int32)
+    expect(mx.full([2], 3).dtype).toBe(mx.float32);
+    expect(mx.full([2], 3n).dtype).toBe(mx.int32);
+    expect(L(mx.full([2], 3n))).toEqual([3, 3]);
+    // the dtype types the fill value as a weak scalar meeting that dtype (MLX: full([2], 1.0, int32) is float32)
+    expect(mx.full([2], 1, mx.int32).dtype).toBe(mx.float32);
+    expect(mx.full([2], 1n, mx.int32).dtype).toBe(mx.int32);
+    expect(L(mx.zerosLike(mx.array([1, 2], mx.int32)))).toEqual([0, 0]);
+    expect(mx.zerosLike(mx.array([1, 2], mx.int32)).dtype).toBe(mx.int32);
     expect(L(mx.onesLike(mx.array([1.5, 2])))).toEqual([1, 1]);
     // MLX: full_like keeps the array's dtype, so 2.5 becomes 2 in int32
-    const fl = mx.fullLike(mx.array([1, 2]), 2.5);
+    const fl = mx.fullLike(mx.array([1, 2], mx.int32), 2.5);
     expect(fl.dtype).toBe(mx.int32);
     expect(L(fl)).toEqual([2, 2]);
   });
@@ -36,9 +42,14 @@ describe('creation', () => {
   });
 
   it('arange infers int32 vs float32 and takes node-mlx forms', () => {
-    expect(mx.arange(5).dtype).toBe(mx.int32);
+    // a number bound is a Python float: float32 unless a dtype is given or every bound is a bigint
+    expect(mx.arange(5).dtype).toBe(mx.float32);
+    expect(mx.arange(5n).dtype).toBe(mx.int32);
+    expect(L(mx.arange(5n))).toEqual([0, 1, 2, 3, 4]);
+    expect(mx.arange(5, mx.int32).dtype).toBe(mx.int32);
     expect(L(mx.arange(5))).toEqual([0, 1, 2, 3, 4]);
     expect(mx.arange(5.5).dtype).toBe(mx.float32);
+    expect(mx.arange(1n, 5).dtype).toBe(mx.float32);
     expect(L(mx.arange(5, mx.float32))).toEqual([0, 1, 2, 3, 4]);
     expect(mx.arange(5, mx.float32).dtype).toBe(mx.float32);
     const a = mx.arange(1, 10, 2, mx.int32, mx.cpu);
@@ -46,7 +57,8 @@ describe('creation', () => {
     expect(L(a)).toEqual([1, 3, 5, 7, 9]);
     expect(L(mx.arange(5, 0, -1.5))).toEqual([5, 3.5, 2, 0.5]);
     expect(mx.arange(5, 1).shape).toEqual([0]);
-    expect(mx.arange(5, 1).dtype).toBe(mx.int32);
+    expect(mx.arange(5n, 1n).dtype).toBe(mx.int32);
+    expect(mx.arange(5, 1).dtype).toBe(mx.float32);
   });
 
   it('arange float values are bit-exact with MLX', () => {
@@ -65,7 +77,10 @@ describe('creation', () => {
     expect(L(mx.arange(0, 5, Infinity))).toEqual([0]);
     expect(mx.arange(0, -5, Infinity).shape).toEqual([0]);
     expect(L(mx.arange(0, 10, 3.0))).toEqual([0, 3, 6, 9]);
-    // JS cannot tell 3.0 from 3, so unlike Python this is int32; a fractional bound makes float32
+    // number bounds are Python floats (float32, as arange(0, 10, 3.0) in MLX); bigints give int32
+    expect(mx.arange(0, 10, 3.0).dtype).toBe(mx.float32);
+    expect(mx.arange(0n, 10n, 3n).dtype).toBe(mx.int32);
+    expect(L(mx.arange(0n, 10n, 3n))).toEqual([0, 3, 6, 9]);
     expect(mx.arange(0, 10, 2.5).dtype).toBe(mx.float32);
     expect(L(mx.arange(-2, 2))).toEqual([-2, -1, 0, 1]);
     // MLX: an int dtype truncates the step before stepping
@@ -112,7 +127,7 @@ describe('creation', () => {
   });
 
   it('tril / triu on 3-D input', () => {
-    const a = mx.reshape(mx.arange(24), [2, 3, 4]);
+    const a = mx.reshape(mx.arange(24, mx.int32), [2, 3, 4]);
     expect(L(mx.tril(a, -1))).toEqual([[[0, 0, 0, 0], [4, 0, 0, 0], [8, 9, 0, 0]], [[0, 0, 0, 0], [16, 0, 0, 0], [20, 21, 0, 0]]]);
     expect(L(mx.triu(a, 1))).toEqual([[[0, 1, 2, 3], [0, 0, 6, 7], [0, 0, 0, 11]], [[0, 13, 14, 15], [0, 0, 18, 19], [0, 0, 0, 23]]]);
     expect(mx.tril(a).dtype).toBe(mx.int32);
@@ -272,7 +287,7 @@ describe('shape ops', () => {
     expect(L(mx.diag(mx.array([1, 2]), 1))).toEqual([[0, 1, 0], [0, 0, 2], [0, 0, 0]]);
     expect(L(mx.diag(mx.reshape(mx.arange(9), [3, 3]), -1))).toEqual([3, 7]);
     expect(() => mx.diag(mx.zeros([2, 2, 2]))).toThrow(/diag/);
-    const t = mx.trace(mx.reshape(mx.arange(9), [3, 3]), 1);
+    const t = mx.trace(mx.reshape(mx.arange(9, mx.int32), [3, 3]), 1);
     expect(t.dtype).toBe(mx.int32);
     expect(t.item()).toBe(6);
     const tf = mx.trace(mx.reshape(mx.arange(9), [3, 3]), 0, 0, 1, mx.float32);
@@ -348,7 +363,7 @@ describe('properties', () => {
       const a = mx.reshape(mx.arange(size(shape)), shape);
       const p = mx.pad(a, [lo, hi]);
       expect(p.shape).toEqual(shape.map((d) => d + lo + hi));
-      const back = mx.slice(p, mx.array(shape.map(() => lo)), shape.map((_, i) => i), shape);
+      const back = mx.slice(p, mx.array(shape.map(() => lo), mx.int32), shape.map((_, i) => i), shape);
       expect(L(back)).toEqual(L(a));
     }) as never);
   });

@@ -4,7 +4,7 @@ import * as mx from '@mlx-ts/core';
 describe('lazy evaluation', () => {
   it('ops build a graph and compute nothing until asked', () => {
     const before = mx.memory()[mx.cpuBackendName()]!.active;
-    const a = mx.array([1, 2, 3]);
+    const a = mx.array([1, 2, 3], mx.int32);
     const b = mx.multiply(mx.add(a, a), a);
     expect(b.isEvaluated).toBe(false);
     expect(b.shape).toEqual([3]);

@@ -26,7 +26,7 @@ describe('matmul', () => {
   });
   it('dtypes: promotion, half types, complex, strided inputs', () => {
     expect(mx.matmul(mx.array([[1, 2]], mx.float16), mx.array([[3], [4]], mx.bfloat16)).dtype).toBe(mx.float32);
-    expect(mx.matmul(mx.array([[1]], mx.float32), mx.array([[2]])).dtype).toBe(mx.float32);
+    expect(mx.matmul(mx.array([[1]], mx.float32), mx.array([[2]], mx.int32)).dtype).toBe(mx.float32);
     const h = mx.matmul(mx.array([[1, 2]], mx.float16), mx.array([[3], [4]], mx.float16));
     expect(h.dtype).toBe(mx.float16);
     expect(h.tolist()).toEqual([[11]]);
@@ -36,7 +36,7 @@ describe('matmul', () => {
     expect(mx.matmul(a.index(mx.Slice(null, null, -1)), a.T).tolist()).toEqual(naive([[3, 4, 5], [0, 1, 2]], [[0, 3], [1, 4], [2, 5]]));
   });
   it('errors', () => {
-    expect(() => mx.matmul(mx.array([[1, 2]]), mx.array([[1], [2]]))).toThrow(
+    expect(() => mx.matmul(mx.array([[1, 2]], mx.int32), mx.array([[1], [2]], mx.int32))).toThrow(
       '[matmul] Only inexact types are supported but int32 and int32 were provided which results in int32, which is not a floating point type.',
     );
     const ones = (shape: number[]) => mx.array(new Array(shape.reduce((x, y) => x * y, 1)).fill(1), mx.float32).reshape(shape);

@@ -130,7 +130,7 @@ describe('sampler argument errors (checked before any sampling, as MLX)', () => 
     expect(() => r.normal([2], mx.int32, null, null, k)).toThrow(/floating point/);
     expect(() => r.randint(0, 5, [2], mx.float32, k)).toThrow(/integer dtypes/);
     expect(() => r.randint(0, 5, [2], mx.bfloat16, k)).toThrow(/integer dtypes/);
-    expect(() => r.bernoulli(mx.array([1, 0]), [2], k)).toThrow(/float type/);
+    expect(() => r.bernoulli(mx.array([1, 0], mx.int32), [2], k)).toThrow(/float type/);
     expect(() => r.truncatedNormal(-1, 1, [2], mx.int32, k)).toThrow(/floating point/);
     expect(() => r.laplace([2], mx.int8, 0, 1, k)).toThrow(/floating point/);
   });

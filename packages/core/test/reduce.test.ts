@@ -5,7 +5,7 @@ import * as mx from '@mlx-ts/core';
 type Nested = number | boolean | bigint | Nested[] | { re: number; im?: number };
 const empty = (shape: number[]): mx.MxArray => mx.array([]).reshape(shape);
 const arange = (n: number, shape: number[]): mx.MxArray =>
-  mx.array(Array.from({ length: n }, (_, i) => i)).reshape(shape);
+  mx.array(Array.from({ length: n }, (_, i) => i), mx.int32).reshape(shape);
 
 function expectClose(got: unknown, want: unknown, tol = 1e-5): void {
   if (Array.isArray(want)) {
@@ -66,8 +66,8 @@ describe('sum / prod', () => {
   });
 
   it('wraps integers as C does and keeps 64-bit sums exact', () => {
-    expect(mx.sum(mx.array([2147483647, 1])).item()).toBe(-2147483648);
-    expect(mx.prod(mx.array([65536, 65536])).item()).toBe(0);
+    expect(mx.sum(mx.array([2147483647, 1], mx.int32)).item()).toBe(-2147483648);
+    expect(mx.prod(mx.array([65536, 65536], mx.int32)).item()).toBe(0);
     expect(mx.sum(mx.array([255, 1], mx.uint8)).item()).toBe(256);
     expect(mx.sum(mx.array([100, 100, 100], mx.int8)).item()).toBe(300);
     expect(mx.sum(mx.array([-1], mx.int8)).item()).toBe(-1);
@@ -258,11 +258,11 @@ describe('logsumexp / softmax', () => {
   });
 
   it('softmax', () => {
-    expectClose(mx.softmax(mx.array([1, 2, 3])).tolist(), [0.09003057330846786, 0.2447284758090973, 0.6652409434318542]);
-    expect(mx.softmax(mx.array([1, 2, 3])).dtype).toBe(mx.float32);
+    expectClose(mx.softmax(mx.array([1, 2, 3], mx.int32)).tolist(), [0.09003057330846786, 0.2447284758090973, 0.6652409434318542]);
+    expect(mx.softmax(mx.array([1, 2, 3], mx.int32)).dtype).toBe(mx.float32);
     expectClose(mx.softmax(mx.array([[1, 2], [3, 5]], mx.float32), 0).tolist(), [[0.11920291930437088, 0.047425881028175354], [0.8807970285415649, 0.9525741338729858]]);
     expectClose(mx.softmax(mx.array([[1, 2], [3, 4]], mx.float32)).tolist(), [[0.032058604061603546, 0.08714431524276733], [0.23688280582427979, 0.6439142227172852]]);
-    expectClose(mx.softmax(mx.array([1, 2, 3]), -1, true).tolist(), [0.09003057330846786, 0.2447284758090973, 0.6652409434318542]);
+    expectClose(mx.softmax(mx.array([1, 2, 3], mx.int32), -1, true).tolist(), [0.09003057330846786, 0.2447284758090973, 0.6652409434318542]);
     const h = mx.softmax(mx.array([1, 2, 3], mx.float16), -1, true);
     expect(h.dtype).toBe(mx.float16);
     expectClose(h.tolist(), [0.09002685546875, 0.24462890625, 0.6650390625], 1e-3);
@@ -270,10 +270,10 @@ describe('logsumexp / softmax', () => {
     expect(mx.softmax(mx.array([])).shape).toEqual([0]);
     expect(mx.softmax(mx.array(2)).item()).toBe(1);
     // MLX's general (non-last-axis) path casts back to the input dtype.
-    expect(mx.softmax(mx.array([[1, 2], [3, 4]]), 0).tolist()).toEqual([[0, 0], [0, 0]]);
-    expect(mx.softmax(mx.array([[1, 2], [3, 4]])).dtype).toBe(mx.int32);
-    expectClose(mx.softmax(mx.array([[1, 2]]), [0, 1]).tolist(), [[0.2689414322376251, 0.7310585975646973]]);
-    expect(mx.softmax(mx.array([[1, 2]]), [0, 1]).dtype).toBe(mx.float32);
+    expect(mx.softmax(mx.array([[1, 2], [3, 4]], mx.int32), 0).tolist()).toEqual([[0, 0], [0, 0]]);
+    expect(mx.softmax(mx.array([[1, 2], [3, 4]], mx.int32)).dtype).toBe(mx.int32);
+    expectClose(mx.softmax(mx.array([[1, 2]], mx.int32), [0, 1]).tolist(), [[0.2689414322376251, 0.7310585975646973]]);
+    expect(mx.softmax(mx.array([[1, 2]], mx.int32), [0, 1]).dtype).toBe(mx.float32);
     expect(() => mx.softmax(mx.array(2), 0)).toThrow('[softmax] Received non-empty axes for array with 0 dimensions.');
   });
 });
@@ -292,7 +292,7 @@ describe('properties', () => {
   it('sum over all axes equals sum over axis 0 then the rest', () => {
     fc.assert(
       fc.property(smallTensor, ({ shape, data }) => {
-        const a = mx.array(data).reshape(shape);
+        const a = mx.array(data, mx.int32).reshape(shape);
         const total = data.reduce((x, y) => x + y, 0);
         expect(mx.sum(a).item()).toBe(total);
         expect(mx.sum(mx.sum(a, 0)).item()).toBe(total);
@@ -305,7 +305,7 @@ describe('properties', () => {
   it('max is >= every element and argmax points at it', () => {
     fc.assert(
       fc.property(smallTensor, ({ shape, data }) => {
-        const a = mx.array(data).reshape(shape);
+        const a = mx.array(data, mx.int32).reshape(shape);
         const m = mx.max(a).item() as number;
         expect(m).toBe(Math.max(...data));
         expect(data.every((v) => v <= m)).toBe(true);

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import * as mx from '@mlx-ts/core';
 
 const arange = (n: number, shape: number[]): mx.MxArray =>
-  mx.array(Array.from({ length: n }, (_, i) => i)).reshape(shape);
+  mx.array(Array.from({ length: n }, (_, i) => i), mx.int32).reshape(shape);
 
 function expectClose(got: number[] | number[][], want: number[] | number[][], tol = 1e-6): void {
   const g = (got as number[]).flat(), w = (want as number[]).flat();
@@ -38,8 +38,8 @@ describe('cumsum / cumprod / cummax / cummin', () => {
   });
 
   it('starts exclusive max/min scans at the dtype limits', () => {
-    expect(mx.cummax(mx.array([1, 3, 2]), 0, false, false).tolist()).toEqual([-2147483648, 1, 3]);
-    expect(mx.cummin(mx.array([1, 3, 2]), 0, false, false).tolist()).toEqual([2147483647, 1, 1]);
+    expect(mx.cummax(mx.array([1, 3, 2], mx.int32), 0, false, false).tolist()).toEqual([-2147483648, 1, 3]);
+    expect(mx.cummin(mx.array([1, 3, 2], mx.int32), 0, false, false).tolist()).toEqual([2147483647, 1, 1]);
     expect(mx.cummax(mx.array([1, 3, 2], mx.float32), 0, false, false).tolist()).toEqual([-Infinity, 1, 3]);
     expect(mx.cummin(mx.array([1, 3, 2], mx.float16), 0, false, false).tolist()).toEqual([Infinity, 1, 1]);
     expect(mx.cummax(mx.array([1, 3, 2], mx.uint8), 0, false, false).tolist()).toEqual([0, 1, 3]);
@@ -62,7 +62,7 @@ describe('cumsum / cumprod / cummax / cummin', () => {
       expect(mx.cummin(x).dtype).toBe(d);
     }
     expect(mx.cumsum(mx.array([100, 100], mx.int8)).tolist()).toEqual([100, -56]);
-    expect(mx.cumprod(mx.array([65536, 65536, 3])).tolist()).toEqual([65536, 0, 0]);
+    expect(mx.cumprod(mx.array([65536, 65536, 3], mx.int32)).tolist()).toEqual([65536, 0, 0]);
     expect(mx.cumsum(mx.array([2n ** 62n, 2n ** 62n], mx.int64)).tolist()).toEqual([2n ** 62n, -(2n ** 63n)]);
   });
 
@@ -97,13 +97,13 @@ describe('logcumsumexp', () => {
     const ex = mx.logcumsumexp(mx.array([0, 0, 0]), 0, false, false).tolist() as number[];
     expect(ex[0]).toBe(-Infinity);
     expectClose(ex.slice(1), [0, 0.6931471824645996]);
-    expect(mx.logcumsumexp(mx.array([1, 2])).dtype).toBe(mx.float32);
+    expect(mx.logcumsumexp(mx.array([1, 2], mx.int32)).dtype).toBe(mx.float32);
     expectClose(mx.logcumsumexp(mx.array([1, 2])).tolist() as number[], [1, 2.3132617473602295]);
     expect(mx.logcumsumexp(mx.array([-Infinity, -Infinity])).tolist()).toEqual([-Infinity, -Infinity]);
     expectClose(mx.logcumsumexp(mx.array([[0, 1], [2, 3]]), 1).tolist() as number[][], [[0, 1.3132617473602295], [2, 3.3132617473602295]]);
     expectClose(mx.logcumsumexp(mx.array([0, 1, 2]), 0, true).tolist() as number[], [2.4076061248779297, 2.3132617473602295, 2]);
     expectClose(mx.logcumsumexp(mx.array([1000, 1000])).tolist() as number[], [1000, 1000.6931471805599]);
-    expect(mx.array([0, 0]).logcumsumexp().dtype).toBe(mx.float32);
+    expect(mx.array([0, 0], mx.int32).logcumsumexp().dtype).toBe(mx.float32);
   });
 });
 
@@ -114,11 +114,11 @@ describe('properties', () => {
     fc.assert(
       fc.property(intVec, (xs) => {
         const total = xs.reduce((a, b) => a + b, 0);
-        const c = mx.cumsum(mx.array(xs)).tolist() as number[];
+        const c = mx.cumsum(mx.array(xs, mx.int32)).tolist() as number[];
         expect(c[c.length - 1]).toBe(total);
-        expect((mx.cumsum(mx.array(xs), 0, true).tolist() as number[])[0]).toBe(total);
+        expect((mx.cumsum(mx.array(xs, mx.int32), 0, true).tolist() as number[])[0]).toBe(total);
         // exclusive = inclusive shifted by one
-        const ex = mx.cumsum(mx.array(xs), 0, false, false).tolist() as number[];
+        const ex = mx.cumsum(mx.array(xs, mx.int32), 0, false, false).tolist() as number[];
         expect(ex).toEqual([0, ...c.slice(0, -1)]);
       }),
       { numRuns: 40 },
@@ -128,13 +128,13 @@ describe('properties', () => {
   it('cummax is the running maximum and is monotone', () => {
     fc.assert(
       fc.property(intVec, (xs) => {
-        const cm = mx.cummax(mx.array(xs)).tolist() as number[];
+        const cm = mx.cummax(mx.array(xs, mx.int32)).tolist() as number[];
         let m = -Infinity;
         xs.forEach((x, i) => {
           m = Math.max(m, x);
           expect(cm[i]).toBe(m);
         });
-        const cn = mx.cummin(mx.array(xs), 0, true).tolist() as number[];
+        const cn = mx.cummin(mx.array(xs, mx.int32), 0, true).tolist() as number[];
         for (let i = 1; i < cn.length; i++) expect(cn[i - 1]).toBeLessThanOrEqual(cn[i]!);
       }),
       { numRuns: 40 },
@@ -145,8 +145,8 @@ describe('properties', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 4 }), intVec, (rows, row) => {
         const data = Array.from({ length: rows }, (_, r) => row.map((v) => v + r));
-        const got = mx.cumsum(mx.array(data), 1).tolist();
-        expect(got).toEqual(data.map((r) => mx.cumsum(mx.array(r)).tolist()));
+        const got = mx.cumsum(mx.array(data, mx.int32), 1).tolist();
+        expect(got).toEqual(data.map((r) => mx.cumsum(mx.array(r, mx.int32)).tolist()));
       }),
       { numRuns: 25 },
     );
@@ -157,7 +157,7 @@ describe('MLX test_scans style cases', () => {
   // Deterministic pseudo-random ints in [-100, 100) on a 4x5x6 cube.
   const shape = [4, 5, 6];
   const data = Array.from({ length: 120 }, (_, i) => ((i * 7919) % 200) - 100);
-  const x = mx.array(data).reshape(shape);
+  const x = mx.array(data, mx.int32).reshape(shape);
   const strides = [30, 6, 1];
   const at = (c: number[]): number => c[0]! * strides[0]! + c[1]! * strides[1]! + c[2]! * strides[2]!;
 
@@ -200,7 +200,7 @@ describe('MLX test_scans style cases', () => {
   });
 
   it('int64 cumprod wraps like int64 arithmetic and matches int32 for small values', () => {
-    const small = mx.array([[3, -2, 5], [7, 1, -4]]);
+    const small = mx.array([[3, -2, 5], [7, 1, -4]], mx.int32);
     expect(mx.cumprod(small, 1).tolist()).toEqual([[3, -6, -30], [7, 7, -28]]);
     expect(mx.cumprod(small.astype(mx.int64), 1).tolist()).toEqual([[3, -6, -30], [7, 7, -28]]);
     expect(mx.cumprod(small.astype(mx.float32), 0, true, false).tolist()).toEqual([[7, 1, -4], [1, 1, 1]]);

@@ -17,7 +17,7 @@ function expectPartitioned(vals: number[], k: number, original: number[]): void 
 
 describe('sort / argsort', () => {
   it('sorts along the last axis by default, along any axis, or flattened', () => {
-    const a = mx.array([[3, 1, 2], [9, 7, 8]]);
+    const a = mx.array([[3, 1, 2], [9, 7, 8]], mx.int32);
     expect(mx.sort(a).tolist()).toEqual([[1, 2, 3], [7, 8, 9]]);
     expect(mx.sort(a, 0).tolist()).toEqual([[3, 1, 2], [9, 7, 8]]);
     expect(mx.sort(a, -2).tolist()).toEqual([[3, 1, 2], [9, 7, 8]]);
@@ -100,7 +100,7 @@ describe('partition / argpartition', () => {
 
 describe('topk', () => {
   it('returns the k largest as one array', () => {
-    const t = mx.topk(mx.array([5, 1, 4, 2, 3]), 2);
+    const t = mx.topk(mx.array([5, 1, 4, 2, 3], mx.int32), 2);
     expect([...(t.tolist() as number[])].sort()).toEqual([4, 5]);
     expect(t.dtype).toBe(mx.int32);
     expect(mx.topk(mx.array([5, 1, 4, 2, 3]), 0).shape).toEqual([0]);
@@ -156,7 +156,7 @@ describe('properties', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: -100, max: 100 }), { minLength: 1, maxLength: 20 }), fc.nat(), (xs, kk) => {
         const k = kk % (xs.length + 1);
-        const got = (mx.topk(mx.array(xs), k).tolist() as number[]).sort((a, b) => a - b);
+        const got = (mx.topk(mx.array(xs, mx.int32), k).tolist() as number[]).sort((a, b) => a - b);
         expect(got).toEqual([...xs].sort((a, b) => a - b).slice(xs.length - k));
       }),
       { numRuns: 40 },
@@ -197,7 +197,7 @@ describe('MLX test_sort / test_partition style cases', () => {
 
   it('partition puts the kth element in place on every axis, for kth in (-2, 0, 2)', () => {
     const small = data.slice(0, 60).map((v) => Math.floor(v));
-    const x = mx.array(small).reshape([3, 4, 5]);
+    const x = mx.array(small, mx.int32).reshape([3, 4, 5]);
     for (const axis of [null, 0, 1, 2]) {
       for (const kth of [-2, 0, 2]) {
         const p = mx.partition(x, kth, axis);

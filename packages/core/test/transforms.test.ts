@@ -74,7 +74,7 @@ describe('grad / valueAndGrad', () => {
       expect(g.dtype).toBe(dt);
       close(g, [2, 4]);
     }
-    const gi = mx.grad((x: mx.MxArray) => mx.multiply(x, 2))(mx.array(3)) as mx.MxArray;
+    const gi = mx.grad((x: mx.MxArray) => mx.multiply(x, 2n))(mx.array(3n)) as mx.MxArray;
     expect(gi.dtype).toBe(mx.int32);
     expect(gi.item()).toBe(2);
   });
@@ -280,7 +280,7 @@ describe('compile', () => {
     expect(calls).toBe(2); // new shape
     close(g(f32([1, 2]), 3), [3, 6]);
     expect(calls).toBe(3); // new constant
-    const gi = g(mx.array([1, 2]), 3);
+    const gi = g(mx.array([1, 2], mx.int32), 3n);
     expect(gi.dtype).toBe(mx.int32);
     expect(calls).toBe(4); // new dtype
   });

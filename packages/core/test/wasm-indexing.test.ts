@@ -129,7 +129,7 @@ test('take / put of NaN payloads move bits unchanged, in WASM', () => {
   expect([...new BigUint64Array(r[1]![0]!.units.buffer)]).toEqual([10, 0, 2, 2, 10, 3].map((i) => f64Payloads[i]!));
   const b = raw(mx.float32, [11], new Uint32Array(f32Payloads));
   const pos = mx.array([3, 0, -1], mx.int64);
-  const r2 = compareBackends((x, p, u) => makeArray([11], mx.float32, new Primitive(Scatter, { reduce: 'none' }), [mx.zeros([11]), p, mx.take(x, mx.array([0, 1, 2]))]) as MxArray, [b, pos, b]);
+  const r2 = compareBackends((x, p, u) => makeArray([11], mx.float32, new Primitive(Scatter, { reduce: 'none' }), [mx.zeros([11]), p, mx.take(x, mx.array([0, 1, 2], mx.int32))]) as MxArray, [b, pos, b]);
   expectSameBits(r2, 'scatter f32 payloads');
   expect(new Uint32Array(r2[1]![0]!.units.buffer)[3]).toBe(f32Payloads[0]);
   const after = wasm().kernelStats();
@@ -138,12 +138,12 @@ test('take / put of NaN payloads move bits unchanged, in WASM', () => {
 });
 
 test('an index out of range raises the reference RangeError on WASM, and memory is left usable', () => {
-  const x = mx.arange(12).reshape([3, 4]);
+  const x = mx.arange(12, mx.int32).reshape([3, 4]);
   for (const [i, msg] of [
     [3, /\[gather\] index 3 is out of bounds for axis 0 with size 3/],
     [-4, /\[gather\] index -4 is out of bounds for axis 0 with size 3/],
   ] as const) {
-    expect(() => sameOutcome((a, j) => mx.take(a, j, 0), [x, mx.array([0, i])], 'take oob')).not.toThrow();
+    expect(() => sameOutcome((a, j) => mx.take(a, j, 0), [x, mx.array([0, i], mx.int32)], 'take oob')).not.toThrow();
     mx.setCpuBackend('wasm');
     try {
       expect(() => mx.eval(mx.take(x, mx.array([0, i], mx.int64), 0))).toThrow(msg);
@@ -154,12 +154,12 @@ test('an index out of range raises the reference RangeError on WASM, and memory 
   expect(() => sameOutcome((a, p) => scatterNode('sum')(a, p, mx.ones([2], mx.int32)), [mx.zeros([4], mx.int32), mx.array([1, 4], mx.uint8)], 'scatter oob')).not.toThrow();
   // uint64 indices >= 2^63 are out of range (not -1)
   const big = raw(mx.uint64, [1], new BigUint64Array([2n ** 64n - 1n]));
-  expect(sameOutcome((a, j) => gatherNode([0])(a, j), [mx.arange(5), big], 'uint64 huge')).toBe(true);
-  expect([...(compareBackends((a) => mx.take(a, mx.array([4, 0])), [mx.arange(5)])[1]![0]!.units as Int32Array)]).toEqual([4, 0]);
+  expect(sameOutcome((a, j) => gatherNode([0])(a, j), [mx.arange(5, mx.int32), big], 'uint64 huge')).toBe(true);
+  expect([...(compareBackends((a) => mx.take(a, mx.array([4, 0], mx.int32)), [mx.arange(5, mx.int32)])[1]![0]!.units as Int32Array)]).toEqual([4, 0]);
 });
 
 test('a transposed index array gathers in its row-major order', () => {
-  const r = compareBackends((a, i) => mx.take(a, transpose(i)), [mx.arange(10, 20), mx.array([[0, 1, 2], [-1, -2, -3]], mx.int16)]);
+  const r = compareBackends((a, i) => mx.take(a, transpose(i)), [mx.arange(10, 20, mx.int32), mx.array([[0, 1, 2], [-1, -2, -3]], mx.int16)]);
   expect([...(r[1]![0]!.units as Int32Array)]).toEqual([10, 19, 11, 18, 12, 17]);
 });
 
