@@ -693,6 +693,18 @@ export const specs: Spec[] = [
     },
   },
   {
+    // (only a shapeless compile's recording builds it; its rules: compile-shapeless.test.ts)
+    name: 'x * mean(c, 0) replayed by a shapeless compile',
+    prims: ['NumberOfElements'],
+    shapes: wrap(dims(1, 2, 1, 4)),
+    dom: ['any'],
+    fn: ([s]) => {
+      const c = mx.reshape(mx.arange(s!.reduce((a, b) => a * b, 1), mx.float32), s!);
+      const m = mx.compile((v: mx.MxArray) => mx.mean(v, 0), true)(c);
+      return (x) => mx.multiply(x, m);
+    },
+  },
+  {
     name: 'vmap inside the differentiated function',
     prims: ['VmapInput'],
     shapes: wrap(dims(1, 3, 0, 3)),

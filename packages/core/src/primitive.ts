@@ -43,6 +43,17 @@ export interface PrimitiveDef<P = unknown> {
    * (broadcast inputs aside), so eval may write the output over a dead input (donation).
    */
   readonly elementwise?: boolean;
+  /**
+   * Output shapes for inputs of new shapes, as MLX's Primitive::output_shapes: a shapeless
+   * compile replays its trace with them. `traced` are the input shapes the trace saw. Throws
+   * where they can't be inferred; without it, a replay whose inputs of this primitive changed
+   * shape throws. Params that hold the output shape as `shape` are copied with the new one.
+   */
+  readonly outputShapes?: (
+    params: P,
+    inputs: readonly (readonly number[])[],
+    traced: readonly (readonly number[])[],
+  ) => number[][];
   /** Parameters for printing a graph (and, later, for compile's equivalence check). */
   readonly describe?: (params: P) => string;
 }

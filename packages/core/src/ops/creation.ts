@@ -7,7 +7,8 @@ import { Dtype, bool, int32, float32, float64 } from '../dtype.js';
 import type { StreamOrDevice } from '../device.js';
 import { checkDimension, checkShape, shapeToString } from '../shape.js';
 import { asArray, scalarToArray, describeValue } from '../convert.js';
-import { astype, broadcastTo, copy, reshape } from './views.js';
+import { astype, broadcastAgainst, broadcastTo, copy, reshape } from './views.js';
+import { inDynamicTracing } from '../transforms/trace.js';
 import { add, divide, greaterEqual, multiply, subtract, where } from './elementwise.js';
 
 function checkDtype(d: unknown, op: string): Dtype | undefined {
@@ -46,21 +47,27 @@ export function ones(shape: number | number[], dtype: Dtype = float32, s?: Strea
   return full(shape, new MxArray(1, checkDtype(dtype, 'ones') ?? float32), undefined, s);
 }
 
+/** `v` broadcast to x's shape and copied as `dtype`; a shapeless replay follows x's new shape (MLX's full_like). */
+function fillLike(x: MxArray, v: MxArray, dtype: Dtype, s?: StreamOrDevice): MxArray {
+  const fixed = broadcastTo(v, x._shape, s); // (validates v against x)
+  return copy(inDynamicTracing() ? broadcastAgainst(v, [x], 0, s) : fixed, dtype, s);
+}
+
 export function zerosLike(a: ScalarOrArray, s?: StreamOrDevice): MxArray {
   const x = asArray(a, 'array', 'zerosLike');
-  return full(x._shape, new MxArray(0, x._dtype), undefined, s);
+  return fillLike(x, new MxArray(0, x._dtype), x._dtype, s);
 }
 
 export function onesLike(a: ScalarOrArray, s?: StreamOrDevice): MxArray {
   const x = asArray(a, 'array', 'onesLike');
-  return full(x._shape, new MxArray(1, x._dtype), undefined, s);
+  return fillLike(x, new MxArray(1, x._dtype), x._dtype, s);
 }
 
 /** `fullLike(a, value, dtype?)`: MLX's full_like. */
 export function fullLike(a: ScalarOrArray, fillValue: ScalarOrArray, dtype?: Dtype, s?: StreamOrDevice): MxArray {
   const x = asArray(a, 'array', 'fullLike');
   const v = asArray(fillValue, 'fillValue', 'fullLike');
-  return copy(broadcastTo(v, x._shape, s), checkDtype(dtype, 'fullLike') ?? x._dtype, s);
+  return fillLike(x, v, checkDtype(dtype, 'fullLike') ?? x._dtype, s);
 }
 
 /**

@@ -10,6 +10,8 @@ import { Gather, Scatter, MaskedScatter, type ScatterReduce } from '../primitive
 import { shapeSize, shapeToString, broadcastShapes, normalizeAxis, shapesEqual, checkShape } from '../shape.js';
 import { asArray, scalarToArray, describeValue, indexScalar } from '../convert.js';
 import { astype, broadcastArrays, broadcastTo, reshape, sliceView, transpose } from './views.js';
+import { reshapeTo, squeezeTo } from './internal.js';
+import type { ReshapeDim } from '../primitives/views.js';
 import * as elementwise from './elementwise.js';
 import { add, negative } from './elementwise.js';
 
@@ -143,15 +145,16 @@ function getIndex(x: MxArray, indices: unknown[], op: string, s?: StreamOrDevice
   const v = sliceView(x, start, stop, step, s);
   let ax = 0;
   if (!hasArray) {
-    const shape: number[] = [];
+    // integers drop their (size-1) axis, nulls insert one; a shapeless replay follows the rest
+    const dims: ReshapeDim[] = [];
     for (const e of entries) {
-      if (e.kind === 'none') shape.push(1);
+      if (e.kind === 'none') dims.push(1);
       else {
-        if (e.kind === 'slice') shape.push(v._shape[ax]!);
+        if (e.kind === 'slice') dims.push([ax, ax + 1]);
         ax++;
       }
     }
-    return shapesEqual(shape, v._shape) ? v : reshape(v, shape, s);
+    return reshapeTo(v, dims.map((d) => (typeof d === 'number' ? d : v._shape[d[0]]!)), s, dims);
   }
   // 2. integers and index arrays are advanced indices: broadcast together and gather
   const advAxes: number[] = [];
@@ -176,33 +179,36 @@ function getIndex(x: MxArray, indices: unknown[], op: string, s?: StreamOrDevice
   }
   const idx = broadcastArrays(advArrays, s);
   const gShape = [...B, ...v._shape.map((d, i) => (advAxes.includes(i) ? 1 : d))];
-  let g = makeArray(gShape, x._dtype, new Primitive(Gather, { axes: advAxes }), [v, ...idx], s);
-  g = reshape(g, [...B, ...sliceDims], s);
-  // 3. NumPy's rule: adjacent advanced indices keep their place, otherwise they go first
   const nb = B.length;
+  let g = makeArray(gShape, x._dtype, new Primitive(Gather, { axes: advAxes }), [v, ...idx], s);
+  g = squeezeTo(g, advAxes.map((a) => nb + a), s); // (B ++ the sliced axes)
+  // 3. NumPy's rule: adjacent advanced indices keep their place, otherwise they go first
   const adjacent = advPositions[advPositions.length - 1]! - advPositions[0]! + 1 === advPositions.length;
   const finalShape: number[] = [];
+  const isNone: boolean[] = []; // the axes that nulls insert; the others are g's, in order
   let k = 0; // slice dims placed before the advanced block
   let placed = false;
   let si = 0;
   entries.forEach((e, pos) => {
     if (adjacent && !placed && pos === advPositions[0]) {
       finalShape.push(...B);
+      isNone.push(...B.map(() => false));
       placed = true;
     }
-    if (e.kind === 'none') finalShape.push(1);
+    if (e.kind === 'none') finalShape.push(1), isNone.push(true);
     else if (e.kind === 'slice') {
-      finalShape.push(sliceDims[si++]!);
+      finalShape.push(sliceDims[si++]!), isNone.push(false);
       if (!placed && adjacent) k++;
     }
   });
-  if (!adjacent) finalShape.unshift(...B);
+  if (!adjacent) finalShape.unshift(...B), isNone.unshift(...B.map(() => false));
   if (adjacent && k > 0) {
     const perm = [...Array.from({ length: k }, (_, i) => nb + i), ...Array.from({ length: nb }, (_, i) => i)];
     for (let i = nb + k; i < nb + sliceDims.length; i++) perm.push(i);
     g = transpose(g, perm, s);
   }
-  return shapesEqual(finalShape, g._shape) ? g : reshape(g, finalShape, s);
+  let gAxis = 0;
+  return reshapeTo(g, finalShape, s, isNone.map((none): ReshapeDim => (none ? 1 : [gAxis, ++gAxis])));
 }
 
 /** Row-major flat positions of every element of `a`, shaped like `a` (for scatters). */

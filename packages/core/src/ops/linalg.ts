@@ -7,7 +7,9 @@ import type { StreamOrDevice } from '../device.js';
 import { Matmul, AddMM } from '../primitives/matmul.js';
 import { shapeSize, shapeToString, broadcastShapes, normalizeAxis } from '../shape.js';
 import { asArray, asArrays2 } from '../convert.js';
-import { astype, broadcastTo, reshape, transpose } from './views.js';
+import { astype, broadcastTo, broadcastAgainst, reshape, transpose } from './views.js';
+import { expandTo, squeezeTo } from './internal.js';
+import { inDynamicTracing } from '../transforms/trace.js';
 import { add, multiply } from './elementwise.js';
 
 export function matmul(a: ScalarOrArray, b: ScalarOrArray, s?: StreamOrDevice): MxArray {
@@ -21,8 +23,8 @@ export function matmul(a: ScalarOrArray, b: ScalarOrArray, s?: StreamOrDevice): 
   }
   const xShape = x._shape, yShape = y._shape;
   const lhs1d = x.ndim === 1, rhs1d = y.ndim === 1;
-  if (lhs1d) x = reshape(x, [1, xShape[0]!], s);
-  if (rhs1d) y = reshape(y, [yShape[0]!, 1], s);
+  if (lhs1d) x = expandTo(x, [0], s);
+  if (rhs1d) y = expandTo(y, [1], s);
   const K = x._shape[x.ndim - 1]!;
   if (K !== y._shape[y.ndim - 2]) {
     throw new Error(
@@ -36,16 +38,18 @@ export function matmul(a: ScalarOrArray, b: ScalarOrArray, s?: StreamOrDevice): 
     throw new Error(`[matmul] The batch dimensions of inputs with shapes ${shapeToString(xShape)} and ${shapeToString(yShape)} cannot be broadcast.`);
   }
   const M = x._shape[x.ndim - 2]!, N = y._shape[y.ndim - 1]!;
-  x = broadcastTo(astype(x, d, s), [...batch, M, K], s);
-  y = broadcastTo(astype(y, d, s), [...batch, K, N], s);
-  let out = makeArray([...batch, M, N], d, new Primitive(Matmul, {}), [x, y], s);
-  if (lhs1d || rhs1d) {
-    const shape = [...batch];
-    if (!lhs1d) shape.push(M);
-    if (!rhs1d) shape.push(N);
-    out = reshape(out, shape, s);
+  x = astype(x, d, s);
+  y = astype(y, d, s);
+  if (inDynamicTracing() && (x.ndim > 2 || y.ndim > 2)) {
+    // MLX: the batch dims broadcast against each other's, so that a shapeless replay infers them
+    [x, y] = [broadcastAgainst(x, [y], 2, s), broadcastAgainst(y, [x], 2, s)];
+  } else {
+    x = broadcastTo(x, [...batch, M, K], s);
+    y = broadcastTo(y, [...batch, K, N], s);
   }
-  return out;
+  const out = makeArray([...batch, M, N], d, new Primitive(Matmul, {}), [x, y], s);
+  const nd = batch.length + 2;
+  return squeezeTo(out, [...(lhs1d ? [nd - 2] : []), ...(rhs1d ? [nd - 1] : [])], s);
 }
 
 /** addmm(c, a, b, alpha=1, beta=1) = alpha * (a @ b) + beta * c (MLX's argument order). */

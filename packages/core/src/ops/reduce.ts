@@ -2,13 +2,14 @@
 // and the composed ones, as MLX builds them: mean, variance, std, logsumexp, softmax.
 import { MxArray, makeArray, type ScalarOrArray } from '../array.js';
 import { Primitive } from '../primitive.js';
-import { Reduce, ArgReduce, type ReduceType, type ArgReduceType } from '../primitives/reduce.js';
+import { Reduce, ArgReduce, NumberOfElements, type ReduceType, type ArgReduceType } from '../primitives/reduce.js';
 import { Reshape } from '../primitives/views.js';
 import { type Dtype, bool, int32, int64, uint32, uint64, float32, float16, bfloat16, isComplex } from '../dtype.js';
 import { Stream, Device, type StreamOrDevice } from '../device.js';
 import { normalizeAxes, normalizeAxis, shapeSize, shapesEqual } from '../shape.js';
 import { asArray } from '../convert.js';
-import { isStreamObject, reshapeTo, flat } from './internal.js';
+import { isStreamObject, reshapeTo, squeezeTo, flat } from './internal.js';
+import { inDynamicTracing } from '../transforms/trace.js';
 import { astype } from './views.js';
 import { atLeastFloat } from './apply.js';
 import {
@@ -25,6 +26,7 @@ import {
   real,
   conjugate,
   stopGradient,
+  maximum,
 } from './elementwise.js';
 
 type Axes = number | number[] | null | undefined;
@@ -76,12 +78,13 @@ function reduceOp(x: MxArray, type: ReduceType, axis: Axes, keepdims: boolean, s
     }
   }
   let out: MxArray;
-  if (shapesEqual(keepShape, x._shape)) {
-    out = astype(x, outD, s); // every reduced axis has size 1: nothing to reduce
+  // every reduced axis has size 1: nothing to reduce (unless a shapeless replay may give them other sizes)
+  if (shapesEqual(keepShape, x._shape) && !inDynamicTracing()) {
+    out = astype(x, outD, s);
   } else {
     out = makeArray(keepShape, outD, new Primitive(Reduce, { type, axes }), [x], s);
   }
-  if (!keepdims) out = reshapeTo(out, x._shape.filter((_, i) => !axes.includes(i)), s);
+  if (!keepdims) out = squeezeTo(out, axes, s);
   return out;
 }
 
@@ -129,7 +132,7 @@ function makeArgReduce(op: string, type: ArgReduceType): ArgReduceFn {
     }
     const ax = normalizeAxis(axis, nd, op);
     const r = argReduceAxis(x, type, ax, s, op);
-    return keepdims ? r : reshapeTo(r, x._shape.filter((_, i) => i !== ax), s);
+    return keepdims ? r : squeezeTo(r, [ax], s);
   }) as ArgReduceFn;
 }
 
@@ -155,11 +158,21 @@ function reducedCount(x: MxArray, axes: number[]): number {
   return n;
 }
 
+/**
+ * MLX's number_of_elements: the count over `axes` (or its reciprocal), a constant, or a node
+ * that counts again when a shapeless compile replays with new shapes.
+ */
+function elementCount(x: MxArray, axes: number[], inverted: boolean, dtype: Dtype, s: StreamOrDevice): MxArray {
+  if (inDynamicTracing()) return makeArray([], dtype, new Primitive(NumberOfElements, { axes, inverted, dtype }), [x], s);
+  const n = reducedCount(x, axes);
+  return constant(inverted ? 1 / n : n, dtype);
+}
+
 function meanImpl(x: MxArray, axis: Axes, keepdims: boolean, s: StreamOrDevice, op: string): MxArray {
   const axes = reduceAxes(x, axis, op);
   const dtype = atLeastFloat(x._dtype);
   // As MLX: sum (in the sum dtype) times 1/n; an empty reduction gives 0 * inf = nan.
-  return multiply(reduceOp(x, 'sum', axes, keepdims, s, op), constant(1 / reducedCount(x, axes), dtype), s);
+  return multiply(reduceOp(x, 'sum', axes, keepdims, s, op), elementCount(x, axes, true, dtype, s), s);
 }
 
 /** Mean over `axis` (all axes when omitted); at least float32. */
@@ -192,9 +205,11 @@ function varianceImpl(x: MxArray, axis: Axes, keepdims: boolean, ddof: number, s
   const sq = complexIn ? real(multiply(d, conjugate(d, s), s), s) : square(d, s);
   if (complexIn) dtype = float32;
   const v = reduceOp(sq, 'sum', axes, keepdims, s, op);
-  const n = reducedCount(x, axes);
-  if (ddof !== 0) return divide(v, constant(Math.max(n - ddof, 0), dtype), s);
-  return multiply(v, constant(1 / n, dtype), s);
+  if (ddof !== 0 && inDynamicTracing()) {
+    return divide(v, maximum(subtract(elementCount(x, axes, false, dtype, s), constant(ddof, dtype), s), constant(0, dtype), s), s);
+  }
+  if (ddof !== 0) return divide(v, constant(Math.max(reducedCount(x, axes) - ddof, 0), dtype), s);
+  return multiply(v, elementCount(x, axes, true, dtype, s), s);
 }
 
 /** Variance over `axis` with divisor max(N - ddof, 0) (MLX's `var`; node-mlx's `variance`). */
@@ -239,8 +254,8 @@ export function logsumexp(array: ScalarOrArray, ...args: unknown[]): MxArray {
   if (!isComplex(x._dtype) && reducesLastDim(given, x._shape)) x = astype(x, atLeastFloat(x._dtype), s);
   const maxval = stopGradient(reduceOp(x, 'max', axes, true, s, 'logsumexp'), s);
   let out = log(reduceOp(exp(subtract(x, maxval, s), s), 'sum', axes, keepdims, s, 'logsumexp'), s);
-  out = add(out, reshapeTo(maxval, out._shape, s), s);
-  const m = keepdims ? maxval : reshapeTo(maxval, out._shape, s);
+  const m = keepdims ? maxval : squeezeTo(maxval, axes, s);
+  out = add(out, m, s);
   // An infinite maximum would give inf - inf = nan above; the answer is the maximum itself.
   return where(isinf(m, s), m, out, s);
 }

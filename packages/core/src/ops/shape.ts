@@ -12,7 +12,8 @@ import { astype, broadcastTo, reshape, transpose, sliceView } from './views.js';
 import { multiply, where } from './elementwise.js';
 import { sum } from './reduce.js';
 import { eye } from './creation.js';
-import { reshapeTo } from './internal.js';
+import { reshapeTo, squeezeTo, expandTo } from './internal.js';
+import type { ReshapeDim } from '../primitives/views.js';
 import { take } from './indexing.js';
 
 
@@ -28,10 +29,7 @@ export function expandDims(a: ScalarOrArray, axes: number | number[], s?: Stream
   if (!Array.isArray(list)) throw new TypeError(`[expand_dims] axes must be a number or a list of numbers, got ${String(axes)}.`);
   const outNdim = x._shape.length + list.length;
   const norm = normalizeAxes(list, outNdim, 'expand_dims').sort((p, q) => p - q);
-  const shape: number[] = [];
-  let k = 0;
-  for (let i = 0; i < outNdim; i++) shape.push(norm.includes(i) ? 1 : x._shape[k++]!);
-  return reshapeTo(x, shape, s);
+  return expandTo(x, norm, s);
 }
 
 /** Removes size-1 axes (all of them, or those given, which must have size 1). */
@@ -45,7 +43,7 @@ export function squeeze(a: ScalarOrArray, axes?: number | number[] | null, s?: S
   for (const ax of drop) {
     if (x._shape[ax] !== 1) throw new Error(`[squeeze] Cannot squeeze axis ${ax} with size ${x._shape[ax]} != 1.`);
   }
-  return reshapeTo(x, x._shape.filter((_, i) => !drop.includes(i)), s);
+  return squeezeTo(x, drop, s);
 }
 
 /** Flattens axes startAxis..endAxis (inclusive) into one; a 0-d array becomes shape [1]. */
@@ -57,7 +55,8 @@ export function flatten(a: ScalarOrArray, startAxis = 0, endAxis = -1, s?: Strea
   const en = normalizeAxis(intArg(endAxis, 'flatten', 'endAxis'), nd, 'flatten', 'endAxis');
   if (st > en) throw new Error(`[flatten] startAxis ${startAxis} must come before endAxis ${endAxis}.`);
   const shape = [...x._shape.slice(0, st), checkDimension(shapeSize(x._shape.slice(st, en + 1)), 'flatten'), ...x._shape.slice(en + 1)];
-  return reshapeTo(x, shape, s);
+  const dims = shape.map((_, i): ReshapeDim => (i < st ? [i, i + 1] : i === st ? [st, en + 1] : [i + en - st, i + en - st + 1]));
+  return reshapeTo(x, shape, s, dims);
 }
 
 /** Splits one axis into `shape` (one entry may be -1). */
@@ -75,7 +74,13 @@ export function unflatten(a: ScalarOrArray, axis: number, shape: number[], s?: S
     sub[infer] = d / known;
   }
   if (shapeSize(sub) !== d) throw new Error(`[unflatten] Cannot unflatten axis ${axis} of size ${d} into shape ${shapeToString(shape)}.`);
-  return reshapeTo(x, [...x._shape.slice(0, ax), ...sub, ...x._shape.slice(ax + 1)], s);
+  // the other axes follow the input; a -1 is inferred again by a shapeless replay
+  const dims: ReshapeDim[] = [
+    ...x._shape.slice(0, ax).map((_, i): ReshapeDim => [i, i + 1]),
+    ...shape,
+    ...x._shape.slice(ax + 1).map((_, i): ReshapeDim => [ax + 1 + i, ax + 2 + i]),
+  ];
+  return reshapeTo(x, [...x._shape.slice(0, ax), ...sub, ...x._shape.slice(ax + 1)], s, dims);
 }
 
 export function swapaxes(a: ScalarOrArray, axis1: number, axis2: number, s?: StreamOrDevice): MxArray {

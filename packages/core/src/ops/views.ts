@@ -2,7 +2,8 @@
 // slicing (used by indexing), and astype (a view-free conversion node).
 import { MxArray, makeArray, setCopyImpl, type ScalarOrArray } from '../array.js';
 import { Primitive } from '../primitive.js';
-import { Reshape, Broadcast, Transpose, Slice, AsStrided, View } from '../primitives/views.js';
+import { Reshape, Broadcast, Transpose, Slice, AsStrided, View, broadcastAgainstShape } from '../primitives/views.js';
+import { inDynamicTracing } from '../transforms/trace.js';
 import { AsType } from '../primitives/copy.js';
 import { Dtype } from '../dtype.js';
 import type { StreamOrDevice } from '../device.js';
@@ -57,8 +58,10 @@ export function reshape(a: ScalarOrArray, ...shape: (number | number[] | StreamO
   const x = asArray(a, 'array', 'reshape');
   const { shape: target, s } = restShape(shape, 'reshape');
   const out = resolveReshape(x._shape, target);
-  if (shapesEqual(out, x._shape)) return x;
-  return makeArray(out, x._dtype, new Primitive(Reshape, { shape: out }), [x], s);
+  // MLX keeps a -1 in the primitive (a shapeless replay infers it again), and so compares the
+  // request, not its resolution, with the input's shape there.
+  if (shapesEqual(inDynamicTracing() ? target : out, x._shape)) return x;
+  return makeArray(out, x._dtype, new Primitive(Reshape, target.includes(-1) ? { shape: out, dims: target } : { shape: out }), [x], s);
 }
 
 export function broadcastTo(a: ScalarOrArray, shape: number | number[], s?: StreamOrDevice): MxArray {
@@ -77,7 +80,20 @@ export function broadcastArrays(arrays: ScalarOrArray[], s?: StreamOrDevice): Mx
   if (!Array.isArray(arrays)) throw new TypeError('[broadcastArrays] arrays must be a list of arrays.');
   const xs = arrays.map((a, i) => asArray(a, `arrays[${i}]`, 'broadcastArrays'));
   const shape = broadcastShapes(...xs.map((x) => x._shape));
+  // MLX, while a shapeless compile records: every array gets a broadcast against the others
+  if (inDynamicTracing() && xs.length > 1) return xs.map((x, i) => broadcastAgainst(x, xs.filter((_, j) => j !== i), 0, s));
   return xs.map((x) => broadcastTo(x, shape, s));
+}
+
+/**
+ * @internal `x` broadcast against `others` (which must broadcast together), with them as extra
+ * inputs of the node so that a shapeless replay infers its shape again; the last `ignoreLast`
+ * axes keep x's own sizes (matmul's matrix axes).
+ */
+export function broadcastAgainst(x: MxArray, others: MxArray[], ignoreLast = 0, s?: StreamOrDevice): MxArray {
+  const shape = broadcastAgainstShape([x, ...others].map((a) => a._shape), ignoreLast);
+  const params = ignoreLast ? { shape, ignoreLast } : { shape };
+  return makeArray(shape, x._dtype, new Primitive(Broadcast, params), [x, ...others], s);
 }
 
 export function transpose(a: ScalarOrArray, ...axes: (number | number[] | StreamOrDevice)[]): MxArray {

@@ -8,6 +8,7 @@ import { makeArray, type MxArray } from '../array.js';
 import type { Dtype } from '../dtype.js';
 import { vjpOf, jvpOf } from '../transforms/autodiff.js';
 import { vmap } from '../transforms/vmap.js';
+import { elementwiseShapes } from './rules.js';
 
 export interface FusedStep {
   readonly prim: Primitive<any>;
@@ -33,6 +34,8 @@ export function unfuse(p: CompiledParams, inputs: readonly MxArray[]): MxArray[]
 
 export const Compiled = definePrimitive<CompiledParams>({
   name: 'Compiled',
+  // every input arrives in the output shape (broadcasts are views before the node)
+  outputShapes: (p, inputs) => elementwiseShapes('Compiled', inputs, p.outputs.length),
   vjp: (p, primals, cotangents, argnums) => {
     const g = vjpOf((xs) => unfuse(p, xs), primals, cotangents);
     return argnums.map((i) => g[i] ?? null);

@@ -20,6 +20,7 @@ export const AsType = definePrimitive<{ dtype: Dtype }>({
   name: 'AsType',
   elementwise: true,
   describe: (p) => p.dtype.name,
+  outputShapes: (_p, [x]) => [[...x!]],
   vjp: (p, [x], [ct]) => {
     if (ct!._dtype !== p.dtype) throw new TypeError('[astype] Type of cotangents does not match primal output type.');
     return [cast(ct!, x!._dtype)];

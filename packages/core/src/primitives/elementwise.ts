@@ -15,7 +15,7 @@ import {
 } from '../ops/elementwise.js';
 import { zeros, zerosLike } from '../ops/creation.js';
 import { astype } from '../ops/views.js';
-import { alignBatchAxes } from './rules.js';
+import { alignBatchAxes, elementwiseShapes } from './rules.js';
 
 type NoParams = Record<string, never>;
 
@@ -123,6 +123,7 @@ function defineUnary(name: string, rule: UnaryRule): PrimitiveDef<NoParams> {
   const def: PrimitiveDef<NoParams> = definePrimitive<NoParams>({
     name,
     elementwise: true,
+    outputShapes: (_p, inputs) => elementwiseShapes(name, inputs),
     vjp: (_p, [x], [ct], _argnums, [out]) =>
       rule.vjp ? [rule.vjp(x!, ct!, out!)] : [conj(rule.tangent(x!, conj(ct!), () => out!))],
     jvp: (p, [x], [t]) => {
@@ -266,6 +267,7 @@ function defineBinary(name: string, rule: BinaryRule): PrimitiveDef<NoParams> {
   const def: PrimitiveDef<NoParams> = definePrimitive<NoParams>({
     name,
     elementwise: true,
+    outputShapes: (_p, inputs) => elementwiseShapes(name, inputs),
     vjp: (_p, [x, y], [ct], argnums, [out]) => argnums.map((arg) => rule.vjp(x!, y!, ct!, arg, out!)),
     jvp: (_p, [x, y], tangents, argnums) => [
       rule.jvp ? rule.jvp(x!, y!, tangents, argnums) : sumTangents(argnums.map((arg, i) => rule.tangent!(x!, y!, tangents[i]!, arg))),
@@ -285,6 +287,7 @@ export const binary = Object.fromEntries(
 export const Select: PrimitiveDef<NoParams> = definePrimitive<NoParams>({
   name: 'Select',
   elementwise: true,
+  outputShapes: (_p, inputs) => elementwiseShapes('Select', inputs),
   vjp: (_p, [c], [ct], argnums) =>
     argnums.map((arg) =>
       arg === 0 ? zerosLike(c!) : multiply(astype(arg === 1 ? c! : logicalNot(c!), ct!._dtype), ct!),
@@ -302,6 +305,7 @@ export const Select: PrimitiveDef<NoParams> = definePrimitive<NoParams>({
 /** divmod's two outputs in one primitive, as MLX's DivMod; both are piecewise constant. */
 export const DivMod: PrimitiveDef<NoParams> = definePrimitive<NoParams>({
   name: 'DivMod',
+  outputShapes: (_p, inputs) => elementwiseShapes('DivMod', inputs, 2),
   vjp: (_p, primals, _ct, argnums) => argnums.map((arg) => zerosLike(primals[arg]!)),
   jvp: (_p, [x]) => [zerosLike(x!), zerosLike(x!)],
   vmap: (p, inputs, axes) => vmapElementwise(DivMod, p, inputs, axes, [inputs[0]!._dtype, inputs[0]!._dtype]),

@@ -4,7 +4,7 @@
 import { definePrimitive, Primitive, type PrimitiveDef } from '../primitive.js';
 import { type MxArray, makeArray } from '../array.js';
 import { int32, int64 } from '../dtype.js';
-import { shapeSize } from '../shape.js';
+import { shapeSize, shapesEqual, shapeToString } from '../shape.js';
 import { astype, broadcastArrays, broadcastTo, reshape } from '../ops/views.js';
 import { add, divide, equal, greater, less, minimum, multiply, where } from '../ops/elementwise.js';
 import { arange, onesLike, zeros, zerosLike } from '../ops/creation.js';
@@ -21,6 +21,11 @@ import { batchFirst, batchSize, flatPositions, scatterAddInto } from './views.js
  */
 export const Gather = definePrimitive<{ axes: number[] }>({
   name: 'Gather',
+  // (MLX keeps the slice sizes of the trace; here the sliced axes follow the source)
+  outputShapes: (p, [src, ...idx]) => {
+    if (idx.some((s) => !shapesEqual(s, idx[0]!))) throw new Error(`[gather] Index arrays of shapes ${idx.map(shapeToString).join(', ')} differ.`);
+    return [[...(idx[0] ?? []), ...src!.map((d, i) => (p.axes.includes(i) ? 1 : d))]];
+  },
   // scatter-add of the cotangent where each element came from (duplicates accumulate);
   // index arrays get zeros
   vjp: (p, [a, ...idx], [c], argnums) =>
@@ -75,6 +80,14 @@ export type ScatterReduce = 'none' | 'sum' | 'prod' | 'max' | 'min';
  */
 export const Scatter = definePrimitive<{ reduce: ScatterReduce }>({
   name: 'Scatter',
+  // The flat positions were computed for the traced shape: they still name the same elements
+  // when only a's first axis changed (as MLX's SliceUpdate keeps its bounds; its Scatter can't).
+  outputShapes: (_p, [a, pos, u], [a0, pos0, u0]) => {
+    if (!shapesEqual(a!.slice(1), a0!.slice(1)) || !shapesEqual(pos!, pos0!) || !shapesEqual(u!, u0!)) {
+      throw new Error('[Primitive::output_shapes] Scatter cannot infer output shapes.');
+    }
+    return [[...a!]];
+  },
   vjp: (p, [a, pos, u], [c], argnums, [out]) =>
     argnums.map((i) => {
       if (i === 1) return zerosLike(pos!);
@@ -152,6 +165,7 @@ function updateProducts(a: MxArray, pos: MxArray, u: MxArray): { all: MxArray; o
  */
 export const MaskedScatter = definePrimitive({
   name: 'MaskedScatter',
+  outputShapes: (_p, [a]) => [[...a!]],
   vjp: (_p, [a, mask, v], [c], argnums) =>
     argnums.map((i) => {
       if (i === 1) return zerosLike(mask!);

@@ -9,6 +9,7 @@ import { matmul, addmm } from '../ops/linalg.js';
 import { swapaxes } from '../ops/shape.js';
 import { conjugate, multiply } from '../ops/elementwise.js';
 import { moveBatchAxis } from './rules.js';
+import { shapeToString } from '../shape.js';
 import { batchFirst } from './views.js';
 
 /** The (conjugate) transpose of the two last axes: the adjoint of multiplying by x. */
@@ -53,8 +54,19 @@ function batchedProduct(inputs: MxArray[], axes: number[]): MxArray[] {
   return inputs.map((x, i) => (axes[i]! >= 0 ? moveBatchAxis(x, axes[i]!, 0) : x));
 }
 
+/** MLX's Matmul::output_shapes: a's shape with b's last dim (the batch dims arrive broadcast). */
+function productShape([a, b]: readonly (readonly number[])[]): number[][] {
+  if (a![a!.length - 1] !== b![b!.length - 2]) {
+    throw new Error(
+      `[matmul] Last dimension of first input with shape ${shapeToString(a!)} must match second to last dimension of second input with shape ${shapeToString(b!)}.`,
+    );
+  }
+  return [[...a!.slice(0, -1), b![b!.length - 1]!]];
+}
+
 export const Matmul = definePrimitive({
   name: 'Matmul',
+  outputShapes: (_p, inputs) => productShape(inputs),
   vjp: (_p, [a, b], [cot], argnums) => {
     const g = productVjp(a!, b!, cot!, argnums, 1);
     return argnums.map((i) => g.get(i)!);
@@ -70,6 +82,7 @@ export const Matmul = definePrimitive({
 export const AddMM = definePrimitive<{ alpha: number; beta: number }>({
   name: 'AddMM',
   describe: (p) => `alpha=${p.alpha} beta=${p.beta}`,
+  outputShapes: (_p, inputs) => productShape(inputs),
   vjp: ({ alpha, beta }, [a, b], [cot], argnums) => {
     const g = productVjp(a!, b!, cot!, argnums, alpha);
     return argnums.map((i) => (i === 2 ? scaled(cot!, beta) : g.get(i)!));

@@ -3,13 +3,13 @@
 // ops squeeze them afterwards with a reshape view.
 // The rules are written with the public ops (called only inside the rules, so the import
 // cycle ops -> primitives -> ops is harmless), which keeps them differentiable again.
-import type { MxArray } from '../array.js';
-import { definePrimitive } from '../primitive.js';
-import { bool, isComplex, uint32 } from '../dtype.js';
+import { makeArray, type MxArray } from '../array.js';
+import { definePrimitive, Primitive, type PrimitiveDef } from '../primitive.js';
+import { bool, isComplex, uint32, type Dtype } from '../dtype.js';
 import { shapeSize } from '../shape.js';
 import { sum, prod, max, min, all, any, argmax, argmin } from '../ops/reduce.js';
 import { cumprod } from '../ops/scan.js';
-import { astype, broadcastTo, reshape, transpose } from '../ops/views.js';
+import { astype, broadcastArrays, reshape, transpose } from '../ops/views.js';
 import { conjugate, divide, equal, multiply } from '../ops/elementwise.js';
 import { zeros, zerosLike } from '../ops/creation.js';
 import { takeAlongAxis } from '../ops/indexing.js';
@@ -41,15 +41,19 @@ function pickExtreme(type: 'max' | 'min', x: MxArray, t: MxArray, axis: number):
   return takeAlongAxis(t, idx, axis);
 }
 
+/** The input's shape with `axes` set to 1 (MLX's Reduce::output_shapes, ArgReduce's). */
+const keptShape = (shape: readonly number[], axes: readonly number[]): number[] => shape.map((d, i) => (axes.includes(i) ? 1 : d));
+
 export const Reduce = definePrimitive<{ type: ReduceType; axes: number[] }>({
   name: 'Reduce',
   describe: (p) => `${p.type} axes=[${p.axes.join(',')}]`,
+  outputShapes: (p, [x]) => [keptShape(x!, p.axes)],
   vjp: ({ type, axes }, [x], [cot], _argnums, [out]) => {
     const input = x!;
     const c = cot!;
     let g: MxArray;
     if (type === 'sum') {
-      g = broadcastTo(c, input._shape);
+      g = broadcastArrays([c, input])[0]!; // (MLX: a shapeless replay broadcasts to the new shape)
     } else if (type === 'prod') {
       // d prod / d x_i = product of the others (MLX: exclusive cumprods along merged axes).
       const { merged, restore } = mergeReducedAxes(input, axes);
@@ -94,11 +98,31 @@ export type ArgReduceType = 'argmax' | 'argmin';
 export const ArgReduce = definePrimitive<{ type: ArgReduceType; axis: number }>({
   name: 'ArgReduce',
   describe: (p) => `${p.type} axis=${p.axis}`,
+  outputShapes: (p, [x]) => [keptShape(x!, [p.axis])],
   // Indices are piecewise constant: zero cotangents in the input's dtype, zero uint32 tangents.
   vjp: (_p, [x]) => [zerosLike(x!)],
   jvp: ({ axis }, [x]) => [zeros(x!._shape.map((d, i) => (i === axis ? 1 : d)), uint32)],
   vmap: ({ type, axis }, [x], [ax]) => {
     const a = ax! >= 0 && axis >= ax! ? axis + 1 : axis;
     return [[type === 'argmax' ? argmax(x!, a, true) : argmin(x!, a, true)], [ax!]];
+  },
+});
+
+/**
+ * MLX's NumberOfElements: the element count over `axes` of the input (1/count when
+ * `inverted`) as a 0-d `dtype` array. mean and var build it while a shapeless compile
+ * records, so that a replay with new shapes counts again. No derivatives flow through it.
+ */
+type CountParams = { axes: number[]; inverted: boolean; dtype: Dtype };
+export const NumberOfElements: PrimitiveDef<CountParams> = definePrimitive<CountParams>({
+  name: 'NumberOfElements',
+  describe: (p) => `axes=[${p.axes.join(',')}]${p.inverted ? ' inverted' : ''}`,
+  outputShapes: () => [[]],
+  vjp: (_p, _x, _c, argnums) => argnums.map(() => null),
+  jvp: (p) => [zeros([], p.dtype)],
+  // every example has the same count: an unbatched result
+  vmap: (p, [x], [ax]) => {
+    const axes = p.axes.map((a) => (ax! >= 0 && a >= ax! ? a + 1 : a));
+    return [[makeArray([], p.dtype, new Primitive(NumberOfElements, { ...p, axes }), [x!])], [-1]];
   },
 });

@@ -3,9 +3,9 @@
 // primitives, so importing ops here makes a cycle that is harmless only that way).
 import type { MxArray } from '../array.js';
 import { moveaxis } from '../ops/shape.js';
-import { broadcastTo } from '../ops/views.js';
-import { reshapeTo } from '../ops/internal.js';
-import { broadcastShapes } from '../shape.js';
+import { broadcastArrays } from '../ops/views.js';
+import { expandTo } from '../ops/internal.js';
+import { shapesEqual, shapeToString } from '../shape.js';
 
 /** Moves the batch axis `axis` of `x` to position `to` (a view; `x` itself when already there). */
 export function moveBatchAxis(x: MxArray, axis: number, to = 0): MxArray {
@@ -28,9 +28,20 @@ export function alignBatchAxes(inputs: MxArray[], axes: number[]): { inputs: MxA
   const moved = inputs.map((x, i) => {
     const lead = ndim - x._shape.length;
     const from = lead + axes[i]!; // for an unbatched input: its last added size-1 axis
-    const expanded = reshapeTo(x, [...new Array<number>(lead).fill(1), ...x._shape]);
+    const expanded = expandTo(x, Array.from({ length: lead }, (_, i) => i));
     return moveBatchAxis(expanded, from, to);
   });
-  const shape = broadcastShapes(...moved.map((x) => x._shape));
-  return { inputs: moved.map((x) => broadcastTo(x, shape)), axis: to };
+  return { inputs: broadcastArrays(moved), axis: to };
+}
+
+/**
+ * outputShapes of an elementwise primitive: its inputs have one shape (the ops broadcast
+ * them first), and so have its `nOut` outputs.
+ */
+export function elementwiseShapes(name: string, inputs: readonly (readonly number[])[], nOut = 1): number[][] {
+  const shape = inputs[0]!;
+  if (inputs.some((s) => !shapesEqual(s, shape))) {
+    throw new Error(`[${name}] Cannot infer the output shape from inputs of shapes ${inputs.map(shapeToString).join(', ')}.`);
+  }
+  return Array.from({ length: nOut }, () => [...shape]);
 }

@@ -142,6 +142,7 @@ function inclusiveJvp(type: ScanType, axis: number, reverse: boolean, x: MxArray
 
 export const Scan = definePrimitive<ScanParams>({
   name: 'Scan',
+  outputShapes: (_p, [x]) => [[...x!]],
   describe: (p) => `${p.type} axis=${p.axis} reverse=${p.reverse} inclusive=${p.inclusive}`,
   vjp: ({ type, axis, reverse, inclusive }, [x], [cot], _argnums, [out]) => {
     const input = x!;

@@ -4,10 +4,22 @@ import { sliceView } from '../ops/views.js';
 import { concatenate, diagonal } from '../ops/shape.js';
 import { zerosLike } from '../ops/creation.js';
 import { batchFirst, batchSize, pickVjp } from './views.js';
+import { shapeToString } from '../shape.js';
 
 /** Inputs laid one after another along `axis` (inputs arrive in the output dtype). */
 export const Concatenate = definePrimitive<{ axis: number }>({
   name: 'Concatenate',
+  outputShapes: (p, inputs) => {
+    const out = [...inputs[0]!];
+    out[p.axis] = 0;
+    for (const s of inputs) {
+      if (s.length !== out.length || s.some((d, i) => i !== p.axis && d !== out[i])) {
+        throw new Error(`[concatenate] All the input array dimensions must match exactly except for the concatenation axis; got shapes ${inputs.map(shapeToString).join(', ')} on axis ${p.axis}.`);
+      }
+      out[p.axis]! += s[p.axis]!;
+    }
+    return [out];
+  },
   // each input gets its block of the cotangent along the axis
   vjp: (p, primals, [c], argnums) => {
     const starts = [0];
@@ -38,6 +50,10 @@ export const Concatenate = definePrimitive<{ axis: number }>({
  */
 export const Diagonal = definePrimitive<{ offset: number; axis1: number; axis2: number }>({
   name: 'Diagonal',
+  outputShapes: ({ offset, axis1, axis2 }, [x]) => {
+    const n = Math.max(0, offset >= 0 ? Math.min(x![axis1]!, x![axis2]! - offset) : Math.min(x![axis1]! + offset, x![axis2]!));
+    return [[...x!.filter((_, k) => k !== axis1 && k !== axis2), n]];
+  },
   view: (p, inp, outShape) => {
     const { axis1, axis2 } = p;
     const offset = outShape[outShape.length - 1] === 0 ? 0 : p.offset; // an empty diagonal starts nowhere

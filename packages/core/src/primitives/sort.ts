@@ -24,6 +24,9 @@ function permutationRules<P extends { axis: number }>(perm: (x: MxArray, p: P) =
   };
 }
 
+/** Sorts and partitions keep their input's shape. */
+const sameShape = (_p: unknown, [x]: readonly (readonly number[])[]): number[][] => [[...x!]];
+
 const indexRules = {
   vjp: (_p: unknown, [x]: MxArray[]) => [zerosLike(x!)],
   jvp: (_p: unknown, [x]: MxArray[]) => [zeros(x!._shape, uint32)],
@@ -31,24 +34,28 @@ const indexRules = {
 
 export const Sort = definePrimitive<{ axis: number }>({
   name: 'Sort',
+  outputShapes: sameShape,
   describe: (p) => `axis=${p.axis}`,
   ...permutationRules<{ axis: number }>((x, p) => argsort(x, p.axis)),
   vmap: ({ axis }, [x], [ax]) => [[sort(x!, batchedAxis(axis, ax!))], [ax!]],
 });
 export const ArgSort = definePrimitive<{ axis: number }>({
   name: 'ArgSort',
+  outputShapes: sameShape,
   describe: (p) => `axis=${p.axis}`,
   ...indexRules,
   vmap: ({ axis }, [x], [ax]) => [[argsort(x!, batchedAxis(axis, ax!))], [ax!]],
 });
 export const Partition = definePrimitive<{ kth: number; axis: number }>({
   name: 'Partition',
+  outputShapes: sameShape,
   describe: (p) => `kth=${p.kth} axis=${p.axis}`,
   ...permutationRules<{ kth: number; axis: number }>((x, p) => argpartition(x, p.kth, p.axis)),
   vmap: ({ kth, axis }, [x], [ax]) => [[partition(x!, kth, batchedAxis(axis, ax!))], [ax!]],
 });
 export const ArgPartition = definePrimitive<{ kth: number; axis: number }>({
   name: 'ArgPartition',
+  outputShapes: sameShape,
   describe: (p) => `kth=${p.kth} axis=${p.axis}`,
   ...indexRules,
   vmap: ({ kth, axis }, [x], [ax]) => [[argpartition(x!, kth, batchedAxis(axis, ax!))], [ax!]],

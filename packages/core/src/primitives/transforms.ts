@@ -13,6 +13,7 @@ const refuseEval = (): never => {
 export const VmapInput = definePrimitive<{ axis: number }>({
   name: 'VmapInput',
   view: refuseEval,
+  outputShapes: (p, [x]) => [x!.filter((_, d) => d !== p.axis)],
   describe: (p) => `axis=${p.axis}`,
 });
 
@@ -40,6 +41,7 @@ export interface CustomRules {
 export const CustomTransforms = definePrimitive<{ nArgs: number; nOut: number; rules: CustomRules; name: string }>({
   name: 'CustomTransforms',
   aliases: (p) => Array.from({ length: p.nOut }, (_, i) => p.nArgs + i),
+  outputShapes: (p, inputs) => inputs.slice(p.nArgs).map((s) => [...s]),
   vjp: (p, primals, cotangents, argnums, outputs) => customHooks.vjp(p, primals, cotangents, argnums, outputs),
   jvp: (p, primals, tangents, argnums) => customHooks.jvp(p, primals, tangents, argnums),
   vmap: (p, inputs, axes) => customHooks.vmap(p, inputs, axes),

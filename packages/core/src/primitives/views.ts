@@ -1,12 +1,13 @@
 // View primitives: the output shares the input's storage with new strides and offset.
 // They need no kernel on any backend (eval-node.ts applies `view`).
 import { definePrimitive } from '../primitive.js';
-import { rowMajorStrides, isRowContiguous, shapeSize } from '../shape.js';
+import { rowMajorStrides, isRowContiguous, shapeSize, shapeToString, broadcastShapes, shapesEqual } from '../shape.js';
 import type { MxArray } from '../array.js';
 import { type Dtype, int32, int64 } from '../dtype.js';
-import { reshape, broadcastTo, transpose, astype, sliceView, view, asStrided } from '../ops/views.js';
+import { reshape, broadcastTo, broadcastAgainst, transpose, astype, sliceView, view, asStrided } from '../ops/views.js';
+import { reshapeTo, squeezeTo, expandTo } from '../ops/internal.js';
 import { sum } from '../ops/reduce.js';
-import { zeros, arange } from '../ops/creation.js';
+import { zeros, zerosLike, arange } from '../ops/creation.js';
 import { moveaxis, expandDims } from '../ops/shape.js';
 import { scatterWith } from './indexing.js';
 import { moveBatchAxis } from './rules.js';
@@ -56,7 +57,7 @@ export function broadcastVjp(input: MxArray, cotangent: MxArray): MxArray {
     if (i < lead || (input._shape[i - lead] === 1 && d !== 1)) axes.push(i);
   });
   const summed = axes.length ? sum(cotangent, axes, true) : cotangent;
-  return astype(reshape(summed, [...input._shape]), input._dtype);
+  return astype(squeezeTo(summed, [...Array(lead).keys()]), input._dtype);
 }
 
 type Layout = { shape: readonly number[]; strides: readonly number[]; offset: number };
@@ -96,20 +97,74 @@ function reshapeStrides(inp: Layout, outShape: readonly number[]): number[] | nu
   return newStrides;
 }
 
-export const Reshape = definePrimitive<{ shape: number[] }>({
+/**
+ * How one output dim of a Reshape follows from the input's shape when a shapeless compile
+ * replays it: a fixed size, -1 (inferred from the element count, as MLX's Reshape keeps the
+ * requested shape), or [from, to], the product of input dims from..to-1 (what squeeze,
+ * expand_dims and flatten build, which MLX has as primitives of their own).
+ */
+export type ReshapeDim = number | readonly [number, number];
+
+/** MLX's Reshape::output_shape: `dims` evaluated on `input`, one -1 inferred, size checked. */
+export function resolveReshapeDims(input: readonly number[], dims: readonly ReshapeDim[]): number[] {
+  const out = dims.map((d) => (typeof d === 'number' ? d : shapeSize(input.slice(d[0], d[1]))));
+  const size = shapeSize(input);
+  const infer = out.indexOf(-1);
+  if (infer >= 0) {
+    const known = shapeSize(out.filter((_, i) => i !== infer));
+    if (known === 0) throw new Error('[reshape] Cannot infer the shape of an empty array');
+    out[infer] = Math.trunc(size / known);
+  }
+  if (shapeSize(out) !== size) throw new Error(`[reshape] Cannot reshape array of size ${size} into shape ${shapeToString(out)}.`);
+  return out;
+}
+
+/**
+ * The rule that takes a Reshape's output back to its input of shape `inShape`: an input axis
+ * that is one output dim of its own follows that dim, the others keep their size.
+ */
+function inverseDims(dims: readonly ReshapeDim[], inShape: readonly number[]): ReshapeDim[] {
+  return inShape.map((d, j) => {
+    const k = dims.findIndex((e) => typeof e !== 'number' && e[0] === j && e[1] === j + 1);
+    return k >= 0 ? [k, k + 1] : d;
+  });
+}
+
+export const Reshape = definePrimitive<{ shape: number[]; dims?: ReshapeDim[] }>({
   name: 'Reshape',
   view: (_p, inp, outShape) => {
     const s = reshapeStrides(inp, outShape);
     return s ? { strides: s, offset: inp.offset } : null;
   },
-  vjp: (_p, [x], [c]) => [reshape(c!, [...x!._shape])],
-  jvp: (p, _x, [t]) => [reshape(t!, [...p.shape])],
+  outputShapes: (p, [inp]) => [resolveReshapeDims(inp!, p.dims ?? p.shape)],
+  vjp: (p, [x], [c]) => [p.dims ? reshapeTo(c!, [...x!._shape], undefined, inverseDims(p.dims, x!._shape)) : reshape(c!, [...x!._shape])],
+  jvp: (p, _x, [t]) => [p.dims ? reshapeTo(t!, [...p.shape], undefined, p.dims) : reshape(t!, [...p.shape])],
   // the batch axis goes first, then the reshape keeps it as a leading dim
-  vmap: (p, [x], [ax]) => [[reshape(batchFirst(x!, ax!, 0), [x!._shape[ax!]!, ...p.shape])], [0]],
+  vmap: (p, [x], [ax]) => {
+    const shape = [x!._shape[ax!]!, ...p.shape];
+    const dims = p.dims && [[0, 1] as const, ...p.dims.map((d): ReshapeDim => (typeof d === 'number' ? d : [d[0] + 1, d[1] + 1]))];
+    return [[reshapeTo(batchFirst(x!, ax!, 0), shape, undefined, dims)], [0]];
+  },
   describe: (p) => `(${p.shape.join(',')})`,
 });
 
-export const Broadcast = definePrimitive<{ shape: number[] }>({
+/**
+ * The shape of a broadcast of `inputs[0]` against the others (MLX's Broadcast::output_shape,
+ * or BroadcastAxes::output_shape when the last `ignoreLast` axes keep their own sizes).
+ */
+export function broadcastAgainstShape(inputs: readonly (readonly number[])[], ignoreLast = 0): number[] {
+  const lead = broadcastShapes(...inputs.map((s) => s.slice(0, s.length - ignoreLast)));
+  const own = inputs[0]!;
+  return [...lead, ...own.slice(own.length - ignoreLast)];
+}
+
+/**
+ * Broadcast views: to the fixed `shape` (broadcastTo), or, while a shapeless compile records,
+ * against extra inputs that ride along for their shapes only (MLX's broadcast_arrays then
+ * gives every array a Broadcast with the others as inputs), so that a replay with new shapes
+ * infers the shape again. Those extra inputs get no cotangents.
+ */
+export const Broadcast = definePrimitive<{ shape: number[]; ignoreLast?: number }>({
   name: 'Broadcast',
   view: (_p, inp, outShape) => {
     const lead = outShape.length - inp.shape.length;
@@ -120,9 +175,33 @@ export const Broadcast = definePrimitive<{ shape: number[] }>({
     });
     return { strides, offset: inp.offset };
   },
-  vjp: (_p, [x], [c]) => [broadcastVjp(x!, c!)],
-  jvp: (p, _x, [t]) => [broadcastTo(t!, [...p.shape])],
-  vmap: (p, [x], [ax]) => {
+  outputShapes: (p, inputs) => {
+    try {
+      if (inputs.length > 1) return [broadcastAgainstShape(inputs, p.ignoreLast)];
+      // MLX: a broadcast_to keeps its target, which the input must still broadcast to
+      if (!shapesEqual(broadcastShapes(inputs[0]!, p.shape), p.shape)) throw new Error('[Broadcast] Unable to infer broadcast shape');
+    } catch (e) {
+      throw (e as Error).message.startsWith('[') ? e : new Error(`[broadcast_shapes] ${(e as Error).message}`);
+    }
+    return [[...p.shape]];
+  },
+  vjp: (_p, [x], [c], argnums) => argnums.map((i) => (i === 0 ? broadcastVjp(x!, c!) : null)),
+  jvp: (p, primals, tangents, argnums) => {
+    const t = argnums[0] === 0 ? tangents[0]! : zerosLike(primals[0]!);
+    return [primals.length > 1 ? broadcastAgainst(t, primals.slice(1), p.ignoreLast) : broadcastTo(t, [...p.shape])];
+  },
+  vmap: (p, inputs, axes) => {
+    const [x] = inputs;
+    const [ax] = axes;
+    if (inputs.length > 1) {
+      // Every input batch-first, its own dims right-aligned to the widest ones.
+      const rank = Math.max(...inputs.map((a, i) => a._shape.length - (axes[i]! >= 0 ? 1 : 0)));
+      const aligned = inputs.map((a, i) => {
+        const b = axes[i]! >= 0 ? moveBatchAxis(a, axes[i]!) : expandTo(a, [0]);
+        return expandTo(b, Array.from({ length: rank + 1 - b._shape.length }, (_, k) => k + 1));
+      });
+      return [[broadcastAgainst(aligned[0]!, aligned.slice(1), p.ignoreLast)], [0]];
+    }
     // the batch axis stays in the input's dims, which align with the trailing dims of the target
     const diff = p.shape.length - (x!._shape.length - 1);
     const shape = [...p.shape];
@@ -135,6 +214,7 @@ export const Broadcast = definePrimitive<{ shape: number[] }>({
 export const Transpose = definePrimitive<{ axes: number[] }>({
   name: 'Transpose',
   view: (p, inp) => ({ strides: p.axes.map((a) => inp.strides[a]!), offset: inp.offset }),
+  outputShapes: (p, [inp]) => [p.axes.map((a) => inp![a]!)],
   vjp: (p, _x, [c]) => {
     const inverse: number[] = [];
     p.axes.forEach((a, i) => (inverse[a] = i));

@@ -18,7 +18,8 @@ type Fn = (...args: any[]) => unknown;
  * taken now: an in-place update inside fn (indexPut_) re-points a handle at its new value.
  */
 function traceAll(primals: readonly MxArray[]): { traced: MxArray[]; leaves: Node[] } {
-  const traced = primals.map((p) => traceHandle(p, Reshape, { shape: [...p._shape] }));
+  // (an identity that a shapeless compile's replay keeps following the input's shape)
+  const traced = primals.map((p) => traceHandle(p, Reshape, { shape: [...p._shape], dims: p._shape.map((_, i) => [i, i + 1] as const) }));
   return { traced, leaves: traced.map((t) => t._node!) };
 }
 

@@ -1,6 +1,8 @@
 // mx.compile: trace the function once per kind of call (tree structure, shapes, dtypes and
 // non-array constants of the arguments) and replay the recorded primitives on later calls,
 // as MLX does: the function's JS code (and its side effects) runs only when tracing.
+// Shapeless compile keys on ranks instead of shapes and, for new input shapes, infers every
+// node's shapes again (PrimitiveDef.outputShapes) before fusing and replaying.
 import { MxArray, makeArrays } from '../array.js';
 import type { Primitive } from '../primitive.js';
 import type { Dtype } from '../dtype.js';
@@ -8,9 +10,11 @@ import { CompileInput } from '../primitives/transforms.js';
 import { Compiled, type FusedStep } from '../primitives/compiled.js';
 import { unary, binary, Select } from '../primitives/elementwise.js';
 import { AsType } from '../primitives/copy.js';
+import { Broadcast } from '../primitives/views.js';
 import { Primitive as PrimitiveClass, type PrimitiveDef } from '../primitive.js';
+import { shapesEqual } from '../shape.js';
 import { buildTape, traceHandle } from './graph.js';
-import { withTracing } from './trace.js';
+import { inTracing, withTracing } from './trace.js';
 import { treeFlatten, treeUnflatten, typeName } from './tree.js';
 
 /** Where a recorded node reads an input: a call argument, an earlier node, or a constant. */
@@ -28,7 +32,17 @@ interface Trace {
   outputs: Ref[];
   /** The traced function's result: its arrays are replaced on each replay. */
   structure: unknown;
+  /** The shapes of the inputs the nodes' shapes belong to. */
+  inputShapes: number[][];
 }
+
+/** A recorded trace and its versions for the input shapes met so far, simplified and fused. */
+interface CacheEntry {
+  recorded: Trace;
+  /** By input shapes, most recently used last (a shapeless entry keeps a few). */
+  fused: Map<string, Trace>;
+}
+const FUSED_PER_ENTRY = 8;
 
 // MLX_DISABLE_COMPILE in the environment (where there is one) disables compile at startup.
 const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
@@ -43,11 +57,11 @@ export function enableCompile(): void {
   enabled = true;
 }
 
-/** A key for the call: tree structure, array shapes/dtypes, and the constants' values. */
-function callKey(args: unknown[]): string {
+/** A key for the call: tree structure, array dtypes and shapes (ranks if shapeless), and the constants' values. */
+function callKey(args: unknown[], shapeless: boolean): string {
   const parts: string[] = [];
   const visit = (v: unknown): void => {
-    if (v instanceof MxArray) parts.push(`A${v._dtype.name}(${v._shape.join(',')})`);
+    if (v instanceof MxArray) parts.push(`A${v._dtype.name}(${shapeless ? `ndim ${v._shape.length}` : v._shape.join(',')})`);
     else if (Array.isArray(v)) {
       parts.push('[');
       v.forEach(visit);
@@ -72,7 +86,7 @@ function callKey(args: unknown[]): string {
   return parts.join('');
 }
 
-function record(fn: (...args: any[]) => unknown, args: unknown[], inputs: MxArray[]): Trace {
+function record(fn: (...args: any[]) => unknown, args: unknown[], inputs: MxArray[], shapeless: boolean): Trace {
   return withTracing(() => {
     const stand = inputs.map((x, index) => traceHandle(x, CompileInput, { index }));
     const leaves = stand.map((t) => t._node!); // before fn: in-place updates re-point handles
@@ -92,8 +106,74 @@ function record(fn: (...args: any[]) => unknown, args: unknown[], inputs: MxArra
         dtypes: n.outputs.map((o) => o._dtype),
       };
     });
-    return { nodes, outputs: outs.map((o) => refs.get(o) ?? { constant: o }), structure };
+    const inputShapes = inputs.map((x) => [...x._shape]);
+    return prune({ nodes, outputs: outs.map((o) => refs.get(o) ?? { constant: o }), structure, inputShapes });
+  }, shapeless);
+}
+
+/** The trace without the nodes its outputs don't need (the function's unused intermediates). */
+function prune(trace: Trace): Trace {
+  const needed = trace.nodes.map(() => false);
+  const mark = (r: Ref) => {
+    if ('node' in r) needed[r.node] = true;
+  };
+  trace.outputs.forEach(mark);
+  for (let k = trace.nodes.length - 1; k >= 0; k--) if (needed[k]) trace.nodes[k]!.inputs.forEach(mark);
+  if (needed.every(Boolean)) return trace;
+  const index = new Map<number, number>();
+  const nodes: RecordedNode[] = [];
+  const renumber = (r: Ref): Ref => ('node' in r ? { node: index.get(r.node)!, output: r.output } : r);
+  trace.nodes.forEach((n, k) => {
+    if (!needed[k]) return;
+    index.set(k, nodes.length);
+    nodes.push({ ...n, inputs: n.inputs.map(renumber) });
   });
+  return { ...trace, nodes, outputs: trace.outputs.map(renumber) };
+}
+
+/**
+ * The trace for inputs of `inputShapes`: each node's output shapes are the recorded ones
+ * where its inputs kept their shapes, else its primitive's outputShapes (MLX's replay of a
+ * shapeless compile); a primitive without them throws MLX's error. Broadcasts that change
+ * nothing at these shapes are dropped, the others lose the arrays they only took shapes
+ * from (and nodes only those needed go too).
+ */
+function instantiate(trace: Trace, inputShapes: readonly (readonly number[])[]): Trace {
+  const { nodes, outputs } = trace;
+  const recordedShape = (r: Ref): readonly number[] =>
+    'input' in r ? trace.inputShapes[r.input]! : 'node' in r ? nodes[r.node]!.shapes[r.output]! : r.constant._shape;
+  const placed = new Map<number, number>(); // kept node -> its index in `out`
+  const aliasOf = new Map<number, Ref>(); // dropped broadcast -> what it reads
+  const remap = (r: Ref): Ref => ('node' in r ? (aliasOf.get(r.node) ?? { node: placed.get(r.node)!, output: r.output }) : r);
+  const out: RecordedNode[] = [];
+  const shapeOf = (r: Ref): readonly number[] => ('input' in r ? inputShapes[r.input]! : 'node' in r ? out[r.node]!.shapes[r.output]! : r.constant._shape);
+  nodes.forEach((n, k) => {
+    const inputs = n.inputs.map(remap);
+    const ins = inputs.map(shapeOf);
+    const was = n.inputs.map(recordedShape);
+    let { prim } = n;
+    let shapes = n.shapes;
+    if (ins.some((s, i) => !shapesEqual(s, was[i]!))) {
+      const infer = prim.def.outputShapes;
+      if (!infer) throw new Error(`[Primitive::output_shapes] ${prim.name} cannot infer output shapes.`);
+      shapes = infer(prim.params, ins, was);
+      const params = prim.params as { shape?: number[] } | null;
+      if (params && typeof params === 'object' && 'shape' in params) prim = new PrimitiveClass(prim.def, { ...params, shape: shapes[0] });
+    }
+    if (prim.def === Broadcast) {
+      if (shapesEqual(shapes[0]!, ins[0]!)) {
+        aliasOf.set(k, inputs[0]!);
+        return;
+      }
+      if (inputs.length > 1) {
+        prim = new PrimitiveClass(Broadcast, { shape: shapes[0]! });
+        inputs.length = 1;
+      }
+    }
+    placed.set(k, out.length);
+    out.push({ prim, inputs, shapes, dtypes: n.dtypes });
+  });
+  return prune({ nodes: out, outputs: outputs.map(remap), structure: trace.structure, inputShapes: inputShapes.map((s) => [...s]) });
 }
 
 let fusible: Set<PrimitiveDef<any>> | null = null;
@@ -187,7 +267,7 @@ export function fuseTrace(trace: Trace): Trace {
     });
     outs.forEach((m, output) => movedValue.set(m, { node: index, output }));
   });
-  return { nodes: out, outputs: trace.outputs.map(remap), structure: trace.structure };
+  return { nodes: out, outputs: trace.outputs.map(remap), structure: trace.structure, inputShapes: trace.inputShapes };
 }
 
 function sameRef(a: Ref, b: Ref): boolean {
@@ -205,22 +285,54 @@ function replay(trace: Trace, inputs: MxArray[]): unknown {
 
 /**
  * `mx.compile(fn, shapeless = false)`: fn traced once per call signature and replayed after.
- * Arrays the function captures from its scope are constants of the trace (as in MLX).
- * `shapeless` is accepted for node-mlx compatibility; calls with new shapes are traced again,
- * which gives the same results as MLX's shape-polymorphic replay.
+ * Arrays the function captures from its scope are constants of the trace (as in MLX). Called
+ * on the tracers of another transform (grad, vmap, ...), fn runs as is, traced by that
+ * transform (as MLX does).
+ *
+ * The signature is the tree structure of the arguments, their non-array values, and each
+ * array's dtype and shape. With `shapeless`, as MLX's shapeless compile, an array counts by
+ * its dtype and rank only. A call with new shapes replays the trace without running fn
+ * (captured values and side effects stay those of the trace), and each node whose inputs
+ * changed shape infers its output shapes from them (PrimitiveDef.outputShapes, MLX's
+ * output_shapes), the trace then being fused for those shapes:
+ * - elementwise ops broadcast again (while recording, broadcasts carry the arrays they
+ *   broadcast against, as MLX's do); zerosLike/onesLike/fullLike follow their argument;
+ * - reductions (size-1 axes included), arg-reductions, sorts, partitions, scans, transpose,
+ *   squeeze, expandDims, flatten, concatenate, diagonal, matmul (batch dims broadcast again),
+ *   addmm, gathers (take, array indices) and custom functions follow their inputs; mean and
+ *   var count the new elements;
+ * - reshape keeps the shape asked for with its -1 inferred again (unflatten's -1 too, where
+ *   MLX keeps the size it traced); a reshape to fixed sizes and broadcastTo keep their shape,
+ *   so the call throws where the new input doesn't fit it (as MLX);
+ * - slices (basic indexing with ranges, split, topk), asStrided, view and random bits
+ *   can't: the call throws MLX's `[Primitive::output_shapes] Slice cannot infer output
+ *   shapes.` (MLX throws even when their input keeps its shape; here they replay then);
+ * - scatters (indexPut_, .at[] updates, sliceUpdate) replay where only the
+ *   updated array's first axis changed, so that their trace-time flat positions still name
+ *   the same elements (MLX's slice updates keep their bounds), and throw otherwise;
+ *   takeAlongAxis and putAlongAxis build index arrays for the traced shape: new ones throw.
+ * Arrays fn makes from shapes it read (mx.zeros(x.shape)) and non-array results are those of
+ * the trace. A new dtype, rank, tree structure or non-array argument traces fn again.
  */
-export function compile<T extends any[], U>(fn: (...args: T) => U, _shapeless = false): (...args: T) => U {
+export function compile<T extends any[], U>(fn: (...args: T) => U, shapeless = false): (...args: T) => U {
   if (typeof fn !== 'function') throw new TypeError(`[compile] fn must be a function, got ${typeName(fn)}.`);
-  const cache = new Map<string, Trace>();
+  const cache = new Map<string, CacheEntry>();
   return (...args: T): U => {
     if (!enabled) return fn(...args);
-    const key = callKey(args);
     const inputs = treeFlatten(args).map((a) => a._check());
-    let trace = cache.get(key);
-    if (!trace) {
-      trace = fuseTrace(record(fn as (...a: unknown[]) => unknown, args, inputs));
-      cache.set(key, trace);
+    if (inTracing() && inputs.some((x) => x._tracer)) return fn(...args);
+    const key = callKey(args, shapeless);
+    let entry = cache.get(key);
+    if (!entry) {
+      entry = { recorded: record(fn as (...a: unknown[]) => unknown, args, inputs, shapeless), fused: new Map() };
+      cache.set(key, entry);
     }
+    const shapesKey = inputs.map((x) => x._shape.join(',')).join(';');
+    let trace = entry.fused.get(shapesKey);
+    if (trace) entry.fused.delete(shapesKey);
+    else trace = fuseTrace(instantiate(entry.recorded, inputs.map((x) => x._shape)));
+    entry.fused.set(shapesKey, trace);
+    if (entry.fused.size > FUSED_PER_ENTRY) entry.fused.delete(entry.fused.keys().next().value!);
     return replay(trace, inputs) as U;
   };
 }

@@ -6,10 +6,20 @@
 // is_tracer() && in_tracing()).
 
 let depth = 0;
+let dynamicDepth = 0;
 
 /** Whether a transform is tracing now. */
 export function inTracing(): boolean {
   return depth > 0;
+}
+
+/**
+ * Whether a shapeless compile is recording (MLX's in_dynamic_tracing): the ops then build
+ * graphs whose shapes a replay can infer again for inputs of other shapes (broadcasts carry
+ * the arrays they broadcast against, size-1 reductions stay, element counts are nodes).
+ */
+export function inDynamicTracing(): boolean {
+  return dynamicDepth > 0;
 }
 
 /**
@@ -40,12 +50,14 @@ export function deferDetach(a: { _data: unknown }): void {
   detached.push(a);
 }
 
-/** Runs fn with tracing on (nesting allowed). */
-export function withTracing<T>(fn: () => T): T {
+/** Runs fn with tracing on (nesting allowed); `dynamic`: a shapeless compile's recording. */
+export function withTracing<T>(fn: () => T, dynamic = false): T {
   if (depth++ === 0) for (const h of hooks) h.enter?.();
+  if (dynamic) dynamicDepth++;
   try {
     return fn();
   } finally {
+    if (dynamic) dynamicDepth--;
     if (--depth === 0) {
       const list = detached;
       detached = [];

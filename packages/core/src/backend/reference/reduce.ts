@@ -222,3 +222,11 @@ registerKernel('ArgReduce', (prim: Primitive<any>, [x], [out]) => {
     }
   }
 });
+
+// NumberOfElements: MLX counts in double and casts the count (or its reciprocal) once.
+registerKernel('NumberOfElements', (prim: Primitive<any>, [x], [out]) => {
+  const { axes, inverted } = prim.params as { axes: number[]; inverted: boolean };
+  let n = 1;
+  for (const a of axes) n *= x!.shape[a]!;
+  numberWriter(out!.dtype, elements(out!))(out!.offset, inverted ? 1 / n : n);
+});
