@@ -1,6 +1,6 @@
 // vmap: trace the function once on one-example stand-ins (VmapInput), then rebuild the graph
 // it made with every primitive's batching rule applied to the real batched inputs.
-import { MxArray, type Node } from '../array.js';
+import { MxArray, makeArrays, type Node } from '../array.js';
 import { VmapInput } from '../primitives/transforms.js';
 import { moveaxis, expandDims } from '../ops/shape.js';
 import { broadcastTo } from '../ops/views.js';
@@ -55,7 +55,15 @@ export function batchGraph(outputs: readonly MxArray[], leaves: readonly Node[],
   });
   for (const node of tape.nodes) {
     const ins = node.inputs.map((x) => map.get(x) ?? ([x, -1] as [MxArray, number]));
-    if (ins.every(([, ax]) => ax < 0)) continue; // its batched inputs turned out unbatched
+    if (ins.every(([, ax]) => ax < 0)) {
+      // Its batched inputs turned out unbatched. A rule may have rebuilt one of them on the
+      // real arrays (an element count): the node is then rebuilt on it, still unbatched.
+      if (ins.some(([x], i) => x !== node.inputs[i])) {
+        const outs = makeArrays(node.outputs.map((o) => [...o._shape]), node.outputs.map((o) => o._dtype), node.prim, ins.map(([x]) => x));
+        node.outputs.forEach((o, i) => map.set(o, [outs[i]!, -1]));
+      }
+      continue;
+    }
     const def = node.prim.def;
     if (!def.vmap) throw new Error(`[vmap] The primitive ${node.prim.name} has no batching rule.`);
     const [outs, outAxes] = def.vmap(
