@@ -9,6 +9,7 @@ import { type Complex, typedView, elementToJs } from './elements.js';
 import { fillFromJs } from './convert.js';
 import { runNode } from './transforms/eval-node.js';
 import { inTracing, deferDetach, setDetach } from './transforms/trace.js';
+import { ownerOfNewArrays } from './ownership.js';
 
 export interface Node {
   readonly prim: Primitive<any>;
@@ -56,9 +57,6 @@ export function releaseStorageRef(s: Storage): void {
 }
 
 const collected = new FinalizationRegistry<Storage>(releaseStorageRef);
-
-/** @internal tidy scopes: arrays created while a scope is open are tracked in it. */
-export const tidyScopes: Set<MxArray>[] = [];
 
 export class MxArray {
   /** @internal */ _shape: number[];
@@ -232,8 +230,7 @@ export function getWrappersCount(): number {
 function track(a: MxArray): void {
   liveHandles++;
   handleRegistry.register(a, undefined, a);
-  const scope = tidyScopes[tidyScopes.length - 1];
-  if (scope) scope.add(a);
+  ownerOfNewArrays()?.add(a);
 }
 
 /**

@@ -2,6 +2,7 @@
 // hashes counters with threefry2x32 under it. Un-keyed calls draw from a global key that is
 // advanced by splitting, exactly as MLX's KeySequence does, so seed(n) reproduces MLX.
 import { MxArray, makeArray, type ScalarOrArray } from '../array.js';
+import { libraryOwned } from '../ownership.js';
 import type { StreamOrDevice } from '../device.js';
 import { Primitive } from '../primitive.js';
 import { isFloating, Dtype as DtypeClass, uint8, uint16, uint32, int32, float16, bfloat16, float32, float64, type Dtype } from '../dtype.js';
@@ -36,19 +37,22 @@ export function key(seed: number | bigint): MxArray {
   return new MxArray([hi, lo], uint32);
 }
 
-// The global key (MLX seeds it from the clock at start-up).
+// The global key (MLX seeds it from the clock at start-up). It is the library's: made outside
+// any mx.tidy scope, which would dispose it.
 let globalKey: MxArray | null = null;
 
 function nextKey(): MxArray {
-  if (globalKey === null) globalKey = key(Date.now() % TWO32);
-  const ks = splitPair(globalKey);
-  globalKey = ks[0];
-  return ks[1];
+  return libraryOwned(() => {
+    if (globalKey === null) globalKey = key(Date.now() % TWO32);
+    const ks = splitPair(globalKey);
+    globalKey = ks[0];
+    return ks[1];
+  });
 }
 
 /** Seeds the global key. */
 export function seed(seed: number | bigint): void {
-  globalKey = key(seed);
+  globalKey = libraryOwned(() => key(seed));
 }
 
 function checkKey(k: unknown, op: string): MxArray {

@@ -16,6 +16,7 @@ import { shapesEqual } from '../shape.js';
 import { buildTape, traceHandle } from './graph.js';
 import { inTracing, withTracing } from './trace.js';
 import { treeFlatten, treeUnflatten, typeName } from './tree.js';
+import { libraryOwned } from '../ownership.js';
 
 /** Where a recorded node reads an input: a call argument, an earlier node, or a constant. */
 type Ref = { input: number } | { node: number; output: number } | { constant: MxArray };
@@ -86,8 +87,12 @@ function callKey(args: unknown[], shapeless: boolean): string {
   return parts.join('');
 }
 
+/**
+ * Traces fn. The trace is the library's: what the tracing makes belongs to no mx.tidy scope
+ * (the cached constants must outlive the call that traced them).
+ */
 function record(fn: (...args: any[]) => unknown, args: unknown[], inputs: MxArray[], shapeless: boolean): Trace {
-  return withTracing(() => {
+  return libraryOwned(() => withTracing(() => {
     const stand = inputs.map((x, index) => traceHandle(x, CompileInput, { index }));
     const leaves = stand.map((t) => t._node!); // before fn: in-place updates re-point handles
     const structure = fn(...(treeUnflatten(args, stand) as unknown[]));
@@ -108,7 +113,7 @@ function record(fn: (...args: any[]) => unknown, args: unknown[], inputs: MxArra
     });
     const inputShapes = inputs.map((x) => [...x._shape]);
     return prune({ nodes, outputs: outs.map((o) => refs.get(o) ?? { constant: o }), structure, inputShapes });
-  }, shapeless);
+  }, shapeless));
 }
 
 /** The trace without the nodes its outputs don't need (the function's unused intermediates). */

@@ -1,6 +1,7 @@
 // mx.eval / mx.asyncEval over trees of arrays, and dispose / tidy over trees.
-import { MxArray, evalArrays, disposeArray, tidyScopes } from '../array.js';
+import { MxArray, evalArrays, disposeArray } from '../array.js';
 import { inTracing } from './trace.js';
+import { openTidyScope, closeTidyScope, runInScope, type TidyScope } from '../ownership.js';
 
 /** Collects the arrays in a tree of arrays, plain objects, Maps and JS arrays. */
 export function treeArrays(tree: unknown, out: MxArray[] = [], seen = new Set<unknown>()): MxArray[] {
@@ -40,13 +41,13 @@ export function dispose(...trees: unknown[]): void {
   for (const a of treeArrays(trees)) disposeArray(a);
 }
 
-function closeScope(scope: Set<MxArray>, result: unknown): void {
-  const i = tidyScopes.lastIndexOf(scope);
-  if (i >= 0) tidyScopes.splice(i, 1);
+function closeScope(scope: TidyScope, result: unknown): void {
+  closeTidyScope(scope);
   const keep = new Set(treeArrays(result));
-  const outer = tidyScopes[tidyScopes.length - 1];
-  for (const a of scope) {
-    if (keep.has(a)) outer?.add(a);
+  let owner = scope.parent; // the scope that opened this one takes what it keeps
+  while (owner && !owner.open) owner = owner.parent;
+  for (const a of scope.arrays) {
+    if (keep.has(a)) owner?.arrays.add(a);
     else disposeArray(a);
   }
 }
@@ -54,15 +55,16 @@ function closeScope(scope: Set<MxArray>, result: unknown): void {
 /**
  * Runs fn and disposes every array created inside it except those it returns (as node-mlx's
  * and tfjs's tidy). An async fn is awaited as node-mlx does: the scope stays open until the
- * promise settles, so arrays created by *any* code in the meantime belong to it too.
+ * promise settles, and owns the arrays that fn's own code creates meanwhile, across awaits
+ * (where AsyncLocalStorage exists; elsewhere those made before its first await, see
+ * ownership.ts). Arrays made by other code, other scopes included, are never its to dispose.
  */
 export function tidy<T>(fn: () => T): T {
   if (typeof fn !== 'function') throw new TypeError('tidy: expected a function');
-  const scope = new Set<MxArray>();
-  tidyScopes.push(scope);
+  const scope = openTidyScope();
   let result: T;
   try {
-    result = fn();
+    result = runInScope(scope, fn);
   } catch (e) {
     closeScope(scope, undefined);
     throw e;
