@@ -9,7 +9,7 @@ import { type Complex, typedView, elementToJs } from './elements.js';
 import { fillFromJs } from './convert.js';
 import { runNode } from './transforms/eval-node.js';
 import { inTracing, deferDetach, setDetach } from './transforms/trace.js';
-import { ownerOfNewArrays } from './ownership.js';
+import { ownerOfNewArrays, collectingInto } from './ownership.js';
 
 export interface Node {
   readonly prim: Primitive<any>;
@@ -245,6 +245,8 @@ function dropNode(first: MxArray): void {
     const node = a._node;
     if (!node) continue;
     a._node = null;
+    // Sibling outputs share the node: its inputs are let go when the last of them drops it.
+    if (node.outputs.some((o) => o._node === node)) continue;
     for (const inp of node.inputs) {
       inp._users?.delete(node);
       inp._consumers--;
@@ -280,6 +282,38 @@ export function disposeArray(a: MxArray): void {
   a._disposed = true;
   if (handleRegistry.unregister(a)) liveHandles--;
   if (a._consumers <= 0) releaseArray(a);
+}
+
+/**
+ * @internal Runs fn, an op's or transform's own code, and makes the arrays it creates internal,
+ * except those `kept(result)` lists (they join the caller's tidy scope, if any): no handle
+ * outside fn reaches them, so each lets its storage go as soon as the last pending array that
+ * reads it is evaluated, during eval, without waiting for the garbage collector.
+ */
+export function internalArrays<T>(fn: () => T, kept: (result: T) => Iterable<MxArray | null>): T {
+  const made = new Set<MxArray>();
+  let result: T | undefined;
+  let done = false;
+  try {
+    result = collectingInto(made, fn);
+    done = true;
+  } finally {
+    const keep = new Set(done ? kept(result as T) : []);
+    const owner = ownerOfNewArrays();
+    for (const a of made) {
+      if (keep.has(a)) owner?.add(a);
+      else markInternal(a);
+    }
+  }
+  return result as T;
+}
+
+/** @internal makes `a` internal: the library holds the only handle, and lets it go now. */
+export function markInternal(a: MxArray): void {
+  if (a._disposed || a._internal) return;
+  a._internal = true;
+  if (handleRegistry.unregister(a)) liveHandles--;
+  if (a._consumers <= 0) releaseArray(a); // nothing reads it: garbage already
 }
 
 /** @internal creates a lazy output of a primitive. */
@@ -387,8 +421,10 @@ export function evalArrays(roots: MxArray[]): void {
     const node = a._node!;
     runNode(node);
     for (const o of node.outputs) {
+      // A sibling that was disposed (or released as internal) before it was computed.
+      if (o._node !== node) releaseStorage(o);
       // A transform walks tracers' graphs after fn returns: keep them until it ends.
-      if (o._tracer && inTracing()) deferDetach(o);
+      else if (o._tracer && inTracing()) deferDetach(o);
       else dropNode(o);
     }
   }

@@ -19,6 +19,17 @@ export function outOfMemory(where: string, bytes: number, why: string, cause?: u
   return new OutOfMemoryError(`[${where}] Unable to allocate ${exact} bytes (${formatBytes(bytes)}): ${why}`, bytes, cause === undefined ? undefined : { cause });
 }
 
+/**
+ * What to do when memory in use is what ran out (appended where freeing arrays could make
+ * room): the usual cause is arrays dropped without mx.dispose, whose memory waits for the
+ * garbage collector, which reports them only when the event loop turns.
+ */
+export const outOfMemoryAdvice =
+  'Arrays dropped without mx.dispose are freed only after garbage collection, when the event loop turns, ' +
+  'which a synchronous loop never lets happen: wrap each iteration in mx.tidy(() => ...) (it frees every array ' +
+  'made inside but those returned), free arrays with mx.dispose(...) once done with them, or yield to the event ' +
+  'loop (await new Promise((r) => setTimeout(r, 0))) every few hundred iterations.';
+
 /** A byte count in binary units, to 3 significant digits: 8 GiB, 1.5 MiB, 100 bytes. */
 export function formatBytes(n: number): string {
   const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];

@@ -1,7 +1,7 @@
 // mx.random: MLX's key-based counter RNG. A key is a uint32 array of shape [2]; RandomBits
 // hashes counters with threefry2x32 under it. Un-keyed calls draw from a global key that is
 // advanced by splitting, exactly as MLX's KeySequence does, so seed(n) reproduces MLX.
-import { MxArray, makeArray, type ScalarOrArray } from '../array.js';
+import { MxArray, makeArray, internalArrays, markInternal, type ScalarOrArray } from '../array.js';
 import { libraryOwned } from '../ownership.js';
 import type { StreamOrDevice } from '../device.js';
 import { Primitive } from '../primitive.js';
@@ -38,21 +38,36 @@ export function key(seed: number | bigint): MxArray {
 }
 
 // The global key (MLX seeds it from the clock at start-up). It is the library's: made outside
-// any mx.tidy scope, which would dispose it.
+// any mx.tidy scope, which would dispose it. A key it replaces is internal, as is the subkey
+// a draw reads: their memory goes once the split or the draw that reads them is evaluated.
 let globalKey: MxArray | null = null;
 
+function replaceGlobalKey(next: MxArray): void {
+  if (globalKey) markInternal(globalKey);
+  globalKey = next;
+}
+
+/** Splits the global key: the next global key, and a subkey for one draw. */
 function nextKey(): MxArray {
   return libraryOwned(() => {
-    if (globalKey === null) globalKey = key(Date.now() % TWO32);
-    const ks = splitPair(globalKey);
-    globalKey = ks[0];
-    return ks[1];
+    globalKey ??= key(Date.now() % TWO32);
+    const [next, sub] = internalArrays(() => splitPair(globalKey!), (ks) => ks);
+    replaceGlobalKey(next);
+    return sub;
   });
 }
 
 /** Seeds the global key. */
 export function seed(seed: number | bigint): void {
-  globalKey = libraryOwned(() => key(seed));
+  libraryOwned(() => replaceGlobalKey(key(seed)));
+}
+
+/**
+ * A sampler whose temporaries (bits, scaled and clamped copies) are internal: released while
+ * its sample is evaluated, not when the garbage collector gets to them.
+ */
+function sampler<A extends unknown[]>(draw: (...args: A) => MxArray): (...args: A) => MxArray {
+  return (...args) => internalArrays(() => draw(...args), (sample) => [sample]);
 }
 
 function checkKey(k: unknown, op: string): MxArray {
@@ -79,8 +94,12 @@ export function bits(shape: number | number[] = [], width = 4, key?: MxArray | n
   const sh = shapeArg(shape, 'bits');
   const dtype: Dtype | undefined = width === 4 ? uint32 : width === 2 ? uint16 : width === 1 ? uint8 : undefined;
   if (!dtype) throw new RangeError(`[bits] Bit width must be in {1, 2, 4} but got ${width}.`);
-  const k = key == null ? nextKey() : checkKey(key, 'bits');
-  return makeArray(sh, dtype, new Primitive(RandomBits, { shape: sh, width }), [k], s);
+  const prim = new Primitive(RandomBits, { shape: sh, width });
+  if (key != null) return makeArray(sh, dtype, prim, [checkKey(key, 'bits')], s);
+  const sub = nextKey();
+  const out = makeArray(sh, dtype, prim, [sub], s);
+  markInternal(sub); // read by this draw only
+  return out;
 }
 
 function splitPair(k: MxArray, s?: StreamOrDevice): [MxArray, MxArray] {
@@ -113,7 +132,7 @@ function belowOne(dtype: Dtype): number {
 }
 
 /** Uniform samples in [low, high). */
-export function uniform(
+export const uniform = sampler(function uniform(
   low: ScalarOrArray = 0,
   high: ScalarOrArray = 1,
   shape: number | number[] = [],
@@ -137,10 +156,10 @@ export function uniform(
   let out = divide_(raw, maxval, s);
   out = astype(minimum_(out, upper, s), dtype, s);
   return add(multiply(range, out, s), lo, s);
-}
+});
 
 /** Normal samples: sqrt(2) * erfinv(u) for u uniform in (-1, 1), then scale and loc. */
-export function normal(
+export const normal = sampler(function normal(
   shape: number | number[] = [],
   dtype: Dtype = float32,
   loc?: ScalarOrArray | null,
@@ -156,10 +175,10 @@ export function normal(
   let out = multiply(appliedScale, astype(erfinv_(samples, s), dtype, s), s);
   if (loc != null) out = add(astype(asArray(loc, 'loc', 'normal'), dtype, s), out, s);
   return out;
-}
+});
 
 /** Integers in [low, high): floor of a float32 uniform, clamped to [low, high - 1]. */
-export function randint(
+export const randint = sampler(function randint(
   low: ScalarOrArray,
   high: ScalarOrArray,
   shape: number | number[] = [],
@@ -175,10 +194,10 @@ export function randint(
   const out = astype(floor_(u, s), dtype, s);
   const top = astype(subtract(hi, new MxArray(1, hi.dtype), s), dtype, s);
   return maximum_(minimum_(out, top, s), astype(lo, dtype, s), s);
-}
+});
 
 /** Booleans that are true with probability p: bits < p * nextafter(2^32 as float32, +inf). */
-export function bernoulli(p: ScalarOrArray = 0.5, shape?: number | number[] | null, key?: MxArray | null, s?: StreamOrDevice): MxArray {
+export const bernoulli = sampler(function bernoulli(p: ScalarOrArray = 0.5, shape?: number | number[] | null, key?: MxArray | null, s?: StreamOrDevice): MxArray {
   const pa = typeof p === 'number' ? new MxArray(p, float32) : asArray(p, 'p', 'bernoulli');
   if (!isFloating(pa.dtype)) throw new TypeError('[bernoulli] bernoulli probability `p` must be a float type.');
   const sh = shape == null ? [...pa.shape] : shapeArg(shape, 'bernoulli');
@@ -188,16 +207,16 @@ export function bernoulli(p: ScalarOrArray = 0.5, shape?: number | number[] | nu
     throw new RangeError('[bernoulli] shape of `p` is incompatible with argument `shape`.');
   }
   return res;
-}
+});
 
 /** Gumbel samples: -log(-log(u)). */
-export function gumbel(shape: number | number[] = [], dtype: Dtype = float32, key?: MxArray | null, s?: StreamOrDevice): MxArray {
+export const gumbel = sampler(function gumbel(shape: number | number[] = [], dtype: Dtype = float32, key?: MxArray | null, s?: StreamOrDevice): MxArray {
   const log = log_;
   return negative(log(negative(log(uniform(0, 1, shapeArg(shape, 'gumbel'), dtype, key, s), s), s), s), s);
-}
+});
 
 /** A random permutation of arange(x) (x a number) or of x's entries along `axis`. */
-export function permutation(x: number | ScalarOrArray, axis: number | MxArray = 0, key?: MxArray | null | StreamOrDevice, s?: StreamOrDevice): MxArray {
+export const permutation = sampler(function permutation(x: number | ScalarOrArray, axis: number | MxArray = 0, key?: MxArray | null | StreamOrDevice, s?: StreamOrDevice): MxArray {
   // node-mlx's `permutation(n, key?, s?)`: with an integer there is no axis.
   if (axis instanceof MxArray) return permutation(x, 0, axis, key as StreamOrDevice);
   if (key !== undefined && key !== null && !(key instanceof MxArray)) throw new TypeError('[permutation] key must be an mx array from mx.random.key.');
@@ -209,10 +228,10 @@ export function permutation(x: number | ScalarOrArray, axis: number | MxArray = 
   if (a.ndim === 0) throw new RangeError('[permutation] x must have at least one dimension.');
   const ax = normalizeAxis(axis, a.ndim, 'permutation');
   return take(a, argsort(bits([a.shape[ax]!], 4, key, s), s), ax, s);
-}
+});
 
 /** Normal samples truncated to [lower, upper]: inverse CDF of a uniform in [erf(l/√2), erf(u/√2)). */
-export function truncatedNormal(
+export const truncatedNormal = sampler(function truncatedNormal(
   lower: ScalarOrArray,
   upper: ScalarOrArray,
   shape?: number | number[] | null,
@@ -231,14 +250,14 @@ export function truncatedNormal(
   const u = uniform(a, b, sh, dtype, key, s);
   const out = multiply(sqrt2, erfinv_(u, s), s);
   return maximum_(minimum_(hi, out, s), lo, s);
-}
+});
 
 /** Laplace samples: sign(u) * log1p(-|u|) for u uniform in (-1, 1), then scale and loc. */
-export function laplace(
+export const laplace = sampler(function laplace(
   shape: number | number[] = [],
   dtype: Dtype = float32,
-  loc = 0,
-  scale = 1,
+  loc: number = 0,
+  scale: number = 1,
   key?: MxArray | null,
   s?: StreamOrDevice,
 ): MxArray {
@@ -250,7 +269,7 @@ export function laplace(
   if (scale !== 1) out = multiply(new MxArray(Math.fround(scale), dtype), out, s);
   if (loc !== 0) out = add(new MxArray(Math.fround(loc), dtype), out, s);
   return out;
-}
+});
 
 function categoricalImpl(logits: MxArray, axis: number, shape: number[], key: MxArray | null | undefined, s?: StreamOrDevice): MxArray {
   const n = logits.shape[axis]!;
@@ -283,9 +302,9 @@ function validAxis(axis: number, ndim: number): number {
 }
 
 /** Samples indices along `axis` with probabilities softmax(logits): Gumbel-max, as MLX. */
-export function categorical(
+export const categorical = sampler(function categorical(
   logits: ScalarOrArray,
-  axis = -1,
+  axis: number = -1,
   shape?: number | number[] | null,
   numSamples?: number | null,
   key?: MxArray | null,
@@ -312,4 +331,4 @@ export function categorical(
     throw new RangeError(`[categorical] Requested shape (${sh.join(',')}) is not broadcast compatible with reduced logits shape (${reduced.join(',')}).`);
   }
   return categoricalImpl(x, ax, sh, key, s);
-}
+});

@@ -1,7 +1,7 @@
 // Reverse and forward mode: vjp, jvp, grad and valueAndGrad, by walking the lazy graph that
 // the traced function built and calling each primitive's own rule (primitives/*.ts). Rules
 // are written in ops, so the cotangents are lazy graphs too and grad of grad just works.
-import { MxArray, type Node } from '../array.js';
+import { MxArray, internalArrays, type Node } from '../array.js';
 import { Reshape } from '../primitives/views.js';
 import { add } from '../ops/elementwise.js';
 import { zerosLike, onesLike } from '../ops/creation.js';
@@ -57,9 +57,14 @@ function checkRuleOutput(r: MxArray | null | undefined, like: MxArray, prim: str
 
 /**
  * Cotangents of the traced inputs (`leaves`, their handles' nodes) given those of `outputs`,
- * by one reverse walk over the tape. Returns null for an input no output depends on.
+ * by one reverse walk over the tape. Returns null for an input no output depends on. The
+ * walk's other arrays are internal: memory that eval releases as soon as it has used them.
  */
 export function backprop(outputs: readonly MxArray[], cotangents: readonly MxArray[], leaves: readonly Node[]): (MxArray | null)[] {
+  return internalArrays(() => reverseWalk(outputs, cotangents, leaves), (cts) => cts);
+}
+
+function reverseWalk(outputs: readonly MxArray[], cotangents: readonly MxArray[], leaves: readonly Node[]): (MxArray | null)[] {
   const tape = buildTape(outputs, leaves);
   const cot = new Map<MxArray, MxArray>();
   outputs.forEach((o, i) => {
@@ -87,8 +92,12 @@ export function backprop(outputs: readonly MxArray[], cotangents: readonly MxArr
   return tape.inputs.map((a) => (a ? (cot.get(a) ?? null) : null));
 }
 
-/** Tangents of `outputs` given those of the traced inputs, by one forward walk. */
+/** Tangents of `outputs` given those of the traced inputs, by one forward walk (internal arrays as backprop's). */
 export function pushforward(outputs: readonly MxArray[], tangents: readonly MxArray[], leaves: readonly Node[]): (MxArray | null)[] {
+  return internalArrays(() => forwardWalk(outputs, tangents, leaves), (ts) => ts);
+}
+
+function forwardWalk(outputs: readonly MxArray[], tangents: readonly MxArray[], leaves: readonly Node[]): (MxArray | null)[] {
   const tape = buildTape(outputs, leaves);
   const tan = new Map<MxArray, MxArray>();
   tape.inputs.forEach((a, i) => {

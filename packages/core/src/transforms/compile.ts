@@ -89,7 +89,8 @@ function callKey(args: unknown[], shapeless: boolean): string {
 
 /**
  * Traces fn. The trace is the library's: what the tracing makes belongs to no mx.tidy scope
- * (the cached constants must outlive the call that traced them).
+ * (the cached constants must outlive the call that traced them), and constants made inside
+ * an op or transform stop being internal (replays read them again after evaluation).
  */
 function record(fn: (...args: any[]) => unknown, args: unknown[], inputs: MxArray[], shapeless: boolean): Trace {
   return libraryOwned(() => withTracing(() => {
@@ -112,7 +113,9 @@ function record(fn: (...args: any[]) => unknown, args: unknown[], inputs: MxArra
       };
     });
     const inputShapes = inputs.map((x) => [...x._shape]);
-    return prune({ nodes, outputs: outs.map((o) => refs.get(o) ?? { constant: o }), structure, inputShapes });
+    const trace = prune({ nodes, outputs: outs.map((o) => refs.get(o) ?? { constant: o }), structure, inputShapes });
+    for (const r of [...trace.outputs, ...trace.nodes.flatMap((n) => n.inputs)]) if ('constant' in r) r.constant._internal = false;
+    return trace;
   }, shapeless));
 }
 

@@ -7,10 +7,13 @@ import { vjpOf, jvpOf } from './autodiff.js';
 import { zerosLike as zerosFor } from '../ops/creation.js';
 import { vmap as vmapTransform } from './vmap.js';
 import { treeFlatten, treeUnflatten, typeName } from './tree.js';
+import { userCode } from '../ownership.js';
 
 type Params = { nArgs: number; nOut: number; rules: CustomRules; name: string };
 
-customHooks.vjp = (p, primals, cotangents, argnums, outputs) => {
+// The hooks run the user's rules (or fn again) from inside a transform's walk: what they make
+// is the user's, never internal, since the user's code may keep it.
+customHooks.vjp = (p, primals, cotangents, argnums, outputs) => userCode(() => {
   const args = primals.slice(0, p.nArgs);
   const wanted = argnums.filter((i) => i < p.nArgs);
   let grads: MxArray[];
@@ -26,9 +29,9 @@ customHooks.vjp = (p, primals, cotangents, argnums, outputs) => {
   // The wrapped function's own outputs (the trailing inputs) get no cotangent: the rule above
   // already accounts for everything that flows through them.
   return argnums.map((i) => (i < p.nArgs && wanted.includes(i) ? grads[i]! : null));
-};
+});
 
-customHooks.jvp = (p, primals, tangents, argnums) => {
+customHooks.jvp = (p, primals, tangents, argnums) => userCode(() => {
   const args = primals.slice(0, p.nArgs);
   const keep = argnums.map((a, j) => [a, j] as const).filter(([a]) => a < p.nArgs);
   if (p.rules.jvp) {
@@ -41,16 +44,16 @@ customHooks.jvp = (p, primals, tangents, argnums) => {
   const full: (MxArray | null)[] = args.map(() => null);
   for (const [a, j] of keep) full[a] = tangents[j]!;
   return jvpOf(p.rules.fn, args, full);
-};
+});
 
-customHooks.vmap = (p, inputs, axes) => {
+customHooks.vmap = (p, inputs, axes) => userCode(() => {
   const args = inputs.slice(0, p.nArgs);
   const argAxes = axes.slice(0, p.nArgs);
   if (p.rules.vmap) return p.rules.vmap(args, argAxes);
   const f = vmapTransform((...xs: MxArray[]) => p.rules.fn(xs), argAxes.map((a) => (a < 0 ? null : a)), 0);
   const outs = f(...args) as MxArray[];
   return [outs, outs.map(() => 0)];
-};
+});
 
 
 /** Applies the custom primitive: outputs alias fn's outputs, rules come from `rules`. */

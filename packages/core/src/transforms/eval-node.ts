@@ -2,7 +2,7 @@
 // backend, lets view primitives share storage, and gives other primitives contiguous outputs
 // to fill: fresh storage, or an input's that no one can read again (donation, as MLX).
 import type { MxArray, Node } from '../array.js';
-import { MxArray as ArrayClass } from '../array.js';
+import { MxArray as ArrayClass, disposeArray } from '../array.js';
 import type { ArrayData, Backend } from '../backend/interface.js';
 import { backendFor } from '../device.js';
 import { Primitive } from '../primitive.js';
@@ -37,6 +37,7 @@ function onBackend(a: MxArray, backend: Backend): MxArray {
   const bytes = from.readSync(storage, offset * a._dtype.size, nbytes);
   const dst = backend.allocate(nbytes);
   backend.write(dst, 0, bytes);
+  if (src !== a) disposeArray(src); // our copy: its memory goes now, not at garbage collection
   const old = a._data!.storage;
   a._data = null;
   a._attach(dst, rowMajorStrides(a._shape), 0);
@@ -72,6 +73,7 @@ export function runNode(node: Node): void {
       if (!r) throw new Error(`internal: view primitive ${node.prim.name} refused a contiguous input`);
     }
     out._attach(d.storage, r.strides, r.offset);
+    if (src !== inputs[0]) disposeArray(src); // our copy: the view holds its storage now
     return;
   }
   const donor = node.outputs.length === 1 ? donatedInput(node, inputs) : null;

@@ -1,6 +1,6 @@
 // vmap: trace the function once on one-example stand-ins (VmapInput), then rebuild the graph
 // it made with every primitive's batching rule applied to the real batched inputs.
-import { MxArray, makeArrays, type Node } from '../array.js';
+import { MxArray, makeArrays, internalArrays, type Node } from '../array.js';
 import { VmapInput } from '../primitives/transforms.js';
 import { moveaxis, expandDims } from '../ops/shape.js';
 import { broadcastTo } from '../ops/views.js';
@@ -45,9 +45,14 @@ function normalizeAxis(axis: number, ndim: number, what: string, shape: number[]
 
 /**
  * The batched outputs of the graph between `leaves` (VmapInput nodes standing for
- * `batched[i]` along `axes[i]`) and `outputs`: each as [array, batch axis or -1].
+ * `batched[i]` along `axes[i]`) and `outputs`: each as [array, batch axis or -1]. The other
+ * arrays the batching rules make are internal (see internalArrays).
  */
 export function batchGraph(outputs: readonly MxArray[], leaves: readonly Node[], batched: readonly MxArray[], axes: readonly number[]): [MxArray, number][] {
+  return internalArrays(() => batchWalk(outputs, leaves, batched, axes), (res) => res.map(([y]) => y));
+}
+
+function batchWalk(outputs: readonly MxArray[], leaves: readonly Node[], batched: readonly MxArray[], axes: readonly number[]): [MxArray, number][] {
   const tape = buildTape(outputs, leaves);
   const map = new Map<MxArray, [MxArray, number]>();
   tape.inputs.forEach((a, i) => {

@@ -3,7 +3,7 @@
 import type { ArrayData, Backend, Storage } from '../interface.js';
 import type { Primitive } from '../../primitive.js';
 import { kernels } from './registry.js';
-import { outOfMemory } from '../../out-of-memory.js';
+import { outOfMemory, outOfMemoryAdvice } from '../../out-of-memory.js';
 import './copy.js';
 import './elementwise.js';
 import './creation.js';
@@ -37,7 +37,9 @@ export class ReferenceBackend implements Backend {
     } catch (e) {
       // the engine's length limit, or no memory: either way this size can't be had here
       if (!(e instanceof RangeError)) throw e;
-      throw outOfMemory(this.name, byteLength, `the JavaScript engine refused a buffer of that size (${e.message}).`, e);
+      // freeing arrays can help only where they hold as much as was asked for
+      const advice = this.active >= byteLength ? ` ${outOfMemoryAdvice}` : '';
+      throw outOfMemory(this.name, byteLength, `the JavaScript engine refused a buffer of that size (${e.message}).${advice}`, e);
     }
     this.active += byteLength;
     this.peak = Math.max(this.peak, this.active);

@@ -10,7 +10,7 @@ import '../reference/index.js';
 import { binaryFns, unaryFns } from '../reference/elementwise.js';
 import { WasmHeap, heapOwning, type HeapOptions, type HeapStats } from './heap.js';
 import { wasmKernels, type WasmContext, type WasmStorage } from './registry.js';
-import { OutOfMemoryError, formatBytes, outOfMemory } from '../../out-of-memory.js';
+import { OutOfMemoryError, formatBytes, outOfMemory, outOfMemoryAdvice } from '../../out-of-memory.js';
 import './elementwise.js';
 import './convert.js';
 import './reduce.js';
@@ -158,7 +158,7 @@ export class WasmBackend implements Backend {
     } catch (e) {
       // the heap is full (its message says how much is in use), or the engine refused to grow it
       if (!(e instanceof RangeError) || e instanceof OutOfMemoryError) throw e;
-      throw outOfMemory(this.name, byteLength, e.message, e);
+      throw outOfMemory(this.name, byteLength, `${e.message}. ${outOfMemoryAdvice}`, e);
     }
     const { ptr, size } = block;
     this.active += byteLength;
