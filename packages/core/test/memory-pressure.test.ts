@@ -173,6 +173,17 @@ describe('nothing a handle can reach is released', () => {
     for (let i = 0; i < 3; i++) expect(f(mx.array([1, 2, 3])).tolist()).toEqual(first);
   });
 
+  it("an op's internal arrays evaluated inside a transform are not donated: its walk reads them", () => {
+    const k = mx.random.key(5);
+    const sumZ = mx.sum(mx.random.normal([64], mx.float32, null, null, k)).item() as number;
+    const g = mx.grad((sd: mx.MxArray) => {
+      const sample = mx.random.normal([64], mx.float32, null, sd, k);
+      mx.eval(sample);
+      return mx.sum(sample);
+    })(mx.array(2));
+    expect(g.item()).toBeCloseTo(sumZ, 4);
+  });
+
   it('a custom vjp rule may keep what it makes', () => {
     let fromRule: mx.MxArray | null = null;
     const f = mx.customFunction((x: mx.MxArray) => mx.multiply(x, 2));

@@ -7,6 +7,7 @@ import type { ArrayData, Backend } from '../backend/interface.js';
 import { backendFor } from '../device.js';
 import { Primitive } from '../primitive.js';
 import { AsType } from '../primitives/copy.js';
+import { inTracing } from './trace.js';
 import { rowMajorStrides, shapeSize, isRowContiguous, shapesEqual } from '../shape.js';
 
 function dataOf(a: MxArray): ArrayData {
@@ -96,7 +97,9 @@ function donatedInput(node: Node, inputs: MxArray[]): MxArray | null {
   const out = node.outputs[0]!;
   for (const x of inputs) {
     const d = x._data!;
-    if (!(x._disposed || x._internal) || x._consumers !== 1 || x._tracer || d.storage.refs !== 1) continue;
+    // While a transform traces, its walk may still read an op's internal arrays (node inputs).
+    const dead = x._disposed || (x._internal && !inTracing());
+    if (!dead || x._consumers !== 1 || x._tracer || d.storage.refs !== 1) continue;
     if (d.offset !== 0 || x._dtype.size !== out._dtype.size || !shapesEqual(x._shape, out._shape)) continue;
     if (!isRowContiguous(x._shape, d.strides)) continue;
     return x;
