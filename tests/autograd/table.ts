@@ -711,6 +711,23 @@ export const specs: Spec[] = [
     dom: ['any'],
     fn: ([s]) => (x) => mx.vmap((row: mx.MxArray) => mx.multiply(mx.sin(row), mx.sum(row)), 0, s!.length - 1)(x) as mx.MxArray,
   },
+  // ---- FFT (complex64, so float32 finite differences) ----
+  {
+    name: 'fft, ifft(n), rfft(n), irfft (odd and even n), fftn ortho: real and imaginary parts',
+    prims: ['FFT'],
+    shapes: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 3 }).map((s) => [s, s]),
+    dom: ['any', 'any'],
+    lowPrecision: true,
+    fn: ([s]) => (x, y) => {
+      const c = complexOf(x, y);
+      const two = s!.length > 1;
+      return [
+        mx.real(mx.fft.fft(c)), mx.imag(mx.fft.ifft(c, 3, 0)), mx.real(mx.fft.rfft(x, 5)), mx.imag(mx.fft.rfft(c, 2)),
+        mx.fft.irfft(c, 5), mx.fft.irfft(c, 4, 0), mx.imag(mx.fft.fftn(c, null, null, 'ortho')),
+        mx.fft.irfftn(c, two ? [3, 2] : [3], two ? [-1, 0] : [0]),
+      ];
+    },
+  },
   // ---- compositions ----
   {
     name: 'softmax cross-entropy',

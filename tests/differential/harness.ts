@@ -141,6 +141,11 @@ const epsOf: Record<string, number> = { float16: 2 ** -10, bfloat16: 2 ** -7, fl
 export interface Tolerance {
   /** allowed error in units of the dtype's epsilon, relative to max(1, |expected|) */
   ulps: number;
+  /**
+   * 'max': relative to max(1, the largest |expected| of the output) instead, for results whose
+   * rounding error is spread over the whole output (FFTs)
+   */
+  relativeTo?: 'element' | 'max';
 }
 
 /** Compares an mx-ts result with MLX's; returns a message on mismatch, null on agreement. */
@@ -156,12 +161,13 @@ export function compare(got: mx.MxArray, want: Wire, tol: Tolerance = { ulps: 0 
   if (eps === undefined) return `values (exact): mlx-ts ${fmt(wireValues(g))}, MLX ${fmt(wireValues(want))}`;
   const gv = wireValues(g) as number[];
   const wv = wireValues(want) as number[];
+  const outMax = tol.relativeTo === 'max' ? wv.reduce((m, y) => (Math.abs(y) > m ? Math.abs(y) : m), 1) : 1;
   for (let i = 0; i < wv.length; i++) {
     const x = gv[i]!;
     const y = wv[i]!;
     if (Number.isNaN(x) && Number.isNaN(y)) continue;
     if (x === y) continue;
-    if (Math.abs(x - y) <= tol.ulps * eps * Math.max(1, Math.abs(y))) continue;
+    if (Math.abs(x - y) <= tol.ulps * eps * Math.max(outMax, Math.abs(y))) continue;
     return `values (±${tol.ulps} ulp): element ${i}: mlx-ts ${x}, MLX ${y}; all: mlx-ts ${fmt(gv)}, MLX ${fmt(wv)}`;
   }
   return null;

@@ -73,5 +73,6 @@ export * from './ops/indexing.js';
 export * from './ops/linalg.js';
 export * from './ops/einsum.js';
 export * as random from './ops/random.js';
+export * as fft from './ops/fft.js';
 export * from './transforms/index.js';
 export * from './interop/index.js';

@@ -31,6 +31,8 @@ Inf Infinity inf infty NAN NaN nan NINF NZERO PINF PZERO e eulerGamma pi`
 
 const randomFns = 'bernoulli categorical gumbel key normal randint seed split truncatedNormal uniform laplace permutation'.split(' ');
 const metalFns = 'isAvailable startCapture stopCapture deviceInfo'.split(' ');
+/** node-mlx's mx.fft, plus MLX's shifts, frequencies and stft/istft */
+const fftFns = 'fft ifft fft2 ifft2 fftn ifftn rfft irfft rfft2 irfft2 rfftn irfftn fftshift ifftshift fftfreq rfftfreq stft istft'.split(' ');
 
 const arrayMembers = `abs all any argmax argmin astype at cos cummax cummin cumprod cumsum diag diagonal exp flatten index
 indexPut_ item log logsumexp max mean min moveaxis power prod reciprocal reshape round rsqrt sin split sqrt square
@@ -39,7 +41,7 @@ squeeze std sum swapaxes tolist transpose variance`
   .filter(Boolean);
 const arrayProps = 'T dtype itemsize length nbytes ndim shape size'.split(' ');
 
-/** Owned by later issues: transforms, interop, fft, linalg, conv, quantize, fast. */
+/** Owned by later issues: transforms, interop, linalg, conv, quantize, fast. */
 const later = `conv1d conv2d conv3d convGeneral convTranspose1d convTranspose2d convTranspose3d
 convolve quantize dequantize quantizedMatmul gatherQMM gatherMM blockMaskedMM`
   .split(/\s+/)
@@ -54,6 +56,9 @@ describe('node-mlx core API surface', () => {
   });
   it.each(randomFns)('mx.random.%s is a function', (name) => {
     expect(typeof (mx.random as Record<string, unknown>)[name]).toBe('function');
+  });
+  it.each(fftFns)('mx.fft.%s is a function', (name) => {
+    expect(typeof (mx.fft as Record<string, unknown>)[name]).toBe('function');
   });
   it.each(metalFns)('mx.metal.%s is a function', (name) => {
     expect(typeof (mx.metal as Record<string, unknown>)[name]).toBe('function');
