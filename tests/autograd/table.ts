@@ -753,6 +753,16 @@ export const specs: Spec[] = [
     dom: ['any'],
     fn: () => (x) => [mx.pad(x, 1), mx.tile(x, [2, 1]), mx.repeat(x, 2, 1), mx.roll(x, 1, 0), mx.flatten(x), mx.swapaxes(x, 0, 1)],
   },
+  {
+    name: 'depends: values pass through, the dependencies get no cotangent',
+    prims: ['Depends'],
+    shapes: pair,
+    dom: ['any', 'any'],
+    fn: () => (a, b) => {
+      const [p, q] = mx.depends([mx.sin(a), mx.square(b)], [mx.exp(b), a]);
+      return [mx.multiply(p!, 2), mx.add(mx.depends(q!, mx.cos(a)), 1)];
+    },
+  },
 ];
 
 /** Every registered primitive must be exercised by some spec (built from `prims`). */

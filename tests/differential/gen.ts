@@ -150,3 +150,7 @@ export const py = {
 export function report(failures: string[], total: number, n = Number(process.env.DIFF_REPORT ?? 15)): string {
   return `${failures.length} of ${total} cases disagree with MLX:\n` + failures.slice(0, n).join('\n');
 }
+
+/** An axis of `shape` from a draw: null (all axes) or a valid axis, negative when `neg`. */
+export const axisFor = (shape: number[], pick: number, neg: boolean): number | null =>
+  shape.length === 0 || pick % (shape.length + 1) === shape.length ? null : (pick % (shape.length + 1)) - (neg ? shape.length : 0);

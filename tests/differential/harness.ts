@@ -5,6 +5,7 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { beforeAll, afterAll } from 'vitest';
 import * as mx from '@mlx-ts/core';
 
 const workerPath = fileURLToPath(new URL('../python/mlx_worker.py', import.meta.url));
@@ -229,4 +230,18 @@ export async function runCases(worker: MlxWorker, cases: Case[]): Promise<string
     });
   });
   return failures;
+}
+
+/**
+ * A differential suite's setup: whether the real MLX is there (see mlxAvailable) and its
+ * worker, started before the suite's tests and closed after them.
+ */
+export function useMlxWorker(): { hasMlx: boolean; worker: () => MlxWorker } {
+  const hasMlx = mlxAvailable();
+  let worker: MlxWorker | undefined;
+  beforeAll(() => {
+    if (hasMlx) worker = new MlxWorker();
+  });
+  afterAll(() => worker?.close());
+  return { hasMlx, worker: () => worker! };
 }

@@ -3,7 +3,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import fc from 'fast-check';
 import * as mx from '@mlx-ts/core';
 import { MlxWorker, mlxAvailable, runCases, type Case } from './harness.js';
-import { allDtypeNames, layoutArb, py, report, sample, shapeArb, withLayout, type DtypeName } from './gen.js';
+import { allDtypeNames, axisFor, layoutArb, py, report, sample, shapeArb, withLayout, type DtypeName } from './gen.js';
 
 const hasMlx = mlxAvailable();
 let worker: MlxWorker;
@@ -15,9 +15,6 @@ afterAll(() => worker?.close());
 type Fn = (...a: unknown[]) => mx.MxArray;
 const op = (name: string): Fn => (mx as unknown as Record<string, Fn>)[name]!;
 
-/** An axis for `shape`: null (all), or a possibly negative valid axis. */
-const axisFor = (shape: number[], pick: number, neg: boolean): number | null =>
-  shape.length === 0 || pick % (shape.length + 1) === shape.length ? null : (pick % (shape.length + 1)) - (neg ? shape.length : 0);
 
 // MLX accumulates float sums in float32, mlx-ts in double and rounds once: a bound per element count.
 const reductions: [string, string, number][] = [

@@ -6,6 +6,8 @@ export type DeviceType = number;
 /** Device type constants, as node-mlx has them. */
 export const cpu: DeviceType = 0;
 export const gpu: DeviceType = 1;
+/** MLX's DeviceType enum: `mx.DeviceType.cpu === mx.cpu`. */
+export const DeviceType = Object.freeze({ cpu, gpu });
 
 export class Device {
   constructor(
@@ -115,8 +117,30 @@ export function backendFor(device: Device): Backend {
   return b;
 }
 
-export function isAvailable(type: DeviceType): boolean {
+/** Whether a backend serves the device (or device type): MLX's is_available. */
+export function isAvailable(device: DeviceOrType): boolean {
+  const type = device instanceof Device ? device.type : device;
   return type === cpu ? current.cpu !== null : current.gpu !== null;
+}
+
+/** How many devices of a type there are: one CPU; one GPU when a GPU backend is registered. */
+export function deviceCount(type: DeviceType): number {
+  if (type !== cpu && type !== gpu) throw new TypeError(`[device_count] expected mx.cpu or mx.gpu, got ${String(type)}.`);
+  return isAvailable(type) ? 1 : 0;
+}
+
+/**
+ * MLX's device_info: `architecture` and `device_name` of the CPU (from node:os where there is
+ * one), the backend's name for a GPU, and an empty object for a device that isn't available.
+ */
+export function deviceInfo(device?: DeviceOrType | null): Record<string, string | number> {
+  const d = device === undefined || device === null ? defaultDev : toDevice(device);
+  if (!isAvailable(d)) return {};
+  if (d.type === gpu) return { architecture: current.gpu!.name, device_name: current.gpu!.name };
+  const proc = (globalThis as { process?: { arch?: string; getBuiltinModule?: (id: string) => unknown } }).process;
+  const os = proc?.getBuiltinModule?.('node:os') as { cpus?: () => { model: string }[] } | undefined;
+  const arch = proc?.arch === 'x64' ? 'x86_64' : (proc?.arch ?? 'unknown');
+  return { architecture: arch, device_name: os?.cpus?.()[0]?.model.trim() || 'unknown' };
 }
 
 function toDevice(d: DeviceOrType, argName = 'device'): Device {
@@ -161,6 +185,33 @@ export function newStream(device: DeviceOrType): Stream {
   return new Stream(toDevice(device));
 }
 
+/**
+ * MLX's thread-local stream. A JS thread (the main one, or a worker) has its own module
+ * instance, so every stream is already local to the thread that made it: this is a Stream.
+ */
+export class ThreadLocalStream extends Stream {
+  override toString(): string {
+    return `ThreadLocalStream(${this.device}, ${this.index})`;
+  }
+}
+
+export function newThreadLocalStream(device: DeviceOrType): ThreadLocalStream {
+  return new ThreadLocalStream(toDevice(device));
+}
+
+/** A stream for any thread (MLX); JS threads share no streams, so this is newStream. */
+export function newThreadUnsafeStream(device: DeviceOrType): Stream {
+  return newStream(device);
+}
+
+/**
+ * MLX's clear_streams: the default streams start afresh (the set ones are forgotten). Streams
+ * hold no resources here, so the ones already made keep working.
+ */
+export function clearStreams(): void {
+  defaultStreams.clear();
+}
+
 /** Resolves the optional last argument of every op to a stream. */
 export function toStream(s: StreamOrDevice): Stream {
   if (s === undefined || s === null) return defaultStream();
@@ -168,20 +219,31 @@ export function toStream(s: StreamOrDevice): Stream {
   return defaultStream(toDevice(s, 'stream or device'));
 }
 
+/**
+ * MLX's StreamContext: makes a stream (and its device) the default from construction until
+ * disposed: `using _ = new mx.StreamContext(s)`, or `mx.stream(s)`.
+ */
+export class StreamContext implements Disposable {
+  private readonly target: Stream;
+  private readonly prevDevice: Device;
+  private readonly prevStream: Stream | undefined;
+  constructor(s: StreamOrDevice) {
+    this.target = toStream(s);
+    this.prevDevice = defaultDev;
+    this.prevStream = defaultStreams.get(key(this.target.device));
+    defaultDev = this.target.device;
+    defaultStreams.set(key(this.target.device), this.target);
+  }
+  [Symbol.dispose](): void {
+    defaultDev = this.prevDevice;
+    if (this.prevStream) defaultStreams.set(key(this.target.device), this.prevStream);
+    else defaultStreams.delete(key(this.target.device));
+  }
+}
+
 /** `using _ = mx.stream(mx.cpu)`: runs ops on a stream until disposed. */
-export function stream(s: StreamOrDevice): Disposable & { [Symbol.dispose](): void } {
-  const target = toStream(s);
-  const prevDevice = defaultDev;
-  const prevStream = defaultStreams.get(key(target.device));
-  defaultDev = target.device;
-  defaultStreams.set(key(target.device), target);
-  return {
-    [Symbol.dispose]() {
-      defaultDev = prevDevice;
-      if (prevStream) defaultStreams.set(key(target.device), prevStream);
-      else defaultStreams.delete(key(target.device));
-    },
-  };
+export function stream(s: StreamOrDevice): StreamContext {
+  return new StreamContext(s);
 }
 
 /** Waits for all work queued on a stream (all streams when none is given). */

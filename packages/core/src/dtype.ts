@@ -218,3 +218,44 @@ export function isDtype(x: unknown): x is Dtype {
 }
 
 export { categories as allCategories };
+
+/**
+ * MLX's can_cast: whether `from` (a dtype, or an array's dtype) promotes to `to` unchanged,
+ * i.e. promoteTypes(from, to) is `to`.
+ */
+export function canCast(from: Dtype | { readonly dtype: Dtype }, to: Dtype): boolean {
+  const f = from instanceof Dtype ? from : from && typeof from === 'object' && from.dtype instanceof Dtype ? from.dtype : null;
+  if (!f) throw new TypeError('[can_cast] `from_` must be an array or a dtype.');
+  if (!(to instanceof Dtype)) throw new TypeError(`[can_cast] \`to\` must be a dtype, got ${String(to)}.`);
+  return promoteTypes(f, to) === to;
+}
+
+/** The Array API's kind names (isdtype) and the categories they stand for. */
+const kinds: Record<string, (d: Dtype) => boolean> = {
+  bool: (d) => d === bool,
+  'signed integer': (d) => issubdtype(d, signedinteger),
+  'unsigned integer': (d) => issubdtype(d, unsignedinteger),
+  integral: (d) => issubdtype(d, integer),
+  'real floating': (d) => issubdtype(d, floating),
+  'complex floating': (d) => issubdtype(d, complexfloating),
+  numeric: (d) => issubdtype(d, number),
+};
+
+/**
+ * The Array API's isdtype: whether `dtype` is `kind` — a dtype, one of the kind names 'bool',
+ * 'signed integer', 'unsigned integer', 'integral', 'real floating', 'complex floating',
+ * 'numeric', or a list of these (any of them).
+ */
+export function isdtype(dtype: Dtype, kind: Dtype | string | (Dtype | string)[]): boolean {
+  if (!(dtype instanceof Dtype)) throw new TypeError(`[isdtype] dtype must be a Dtype, got ${String(dtype)}.`);
+  const one = (k: unknown): boolean => {
+    if (k instanceof Dtype) return dtype === k;
+    if (typeof k === 'string') {
+      const test = Object.prototype.hasOwnProperty.call(kinds, k) ? kinds[k] : undefined;
+      if (!test) throw new Error(`[isdtype] Unknown data type kind: '${k}'.`);
+      return test(dtype);
+    }
+    throw new TypeError('[isdtype] `kind` must be a dtype, a string, or a list of dtypes and strings.');
+  };
+  return Array.isArray(kind) ? kind.some(one) : one(kind);
+}

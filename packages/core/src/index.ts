@@ -34,7 +34,7 @@ export {
   gpu,
   Device,
   Stream,
-  type DeviceType,
+  DeviceType,
   type DeviceOrType,
   type StreamOrDevice,
   defaultDevice,
@@ -50,6 +50,14 @@ export {
   setCpuBackend,
   cpuBackendName,
   listBackends,
+  isAvailable,
+  deviceCount,
+  deviceInfo,
+  StreamContext,
+  ThreadLocalStream,
+  newThreadLocalStream,
+  newThreadUnsafeStream,
+  clearStreams,
 } from './device.js';
 export * from './memory.js';
 export { OutOfMemoryError } from './out-of-memory.js';
@@ -62,7 +70,7 @@ export { setNumThreads, getNumThreads, initThreads, threadStatus, type ThreadSta
 export { Primitive, type PrimitiveDef } from './primitive.js';
 export { eval, asyncEval, dispose, tidy } from './transforms/eval.js';
 export { array } from './array-factory.js';
-export { reshape, broadcastTo, broadcastArrays, transpose, asStrided, astype, copy, view } from './ops/views.js';
+export { reshape, broadcastTo, broadcastArrays, transpose, asStrided, astype, copy, view, contiguous } from './ops/views.js';
 export * from './ops/elementwise.js';
 export * from './ops/creation.js';
 export * from './ops/shape.js';
@@ -72,6 +80,8 @@ export * from './ops/sort.js';
 export * from './ops/indexing.js';
 export * from './ops/linalg.js';
 export * from './ops/einsum.js';
+export * from './ops/hadamard.js';
+export * from './ops/graph.js';
 export * as random from './ops/random.js';
 export * as fft from './ops/fft.js';
 export * from './transforms/index.js';

@@ -3,6 +3,8 @@
 // the cache functions report 0 and the limits are recorded and enforced by allocation checks
 // in a later backend.
 import { getActiveMemory, getPeakMemory, resetPeakMemory, memory } from './device.js';
+import type { Storage } from './backend/interface.js';
+import { treeFlatten } from './transforms/tree.js';
 
 export { getActiveMemory, getPeakMemory, resetPeakMemory, memory };
 
@@ -43,4 +45,26 @@ export function setWiredLimit(limit: number): number {
   const prev = wiredLimit;
   wiredLimit = limit;
   return prev;
+}
+
+/** The memory limit last set with setMemoryLimit (0 until one is set). */
+export function getMemoryLimit(): number {
+  return memoryLimit;
+}
+
+/**
+ * MLX's get_array_buffer_size: the bytes of the distinct buffers behind the arrays in the
+ * arguments (arrays or trees of them; other leaves are ignored). Views of one buffer count it
+ * once. The arrays must be evaluated.
+ */
+export function getArrayBufferSize(...trees: unknown[]): number {
+  const buffers = new Set<Storage>();
+  for (const a of treeFlatten(trees)) {
+    a._check();
+    if (!a._data) throw new Error('[get_array_buffer_size] Arrays must be evaluated before querying buffer size.');
+    buffers.add(a._data.storage);
+  }
+  let n = 0;
+  for (const b of buffers) n += b.byteLength;
+  return n;
 }

@@ -9,7 +9,7 @@ import { checkDimension, checkShape, shapeToString } from '../shape.js';
 import { asArray, scalarToArray, describeValue } from '../convert.js';
 import { astype, broadcastAgainst, broadcastTo, copy, reshape } from './views.js';
 import { inDynamicTracing } from '../transforms/trace.js';
-import { add, divide, greaterEqual, multiply, subtract, where } from './elementwise.js';
+import { abs, add, cos, divide, greaterEqual, multiply, sin, square, subtract, where } from './elementwise.js';
 
 function checkDtype(d: unknown, op: string): Dtype | undefined {
   if (d === undefined || d === null) return undefined;
@@ -217,4 +217,55 @@ export function meshgrid(...args: (ScalarOrArray | MeshgridOptions)[]): MxArray[
   // each axis takes its length from the one grid that varies along it (0-length included)
   const outShape = shapes.reduce((acc, sh) => acc.map((d, i) => (sh[i] !== 1 ? sh[i]! : d)), new Array<number>(n).fill(1));
   return grids.map((g) => broadcastTo(g, outShape));
+}
+
+/** MLX's `empty`: zeros (MLX binds the same function under both names). */
+export const empty = zeros;
+
+/** MLX's `empty_like`: zeros of `a`'s shape, in `dtype` when one is given (else a's dtype). */
+export function emptyLike(a: ScalarOrArray, dtype?: Dtype | null | StreamOrDevice, s?: StreamOrDevice): MxArray {
+  if (!(dtype instanceof Dtype) && dtype !== null && dtype !== undefined) [dtype, s] = [undefined, dtype];
+  const x = asArray(a, 'array', 'empty_like');
+  return full(x._shape, new MxArray(0, (dtype as Dtype | null | undefined) ?? x._dtype), undefined, s);
+}
+
+// ---- windows (mlx/ops.cpp): float32 tapers of M points, computed as MLX computes them ----
+
+/** n = 0..M-1 as float32, or the whole window when M < 2 (empty for M < 1, [1] for M = 1). */
+function windowPoints(m: number, op: string, s: StreamOrDevice): MxArray | null {
+  checkInt(m, op, 'M');
+  return m < 2 ? null : arange(0, m, 1, float32, s);
+}
+function trivialWindow(m: number, s: StreamOrDevice): MxArray {
+  return m < 1 ? new MxArray([], float32) : ones([1], float32, s);
+}
+const f32 = (v: number): MxArray => new MxArray(v, float32);
+
+/** The Bartlett (triangular) window: 1 - |2n / (M - 1) - 1|. */
+export function bartlett(m: number, s?: StreamOrDevice): MxArray {
+  const n = windowPoints(m, 'bartlett', s);
+  if (!n) return trivialWindow(m, s);
+  return subtract(f32(1), abs(subtract(multiply(f32(2 / (m - 1)), n, s), f32(1), s), s), s);
+}
+
+/** The Hann window: sin(pi n / (M - 1))^2. */
+export function hanning(m: number, s?: StreamOrDevice): MxArray {
+  const n = windowPoints(m, 'hanning', s);
+  if (!n) return trivialWindow(m, s);
+  return square(sin(multiply(f32(Math.PI / (m - 1)), n, s), s), s);
+}
+
+/** The Hamming window: 0.54 - 0.46 cos(2 pi n / (M - 1)). */
+export function hamming(m: number, s?: StreamOrDevice): MxArray {
+  const n = windowPoints(m, 'hamming', s);
+  if (!n) return trivialWindow(m, s);
+  return subtract(f32(0.54), multiply(f32(0.46), cos(multiply(f32((2 * Math.PI) / (m - 1)), n, s), s), s), s);
+}
+
+/** The Blackman window: 0.42 - 0.5 cos(x) + 0.08 cos(2x), x = 2 pi n / (M - 1), as MLX's 0.34 - 0.5 cos + 0.16 cos^2. */
+export function blackman(m: number, s?: StreamOrDevice): MxArray {
+  const n = windowPoints(m, 'blackman', s);
+  if (!n) return trivialWindow(m, s);
+  const c = cos(multiply(f32((2 * Math.PI) / (m - 1)), n, s), s);
+  return add(subtract(f32(0.34), multiply(f32(0.5), c, s), s), multiply(f32(0.16), square(c, s), s), s);
 }

@@ -381,3 +381,37 @@ declare module '../array.js' {
     clip(min: ScalarOrArray | null, max: ScalarOrArray | null, s?: StreamOrDevice): MxArray;
   }
 }
+
+// ---- the Array API's names and the small elementwise ops MLX composes (mlx/ops.cpp) ----
+
+/** Array API aliases: the same functions under the names MLX also exports. */
+export const acos = arccos;
+export const acosh = arccosh;
+export const asin = arcsin;
+export const asinh = arcsinh;
+export const atan = arctan;
+export const atan2 = arctan2;
+export const atanh = arctanh;
+export const pow = power;
+export const bitwiseLeftShift = leftShift;
+export const bitwiseRightShift = rightShift;
+
+/** Unary plus: the input itself (MLX returns another handle to the same array). */
+export function positive(a: Arg, _s?: StreamOrDevice): MxArray {
+  return asArray(a, 'array', 'positive');
+}
+
+/** Rounds toward zero: ceil below zero, floor elsewhere; integers are returned as they are. */
+export function trunc(a: Arg, s?: StreamOrDevice): MxArray {
+  const x = asArray(a, 'array', 'trunc');
+  if (isC(x._dtype)) throw new TypeError('[trunc] Not supported for complex64.');
+  if (isInteger(x._dtype)) return x;
+  return where(less(x, new MxArray(0, x._dtype), s), ceil(x, s), floor(x, s), s);
+}
+
+/** Exclusive or of the inputs cast to bool. */
+export function logicalXor(a: Arg, b: Arg, s?: StreamOrDevice): MxArray {
+  const [x, y] = asArrays2(a, b, 'logical_xor');
+  return notEqual(astype(x, bool, s), astype(y, bool, s), s);
+}
+

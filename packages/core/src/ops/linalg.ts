@@ -10,7 +10,8 @@ import { asArray, asArrays2 } from '../convert.js';
 import { astype, broadcastTo, broadcastAgainst, reshape, transpose } from './views.js';
 import { expandTo, squeezeTo } from './internal.js';
 import { inDynamicTracing } from '../transforms/trace.js';
-import { add, multiply } from './elementwise.js';
+import { add, multiply, conjugate } from './elementwise.js';
+import { sum } from './reduce.js';
 
 export function matmul(a: ScalarOrArray, b: ScalarOrArray, s?: StreamOrDevice): MxArray {
   let [x, y] = asArrays2(a, b, 'matmul');
@@ -133,4 +134,20 @@ export function inner(a: ScalarOrArray, b: ScalarOrArray, s?: StreamOrDevice): M
 export function outer(a: ScalarOrArray, b: ScalarOrArray, s?: StreamOrDevice): MxArray {
   const [x, y] = asArrays2(a, b, 'outer');
   return multiply(reshape(x, [-1, 1], s), reshape(y, [1, -1], s), s);
+}
+
+/**
+ * The dot product of conj(a) and b along `axis` (default -1), broadcasting the other axes.
+ * As MLX, `axis` must name the same axis of both inputs counted from their ends (negative)
+ * or starts (non-negative).
+ */
+export function vecdot(a: ScalarOrArray, b: ScalarOrArray, axis = -1, s?: StreamOrDevice): MxArray {
+  const [x, y] = asArrays2(a, b, 'vecdot');
+  if (x.ndim === 0 || y.ndim === 0) throw new Error('[vecdot] inputs must be at least 1D.');
+  if (typeof axis !== 'number' || !Number.isInteger(axis)) throw new TypeError(`[vecdot] axis must be an integer, got ${String(axis)}.`);
+  const ax = axis < 0 ? axis + x.ndim : axis;
+  if (ax < 0 || ax >= x.ndim) throw new RangeError('[vecdot] axis is out of bounds.');
+  if (axis < 0 ? axis + y.ndim !== ax : axis >= y.ndim) throw new RangeError('[vecdot] axis is out of bounds.');
+  if (x._shape[ax] !== y._shape[ax]) throw new Error('[vecdot] a and b must have the same size along axis.');
+  return sum(multiply(conjugate(x, s), y, s), ax, false, s);
 }

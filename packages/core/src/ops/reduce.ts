@@ -4,13 +4,14 @@ import { MxArray, makeArray, type ScalarOrArray } from '../array.js';
 import { Primitive } from '../primitive.js';
 import { Reduce, ArgReduce, NumberOfElements, type ReduceType, type ArgReduceType } from '../primitives/reduce.js';
 import { Reshape } from '../primitives/views.js';
-import { type Dtype, bool, int32, int64, uint32, uint64, float32, float16, bfloat16, isComplex } from '../dtype.js';
+import { type Dtype, bool, int32, int64, uint32, uint64, float32, float16, bfloat16, isComplex, isInexact } from '../dtype.js';
 import { Stream, Device, type StreamOrDevice } from '../device.js';
 import { normalizeAxes, normalizeAxis, shapeSize, shapesEqual } from '../shape.js';
 import { asArray } from '../convert.js';
 import { isStreamObject, reshapeTo, squeezeTo, flat } from './internal.js';
 import { inDynamicTracing } from '../transforms/trace.js';
-import { astype } from './views.js';
+import { astype, sliceView, transpose } from './views.js';
+import { sort } from './sort.js';
 import { atLeastFloat } from './apply.js';
 import {
   add,
@@ -27,6 +28,8 @@ import {
   conjugate,
   stopGradient,
   maximum,
+  notEqual,
+  isnan,
 } from './elementwise.js';
 
 type Axes = number | number[] | null | undefined;
@@ -346,3 +349,69 @@ Object.assign(MxArray.prototype, {
   std: method(std),
   logsumexp: method(logsumexp),
 });
+
+// ---- more reductions MLX composes from the ones above (mlx/ops.cpp) ----
+
+/** MLX's and the Array API's `var` (a JS binding can't be called `var`, an export can). */
+export { variance as var };
+
+/** The number of elements that are not zero over `axis` (all axes when omitted), as int32. */
+export function countNonzero(array: ScalarOrArray, keepdims?: boolean, s?: StreamOrDevice): MxArray;
+export function countNonzero(array: ScalarOrArray, axis?: number | number[] | null, keepdims?: boolean, s?: StreamOrDevice): MxArray;
+export function countNonzero(array: ScalarOrArray, ...args: unknown[]): MxArray {
+  const x = asArray(array, 'array', 'count_nonzero');
+  const { axis, keepdims, s } = reduceArgs('count_nonzero', args);
+  const nonzero = astype(notEqual(x, new MxArray(0, x._dtype), s), int32, s);
+  return reduceOp(nonzero, 'sum', axis, keepdims, s, 'count_nonzero');
+}
+
+/** [min, max] over `axis` (all axes when omitted): the two reductions, as MLX's minmax. */
+export function minmax(array: ScalarOrArray, keepdims?: boolean, s?: StreamOrDevice): [MxArray, MxArray];
+export function minmax(array: ScalarOrArray, axis?: number | number[] | null, keepdims?: boolean, s?: StreamOrDevice): [MxArray, MxArray];
+export function minmax(array: ScalarOrArray, ...args: unknown[]): [MxArray, MxArray] {
+  const x = asArray(array, 'array', 'minmax');
+  const { axis, keepdims, s } = reduceArgs('minmax', args);
+  return [reduceOp(x, 'min', axis, keepdims, s, 'min'), reduceOp(x, 'max', axis, keepdims, s, 'max')];
+}
+
+/**
+ * The median over `axis` (all axes when omitted), at least float32. As MLX: the reduced axes
+ * move to the back and flatten, one sort, the middle element (the mean of the two middle
+ * ones for an even count), and NaN wherever the reduced elements hold a NaN.
+ */
+export function median(array: ScalarOrArray, keepdims?: boolean, s?: StreamOrDevice): MxArray;
+export function median(array: ScalarOrArray, axis?: number | number[] | null, keepdims?: boolean, s?: StreamOrDevice): MxArray;
+export function median(array: ScalarOrArray, ...args: unknown[]): MxArray {
+  const x = asArray(array, 'array', 'median');
+  const { axis, keepdims, s } = reduceArgs('median', args);
+  const nd = x._shape.length;
+  const given = axis === undefined || axis === null ? [...Array(nd).keys()] : typeof axis === 'number' ? [axis] : axis;
+  for (const a of given) {
+    if (!Number.isInteger(a) || a < -nd || a >= nd) throw new RangeError(`[median] axis ${a} is out of bounds for array with ${nd} dimensions.`);
+  }
+  const axes = [...new Set(given.map((a) => (a < 0 ? a + nd : a)))].sort((p, q) => p - q);
+  if (axes.length !== given.length) throw new Error('[median] Received duplicate axis.');
+  const kept = [...Array(nd).keys()].filter((i) => !axes.includes(i));
+  const keptShape = kept.map((i) => x._shape[i]!);
+  const n = reducedCount(x, axes);
+  if (n === 0) throw new Error('[median] Cannot take median along empty axis.');
+  const rows = reshapeTo(transpose(x, [...kept, ...axes], s), [...keptShape, n], s);
+  const sorted = sort(rows, -1, s);
+  const dtype = atLeastFloat(x._dtype);
+  const column = (k: number): MxArray =>
+    astype(sliceView(sorted, [...keptShape.map(() => 0), k], [...keptShape, k + 1], rows._shape.map(() => 1), s), dtype, s);
+  const mid = n >> 1;
+  let m = column(mid);
+  if (n % 2 === 0) m = multiply(add(m, column(mid - 1), s), new MxArray(0.5, dtype), s);
+  // The sort puts NaNs last, where the middle never reaches: propagate them as max/min/mean do.
+  if (isInexact(x._dtype)) m = where(any(isnan(rows, s), -1, true, s), new MxArray(NaN, dtype), m, s);
+  return reshapeTo(m, keepdims ? x._shape.map((d, i) => (axes.includes(i) ? 1 : d)) : keptShape, s);
+}
+
+declare module '../array.js' {
+  interface MxArray {
+    var(keepdims?: boolean, ddof?: number, s?: StreamOrDevice): MxArray;
+    var(axis?: number | number[] | null, keepdims?: boolean, ddof?: number, s?: StreamOrDevice): MxArray;
+  }
+}
+Object.assign(MxArray.prototype, { var: method(variance) });

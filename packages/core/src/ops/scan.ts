@@ -3,7 +3,7 @@
 import { MxArray, makeArray, type ScalarOrArray } from '../array.js';
 import { Primitive } from '../primitive.js';
 import { Scan, type ScanType } from '../primitives/scan.js';
-import { bool, int32, isComplex } from '../dtype.js';
+import { Dtype, bool, int32, isComplex } from '../dtype.js';
 import { Stream, Device, type StreamOrDevice } from '../device.js';
 import { normalizeAxis, shapeSize } from '../shape.js';
 import { asArray } from '../convert.js';
@@ -14,6 +14,8 @@ import { flat, isStreamObject } from './internal.js';
 
 type ScanFn = {
   (array: ScalarOrArray, axis?: number | null, reverse?: boolean, inclusive?: boolean, s?: StreamOrDevice): MxArray;
+  /** cumsum and cumprod: MLX's `dtype`, the type the input is cast to first. */
+  (array: ScalarOrArray, axis: number | null | undefined, reverse: boolean | undefined, inclusive: boolean | undefined, dtype: Dtype | null | undefined, s?: StreamOrDevice): MxArray;
   /** node-mlx's `cumsum(array, s)` form: the flattened array. */
   (array: ScalarOrArray, s: Stream | Device): MxArray;
 };
@@ -25,7 +27,13 @@ function flag(v: unknown, op: string, name: string, dflt: boolean): boolean {
 }
 
 function makeScan(op: string, type: ScanType): ScanFn {
-  return ((array: ScalarOrArray, axis?: unknown, reverse?: unknown, inclusive?: unknown, s?: StreamOrDevice) => {
+  return ((array: ScalarOrArray, axis?: unknown, reverse?: unknown, inclusive?: unknown, s?: StreamOrDevice | Dtype | null, s2?: StreamOrDevice) => {
+    // cumsum and cumprod take MLX's dtype before the stream: (a, axis, reverse, inclusive, dtype, s).
+    let dtype: Dtype | null = null;
+    if (s instanceof Dtype || ((s === null || s === undefined) && s2 !== undefined)) {
+      if (s && type !== 'sum' && type !== 'prod') throw new TypeError(`[${op}] takes no dtype.`);
+      [dtype, s] = [s as Dtype | null, s2];
+    }
     // node-mlx also has `cumsum(a, s)`: a Stream/Device object ends the optional arguments.
     const opt: unknown[] = [axis, reverse, inclusive];
     const at = opt.findIndex(isStreamObject);
@@ -35,6 +43,7 @@ function makeScan(op: string, type: ScanType): ScanFn {
       [axis, reverse, inclusive] = opt;
     }
     let x = asArray(array, 'array', op);
+    if (dtype) x = astype(x, dtype, s as StreamOrDevice);
     if (axis !== undefined && axis !== null && typeof axis !== 'number') {
       throw new TypeError(`[${op}] axis must be a number or null, got ${String(axis)}.`);
     }
@@ -61,6 +70,9 @@ export const cummax: ScanFn = makeScan('cummax', 'max');
 export const cummin: ScanFn = makeScan('cummin', 'min');
 /** Cumulative log(sum(exp)) along `axis`; at least float32. */
 export const logcumsumexp: ScanFn = makeScan('logcumsumexp', 'logaddexp');
+/** The Array API's names for cumsum and cumprod (MLX exports both). */
+export const cumulativeSum = cumsum;
+export const cumulativeProd = cumprod;
 
 declare module '../array.js' {
   interface MxArray {

@@ -6,10 +6,10 @@ import { Primitive } from '../primitive.js';
 import { Concatenate, Diagonal } from '../primitives/shape.js';
 import { Dtype, resultType, int32 } from '../dtype.js';
 import type { StreamOrDevice } from '../device.js';
-import { normalizeAxis, normalizeAxes, shapeSize, shapeToString, shapesEqual, checkDimension, checkShapeLimits } from '../shape.js';
+import { normalizeAxis, normalizeAxes, shapeSize, shapeToString, shapesEqual, checkDimension, checkShapeLimits, broadcastShapes as broadcastShapeList } from '../shape.js';
 import { asArray } from '../convert.js';
 import { astype, broadcastTo, reshape, transpose, sliceView } from './views.js';
-import { multiply, where } from './elementwise.js';
+import { multiply, subtract, where } from './elementwise.js';
 import { sum } from './reduce.js';
 import { eye } from './creation.js';
 import { reshapeTo, squeezeTo, expandTo } from './internal.js';
@@ -450,5 +450,90 @@ Object.assign(MxArray.prototype, {
   },
   diagonal(this: MxArray, offset?: number, axis1?: number, axis2?: number, s?: StreamOrDevice) {
     return diagonal(this, offset, axis1, axis2, s);
+  },
+});
+
+// ---- more shape ops MLX composes from slices and splits (mlx/ops.cpp) ----
+
+/** Reverses the order of elements along `axis` (all axes when omitted): a strided view. */
+export function flip(a: ScalarOrArray, axis?: number | number[] | null, s?: StreamOrDevice): MxArray {
+  const x = asArray(a, 'array', 'flip');
+  const nd = x._shape.length;
+  const axes = axis === undefined || axis === null ? [...Array(nd).keys()] : typeof axis === 'number' ? [axis] : axis;
+  if (!Array.isArray(axes)) throw new TypeError(`[flip] axis must be a number, a list of numbers or null, got ${String(axis)}.`);
+  const start = x._shape.map(() => 0);
+  const stop = [...x._shape];
+  const step = x._shape.map(() => 1);
+  // A repeated axis flips once, as in MLX (each entry sets the same reversed slice).
+  for (const ax0 of axes) {
+    const ax = normalizeAxis(ax0, nd, 'flip');
+    if (x._shape[ax]! <= 1) continue; // nothing to reverse; an empty axis has no element to start at
+    start[ax] = x._shape[ax]! - 1;
+    stop[ax] = -1;
+    step[ax] = -1;
+  }
+  return sliceView(x, start, stop, step, s);
+}
+
+/** The arrays along `axis`, that axis removed (the inverse of stack); none for an empty axis. */
+export function unstack(a: ScalarOrArray, axis = 0, s?: StreamOrDevice): MxArray[] {
+  const x = asArray(a, 'array', 'unstack');
+  const ax = normalizeAxis(intArg(axis, 'unstack', 'axis'), x._shape.length, 'unstack');
+  const n = x._shape[ax]!;
+  if (n === 0) return [];
+  return split(x, n, ax, s).map((part) => squeezeTo(part, [ax], s));
+}
+
+/** The n-th discrete difference along `axis`: `a[1:] - a[:-1]`, n times. */
+export function diff(a: ScalarOrArray, n = 1, axis = -1, s?: StreamOrDevice): MxArray {
+  let x = asArray(a, 'array', 'diff');
+  const nd = x._shape.length;
+  intArg(n, 'diff', 'n');
+  const ax = intArg(axis, 'diff', 'axis') < 0 ? axis + nd : axis;
+  if (ax < 0 || ax >= nd) throw new RangeError('[diff] Axis is out of bounds for the array.');
+  if (n < 0) throw new RangeError('[diff] Order `n` must be non-negative.');
+  const ones = x._shape.map(() => 1);
+  for (let i = 0; i < n; i++) {
+    const len = x._shape[ax]!;
+    const upperStart = x._shape.map((_, k) => (k === ax ? Math.min(1, len) : 0));
+    const lowerStop = x._shape.map((d, k) => (k === ax ? Math.max(len - 1, 0) : d));
+    x = subtract(sliceView(x, upperStart, [...x._shape], ones, s), sliceView(x, x._shape.map(() => 0), lowerStop, ones, s), s);
+  }
+  return x;
+}
+
+/** Swaps the last two axes (the Array API's matrix_transpose; `a.mT`). */
+export function matrixTranspose(a: ScalarOrArray, s?: StreamOrDevice): MxArray {
+  const x = asArray(a, 'array', 'matrix_transpose');
+  if (x._shape.length < 2) throw new Error('[matrix_transpose] Input array must have at least 2 dimensions.');
+  return swapaxes(x, -1, -2, s);
+}
+
+/** The shape that the given shapes broadcast to (NumPy's rules), e.g. ([1], [3, 1]) -> [3, 1]. */
+export function broadcastShapes(...shapes: number[][]): number[] {
+  if (shapes.length === 0) throw new TypeError('[broadcast_shapes] Must provide at least one shape.');
+  for (const sh of shapes) {
+    if (!Array.isArray(sh) || !sh.every((d) => Number.isInteger(d) && d >= 0)) {
+      throw new TypeError(`[broadcast_shapes] Expects a sequence of shapes (lists of non-negative integers), got ${JSON.stringify(sh)}.`);
+    }
+  }
+  return shapes.slice(1).reduce((acc, sh) => {
+    try {
+      return broadcastShapeList(acc, sh);
+    } catch (e) {
+      throw new Error(`[broadcast_shapes] ${(e as Error).message}`);
+    }
+  }, [...shapes[0]!]);
+}
+
+declare module '../array.js' {
+  interface MxArray {
+    /** The last two axes swapped (matrixTranspose). */
+    readonly mT: MxArray;
+  }
+}
+Object.defineProperty(MxArray.prototype, 'mT', {
+  get(this: MxArray) {
+    return matrixTranspose(this);
   },
 });

@@ -1,16 +1,20 @@
 // Sorting: sort, argsort (stable, NaN last), partition, argpartition and topk along one axis
 // (default -1; null sorts the flattened array), as MLX.
-import { type MxArray, makeArray, type ScalarOrArray } from '../array.js';
+import { MxArray, makeArray, type ScalarOrArray } from '../array.js';
 import { Primitive, type PrimitiveDef } from '../primitive.js';
 import { Sort, ArgSort, Partition, ArgPartition } from '../primitives/sort.js';
-import { type Dtype, uint32 } from '../dtype.js';
+import { type Dtype, int32, uint32 } from '../dtype.js';
 import { Stream, Device, type StreamOrDevice } from '../device.js';
-import { normalizeAxis, shapeSize, shapeToString } from '../shape.js';
+import { normalizeAxis, shapeSize, shapeToString, checkDimension } from '../shape.js';
 import { asArray } from '../convert.js';
 import { sliceView, astype, reshape } from './views.js';
-import { less, lessEqual } from './elementwise.js';
+import { add, less, lessEqual, logicalNot, minimum, notEqual, subtract, where } from './elementwise.js';
 import { sum } from './reduce.js';
-import { flat, isStreamObject } from './internal.js';
+import { flat, isStreamObject, reshapeTo } from './internal.js';
+import { take } from './indexing.js';
+import { concatenate } from './shape.js';
+import { cumsum } from './scan.js';
+import { arange, full, zeros } from './creation.js';
 
 
 /** The array and axis to work on: `null` flattens, `undefined` means the last axis. */
@@ -95,4 +99,68 @@ export function searchsorted(sortedSequence: ScalarOrArray, values: ScalarOrArra
 
 function reshapeForSearch(v: MxArray, s?: StreamOrDevice): MxArray {
   return reshape(v, [...v.shape, 1], s ?? undefined);
+}
+
+/**
+ * MLX's unique: the sorted unique elements of the flattened array, `size` of them whatever the
+ * values (the output shape never depends on the data, so nothing is evaluated here). Extra
+ * entries hold `fillValue` (default: the smallest element) with count 0 and the first entry's
+ * index; a smaller `size` keeps the smallest values, and `inverse` is clamped to size - 1.
+ * NaNs are all distinct and sort last; -0 and 0 are one value. With any of the flags set,
+ * returns [values, index?, inverse?, counts?] in that order (index and inverse uint32, counts
+ * int32).
+ */
+export function unique(
+  array: ScalarOrArray,
+  size: number,
+  returnIndex = false,
+  returnInverse = false,
+  returnCounts = false,
+  fillValue?: ScalarOrArray | null,
+  s?: StreamOrDevice,
+): MxArray | MxArray[] {
+  const x = asArray(array, 'array', 'unique');
+  if (typeof size !== 'number' || !Number.isInteger(size)) throw new TypeError(`[unique] size must be an integer, got ${String(size)}.`);
+  if (size < 0) throw new RangeError(`[unique] Received negative size ${size}.`);
+  checkDimension(size, 'unique', 'size');
+  const n = shapeSize(x._shape);
+  let fill: MxArray | null = null;
+  if (fillValue !== undefined && fillValue !== null) {
+    const f = asArray(fillValue, 'fillValue', 'unique');
+    if (shapeSize(f._shape) !== 1) throw new Error(`[unique] Fill value must have one element, but got shape ${shapeToString(f._shape)}.`);
+    fill = astype(reshapeTo(f, [], s), x._dtype, s);
+  } else if (n === 0 && size > 0) {
+    throw new Error('[unique] A fill value is required for an empty input with a non-zero size.');
+  }
+  let values: MxArray, index: MxArray, inverse: MxArray, counts: MxArray;
+  if (n === 0) {
+    values = full([size], fill ?? new MxArray(0, x._dtype), undefined, s);
+    index = zeros([size], uint32, s);
+    inverse = zeros(x._shape, uint32, s);
+    counts = zeros([size], int32, s);
+  } else {
+    const flatX = flat(x, s);
+    const order = argsort(flatX, 0, s);
+    const sorted = take(flatX, order, 0, s);
+    // true where a sorted element differs from the one before it (NaN != NaN: each NaN is new)
+    const isNew = concatenate([new MxArray([true]), notEqual(sliceView(sorted, [1], [n], [1], s), sliceView(sorted, [0], [n - 1], [1], s), s)], 0, s);
+    const groups = sum(isNew, false, s);
+    // The sorted positions where each value starts, in order: a stable sort of "not new" puts them first.
+    const starts = argsort(logicalNot(isNew, s), 0, s);
+    const k = arange(0, size, 1, int32, s);
+    const startOf = (i: MxArray): MxArray => take(starts, minimum(i, BigInt(n - 1), s), 0, s);
+    const valid = less(k, groups, s);
+    const start = startOf(k);
+    values = where(valid, take(sorted, start, 0, s), fill ?? take(sorted, 0, 0, s), s);
+    index = where(valid, take(order, start, 0, s), take(order, 0, 0, s), s);
+    const next = where(less(add(k, 1n, s), groups, s), startOf(add(k, 1n, s)), BigInt(n), s);
+    counts = where(valid, astype(subtract(next, start, s), int32, s), 0n, s);
+    // each element's group: the running count of starts, read back in the input's order
+    const group = subtract(cumsum(isNew, 0, false, true, s), 1n, s);
+    const inOrder = take(group, argsort(order, 0, s), 0, s);
+    inverse = size === 0 ? zeros(x._shape, uint32, s) : reshapeTo(astype(minimum(inOrder, BigInt(size - 1), s), uint32, s), [...x._shape], s);
+  }
+  const flags: [boolean, MxArray][] = [[returnIndex, index], [returnInverse, inverse], [returnCounts, counts]];
+  if (!flags.some(([on]) => on)) return values;
+  return [values, ...flags.filter(([on]) => on).map(([, out]) => out)];
 }

@@ -196,6 +196,15 @@ export function view(a: ScalarOrArray, dtype: Dtype, s?: StreamOrDevice): MxArra
   return makeArray(shape, dtype, new Primitive(View, { from, to, dtype }), [x], s);
 }
 
+/**
+ * MLX's contiguous: the values in one row-major buffer. A computed (non-view) result always
+ * gets a fresh row-major buffer here, so this is a copy; `allowColMajor` changes nothing.
+ */
+export function contiguous(a: ScalarOrArray, allowColMajor: boolean | StreamOrDevice = false, s?: StreamOrDevice): MxArray {
+  if (typeof allowColMajor !== 'boolean') [allowColMajor, s] = [false, allowColMajor];
+  return copy(asArray(a, 'array', 'contiguous'), undefined, s);
+}
+
 setCopyImpl((a, dtype) => copy(a, dtype));
 
 declare module '../array.js' {
