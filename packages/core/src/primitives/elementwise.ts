@@ -111,7 +111,8 @@ const unaryRules = {
     outDtype: realOfComplex,
   },
   Conjugate: { tangent: (_x, t) => conjugate(t), vjp: (_x, ct) => conjugate(ct) },
-  // MLX stops gradients here in both modes.
+  // Autodiff cuts its tape here (transforms/autodiff.ts), as MLX does; these zero rules are
+  // what the cut amounts to.
   StopGradient: { tangent: (_x, t) => zerosLike(t), vjp: (x) => zerosLike(x) },
 } satisfies Record<string, UnaryRule>;
 

@@ -3,6 +3,7 @@
 // are written in ops, so the cotangents are lazy graphs too and grad of grad just works.
 import { MxArray, internalArrays, type Node } from '../array.js';
 import { Reshape } from '../primitives/views.js';
+import { unary } from '../primitives/elementwise.js';
 import { add } from '../ops/elementwise.js';
 import { zerosLike, onesLike } from '../ops/creation.js';
 import { astype } from '../ops/views.js';
@@ -56,6 +57,13 @@ function checkRuleOutput(r: MxArray | null | undefined, like: MxArray, prim: str
 }
 
 /**
+ * MLX leaves stop_gradient's output off the tape in vjp and jvp: nothing after it depends on
+ * the inputs, so no rule after it sees a cotangent it can't take (negative of a bool, from a
+ * logsumexp's stopped maximum) and no zero cotangent flows through the graph before it.
+ */
+const stopsGradient = (n: Node): boolean => n.prim.def === unary.StopGradient;
+
+/**
  * Cotangents of the traced inputs (`leaves`, their handles' nodes) given those of `outputs`,
  * by one reverse walk over the tape. Returns null for an input no output depends on. The
  * walk's other arrays are internal: memory that eval releases as soon as it has used them.
@@ -65,7 +73,7 @@ export function backprop(outputs: readonly MxArray[], cotangents: readonly MxArr
 }
 
 function reverseWalk(outputs: readonly MxArray[], cotangents: readonly MxArray[], leaves: readonly Node[]): (MxArray | null)[] {
-  const tape = buildTape(outputs, leaves);
+  const tape = buildTape(outputs, leaves, stopsGradient);
   const cot = new Map<MxArray, MxArray>();
   outputs.forEach((o, i) => {
     if (o._tracer && tape.depends(o)) accumulate(cot, o, cotangents[i]!);
@@ -98,7 +106,7 @@ export function pushforward(outputs: readonly MxArray[], tangents: readonly MxAr
 }
 
 function forwardWalk(outputs: readonly MxArray[], tangents: readonly MxArray[], leaves: readonly Node[]): (MxArray | null)[] {
-  const tape = buildTape(outputs, leaves);
+  const tape = buildTape(outputs, leaves, stopsGradient);
   const tan = new Map<MxArray, MxArray>();
   tape.inputs.forEach((a, i) => {
     if (a) tan.set(a, tangents[i]!);

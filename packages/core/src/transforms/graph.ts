@@ -15,9 +15,10 @@ export interface Tape {
 /**
  * Walks back from `outputs` through tracer arrays (only they can depend on a traced input)
  * and stops at the nodes in `leaves` (the traced inputs' own nodes). Iterative: graphs can
- * be deeper than the JS stack.
+ * be deeper than the JS stack. A node for which `cut` holds depends on nothing (autodiff
+ * cuts at stop_gradient, as MLX's tape does).
  */
-export function buildTape(outputs: readonly MxArray[], leaves: readonly Node[]): Tape {
+export function buildTape(outputs: readonly MxArray[], leaves: readonly Node[], cut?: (n: Node) => boolean): Tape {
   const leafIndex = new Map<Node, number>();
   leaves.forEach((n, i) => leafIndex.set(n, i));
   const inputs: (MxArray | null)[] = leaves.map(() => null);
@@ -41,7 +42,7 @@ export function buildTape(outputs: readonly MxArray[], leaves: readonly Node[]):
     const [n, expanded] = stack.pop()!;
     if (expanded) {
       pending.delete(n);
-      const dep = n.inputs.some((x) => x._node !== null && state.get(x._node) === true);
+      const dep = !cut?.(n) && n.inputs.some((x) => x._node !== null && state.get(x._node) === true);
       state.set(n, dep);
       if (dep) order.push(n);
       continue;

@@ -1,0 +1,57 @@
+// Gradients through bool and integer values, where one op's rule feeds another's: the rules the
+// random-program differential suite (tests/differential/programs.test.ts) found wrong. Expected
+// values are the real MLX 0.32.4's (mx.vjp / mx.grad / mx.jvp on the same inputs).
+import { describe, it, expect } from 'vitest';
+import * as mx from '@mlx-ts/core';
+
+type A = mx.MxArray;
+const f32 = (v: unknown): A => mx.array(v as mx.ScalarOrArray, mx.float32);
+const i32 = (v: unknown): A => mx.array(v as mx.ScalarOrArray, mx.int32);
+const bools = (v: unknown): A => mx.array(v as mx.ScalarOrArray, mx.bool);
+
+function expectArray(a: A, values: unknown, dtype: mx.Dtype): void {
+  expect(a.dtype).toBe(dtype);
+  expect(a.tolist()).toEqual(values);
+}
+
+describe('stop_gradient cuts the tape (MLX leaves it off)', () => {
+  it('vjp of logsumexp over a 0-d bool: a bool cotangent, no negative of a bool', () => {
+    const [outs, [g]] = mx.vjp((b) => mx.logsumexp(b), [bools(true)], [f32(1)]);
+    expectArray(outs[0]!, 1, mx.float32);
+    expectArray(g!, true, mx.bool);
+  });
+
+  it('vjp of logsumexp over a bool axis that is not the last', () => {
+    const [outs, [g]] = mx.vjp((b) => mx.logsumexp(b, 0), [bools([[true, false], [false, false]])], [f32([1, 0])]);
+    const o = outs[0]!.tolist() as number[];
+    expect(o[0]).toBeCloseTo(2.31326, 5);
+    expect(o[1]).toBeCloseTo(0.693147, 5);
+    expectArray(g!, [[true, false], [true, false]], mx.bool);
+  });
+
+  it('softmax over a bool array (general path) inside grad runs', () => {
+    // (the values are zero up to rounding here, so only that it runs and its form are checked)
+    const g = mx.grad((x: A) => mx.sum(mx.multiply(mx.softmax(x.astype(mx.bool), 0).astype(mx.float32), f32([[1, 2], [0.5, -1]]))))(
+      f32([[1, 0], [0, 3]]),
+    );
+    expect(g.dtype).toBe(mx.float32);
+    expect(g.shape).toEqual([2, 2]);
+    const [, [gb]] = mx.vjp((b) => mx.softmax(b, 0).astype(mx.float32), [bools([[true, false], [false, false]])], [f32([[1, 0], [2, 0.5]])]);
+    expect(gb!.dtype).toBe(mx.bool);
+  });
+
+  it('no rule before a stop_gradient runs (a zero cotangent through NaN values gave NaN)', () => {
+    // an exclusive cummax starts at -inf: cos(|-inf|) is NaN, and 0 * NaN is NaN in softmax's rule
+    const x = f32([[2.75], [0.0625], [-1.1875]]);
+    const stopped = mx.grad((x: A) => mx.sum(mx.stopGradient(mx.softmax(mx.cos(mx.abs(mx.cummax(x, 0, true, false))), 0))))(x);
+    expectArray(stopped, [[0], [0], [0]], mx.float32);
+    const w = f32([[0.5], [-1], [2]]);
+    expectArray(mx.grad((x: A) => mx.sum(mx.multiply(w, mx.cummax(x, 0, true, false))))(x), [[0], [0.5], [-1]], mx.float32);
+  });
+
+  it('jvp: a stop_gradient factor is a constant', () => {
+    const [outs, [t]] = mx.jvp((x) => mx.multiply(mx.stopGradient(x), x), [f32([2])], [f32([1])]);
+    expectArray(outs[0]!, [4], mx.float32);
+    expectArray(t!, [2], mx.float32);
+  });
+});
