@@ -55,3 +55,32 @@ describe('stop_gradient cuts the tape (MLX leaves it off)', () => {
     expectArray(t!, [2], mx.float32);
   });
 });
+
+describe('floor, ceil, round and abs are nodes on every dtype (zero gradient where piecewise constant)', () => {
+  it('floor of an int32 value has a zero gradient, not the identity', () => {
+    const g = mx.grad((x: A) => mx.sum(mx.floor(x.astype(mx.int32)).astype(mx.float32)))(f32([0.5, -1.5, 2]));
+    expectArray(g, [0, 0, 0], mx.float32);
+  });
+
+  it('ceil of a bool and round of an int32', () => {
+    const g = mx.grad((x: A) => mx.sum(mx.multiply(mx.ceil(x.astype(mx.bool)).astype(mx.float32), f32([1, 2, 3]))))(f32([0.5, 0, 2]));
+    expectArray(g, [0, 0, 0], mx.float32);
+    const [outs, [gr]] = mx.vjp((b) => mx.round(b), [i32([1, -2])], [i32([3, 4])]);
+    expectArray(outs[0]!, [1, -2], mx.int32);
+    expectArray(gr!, [0, 0], mx.int32);
+  });
+
+  it('abs of an unsigned array: ct * sign(x), zero at 0', () => {
+    const [outs, [g]] = mx.vjp((b) => mx.abs(b), [mx.array([0, 3], mx.uint8)], [mx.array([5, 5], mx.uint8)]);
+    expectArray(outs[0]!, [0, 3], mx.uint8);
+    expectArray(g!, [0, 5], mx.uint8);
+  });
+
+  it('the values are unchanged, in the input dtype', () => {
+    expectArray(mx.floor(i32([-3, 4])), [-3, 4], mx.int32);
+    expectArray(mx.ceil(bools([true, false])), [true, false], mx.bool);
+    expectArray(mx.round(mx.array([7], mx.uint8)), [7], mx.uint8);
+    expectArray(mx.abs(bools([true, false])), [true, false], mx.bool);
+    expectArray(mx.compile((x: A) => mx.floor(mx.add(x, i32(1))))(i32([-3, 4])), [-2, 5], mx.int32);
+  });
+});

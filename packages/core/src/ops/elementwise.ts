@@ -2,7 +2,7 @@
 // lazy array holding the primitive. No loops over data here.
 import { MxArray, makeArray, makeArrays, type ScalarOrArray } from '../array.js';
 import { Primitive, type PrimitiveDef } from '../primitive.js';
-import { Dtype, promoteTypes, bool, uint8, float32, float64, isFloating, isComplex, isInteger, isInexact, finfo } from '../dtype.js';
+import { Dtype, promoteTypes, bool, uint8, float32, float64, isComplex, isInteger, isInexact, finfo } from '../dtype.js';
 import { shapesEqual } from '../shape.js';
 import { all } from './reduce.js';
 import type { StreamOrDevice } from '../device.js';
@@ -119,10 +119,12 @@ export function negative(a: Arg, s?: StreamOrDevice): MxArray {
   if (x._dtype === bool) throw new TypeError('[negative] The negative operation is not supported for bool arrays; use mx.logicalNot.');
   return unaryApply(unary.Negative, x, x._dtype, s);
 }
-/** Absolute value; |complex| is float32. */
+/**
+ * Absolute value; |complex| is float32. Unsigned and bool arrays get an Abs node too, as in
+ * MLX: the values pass unchanged, but the gradient is zero at 0 (ct * sign(x)).
+ */
 export function abs(a: Arg, s?: StreamOrDevice): MxArray {
   const x = asArray(a, 'array', 'abs');
-  if (x._dtype.kind === 'u' || x._dtype === bool) return x;
   return unaryApply(unary.Abs, x, isC(x._dtype) ? float32 : x._dtype, s);
 }
 export const sign = sameUnary(unary.Sign, 'sign');
@@ -152,16 +154,20 @@ export const sigmoid = floatUnary(unary.Sigmoid, 'sigmoid', false);
 export const erf = floatUnary(unary.Erf, 'erf', false);
 export const erfinv = floatUnary(unary.ErfInv, 'erfinv', false);
 
-/** Rounds down; integers and bool are returned as they are. */
+/**
+ * Rounds down. Integers and bool keep their values but still get a Floor node, as in MLX:
+ * its gradient is zero there too, not the identity's.
+ */
 export function floor(a: Arg, s?: StreamOrDevice): MxArray {
   const x = asArray(a, 'array', 'floor');
   rejectComplex('floor', x._dtype);
-  return isFloating(x._dtype) ? unaryApply(unary.Floor, x, x._dtype, s) : x;
+  return unaryApply(unary.Floor, x, x._dtype, s);
 }
+/** Rounds up; a Ceil node for every real dtype (zero gradient), as floor. */
 export function ceil(a: Arg, s?: StreamOrDevice): MxArray {
   const x = asArray(a, 'array', 'ceil');
   rejectComplex('ceil', x._dtype);
-  return isFloating(x._dtype) ? unaryApply(unary.Ceil, x, x._dtype, s) : x;
+  return unaryApply(unary.Ceil, x, x._dtype, s);
 }
 /**
  * Rounds half to even (std::rint) to `decimals` places: rint(a * 10^d) / 10^d, cast back
@@ -173,7 +179,8 @@ export function round(a: Arg, decimals = 0, s?: StreamOrDevice): MxArray {
     if (decimals !== null && typeof decimals === 'object') return round(x, 0, decimals as StreamOrDevice);
     throw new TypeError(`[round] decimals must be an integer, got ${String(decimals)}.`);
   }
-  if (decimals === 0) return isFloating(x._dtype) || isC(x._dtype) ? unaryApply(unary.Round, x, x._dtype, s) : x;
+  // a Round node for every dtype, as floor (zero gradient for integers too)
+  if (decimals === 0) return unaryApply(unary.Round, x, x._dtype, s);
   const d = atLeastFloat(x._dtype);
   // As MLX: multiply by 10^d and by the float32 reciprocal, both held in the compute dtype.
   const scale = Math.fround(10 ** decimals);
