@@ -84,3 +84,51 @@ describe('floor, ceil, round and abs are nodes on every dtype (zero gradient whe
     expectArray(mx.compile((x: A) => mx.floor(mx.add(x, i32(1))))(i32([-3, 4])), [-2, 5], mx.int32);
   });
 });
+
+describe('broadcast cotangents keep the sum\'s dtype; at[] broadcasts before its cast', () => {
+  it('scatter-add of a float scalar into a bool array: each broadcast copy counts', () => {
+    const b = mx.zeros([3, 4], mx.bool);
+    expectArray(mx.grad((v: A) => mx.sum(b.at(i32([2])).add(v).astype(mx.float32)))(f32(1.5)), 4, mx.float32);
+    const w = mx.reshape(mx.arange(12, mx.float32), [3, 4]);
+    const g = mx.grad((v: A) => mx.sum(mx.multiply(b.at(i32([0, 2])).add(v).astype(mx.float32), w)))(f32([1.5, 0, -2, 3]));
+    expectArray(g, [1, 2, 2, 2], mx.float32);
+  });
+
+  it('the same for int32 and float32 targets (unchanged)', () => {
+    for (const d of [mx.int32, mx.float32]) {
+      expectArray(mx.grad((v: A) => mx.sum(mx.zeros([3, 4], d).at(i32([2])).add(v).astype(mx.float32)))(f32(1.5)), 4, mx.float32);
+    }
+  });
+
+  it('an int32 update into a float array: each copy\'s cotangent is cast, then summed (MLX)', () => {
+    const [, [g]] = mx.vjp((v) => mx.zeros([3], mx.float32).at(i32([1, 1])).add(v), [i32(2)], [f32([0.5, 0.75, 0.5])]);
+    expectArray(g!, 0, mx.int32);
+  });
+
+  it('a bool update and a broadcast bool: int32 counts, as MLX\'s broadcast_vjp', () => {
+    const [outs, [g]] = mx.vjp((v) => mx.zeros([1, 1, 1], mx.bool).at(i32([0])).add(v), [bools([[[true]]])], [bools([[[true]]])]);
+    expectArray(outs[0]!, [[[true]]], mx.bool);
+    expectArray(g!, [[[1]]], mx.int32);
+    expectArray(mx.vjp((b) => mx.broadcastTo(b, [4]), [bools(true)], [bools([true, true, true, true])])[1][0]!, 4, mx.int32);
+    const [, [g8]] = mx.vjp((b) => mx.broadcastTo(b, [2, 3]), [mx.array([1, 2, 3], mx.int8)], [mx.array([[1, 1, 1], [100, 100, 100]], mx.int8)]);
+    expectArray(g8!, [101, 101, 101], mx.int32);
+  });
+
+  it('logical not/and/or: zero cotangents like the cotangent (MLX), so an int32 count stays int32', () => {
+    const x = bools([true]);
+    const ones3 = f32([1, 1, 1]);
+    expectArray(mx.vjp((b) => mx.broadcastTo(mx.logicalNot(b), [3]), [x], [ones3])[1][0]!, [0], mx.int32);
+    expectArray(mx.vjp((b) => mx.broadcastTo(mx.logicalAnd(b, b), [3]), [x], [ones3])[1][0]!, [0], mx.int32);
+    const [, [g]] = mx.vjp((b) => mx.greater(mx.logicalOr(b, b), mx.expandDims(mx.logicalOr(b, b), 0)), [x], [f32([[1]])]);
+    expectArray(g!, [0], mx.int32);
+    expectArray(mx.jvp((b) => mx.logicalAnd(b, b), [x], [bools([true])])[1][0]!, [false], mx.bool);
+    expectArray(mx.jvp((b) => mx.logicalNot(b), [x], [bools([true])])[1][0]!, [false], mx.bool);
+  });
+
+  it('at[].subtract negates the value in its own dtype (a float into a bool target)', () => {
+    expectArray(mx.zeros([3], mx.bool).at(i32([1])).subtract(f32(1.5)), [false, true, false], mx.bool);
+    expectArray(mx.zeros([3], mx.int32).at(i32([1])).subtract(f32(1.5)), [0, -1, 0], mx.int32);
+    const g = mx.grad((v: A) => mx.sum(mx.zeros([3, 4], mx.int32).at(i32([1])).subtract(v).astype(mx.float32)))(f32(1.5));
+    expectArray(g, -4, mx.float32);
+  });
+});

@@ -225,10 +225,18 @@ function valueArray(value: unknown, dtype: Dtype, op: string): MxArray {
   return scalarToArray(value, dtype);
 }
 
-function updateValue(value: unknown, dtype: Dtype, target: number[], op: string, s?: StreamOrDevice): MxArray {
-  let u = astype(valueArray(value, dtype, op), dtype, s);
+/**
+ * `indexing`: the value goes in as MLX's `a.at[i]` and `a[i] = v` take it (its Python
+ * indexing): every leading 1 squeezed, broadcast in the value's own dtype, and cast last
+ * (inside its scatter). Then each broadcast copy gets its own cotangent before the cast's
+ * rule: a bool target's float update gets the count of its copies, not `true`; a bool update
+ * gets MLX's int32 count. slice_update and put_along_axis cast first, as MLX does.
+ */
+function updateValue(value: unknown, dtype: Dtype, target: number[], op: string, s?: StreamOrDevice, indexing = false): MxArray {
+  const given = valueArray(value, dtype, op);
+  let u = indexing ? given : astype(given, dtype, s);
   let shape = u._shape;
-  while (shape.length > target.length && shape[0] === 1) shape = shape.slice(1);
+  while (shape.length > (indexing ? 0 : target.length) && shape[0] === 1) shape = shape.slice(1);
   let ok = shape.length <= target.length;
   if (ok) {
     try {
@@ -239,11 +247,11 @@ function updateValue(value: unknown, dtype: Dtype, target: number[], op: string,
   }
   if (!ok) throw new Error(`[${op}] Cannot broadcast value of shape ${shapeToString(u._shape)} into the indexed shape ${shapeToString(target)}.`);
   if (!shapesEqual(shape, u._shape)) u = reshape(u, shape, s);
-  return broadcastTo(u, target, s);
+  return astype(broadcastTo(u, target, s), dtype, s);
 }
 
-function scatterAt(x: MxArray, positions: MxArray, value: unknown, reduce: ScatterReduce, op: string, s?: StreamOrDevice): MxArray {
-  const u = updateValue(value, x._dtype, [...positions._shape], op, s);
+function scatterAt(x: MxArray, positions: MxArray, value: unknown, reduce: ScatterReduce, op: string, s?: StreamOrDevice, indexing = false): MxArray {
+  const u = updateValue(value, x._dtype, [...positions._shape], op, s, indexing);
   return makeArray([...x._shape], x._dtype, new Primitive(Scatter, { reduce }), [x, positions, u], s);
 }
 
@@ -400,14 +408,15 @@ export class ArrayAt {
   private apply(value: unknown, reduce: ScatterReduce, op: string): MxArray {
     const x = this.array._check();
     const pos = getIndex(positionsOf(x._shape), this.indices, op);
-    return scatterAt(x, pos, value, reduce, op);
+    return scatterAt(x, pos, value, reduce, op, undefined, true);
   }
   add(value: ScalarOrArray): MxArray {
     return this.apply(value, 'sum', 'at.add');
   }
   subtract(value: ScalarOrArray): MxArray {
     const x = this.array._check();
-    return this.apply(negative(astype(valueArray(value, x._dtype, 'at.subtract'), x._dtype)), 'sum', 'at.subtract');
+    // MLX negates the value in its own dtype; the scatter casts it (a float into a bool target)
+    return this.apply(negative(valueArray(value, x._dtype, 'at.subtract')), 'sum', 'at.subtract');
   }
   multiply(value: ScalarOrArray): MxArray {
     return this.apply(value, 'prod', 'at.multiply');
@@ -457,7 +466,7 @@ Object.assign(MxArray.prototype, {
     const list = indexList(index);
     // Validate and build before touching the handle, so an error leaves `this` unchanged.
     const pos = getIndex(positionsOf(this._shape), list, 'indexPut_');
-    const u = updateValue(value, this._dtype, [...pos._shape], 'indexPut_');
+    const u = updateValue(value, this._dtype, [...pos._shape], 'indexPut_', undefined, true);
     overwriteArray(this, (old) => makeArray([...old._shape], old._dtype, new Primitive(Scatter, { reduce: 'none' }), [old, pos, u]));
     return this;
   },

@@ -94,7 +94,8 @@ const unaryRules = {
   Sigmoid: { tangent: (_x, t, out) => multiply(t, multiply(out(), subtract(1, out()))) },
   Erf: { tangent: (x, t) => multiply(multiply(t, M_2_SQRTPI), exp(negative(square(x)))) },
   ErfInv: { tangent: (_x, t, out) => multiply(multiply(t, 1 / M_2_SQRTPI), exp(square(out()))) },
-  LogicalNot: predicate(bool),
+  // MLX's zero is like the cotangent (an int32 count from a broadcast stays int32), not the input
+  LogicalNot: { tangent: (_x, t) => zerosLike(t), vjp: (_x, ct) => zerosLike(ct), outDtype: () => bool },
   // MLX has no rule here (it raises); a zero gradient is what every other bitwise op gives.
   BitwiseInvert: zeroUnary(),
   // isnan/isposinf/isneginf are comparisons in MLX, isinf/isfinite logical ops over them.
@@ -158,8 +159,8 @@ interface BinaryRule {
 }
 
 /**
- * Comparisons and bitwise ops: zero cotangents of each input's dtype; MLX's tangent is a
- * zero of the (first) tangent's dtype, or of the inputs' (bool) dtype for the logical ops.
+ * Comparisons, bitwise ops and floor_divide: zero cotangents of each input's dtype; MLX's
+ * tangent is a zero of the (first) tangent's dtype, or of the first input's (`fromPrimal`).
  */
 const zeroBinary = (out?: Dtype, fromPrimal = false): BinaryRule => ({
   vjp: (x, y, _ct, arg) => zerosLike(arg === 0 ? x : y),
@@ -167,6 +168,8 @@ const zeroBinary = (out?: Dtype, fromPrimal = false): BinaryRule => ({
   outDtype: out ? () => out : undefined,
 });
 const comparison = zeroBinary(bool);
+/** logical and/or: MLX's zero cotangents are like the cotangent, its zero tangent like `x`. */
+const logicalRule: BinaryRule = { vjp: (_x, _y, ct) => zerosLike(ct), jvp: (x) => zerosLike(x), outDtype: () => bool };
 
 /** max/min: the cotangent goes to `x` where `pick(x, y)` holds, else to `y` (ties go to y). */
 const selectBetween = (pick: (x: MxArray, y: MxArray) => MxArray, other: (x: MxArray, y: MxArray) => MxArray): BinaryRule => {
@@ -237,8 +240,8 @@ const binaryRules = {
   Greater: comparison,
   GreaterEqual: comparison,
   NaNEqual: comparison,
-  LogicalAnd: zeroBinary(bool, true),
-  LogicalOr: zeroBinary(bool, true),
+  LogicalAnd: logicalRule,
+  LogicalOr: logicalRule,
   BitwiseAnd: zeroBinary(),
   BitwiseOr: zeroBinary(),
   BitwiseXor: zeroBinary(),

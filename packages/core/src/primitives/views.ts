@@ -4,7 +4,7 @@ import { definePrimitive } from '../primitive.js';
 import { rowMajorStrides, isRowContiguous, shapeSize, shapeToString, broadcastShapes, shapesEqual } from '../shape.js';
 import type { MxArray } from '../array.js';
 import { type Dtype, int32, int64 } from '../dtype.js';
-import { reshape, broadcastTo, broadcastAgainst, transpose, astype, sliceView, view, asStrided } from '../ops/views.js';
+import { reshape, broadcastTo, broadcastAgainst, transpose, sliceView, view, asStrided } from '../ops/views.js';
 import { reshapeTo, squeezeTo, expandTo } from '../ops/internal.js';
 import { sum } from '../ops/reduce.js';
 import { zeros, zerosLike, arange } from '../ops/creation.js';
@@ -48,7 +48,8 @@ export function batchFirst(x: MxArray, ax: number, n: number): MxArray {
 
 /**
  * The cotangent of a broadcast input: summed over the new leading dims and the stretched
- * size-1 dims, in the input's dtype (MLX keeps the sum's: int32 for an int8 input).
+ * size-1 dims, in the sum's dtype as MLX's broadcast_vjp (int32 for an int8 or bool input).
+ * A cast back to the input's dtype would turn the count of a bool's copies into `true`.
  */
 export function broadcastVjp(input: MxArray, cotangent: MxArray): MxArray {
   const lead = cotangent._shape.length - input._shape.length;
@@ -57,7 +58,7 @@ export function broadcastVjp(input: MxArray, cotangent: MxArray): MxArray {
     if (i < lead || (input._shape[i - lead] === 1 && d !== 1)) axes.push(i);
   });
   const summed = axes.length ? sum(cotangent, axes, true) : cotangent;
-  return astype(squeezeTo(summed, [...Array(lead).keys()]), input._dtype);
+  return squeezeTo(summed, [...Array(lead).keys()]);
 }
 
 type Layout = { shape: readonly number[]; strides: readonly number[]; offset: number };
