@@ -94,6 +94,15 @@ describe('broadcast cotangents keep the sum\'s dtype; at[] broadcasts before its
     expectArray(g, [1, 2, 2, 2], mx.float32);
   });
 
+  it('with slices and integers only MLX casts first (slice_update), and so does mlx-ts', () => {
+    // the bool cast's rule then meets the int32 sum of a broadcast: MLX raises, mlx-ts too
+    const b = mx.zeros([3, 4], mx.bool);
+    for (const at of [() => b.at(mx.Slice(0, 2)), () => b.at(1)]) {
+      expect(() => mx.grad((v: A) => mx.sum(at().add(v).astype(mx.float32)))(f32(1.5))).toThrow('[astype] Type of cotangents');
+    }
+    expectArray(mx.grad((v: A) => mx.sum(b.at(mx.Slice(0, 2), i32([1])).add(v).astype(mx.float32)))(f32(1.5)), 2, mx.float32);
+  });
+
   it('the same for int32 and float32 targets (unchanged)', () => {
     for (const d of [mx.int32, mx.float32]) {
       expectArray(mx.grad((v: A) => mx.sum(mx.zeros([3, 4], d).at(i32([2])).add(v).astype(mx.float32)))(f32(1.5)), 4, mx.float32);
@@ -130,5 +139,35 @@ describe('broadcast cotangents keep the sum\'s dtype; at[] broadcasts before its
     expectArray(mx.zeros([3], mx.int32).at(i32([1])).subtract(f32(1.5)), [0, -1, 0], mx.int32);
     const g = mx.grad((v: A) => mx.sum(mx.zeros([3, 4], mx.int32).at(i32([1])).subtract(v).astype(mx.float32)))(f32(1.5));
     expectArray(g, -4, mx.float32);
+  });
+});
+
+describe('scatter cotangents keep their dtype; argmax over a size-1 axis; the order cotangents add up', () => {
+  it("scatter max/add: the updates' cotangent stays an int32 count (MLX), not a bool", () => {
+    const idx = i32([0, 0, 1]);
+    const b = bools([true, false, true]);
+    const ct = mx.ones([3, 2], mx.bool);
+    expectArray(mx.vjp((v) => mx.broadcastTo(mx.zeros([2], mx.bool).at(idx).maximum(v), [3, 2]), [b], [ct])[1][0]!, [3, 0, 3], mx.int32);
+    expectArray(mx.vjp((v) => mx.broadcastTo(mx.zeros([2], mx.bool).at(idx).add(v), [3, 2]), [b], [ct])[1][0]!, [3, 3, 3], mx.int32);
+  });
+
+  it('argmax over a size-1 axis is a constant 0 (MLX), so no cast rule behind it runs', () => {
+    const x = f32([[[0.5, -1, 2]], [[1, 2, 3]], [[0, 0, 1]]]);
+    expectArray(mx.argmax(x, 1), [[0, 0, 0], [0, 0, 0], [0, 0, 0]], mx.uint32);
+    const f = (x: A) => mx.sum(mx.erf(mx.sum(mx.argmax(x, 1).astype(mx.bool), -1, true)));
+    expectArray(mx.grad(f)(x), [[[0, 0, 0]], [[0, 0, 0]], [[0, 0, 0]]], mx.float32);
+    // over a longer axis the int32 sum meets the bool cast's rule: MLX raises, mlx-ts too
+    expect(() => mx.grad(f)(mx.reshape(x, [1, 3, 3]))).toThrow('[astype] Type of cotangents');
+  });
+
+  it("cotangents add up in MLX's order (outputs depth first): bool + bool is `or`", () => {
+    const plus0 = (v: A): A => mx.add(v, mx.zerosLike(v));
+    const f = (x: A): A[] => {
+      const v1 = mx.max(x, -1, true);
+      const v2 = v1.at(i32([0, 0, 0, 0])).minimum(v1);
+      return [plus0(v1), plus0(v2), plus0(mx.maximum(v2, v2))];
+    };
+    const [, [g]] = mx.vjp(f, [bools([false, true, false])], [bools([true]), bools([true]), bools([false])]);
+    expectArray(g!, [0, 6, 0], mx.float32);
   });
 });

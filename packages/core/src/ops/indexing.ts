@@ -226,11 +226,12 @@ function valueArray(value: unknown, dtype: Dtype, op: string): MxArray {
 }
 
 /**
- * `indexing`: the value goes in as MLX's `a.at[i]` and `a[i] = v` take it (its Python
- * indexing): every leading 1 squeezed, broadcast in the value's own dtype, and cast last
- * (inside its scatter). Then each broadcast copy gets its own cotangent before the cast's
- * rule: a bool target's float update gets the count of its copies, not `true`; a bool update
- * gets MLX's int32 count. slice_update and put_along_axis cast first, as MLX does.
+ * `indexing`: the value goes in as MLX's `a.at[i]` and `a[i] = v` take it when an index is an
+ * array (its scatter path): every leading 1 squeezed, broadcast in the value's own dtype, and
+ * cast last (inside its scatter). Then each broadcast copy gets its own cotangent before the
+ * cast's rule: a bool target's float update gets the count of its copies, not `true`; a bool
+ * update gets MLX's int32 count. With slices and integers only, MLX goes through slice_update,
+ * which casts first, as slice_update and put_along_axis do here.
  */
 function updateValue(value: unknown, dtype: Dtype, target: number[], op: string, s?: StreamOrDevice, indexing = false): MxArray {
   const given = valueArray(value, dtype, op);
@@ -258,6 +259,9 @@ function scatterAt(x: MxArray, positions: MxArray, value: unknown, reduce: Scatt
 function indexList(index: unknown): unknown[] {
   return Array.isArray(index) ? index : [index];
 }
+
+/** Whether MLX's Python indexing updates `a[index]` through a scatter: an array among the indices. */
+const hasArrayIndex = (list: unknown[]): boolean => list.some((ix) => ix instanceof MxArray || Array.isArray(ix));
 
 /** take(a, indices, axis?): gather along one axis; without an axis, from the flattened array. */
 export function take(array: ScalarOrArray, indices: ScalarOrArray, axis?: number | null, s?: StreamOrDevice): MxArray {
@@ -408,7 +412,7 @@ export class ArrayAt {
   private apply(value: unknown, reduce: ScatterReduce, op: string): MxArray {
     const x = this.array._check();
     const pos = getIndex(positionsOf(x._shape), this.indices, op);
-    return scatterAt(x, pos, value, reduce, op, undefined, true);
+    return scatterAt(x, pos, value, reduce, op, undefined, hasArrayIndex(this.indices));
   }
   add(value: ScalarOrArray): MxArray {
     return this.apply(value, 'sum', 'at.add');
@@ -466,7 +470,7 @@ Object.assign(MxArray.prototype, {
     const list = indexList(index);
     // Validate and build before touching the handle, so an error leaves `this` unchanged.
     const pos = getIndex(positionsOf(this._shape), list, 'indexPut_');
-    const u = updateValue(value, this._dtype, [...pos._shape], 'indexPut_', undefined, true);
+    const u = updateValue(value, this._dtype, [...pos._shape], 'indexPut_', undefined, hasArrayIndex(list));
     overwriteArray(this, (old) => makeArray([...old._shape], old._dtype, new Primitive(Scatter, { reduce: 'none' }), [old, pos, u]));
     return this;
   },

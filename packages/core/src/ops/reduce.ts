@@ -13,6 +13,7 @@ import { inDynamicTracing } from '../transforms/trace.js';
 import { astype, sliceView, transpose } from './views.js';
 import { sort } from './sort.js';
 import { atLeastFloat } from './apply.js';
+import { zeros } from './creation.js';
 import {
   add,
   subtract,
@@ -142,6 +143,8 @@ function makeArgReduce(op: string, type: ArgReduceType): ArgReduceFn {
 function argReduceAxis(x: MxArray, type: ArgReduceType, axis: number, s: StreamOrDevice, op: string): MxArray {
   if (shapeSize(x._shape) === 0) throw new Error(`[${op}] Cannot ${op} reduce zero size array.`);
   const shape = x._shape.map((d, i) => (i === axis ? 1 : d));
+  // MLX: over a size-1 axis the answer is a constant 0, no ArgReduce node (so no tape entry)
+  if (x._shape[axis] === 1) return zeros(shape, uint32, s);
   return makeArray(shape, uint32, new Primitive(ArgReduce, { type, axis }), [x], s);
 }
 

@@ -88,11 +88,12 @@ export const Scatter = definePrimitive<{ reduce: ScatterReduce }>({
     }
     return [[...a!]];
   },
+  // MLX's cotangents keep the cotangent's dtype (an int32 count into a bool array stays a count)
   vjp: (p, [a, pos, u], [c], argnums, [out]) =>
     argnums.map((i) => {
       if (i === 1) return zerosLike(pos!);
       const g = i === 0 ? scatterVjpInput(p.reduce, a!, pos!, u!, c!, out!) : scatterVjpUpdates(p.reduce, a!, pos!, u!, c!, out!);
-      return astype(g, (i === 0 ? a : u)!._dtype);
+      return p.reduce === 'prod' ? astype(g, (i === 0 ? a : u)!._dtype) : g;
     }),
   jvp: (p, [a, pos, u], tangents, argnums) => {
     const ta = argnums.includes(0) ? tangents[argnums.indexOf(0)]! : zerosLike(a!);

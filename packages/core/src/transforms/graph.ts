@@ -36,7 +36,9 @@ export function buildTape(outputs: readonly MxArray[], leaves: readonly Node[], 
     }
     stack.push([n, false]);
   };
-  for (const o of outputs) push(o);
+  // Depth first from each output in turn, inputs in order: MLX's order, which is the order in
+  // which the vjp adds up cotangents (bool + bool is `or`, so mixed dtypes depend on it).
+  for (let i = outputs.length - 1; i >= 0; i--) push(outputs[i]!);
   const pending = new Set<Node>();
   while (stack.length) {
     const [n, expanded] = stack.pop()!;
