@@ -171,3 +171,15 @@ describe('scatter cotangents keep their dtype; argmax over a size-1 axis; the or
     expectArray(g!, [0, 6, 0], mx.float32);
   });
 });
+
+describe("where MLX 0.32.4's vjp is the odd one (README: deliberate differences)", () => {
+  it('an array returned twice gets the sum of its cotangents (MLX keeps the first: 3)', () => {
+    const [, [g]] = mx.vjp((x) => ((y: A) => [y, y])(mx.multiply(x, x)), [f32(1.5)], [f32(1), f32(2)]);
+    expectArray(g!, 9, mx.float32);
+  });
+
+  it('cotangents pair with outputs by position, stop_gradient ones too (MLX skips those: 6)', () => {
+    const [, [g]] = mx.vjp((x) => [mx.stopGradient(x), mx.multiply(x, f32(2))], [f32(1)], [f32(3), f32(5)]);
+    expectArray(g!, 10, mx.float32);
+  });
+});
