@@ -4,10 +4,11 @@
 // integer intermediates on purpose: that is where the single-op suites missed wrong rules.
 //
 // Deterministic: program k is generate(PROGRAMS_SEED + k). CI compares 120 programs (720
-// cases, well under a minute on two cores); PROGRAMS_SCALE=<n> runs n times as many programs,
-// PROGRAMS_SEED=<s> other ones. MLX's mx.compile builds each fused CPU kernel with the C++
-// compiler (about a second each, cached under $TMPDIR/mlx): every fourth program's compiled
-// run is compared with MLX's compiled run, the others' with MLX's plain run (same values).
+// cases: ~40 s on a busy two-core machine with MLX's kernel cache empty, ~8 s with it warm);
+// PROGRAMS_SCALE=<n> runs n times as many programs, PROGRAMS_SEED=<s> other ones. MLX's
+// mx.compile builds each fused CPU kernel with the C++ compiler (about a second each, cached
+// under $TMPDIR/mlx): every fourth program's compiled run is compared with MLX's compiled run,
+// the others' with MLX's plain run (the same values).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import * as mx from '@mlx-ts/core';
 import { MlxWorker, mlxAvailable, runCases, type Case } from './harness.js';

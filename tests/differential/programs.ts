@@ -298,7 +298,9 @@ const scan: Builder = (r, vals, choose) => {
   const nd = vals[i]!.shape.length;
   const a = int(r, 0, nd - 1);
   const rev = r() < 0.3;
-  const inc = r() < 0.8;
+  // exclusive cummax/logcumsumexp start at -inf, whose int32 cast is undefined behaviour
+  const inclusive = r() < 0.8;
+  const inc = inclusive || ts === 'cummax' || ts === 'logcumsumexp';
   const f = (mx as unknown as Record<string, (x: mx.MxArray, a: number, rev: boolean, inc: boolean) => mx.MxArray>)[ts]!;
   const n = vals[i]!.shape[a]!;
   const B = (x: boolean): string => (x ? 'True' : 'False');
