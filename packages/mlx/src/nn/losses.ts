@@ -1,6 +1,7 @@
 // nn.losses (mlx/nn/losses.py): each takes MLX's arguments in MLX's order, camelCase, the
 // reduction ('none' | 'mean' | 'sum') last.
 import * as mx from '@mlx-ts/core';
+import { softplus } from './layers/activations.js';
 
 export type Reduction = 'none' | 'mean' | 'sum';
 type A = mx.array;
@@ -53,7 +54,7 @@ export function crossEntropy(logits: A, targets: A, weights?: A | null, axis = -
 export function binaryCrossEntropy(inputs: A, targets: A, weights?: A | null, withLogits = true, reduction: Reduction = 'mean'): A {
   checkShapes(['Inputs', 'targets'], inputs, targets);
   let loss: A;
-  if (withLogits) loss = mx.subtract(mx.logaddexp(0.0, inputs), mx.multiply(inputs, targets));
+  if (withLogits) loss = mx.subtract(softplus(inputs), mx.multiply(inputs, targets));
   else {
     const logP = mx.maximum(mx.log(inputs), -100);
     const log1mP = mx.maximum(mx.log(mx.subtract(1, inputs)), -100);

@@ -30,7 +30,8 @@ export function softmax(x: A, axis: number | number[] = -1): A {
   return mx.softmax(x, axis);
 }
 export function softplus(x: A): A {
-  return mx.logaddexp(x, 0);
+  // log(1 + e^x) as MLX's logaddexp(x, 0) evaluates it in the input's precision.
+  return mx.add(mx.maximum(x, 0), mx.log1p(mx.exp(mx.negative(mx.abs(x)))));
 }
 export function softsign(x: A): A {
   return mx.divide(x, mx.add(1, mx.abs(x)));

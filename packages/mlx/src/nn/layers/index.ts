@@ -9,3 +9,4 @@ export * from './pooling.js';
 export * from './positional-encoding.js';
 export * from './transformer.js';
 export * from './recurrent.js';
+export * from './upsample.js';
