@@ -8,6 +8,10 @@ export default defineConfig({
     alias: [
       { find: /^@mlx-ts\/core$/, replacement: fileURLToPath(new URL('./packages/core/src/index.ts', import.meta.url)) },
       { find: /^@mlx-ts\/core\/testing$/, replacement: fileURLToPath(new URL('./packages/core/src/testing/index.ts', import.meta.url)) },
+      { find: /^mlx-ts$/, replacement: fileURLToPath(new URL('./packages/mlx/src/index.ts', import.meta.url)) },
+      { find: /^mlx-ts\/nn$/, replacement: fileURLToPath(new URL('./packages/mlx/src/nn/index.ts', import.meta.url)) },
+      { find: /^mlx-ts\/optimizers$/, replacement: fileURLToPath(new URL('./packages/mlx/src/optimizers/index.ts', import.meta.url)) },
+      { find: /^mlx-ts\/utils$/, replacement: fileURLToPath(new URL('./packages/mlx/src/utils.ts', import.meta.url)) },
     ],
   },
   test: {
@@ -34,6 +38,7 @@ export default defineConfig({
             'tests/differential/**',
             'tests/autograd/differential-grad.test.ts',
             'packages/core/test/wasm-*.test.ts',
+            'packages/mlx/test/mlx-differential.test.ts',
             'tests/browser/**',
           ],
         },

@@ -2,7 +2,7 @@
 // parameters.
 import * as mx from '@mlx-ts/core';
 import type { Module } from './layers/base.js';
-import type { NestedDict } from '../utils.js';
+import { type NestedDict, treeFlatten } from '../utils.js';
 
 /**
  * Turns `fn` into a function that returns `[fn(...args), gradients]`, the gradients being
@@ -18,6 +18,8 @@ export function valueAndGrad<T extends any[], U>(model: Module, fn: (...args: T)
   const vg = mx.valueAndGrad(inner);
   return (...args: T) => {
     const params = model.trainableParameters();
+    // Nothing to differentiate (MLX gives the empty tree back; mx.valueAndGrad refuses it).
+    if (!treeFlatten(params).some(([, v]) => v instanceof mx.MxArray)) return [fn(...args), params];
     try {
       return vg(params, ...args) as [U, NestedDict<mx.array>];
     } finally {
