@@ -21,7 +21,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // Every suite runs on both CPU backends: the default (wasm) and the reference one. Run
-    // once, in the default project only: the MLX-differential suites, and the WASM oracle
+    // once, in the default project only: the MLX-differential suites (packages/mlx's
+    // mlx-differential.test.ts too), and the WASM oracle
     // suites (packages/core/test/wasm-*.test.ts), which choose their backends themselves and
     // compare the WASM kernels with the reference ones op by op, whatever the default is, and
     // the browser suite (tests/browser: the WASM backend's threads in headless Chromium).
