@@ -95,6 +95,15 @@ abstract class Activation extends Module {
   abstract override forward(x: A): A;
 }
 
+/** The layer of an activation function without parameters. */
+function elementwise(f: (x: A) => A): new () => Module & { forward(x: A): A } {
+  return class extends Activation {
+    forward(x: A): A {
+      return f(x);
+    }
+  };
+}
+
 export class GLU extends Activation {
   constructor(public axis = -1) {
     super();
@@ -103,31 +112,11 @@ export class GLU extends Activation {
     return glu(x, this.axis);
   }
 }
-export class Sigmoid extends Activation {
-  forward(x: A): A {
-    return sigmoid(x);
-  }
-}
-export class Mish extends Activation {
-  forward(x: A): A {
-    return mish(x);
-  }
-}
-export class ReLU extends Activation {
-  forward(x: A): A {
-    return relu(x);
-  }
-}
-export class ReLU2 extends Activation {
-  forward(x: A): A {
-    return relu2(x);
-  }
-}
-export class ReLU6 extends Activation {
-  forward(x: A): A {
-    return relu6(x);
-  }
-}
+export class Sigmoid extends elementwise(sigmoid) {}
+export class Mish extends elementwise(mish) {}
+export class ReLU extends elementwise(relu) {}
+export class ReLU2 extends elementwise(relu2) {}
+export class ReLU6 extends elementwise(relu6) {}
 export class LeakyReLU extends Activation {
   constructor(public negativeSlope = 0.01) {
     super();
@@ -144,21 +133,9 @@ export class ELU extends Activation {
     return elu(x, this.alpha);
   }
 }
-export class Softmax extends Activation {
-  forward(x: A): A {
-    return softmax(x);
-  }
-}
-export class Softplus extends Activation {
-  forward(x: A): A {
-    return softplus(x);
-  }
-}
-export class Softsign extends Activation {
-  forward(x: A): A {
-    return softsign(x);
-  }
-}
+export class Softmax extends elementwise(softmax) {}
+export class Softplus extends elementwise(softplus) {}
+export class Softsign extends elementwise(softsign) {}
 export class Softshrink extends Activation {
   constructor(public lambd = 0.5) {
     super();
@@ -175,21 +152,9 @@ export class CELU extends Activation {
     return celu(x, this.alpha);
   }
 }
-export class SiLU extends Activation {
-  forward(x: A): A {
-    return silu(x);
-  }
-}
-export class LogSoftmax extends Activation {
-  forward(x: A): A {
-    return logSoftmax(x);
-  }
-}
-export class LogSigmoid extends Activation {
-  forward(x: A): A {
-    return logSigmoid(x);
-  }
-}
+export class SiLU extends elementwise(silu) {}
+export class LogSoftmax extends elementwise(logSoftmax) {}
+export class LogSigmoid extends elementwise(logSigmoid) {}
 export class PReLU extends Activation {
   weight: A;
   constructor(numParameters = 1, init = 0.25) {
@@ -215,16 +180,8 @@ export class GELU extends Activation {
     return `approx=${this.approx}`;
   }
 }
-export class Tanh extends Activation {
-  forward(x: A): A {
-    return tanh(x);
-  }
-}
-export class Hardswish extends Activation {
-  forward(x: A): A {
-    return hardswish(x);
-  }
-}
+export class Tanh extends elementwise(tanh) {}
+export class Hardswish extends elementwise(hardswish) {}
 export class Step extends Activation {
   constructor(public threshold = 0.0) {
     super();
@@ -233,16 +190,8 @@ export class Step extends Activation {
     return step(x, this.threshold);
   }
 }
-export class SELU extends Activation {
-  forward(x: A): A {
-    return selu(x);
-  }
-}
-export class HardTanh extends Activation {
-  forward(x: A): A {
-    return hardTanh(x);
-  }
-}
+export class SELU extends elementwise(selu) {}
+export class HardTanh extends elementwise(hardTanh) {}
 export class HardShrink extends Activation {
   constructor(public lambd = 0.5) {
     super();
@@ -254,8 +203,4 @@ export class HardShrink extends Activation {
     return `lambd=${fmt(this.lambd)}`;
   }
 }
-export class Softmin extends Activation {
-  forward(x: A): A {
-    return softmin(x);
-  }
-}
+export class Softmin extends elementwise(softmin) {}

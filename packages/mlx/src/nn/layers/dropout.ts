@@ -12,8 +12,13 @@ abstract class DropoutBase extends Module {
   protected override toStringExtra(): string {
     return `p=${fmt(1 - this._p1)}`;
   }
-  /** Zeroes entries with probability p over `maskShape` (broadcast) and rescales by 1/(1-p). */
-  protected drop(x: mx.array, maskShape: number[]): mx.array {
+  /**
+   * Zeroes entries with probability p over the mask shape (x's shape with `channelAxes`
+   * spatial axes before the last set to 1, broadcast) and rescales by 1/(1-p).
+   */
+  protected drop(x: mx.array, channelAxes = 0, ndims: number[] = []): mx.array {
+    if (ndims.length && !ndims.includes(x.ndim)) throw new Error(`Received input with ${x.ndim} dimensions. Expected ${ndims.join(' or ')} dimensions.`);
+    const maskShape = x.shape.map((d, i) => (i >= x.ndim - 1 - channelAxes && i < x.ndim - 1 ? 1 : d));
     if (this._p1 === 1 || !this.training) return x;
     const mask = mx.random.bernoulli(this._p1, maskShape);
     return mx.multiply(mx.multiply(mask, x), 1 / this._p1);
@@ -26,7 +31,7 @@ export class Dropout extends DropoutBase {
     super(p);
   }
   forward(x: mx.array): mx.array {
-    return this.drop(x, x.shape);
+    return this.drop(x);
   }
 }
 
@@ -36,10 +41,7 @@ export class Dropout2d extends DropoutBase {
     super(p);
   }
   forward(x: mx.array): mx.array {
-    if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`Received input with ${x.ndim} dimensions. Expected 3 or 4 dimensions.`);
-    const shape = [...x.shape];
-    shape[shape.length - 2] = shape[shape.length - 3] = 1;
-    return this.drop(x, shape);
+    return this.drop(x, 2, [3, 4]);
   }
 }
 
@@ -49,9 +51,6 @@ export class Dropout3d extends DropoutBase {
     super(p);
   }
   forward(x: mx.array): mx.array {
-    if (x.ndim !== 4 && x.ndim !== 5) throw new Error(`Received input with ${x.ndim} dimensions. Expected 4 or 5 dimensions.`);
-    const shape = [...x.shape];
-    shape[shape.length - 2] = shape[shape.length - 3] = shape[shape.length - 4] = 1;
-    return this.drop(x, shape);
+    return this.drop(x, 3, [4, 5]);
   }
 }

@@ -79,39 +79,26 @@ abstract class Pool extends Module {
 const maxOf = (x: mx.array, axes: number[]) => mx.max(x, axes);
 const meanOf = (x: mx.array, axes: number[]) => mx.mean(x, axes);
 
+type PoolArgs = [kernelSize: number | number[], stride?: number | number[] | null, padding?: number | number[]];
+
+/** A pooling layer class over `n` spatial axes. */
+function pool(reduce: (x: mx.array, axes: number[]) => mx.array, paddingValue: number, n: number): new (...args: PoolArgs) => Module & { forward(x: mx.array): mx.array } {
+  return class extends Pool {
+    constructor(...[kernelSize, stride, padding = 0]: PoolArgs) {
+      super(reduce, paddingValue, n, kernelSize, stride, padding);
+    }
+  };
+}
+
 /** Max over windows of the one spatial axis of [N, L, C] inputs. */
-export class MaxPool1d extends Pool {
-  constructor(kernelSize: number | number[], stride?: number | number[] | null, padding: number | number[] = 0) {
-    super(maxOf, -Infinity, 1, kernelSize, stride, padding);
-  }
-}
+export class MaxPool1d extends pool(maxOf, -Infinity, 1) {}
 /** Mean over windows of the one spatial axis of [N, L, C] inputs (padding counts as zeros). */
-export class AvgPool1d extends Pool {
-  constructor(kernelSize: number | number[], stride?: number | number[] | null, padding: number | number[] = 0) {
-    super(meanOf, 0, 1, kernelSize, stride, padding);
-  }
-}
+export class AvgPool1d extends pool(meanOf, 0, 1) {}
 /** Max over windows of the two spatial axes of [N, H, W, C] inputs. */
-export class MaxPool2d extends Pool {
-  constructor(kernelSize: number | number[], stride?: number | number[] | null, padding: number | number[] = 0) {
-    super(maxOf, -Infinity, 2, kernelSize, stride, padding);
-  }
-}
+export class MaxPool2d extends pool(maxOf, -Infinity, 2) {}
 /** Mean over windows of the two spatial axes of [N, H, W, C] inputs. */
-export class AvgPool2d extends Pool {
-  constructor(kernelSize: number | number[], stride?: number | number[] | null, padding: number | number[] = 0) {
-    super(meanOf, 0, 2, kernelSize, stride, padding);
-  }
-}
+export class AvgPool2d extends pool(meanOf, 0, 2) {}
 /** Max over windows of the three spatial axes of [N, D, H, W, C] inputs. */
-export class MaxPool3d extends Pool {
-  constructor(kernelSize: number | number[], stride?: number | number[] | null, padding: number | number[] = 0) {
-    super(maxOf, -Infinity, 3, kernelSize, stride, padding);
-  }
-}
+export class MaxPool3d extends pool(maxOf, -Infinity, 3) {}
 /** Mean over windows of the three spatial axes of [N, D, H, W, C] inputs. */
-export class AvgPool3d extends Pool {
-  constructor(kernelSize: number | number[], stride?: number | number[] | null, padding: number | number[] = 0) {
-    super(meanOf, 0, 3, kernelSize, stride, padding);
-  }
-}
+export class AvgPool3d extends pool(meanOf, 0, 3) {}

@@ -4,6 +4,13 @@ import { Module } from './base.js';
 
 const at = (x: mx.array, t: number) => x.index('...', t, mx.Slice());
 
+/** U(-1/sqrt(hidden), 1/sqrt(hidden)) weights of `gates` stacked gates: [Wx, Wh, bias or null]. */
+function gateWeights(gates: number, inputSize: number, hiddenSize: number, bias: boolean): [mx.array, mx.array, mx.array | null] {
+  const s = 1 / Math.sqrt(hiddenSize);
+  const u = (shape: number[]) => mx.random.uniform(-s, s, shape);
+  return [u([gates * hiddenSize, inputSize]), u([gates * hiddenSize, hiddenSize]), bias ? u([gates * hiddenSize]) : null];
+}
+
 /** Elman RNN: h_t = nonlinearity(W_xh x_t + W_hh h_{t-1} + b) (tanh by default). */
 export class RNN extends Module {
   hiddenSize: number;
@@ -15,11 +22,8 @@ export class RNN extends Module {
     super();
     this.nonlinearity = nonlinearity ?? mx.tanh;
     if (typeof this.nonlinearity !== 'function') throw new TypeError(`Nonlinearity must be callable. Current value: ${String(nonlinearity)}.`);
-    const scale = 1 / Math.sqrt(hiddenSize);
     this.hiddenSize = hiddenSize;
-    this.Wxh = mx.random.uniform(-scale, scale, [hiddenSize, inputSize]);
-    this.Whh = mx.random.uniform(-scale, scale, [hiddenSize, hiddenSize]);
-    this.bias = bias ? mx.random.uniform(-scale, scale, [hiddenSize]) : null;
+    [this.Wxh, this.Whh, this.bias] = gateWeights(1, inputSize, hiddenSize, bias);
   }
   protected override toStringExtra(): string {
     return `inputDims=${this.Wxh.shape[1]}, hiddenSize=${this.hiddenSize}, nonlinearity=${this.nonlinearity.name || 'function'}, bias=${this.bias !== null}`;
@@ -47,11 +51,8 @@ export class GRU extends Module {
   constructor(inputSize: number, hiddenSize: number, bias = true) {
     super();
     this.hiddenSize = hiddenSize;
-    const scale = 1 / Math.sqrt(hiddenSize);
-    this.Wx = mx.random.uniform(-scale, scale, [3 * hiddenSize, inputSize]);
-    this.Wh = mx.random.uniform(-scale, scale, [3 * hiddenSize, hiddenSize]);
-    this.b = bias ? mx.random.uniform(-scale, scale, [3 * hiddenSize]) : null;
-    this.bhn = bias ? mx.random.uniform(-scale, scale, [hiddenSize]) : null;
+    [this.Wx, this.Wh, this.b] = gateWeights(3, inputSize, hiddenSize, bias);
+    this.bhn = bias ? gateWeights(1, 0, hiddenSize, true)[2] : null;
   }
   protected override toStringExtra(): string {
     return `inputDims=${this.Wx.shape[1]}, hiddenSize=${this.hiddenSize}, bias=${this.b !== null}`;
@@ -94,10 +95,7 @@ export class LSTM extends Module {
   constructor(inputSize: number, hiddenSize: number, bias = true) {
     super();
     this.hiddenSize = hiddenSize;
-    const scale = 1 / Math.sqrt(hiddenSize);
-    this.Wx = mx.random.uniform(-scale, scale, [4 * hiddenSize, inputSize]);
-    this.Wh = mx.random.uniform(-scale, scale, [4 * hiddenSize, hiddenSize]);
-    this.bias = bias ? mx.random.uniform(-scale, scale, [4 * hiddenSize]) : null;
+    [this.Wx, this.Wh, this.bias] = gateWeights(4, inputSize, hiddenSize, bias);
   }
   protected override toStringExtra(): string {
     return `inputDims=${this.Wx.shape[1]}, hiddenSize=${this.hiddenSize}, bias=${this.bias !== null}`;
