@@ -8,6 +8,10 @@ export default defineConfig({
     alias: [
       { find: /^@mlx-ts\/core$/, replacement: fileURLToPath(new URL('./packages/core/src/index.ts', import.meta.url)) },
       { find: /^@mlx-ts\/core\/testing$/, replacement: fileURLToPath(new URL('./packages/core/src/testing/index.ts', import.meta.url)) },
+      { find: /^mlx-ts$/, replacement: fileURLToPath(new URL('./packages/mlx/src/index.ts', import.meta.url)) },
+      { find: /^mlx-ts\/nn$/, replacement: fileURLToPath(new URL('./packages/mlx/src/nn/index.ts', import.meta.url)) },
+      { find: /^mlx-ts\/optimizers$/, replacement: fileURLToPath(new URL('./packages/mlx/src/optimizers/index.ts', import.meta.url)) },
+      { find: /^mlx-ts\/utils$/, replacement: fileURLToPath(new URL('./packages/mlx/src/utils.ts', import.meta.url)) },
     ],
   },
   test: {
@@ -17,7 +21,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // Every suite runs on both CPU backends: the default (wasm) and the reference one. Run
-    // once, in the default project only: the MLX-differential suites, and the WASM oracle
+    // once, in the default project only: the MLX-differential suites (packages/mlx's
+    // mlx-differential.test.ts too), and the WASM oracle
     // suites (packages/core/test/wasm-*.test.ts), which choose their backends themselves and
     // compare the WASM kernels with the reference ones op by op, whatever the default is, and
     // the browser suite (tests/browser: the WASM backend's threads in headless Chromium).
@@ -34,6 +39,7 @@ export default defineConfig({
             'tests/differential/**',
             'tests/autograd/differential-grad.test.ts',
             'packages/core/test/wasm-*.test.ts',
+            'packages/mlx/test/mlx-differential.test.ts',
             'tests/browser/**',
           ],
         },
