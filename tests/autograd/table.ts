@@ -763,6 +763,92 @@ export const specs: Spec[] = [
       return [mx.multiply(p!, 2), mx.add(mx.depends(q!, mx.cos(a)), 1)];
     },
   },
+  // ---- mx.fast (the norms' statistics are float32 inside, as MLX: float32 differences) ----
+  {
+    name: 'fast.rmsNorm with and without weight',
+    prims: ['RMSNorm'],
+    shapes: fc.tuple(dims(0, 2, 1, 3), fc.integer({ min: 1, max: 5 })).map(([lead, d]) => [[...lead, d], [d]]),
+    dom: ['any', 'any'],
+    lowPrecision: true,
+    fn: () => (x, w) => [mx.fast.rmsNorm(x, w, 1e-5), mx.fast.rmsNorm(x, null, 1e-3)],
+  },
+  {
+    name: 'fast.layerNorm with weight, bias, both, neither',
+    prims: ['LayerNorm'],
+    shapes: fc.tuple(dims(0, 2, 1, 3), fc.integer({ min: 2, max: 5 })).map(([lead, d]) => [[...lead, d], [d], [d]]),
+    dom: ['distinct', 'any', 'any'],
+    lowPrecision: true,
+    fn: () => (x, w, b) => [mx.fast.layerNorm(x, w, b, 1e-5), mx.fast.layerNorm(x, w, null, 1e-5), mx.fast.layerNorm(x, null, b, 1e-5), mx.fast.layerNorm(x, null, null, 1e-5)],
+  },
+  {
+    name: 'fast.rope (base, traditional or not, offsets)',
+    prims: ['RoPE'],
+    shapes: fc.tuple(fc.constantFrom([1], [2], [2, 1]), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 2 })).map(([lead, t, h, e]) => [[...lead, t, 2 * h + e]]),
+    dom: ['any'],
+    fn: ([s], r) => {
+      const D = s![s!.length - 1]!;
+      const dims = 2 * Math.max(1, Math.floor((r() * D) / 2));
+      const traditional = r() < 0.5;
+      const B = s![0]!;
+      const offset = r() < 0.5 ? Math.floor(r() * 5) - 1 : mx.array(Array.from({ length: B }, () => Math.floor(r() * 4)), mx.int32);
+      const scale = 0.5 + r();
+      return (x) => mx.fast.rope(x, Math.min(dims, D - (D % 2)), traditional, 10000, scale, offset);
+    },
+  },
+  {
+    name: 'fast.rope with freqs',
+    prims: ['RoPE'],
+    shapes: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })).map(([b, t, h]) => [[b, t, 2 * h], [h]]),
+    dom: ['any', 'gt1'],
+    lowPrecision: true,
+    fn: (_s, r) => {
+      const traditional = r() < 0.5;
+      return (x, f) => mx.fast.rope(x, f.shape[0]! * 2, traditional, null, 1, 1, f);
+    },
+  },
+  {
+    name: 'fast.scaledDotProductAttention (grouped heads, causal / bool / additive masks, sinks)',
+    prims: ['ScaledDotProductAttention'],
+    shapes: fc
+      .tuple(fc.integer({ min: 1, max: 2 }), fc.constantFrom([1, 1], [2, 1], [2, 2], [4, 2]), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 }))
+      .map(([b, [nq, nkv], tq, tk, d, dv]) => [[b, nq!, tq, d], [b, nkv!, tk, d], [b, nkv!, tk, dv], [tq, tk], [nq!]]),
+    dom: ['unit', 'unit', 'any', 'unit', 'unit'],
+    fn: ([q, k], r) => {
+      const kind = Math.floor(r() * 4);
+      const bool = mx.greater(mx.random.uniform(0, 1, [q![2]!, k![2]!], mx.float32, mx.random.key(Math.floor(r() * 1000))), 0.3);
+      return (a, b, c, m, s) => {
+        if (kind === 0) return mx.fast.scaledDotProductAttention(a, b, c, 0.7);
+        if (kind === 1) return mx.fast.scaledDotProductAttention(a, b, c, 0.7, 'causal');
+        if (kind === 2) return mx.fast.scaledDotProductAttention(a, b, c, 0.7, bool, s);
+        return mx.fast.scaledDotProductAttention(a, b, c, 0.7, m, s);
+      };
+    },
+  },
+  {
+    name: 'fast.crossEntropy (a float32 loss)',
+    prims: ['CrossEntropy'],
+    shapes: fc.tuple(dims(0, 2, 1, 3), fc.integer({ min: 1, max: 5 })).map(([lead, c]) => [[...lead, c]]),
+    dom: ['any'],
+    lowPrecision: true,
+    fn: ([s], r) => {
+      const lead = s!.slice(0, -1);
+      const C = s![s!.length - 1]!;
+      const t = mx.reshape(mx.array(Array.from({ length: lead.reduce((a, b) => a * b, 1) }, () => Math.floor(r() * C)), mx.int32), lead);
+      return (x) => mx.fast.crossEntropy(x, t);
+    },
+  },
+  {
+    name: 'fast.gatedDeltaUpdate (grouped heads, per-key gates, mask)',
+    prims: ['GatedDeltaUpdate'],
+    shapes: fc
+      .tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 }), fc.constantFrom([1, 1], [1, 2]), fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 }), fc.boolean())
+      .map(([b, t, [hk, hv], dk, dv, perKey]) => [[b, t, hk!, dk], [b, t, hk!, dk], [b, t, hv!, dv], perKey ? [b, t, hv!, dk] : [b, t, hv!], [b, t, hv!]]),
+    dom: ['unit', 'unit', 'any', 'unit', 'unit'],
+    fn: ([q], r) => {
+      const mask = r() < 0.5 ? null : mx.greater(mx.random.uniform(0, 1, [q![0]!, q![1]!], mx.float32, mx.random.key(Math.floor(r() * 1000))), 0.3);
+      return (a, b, c, g, beta) => mx.fast.gatedDeltaUpdate(a, b, c, g, beta, null, mask);
+    },
+  },
 ];
 
 /** Every registered primitive must be exercised by some spec (built from `prims`). */

@@ -84,5 +84,6 @@ export * from './ops/hadamard.js';
 export * from './ops/graph.js';
 export * as random from './ops/random.js';
 export * as fft from './ops/fft.js';
+export * as fast from './ops/fast.js';
 export * from './transforms/index.js';
 export * from './interop/index.js';

@@ -54,6 +54,12 @@ export interface Backend {
    */
   whyNoHostViews?(): string | null;
   release(storage: Storage): void;
+  /**
+   * Optional: whether this backend runs the fused kernel of an mx.fast primitive (RMSNorm,
+   * RoPE, ...) for inputs of `dtype`; where it says no, the op builds the primitive's fallback
+   * composition instead (MLX's use_fallback). Absent means yes.
+   */
+  fuses?(primitive: string, dtype: Dtype): boolean;
 
   /** Host-visible bytes of a storage, for sync-readable backends (a view, not a copy). */
   hostBytes?(storage: Storage): Uint8Array;

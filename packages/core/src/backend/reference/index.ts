@@ -16,6 +16,7 @@ import './matmul.js';
 import './random.js';
 import './fft.js';
 import './compiled.js';
+import './fast.js';
 
 interface HostStorage extends Storage {
   readonly bytes: Uint8Array;

@@ -5,6 +5,7 @@
 import { instantiateKernels, kernelBytes, kernelModule, type KernelExports } from '@mlx-ts/kernels-wasm';
 import type { ArrayData, Backend, Storage } from '../interface.js';
 import type { Primitive } from '../../primitive.js';
+import type { Dtype } from '../../dtype.js';
 import { kernels as referenceKernels } from '../reference/registry.js';
 import '../reference/index.js';
 import { binaryFns, unaryFns } from '../reference/elementwise.js';
@@ -22,6 +23,7 @@ import './sort.js';
 import './shape.js';
 import './random.js';
 import './compiled.js';
+import { wasmFuses } from './fast.js';
 
 export { WasmHeap, sizeClass, heapOwning, type HeapOptions, type HeapStats } from './heap.js';
 export { wasmKernels } from './registry.js';
@@ -313,6 +315,11 @@ export class WasmBackend implements Backend {
   }
 
   /** Runs per primitive in WASM and on the reference fallback since the last reset. */
+  /** mx.fast primitives with a WASM kernel here (or a reference one that beats the ops); others run their compositions. */
+  fuses(primitive: string, dtype: Dtype): boolean {
+    return wasmFuses(primitive, dtype);
+  }
+
   kernelStats(): KernelStats {
     return Object.fromEntries([...this.counts].map(([k, v]) => [k, { ...v }]));
   }

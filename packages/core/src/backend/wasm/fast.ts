@@ -1,0 +1,297 @@
+// mx.fast on the WASM backend. Where `wasmFuses` says no (RoPE, half types, float64), the op
+// builds its composition of ops instead (Backend.fuses, MLX's use_fallback).
+//
+// ScaledDotProductAttention, float32: one group at a time — a batch entry and KV head with its
+// nRep query heads — the scaled queries (rounded as the composition rounds scale * q) go
+// through the f32 matmul kernel against K^T (a strided view, nothing copied), the masked
+// softmax runs in place over those scores (the WASM reduce, exp and scalar-operand binary
+// kernels; JS only for masks), and the f32 matmul writes probabilities @ V straight into the
+// output. So only one group's scores and queries are ever materialized (the composition holds
+// every head's scores several times over).
+//
+// Against the reference kernel the differences are the f32 matmul's sums (bound in matmul.ts)
+// on the scores and on the output, carried through the softmax, and the WASM exp: checked in
+// wasm-fast.test.ts within (D + Tk + 4) * 8 * 2^-24 relative to max(1, |reference|) for inputs
+// of unit scale.
+import { bool, float32, float64, finfo, type Dtype } from '../../dtype.js';
+import { isRowContiguous, shapeSize } from '../../shape.js';
+import type { ArrayData } from '../interface.js';
+import type { SdpaParams } from '../../primitives/fast.js';
+import { registerWasmKernel, addressOf, wasmKernels, type WasmContext, type WasmStorage } from './registry.js';
+import { Primitive } from '../../primitive.js';
+import { Reduce } from '../../primitives/reduce.js';
+import { AsType } from '../../primitives/copy.js';
+import { unary } from '../../primitives/elementwise.js';
+
+/** A 2-D view [rows, cols] of an array's storage at element `offset` with `strides`. */
+function view(d: ArrayData, offset: number, shape: [number, number], strides: [number, number]): ArrayData {
+  return { storage: d.storage, dtype: d.dtype, shape, strides, offset };
+}
+
+/** A contiguous float32 [rows, cols] array over a heap block the adapter owns for the call. */
+function scratch(d: ArrayData, ptr: number, shape: [number, number]): ArrayData {
+  const storage = { ...(d.storage as WasmStorage), ptr, blockSize: 0, freed: false } as WasmStorage;
+  return { storage, dtype: float32, shape, strides: [shape[1], 1], offset: 0 };
+}
+
+/**
+ * The mx.fast primitives this backend runs fused (see Backend.fuses): the float32 kernels
+ * below, and the gated delta rule's and cross entropy's reference kernels (one pass each, where
+ * the compositions make many nodes; cross entropy's in float32/float64). RoPE and the other
+ * dtypes build their compositions instead, whose WASM kernels beat the reference loops.
+ */
+export function wasmFuses(primitive: string, dtype: Dtype): boolean {
+  if (primitive === 'GatedDeltaUpdate') return true;
+  if (primitive === 'CrossEntropy') return dtype === float32 || dtype === float64;
+  return dtype === float32 && (primitive === 'RMSNorm' || primitive === 'LayerNorm' || primitive === 'ScaledDotProductAttention');
+}
+
+registerWasmKernel('ScaledDotProductAttention', (ctx, prim, inputs, [out]) => sdpa(ctx, prim as Primitive<SdpaParams>, inputs, out!));
+
+function sdpa(ctx: WasmContext, prim: Primitive<SdpaParams>, inputs: readonly ArrayData[], out: ArrayData): boolean {
+  const { scale, causal, hasMask, hasSinks } = prim.params;
+  const [q, k, v] = inputs as [ArrayData, ArrayData, ArrayData];
+  if (q.dtype !== float32 || out.dtype !== float32) return false;
+  const matmul = wasmKernels.get('Matmul')!;
+  const [B, Nq, Tq, D] = q.shape as [number, number, number, number];
+  const [, Nkv, Tk] = k.shape as [number, number, number];
+  const Dv = v.shape[3]!;
+  if (B * Nq * Tq * Dv === 0) return true;
+  const nRep = Nq / Nkv;
+  const rows = nRep * Tq; // one group's query rows: heads hk * nRep + r, r < nRep
+  const mask = hasMask ? inputs[3]! : null;
+  const sinks = hasSinks ? inputs[inputs.length - 1]! : null;
+  const lowest = finfo(float32).min;
+  const sc = Math.fround(scale);
+  const { heap } = ctx;
+  const qBlock = heap.alloc(Math.max(1, rows * D) * 4);
+  const sBlock = heap.alloc(Math.max(1, rows * Tk) * 4);
+  const statBlock = heap.alloc(Math.max(1, rows) * 4);
+  const qsArr = scratch(q, qBlock.ptr, [rows, D]);
+  const sArr = scratch(q, sBlock.ptr, [rows, Tk]);
+  const stats = scratch(q, statBlock.ptr, [rows, 1]);
+  const [qs0, qs1, qs2, qs3] = q.strides as [number, number, number, number];
+  const [ks0, ks1, ks2, ks3] = k.strides as [number, number, number, number];
+  const [vs0, vs1, vs2, vs3] = v.strides as [number, number, number, number];
+  try {
+    for (let b = 0; b < B; b++) {
+      for (let hk = 0; hk < Nkv; hk++) {
+        // scaled queries of the group, rounded to float32 as multiply(scale, q) is
+        const f = new Float32Array(heap.buffer);
+        const q0 = addressOf(q) / 4 + b * qs0;
+        const qd = qBlock.ptr / 4;
+        for (let r = 0; r < rows; r++) {
+          const h = hk * nRep + Math.floor(r / Tq);
+          const src = q0 + h * qs1 + (r % Tq) * qs2;
+          for (let d = 0; d < D; d++) f[qd + r * D + d] = sc * f[src + d * qs3]!;
+        }
+        // scores = qs @ K^T (K^T: a strided view of this KV head's keys)
+        const kT = view(k, k.offset + b * ks0 + hk * ks1, [D, Tk], [ks3, ks2]);
+        if (!matmul(ctx, prim, [qsArr, kT], [sArr])) return false;
+        if (!softmaxRows(ctx, sArr, { b, hk, nRep, Tq, Tk, causal, mask, sinks, lowest, stats })) return false;
+        // out rows of the group are contiguous: heads hk * nRep ... in [B, Nq, Tq, Dv]
+        const vv = view(v, v.offset + b * vs0 + hk * vs1, [Tk, Dv], [vs2, vs3]);
+        const o = view(out, out.offset + (b * Nq + hk * nRep) * Tq * Dv, [rows, Dv], [Dv, 1]);
+        if (!matmul(ctx, prim, [sArr, vv], [o])) return false;
+      }
+    }
+  } finally {
+    heap.free(qBlock.ptr, qBlock.size);
+    heap.free(sBlock.ptr, sBlock.size);
+    heap.free(statBlock.ptr, statBlock.size);
+  }
+  return true;
+}
+
+interface Rows {
+  b: number;
+  hk: number;
+  nRep: number;
+  Tq: number;
+  Tk: number;
+  causal: boolean;
+  mask: ArrayData | null;
+  sinks: ArrayData | null;
+  lowest: number;
+  /** [rows, 1] float32 scratch for the row maxima and sums */
+  stats: ArrayData;
+}
+
+const reduceMax = new Primitive(Reduce, { type: 'max', axes: [1] });
+const reduceSumPrim = new Primitive(Reduce, { type: 'sum', axes: [1] });
+const expPrim = new Primitive(unary.Exp, {});
+
+/**
+ * softmax over each score row in place, as the reference: masked scores are finfo.min (bool,
+ * causal) or score + mask rounded to float32; the sink logit joins the maximum and the sum;
+ * e = exp(s - max), p = e / sum(e), each step rounded to float32 (sums in double). The row
+ * maxima and sums come from the Reduce kernel, exp from the unary kernel, and the per-row
+ * subtraction and division from the binary kernels with a scalar operand.
+ */
+function softmaxRows(ctx: WasmContext, s: ArrayData, r: Rows): boolean {
+  const { b, hk, nRep, Tq, Tk, causal, mask, sinks, lowest, stats } = r;
+  const rows = nRep * Tq;
+  if (rows * Tk === 0) return true;
+  const reduce = wasmKernels.get('Reduce')!;
+  const exp = wasmKernels.get('Exp')!;
+  const sub = ctx.code('BINARY_Subtract');
+  const div = ctx.code('BINARY_Divide');
+  const add = ctx.code('BINARY_Add');
+  if (sub === undefined || div === undefined || add === undefined) return false;
+  const base = addressOf(s) / 4;
+  const st = addressOf(stats) / 4;
+  const off = Tk - Tq;
+  let f = new Float32Array(ctx.heap.buffer);
+  if (causal) {
+    for (let row = 0; row < rows; row++) {
+      const i = row % Tq;
+      f.fill(lowest, base + row * Tk + Math.max(0, Math.min(Tk, i + off + 1)), base + (row + 1) * Tk);
+    }
+  } else if (mask) {
+    const [ms0, ms1, ms2, ms3] = mask.strides as [number, number, number, number];
+    const m8 = mask.dtype === bool ? new Uint8Array(ctx.heap.buffer) : null;
+    const mBase = addressOf(mask) / mask.dtype.size + b * ms0;
+    for (let row = 0; row < rows; row++) {
+      const h = hk * nRep + Math.floor(row / Tq);
+      const mr = mBase + h * ms1 + (row % Tq) * ms2;
+      const p = base + row * Tk;
+      if (m8) {
+        for (let j = 0; j < Tk; j++) if (m8[mr + j * ms3] === 0) f[p + j] = lowest;
+      } else if (ms3 === 0 || ms3 === 1) {
+        // a contiguous mask row (mode 0) or one value for the row (mode 1)
+        ctx.k.binary_f32(add, ms3 === 1 ? 0 : 1, 4 * p, 4 * mr, 4 * p, Tk);
+      } else for (let j = 0; j < Tk; j++) f[p + j] = f[p + j]! + f[mr + j * ms3]!;
+    }
+  }
+  if (!reduce(ctx, reduceMax, [s], [stats])) return false;
+  f = new Float32Array(ctx.heap.buffer);
+  const sinkE = new Float64Array(sinks ? rows : 0);
+  if (sinks) {
+    // the sink logit joins the maximum (NaN wins, as in the reduction), then its exp the sum
+    const at = addressOf(sinks) / 4;
+    for (let row = 0; row < rows; row++) {
+      const x = f[at + (hk * nRep + Math.floor(row / Tq)) * sinks.strides[0]!]!;
+      const m = f[st + row]!;
+      if (!Number.isNaN(m) && (Number.isNaN(x) || x > m)) f[st + row] = x;
+      sinkE[row] = Math.fround(Math.exp(Math.fround(x - f[st + row]!)));
+    }
+  }
+  for (let row = 0; row < rows; row++) ctx.k.binary_f32(sub, 1, 4 * (base + row * Tk), 4 * (st + row), 4 * (base + row * Tk), Tk);
+  if (!exp(ctx, expPrim, [s], [s])) return false;
+  if (!reduce(ctx, reduceSumPrim, [s], [stats])) return false;
+  if (sinks) {
+    f = new Float32Array(ctx.heap.buffer);
+    for (let row = 0; row < rows; row++) f[st + row] = sinkE[row]! + f[st + row]!;
+  }
+  for (let row = 0; row < rows; row++) ctx.k.binary_f32(div, 1, 4 * (base + row * Tk), 4 * (st + row), 4 * (base + row * Tk), Tk);
+  return true;
+}
+
+// ---- RMSNorm and LayerNorm, float32: the composition's steps as kernel calls ----
+// Squares and centring by the unary/binary kernels, row sums by the Reduce kernel (float32 sums
+// over a contiguous range: within the bound of backend/wasm/reduce.ts, else equal to the
+// reference), the per-row statistics in JS (one value a row, rounded as the reference rounds
+// them), the scaling by per-row scalar-operand binary kernels. A strided x is first copied into
+// the output, which the steps then update in place.
+
+const squarePrim = new Primitive(unary.Square, {});
+
+/** op(a, v) row by row with one value v per row (scalar-operand kernel calls), a and out [rows, D] contiguous. */
+function byRow(ctx: WasmContext, code: number, a: ArrayData, rowValues: ArrayData, out: ArrayData, rows: number, D: number): void {
+  const pa = addressOf(a);
+  const pv = addressOf(rowValues);
+  const po = addressOf(out);
+  for (let r = 0; r < rows; r++) ctx.k.binary_f32(code, 1, pa + 4 * r * D, pv + 4 * r, po + 4 * r * D, D);
+}
+
+/** op(a, p) with the contiguous 1-D parameter p (weight, bias) applied to every row. */
+function byParam(ctx: WasmContext, code: number, a: ArrayData, p: ArrayData, out: ArrayData, rows: number, D: number): void {
+  const pa = addressOf(a);
+  const pp = addressOf(p);
+  const po = addressOf(out);
+  for (let r = 0; r < rows; r++) ctx.k.binary_f32(code, 0, pa + 4 * r * D, pp, po + 4 * r * D, D);
+}
+
+/** A contiguous float32 parameter (or none), which byParam takes. */
+const paramOk = (p: ArrayData | null): boolean => !p || (p.dtype === float32 && (p.strides[0] === 1 || p.shape[0]! <= 1));
+
+const copyPrim = new Primitive(AsType, { dtype: float32 });
+
+/**
+ * x as a row-major [rows, D] float32 operand: itself, or its contiguous copy in the output
+ * (which the kernels then update in place). Null where the adapter declines.
+ */
+function normRows(ctx: WasmContext, x: ArrayData, out: ArrayData): { rows: number; D: number; x2: ArrayData; o2: ArrayData } | null {
+  if (x.dtype !== float32 || out.dtype !== float32) return null;
+  const D = x.shape[x.shape.length - 1]!;
+  const rows = D === 0 ? 0 : shapeSize(x.shape) / D;
+  const o2 = view(out, out.offset, [rows, D], [D, 1]);
+  if (isRowContiguous(x.shape, x.strides)) return { rows, D, x2: view(x, x.offset, [rows, D], [D, 1]), o2 };
+  if (rows > 0 && !wasmKernels.get('AsType')!(ctx, copyPrim, [x], [out])) return null;
+  return { rows, D, x2: o2, o2 };
+}
+
+registerWasmKernel('RMSNorm', (ctx, prim, [x, w], [out]) => {
+  const mul = ctx.code('BINARY_Multiply');
+  if (mul === undefined || !paramOk(w ?? null)) return false;
+  const dims = normRows(ctx, x!, out!);
+  if (!dims) return false;
+  const { rows, D, x2, o2 } = dims;
+  if (rows === 0) return true;
+  const { eps } = prim.params as { eps: number };
+  const stat = ctx.heap.alloc(rows * 4);
+  const sq = ctx.heap.alloc(rows * D * 4);
+  const st = scratch(x2, stat.ptr, [rows, 1]);
+  const sqArr = scratch(x2, sq.ptr, [rows, D]);
+  try {
+    if (!wasmKernels.get('Square')!(ctx, squarePrim, [x2], [sqArr])) return false;
+    if (!wasmKernels.get('Reduce')!(ctx, reduceSumPrim, [sqArr], [st])) return false;
+    const f = new Float32Array(ctx.heap.buffer);
+    const inv = Math.fround(1 / D);
+    const at = stat.ptr / 4;
+    for (let r = 0; r < rows; r++) f[at + r] = 1 / Math.sqrt(Math.fround(Math.fround(f[at + r]! * inv) + Math.fround(eps)));
+    byRow(ctx, mul, x2, st, o2, rows, D);
+    if (w) byParam(ctx, mul, o2, w, o2, rows, D);
+  } finally {
+    ctx.heap.free(stat.ptr, stat.size);
+    ctx.heap.free(sq.ptr, sq.size);
+  }
+  return true;
+});
+
+registerWasmKernel('LayerNorm', (ctx, prim, inputs, [out]) => {
+  const { eps, hasWeight, hasBias } = prim.params as { eps: number; hasWeight: boolean; hasBias: boolean };
+  const x = inputs[0]!;
+  const w = hasWeight ? inputs[1]! : null;
+  const b = hasBias ? inputs[hasWeight ? 2 : 1]! : null;
+  const [mul, sub, add] = ['Multiply', 'Subtract', 'Add'].map((n) => ctx.code(`BINARY_${n}`));
+  if (mul === undefined || sub === undefined || add === undefined || !paramOk(w) || !paramOk(b)) return false;
+  const dims = normRows(ctx, x, out!);
+  if (!dims) return false;
+  const { rows, D, x2, o2 } = dims;
+  if (rows === 0) return true;
+  const stat = ctx.heap.alloc(rows * 4);
+  const sq = ctx.heap.alloc(rows * D * 4);
+  const st = scratch(x2, stat.ptr, [rows, 1]);
+  const sqArr = scratch(x2, sq.ptr, [rows, D]);
+  const reduce = wasmKernels.get('Reduce')!;
+  try {
+    const inv = Math.fround(1 / D);
+    const at = stat.ptr / 4;
+    if (!reduce(ctx, reduceSumPrim, [x2], [st])) return false;
+    let f = new Float32Array(ctx.heap.buffer);
+    for (let r = 0; r < rows; r++) f[at + r] = f[at + r]! * inv; // the mean, rounded to float32
+    byRow(ctx, sub, x2, st, o2, rows, D); // centred values, kept in the output
+    if (!wasmKernels.get('Square')!(ctx, squarePrim, [o2], [sqArr])) return false;
+    if (!reduce(ctx, reduceSumPrim, [sqArr], [st])) return false;
+    f = new Float32Array(ctx.heap.buffer);
+    for (let r = 0; r < rows; r++) f[at + r] = 1 / Math.sqrt(Math.fround(Math.fround(f[at + r]! * inv) + Math.fround(eps)));
+    byRow(ctx, mul, o2, st, o2, rows, D);
+    if (w) byParam(ctx, mul, o2, w, o2, rows, D);
+    if (b) byParam(ctx, add, o2, b, o2, rows, D);
+  } finally {
+    ctx.heap.free(stat.ptr, stat.size);
+    ctx.heap.free(sq.ptr, sq.size);
+  }
+  return true;
+});

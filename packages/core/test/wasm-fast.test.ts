@@ -1,0 +1,165 @@
+// ScaledDotProductAttention's WASM adapter (float32: matmul kernels around an in-place masked
+// softmax) against the reference kernel: masks, grouped-query heads, sinks, strided and
+// broadcast inputs, empty dims. Bound (stated in backend/wasm/fast.ts): for unit-scale inputs,
+// |wasm - reference| <= (D + Tk + 4) * 8 * 2^-24 * max(1, |reference|). The float32 norms'
+// adapters, and which ops the WASM backend fuses at all (Backend.fuses).
+import { test, expect } from 'vitest';
+import fc from 'fast-check';
+import * as mx from '@mlx-ts/core';
+import { runs, tally } from './wasm-helpers.js';
+import { runOn } from './wasm-bounds.js';
+import { getBackendByName } from '../src/device.js';
+import type { WasmBackend } from '../src/backend/wasm/index.js';
+
+const wasm = getBackendByName('wasm') as WasmBackend;
+const sdpaStats = () => wasm.kernelStats().ScaledDotProductAttention ?? { wasm: 0, fallback: 0 };
+
+/** Row-major values of f() computed on `backend` (inputs rebuilt there), as doubles. */
+function valuesOn(backend: string, f: () => mx.MxArray): number[] {
+  return Array.from(runOn(backend, () => f().astype(mx.float64), []).units as Float64Array);
+}
+
+const caseArb = fc.record({
+  B: fc.integer({ min: 1, max: 2 }),
+  heads: fc.constantFrom<[number, number]>([1, 1], [2, 2], [4, 2], [4, 1], [3, 1]),
+  Tq: fc.integer({ min: 0, max: 7 }),
+  Tk: fc.integer({ min: 0, max: 9 }),
+  D: fc.integer({ min: 1, max: 9 }),
+  Dv: fc.integer({ min: 1, max: 5 }),
+  mask: fc.constantFrom('none', 'causal', 'bool', 'add', 'add-row', 'add-col', 'bool-bcast'),
+  sinks: fc.boolean(),
+  layout: fc.constantFrom('contiguous', 'transposed', 'broadcast'),
+  seed: fc.nat(),
+});
+
+test('sdpa float32: the WASM adapter against the reference kernel (stated bound)', () => {
+  const before = sdpaStats();
+  fc.assert(
+    fc.property(caseArb, ({ B, heads: [nq, nkv], Tq, Tk, D, Dv, mask, sinks, layout, seed }) => {
+      tally.cases++;
+      const build = () => {
+        const key = mx.random.key(seed);
+        const [k1, k2, k3, k4, k5] = mx.random.split(key, 5) as unknown as mx.MxArray[];
+        const norm = (shape: number[], k: mx.MxArray) => mx.random.normal(shape, mx.float32, null, null, k);
+        let q = norm([B, nq!, Tq, D], k1!);
+        let kk = norm([B, nkv!, Tk, D], k2!);
+        const v = norm([B, nkv!, Tk, Dv], k3!);
+        if (layout === 'transposed') {
+          q = mx.swapaxes(mx.copy(mx.swapaxes(q, 1, 2)), 1, 2);
+          kk = mx.swapaxes(mx.copy(mx.swapaxes(kk, 2, 3)), 2, 3);
+        } else if (layout === 'broadcast') kk = mx.broadcastTo(kk.index(mx.Slice(0, 1)), kk.shape);
+        const m = (() => {
+          switch (mask) {
+            case 'causal':
+              return 'causal' as const;
+            case 'bool':
+              return mx.greater(norm([B, nq!, Tq, Tk], k4!), -0.3);
+            case 'bool-bcast':
+              return mx.greater(norm([Tk], k4!), 0);
+            case 'add':
+              return norm([B, nq!, Tq, Tk], k4!);
+            case 'add-row':
+              return norm([Tk], k4!); // contiguous along keys, broadcast elsewhere
+            case 'add-col':
+              return norm([Tq, 1], k4!); // one value per row
+            default:
+              return null;
+          }
+        })();
+        return mx.fast.scaledDotProductAttention(q, kk, v, Math.fround(1 / Math.sqrt(D)), m, sinks ? norm([nq!], k5!) : null);
+      };
+      const ref = valuesOn('reference', build);
+      const got = valuesOn('wasm', build);
+      expect(got.length).toBe(ref.length);
+      const bound = (D + Tk + 4) * 8 * 2 ** -24;
+      ref.forEach((r, i) => {
+        if (Number.isNaN(r)) expect(got[i]).toBeNaN();
+        else expect(Math.abs(got[i]! - r)).toBeLessThanOrEqual(bound * Math.max(1, Math.abs(r)));
+      });
+    }),
+    { numRuns: runs(150) },
+  );
+  // every float32 case ran the adapter (none fell back to the reference kernel)
+  expect(sdpaStats().fallback).toBe(before.fallback);
+  expect(sdpaStats().wasm).toBeGreaterThan(before.wasm);
+});
+
+test('sdpa on WASM: fully masked rows, -inf masks, a grouped-query size that threads the matmuls', () => {
+  const ones = () => mx.ones([1, 1, 3, 2]);
+  const v = () => mx.reshape(mx.arange(4), [1, 1, 2, 2]);
+  expect(valuesOn('wasm', () => mx.fast.scaledDotProductAttention(ones(), mx.ones([1, 1, 2, 2]), v(), 0.3, 'causal'))).toEqual([1, 2, 0, 1, 1, 2]);
+  const nan = valuesOn('wasm', () => mx.fast.scaledDotProductAttention(mx.ones([1, 1, 1, 2]), mx.ones([1, 1, 2, 2]), v(), 1, mx.array([[-Infinity, -Infinity]])));
+  expect(nan.every(Number.isNaN)).toBe(true);
+  // within the same bound
+  const build = () => {
+    const [q, k] = [mx.random.normal([1, 8, 64, 64], mx.float32, null, null, mx.random.key(1)), mx.random.normal([1, 2, 80, 64], mx.float32, null, null, mx.random.key(2))];
+    return mx.fast.scaledDotProductAttention(q, k, k, 0.125, 'causal');
+  };
+  const ref = valuesOn('reference', build);
+  const got = valuesOn('wasm', build);
+  const bound = (64 + 80 + 4) * 8 * 2 ** -24;
+  ref.forEach((r, i) => expect(Math.abs(got[i]! - r)).toBeLessThanOrEqual(bound * Math.max(1, Math.abs(r))));
+});
+
+test('rmsNorm / layerNorm float32: the WASM adapters against the reference kernels (any layout)', () => {
+  const stats = (n: string) => wasm.kernelStats()[n] ?? { wasm: 0, fallback: 0 };
+  const before = [stats('RMSNorm'), stats('LayerNorm')];
+  fc.assert(
+    fc.property(
+      fc.record({ lead: fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 2 }), D: fc.integer({ min: 0, max: 40 }), transposed: fc.boolean(), which: fc.nat(3), seed: fc.nat() }),
+      ({ lead, D, transposed, which, seed }) => {
+        tally.cases++;
+        const build = (ln: boolean) => () => {
+          const [k1, k2, k3] = mx.random.split(mx.random.key(seed), 3) as unknown as mx.MxArray[];
+          let x = mx.random.normal([...lead, D], mx.float32, null, null, k1!);
+          if (transposed && x.ndim >= 2) x = mx.swapaxes(mx.copy(mx.swapaxes(x, -1, -2)), -1, -2);
+          const w = which & 1 ? mx.random.normal([D], mx.float32, null, null, k2!) : null;
+          const b = which & 2 ? mx.random.normal([D], mx.float32, null, null, k3!) : null;
+          return ln ? mx.fast.layerNorm(x, w, b, 1e-5) : mx.fast.rmsNorm(x, w, 1e-5);
+        };
+        for (const ln of [false, true]) {
+          const ref = valuesOn('reference', build(ln));
+          const got = valuesOn('wasm', build(ln));
+          // row sums by the multi-lane Reduce kernel: a float32 ulp or two after the steps
+          ref.forEach((r, i) => (Number.isNaN(r) ? expect(got[i]).toBeNaN() : expect(Math.abs(got[i]! - r)).toBeLessThanOrEqual(4 * 2 ** -23 * Math.max(1, Math.abs(r)))));
+        }
+      },
+    ),
+    { numRuns: runs(100) },
+  );
+  expect(stats('RMSNorm').fallback).toBe(before[0]!.fallback);
+  expect(stats('LayerNorm').fallback).toBe(before[1]!.fallback);
+});
+
+test('Backend.fuses: the WASM backend fuses float32 norms and attention, the gated delta rule, float cross entropy; elsewhere the op is its composition', () => {
+  const rootOn = (backend: string, f: () => mx.MxArray): string => {
+    let name = '';
+    runOn(backend, () => {
+      const y = f();
+      name = (y as unknown as { _node: { prim: { name: string } } })._node.prim.name;
+      return y;
+    }, []);
+    return name;
+  };
+  const h = (i: number, d: mx.Dtype = mx.float32) => mx.random.normal([1, 2, 3, 8], mx.float32, null, null, mx.random.key(i)).astype(d);
+  const cases: [() => mx.MxArray, string, boolean][] = [
+    [() => mx.fast.rmsNorm(h(1), mx.ones([8]), 1e-5), 'RMSNorm', true],
+    [() => mx.fast.layerNorm(h(2), null, mx.ones([8]), 1e-5), 'LayerNorm', true],
+    [() => mx.fast.scaledDotProductAttention(h(3), h(4), h(5), 0.5, 'causal'), 'ScaledDotProductAttention', true],
+    [() => mx.fast.crossEntropy(h(6), mx.zeros([1, 2, 3], mx.int32)), 'CrossEntropy', true],
+    [() => mx.fast.rmsNorm(h(1, mx.float16), null, 1e-5), 'RMSNorm', false],
+    [() => mx.fast.scaledDotProductAttention(h(3, mx.bfloat16), h(4, mx.bfloat16), h(5, mx.bfloat16), 0.5), 'ScaledDotProductAttention', false],
+    [() => mx.fast.rope(h(7), 8, true, 10000, 1, 3), 'RoPE', false],
+    [() => mx.fast.crossEntropy(h(6, mx.float16), mx.zeros([1, 2, 3], mx.int32)), 'CrossEntropy', false],
+  ];
+  for (const [f, name, fusedOnWasm] of cases) {
+    expect(rootOn('reference', f)).toBe(name);
+    expect(rootOn('wasm', f) === name).toBe(fusedOnWasm);
+    // the composition on WASM against the fused reference kernel: a few ulps of the dtype
+    const ref = valuesOn('reference', f);
+    const got = valuesOn('wasm', f);
+    const d = runOn('wasm', f, []).dtype;
+    const eps = d === mx.float16 ? 2 ** -10 : d === mx.bfloat16 ? 2 ** -7 : 2 ** -23;
+    ref.forEach((r, i) => expect(Math.abs(got[i]! - r)).toBeLessThanOrEqual(64 * eps * Math.max(1, Math.abs(r))));
+  }
+});
