@@ -143,8 +143,9 @@ function makeArgReduce(op: string, type: ArgReduceType): ArgReduceFn {
 function argReduceAxis(x: MxArray, type: ArgReduceType, axis: number, s: StreamOrDevice, op: string): MxArray {
   if (shapeSize(x._shape) === 0) throw new Error(`[${op}] Cannot ${op} reduce zero size array.`);
   const shape = x._shape.map((d, i) => (i === axis ? 1 : d));
-  // MLX: over a size-1 axis the answer is a constant 0, no ArgReduce node (so no tape entry)
-  if (x._shape[axis] === 1) return zeros(shape, uint32, s);
+  // MLX: over a size-1 axis the answer is a constant 0, no ArgReduce node (so no tape entry),
+  // unless a shapeless replay may give the axis another size
+  if (x._shape[axis] === 1 && !inDynamicTracing()) return zeros(shape, uint32, s);
   return makeArray(shape, uint32, new Primitive(ArgReduce, { type, axis }), [x], s);
 }
 
