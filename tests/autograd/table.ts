@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import * as mx from '@mlx-ts/core';
 import { shapeArb, broadcastPairArb } from '../differential/gen.js';
 import type { Dom, Rng } from './fd.js';
+import { linalgSpecs } from './linalg-table.js';
 
 type Fn = (...xs: mx.MxArray[]) => mx.MxArray | mx.MxArray[];
 
@@ -849,6 +850,8 @@ export const specs: Spec[] = [
       return (a, b, c, g, beta) => mx.fast.gatedDeltaUpdate(a, b, c, g, beta, null, mask);
     },
   },
+  // ---- mx.linalg (linalg-table.ts) ----
+  ...linalgSpecs,
 ];
 
 /** Every registered primitive must be exercised by some spec (built from `prims`). */

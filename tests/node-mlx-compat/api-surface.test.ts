@@ -1,8 +1,7 @@
 // node-mlx compatibility: every function of node-mlx's `core` namespace and every `array`
 // method/property in the foundation scope exists under the same name in @mlx-ts/core, so a
-// node-mlx program only has to change its import line. (Autograd, compile, fft, linalg, conv,
-// quantization, fast, save/load, toTypedArray and random.multivariateNormal (needs linalg) are later
-// issues and are not listed here.)
+// node-mlx program only has to change its import line. (Autograd, compile, fft, conv,
+// quantization, fast, save/load and toTypedArray are later issues and are not listed here.)
 import { describe, it, expect } from 'vitest';
 import * as mx from '@mlx-ts/core';
 
@@ -25,7 +24,11 @@ variance where zeros zerosLike
 `.trim().split(/\s+/);
 
 const randomFunctions = `bernoulli categorical gumbel key normal randint seed split
-truncatedNormal uniform laplace permutation`.trim().split(/\s+/);
+truncatedNormal uniform laplace permutation multivariateNormal`.trim().split(/\s+/);
+
+/** node-mlx's linalg namespace (src/linalg.cc) */
+const linalgFunctions = `norm qr svd inv triInv cholesky choleskyInv pinv cross eigvalsh eigh lu luFactor
+solve solveTriangular`.trim().split(/\s+/);
 
 const methods = `
 abs all any argmax argmin astype at cos cummax cummin cumprod cumsum diag diagonal exp flatten index
@@ -45,6 +48,9 @@ describe('node-mlx core namespace', () => {
   });
   it.each(randomFunctions)('mx.random.%s is a function', (name) => {
     expect(typeof (mx.random as unknown as Record<string, unknown>)[name]).toBe('function');
+  });
+  it.each(linalgFunctions)('mx.linalg.%s is a function', (name) => {
+    expect(typeof (mx.linalg as unknown as Record<string, unknown>)[name]).toBe('function');
   });
   it.each(dtypes)('mx.%s is defined', (name) => {
     expect(ns[name]).toBeDefined();

@@ -79,6 +79,9 @@ export * from './ops/scan.js';
 export * from './ops/sort.js';
 export * from './ops/indexing.js';
 export * from './ops/linalg.js';
+export * as linalg from './ops/linalg-decomp.js';
+/** MLX binds linalg.norm at the top level too (mx.matrix_norm). */
+export { norm as matrixNorm } from './ops/linalg-decomp.js';
 export * from './ops/einsum.js';
 export * from './ops/hadamard.js';
 export * from './ops/graph.js';

@@ -33,7 +33,9 @@ Inf Infinity inf infty NAN NaN nan NINF NZERO PINF PZERO e eulerGamma pi`
   .split(/\s+/)
   .filter(Boolean);
 
-const randomFns = 'bernoulli categorical gumbel key normal randint seed split truncatedNormal uniform laplace permutation'.split(' ');
+const randomFns = 'bernoulli categorical gumbel key normal randint seed split truncatedNormal uniform laplace permutation multivariateNormal'.split(' ');
+/** node-mlx's mx.linalg, plus what MLX 0.32.4 added since (eig, eigvals, det, slogdet) */
+const linalgFns = 'norm qr svd inv triInv cholesky choleskyInv pinv cross eigvalsh eigh eig eigvals lu luFactor solve solveTriangular det slogdet'.split(' ');
 const metalFns = 'isAvailable startCapture stopCapture deviceInfo'.split(' ');
 /** node-mlx's mx.fft, plus MLX's shifts, frequencies and stft/istft */
 const fftFns = 'fft ifft fft2 ifft2 fftn ifftn rfft irfft rfft2 irfft2 rfftn irfftn fftshift ifftshift fftfreq rfftfreq stft istft'.split(' ');
@@ -74,15 +76,8 @@ const leftOut = new Map<string, string>([
     'quantize dequantize quantized_matmul gather_qmm gather_mm block_masked_mm segmented_mm qqmm gather_qqmm to_fp8 from_fp8',
     inProgress('quantization and the gathered/masked matmuls'),
   ),
-  ['core.matrix_norm', inProgress('linalg: MLX binds linalg.norm under this name too')],
-  ...entries(
-    'linalg',
-    'cholesky cholesky_inv cross det eig eigh eigvals eigvalsh inv lu lu_factor norm pinv qr slogdet solve solve_triangular svd tri_inv',
-    inProgress('linalg'),
-  ),
   ['fast.metal_kernel', 'custom Metal kernels come with the GPU backend (its issue)'],
   ...entries('fast', 'cuda_kernel precompiled_cuda_kernel', 'CUDA kernels: no JS runtime runs CUDA'),
-  ['random.multivariate_normal', inProgress('linalg: it draws through an SVD of the covariance')],
   ...entries('core', 'export_function import_function exporter FunctionExporter', 'exporting and importing functions (.mlxfn) is a later issue'),
   ['core.ArrayIterator', 'arrays iterate through the JS iteration protocol (a generator), with no class of its own'],
   ['core.ArrayLike', "a Python protocol (__mlx_array__): JS code passes arrays, TypedArrays, lists or DLPack producers"],
@@ -128,6 +123,12 @@ describe('node-mlx core API surface', () => {
   });
   it.each(fftFns)('mx.fft.%s is a function', (name) => {
     expect(typeof (mx.fft as Record<string, unknown>)[name]).toBe('function');
+  });
+  it.each(linalgFns)('mx.linalg.%s is a function', (name) => {
+    expect(typeof (mx.linalg as Record<string, unknown>)[name]).toBe('function');
+  });
+  it('mx.matrixNorm is mx.linalg.norm (MLX binds it at the top level too)', () => {
+    expect(mx.matrixNorm).toBe(mx.linalg.norm);
   });
   it.each(metalFns)('mx.metal.%s is a function', (name) => {
     expect(typeof (mx.metal as Record<string, unknown>)[name]).toBe('function');

@@ -332,3 +332,4 @@ export const categorical = sampler(function categorical(
   }
   return categoricalImpl(x, ax, sh, key, s);
 });
+export { multivariateNormal } from './random-multivariate.js';

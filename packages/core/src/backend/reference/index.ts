@@ -13,6 +13,7 @@ import './scan.js';
 import './sort.js';
 import './indexing.js';
 import './matmul.js';
+import './linalg.js';
 import './random.js';
 import './fft.js';
 import './compiled.js';
