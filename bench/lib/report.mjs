@@ -134,6 +134,12 @@ export function renderReport(run) {
     else if (thr === 1) row(`matmul ${sz('matmul-1024')} GFLOP/s on one thread: ${M} vs tfjs:wasm`, speed('matmul-1024', 'tfjs:wasm'), 1, gf);
     else L.push(`| matmul ${sz('matmul-1024')} GFLOP/s on one thread vs tfjs:wasm | not measured separately (${M} exposes no thread-count setting that the harness knows: see bench/runners/mlx.mjs) | ≥ 1× | not measured |`);
     row(`valueAndGrad step: ${M} vs jax-js:wasm (both op by op)`, speed('grad', 'jax-js:wasm'), 1.5, t);
+    // issue 12 (convolutions): conv2d at least twice tfjs-wasm's speed
+    const cg = (s) => `${fmtMs(s.a.medianMs)} vs ${fmtMs(s.b.medianMs)}; ${(wl.conv2d.flops / s.a.medianMs / 1e6).toFixed(1)} vs ${(wl.conv2d.flops / s.b.medianMs / 1e6).toFixed(1)} GFLOP/s`;
+    if (wl.conv2d) {
+      row(`conv2d 1x56x56x64, 3x3, 64 filters: ${M} (${threadsText(thr)}) vs tfjs:wasm (issue 12)`, speed('conv2d', 'tfjs:wasm'), 2, cg);
+      if (mlxOne) row(`conv2d 1x56x56x64, 3x3, 64 filters: ${mlxOne.name} (1 thread) vs tfjs:wasm`, speed('conv2d', 'tfjs:wasm', 'conv2d', mlxOne.name), 1, cg);
+    }
     const v1 = get('view-1e3', M), v2 = get('view-1.6e7', M);
     if (ok(v1) && ok(v2)) {
       const ratio = v2.medianMs / v1.medianMs;
@@ -174,7 +180,7 @@ export function renderReport(run) {
   // ---- throughput --------------------------------------------------------------------------
   L.push('## Throughput');
   L.push('');
-  L.push('GFLOP/s for matmul (2·n³ flops) and the gradient step (forward X@W plus backward Xᵀ@dY: 2·2·256·512·256 flops, tanh ignored); GB/s of float32 data read + written for the streaming workloads.');
+  L.push('GFLOP/s for matmul (2·n³ flops), the gradient step (forward X@W plus backward Xᵀ@dY: 2·2·256·512·256 flops, tanh ignored) and conv2d (2·56²·64·3²·64 flops); GB/s of float32 data read + written for the streaming workloads.');
   L.push('');
   L.push(`| workload | unit | ${names.join(' | ')} |`);
   L.push(`|---|---|${names.map(() => '---:').join('|')}|`);
@@ -249,9 +255,9 @@ export function renderReport(run) {
   L.push('');
   L.push('Inputs (float32, the same deterministic values in every library: an integer hash of the index mapped to [-1, 1); W of the gradient step scaled to ±0.05) are created and made resident before timing; outputs are freed after each call, outside the timing. One timed call is:');
   L.push('');
-  L.push('- **mlx-ts**: the op(s), then `mx.eval(outputs)` (arrays are lazy: this runs the kernels). `fused-compiled` calls `mx.compile((a, b) => mx.add(mx.multiply(mx.exp(a), b), 1))`; `grad` calls `mx.valueAndGrad((W, X) => mx.sum(mx.tanh(mx.matmul(X, W))))` (gradient w.r.t. W) and evaluates value and gradient; `grad-compiled` is `mx.compile` of that. copy in: `mx.array(float32Array)` + `mx.eval`; copy out: `a.toTypedArray()`; view: `a.toTypedArray({ copy: false })`. The backend is chosen with `mx.setCpuBackend(name)`.');
-  L.push('- **tfjs** (`@tensorflow/tfjs` + `@tensorflow/tfjs-backend-wasm`): the op(s) inside `tf.tidy`. The cpu and wasm backends run their kernels synchronously inside the call, so the result is complete when it returns; scalar results are also read with `dataSync()`; large outputs are not read back (that copy is its own workload, copy out = `t.dataSync()`). grad: `tf.valueAndGrads(W => tf.sum(tf.tanh(tf.matMul(X, W))))([W])` with X closed over. copy in: `tf.tensor(float32Array)`. tfjs has no jit and no zero-copy export.');
-  L.push('- **jax-js** (`@jax-js/jax`, device `wasm`): the op(s) (inputs passed as `x.ref`, jax-js\'s ownership rule), then `await jax.blockUntilReady(outputs)`. jax-js arrays are lazy, so even its op-by-op `fused` run may fuse the elementwise chain into one kernel at dispatch. fused-compiled: `jax.jit(fn)`; grad: `jax.valueAndGrad(fn)(W, X)`; grad-compiled: `jax.jit(jax.valueAndGrad(fn))`. copy in: `np.array(float32Array)` + blockUntilReady; copy out: `x.ref.dataSync()`. No zero-copy export.');
+  L.push('- **mlx-ts**: the op(s), then `mx.eval(outputs)` (arrays are lazy: this runs the kernels). `fused-compiled` calls `mx.compile((a, b) => mx.add(mx.multiply(mx.exp(a), b), 1))`; `grad` calls `mx.valueAndGrad((W, X) => mx.sum(mx.tanh(mx.matmul(X, W))))` (gradient w.r.t. W) and evaluates value and gradient; `grad-compiled` is `mx.compile` of that; `conv2d` is `mx.conv2d(x, W, 1, 1)` (x NHWC, W OHWI). copy in: `mx.array(float32Array)` + `mx.eval`; copy out: `a.toTypedArray()`; view: `a.toTypedArray({ copy: false })`. The backend is chosen with `mx.setCpuBackend(name)`.');
+  L.push('- **tfjs** (`@tensorflow/tfjs` + `@tensorflow/tfjs-backend-wasm`): the op(s) inside `tf.tidy`. The cpu and wasm backends run their kernels synchronously inside the call, so the result is complete when it returns; scalar results are also read with `dataSync()`; large outputs are not read back (that copy is its own workload, copy out = `t.dataSync()`). grad: `tf.valueAndGrads(W => tf.sum(tf.tanh(tf.matMul(X, W))))([W])` with X closed over. conv2d: `tf.conv2d(x, W, 1, \'same\')` (W transposed to HWIO before timing). copy in: `tf.tensor(float32Array)`. tfjs has no jit and no zero-copy export.');
+  L.push('- **jax-js** (`@jax-js/jax`, device `wasm`): the op(s) (inputs passed as `x.ref`, jax-js\'s ownership rule), then `await jax.blockUntilReady(outputs)`. jax-js arrays are lazy, so even its op-by-op `fused` run may fuse the elementwise chain into one kernel at dispatch. fused-compiled: `jax.jit(fn)`; grad: `jax.valueAndGrad(fn)(W, X)`; grad-compiled: `jax.jit(jax.valueAndGrad(fn))`; conv2d: `jax.lax.conv(x, W, [1, 1], \'SAME\')` on the same data transposed to NCHW / OIHW before timing. copy in: `np.array(float32Array)` + blockUntilReady; copy out: `x.ref.dataSync()`. No zero-copy export.');
   L.push('- **NumPy** (python3 subprocess, `time.perf_counter`): the expression (`a + b`, `np.exp(a) * b + 1`, `a.sum()`, `A @ B`); copy in `np.array(x, copy=True)`, copy out `x.tobytes()`, view `memoryview(x)`. No jit, no autodiff.');
   L.push('');
   L.push('## Method');
@@ -262,7 +268,7 @@ export function renderReport(run) {
   L.push(`- Time cap: a workload whose first call takes more than ${(opts.capMs / 1000).toFixed(0)} s is reported "over budget" and not repeated; matmul 512/1024 are skipped as "over budget" when (n/n_prev)³ × the previous size\'s median already exceeds the cap; a process that runs past a hard limit is killed and restarted for the next workload; past ${opts.totalS} s of total run time the remaining workloads are skipped.`);
   L.push('- Each result is checked once (untimed) against NumPy\'s (sum and sum of |x| of the output, within 1e-4 of the larger; the scalar of the full sum within 1e-7·n, the spread float32 accumulation order gives).');
   L.push('- Caches: between two samples of one configuration the other configurations run their own samples, and a GC runs. Inputs of 1.6e7 float32 (64 MB each) are therefore mostly evicted from the caches by the time they are read again, and add and sum at 1.6e7 measure streaming from main memory, which on 2 cores is the limit for the threaded kernels. On the development VM (L3 300 MB, shared with other VMs) a 64 MB input did not stay cached even between two back-to-back sums, and what bounds such a stream is the DRAM latency per stream: one sequential stream per core read ~6 GB/s, so mlx-ts:wasm\'s float32 sum reads four runs side by side (10.1 → 5.4 ms on one thread) and contiguous binary ops four quarters side by side (add on two threads ~8.9 → ~7.7 ms).');
-  L.push('- Thread counts: the configuration table gives each library\'s thread count as it ran. mlx-ts backends that expose a thread-count setting are run with one thread per core, and again on one thread for matmul (`·1t`).');
+  L.push('- Thread counts: the configuration table gives each library\'s thread count as it ran. mlx-ts backends that expose a thread-count setting are run with one thread per core, and again on one thread for matmul and conv2d (`·1t`).');
   L.push('');
   return L.join('\n') + '\n';
 }

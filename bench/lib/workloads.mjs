@@ -21,6 +21,8 @@ export const WORKLOADS = [
   // X 256x512, W 512x256: forward 2*256*512*256 flops, backward (dW = X^T @ dY) as much again.
   { id: 'grad', family: 'grad', title: 'valueAndGrad of sum(tanh(X@W)) w.r.t. W, X 256x512, W 512x256', m: 256, k: 512, n: 256, flops: 2 * (2 * 256 * 512 * 256) },
   { id: 'grad-compiled', family: 'grad-compiled', title: 'the same gradient step through mx.compile / jit', m: 256, k: 512, n: 256, flops: 2 * (2 * 256 * 512 * 256) },
+  // NHWC input, OHWI weights (MLX's layouts; the peers get theirs, converted before timing): 2 * 56*56 * 64 * 3*3*64 flops.
+  { id: 'conv2d', family: 'conv2d', title: 'conv2d 1x56x56x64, 3x3 kernel, 64 filters, padding 1 (same), float32', flops: 2 * 56 * 56 * 64 * 3 * 3 * 64 },
   { id: 'copy-in-1.6e7', family: 'copy-in', title: 'TypedArray -> array (copy in), 1.6e7 float32', n: E16, bytes: 8 * E16 },
   { id: 'copy-out-1.6e7', family: 'copy-out', title: 'array -> TypedArray (copy out), 1.6e7 float32', n: E16, bytes: 8 * E16 },
   { id: 'view-1e3', family: 'view', title: 'zero-copy view export, 1e3 float32', n: 1000, micro: true },

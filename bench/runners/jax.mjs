@@ -57,6 +57,13 @@ export async function init({ device = 'wasm' } = {}) {
     },
     grad: gradStep(jax.valueAndGrad(loss)),
     'grad-compiled': gradStep(jax.jit(jax.valueAndGrad(loss))),
+    conv2d: async () => {
+      // jax-js convolves NCHW inputs with OIHW kernels: the same data, transposed before timing
+      const x = await ready(np.transpose(f32(56 * 56 * 64, 7, 1, [1, 56, 56, 64]), [0, 3, 1, 2]));
+      const W = await ready(np.transpose(f32(64 * 3 * 3 * 64, 8, 0.05, [64, 3, 3, 64]), [0, 3, 1, 2]));
+      const call = () => ready(jax.lax.conv(x.ref, W.ref, [1, 1], 'SAME'));
+      return { op: call, dispose: free, check: async () => readback(await call()), teardown: () => free([x, W]) };
+    },
     'copy-in': (w) => {
       const src = hashData(w.n, 1);
       const call = () => ready(np.array(src));

@@ -70,6 +70,11 @@ export async function init({ backend = 'reference', threads } = {}) {
     },
     grad: gradStep(mx.valueAndGrad(lossFn)),
     'grad-compiled': gradStep(mx.compile(mx.valueAndGrad(lossFn))),
+    conv2d: () => {
+      const [x, W] = evald(f32(56 * 56 * 64, 7).reshape(1, 56, 56, 64), f32(64 * 3 * 3 * 64, 8, 0.05).reshape(64, 3, 3, 64));
+      const call = () => { const y = mx.conv2d(x, W, 1, 1); mx.eval(y); return y; };
+      return { op: call, dispose: (y) => mx.dispose(y), check: () => { const y = call(); const r = readback(y); mx.dispose(y); return r; }, teardown: () => mx.dispose([x, W]) };
+    },
     'copy-in': (w) => {
       const src = hashData(w.n, 1);
       const call = () => { const x = mx.array(src); mx.eval(x); return x; };

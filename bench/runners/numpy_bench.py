@@ -105,6 +105,7 @@ NOTES = {
     'fused-compiled': 'NumPy has no jit',
     'grad': 'NumPy has no autodiff',
     'grad-compiled': 'NumPy has no autodiff',
+    'conv2d': 'NumPy has no multi-channel convolution',
 }
 
 

@@ -55,6 +55,14 @@ export async function init({ backend = 'cpu' } = {}) {
         teardown: () => free([X, W]),
       };
     },
+    conv2d: () => {
+      const x = f32(56 * 56 * 64, 7, 1, [1, 56, 56, 64]);
+      const ohwi = f32(64 * 3 * 3 * 64, 8, 0.05, [64, 3, 3, 64]);
+      const W = tf.transpose(ohwi, [1, 2, 3, 0]); // tfjs's filters are HWIO
+      free(ohwi);
+      const call = () => tf.conv2d(x, W, 1, 'same');
+      return { op: call, dispose: free, check: () => { const c = call(); const r = readback(c); free(c); return r; }, teardown: () => free([x, W]) };
+    },
     'copy-in': (w) => {
       const src = hashData(w.n, 1);
       const call = () => tf.tensor(src, [w.n], 'float32');

@@ -81,6 +81,79 @@ const intBinary = (prim: string, name: string, f: (a: mx.MxArray, b: mx.MxArray)
 const complexOf = (x: mx.MxArray, y: mx.MxArray): mx.MxArray =>
   mx.add(x.astype(mx.complex64), mx.multiply(y.astype(mx.complex64), mx.array(mx.Complex(0, 1), mx.complex64)));
 
+/** Convolution specs: shapes (N, ...spatial, C) and (O, ...K, C / groups); parameters drawn so the output is not empty. */
+function convSpecs(): Spec[] {
+  const shapes = (nd: number) =>
+    fc
+      .tuple(fc.integer({ min: 1, max: 2 }), fc.constantFrom(1, 2), fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 }), fc.array(fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 })), { minLength: nd, maxLength: nd }))
+      .map(([n, g, cg, og, dims]) => [[n, ...dims.map((d) => d[0]), g * cg], [g * og, ...dims.map((d) => d[1]), cg]]);
+  const pick = (r: Rng, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+  /** per dim: stride, padding lo/hi, kernel and input dilation with a non-empty output */
+  const params = (xs: number[], ws: number[], r: Rng, inputDilation: boolean) => {
+    const p = xs.slice(1, -1).map((n, i) => {
+      const k = ws[1 + i]!;
+      const [st, kd, id] = [pick(r, 1, 2), pick(r, 1, 2), inputDilation ? pick(r, 1, 2) : 1];
+      let [lo, hi] = [pick(r, 0, 2), pick(r, 0, 2)];
+      if (1 + id * (n - 1) + lo + hi < 1 + kd * (k - 1)) [lo, hi] = [kd * (k - 1), kd * (k - 1)];
+      return { st, lo, hi, kd, id };
+    });
+    const at = <K extends keyof (typeof p)[0]>(key: K) => p.map((d) => d[key]);
+    return { stride: at('st'), lo: at('lo'), hi: at('hi'), kd: at('kd'), id: at('id') };
+  };
+  const groups = (xs: number[], ws: number[]) => xs.at(-1)! / ws.at(-1)!;
+  return [
+    {
+      name: 'conv1d / conv2d: stride, padding, dilation, groups',
+      prims: ['Convolution'],
+      shapes: fc.constantFrom(1, 2).chain(shapes),
+      dom: ['any', 'any'],
+      fn: ([xs, ws], r) => {
+        const q = params(xs!, ws!, r, false);
+        const pad = q.lo.map((v, i) => Math.max(v, q.hi[i]!));
+        const g = groups(xs!, ws!);
+        return xs!.length === 3 ? (x, w) => mx.conv1d(x, w, q.stride[0], pad[0], q.kd[0], g) : (x, w) => mx.conv2d(x, w, q.stride, pad, q.kd, g);
+      },
+    },
+    {
+      name: 'convGeneral: asymmetric padding, input dilation, flip; conv3d',
+      prims: ['Convolution'],
+      shapes: fc.constantFrom(1, 2, 3).chain(shapes).map(([xs, ws]) => (xs!.length === 5 ? [[...xs!.slice(0, -1), ws!.at(-1)!], [ws![0]! / (xs!.at(-1)! / ws!.at(-1)!), ...ws!.slice(1)]] : [xs!, ws!])),
+      dom: ['any', 'any'],
+      fn: ([xs, ws], r) => {
+        const q = params(xs!, ws!, r, true);
+        const flip = r() < 0.5;
+        return (x, w) => mx.tanh(mx.convGeneral(x, w, q.stride, [q.lo, q.hi], q.kd, q.id, groups(xs!, ws!), flip));
+      },
+    },
+    {
+      name: 'convTranspose1d / 2d: stride, padding, dilation, output padding',
+      prims: ['Convolution'],
+      shapes: fc.constantFrom(1, 2).chain(shapes),
+      dom: ['any', 'any'],
+      fn: ([xs, ws], r) => {
+        const nd = xs!.length - 2;
+        const st = Array.from({ length: nd }, () => pick(r, 1, 3));
+        const dl = Array.from({ length: nd }, () => pick(r, 1, 2));
+        const pad = ws!.slice(1, -1).map((k, i) => Math.min(pick(r, 0, 1), dl[i]! * (k - 1), Math.floor(((xs![1 + i]! - 1) * st[i]! + dl[i]! * (k - 1)) / 2)));
+        const op = st.map((s) => pick(r, 0, s - 1));
+        const g = groups(xs!, ws!);
+        return nd === 1 ? (x, w) => mx.convTranspose1d(x, w, st[0], pad[0], dl[0], g, op[0]) : (x, w) => mx.convTranspose2d(x, w, st, pad, dl, g, op);
+      },
+    },
+    {
+      name: 'convolve (full, same, valid)',
+      prims: ['Convolution'],
+      shapes: fc.tuple(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 })).map(([a, b]) => [[a], [b]]),
+      dom: ['any', 'any'],
+      fn: (_s, r) => {
+        const mode = ['full', 'same', 'valid'][pick(r, 0, 2)]!;
+        return (a, v) => mx.convolve(a, v, mode);
+      },
+      noVmap: 'convolve refuses inputs that are not 1-D, and vmap hands it the batched shapes only through its primitive (covered by the other specs)',
+    },
+  ];
+}
+
 export const specs: Spec[] = [
   // ---- unary elementwise ----
   unary('Abs', 'abs', mx.abs, 'away0'),
@@ -498,6 +571,8 @@ export const specs: Spec[] = [
       return (c, a, b) => mx.addmm(c, a, b, alpha, beta);
     },
   },
+  // ---- convolutions ----
+  ...convSpecs(),
   // ---- indexing ----
   {
     name: 'x.index(intArray) with duplicates',

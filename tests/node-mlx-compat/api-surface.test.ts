@@ -1,6 +1,6 @@
 // node-mlx compatibility: every function of node-mlx's `core` namespace and every `array`
 // method/property in the foundation scope exists under the same name in @mlx-ts/core, so a
-// node-mlx program only has to change its import line. (Autograd, compile, fft, conv,
+// node-mlx program only has to change its import line. (Autograd, compile, fft,
 // quantization, fast, save/load and toTypedArray are later issues and are not listed here.)
 import { describe, it, expect } from 'vitest';
 import * as mx from '@mlx-ts/core';
@@ -9,7 +9,8 @@ const functions = `
 Complex Slice abs add addmm all allclose any arange arccos arccosh arcsin arcsinh arctan arctanh
 argmax argmin argpartition argsort array arrayEqual asStrided asyncEval atleast1d atleast2d atleast3d
 bitwiseAnd bitwiseInvert bitwiseOr bitwiseXor broadcastArrays broadcastTo ceil clearCache clip concat
-concatenate cos cosh cummax cummin cumprod cumsum defaultDevice defaultStream degrees diag diagonal
+concatenate conv1d conv2d conv3d convGeneral convTranspose1d convTranspose2d convTranspose3d convolve cos
+cosh cummax cummin cumprod cumsum defaultDevice defaultStream degrees diag diagonal
 dispose divide divmod einsum einsumPath equal erf erfinv eval exp expandDims expm1 eye finfo flatten
 floor floorDivide full getActiveMemory getCacheMemory getPeakMemory getWrappersCount greater
 greaterEqual identity imag inner isclose isfinite isinf isnan isneginf isposinf issubdtype kron

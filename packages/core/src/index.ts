@@ -85,6 +85,7 @@ export { norm as matrixNorm } from './ops/linalg-decomp.js';
 export * from './ops/einsum.js';
 export * from './ops/hadamard.js';
 export * from './ops/graph.js';
+export { conv1d, conv2d, conv3d, convGeneral, convTranspose1d, convTranspose2d, convTranspose3d, convolve } from './ops/conv.js';
 export * as random from './ops/random.js';
 export * as fft from './ops/fft.js';
 export * as fast from './ops/fast.js';

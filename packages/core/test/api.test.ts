@@ -10,7 +10,8 @@ import { mlxAvailable } from '../../../tests/differential/harness.js';
 
 const ops = `abs add addmm all allclose any arange arccos arccosh arcsin arcsinh arctan arctanh argmax argmin
 argpartition argsort arrayEqual asStrided atleast1d atleast2d atleast3d bitwiseAnd bitwiseInvert bitwiseOr
-bitwiseXor broadcastArrays broadcastTo ceil clip concat concatenate cos cosh cummax cummin cumprod cumsum
+bitwiseXor broadcastArrays broadcastTo ceil clip concat concatenate conv1d conv2d conv3d convGeneral
+convTranspose1d convTranspose2d convTranspose3d convolve cos cosh cummax cummin cumprod cumsum
 degrees diag diagonal divide divmod einsum einsumPath equal erf erfinv exp expandDims expm1 eye flatten floor
 floorDivide full greater greaterEqual identity imag inner isclose isfinite isinf isnan isneginf isposinf
 issubdtype kron leftShift less lessEqual linspace log log10 log1p log2 logaddexp logicalAnd logicalNot
@@ -70,7 +71,6 @@ const entries = (module: Module, names: string, reason: string): [string, string
 
 /** MLX names (module.python_name) that mlx-ts does not have, and why. */
 const leftOut = new Map<string, string>([
-  ...entries('core', 'conv1d conv2d conv3d conv_general conv_transpose1d conv_transpose2d conv_transpose3d convolve', inProgress('convolutions')),
   ...entries(
     'core',
     'quantize dequantize quantized_matmul gather_qmm gather_mm block_masked_mm segmented_mm qqmm gather_qqmm to_fp8 from_fp8',

@@ -320,3 +320,92 @@ export function addmm_epilogue_f32(pacc: usize, pc: usize, po: usize, alpha: f64
 export function addmm_epilogue_f64(pacc: usize, pc: usize, po: usize, alpha: f64, beta: f64): void {
   addmmEpilogue<f64>(pacc, pc, po, alpha, beta);
 }
+
+// ---- float32 convolution: an indirect GEMM (no im2col, no padded copy of the input) ----
+// out[i, j] = sum over taps t, channels c of A(i, t)[c] * B[t * Cg + c, j], where A(i, t) is
+// the input position window i reads at tap t: src + ind[i * T + t] (i32 element offsets), or
+// the `zero` vector for padding, dilation holes and positions past the input (ind = CONV_ZERO),
+// channels contiguous (XNNPACK's indirection buffer). B is packed once by conv_pack_b_f32 into
+// matmul_f32's 8-column panels over the whole K. The 4 x 8 register block accumulates in f32
+// in k order (t, then c) over all of K, so the matmul_f32 bound holds with K = T * Cg.
+// No static scratch: threads take row ranges.
+
+/** The offset that stands for "zeros" in an indirection table. */
+export const CONV_ZERO: i32 = i32.MIN_VALUE;
+
+/** Rows of one block: their inputs stay in L1/L2 while every B panel passes over them. */
+const CONV_RB: i32 = 64;
+
+/** B (K x N, strides sbk/sbn) packed whole into 8-column panels (conv_igemm_f32's layout): ceil(N / 8) * 8 * K floats at dst. */
+export function conv_pack_b_f32(pb: usize, sbk: i32, sbn: i32, K: i32, N: i32, dst: usize): void {
+  packB32(pb, sbk, sbn, 0, N, 0, K, dst);
+}
+
+@inline function tapAddress(src: usize, zero: usize, ind: usize, i: i32, T: i32, t: i32): usize {
+  const off = load<i32>(ind + ((<usize>i * <usize>T + <usize>t) << 2));
+  return off == CONV_ZERO ? zero : at<f32>(src, off);
+}
+
+/** One 4 x 8 block: rows i0.. (mr valid), the panel at bp, all taps and channels. */
+@inline function convTile(src: usize, zero: usize, ind: usize, i0: i32, mr: i32, T: i32, Cg: i32, bp: usize, po: usize, ldo: i32, nr: i32): void {
+  // rows past the end repeat row i0 (read, never stored)
+  const i1 = mr > 1 ? i0 + 1 : i0;
+  const i2 = mr > 2 ? i0 + 2 : i0;
+  const i3 = mr > 3 ? i0 + 3 : i0;
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let b = bp;
+  for (let t = 0; t < T; t++) {
+    let a0 = tapAddress(src, zero, ind, i0, T, t);
+    let a1 = tapAddress(src, zero, ind, i1, T, t);
+    let a2 = tapAddress(src, zero, ind, i2, T, t);
+    let a3 = tapAddress(src, zero, ind, i3, T, t);
+    for (let c = 0; c < Cg; c++) {
+      const b0 = v128.load(b);
+      const b1 = v128.load(b, 16);
+      let x = v128.load32_splat(a0);
+      c00 = f32x4.add(c00, f32x4.mul(x, b0));
+      c01 = f32x4.add(c01, f32x4.mul(x, b1));
+      x = v128.load32_splat(a1);
+      c10 = f32x4.add(c10, f32x4.mul(x, b0));
+      c11 = f32x4.add(c11, f32x4.mul(x, b1));
+      x = v128.load32_splat(a2);
+      c20 = f32x4.add(c20, f32x4.mul(x, b0));
+      c21 = f32x4.add(c21, f32x4.mul(x, b1));
+      x = v128.load32_splat(a3);
+      c30 = f32x4.add(c30, f32x4.mul(x, b0));
+      c31 = f32x4.add(c31, f32x4.mul(x, b1));
+      a0 += 4;
+      a1 += 4;
+      a2 += 4;
+      a3 += 4;
+      b += 32;
+    }
+  }
+  const row = <usize>ldo << 2;
+  putRow(po, nr, c00, c01, false);
+  if (mr > 1) putRow(po + row, nr, c10, c11, false);
+  if (mr > 2) putRow(po + 2 * row, nr, c20, c21, false);
+  if (mr > 3) putRow(po + 3 * row, nr, c30, c31, false);
+}
+
+/**
+ * Rows [0, M) of a convolution's output (row stride ldo, N columns): out[i, j] = sum_t sum_c
+ * A(i, t)[c] * B[t * Cg + c, j], A(i, t) from the indirection table `ind` (M x T offsets from
+ * src, CONV_ZERO for the `zero` vector of Cg floats), B packed by conv_pack_b_f32 (T * Cg > 0).
+ */
+export function conv_igemm_f32(src: usize, zero: usize, ind: usize, T: i32, Cg: i32, pb: usize, po: usize, M: i32, N: i32, ldo: i32): void {
+  const K = T * Cg;
+  for (let r0 = 0; r0 < M; r0 += CONV_RB) {
+    const rb = min(CONV_RB, M - r0);
+    for (let j0 = 0; j0 < N; j0 += F32_NR) {
+      const bp = pb + ((<usize>j0 * <usize>K) << 2);
+      const nr = min(F32_NR, N - j0);
+      for (let i = 0; i < rb; i += F32_MR) {
+        convTile(src, zero, ind, r0 + i, min(F32_MR, rb - i), T, Cg, bp, at<f32>(po, (r0 + i) * ldo + j0), ldo, nr);
+      }
+    }
+  }
+}

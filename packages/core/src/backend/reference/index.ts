@@ -14,6 +14,7 @@ import './sort.js';
 import './indexing.js';
 import './matmul.js';
 import './linalg.js';
+import './conv.js';
 import './random.js';
 import './fft.js';
 import './compiled.js';

@@ -16,6 +16,7 @@ import './elementwise.js';
 import './convert.js';
 import './reduce.js';
 import './matmul.js';
+import './conv.js';
 import './select.js';
 import './scan.js';
 import './indexing.js';
