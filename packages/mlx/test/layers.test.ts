@@ -71,6 +71,29 @@ describe('layers: shapes and hand-checked values', () => {
     expect(() => new nn.Dropout3d().forward(mx.ones([2, 2]))).toThrow(/Expected 4 or 5 dimensions/);
   });
 
+  it('convolutions: shapes, initialization, groups, errors, toString', () => {
+    const c = new nn.Conv2d(4, 6, [3, 2], 1, 1, 1, 2);
+    expect(c.weight.shape).toEqual([6, 3, 2, 2]);
+    const scale = Math.sqrt(1 / (2 * 3 * 2));
+    expect(mx.max(mx.abs(c.weight)).item() as number).toBeLessThanOrEqual(scale);
+    expect(mx.arrayEqual(c.bias!, mx.zeros([6])).item()).toBe(true);
+    expect(c.forward(mx.zeros([1, 5, 5, 4])).shape).toEqual([1, 5, 6, 6]);
+    expect(String(c)).toBe('Conv2d(4, 6, kernelSize=(3, 2), stride=(1, 1), padding=(1, 1), dilation=(1, 1), groups=2, bias=true)');
+    expect(() => new nn.Conv1d(3, 4, 3, 1, 0, 1, 2)).toThrow(/must be divisible by the number of groups/);
+    expect(() => new nn.Conv2d(3, 4, [3, 3, 3])).toThrow(/'kernel_size' must be an integer or a tuple containing 2 integers/);
+    // A 1x1 kernel of ones sums the channels.
+    const c1 = new nn.Conv1d(2, 1, 1, 1, 0, 1, 1, false);
+    c1.weight = mx.onesLike(c1.weight);
+    close(c1.forward(mx.array([[[1, 2], [3, 4]]])), [[[3], [7]]]);
+    expect(new nn.Conv3d(2, 3, 2, 2).forward(mx.zeros([1, 4, 4, 6, 2])).shape).toEqual([1, 2, 2, 3, 3]);
+    const t = new nn.ConvTranspose1d(2, 3, 3, 2, 1, 1, 1);
+    expect(t.weight.shape).toEqual([3, 3, 2]);
+    expect(t.forward(mx.zeros([1, 5, 2])).shape).toEqual([1, 10, 3]); // (5-1)*2 - 2 + 3 + 1
+    expect(String(t)).toBe('ConvTranspose1d(2, 3, kernelSize=3, stride=2, padding=1, dilation=1, outputPadding=1, bias=true)');
+    expect(new nn.ConvTranspose2d(2, 3, 2, 2).forward(mx.zeros([1, 3, 4, 2])).shape).toEqual([1, 6, 8, 3]);
+    expect(new nn.ConvTranspose3d(2, 3, 2, 1, 0, 1, 0, false).forward(mx.zeros([1, 2, 2, 2, 2])).shape).toEqual([1, 3, 3, 3, 3]);
+  });
+
   it('pooling', () => {
     const x = mx.reshape(mx.arange(8), [1, 8, 1]);
     close(new nn.MaxPool1d(2).forward(x), [[[1], [3], [5], [7]]]);

@@ -5,6 +5,7 @@ export * from './linear.js';
 export * from './embedding.js';
 export * from './dropout.js';
 export * from './normalization.js';
+export * from './convolution.js';
 export * from './pooling.js';
 export * from './positional-encoding.js';
 export * from './transformer.js';
