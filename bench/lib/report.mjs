@@ -134,6 +134,7 @@ export function renderReport(run) {
     else if (thr === 1) row(`matmul ${sz('matmul-1024')} GFLOP/s on one thread: ${M} vs tfjs:wasm`, speed('matmul-1024', 'tfjs:wasm'), 1, gf);
     else L.push(`| matmul ${sz('matmul-1024')} GFLOP/s on one thread vs tfjs:wasm | not measured separately (${M} exposes no thread-count setting that the harness knows: see bench/runners/mlx.mjs) | ≥ 1× | not measured |`);
     row(`valueAndGrad step: ${M} vs jax-js:wasm (both op by op)`, speed('grad', 'jax-js:wasm'), 1.5, t);
+    row(`4-bit quantizedMatmul 1x4096 @ 4096x4096 (group 64) vs ${M}'s float32 matmul of that shape (issue 12)`, speed('qmv-4096', M, 'matvec-4096'), 4, t);
     const v1 = get('view-1e3', M), v2 = get('view-1.6e7', M);
     if (ok(v1) && ok(v2)) {
       const ratio = v2.medianMs / v1.medianMs;

@@ -19,7 +19,8 @@ array Complex Slice finfo eval asyncEval tidy dispose getWrappersCount
 defaultDevice setDefaultDevice defaultStream setDefaultStream newStream toStream stream synchronize
 getActiveMemory getPeakMemory resetPeakMemory getCacheMemory setMemoryLimit setWiredLimit setCacheLimit clearCache
 grad valueAndGrad vjp jvp vmap checkpoint customFunction compile enableCompile disableCompile
-load save saveGguf saveSafetensors savez savezCompressed saveToBytes loadFromBytes toTypedArray asarray fromDlpack`
+load save saveGguf saveSafetensors savez savezCompressed saveToBytes loadFromBytes toTypedArray asarray fromDlpack
+quantize dequantize quantizedMatmul gatherQMM gatherMM blockMaskedMM segmentedMM qqmm gatherQQMM toFp8 fromFp8`
   .split(/\s+/)
   .filter(Boolean);
 
@@ -39,9 +40,9 @@ squeeze std sum swapaxes tolist transpose variance`
   .filter(Boolean);
 const arrayProps = 'T dtype itemsize length nbytes ndim shape size'.split(' ');
 
-/** Owned by later issues: transforms, interop, fft, linalg, conv, quantize, fast. */
+/** Owned by later issues: transforms, interop, fft, linalg, conv, fast. */
 const later = `conv1d conv2d conv3d convGeneral convTranspose1d convTranspose2d convTranspose3d
-convolve quantize dequantize quantizedMatmul gatherQMM gatherMM blockMaskedMM`
+convolve`
   .split(/\s+/)
   .filter(Boolean);
 

@@ -13,6 +13,8 @@ import './scan.js';
 import './sort.js';
 import './indexing.js';
 import './matmul.js';
+import './quantized.js';
+import './matmul-variants.js';
 import './random.js';
 import './compiled.js';
 

@@ -22,6 +22,7 @@ import './sort.js';
 import './shape.js';
 import './random.js';
 import './compiled.js';
+import './quantized.js';
 
 export { WasmHeap, sizeClass, heapOwning, type HeapOptions, type HeapStats } from './heap.js';
 export { wasmKernels } from './registry.js';
