@@ -534,6 +534,17 @@ export const specs: Spec[] = [
     fn: () => (w) => mx.quantize(w, 32, 4).slice(1),
   },
   {
+    name: 'quantize(w) in an fp mode: integer codes and scales, no gradient',
+    prims: ['FpQuantize'],
+    shapes: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 })).map(([n, g]) => [[n, 32 * g]]),
+    dom: ['any'],
+    kind: 'zero',
+    fn: (_s, r) => {
+      const mode = (['mxfp4', 'mxfp8', 'nvfp4'] as const)[Math.floor(r() * 3)]!;
+      return (w) => mx.quantize(w, null, null, mode);
+    },
+  },
+  {
     name: 'fromFp8(toFp8(x))',
     prims: ['ToFP8', 'FromFP8'],
     shapes: any1,

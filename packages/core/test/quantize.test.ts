@@ -188,6 +188,14 @@ describe('quantized matmuls', () => {
     expect(out.shape).toEqual([2, 2, 3, 40]);
   });
 
+  it('size-0 dims (MLX 0.32.4 crashes on an empty K): zeros or empty results', () => {
+    const out = mx.quantizedMatmul(mx.zeros([2, 0]), mx.zeros([3, 0], mx.uint32), mx.zeros([3, 0]), mx.zeros([3, 0]), true, 64, 4);
+    expect(out.tolist()).toEqual([[0, 0, 0], [0, 0, 0]]);
+    expect(mx.quantizedMatmul(mx.zeros([0, 64]), mx.zeros([3, 8], mx.uint32), mx.zeros([3, 1]), mx.zeros([3, 1]), true, 64, 4).shape).toEqual([0, 3]);
+    expect(mx.quantize(mx.zeros([0, 64]), 64, 4).map((a) => a.shape)).toEqual([[0, 8], [0, 1], [0, 1]]);
+    expect(mx.dequantize(mx.zeros([2, 0], mx.uint32), mx.zeros([2, 0]), mx.zeros([2, 0]), 64, 4).shape).toEqual([2, 0]);
+  });
+
   it('gatherQMM is quantizedMatmul of the picked matrices', () => {
     const xs = rand([4, 2, 128], 14);
     const ws = rand([3, 16, 128], 15);
@@ -312,6 +320,12 @@ describe('transforms', () => {
     const layer = (a: mx.MxArray) => mx.maximum(mx.quantizedMatmul(a, q, s, b, true, 32, 4), 0);
     expect(list(mx.compile(layer)(x))).toEqual(list(layer(x)));
     expect(list(mx.compile(mx.grad((a: mx.MxArray) => mx.sum(layer(a))))(x) as mx.MxArray)).toEqual(list(mx.grad((a: mx.MxArray) => mx.sum(layer(a)))(x) as mx.MxArray));
+    // a shapeless compile replays the layer for other numbers of rows
+    const shapeless = mx.compile((a: mx.MxArray) => mx.add(layer(a), mx.dequantize(q, s, b, 32, 4).index(mx.Slice(), 0)), true);
+    for (const rows of [2, 5, 1]) {
+      const xr = rand([rows, 64], 60 + rows);
+      expect(list(shapeless(xr)), `${rows} rows`).toEqual(list(mx.add(layer(xr), mx.dequantize(q, s, b, 32, 4).index(mx.Slice(), 0))));
+    }
   });
 
   it('gatherQMM and gatherMM: vjp, jvp and vmap', () => {

@@ -6,8 +6,11 @@
 // double in k order (two lanes per f64x2) and rounded once: bit-identical to the reference.
 // Affine weights of 1, 2, 4 or 8 bits unpack on four lanes; 3, 5, 6 bits and the fp modes
 // one code at a time. No static scratch: threads run disjoint column ranges with their own.
-/** |E2M1| of the codes 0..7 (bit 3 is the sign). */
-const FP4_MAGNITUDES: usize = memory.data<f32>([0, 0.5, 1, 1.5, 2, 3, 4, 6]);
+/** The E2M1 values of the 16 fp4 codes (bit 3 is the sign; f32 bits, -0 included): a load, no branch. */
+const FP4_VALUES: usize = memory.data<u32>([
+  0x00000000, 0x3f000000, 0x3f800000, 0x3fc00000, 0x40000000, 0x40400000, 0x40800000, 0x40c00000,
+  0x80000000, 0xbf000000, 0xbf800000, 0xbfc00000, 0xc0000000, 0xc0400000, 0xc0800000, 0xc0c00000,
+], 16);
 
 export const QMM_AFFINE: i32 = 0;
 export const QMM_MXFP4: i32 = 1;
@@ -29,16 +32,41 @@ export function qmmScratchBytes(K: i32): i32 {
   return v & ((1 << bits) - 1);
 }
 
-/** MLX's FromFP8: the E4M3 value of a code (0x7f and 0xff are NaN). */
-@inline function fromFp8(c: i32): f32 {
-  const a = c & 127;
-  if (a == 127) return NaN;
-  const e = a >> 3, m = a & 7;
-  // normal: (8 + m) * 2^(e - 10); subnormal: m * 2^-9 (both exact in f32)
-  const mant: f32 = e == 0 ? <f32>m : <f32>(m | 8);
-  const v: f32 = mant * reinterpret<f32>(e == 0 ? 0x3b000000 : (e + 117) << 23);
-  return c & 128 ? -v : v;
-}
+/** MLX's FromFP8: the values of the 256 E4M3 codes (f32 bits; 0x7f and 0xff are NaN). */
+const FP8_VALUES: usize = memory.data<u32>([
+  0x00000000, 0x3b000000, 0x3b800000, 0x3bc00000, 0x3c000000, 0x3c200000, 0x3c400000, 0x3c600000,
+  0x3c800000, 0x3c900000, 0x3ca00000, 0x3cb00000, 0x3cc00000, 0x3cd00000, 0x3ce00000, 0x3cf00000,
+  0x3d000000, 0x3d100000, 0x3d200000, 0x3d300000, 0x3d400000, 0x3d500000, 0x3d600000, 0x3d700000,
+  0x3d800000, 0x3d900000, 0x3da00000, 0x3db00000, 0x3dc00000, 0x3dd00000, 0x3de00000, 0x3df00000,
+  0x3e000000, 0x3e100000, 0x3e200000, 0x3e300000, 0x3e400000, 0x3e500000, 0x3e600000, 0x3e700000,
+  0x3e800000, 0x3e900000, 0x3ea00000, 0x3eb00000, 0x3ec00000, 0x3ed00000, 0x3ee00000, 0x3ef00000,
+  0x3f000000, 0x3f100000, 0x3f200000, 0x3f300000, 0x3f400000, 0x3f500000, 0x3f600000, 0x3f700000,
+  0x3f800000, 0x3f900000, 0x3fa00000, 0x3fb00000, 0x3fc00000, 0x3fd00000, 0x3fe00000, 0x3ff00000,
+  0x40000000, 0x40100000, 0x40200000, 0x40300000, 0x40400000, 0x40500000, 0x40600000, 0x40700000,
+  0x40800000, 0x40900000, 0x40a00000, 0x40b00000, 0x40c00000, 0x40d00000, 0x40e00000, 0x40f00000,
+  0x41000000, 0x41100000, 0x41200000, 0x41300000, 0x41400000, 0x41500000, 0x41600000, 0x41700000,
+  0x41800000, 0x41900000, 0x41a00000, 0x41b00000, 0x41c00000, 0x41d00000, 0x41e00000, 0x41f00000,
+  0x42000000, 0x42100000, 0x42200000, 0x42300000, 0x42400000, 0x42500000, 0x42600000, 0x42700000,
+  0x42800000, 0x42900000, 0x42a00000, 0x42b00000, 0x42c00000, 0x42d00000, 0x42e00000, 0x42f00000,
+  0x43000000, 0x43100000, 0x43200000, 0x43300000, 0x43400000, 0x43500000, 0x43600000, 0x43700000,
+  0x43800000, 0x43900000, 0x43a00000, 0x43b00000, 0x43c00000, 0x43d00000, 0x43e00000, 0x7fc00000,
+  0x80000000, 0xbb000000, 0xbb800000, 0xbbc00000, 0xbc000000, 0xbc200000, 0xbc400000, 0xbc600000,
+  0xbc800000, 0xbc900000, 0xbca00000, 0xbcb00000, 0xbcc00000, 0xbcd00000, 0xbce00000, 0xbcf00000,
+  0xbd000000, 0xbd100000, 0xbd200000, 0xbd300000, 0xbd400000, 0xbd500000, 0xbd600000, 0xbd700000,
+  0xbd800000, 0xbd900000, 0xbda00000, 0xbdb00000, 0xbdc00000, 0xbdd00000, 0xbde00000, 0xbdf00000,
+  0xbe000000, 0xbe100000, 0xbe200000, 0xbe300000, 0xbe400000, 0xbe500000, 0xbe600000, 0xbe700000,
+  0xbe800000, 0xbe900000, 0xbea00000, 0xbeb00000, 0xbec00000, 0xbed00000, 0xbee00000, 0xbef00000,
+  0xbf000000, 0xbf100000, 0xbf200000, 0xbf300000, 0xbf400000, 0xbf500000, 0xbf600000, 0xbf700000,
+  0xbf800000, 0xbf900000, 0xbfa00000, 0xbfb00000, 0xbfc00000, 0xbfd00000, 0xbfe00000, 0xbff00000,
+  0xc0000000, 0xc0100000, 0xc0200000, 0xc0300000, 0xc0400000, 0xc0500000, 0xc0600000, 0xc0700000,
+  0xc0800000, 0xc0900000, 0xc0a00000, 0xc0b00000, 0xc0c00000, 0xc0d00000, 0xc0e00000, 0xc0f00000,
+  0xc1000000, 0xc1100000, 0xc1200000, 0xc1300000, 0xc1400000, 0xc1500000, 0xc1600000, 0xc1700000,
+  0xc1800000, 0xc1900000, 0xc1a00000, 0xc1b00000, 0xc1c00000, 0xc1d00000, 0xc1e00000, 0xc1f00000,
+  0xc2000000, 0xc2100000, 0xc2200000, 0xc2300000, 0xc2400000, 0xc2500000, 0xc2600000, 0xc2700000,
+  0xc2800000, 0xc2900000, 0xc2a00000, 0xc2b00000, 0xc2c00000, 0xc2d00000, 0xc2e00000, 0xc2f00000,
+  0xc3000000, 0xc3100000, 0xc3200000, 0xc3300000, 0xc3400000, 0xc3500000, 0xc3600000, 0xc3700000,
+  0xc3800000, 0xc3900000, 0xc3a00000, 0xc3b00000, 0xc3c00000, 0xc3d00000, 0xc3e00000, 0x7fc00000,
+], 16);
 
 /** An E8M0 code's scale 2^(c - 127) (0: 2^-127, a subnormal; 255: inf). */
 @inline function e8m0(c: i32): f32 {
@@ -48,16 +76,20 @@ export function qmmScratchBytes(K: i32): i32 {
 }
 
 @inline function fp4(q: i32): f32 {
-  const v = load<f32>(FP4_MAGNITUDES + (<usize>(q & 7) << 2));
-  return q & 8 ? -v : v;
+  return load<f32>(FP4_VALUES + (<usize>q << 2));
+}
+
+/** A group's scale: the affine one, or the decoded E4M3 (nvfp4) / E8M0 (mx) code. */
+@inline function groupScale(mode: i32, ps: usize, gi: i32): f32 {
+  if (mode == QMM_AFFINE) return load<f32>(ps + (<usize>gi << 2));
+  const c = <i32>load<u8>(ps + <usize>gi);
+  return mode == QMM_NVFP4 ? load<f32>(FP8_VALUES + (<usize>c << 2)) : e8m0(c);
 }
 
 /** One weight from its code and its group's scale (and bias), as the reference rounds it. */
-@inline function value(mode: i32, q: i32, ps: usize, pb: usize, gi: i32): f32 {
-  if (mode == QMM_AFFINE) return <f32>q * load<f32>(ps + (<usize>gi << 2)) + load<f32>(pb + (<usize>gi << 2));
-  const c = <i32>load<u8>(ps + <usize>gi);
-  if (mode == QMM_NVFP4) return fp4(q) * fromFp8(c);
-  return (mode == QMM_MXFP8 ? fromFp8(q) : fp4(q)) * e8m0(c);
+@inline function value(mode: i32, q: i32, scale: f32, bias: f32): f32 {
+  if (mode == QMM_AFFINE) return <f32>q * scale + bias;
+  return (mode == QMM_MXFP8 ? load<f32>(FP8_VALUES + (<usize>q << 2)) : fp4(q)) * scale;
 }
 
 /**
@@ -110,48 +142,44 @@ function panelT(pw: usize, ps: usize, pb: usize, K: i32, wpr: i32, n: i32, c: i3
     }
     const r = n + i;
     const row = pw + (<usize>(r * wpr) << 2);
-    for (let k = 0; k < K; k++) {
-      store<f32>(scratch + (<usize>(k * 8 + i) << 2), value(mode, codeAt(row, k, bits), ps, pb, r * G + k / gs));
+    for (let g = 0; g < G; g++) {
+      const scale = groupScale(mode, ps, r * G + g);
+      const bias: f32 = mode == QMM_AFFINE ? load<f32>(pb + (<usize>(r * G + g) << 2)) : 0;
+      for (let k = g * gs; k < (g + 1) * gs; k++) store<f32>(scratch + (<usize>(k * 8 + i) << 2), value(mode, codeAt(row, k, bits), scale, bias));
     }
   }
 }
 
-/** The 8 codes of a packed row from byte `p` (8 * bits bits, byte aligned) as two i32x4 (power-of-2 bits). */
+/**
+ * Per bit width (1, 2, 4: 96 bytes each): for the codes 0-3 and 4-7 of 8, the byte each code
+ * lives in (swizzle indices, one byte per i32 lane), the mask of its bits in that byte, and
+ * 2^-shift, so that a code is (byte & mask) * 2^-shift in f32 (exact).
+ */
+const CODES8: usize = memory.data<u8>([
+  0, 128, 128, 128, 0, 128, 128, 128, 0, 128, 128, 128, 0, 128, 128, 128, 0, 128, 128, 128, 0, 128, 128, 128, 0, 128, 128, 128, 0, 128, 128, 128,
+  1, 0, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 8, 0, 0, 0, 16, 0, 0, 0, 32, 0, 0, 0, 64, 0, 0, 0, 128, 0, 0, 0,
+  0, 0, 128, 63, 0, 0, 0, 63, 0, 0, 128, 62, 0, 0, 0, 62, 0, 0, 128, 61, 0, 0, 0, 61, 0, 0, 128, 60, 0, 0, 0, 60,
+  0, 128, 128, 128, 0, 128, 128, 128, 0, 128, 128, 128, 0, 128, 128, 128, 1, 128, 128, 128, 1, 128, 128, 128, 1, 128, 128, 128, 1, 128, 128, 128,
+  3, 0, 0, 0, 12, 0, 0, 0, 48, 0, 0, 0, 192, 0, 0, 0, 3, 0, 0, 0, 12, 0, 0, 0, 48, 0, 0, 0, 192, 0, 0, 0,
+  0, 0, 128, 63, 0, 0, 128, 62, 0, 0, 128, 61, 0, 0, 128, 60, 0, 0, 128, 63, 0, 0, 128, 62, 0, 0, 128, 61, 0, 0, 128, 60,
+  0, 128, 128, 128, 0, 128, 128, 128, 1, 128, 128, 128, 1, 128, 128, 128, 2, 128, 128, 128, 2, 128, 128, 128, 3, 128, 128, 128, 3, 128, 128, 128,
+  15, 0, 0, 0, 240, 0, 0, 0, 15, 0, 0, 0, 240, 0, 0, 0, 15, 0, 0, 0, 240, 0, 0, 0, 15, 0, 0, 0, 240, 0, 0, 0,
+  0, 0, 128, 63, 0, 0, 128, 61, 0, 0, 128, 63, 0, 0, 128, 61, 0, 0, 128, 63, 0, 0, 128, 61, 0, 0, 128, 63, 0, 0, 128, 61,
+], 16);
+
+/** The 8 codes of a packed row from byte `p` (8 * bits bits, byte aligned; 1, 2, 4 or 8 bits) as f32 at `lo`. */
 @inline function codes8(p: usize, bits: i32, lo: usize): void {
-  // lane j: (byte >> shift_j) & mask, as (byte & (mask << shift_j)) * 2^-shift_j in f32 (exact)
   if (bits == 8) {
     const b = i16x8.extend_low_i8x16_u(v128.load64_zero(p));
     v128.store(lo, f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(b)));
     v128.store(lo, f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(b)), 16);
     return;
   }
+  const t = CODES8 + <usize>((bits == 1 ? 0 : bits == 2 ? 1 : 2) * 96);
   const word = i32x4.splat(bits == 4 ? load<i32>(p) : bits == 2 ? <i32>load<u16>(p) : <i32>load<u8>(p));
-  const z = i32x4.splat(0);
-  let a: v128, b: v128, ma: v128, mb: v128, fa: v128, fb: v128;
-  if (bits == 4) {
-    a = i8x16.shuffle(word, z, 0, 16, 16, 16, 0, 16, 16, 16, 1, 16, 16, 16, 1, 16, 16, 16);
-    b = i8x16.shuffle(word, z, 2, 16, 16, 16, 2, 16, 16, 16, 3, 16, 16, 16, 3, 16, 16, 16);
-    ma = i32x4(0x0f, 0xf0, 0x0f, 0xf0);
-    mb = ma;
-    fa = f32x4(1, 0.0625, 1, 0.0625);
-    fb = fa;
-  } else if (bits == 2) {
-    a = i8x16.shuffle(word, z, 0, 16, 16, 16, 0, 16, 16, 16, 0, 16, 16, 16, 0, 16, 16, 16);
-    b = i8x16.shuffle(word, z, 1, 16, 16, 16, 1, 16, 16, 16, 1, 16, 16, 16, 1, 16, 16, 16);
-    ma = i32x4(0x03, 0x0c, 0x30, 0xc0);
-    mb = ma;
-    fa = f32x4(1, 0.25, 0.0625, 0.015625);
-    fb = fa;
-  } else {
-    a = i8x16.shuffle(word, z, 0, 16, 16, 16, 0, 16, 16, 16, 0, 16, 16, 16, 0, 16, 16, 16);
-    b = a;
-    ma = i32x4(0x01, 0x02, 0x04, 0x08);
-    mb = i32x4(0x10, 0x20, 0x40, 0x80);
-    fa = f32x4(1, 0.5, 0.25, 0.125);
-    fb = f32x4(0.0625, 0.03125, 0.015625, 0.0078125);
-  }
-  v128.store(lo, f32x4.mul(f32x4.convert_i32x4_u(v128.and(a, ma)), fa));
-  v128.store(lo, f32x4.mul(f32x4.convert_i32x4_u(v128.and(b, mb)), fb), 16);
+  const a = i8x16.swizzle(word, v128.load(t)), b = i8x16.swizzle(word, v128.load(t, 16));
+  v128.store(lo, f32x4.mul(f32x4.convert_i32x4_u(v128.and(a, v128.load(t, 32))), v128.load(t, 64)));
+  v128.store(lo, f32x4.mul(f32x4.convert_i32x4_u(v128.and(b, v128.load(t, 48))), v128.load(t, 80)), 16);
 }
 
 /**
@@ -176,7 +204,9 @@ function panelN(pw: usize, ps: usize, pb: usize, K: i32, N: i32, wpr: i32, n: i3
     const row = pw + (<usize>(k * wpr) << 2);
     for (let i = 0; i < 8; i++) {
       const j = n + i;
-      store<f32>(scratch + (<usize>(k * 8 + i) << 2), i < c ? value(mode, codeAt(row, j, bits), ps, pb, k * G + j / gs) : 0);
+      const gi = k * G + j / gs;
+      const bias: f32 = mode == QMM_AFFINE && i < c ? load<f32>(pb + (<usize>gi << 2)) : 0;
+      store<f32>(scratch + (<usize>(k * 8 + i) << 2), i < c ? value(mode, codeAt(row, j, bits), groupScale(mode, ps, gi), bias) : 0);
     }
   }
 }

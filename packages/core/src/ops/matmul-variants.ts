@@ -42,7 +42,7 @@ function squeezeAdded(out: MxArray, lhs1d: boolean, rhs1d: boolean, s?: StreamOr
 }
 
 /** MLX's indices_or_default: given indices as uint32, or every batch position of x. */
-function indicesOrDefault(op: string, idx: ScalarOrArray | null | undefined, x: MxArray, s?: StreamOrDevice): MxArray {
+export function indicesOrDefault(op: string, idx: ScalarOrArray | null | undefined, x: MxArray, s?: StreamOrDevice): MxArray {
   if (x.ndim < 2) throw new Error(`[${op}] Input must have at least two dimensions but got input with shape ${shapeToString(x._shape)}.`);
   if (idx !== null && idx !== undefined) {
     const i = asArray(idx, 'indices', op);

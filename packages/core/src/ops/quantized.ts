@@ -6,18 +6,16 @@
 // stream where node-mlx put it (right after the arguments it knew) is still taken as the stream.
 import { MxArray, makeArray, makeArrays, type ScalarOrArray } from '../array.js';
 import { Primitive } from '../primitive.js';
-import { type Dtype, bfloat16, float32, float64, int32, uint8, uint32, promoteTypes, isFloating, isInteger } from '../dtype.js';
+import { type Dtype, bfloat16, float32, float64, uint8, uint32, promoteTypes, isFloating } from '../dtype.js';
 import type { StreamOrDevice } from '../device.js';
-import { shapeToString, shapeSize, shapesEqual, broadcastShapes } from '../shape.js';
+import { shapeToString, shapesEqual, broadcastShapes } from '../shape.js';
 import { asArray } from '../convert.js';
-import { astype, reshape, view, broadcastTo, broadcastArrays } from './views.js';
+import { astype, broadcastTo, broadcastArrays } from './views.js';
 import { isStreamObject, expandTo, squeezeTo } from './internal.js';
-import { abs, add, divide, equal, less, log2, multiply, power, round, subtract, where } from './elementwise.js';
-import { max, argmin, sum } from './reduce.js';
-import { arange } from './creation.js';
-import { flatten, expandDims, unflatten } from './shape.js';
+import { flatten, unflatten } from './shape.js';
+import { indicesOrDefault } from './matmul-variants.js';
 import {
-  AffineQuantize, Dequantize, ToFP8, FromFP8, QuantizedMatmul, GatherQMM, QQMatmul, GatherQQMM,
+  AffineQuantize, FpQuantize, Dequantize, ToFP8, FromFP8, QuantizedMatmul, GatherQMM, QQMatmul, GatherQQMM,
   type QuantizationMode, type QuantParams,
 } from '../primitives/quantized.js';
 
@@ -109,9 +107,12 @@ export function quantize(
   }
   const g = optArray(globalScale, 'global_scale', op);
   checkGlobalScale(op, m, g);
+  const last = x._shape[x.ndim - 1]!;
+  const wqShape = [...x._shape.slice(0, -1), (last * bs) / 32];
+  const sShape = [...x._shape.slice(0, -1), last / gs];
   if (m !== 'affine') {
     checkFpParams(m, gs, bs, op);
-    return fpQuantize(x, gs, bs, g, s);
+    return makeArrays([wqShape, sShape], [uint32, uint8], new Primitive(FpQuantize, { groupSize: gs, bits: bs, mode: m }), g ? [x, g] : [x], s);
   }
   if (gs !== 32 && gs !== 64 && gs !== 128) {
     throw new Error(`[quantize] The requested group size ${gs} is not supported. The supported group sizes are 32, 64, and 128.`);
@@ -119,50 +120,7 @@ export function quantize(
   if (bs < 1 || bs > 8 || bs === 7) {
     throw new Error(`[quantize] The requested number of bits ${bs} is not supported. The supported bits are 1, 2, 3, 4, 5, 6 and 8.`);
   }
-  const last = x._shape[x.ndim - 1]!;
-  const wqShape = [...x._shape.slice(0, -1), (last * bs) / 32];
-  const sShape = [...x._shape.slice(0, -1), last / gs];
   return makeArrays([wqShape, sShape, sShape], [uint32, x._dtype, x._dtype], new Primitive(AffineQuantize, { groupSize: gs, bits: bs }), [x], s);
-}
-
-/** The E2M1 values of the 16 fp4 codes (sign in bit 3). */
-const FP4_VALUES = [0, 0.5, 1, 1.5, 2, 3, 4, 6, -0, -0.5, -1, -1.5, -2, -3, -4, -6];
-
-/**
- * mxfp4 / mxfp8 / nvfp4 quantization: on the CPU MLX builds it from ops (fp_quantize's
- * fallback), and so does this, op for op, so that the rounding (in w's dtype, ties to the
- * first code of the table) and the gradients are MLX's.
- */
-function fpQuantize(w: MxArray, gs: number, bits: number, globalScale: MxArray | null, s?: StreamOrDevice): MxArray[] {
-  const maxval = bits === 4 ? 6 : 448;
-  const newShape = [...w._shape.slice(0, -1), -1];
-  let wq = reshape(w, [-1, gs], s);
-  let scales = divide(max(abs(wq, s), -1, true, s), new MxArray(maxval, w._dtype), s);
-  if (gs === 16) {
-    const encode = globalScale ? divide(new MxArray(448 * 6, float32), globalScale, s) : new MxArray(1, float32);
-    scales = toFp8(multiply(scales, encode, s), s);
-    wq = multiply(divide(wq, fromFp8(scales, w._dtype, s), s), encode, s);
-  } else {
-    const z = new MxArray(0, scales._dtype);
-    // the exponent rounded up where 2^round(log2(scale)) falls short, so the block's largest
-    // element stays in range (MLX 0.32.4); where of a float zero and int32 exponents makes
-    // the exponents floats again, as in MLX
-    let e = astype(round(log2(scales, s), 0, s), int32, s);
-    const decoded = power(new MxArray(2, float32), astype(e, float32, s), s);
-    e = where(less(decoded, astype(scales, float32, s), s), add(e, new MxArray(1, int32), s), e, s);
-    scales = where(equal(scales, z, s), z, e, s);
-    wq = divide(wq, power(new MxArray(2, w._dtype), scales, s), s);
-    scales = astype(add(scales, new MxArray(127, int32), s), uint8, s);
-  }
-  if (bits === 4) {
-    const lut = astype(new MxArray(FP4_VALUES, float32), w._dtype, s);
-    wq = argmin(abs(subtract(expandDims(wq, -1, s), lut, s), s), -1, false, s);
-    const shifts = power(new MxArray(2n, uint32), arange(0, 32, 4, uint32, s), s);
-    wq = sum(multiply(reshape(wq, [-1, 4, 8], s), shifts, s), -1, false, s);
-  } else {
-    wq = view(toFp8(wq, s), uint32, s);
-  }
-  return [reshape(wq, newShape, s), reshape(scales, newShape, s)];
 }
 
 // ---- dequantize ----
@@ -329,18 +287,6 @@ function broadcastBatch(xs: MxArray[], s?: StreamOrDevice): MxArray[] {
     throw new Error(`[broadcast_shapes] Shapes ${xs.map((x) => shapeToString(x._shape)).join(' and ')} cannot be broadcast.`);
   }
   return xs.map((x) => broadcastTo(x, [...batch, ...x._shape.slice(-2)], s));
-}
-
-/** MLX's indices_or_default: given indices as uint32, or every batch position of x. */
-function indicesOrDefault(op: string, idx: ScalarOrArray | null | undefined, x: MxArray, s?: StreamOrDevice): MxArray {
-  if (x.ndim < 2) throw new Error(`[${op}] Input must have at least two dimensions but got input with shape ${shapeToString(x._shape)}.`);
-  if (idx !== null && idx !== undefined) {
-    const i = asArray(idx, 'indices', op);
-    if (!isInteger(i._dtype)) throw new TypeError(`[${op}] Got indices with invalid dtype. Indices must be integral.`);
-    return astype(i, uint32, s);
-  }
-  const batch = x._shape.slice(0, -2);
-  return reshape(arange(0, shapeSize(batch), 1, uint32, s), batch, s);
 }
 
 /**

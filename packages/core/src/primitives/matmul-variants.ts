@@ -89,7 +89,8 @@ export const GatherMM = definePrimitive<{ leftSorted: boolean; rightSorted: bool
     const parts = argnums.map((i, k) => (i === 0 ? gatherMM(tangents[k]!, b!, lhs!, rhs!) : gatherMM(a!, tangents[k]!, lhs!, rhs!)));
     return [parts.reduce((x, y) => add(x, y))];
   },
-  vmap: (p, inputs, axes) => [[gatheredBatch(inputs, axes, 1, 1, (xs) => makeGatherMM(p, xs))], [0]],
+  // (the examples' indices, offset and stacked, are no longer sorted as a whole: no hint)
+  vmap: (_p, inputs, axes) => [[gatheredBatch(inputs, axes, 1, 1, (xs) => makeGatherMM({ leftSorted: false, rightSorted: false }, xs))], [0]],
 });
 
 function makeGatherMM(p: { leftSorted: boolean; rightSorted: boolean }, [a, b, l, r]: MxArray[]): MxArray {
@@ -114,6 +115,7 @@ function expandMask(mask: MxArray, bs: number, Y: number, X: number): MxArray {
 export const BlockMaskedMM: PrimitiveDef<{ blockSize: number }> = definePrimitive<{ blockSize: number }>({
   name: 'BlockMaskedMM',
   describe: (p) => `block_size=${p.blockSize}`,
+  outputShapes: (_p, [a, b]) => [[...a!.slice(0, -1), b![b!.length - 1]!]],
   vjp: ({ blockSize: bs }, primals, [cot], argnums) => {
     const [a, b] = primals as [MxArray, MxArray];
     const hasOpMask = primals.length > 3;

@@ -6,7 +6,7 @@
 // w.r.t. the scales, GatherQMM's jvp) the rule here is the one its definition implies.
 import { makeArray, MxArray } from '../array.js';
 import { definePrimitive, Primitive } from '../primitive.js';
-import { type Dtype, uint32, float32, promoteTypes } from '../dtype.js';
+import { type Dtype, uint8, uint32, float32, promoteTypes } from '../dtype.js';
 import { astype, reshape, broadcastTo } from '../ops/views.js';
 import { add, multiply, divide, abs, greater, maximum, negative, notEqual, equal, subtract, round, where } from '../ops/elementwise.js';
 import { sum, max, min } from '../ops/reduce.js';
@@ -98,6 +98,36 @@ export const AffineQuantize = definePrimitive<{ groupSize: number; bits: number 
   vmap: (p, [w], [ax]) => [quantize(moveBatchAxis(w!, ax!), p.groupSize, p.bits), [0, 0, 0]],
 });
 
+/**
+ * mxfp4 / mxfp8 / nvfp4 quantization: inputs [w, globalScale?], outputs [wq (uint32), scales
+ * (uint8)]. On the CPU MLX builds it from ops (fp_quantize's fallback); the kernel computes
+ * that graph's values step by step (each op's dtype and rounding), without its (n, 16)
+ * intermediates. Both outputs are integers: no gradient flows (as through MLX's graph).
+ */
+export const FpQuantize = definePrimitive<QuantParams>({
+  name: 'FpQuantize',
+  describe: describeQ,
+  outputShapes: (p, [w]) => {
+    const k = w![w!.length - 1]!;
+    const lead = w!.slice(0, -1);
+    return [[...lead, (k * p.bits) / 32], [...lead, k / p.groupSize]];
+  },
+  vjp: (_p, primals, _c, argnums) => argnums.map((i) => zerosLike(primals[i]!)),
+  jvp: (p, [w]) => {
+    const k = w!._shape[w!.ndim - 1]!;
+    const lead = w!._shape.slice(0, -1);
+    return [zeros([...lead, (k * p.bits) / 32], uint32), zeros([...lead, k / p.groupSize], uint8)];
+  },
+  vmap: (p, inputs, axes) => {
+    const f = (w: MxArray, g: MxArray | null) => quantize(w, p.groupSize, p.bits, p.mode, g);
+    if (axes[1] !== undefined && axes[1] >= 0) {
+      const outs = [0, 1].map((k) => vmapByLoop(inputs, axes, (w, g) => f(w!, g!)[k]!));
+      return [outs, [0, 0]];
+    }
+    return [f(moveBatchAxis(inputs[0]!, axes[0]!), inputs[1] ?? null), [0, 0]];
+  },
+});
+
 /** The unpacked integers of w (dequantized with scale 1 and bias 0), grouped: (..., G, gs). */
 function groupedCodes(w: MxArray, scales: MxArray, biases: MxArray, p: QuantParams): MxArray {
   const q = dequantize(w, onesLike(scales), zerosLike(biases), p.groupSize, p.bits, p.mode);
@@ -111,6 +141,7 @@ function groupedCodes(w: MxArray, scales: MxArray, biases: MxArray, p: QuantPara
 export const Dequantize = definePrimitive<QuantParams>({
   name: 'Dequantize',
   describe: (p) => describeQ(p) + (p.dtype ? ` dtype=${p.dtype.name}` : ''),
+  outputShapes: (p, [w]) => [[...w!.slice(0, -1), (w![w!.length - 1]! * 32) / p.bits]],
   vjp: (p, [w, scales, third], [cot], argnums) =>
     argnums.map((i) => {
       if (i === 0) return zerosLike(w!);
@@ -152,11 +183,13 @@ export const Dequantize = definePrimitive<QuantParams>({
 /** ToFP8 / FromFP8: E4M3 codes (MLX's fast::ConvertFP8), elementwise. MLX has no gradient for them. */
 export const ToFP8 = definePrimitive({
   name: 'ToFP8',
+  outputShapes: (_p, [x]) => [[...x!]],
   vmap: (_p, [x], [ax]) => [[toFp8(x!)], [ax!]],
 });
 
 export const FromFP8 = definePrimitive<{ dtype: Dtype }>({
   name: 'FromFP8',
+  outputShapes: (_p, [x]) => [[...x!]],
   describe: (p) => p.dtype.name,
   vmap: (p, [x], [ax]) => [[fromFp8(x!, p.dtype)], [ax!]],
 });
@@ -269,7 +302,9 @@ export const GatherQMM = definePrimitive<GatherQMMParams>({
   // (MLX: NYI) each example's matrices become more batch entries, its indices offset to them
   vmap: (p, inputs, axes) => {
     const nq = p.mode === 'affine' ? 3 : 2;
-    const out = gatheredBatch(inputs, axes, 1, nq, (xs) => makeArray(gatherShape(p, xs), xs[0]!._dtype, new Primitive(GatherQMM, p), xs));
+    // (the examples' indices, offset and stacked, are no longer sorted as a whole: no hint)
+    const q = { ...p, leftSorted: false, rightSorted: false };
+    const out = gatheredBatch(inputs, axes, 1, nq, (xs) => makeArray(gatherShape(q, xs), xs[0]!._dtype, new Primitive(GatherQMM, q), xs));
     return [[out], [0]];
   },
 });

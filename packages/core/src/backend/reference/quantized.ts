@@ -5,10 +5,11 @@
 // double and rounded once, as the Matmul kernel. So quantizedMatmul(x, w, ...) equals
 // matmul(x, dequantize(w, ...).T) bit for bit here.
 // Packed rows are little-endian bit streams: element j of a row at bits [j*bits, (j+1)*bits).
-import { registerKernel, elements, offsetsOf } from './registry.js';
+import { registerKernel, elements } from './registry.js';
+import { readIndices } from './indexing.js';
 import type { ArrayData } from '../interface.js';
-import { type Dtype, bfloat16, float16, float32, isBigInt, promoteTypes } from '../../dtype.js';
-import { numberReader, numberWriter, bigintReader } from '../../elements.js';
+import { type Dtype, bfloat16, float16, float32, promoteTypes } from '../../dtype.js';
+import { numberWriter } from '../../elements.js';
 import { halfToNumber, numberToHalf, bfloat16ToNumber, numberToBfloat16 } from '../../half.js';
 import { shapeSize } from '../../shape.js';
 import type { QuantParams, QMatmulParams, QQParams } from '../../primitives/quantized.js';
@@ -73,17 +74,7 @@ export function codeAt(words: Uint32Array, base: number, j: number, bits: number
 
 /** Logical row-major values of an array as doubles. */
 export function values(d: ArrayData): Float64Array {
-  const offs = offsetsOf(d);
-  const src = elements(d);
-  const out = new Float64Array(offs.length);
-  if (isBigInt(d.dtype)) {
-    const r = bigintReader(d.dtype, src);
-    for (let i = 0; i < offs.length; i++) out[i] = Number(r(offs[i]!));
-  } else {
-    const r = numberReader(d.dtype, src);
-    for (let i = 0; i < offs.length; i++) out[i] = r(offs[i]!);
-  }
-  return out;
+  return Float64Array.from(readIndices(d));
 }
 
 function words(d: ArrayData): Uint32Array {
@@ -148,6 +139,71 @@ registerKernel('AffineQuantize', (prim, [w], [wq, scales, biases]) => {
   writeAll(wq!, packed);
   writeAll(scales!, sc);
   writeAll(biases!, bi);
+});
+
+/**
+ * FpQuantize: the values MLX's fp_quantize graph computes, op by op, in each op's dtype (T, w's;
+ * P = promote(T, float32) once the float32 global-scale factor joins): amax = max |w| (NaN
+ * propagates), scale = amax / maxval in T; nvfp4: code = toFp8(scale * encode) with encode =
+ * 2688 / g (1 without g), w / fromFp8(code) in T then times encode in P; mx: the exponent
+ * e = int(round(log2(scale))), plus one where 2^e < scale (MLX 0.32.4 rounds it up), 0 for a
+ * zero scale, w / 2^e in T, code e + 127. Elements: the first E2M1 code nearest in that dtype
+ * (argmin: ties to the lower code, a NaN distance wins), or toFp8.
+ */
+registerKernel('FpQuantize', (prim, inputs, [wq, scales]) => {
+  const { groupSize: gs, bits } = prim.params as QuantParams;
+  const w = inputs[0]!;
+  const T = w.dtype, P = promoteTypes(T, float32);
+  const rT = rounder(T), rP = rounder(P);
+  const g = inputs[1] ? values(inputs[1])[0]! : null;
+  const v = values(w);
+  const codes = new Uint8Array(v.length), sc = new Uint8Array(v.length / gs);
+  const q = new Float64Array(gs);
+  const i32 = new Int32Array(1);
+  for (let o = 0, gi = 0; o < v.length; o += gs, gi++) {
+    let amax = Math.abs(v[o]!);
+    for (let j = 1; j < gs && !Number.isNaN(amax); j++) {
+      const a = Math.abs(v[o + j]!);
+      if (Number.isNaN(a) || a > amax) amax = a;
+    }
+    const s = rT(amax / (bits === 4 ? 6 : 448));
+    let r: (x: number) => number;
+    if (gs === 16) {
+      const enc = g === null ? 1 : Math.fround(2688 / g);
+      sc[gi] = toFp8(Math.fround(rP(s * enc)));
+      const d = rT(fromFp8(sc[gi]!));
+      for (let j = 0; j < gs; j++) q[j] = rP(rT(v[o + j]! / d) * enc);
+      r = rP;
+    } else {
+      i32[0] = rint(rT(Math.log2(s))); // (astype int32: NaN and infinities store 0)
+      let e = i32[0]!;
+      if (Math.fround(2 ** e) < Math.fround(s)) e++;
+      const se = s === 0 ? 0 : rT(e);
+      const p2 = rT(2 ** se);
+      for (let j = 0; j < gs; j++) q[j] = rT(v[o + j]! / p2);
+      sc[gi] = rT(se + 127) & 0xff;
+      r = rT;
+    }
+    for (let j = 0; j < gs; j++) {
+      if (bits === 8) {
+        codes[o + j] = toFp8(Math.fround(q[j]!));
+        continue;
+      }
+      let best = 0, bestD = Math.abs(r(q[j]! - FP4[0]!));
+      for (let k = 1; k < 16 && !Number.isNaN(bestD); k++) {
+        const dk = Math.abs(r(q[j]! - FP4[k]!));
+        if (Number.isNaN(dk) || dk < bestD) [best, bestD] = [k, dk];
+      }
+      codes[o + j] = best;
+    }
+  }
+  // little-endian: byte codes as they are (8 bits), nibbles low first (4 bits)
+  const words = new Uint32Array((v.length * bits) / 32);
+  const bytes = new Uint8Array(words.buffer);
+  if (bits === 8) bytes.set(codes);
+  else for (let i = 0; i < codes.length; i += 2) bytes[i >> 1] = codes[i]! | (codes[i + 1]! << 4);
+  writeAll(wq!, words);
+  writeAll(scales!, sc);
 });
 
 /**

@@ -58,6 +58,17 @@ interface Job {
  */
 export const usesF32Path = (p: QMatmulParams): boolean => p.mode === 'affine' && p.transpose && (p.bits === 4 || p.bits === 8);
 
+/** The addresses of x's matrix xb, of w's (and its scales' and biases') matrix wb, and of the output at element `o`. */
+function job(x: ArrayData, xb: number, w: ArrayData, scales: ArrayData, biases: ArrayData | null, wb: number, out: ArrayData, o: number): Job {
+  return {
+    x: addressOf(x) + batchOffset(x, xb),
+    w: addressOf(w) + batchOffset(w, wb),
+    s: addressOf(scales) + batchOffset(scales, wb),
+    b: biases ? addressOf(biases) + batchOffset(biases, wb) : 0,
+    o: addressOf(out) + o * 4,
+  };
+}
+
 function run(ctx: WasmContext, p: QMatmulParams, M: number, N: number, K: number, sxm: number, jobs: Job[]): void {
   const { k, heap } = ctx;
   const parts = chunkCount(ctx, (M + 1) * N * K, THREAD_WORK);
@@ -108,52 +119,42 @@ function accepts(x: ArrayData, w: ArrayData, scales: ArrayData, biases: ArrayDat
   return [M, N, K, sxm];
 }
 
-registerWasmKernel('QuantizedMatmul', (ctx, prim, inputs, [out]) => {
-  const p = prim.params as QMatmulParams;
-  const [x, w, scales] = inputs as [ArrayData, ArrayData, ArrayData];
-  const biases = p.mode === 'affine' ? inputs[3]! : null;
-  const dims = accepts(x, w, scales, biases, out!);
-  if (!dims) return false;
-  const [M, N, K, sxm] = dims;
-  if (shapeSize(out!.shape) === 0) return true;
-  const nb = shapeSize(out!.shape) / (M * N);
-  const [px, pw, ps, pb, po] = [addressOf(x), addressOf(w), addressOf(scales), biases ? addressOf(biases) : 0, addressOf(out!)];
-  const jobs: Job[] = [];
-  for (let b = 0; b < nb; b++) {
-    // a 2-D w serves every batch entry; a batched one was broadcast to x's batch (as MLX)
-    const wb = w.shape.length > 2 ? b : 0;
-    jobs.push({
-      x: px + (x.shape.length > 2 ? batchOffset(x, b) : 0),
-      w: pw + batchOffset(w, wb),
-      s: ps + batchOffset(scales, wb),
-      b: biases ? pb + batchOffset(biases, wb) : 0,
-      o: po + b * M * N * 4,
-    });
-  }
-  run(ctx, p, M, N, K, sxm, jobs);
-  return true;
-});
+interface Operands {
+  x: ArrayData;
+  w: ArrayData;
+  scales: ArrayData;
+  biases: ArrayData | null;
+  out: ArrayData;
+  inputs: readonly ArrayData[];
+  M: number;
+  N: number;
+}
 
-registerWasmKernel('GatherQMM', (ctx, prim, inputs, [out]) => {
-  const p = prim.params as QMatmulParams;
-  const [x, w, scales] = inputs as [ArrayData, ArrayData, ArrayData];
-  const biases = p.mode === 'affine' ? inputs[3]! : null;
-  const dims = accepts(x, w, scales, biases, out!);
-  if (!dims) return false;
-  const [M, N, K, sxm] = dims;
+/** An adapter: the shared checks, then the jobs `jobsOf` lists (null: decline). */
+function registerQmm(name: string, jobsOf: (o: Operands) => Job[] | null): void {
+  registerWasmKernel(name, (ctx, prim, inputs, [out]) => {
+    const p = prim.params as QMatmulParams;
+    const [x, w, scales] = inputs as [ArrayData, ArrayData, ArrayData];
+    const biases = p.mode === 'affine' ? inputs[3]! : null;
+    const dims = accepts(x, w, scales, biases, out!);
+    if (!dims) return false;
+    const [M, N, K, sxm] = dims;
+    const jobs = jobsOf({ x, w, scales, biases, out: out!, inputs, M, N });
+    if (!jobs) return false;
+    if (shapeSize(out!.shape) > 0) run(ctx, p, M, N, K, sxm, jobs);
+    return true;
+  });
+}
+
+// a 2-D w serves every batch entry; a batched one was broadcast to x's batch (as MLX)
+registerQmm('QuantizedMatmul', ({ x, w, scales, biases, out, M, N }) =>
+  Array.from({ length: shapeSize(out.shape) / Math.max(1, M * N) }, (_, b) => job(x, x.shape.length > 2 ? b : 0, w, scales, biases, w.shape.length > 2 ? b : 0, out, b * M * N)),
+);
+
+registerQmm('GatherQMM', ({ x, w, scales, biases, out, inputs, M, N }) => {
   const lhs = values(inputs[inputs.length - 2]!), rhs = values(inputs[inputs.length - 1]!);
   const nx = shapeSize(x.shape.slice(0, -2)), nw = shapeSize(w.shape.slice(0, -2));
   // an index out of range: the reference kernel raises
-  if (lhs.some((i) => !(i < nx)) || rhs.some((i) => !(i < nw))) return false;
-  if (shapeSize(out!.shape) === 0) return true;
-  const [px, pw, ps, pb, po] = [addressOf(x), addressOf(w), addressOf(scales), biases ? addressOf(biases) : 0, addressOf(out!)];
-  const jobs = Array.from(lhs, (l, i): Job => ({
-    x: px + batchOffset(x, l),
-    w: pw + batchOffset(w, rhs[i]!),
-    s: ps + batchOffset(scales, rhs[i]!),
-    b: biases ? pb + batchOffset(biases, rhs[i]!) : 0,
-    o: po + i * M * N * 4,
-  }));
-  run(ctx, p, M, N, K, sxm, jobs);
-  return true;
+  if (lhs.some((i) => !(i < nx)) || rhs.some((i) => !(i < nw))) return null;
+  return Array.from(lhs, (l, i) => job(x, l, w, scales, biases, rhs[i]!, out, i * M * N));
 });
