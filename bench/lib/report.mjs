@@ -140,6 +140,7 @@ export function renderReport(run) {
       row(`conv2d 1x56x56x64, 3x3, 64 filters: ${M} (${threadsText(thr)}) vs tfjs:wasm (issue 12)`, speed('conv2d', 'tfjs:wasm'), 2, cg);
       if (mlxOne) row(`conv2d 1x56x56x64, 3x3, 64 filters: ${mlxOne.name} (1 thread) vs tfjs:wasm`, speed('conv2d', 'tfjs:wasm', 'conv2d', mlxOne.name), 1, cg);
     }
+    row(`4-bit quantizedMatmul 1x4096 @ 4096x4096 (group 64) vs ${M}'s float32 matmul of that shape (issue 12)`, speed('qmv-4096', M, 'matvec-4096'), 4, t);
     const v1 = get('view-1e3', M), v2 = get('view-1.6e7', M);
     if (ok(v1) && ok(v2)) {
       const ratio = v2.medianMs / v1.medianMs;

@@ -19,6 +19,9 @@ export const WORKLOADS = [
   { id: 'matmul-512', family: 'matmul', title: 'matmul 512x512 @ 512x512 float32', n: 512, flops: 2 * 512 ** 3, predictFrom: 'matmul-256', predictFactor: 8 },
   { id: 'matmul-1024', family: 'matmul', title: 'matmul 1024x1024 @ 1024x1024 float32', n: 1024, flops: 2 * 1024 ** 3, predictFrom: 'matmul-512', predictFactor: 8 },
   // X 256x512, W 512x256: forward 2*256*512*256 flops, backward (dW = X^T @ dY) as much again.
+  // a 4-bit quantized layer against the float32 one it replaces (issue 12: >= 4x)
+  { id: 'matvec-4096', family: 'matvec', title: 'matmul x @ W.T, x 1x4096, W 4096x4096 float32', m: 1, k: 4096, n: 4096, flops: 2 * 4096 * 4096 },
+  { id: 'qmv-4096', family: 'qmv', title: 'quantizedMatmul x @ W.T, W 4096x4096 4-bit (group 64), x 1x4096 float32', m: 1, k: 4096, n: 4096, flops: 2 * 4096 * 4096 },
   { id: 'grad', family: 'grad', title: 'valueAndGrad of sum(tanh(X@W)) w.r.t. W, X 256x512, W 512x256', m: 256, k: 512, n: 256, flops: 2 * (2 * 256 * 512 * 256) },
   { id: 'grad-compiled', family: 'grad-compiled', title: 'the same gradient step through mx.compile / jit', m: 256, k: 512, n: 256, flops: 2 * (2 * 256 * 512 * 256) },
   // NHWC input, OHWI weights (MLX's layouts; the peers get theirs, converted before timing): 2 * 56*56 * 64 * 3*3*64 flops.

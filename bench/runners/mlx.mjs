@@ -68,6 +68,11 @@ export async function init({ backend = 'reference', threads } = {}) {
       const call = () => { const c = mx.matmul(A, B); mx.eval(c); return c; };
       return { op: call, dispose: (c) => mx.dispose(c), check: () => { const c = call(); const r = readback(c); mx.dispose(c); return r; }, teardown: () => mx.dispose([A, B]) };
     },
+    matvec: (w) => {
+      const [x, W] = evald(f32(w.k, 7).reshape(1, w.k), f32(w.n * w.k, 8).reshape(w.n, w.k));
+      const call = () => { const c = mx.matmul(x, mx.transpose(W)); mx.eval(c); return c; };
+      return { op: call, dispose: (c) => mx.dispose(c), check: () => { const c = call(); const r = readback(c); mx.dispose(c); return r; }, teardown: () => mx.dispose([x, W]) };
+    },
     grad: gradStep(mx.valueAndGrad(lossFn)),
     'grad-compiled': gradStep(mx.compile(mx.valueAndGrad(lossFn))),
     conv2d: () => {
@@ -82,6 +87,15 @@ export async function init({ backend = 'reference', threads } = {}) {
     },
   };
   const missing = {};
+  if (typeof mx.quantizedMatmul === 'function') {
+    workloads.qmv = (w) => {
+      const [x, W] = evald(f32(w.k, 7).reshape(1, w.k), f32(w.n * w.k, 8).reshape(w.n, w.k));
+      const q = evald(...mx.quantize(W, 64, 4));
+      mx.dispose(W);
+      const call = () => { const c = mx.quantizedMatmul(x, q[0], q[1], q[2], true, 64, 4); mx.eval(c); return c; };
+      return { op: call, dispose: (c) => mx.dispose(c), check: () => { const c = call(); const r = readback(c); mx.dispose(c); return r; }, teardown: () => mx.dispose([x, ...q]) };
+    };
+  } else missing.qmv = 'skipped: mx.quantizedMatmul is not in this build of @mlx-ts/core';
   if (hasToTA) {
     const exporter = (copy) => (w) => {
       const [x] = evald(mx.array(hashData(w.n, 1)));

@@ -57,6 +57,9 @@ export const axisOf = (shape: number[], r: Rng): number => {
 const idx = (shape: number[], n: number, r: Rng): mx.MxArray =>
   mx.reshape(mx.array(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.floor(r() * 2 * n) - n), mx.int32), shape);
 const f64 = (a: mx.MxArray): mx.MxArray => a.astype(mx.float64);
+/** Random packed uint32 words (quantized weights) of `shape`. */
+const qwords = (shape: number[], r: Rng): mx.MxArray =>
+  mx.reshape(mx.array(Uint32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.floor(r() * 2 ** 32))), shape);
 
 const unary = (
   prim: string,
@@ -573,6 +576,109 @@ export const specs: Spec[] = [
   },
   // ---- convolutions ----
   ...convSpecs(),
+  // ---- quantized and gathered matmuls (packed weights are constants drawn from r) ----
+  {
+    name: 'quantizedMatmul(x, w, scales, biases) w.r.t. x, scales, biases',
+    prims: ['QuantizedMatmul'],
+    shapes: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 4 }), fc.boolean()).map(([m, n, t]) => (t ? [[m, 64], [n, 2], [n, 2]] : [[m, n], [n, 2], [n, 2]])),
+    dom: ['any', 'any', 'any'],
+    fn: ([x, s], r) => {
+      const t = x![1] === 64;
+      const bits = [2, 3, 4, 8][Math.floor(r() * 4)]!;
+      const wq = qwords([s![0]!, (64 * bits) / 32], r);
+      return (a, sc, bi) => mx.quantizedMatmul(a, wq, sc, bi, t, 32, bits);
+    },
+  },
+  {
+    name: 'dequantize(w, scales, biases) w.r.t. scales and biases',
+    prims: ['Dequantize'],
+    shapes: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 })).map(([n, g]) => [[n, g], [n, g]]),
+    dom: ['any', 'any'],
+    fn: ([s], r) => {
+      const wq = qwords([s![0]!, s![1]! * 4], r);
+      return (sc, bi) => mx.sin(mx.dequantize(wq, sc, bi, 32, 4));
+    },
+  },
+  {
+    // the scales and biases of MLX's fallback graph (piecewise smooth in w)
+    name: 'quantize(w) scales and biases',
+    prims: ['AffineQuantize'],
+    shapes: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 })).map(([n, g]) => [[n, 32 * g]]),
+    dom: ['distinct'],
+    // (the graph computes in float32, as MLX's: finite differences in float32)
+    lowPrecision: true,
+    fn: () => (w) => mx.quantize(w, 32, 4).slice(1),
+  },
+  {
+    name: 'quantize(w) in an fp mode: integer codes and scales, no gradient',
+    prims: ['FpQuantize'],
+    shapes: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 })).map(([n, g]) => [[n, 32 * g]]),
+    dom: ['any'],
+    kind: 'zero',
+    fn: (_s, r) => {
+      const mode = (['mxfp4', 'mxfp8', 'nvfp4'] as const)[Math.floor(r() * 3)]!;
+      return (w) => mx.quantize(w, null, null, mode);
+    },
+  },
+  {
+    name: 'fromFp8(toFp8(x))',
+    prims: ['ToFP8', 'FromFP8'],
+    shapes: any1,
+    dom: ['any'],
+    kind: 'zero',
+    mlxRaises: ['vjp', 'jvp'],
+    fn: () => (x) => mx.fromFp8(mx.toFp8(x), mx.float64),
+  },
+  {
+    name: 'gatherQMM(x, w, scales, biases, lhs, rhs) w.r.t. x, scales, biases',
+    prims: ['GatherQMM'],
+    shapes: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 })).map(([bx, m, n]) => [[bx, m, 32], [2, n, 1], [2, n, 1]]),
+    dom: ['any', 'any', 'any'],
+    mlxRaises: ['jvp'],
+    fn: ([x, s], r) => {
+      const wq = qwords([2, s![1]!, 4], r);
+      const lhs = mx.array(Array.from({ length: 3 }, () => BigInt(Math.floor(r() * x![0]!))), mx.uint32);
+      const rhs = mx.array(Array.from({ length: 3 }, () => BigInt(Math.floor(r() * 2))), mx.uint32);
+      return (a, sc, bi) => mx.gatherQMM(a, wq, sc, bi, lhs, rhs, true, 32, 4);
+    },
+  },
+  {
+    name: 'gatherMM(a, b, lhs, rhs), sorted and not',
+    prims: ['GatherMM', 'SegmentedMM'],
+    shapes: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })).map(([b, m, k, n]) => [[b, m, k], [2, k, n]]),
+    dom: ['any', 'any'],
+    mlxRaises: ['jvp'],
+    fn: ([a], r) => {
+      const sorted = r() < 0.5;
+      const rhs = mx.array(sorted ? [0n, 0n, 1n].slice(0, a![0]!) : Array.from({ length: a![0]! }, () => BigInt(Math.floor(r() * 2))), mx.uint32);
+      return sorted ? (x, y) => mx.gatherMM(x, y, null, rhs, true) : (x, y) => mx.gatherMM(x, y, mx.array([a![0]! - 1], mx.uint32), rhs);
+    },
+  },
+  {
+    name: 'blockMaskedMM(a, b, 32, float masks) w.r.t. operands and masks',
+    prims: ['BlockMaskedMM'],
+    shapes: fc.tuple(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 })).map(([m, k, n]) => {
+      const t = (v: number) => Math.ceil(v / 32);
+      return [[m, k], [k, n], [t(m), t(n)], [t(m), t(k)], [t(k), t(n)]];
+    }),
+    dom: ['any', 'any', 'any', 'any', 'any'],
+    mlxRaises: ['jvp'],
+    fn: () => (a, b, o, l, rr) => mx.blockMaskedMM(a, b, 32, o, l, rr),
+  },
+  {
+    // MLX raises for a quantized w (its rule calls qqmm on the packed words): so do we
+    name: 'qqmm(x, quantized w) (nvfp4)',
+    prims: ['QQMatmul', 'GatherQQMM'],
+    shapes: fc.integer({ min: 1, max: 2 }).map((m) => [[m, 32]]),
+    dom: ['any'],
+    lowPrecision: true,
+    mlxRaises: ['vjp', 'jvp'],
+    fn: (_s, r) => {
+      const w = mx.array(Array.from({ length: 3 * 32 }, () => r() * 2 - 1)).reshape([3, 32]);
+      const [wq, sc] = mx.quantize(w, null, null, 'nvfp4');
+      return (x) => [mx.qqmm(x, wq!, sc!), mx.gatherQQMM(mx.expandDims(x, 0), mx.expandDims(wq!, 0), mx.expandDims(sc!, 0))];
+    },
+  },
   // ---- indexing ----
   {
     name: 'x.index(intArray) with duplicates',

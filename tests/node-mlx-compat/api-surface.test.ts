@@ -1,7 +1,7 @@
 // node-mlx compatibility: every function of node-mlx's `core` namespace and every `array`
 // method/property in the foundation scope exists under the same name in @mlx-ts/core, so a
 // node-mlx program only has to change its import line. (Autograd, compile, fft,
-// quantization, fast, save/load and toTypedArray are later issues and are not listed here.)
+// fast, save/load and toTypedArray are later issues and are not listed here.)
 import { describe, it, expect } from 'vitest';
 import * as mx from '@mlx-ts/core';
 
@@ -22,6 +22,7 @@ setDefaultStream setMemoryLimit setWiredLimit sigmoid sign sin sinh slice sliceU
 split sqrt square squeeze stack std stopGradient stream subtract sum swapaxes synchronize take
 takeAlongAxis tan tanh tensordot tidy tile toStream topk trace transpose tri tril triu unflatten
 variance where zeros zerosLike
+quantize dequantize quantizedMatmul gatherQMM gatherMM blockMaskedMM
 `.trim().split(/\s+/);
 
 const randomFunctions = `bernoulli categorical gumbel key normal randint seed split

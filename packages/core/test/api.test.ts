@@ -24,7 +24,8 @@ array Complex Slice finfo eval asyncEval tidy dispose getWrappersCount
 defaultDevice setDefaultDevice defaultStream setDefaultStream newStream toStream stream synchronize
 getActiveMemory getPeakMemory resetPeakMemory getCacheMemory setMemoryLimit setWiredLimit setCacheLimit clearCache
 grad valueAndGrad vjp jvp vmap checkpoint customFunction compile enableCompile disableCompile
-load save saveGguf saveSafetensors savez savezCompressed saveToBytes loadFromBytes toTypedArray asarray fromDlpack`
+load save saveGguf saveSafetensors savez savezCompressed saveToBytes loadFromBytes toTypedArray asarray fromDlpack
+quantize dequantize quantizedMatmul gatherQMM gatherMM blockMaskedMM segmentedMM qqmm gatherQQMM toFp8 fromFp8`
   .split(/\s+/)
   .filter(Boolean);
 
@@ -71,11 +72,6 @@ const entries = (module: Module, names: string, reason: string): [string, string
 
 /** MLX names (module.python_name) that mlx-ts does not have, and why. */
 const leftOut = new Map<string, string>([
-  ...entries(
-    'core',
-    'quantize dequantize quantized_matmul gather_qmm gather_mm block_masked_mm segmented_mm qqmm gather_qqmm to_fp8 from_fp8',
-    inProgress('quantization and the gathered/masked matmuls'),
-  ),
   ['fast.metal_kernel', 'custom Metal kernels come with the GPU backend (its issue)'],
   ...entries('fast', 'cuda_kernel precompiled_cuda_kernel', 'CUDA kernels: no JS runtime runs CUDA'),
   ...entries('core', 'export_function import_function exporter FunctionExporter', 'exporting and importing functions (.mlxfn) is a later issue'),

@@ -13,3 +13,4 @@ export * from './sort';
 export * from './elementwise-wide';
 export * from './random';
 export * from './elementwise-complex';
+export * from './quantized';

@@ -15,6 +15,8 @@ import './indexing.js';
 import './matmul.js';
 import './linalg.js';
 import './conv.js';
+import './quantized.js';
+import './matmul-variants.js';
 import './random.js';
 import './fft.js';
 import './compiled.js';

@@ -10,7 +10,7 @@ import { shapeSize, rowMajorStrides, shapeToString } from '../../shape.js';
 import type { ScatterReduce } from '../../primitives/indexing.js';
 
 /** Reads every element of an integer index array (row-major) as a number. */
-function readIndices(d: ArrayData): number[] {
+export function readIndices(d: ArrayData): number[] {
   const offs = offsetsOf(d);
   const src = elements(d);
   const out = new Array<number>(offs.length);

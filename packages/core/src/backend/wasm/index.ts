@@ -25,6 +25,7 @@ import './shape.js';
 import './random.js';
 import './compiled.js';
 import { wasmFuses } from './fast.js';
+import './quantized.js';
 
 export { WasmHeap, sizeClass, heapOwning, type HeapOptions, type HeapStats } from './heap.js';
 export { wasmKernels } from './registry.js';
