@@ -608,6 +608,23 @@ export const specs: Spec[] = [
     // (the graph computes in float32, as MLX's: finite differences in float32)
     lowPrecision: true,
     fn: () => (w) => mx.quantize(w, 32, 4).slice(1),
+    // The zero point q0 = round(edge / scale) is a rounding: the scales and biases jump where it
+    // changes. Finite differences see the piece the point lies on: q0 (and which end is the
+    // edge) held at their values at the point, the rest of MLX's formula as it is.
+    fdFn: ([w0]) => {
+      const groups = (w: mx.MxArray) => w.reshape([w.shape[0]!, -1, 32]);
+      const ends = (w: mx.MxArray) => [mx.max(groups(w), -1), mx.min(groups(w), -1)] as const;
+      const [max0, min0] = ends(w0!);
+      const mask = mx.greater(mx.abs(min0), mx.abs(max0));
+      const raw = (mx0: mx.MxArray, mn0: mx.MxArray) => mx.multiply(mx.divide(mx.subtract(mx0, mn0), 15), mx.where(mask, 1, -1));
+      const q0 = mx.round(mx.divide(mx.where(mask, min0, max0), raw(max0, min0)));
+      return (w: mx.MxArray) => {
+        const [mx1, mn1] = ends(w);
+        const edge = mx.where(mask, mn1, mx1);
+        const zero = mx.equal(q0, 0);
+        return [mx.where(zero, raw(mx1, mn1), mx.divide(edge, q0)), mx.where(zero, mx.zerosLike(edge), edge)];
+      };
+    },
   },
   {
     name: 'quantize(w) in an fp mode: integer codes and scales, no gradient',
