@@ -141,6 +141,10 @@ export function renderReport(run) {
       if (mlxOne) row(`conv2d 1x56x56x64, 3x3, 64 filters: ${mlxOne.name} (1 thread) vs tfjs:wasm`, speed('conv2d', 'tfjs:wasm', 'conv2d', mlxOne.name), 1, cg);
     }
     row(`4-bit quantizedMatmul 1x4096 @ 4096x4096 (group 64) vs ${M}'s float32 matmul of that shape (issue 12)`, speed('qmv-4096', M, 'matvec-4096'), 4, t);
+    const fftNote = (s) => `${fmtMs(s.a.medianMs)} vs ${fmtMs(s.b.medianMs)}`;
+    // issue 12 (fft): within 2x of NumPy's time, i.e. NumPy's time / ours >= 0.5
+    row(`complex fft of 2^20 points: ${M} vs numpy (within 2× of NumPy's time) (issue 12)`, speed('fft-2^20', 'numpy'), 0.5, fftNote);
+    row(`scaledDotProductAttention 8 heads × 512 × 64: ${M} fused vs ${M} written with ops (issue 12)`, speed('sdpa-8x512x64', M, 'sdpa-ops-8x512x64'), 2, t);
     const v1 = get('view-1e3', M), v2 = get('view-1.6e7', M);
     if (ok(v1) && ok(v2)) {
       const ratio = v2.medianMs / v1.medianMs;

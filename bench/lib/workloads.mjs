@@ -26,6 +26,11 @@ export const WORKLOADS = [
   { id: 'grad-compiled', family: 'grad-compiled', title: 'the same gradient step through mx.compile / jit', m: 256, k: 512, n: 256, flops: 2 * (2 * 256 * 512 * 256) },
   // NHWC input, OHWI weights (MLX's layouts; the peers get theirs, converted before timing): 2 * 56*56 * 64 * 3*3*64 flops.
   { id: 'conv2d', family: 'conv2d', title: 'conv2d 1x56x56x64, 3x3 kernel, 64 filters, padding 1 (same), float32', flops: 2 * 56 * 56 * 64 * 3 * 3 * 64 },
+  // issue 12 (fft, fast): a complex fft of 2^20 points (5 n log2 n flops by convention) against NumPy's pocketfft;
+  // fused attention against the same attention written with ops (4 * H * L^2 * D flops of its two matmuls)
+  { id: 'fft-2^20', family: 'fft', title: 'complex fft of 2^20 points, complex64', n: 2 ** 20, flops: 5 * 2 ** 20 * 20 },
+  { id: 'sdpa-8x512x64', family: 'sdpa', title: 'scaledDotProductAttention, 8 heads x 512 tokens x 64, float32 (mx.fast)', m: 8, n: 512, k: 64, flops: 4 * 8 * 512 * 512 * 64 },
+  { id: 'sdpa-ops-8x512x64', family: 'sdpa-ops', title: 'the same attention written with ops: softmax(q·scale @ kᵀ) @ v', m: 8, n: 512, k: 64, flops: 4 * 8 * 512 * 512 * 64 },
   { id: 'copy-in-1.6e7', family: 'copy-in', title: 'TypedArray -> array (copy in), 1.6e7 float32', n: E16, bytes: 8 * E16 },
   { id: 'copy-out-1.6e7', family: 'copy-out', title: 'array -> TypedArray (copy out), 1.6e7 float32', n: E16, bytes: 8 * E16 },
   { id: 'view-1e3', family: 'view', title: 'zero-copy view export, 1e3 float32', n: 1000, micro: true },

@@ -54,6 +54,15 @@ export async function init({ backend = 'reference', threads } = {}) {
       teardown: () => mx.dispose([X, W]),
     };
   };
+  /** q, k, v [1, heads, tokens, dim] */
+  const attention = (w, fn) => {
+    const shape = [1, w.m, w.n, w.k];
+    const size = w.m * w.n * w.k;
+    const [q, k, v] = evald(f32(size, 11).reshape(shape), f32(size, 12).reshape(shape), f32(size, 13).reshape(shape));
+    const scale = 1 / Math.sqrt(w.k);
+    const call = () => { const o = fn(q, k, v, scale); mx.eval(o); return o; };
+    return { op: call, dispose: (o) => mx.dispose(o), check: () => { const o = call(); const r = readback(o); mx.dispose(o); return r; }, teardown: () => mx.dispose([q, k, v]) };
+  };
   const workloads = {
     add: elementwise((a, b) => mx.add(a, b)),
     fused: elementwise(fusedFn),
@@ -80,6 +89,13 @@ export async function init({ backend = 'reference', threads } = {}) {
       const call = () => { const y = mx.conv2d(x, W, 1, 1); mx.eval(y); return y; };
       return { op: call, dispose: (y) => mx.dispose(y), check: () => { const y = call(); const r = readback(y); mx.dispose(y); return r; }, teardown: () => mx.dispose([x, W]) };
     },
+    fft: (w) => {
+      const [x] = evald(mx.add(f32(w.n, 1), mx.multiply(f32(w.n, 2), mx.Complex(0, 1))));
+      const call = () => { const y = mx.fft.fft(x); mx.eval(y); return y; };
+      return { op: call, dispose: (y) => mx.dispose(y), check: () => { const y = call(); const r = readback(mx.view(y, mx.float32)); mx.dispose(y); return r; }, teardown: () => mx.dispose(x) };
+    },
+    sdpa: (w) => attention(w, (q, k, v, scale) => mx.fast.scaledDotProductAttention(q, k, v, scale)),
+    'sdpa-ops': (w) => attention(w, (q, k, v, scale) => mx.matmul(mx.softmax(mx.matmul(mx.multiply(q, scale), mx.swapaxes(k, -1, -2)), -1, true), v)),
     'copy-in': (w) => {
       const src = hashData(w.n, 1);
       const call = () => { const x = mx.array(src); mx.eval(x); return x; };

@@ -89,6 +89,20 @@ def make(w):
         n = w['n']
         A, B = hash_data(n * n, 3).reshape(n, n), hash_data(n * n, 4).reshape(n, n)
         return (lambda: A @ B), lambda: checksum(A @ B), None
+    if fam == 'fft':
+        x = (hash_data(w['n'], 1) + 1j * hash_data(w['n'], 2)).astype(np.complex64)
+        return (lambda: np.fft.fft(x)), lambda: checksum(np.fft.fft(x).view(np.float32)), 'np.fft.fft of complex64 (pocketfft, single precision)'
+    if fam in ('sdpa', 'sdpa-ops'):
+        shape = (1, w['m'], w['n'], w['k'])
+        size = w['m'] * w['n'] * w['k']
+        q, k, v = (hash_data(size, s).reshape(shape) for s in (11, 12, 13))
+        scale = np.float32(1 / np.sqrt(w['k']))
+
+        def attn():
+            s = (q * scale) @ k.swapaxes(-1, -2)
+            e = np.exp(s - s.max(-1, keepdims=True))
+            return (e / e.sum(-1, keepdims=True)) @ v
+        return attn, lambda: checksum(attn()), 'the attention written with NumPy ops (no fused kernel)'
     if fam == 'copy-in':
         src = hash_data(w['n'], 1)
         return (lambda: np.array(src, copy=True)), lambda: checksum(np.array(src, copy=True)), 'np.array(x, copy=True) (a memcpy)'

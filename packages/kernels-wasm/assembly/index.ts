@@ -14,3 +14,5 @@ export * from './elementwise-wide';
 export * from './random';
 export * from './elementwise-complex';
 export * from './quantized';
+export * from './fft';
+export * from './attention';

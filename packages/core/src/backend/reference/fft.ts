@@ -17,7 +17,7 @@ import type { FFTParams } from '../../primitives/fft.js';
  * e^{2πi·j/n} for an integer j, exact at multiples of a quarter turn and symmetric: the angle
  * is reduced to the first half quadrant before cos/sin (so W^{n-j} is exactly conj(W^j)).
  */
-function turn(j: number, n: number): [number, number] {
+export function turn(j: number, n: number): [number, number] {
   j %= n;
   if (j < 0) j += n;
   // 4j = q·n + r: quadrant q, then a fraction r/n of a quarter turn

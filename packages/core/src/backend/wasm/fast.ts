@@ -4,8 +4,9 @@
 // ScaledDotProductAttention, float32: one group at a time — a batch entry and KV head with its
 // nRep query heads — the scaled queries (rounded as the composition rounds scale * q) go
 // through the f32 matmul kernel against K^T (a strided view, nothing copied), the masked
-// softmax runs in place over those scores (the WASM reduce, exp and scalar-operand binary
-// kernels; JS only for masks), and the f32 matmul writes probabilities @ V straight into the
+// softmax runs in place over those scores (one pass a row, rows across threads: kernels-wasm
+// attention.ts; with sinks, the WASM reduce, exp and scalar-operand binary kernels; JS only
+// for non-causal masks), and the f32 matmul writes probabilities @ V straight into the
 // output. So only one group's scores and queries are ever materialized (the composition holds
 // every head's scores several times over).
 //
@@ -22,6 +23,10 @@ import { Primitive } from '../../primitive.js';
 import { Reduce } from '../../primitives/reduce.js';
 import { AsType } from '../../primitives/copy.js';
 import { unary } from '../../primitives/elementwise.js';
+import { chunkCount, parallel, splitRange } from './threads.js';
+
+/** Score elements per thread chunk below which the softmax stays on one thread. */
+const SOFTMAX_GRAIN = 1 << 14;
 
 /** A 2-D view [rows, cols] of an array's storage at element `offset` with `strides`. */
 function view(d: ArrayData, offset: number, shape: [number, number], strides: [number, number]): ArrayData {
@@ -66,7 +71,8 @@ function sdpa(ctx: WasmContext, prim: Primitive<SdpaParams>, inputs: readonly Ar
   const { heap } = ctx;
   const qBlock = heap.alloc(Math.max(1, rows * D) * 4);
   const sBlock = heap.alloc(Math.max(1, rows * Tk) * 4);
-  const statBlock = heap.alloc(Math.max(1, rows) * 4);
+  const statBlock = heap.alloc((rows + 1) * 4); // row statistics, then the scale
+  const mul = ctx.code('BINARY_Multiply');
   const qsArr = scratch(q, qBlock.ptr, [rows, D]);
   const sArr = scratch(q, sBlock.ptr, [rows, Tk]);
   const stats = scratch(q, statBlock.ptr, [rows, 1]);
@@ -80,10 +86,16 @@ function sdpa(ctx: WasmContext, prim: Primitive<SdpaParams>, inputs: readonly Ar
         const f = new Float32Array(heap.buffer);
         const q0 = addressOf(q) / 4 + b * qs0;
         const qd = qBlock.ptr / 4;
-        for (let r = 0; r < rows; r++) {
-          const h = hk * nRep + Math.floor(r / Tq);
-          const src = q0 + h * qs1 + (r % Tq) * qs2;
-          for (let d = 0; d < D; d++) f[qd + r * D + d] = sc * f[src + d * qs3]!;
+        if (qs3 === 1 && qs2 === D && mul !== undefined) {
+          // each head's rows are one contiguous span: the scalar-operand multiply kernel
+          f[statBlock.ptr / 4 + rows] = sc;
+          for (let r = 0; r < nRep; r++) ctx.k.binary_f32(mul, 1, 4 * (q0 + (hk * nRep + r) * qs1), statBlock.ptr + 4 * rows, 4 * (qd + r * Tq * D), Tq * D);
+        } else {
+          for (let r = 0; r < rows; r++) {
+            const h = hk * nRep + Math.floor(r / Tq);
+            const src = q0 + h * qs1 + (r % Tq) * qs2;
+            for (let d = 0; d < D; d++) f[qd + r * D + d] = sc * f[src + d * qs3]!;
+          }
         }
         // scores = qs @ K^T (K^T: a strided view of this KV head's keys)
         const kT = view(k, k.offset + b * ks0 + hk * ks1, [D, Tk], [ks3, ks2]);
@@ -142,7 +154,7 @@ function softmaxRows(ctx: WasmContext, s: ArrayData, r: Rows): boolean {
   const st = addressOf(stats) / 4;
   const off = Tk - Tq;
   let f = new Float32Array(ctx.heap.buffer);
-  if (causal) {
+  if (causal && sinks) {
     for (let row = 0; row < rows; row++) {
       const i = row % Tq;
       f.fill(lowest, base + row * Tk + Math.max(0, Math.min(Tk, i + off + 1)), base + (row + 1) * Tk);
@@ -162,6 +174,12 @@ function softmaxRows(ctx: WasmContext, s: ArrayData, r: Rows): boolean {
         ctx.k.binary_f32(add, ms3 === 1 ? 0 : 1, 4 * p, 4 * mr, 4 * p, Tk);
       } else for (let j = 0; j < Tk; j++) f[p + j] = f[p + j]! + f[mr + j * ms3]!;
     }
+  }
+  if (!sinks) {
+    // one pass a row (kernels-wasm attention.ts), the causal fill included, rows across threads
+    const parts = chunkCount(ctx, rows * Tk, SOFTMAX_GRAIN);
+    parallel(ctx, 'softmax_rows_f32', splitRange(rows, parts).map(([r0, r1]) => [4 * base, Tk, Tq, causal ? 1 : 0, off, r0, r1]));
+    return true;
   }
   if (!reduce(ctx, reduceMax, [s], [stats])) return false;
   f = new Float32Array(ctx.heap.buffer);

@@ -26,6 +26,7 @@ import './random.js';
 import './compiled.js';
 import { wasmFuses } from './fast.js';
 import './quantized.js';
+import './fft.js';
 
 export { WasmHeap, sizeClass, heapOwning, type HeapOptions, type HeapStats } from './heap.js';
 export { wasmKernels } from './registry.js';
