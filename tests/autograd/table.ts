@@ -525,7 +525,7 @@ export const specs: Spec[] = [
   },
   {
     name: 'takeAlongAxis(x, argpartition(x))',
-    prims: ['ArgPartition', 'Gather'],
+    prims: ['ArgPartition', 'GatherAxis'],
     shapes: nonEmpty1,
     dom: ['distinct'],
     fn: ([s], r) => {
@@ -698,6 +698,20 @@ export const specs: Spec[] = [
   },
   // ---- indexing ----
   {
+    name: 'takeAlongAxis(x, idx) with duplicates and negative indices, indices broadcast',
+    prims: ['GatherAxis'],
+    shapes: wrap(dims(2, 3, 1, 4)),
+    dom: ['any'],
+    fn: ([s], r) => {
+      const ax = Math.floor(r() * s!.length);
+      const n = s![ax]!;
+      const ishape = s!.map((d, k) => (k === ax ? 3 : r() < 0.3 ? 1 : d));
+      const vals = Array.from({ length: ishape.reduce((a, b) => a * b, 1) }, () => Math.floor(r() * n) - (r() < 0.3 ? n : 0));
+      const i = mx.reshape(mx.array(vals, mx.int32), ishape);
+      return (x) => mx.takeAlongAxis(mx.sin(x), i, ax);
+    },
+  },
+  {
     name: 'x.index(intArray) with duplicates',
     prims: ['Gather'],
     shapes: nonEmpty1,
@@ -731,10 +745,9 @@ export const specs: Spec[] = [
   },
   {
     name: 'putAlongAxis(x, idx, v)',
-    prims: ['Scatter'],
+    prims: ['ScatterAxis'],
     shapes: wrap(dims(2, 2, 1, 4)).map(([s]) => [s!, [s![0]!, 1]]),
     dom: ['any', 'any'],
-    mlxRaises: ['jvp'],
     fn: ([s], r) => {
       const i = mx.reshape(mx.array(Array.from({ length: s![0]! }, () => Math.floor(r() * s![1]!)), mx.int32), [s![0]!, 1]);
       return (x, v) => mx.putAlongAxis(x, i, mx.exp(v), 1);
@@ -930,7 +943,7 @@ export const specs: Spec[] = [
   // ---- compositions ----
   {
     name: 'softmax cross-entropy',
-    prims: ['Reduce', 'Gather', 'Subtract'],
+    prims: ['Reduce', 'GatherAxis', 'Subtract'],
     shapes: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 5 })).map(([b, c]) => [[b, c]]),
     dom: ['any'],
     fn: ([s], r) => {

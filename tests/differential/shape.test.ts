@@ -188,6 +188,15 @@ describe.skipIf(!hasMlx)('creation, shape, indexing and matmul vs MLX', () => {
         cases.push({ name: 'a[:, idx]', py: 'a0[:, a1]', ts: (a, b) => a!.index(mx.Slice(), b!), inputs: [x, idx2] });
         const along = mx.zeros([1, ...shape.slice(1)], mx.int32);
         cases.push({ name: 'take_along_axis 0', py: 'mx.take_along_axis(a0, a1, axis=0)', ts: (a, b) => mx.takeAlongAxis(a!, b!, 0), inputs: [x, along] });
+        // indices broadcast against the array and the array against the indices (GatherAxis / ScatterAxis)
+        const last = shape.length - 1;
+        const wide = mx.array(Array.from({ length: 3 * shape[last]! }, (_, k) => ((k * 7 + pick) % (2 * shape[last]!)) - shape[last]!), mx.int32).reshape([3, ...shape.slice(1, -1).map(() => 1), shape[last]!]);
+        const col = mx.array([[pick % shape[last]!]], mx.int32).reshape([1, ...shape.slice(1, -1).map(() => 1), 1]);
+        cases.push({ name: 'take_along_axis -1 (broadcast both ways)', py: 'mx.take_along_axis(a0[:1], a1, axis=-1)', ts: (a, b) => mx.takeAlongAxis(a!.index(mx.Slice(null, 1)), b!, -1), inputs: [x, wide] });
+        cases.push({ name: 'take_along_axis None', py: 'mx.take_along_axis(a0, a1, axis=None)', ts: (a, b) => mx.takeAlongAxis(a!, b!, null), inputs: [x, mx.array([0, -1, pick % x.size], mx.int32)] });
+        cases.push({ name: 'put_along_axis -1 (scalar value)', py: 'mx.put_along_axis(a0, a1, mx.array(1), axis=-1)', ts: (a, b) => mx.putAlongAxis(a!, b!, mx.array(1n), -1), inputs: [x, col] });
+        cases.push({ name: 'put_along_axis 0 (array broadcast to the indices)', py: 'mx.put_along_axis(a0[:1], a1, a0[:1, ...], axis=-1)', ts: (a, b) => mx.putAlongAxis(a!.index(mx.Slice(null, 1)), b!, a!.index(mx.Slice(null, 1), '...'), -1), inputs: [x, wide.index(mx.Slice(null, 1))] });
+        cases.push({ name: 'put_along_axis None', py: 'mx.put_along_axis(a0, a1, a0.reshape(-1)[:2], axis=None)', ts: (a, b) => mx.putAlongAxis(a!, b!, a!.reshape([-1]).index(mx.Slice(null, 2)), null), inputs: [x, mx.array([pick % x.size, -1], mx.int32)] });
       }
       if (d !== 'bool') {
         const dup = mx.array([i, i, 0], mx.int32);

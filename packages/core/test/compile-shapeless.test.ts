@@ -47,6 +47,14 @@ describe('shapeless compile (MLX test_compile.py)', () => {
     expect(fun(f32([[1, 2, 3]])).tolist()).toEqual([[3, 4, 5]]);
     expect(traces).toBe(3);
   });
+  it('takeAlongAxis / putAlongAxis (GatherAxis, ScatterAxis) follow new shapes, broadcasts included', () => {
+    const idxOf = (shape: number[], n: number) => mx.remainder(mx.arange(shape.reduce((a, b) => a * b, 1), mx.int32), BigInt(n)).reshape(shape);
+    replays((x, i) => mx.takeAlongAxis(x, i, 1), [f32([[1, 2, 3], [4, 5, 6]]), idxOf([2, 2], 3)], [mx.reshape(mx.arange(20), [4, 5]), idxOf([4, 3], 5)], [mx.reshape(mx.arange(20), [4, 5]), idxOf([1, 2], 5)]);
+    replays((x, i) => mx.putAlongAxis(x, i, mx.array(-1), 0), [f32([[1, 2, 3], [4, 5, 6]]), idxOf([1, 3], 2)], [mx.reshape(mx.arange(20), [4, 5]), idxOf([2, 5], 4)], [mx.reshape(mx.arange(6), [1, 6]), idxOf([1, 1], 1)]);
+    replays((x) => mx.takeAlongAxis(x, mx.argsort(x, -1), -1), [f32([[3, 1, 2]])], [mx.reshape(mx.sin(mx.arange(30)), [5, 6])]);
+    // and their gradients
+    replays((x, i) => mx.grad((v: mx.MxArray) => mx.sum(mx.square(mx.takeAlongAxis(v, i, 1))))(x), [f32([[1, 2, 3], [4, 5, 6]]), idxOf([2, 4], 3)], [mx.reshape(mx.arange(20), [4, 5]), idxOf([4, 2], 5)]);
+  });
   it('broadcasts are inferred again, whichever side stretches', () => {
     const x = mx.ones([2, 2]);
     let y = f32([2, 2]);

@@ -12,7 +12,7 @@ import * as mx from '@mlx-ts/core';
 import { allDtypes, isBigInt, type Dtype } from '../src/dtype.js';
 import { makeArray, MxArray } from '../src/array.js';
 import { Primitive } from '../src/primitive.js';
-import { Gather, Scatter, MaskedScatter, type ScatterReduce } from '../src/primitives/indexing.js';
+import { Gather, GatherAxis, Scatter, ScatterAxis, MaskedScatter, type ScatterReduce } from '../src/primitives/indexing.js';
 import { cpuBackend, getBackendByName } from '../src/device.js';
 import { shapeSize } from '../src/shape.js';
 import { transpose } from '../src/ops/views.js';
@@ -222,6 +222,30 @@ test('a[mask] = value (indexPut_ with a boolean mask): scalars and rows broadcas
   expect(wasm().kernelStats().MaskedScatter!.wasm).toBeGreaterThan(before);
 });
 
+// GatherAxis / ScatterAxis (take/put_along_axis): x and indices equal but along the axis
+const alongArb = (d: Dtype) =>
+  shapeArb({ minRank: 1, maxRank: 3, maxSize: 40 })
+    .chain((shape) => fc.tuple(fc.constant(shape), fc.nat({ max: shape.length - 1 }), fc.integer({ min: 0, max: 4 }), fc.constantFrom(...indexDtypes)))
+    .chain(([shape, axis, k, idt]) => {
+      const ishape = shape.map((n, i) => (i === axis ? k : n));
+      return fc.tuple(fc.constant(axis), arraySpecArb(d, shape), arraySpecArb(idt, ishape, { units: indexUnits(shape[axis]!) }), arraySpecArb(d, ishape, { units: fewValues }));
+    });
+let alongErrors = 0;
+for (const d of allDtypes) {
+  test(`gatherAxis and scatterAxis ${d.name}: any axis, index dtypes and layouts`, () => {
+    fc.assert(
+      fc.property(alongArb(d), fc.constantFrom<'none' | 'sum'>('none', 'sum'), ([axis, x, idx, u], reduce) => {
+        tally.cases += 2;
+        const g = (a: MxArray, i: MxArray) => makeArray([...i.shape], a.dtype, new Primitive(GatherAxis, { axis }), [a, i]);
+        const sc = (a: MxArray, i: MxArray, v: MxArray) => makeArray([...a.shape], a.dtype, new Primitive(ScatterAxis, { axis, reduce }), [a, i, v]);
+        if (sameOutcome(g, [x, idx], `gatherAxis ${d.name} axis=${axis}`)) alongErrors++;
+        if (d !== mx.bool || reduce === 'none') if (sameOutcome(sc, [x, idx, u], `scatterAxis ${reduce} ${d.name} axis=${axis}`)) alongErrors++;
+      }),
+      { numRuns: runs(60) },
+    );
+  });
+}
+
 test('every generated case ran in WASM, error cases included', () => {
   const s = wasm().kernelStats();
   console.log(`wasm-indexing stats: ${JSON.stringify({ Gather: s.Gather, Scatter: s.Scatter, MaskedScatter: s.MaskedScatter, errorCases })}`);
@@ -232,6 +256,8 @@ test('every generated case ran in WASM, error cases included', () => {
   // (an error case runs on wasm twice: next to the reference, then alone)
   expect(s.Gather!.fallback + s.Scatter!.fallback + s.MaskedScatter!.fallback).toBeLessThanOrEqual(2 * errorCases + 4);
   expect(errorCases).toBeGreaterThan(10);
+  expect(s.GatherAxis!.wasm + s.ScatterAxis!.wasm).toBeGreaterThan(0.7 * 2 * 14 * runs(60));
+  expect(s.GatherAxis!.fallback + s.ScatterAxis!.fallback).toBeLessThanOrEqual(2 * alongErrors + 4);
 });
 
 afterAll(() => console.log(`wasm-indexing: ${tally.cases} generated cases (${errorCases} raising an index error on both backends)`));

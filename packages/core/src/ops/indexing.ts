@@ -6,14 +6,15 @@ import { MxArray, makeArray, overwriteArray, type ScalarOrArray } from '../array
 import { Primitive } from '../primitive.js';
 import { Dtype, int32, isInteger, bool } from '../dtype.js';
 import type { StreamOrDevice } from '../device.js';
-import { Gather, Scatter, MaskedScatter, type ScatterReduce } from '../primitives/indexing.js';
+import { Gather, GatherAxis, Scatter, ScatterAxis, MaskedScatter, type ScatterReduce } from '../primitives/indexing.js';
 import { shapeSize, shapeToString, broadcastShapes, normalizeAxis, shapesEqual, checkShape } from '../shape.js';
 import { asArray, scalarToArray, describeValue, indexScalar } from '../convert.js';
-import { astype, broadcastArrays, broadcastTo, reshape, sliceView, transpose } from './views.js';
+import { astype, broadcastAgainst, broadcastArrays, broadcastTo, reshape, sliceView, transpose } from './views.js';
 import { reshapeTo, squeezeTo } from './internal.js';
 import type { ReshapeDim } from '../primitives/views.js';
 import * as elementwise from './elementwise.js';
 import { add, negative } from './elementwise.js';
+import { inDynamicTracing } from '../transforms/trace.js';
 
 export interface Slice {
   start: number | null;
@@ -276,41 +277,63 @@ export function take(array: ScalarOrArray, indices: ScalarOrArray, axis?: number
   return getIndex(x, list, 'take', s);
 }
 
-/** takeAlongAxis(a, indices, axis): indices broadcast with a except on `axis`; null: flattened. */
-export function takeAlongAxis(array: ScalarOrArray, indices: ScalarOrArray, axis?: number | null, s?: StreamOrDevice): MxArray {
-  let x = asArray(array, 'array', 'takeAlongAxis');
-  let idx = indexArray(asArray(indices, 'indices', 'takeAlongAxis'), 'takeAlongAxis');
+/**
+ * The inputs of GatherAxis / ScatterAxis as MLX's take/put_along_axis broadcast them: every
+ * axis but `axis` broadcast between the array and the indices; null axis: both flattened.
+ */
+function alongAxisOperands(array: ScalarOrArray, indices: ScalarOrArray, axis: number | null | undefined, op: string, s?: StreamOrDevice): { x: MxArray; idx: MxArray; ax: number } {
+  const name = op === 'take_along_axis' ? 'takeAlongAxis' : 'putAlongAxis';
+  let x = asArray(array, 'array', name);
+  let idx = indexArray(asArray(indices, 'indices', name), name);
   let ax: number;
   if (axis === undefined || axis === null) {
     x = reshape(x, [-1], s);
     idx = reshape(idx, [-1], s);
     ax = 0;
-  } else ax = normalizeAxis(axis, x.ndim, 'takeAlongAxis');
+  } else ax = normalizeAxis(axis, x.ndim, name);
   if (idx.ndim !== x.ndim) {
-    throw new Error(`[take_along_axis] Indices of dimension ${idx.ndim} does not match array of dimension ${x.ndim}.`);
+    throw new Error(`[${op}] Indices of dimension ${idx.ndim} does not match array of dimension ${x.ndim}.`);
   }
-  // Every axis is indexed: an arange on the others, broadcast against the indices.
-  const nd = x.ndim;
-  const shape = x._shape.map((d, i) => (i === ax ? idx._shape[i]! : d));
-  const B = broadcastShapes(shape, idx._shape);
-  const arrays: MxArray[] = [];
-  for (let i = 0; i < nd; i++) {
-    if (i === ax) arrays.push(idx);
-    else {
-      const r = Array.from({ length: nd }, (_, j) => (j === i ? x._shape[i]! : 1));
-      arrays.push(reshape(new MxArray(Int32Array.from({ length: x._shape[i]! }, (_, j) => j) as unknown as ScalarOrArray), r, s));
-    }
+  const xShape = [...x._shape];
+  xShape[ax] = 1;
+  const iShape = [...idx._shape];
+  iShape[ax] = 1;
+  const common = broadcastShapes(xShape, iShape);
+  if (inDynamicTracing()) {
+    // a shapeless compile records: each broadcast against the other (so a replay infers the
+    // shapes again), the axis moved last, where Broadcast can leave it out
+    const perm = [...Array(x.ndim).keys()].filter((d) => d !== ax).concat(ax);
+    const back = perm.map((_, d) => perm.indexOf(d));
+    const [xt, it] = [transpose(x, perm, s), transpose(idx, perm, s)];
+    return { x: transpose(broadcastAgainst(xt, [it], 1, s), back, s), idx: transpose(broadcastAgainst(it, [xt], 1, s), back, s), ax };
   }
-  const bs = broadcastArrays(arrays, s);
-  const g = makeArray([...B, ...x._shape.map(() => 1)], x._dtype, new Primitive(Gather, { axes: [...Array(nd).keys()] }), [x, ...bs], s);
-  return reshape(g, B, s);
+  const to = (a: MxArray) => {
+    const t = [...common];
+    t[ax] = a._shape[ax]!;
+    return shapesEqual(t, a._shape) ? a : broadcastTo(a, t, s);
+  };
+  return { x: to(x), idx: to(idx), ax };
 }
 
-/** putAlongAxis(a, indices, values, axis): the scatter counterpart of takeAlongAxis. */
+/** takeAlongAxis(a, indices, axis): indices broadcast with a except on `axis`; null: flattened. */
+export function takeAlongAxis(array: ScalarOrArray, indices: ScalarOrArray, axis?: number | null, s?: StreamOrDevice): MxArray {
+  const { x, idx, ax } = alongAxisOperands(array, indices, axis, 'take_along_axis', s);
+  return makeArray([...idx._shape], x._dtype, new Primitive(GatherAxis, { axis: ax }), [x, idx], s);
+}
+
+/**
+ * putAlongAxis(a, indices, values, axis): the scatter counterpart of takeAlongAxis; a and the
+ * indices broadcast as there (so the result can be larger than a, as MLX's), values broadcast
+ * to the indices and cast to a's dtype; a null axis writes into the flattened array.
+ */
 export function putAlongAxis(array: ScalarOrArray, indices: ScalarOrArray, values: ScalarOrArray, axis?: number | null, s?: StreamOrDevice): MxArray {
-  const x = asArray(array, 'array', 'putAlongAxis');
-  const pos = takeAlongAxis(positionsOf(x._shape), indices, axis, s);
-  return scatterAt(x, pos, values, 'none', 'put_along_axis', s);
+  const orig = asArray(array, 'array', 'putAlongAxis');
+  const { x, idx, ax } = alongAxisOperands(orig, indices, axis, 'put_along_axis', s);
+  let u = updateValue(values, x._dtype, [...idx._shape], 'put_along_axis', s);
+  const given = valueArray(values, x._dtype, 'put_along_axis');
+  if (inDynamicTracing() && given.ndim <= idx.ndim) u = broadcastAgainst(astype(given, x._dtype, s), [idx], 0, s);
+  const out = makeArray([...x._shape], x._dtype, new Primitive(ScatterAxis, { axis: ax, reduce: 'none' }), [x, idx, u], s);
+  return axis === undefined || axis === null ? reshape(out, [...orig._shape], s) : out;
 }
 
 /** Index arrays of an open grid over `sizes`, starting at `starts` (lazy scalars or 0). */

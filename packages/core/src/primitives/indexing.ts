@@ -62,6 +62,67 @@ function gatherWith(axes: number[], src: MxArray, idx: MxArray[]): MxArray {
   return makeArray(gatherShape(axes, src, idx), src._dtype, new Primitive(Gather, { axes }), [src, ...idx]);
 }
 
+/**
+ * GatherAxis (MLX's, behind take_along_axis): inputs [x, indices] of one rank, equal on every
+ * axis but `axis` (the op broadcasts them); out[..., i, ...] = x[..., indices[..., i, ...], ...]
+ * along `axis`, the indices' shape. Negative indices wrap once. Shapes follow the inputs, so
+ * it records under shapeless compile.
+ */
+export const GatherAxis = definePrimitive<{ axis: number }>({
+  name: 'GatherAxis',
+  outputShapes: (_p, [, idx]) => [[...idx!]],
+  vjp: (p, [x, idx], [c], argnums) =>
+    argnums.map((i) => (i === 1 ? zerosLike(idx!) : scatterAxisWith('sum', p.axis, zerosLike(x!), idx!, c!))),
+  jvp: (p, [, idx], tangents, argnums) => {
+    const k = argnums.indexOf(0);
+    return [k >= 0 ? gatherAxisWith(p.axis, tangents[k]!, idx!) : zeros([...idx!._shape], tangents[0]!._dtype)];
+  },
+  vmap: (p, inputs, axes) => {
+    const n = batchSize(inputs, axes);
+    const [x, idx] = inputs.map((v, i) => batchFirst(v, axes[i]!, n)) as [MxArray, MxArray];
+    return [[gatherAxisWith(p.axis + 1, x, idx)], [0]];
+  },
+  describe: (p) => `axis=${p.axis}`,
+});
+
+/** A GatherAxis node over inputs already of one shape but along `axis`. */
+export function gatherAxisWith(axis: number, x: MxArray, idx: MxArray): MxArray {
+  return makeArray([...idx._shape], x._dtype, new Primitive(GatherAxis, { axis }), [x, idx]);
+}
+
+/**
+ * ScatterAxis (MLX's, behind put_along_axis and GatherAxis's gradient): inputs [x, indices,
+ * updates], indices and updates of one shape, equal to x's on every axis but `axis`; a copy of
+ * x with updates[..., i, ...] written ('none': the last write wins) or added ('sum') at
+ * x[..., indices[..., i, ...], ...]. Gradients as MLX's ScatterAxis::vjp.
+ */
+export const ScatterAxis = definePrimitive<{ axis: number; reduce: 'none' | 'sum' }>({
+  name: 'ScatterAxis',
+  outputShapes: (_p, [x]) => [[...x!]],
+  vjp: (p, [, idx, u], [c], argnums) =>
+    argnums.map((i) => {
+      if (i === 1) return zerosLike(idx!);
+      if (i === 2) return gatherAxisWith(p.axis, c!, idx!);
+      return p.reduce === 'sum' ? c! : scatterAxisWith('none', p.axis, c!, idx!, zerosLike(u!));
+    }),
+  jvp: (p, [x, idx, u], tangents, argnums) => {
+    const tx = argnums.includes(0) ? tangents[argnums.indexOf(0)]! : zerosLike(x!);
+    const tu = argnums.includes(2) ? tangents[argnums.indexOf(2)]! : zerosLike(u!);
+    return [scatterAxisWith(p.reduce, p.axis, tx, idx!, tu)];
+  },
+  vmap: (p, inputs, axes) => {
+    const n = batchSize(inputs, axes);
+    const [x, idx, u] = inputs.map((v, i) => batchFirst(v, axes[i]!, n)) as [MxArray, MxArray, MxArray];
+    return [[scatterAxisWith(p.reduce, p.axis + 1, x, idx, u)], [0]];
+  },
+  describe: (p) => `axis=${p.axis} ${p.reduce}`,
+});
+
+/** A ScatterAxis node (updates cast to x's dtype). */
+export function scatterAxisWith(reduce: 'none' | 'sum', axis: number, x: MxArray, idx: MxArray, updates: MxArray): MxArray {
+  return makeArray([...x._shape], x._dtype, new Primitive(ScatterAxis, { axis, reduce }), [x, idx, astype(updates, x._dtype)]);
+}
+
 export type ScatterReduce = 'none' | 'sum' | 'prod' | 'max' | 'min';
 
 /**

@@ -77,10 +77,16 @@ registerKernel('Scatter', (prim: Primitive<any>, [a, pos, upd], [out]) => {
   const n = aOffs.length;
   const src = elements(a!) as ArrayLike<unknown>;
   for (let i = 0; i < n; i++) copyElement(lanes, src, aOffs[i]!, dst as unknown as { [i: number]: unknown }, i);
-  const positions = readIndices(pos!).map((p) => wrapIndex(p, n, 'scatter', 0));
-  const uOffs = offsetsOf(upd!);
-  const usrc = elements(upd!);
-  if (uOffs.length !== positions.length) throw new Error(`internal: scatter updates ${shapeToString(upd!.shape)} do not match positions ${shapeToString(pos!.shape)}`);
+  applyUpdates(reduce, out!, readIndices(pos!).map((p) => wrapIndex(p, n, 'scatter', 0)), upd!);
+});
+
+/** Applies updates[i] at flat position positions[i] of the row-major `out`, in order. */
+function applyUpdates(reduce: ScatterReduce, out: ArrayData, positions: number[], upd: ArrayData): void {
+  const dtype = out.dtype;
+  const dst = elements(out);
+  const uOffs = offsetsOf(upd);
+  const usrc = elements(upd);
+  if (uOffs.length !== positions.length) throw new Error(`internal: scatter updates ${shapeToString(upd.shape)} do not match ${positions.length} positions`);
   if (dtype === complex64) {
     const d = dst as Float32Array;
     const u = usrc as Float32Array;
@@ -132,6 +138,40 @@ registerKernel('Scatter', (prim: Primitive<any>, [a, pos, upd], [out]) => {
     else r = v < u ? v : u;
     w(p, r);
   }
+}
+
+/**
+ * The positions GatherAxis / ScatterAxis address: for each element of the indices (row-major),
+ * the offset in `target` (its strides and offset) of the same coordinates with the one along
+ * `axis` replaced by the index (wrapped once when negative).
+ */
+function alongAxis(target: ArrayData, idx: ArrayData, axis: number, op: string): number[] {
+  const size = target.shape[axis]!;
+  const stride = target.strides[axis]!;
+  const base = offsetsOf({ ...target, shape: idx.shape, strides: target.strides.map((st, d) => (d === axis ? 0 : st)) });
+  return readIndices(idx).map((v, i) => base[i]! + wrapIndex(v, size, op, axis) * stride);
+}
+
+// GatherAxis (take_along_axis): out has the indices' shape; x matches it but along `axis`.
+registerKernel('GatherAxis', (prim: Primitive<any>, [x, idx], [out]) => {
+  const { axis } = prim.params as { axis: number };
+  const src = elements(x!) as ArrayLike<unknown>;
+  const dst = elements(out!) as unknown as { [i: number]: unknown };
+  const lanes = x!.dtype.lanes;
+  alongAxis(x!, idx!, axis, 'take_along_axis').forEach((off, i) => copyElement(lanes, src, off, dst, out!.offset + i));
+});
+
+// ScatterAxis (put_along_axis, and GatherAxis's gradient): a row-major copy of x, then the
+// updates (the indices' shape) at their positions along `axis`, in order.
+registerKernel('ScatterAxis', (prim: Primitive<any>, [x, idx, upd], [out]) => {
+  const { axis, reduce } = prim.params as { axis: number; reduce: ScatterReduce };
+  const src = elements(x!) as ArrayLike<unknown>;
+  const dst = elements(out!) as unknown as { [i: number]: unknown };
+  const lanes = x!.dtype.lanes;
+  const offs = offsetsOf(x!);
+  for (let i = 0; i < offs.length; i++) copyElement(lanes, src, offs[i]!, dst, out!.offset + i);
+  const rowMajor: ArrayData = { ...out!, strides: rowMajorStrides(out!.shape), offset: 0 };
+  applyUpdates(reduce, out!, alongAxis(rowMajor, idx!, axis, 'put_along_axis').map((p) => p + out!.offset), upd!);
 });
 
 registerKernel('MaskedScatter', (_prim, [a, mask, values], [out]) => {

@@ -149,3 +149,85 @@ registerWasmKernel('MaskedScatter', (ctx, _prim, [a, mask, values], [out]) => {
     if (scratch) heap.free(scratch.ptr, scratch.size);
   }
 });
+
+/**
+ * Element offsets into `target` (its strides) of every position of `shape` with the `axis`
+ * coordinate left out (0), row-major into an Int32Array on the heap; GatherAxis / ScatterAxis
+ * then add wrap(index) * stride along the axis with gather_bases. Null when an offset can't
+ * be an i32.
+ */
+function offsetsAcross(ctx: WasmContext, shape: readonly number[], strides: readonly number[], axis: number, ptr: number): boolean {
+  const n = shapeSize(shape);
+  const reach = shape.reduce((s, d, i) => s + (i === axis ? 0 : Math.abs(strides[i]!) * Math.max(0, d - 1)), 0);
+  if (reach >= 2 ** 31) return false;
+  const out = new Int32Array(ctx.heap.memory.buffer, ptr, n);
+  const nd = shape.length;
+  const c = new Array<number>(nd).fill(0);
+  let off = 0;
+  for (let i = 0; i < n; i++) {
+    out[i] = off;
+    for (let d = nd - 1; d >= 0; d--) {
+      if (d !== axis) off += strides[d]!;
+      if (++c[d]! < shape[d]!) break;
+      if (d !== axis) off -= strides[d]! * shape[d]!;
+      c[d] = 0;
+    }
+  }
+  return true;
+}
+
+// GatherAxis: bases across the other axes, plus the wrapped index times the axis stride
+// (gather_bases; an index out of range declines, and the reference raises it), then one
+// element a base (gather_copy). Any dtype (raw units), any layouts.
+registerWasmKernel('GatherAxis', (ctx, prim, [x, idx], [out]) => {
+  const { axis } = prim.params as { axis: number };
+  const width = x!.dtype.size;
+  const code = indexCode(ctx, idx!.dtype);
+  if (out!.dtype !== x!.dtype || !isWidth(width) || code === undefined) return false;
+  const nb = shapeSize(idx!.shape);
+  if (nb === 0) return true;
+  if (nb > MAX_COUNT || span(x!) >= 2 ** 31 || !fitsI32(x!.strides)) return false;
+  const { k, heap } = ctx;
+  const bases = heap.alloc(nb * 4);
+  try {
+    if (!offsetsAcross(ctx, idx!.shape, x!.strides, axis, bases.ptr)) return false;
+    if (!writeWalk(ctx, idx!.shape, [idx!.strides])) return false;
+    if (k.gather_bases(code, addressOf(idx!), x!.shape[axis]!, x!.strides[axis]!, bases.ptr, 0) !== 0) return false;
+    if (!writeWalk(ctx, [1], [[0]])) return false;
+    return k.gather_copy(width, addressOf(x!), bases.ptr, nb, addressOf(out!)) !== 0;
+  } finally {
+    heap.free(bases.ptr, bases.size);
+  }
+});
+
+// ScatterAxis: a row-major copy of x, then flat positions (as GatherAxis's bases, in the
+// output's row-major strides) through the Scatter kernel ('none' or 'sum', every dtype it has).
+registerWasmKernel('ScatterAxis', (ctx, prim, [x, idx, upd], [out]) => {
+  const { axis, reduce } = prim.params as { axis: number; reduce: ScatterReduce };
+  const d = out!.dtype;
+  const width = d.size;
+  const kindName = kindNames.get(d);
+  const kind = kindName === undefined ? undefined : ctx.code(kindName);
+  const code = indexCode(ctx, idx!.dtype);
+  const rcode = ctx.code(`SCATTER_${reduce}`);
+  const i32 = ctx.code('IDX_i32');
+  if (x!.dtype !== d || upd!.dtype !== d || !isWidth(width) || kind === undefined || code === undefined || rcode === undefined || i32 === undefined) return false;
+  const n = shapeSize(x!.shape);
+  const m = shapeSize(idx!.shape);
+  if (n > MAX_COUNT || m > MAX_COUNT) return false;
+  const po = addressOf(out!);
+  const rm = rowMajorStrides(x!.shape);
+  if (n > 0 && !copyStrided(ctx, width, x!.shape, x!.strides, rm, addressOf(x!), po)) return false;
+  if (m === 0) return true;
+  const { k, heap } = ctx;
+  const pos = heap.alloc(m * 4);
+  try {
+    if (!offsetsAcross(ctx, idx!.shape, rm, axis, pos.ptr)) return false;
+    if (!writeWalk(ctx, idx!.shape, [idx!.strides])) return false;
+    if (k.gather_bases(code, addressOf(idx!), x!.shape[axis]!, rm[axis]!, pos.ptr, 0) !== 0) return false;
+    if (!writeWalk(ctx, idx!.shape, [rowMajorStrides(idx!.shape), upd!.strides])) return false;
+    return k.scatter(rcode, kind, width, i32, pos.ptr, addressOf(upd!), po, n) === 0;
+  } finally {
+    heap.free(pos.ptr, pos.size);
+  }
+});
