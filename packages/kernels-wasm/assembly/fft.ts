@@ -181,3 +181,28 @@ export function fft_twiddle(buf: usize, n1: i32, hi: usize, lo: usize, shift: i3
     }
   }
 }
+
+/**
+ * Rows r0 ≤ r < r1: dst row (dstLen complex) = scale · conjOut(conjIn(src row) · vec) over
+ * the first min(srcLen, vecLen, dstLen) entries, zeros after: Bluestein's chirp products and
+ * its pointwise product of spectra (in place when src = dst and the lengths agree).
+ */
+export function fft_mul_rows(
+  src: usize, srcLen: i32, dst: usize, dstLen: i32, vec: usize, vecLen: i32, conjIn: i32, conjOut: i32, scale: f64, r0: i32, r1: i32,
+): void {
+  const n = min(min(srcLen, vecLen), dstLen);
+  const cin = f64x2(1, conjIn ? -1 : 1);
+  const cout = f64x2(scale, conjOut ? -scale : scale);
+  for (let r = r0; r < r1; r++) {
+    const ps = src + (<usize>r * <usize>srcLen << 4);
+    const pd = dst + (<usize>r * <usize>dstLen << 4);
+    for (let k = 0; k < n; k++) {
+      const a = f64x2.mul(v128.load(ps + (<usize>k << 4)), cin);
+      const w = v128.load(vec + (<usize>k << 4));
+      const ar = f64x2.extract_lane(a, 0), ai = f64x2.extract_lane(a, 1);
+      const wr = f64x2.extract_lane(w, 0), wi = f64x2.extract_lane(w, 1);
+      v128.store(pd + (<usize>k << 4), f64x2.mul(f64x2(ar * wr - ai * wi, ar * wi + ai * wr), cout));
+    }
+    if (dstLen > n) memory.fill(pd + (<usize>n << 4), 0, <usize>(dstLen - n) << 4);
+  }
+}

@@ -1,14 +1,15 @@
-// FFT adapter: power-of-two lengths along every transformed axis, in float64 as the reference
+// FFT adapter: any length along every transformed axis, in float64 as the reference
 // kernel (backend/reference/fft.ts), with kernels-wasm fft.ts. The input (any layout: a
 // row-major float32 copy when it isn't one) widens into a complex f64 work buffer; each axis
 // is transformed in turn (the real axis first forward, last inverse, as the reference):
 // contiguous rows directly, another axis by transposing (len × inner) blocks to rows and back;
 // a line longer than FOUR_STEP_MIN goes through the four-step decomposition (rows that fit
-// the caches, a twiddle pass, transposes). Inverse transforms run on conjugated data; the
-// result is rounded once to float32 (scaled for the inverse). Other lengths: the reference.
+// the caches, a twiddle pass, transposes); a length that isn't a power of two goes through
+// Bluestein's chirp-z on power-of-two transforms of length m >= 2n - 1. Inverse transforms run
+// on conjugated data; the result is rounded once to float32 (scaled for the inverse).
 // Only the order of the float64 operations differs from the reference, so results agree to
 // the float32 rounding (test/wasm-fft.test.ts states the bound):
-//     |ours - reference| <= ulp32(reference) + 8 log2(N) 2^-53 sum|x|   (N the transformed size)
+//     |ours - reference| <= ulp32(reference) + 16 log2(4N) 2^-53 sum|x|   (N the transformed size)
 import { complex64, float32 } from '../../dtype.js';
 import { rowMajorStrides, shapeSize } from '../../shape.js';
 import { registerWasmKernel, addressOf, type WasmContext } from './registry.js';
@@ -94,8 +95,79 @@ function transpose(ctx: WasmContext, src: number, dst: number, matrices: number,
   split(ctx, 'fft_transpose', matrices * rows, cols / 4, (a, b) => [src, dst, rows, cols, a, b]);
 }
 
+/** Lines of Bluestein scratch per batch: at most this many bytes of them. */
+const BLUESTEIN_BATCH_BYTES = 32 * 2 ** 20;
+
+/** Bluestein's length for n: the power of two m >= 2n - 1. */
+const bluesteinLength = (n: number) => 2 ** Math.ceil(Math.log2(2 * n - 1));
+
+/**
+ * Bluestein's tables for a length n (not a power of two): the chirp c_k = e^{-πik²/n} (k < n)
+ * and the spectrum of its conjugate wrapped around m (conj(c_|k|) at k and m - k), as the
+ * reference builds them.
+ */
+function bluesteinTables(ctx: WasmContext, n: number): [number, number] {
+  const m = bluesteinLength(n);
+  let fresh = false;
+  const chirp = cached(ctx, `bluestein ${n}`, (n + m) * 16, (v) => {
+    fresh = true;
+    new Uint8Array(v.buffer, v.byteOffset, v.byteLength).fill(0);
+    // k² mod 2n, kept exact by stepping (k+1)² = k² + 2k + 1
+    for (let k = 0, sq = 0; k < n; k++) {
+      const [c, s] = turn(-sq, 2 * n);
+      v.setFloat64(16 * k, c, true);
+      v.setFloat64(16 * k + 8, s, true);
+      for (const at of k === 0 ? [0] : [k, m - k]) {
+        v.setFloat64(16 * (n + at), c, true);
+        v.setFloat64(16 * (n + at) + 8, -s, true);
+      }
+      sq = (sq + 2 * k + 1) % (2 * n);
+    }
+  });
+  const spectrum = chirp + n * 16;
+  if (fresh) {
+    const tmp = m > FOUR_STEP_MIN ? ctx.heap.alloc(m * 16) : null;
+    try {
+      lines(ctx, spectrum, m, 1, tmp?.ptr ?? 0);
+    } finally {
+      if (tmp) ctx.heap.free(tmp.ptr, tmp.size);
+    }
+  }
+  return [chirp, spectrum];
+}
+
+/**
+ * Forward transforms of lengths that aren't powers of two (Bluestein, as the reference does
+ * for large prime factors): chirp, a power-of-two transform of length m, the product with the
+ * kernel's spectrum, the inverse (conjugate, forward, conjugate), chirp again; in batches of lines.
+ */
+function bluestein(ctx: WasmContext, buf: number, n: number, count: number): void {
+  const m = bluesteinLength(n);
+  const [chirp, spectrum] = bluesteinTables(ctx, n);
+  const batch = Math.max(1, Math.min(count, Math.floor(BLUESTEIN_BATCH_BYTES / (m * 16))));
+  const work = ctx.heap.alloc(batch * m * 16);
+  const tmp = m > FOUR_STEP_MIN ? ctx.heap.alloc(m * 16) : null;
+  try {
+    for (let l0 = 0; l0 < count; l0 += batch) {
+      const lc = Math.min(batch, count - l0);
+      const rows = buf + l0 * n * 16;
+      const mul = (src: number, srcLen: number, dst: number, dstLen: number, vec: number, vecLen: number, conjIn: number, conjOut: number, scale: number) =>
+        split(ctx, 'fft_mul_rows', lc, m, (a, b) => [src, srcLen, dst, dstLen, vec, vecLen, conjIn, conjOut, scale, a, b]);
+      mul(rows, n, work.ptr, m, chirp, n, 0, 0, 1);
+      lines(ctx, work.ptr, m, lc, tmp?.ptr ?? 0);
+      mul(work.ptr, m, work.ptr, m, spectrum, m, 0, 1, 1);
+      lines(ctx, work.ptr, m, lc, tmp?.ptr ?? 0);
+      mul(work.ptr, m, rows, n, chirp, n, 1, 0, 1 / m);
+    }
+  } finally {
+    ctx.heap.free(work.ptr, work.size);
+    if (tmp) ctx.heap.free(tmp.ptr, tmp.size);
+  }
+}
+
 /** Forward transforms of `count` contiguous lines of length n at buf; tmp holds n complex numbers (four-step). */
 function lines(ctx: WasmContext, buf: number, n: number, count: number, tmp: number): void {
+  if (!isPow2(n)) return bluestein(ctx, buf, n, count);
   if (n <= FOUR_STEP_MIN) {
     const tables = rowTables(ctx, n);
     split(ctx, 'fft_rows', count, n * Math.log2(n), (a, b) => [buf, n, tables, a, b]);
@@ -127,7 +199,7 @@ registerWasmKernel('FFT', (ctx, prim, [x], [out]) => {
   // the work buffer's shape: the output's, with the real axis at its full length
   const work = [...out!.shape];
   if (real) work[realAxis] = inverse ? out!.shape[realAxis]! : x!.shape[realAxis]!;
-  if (!axes.every((a) => isPow2(work[a]!) && work[a]! <= MAX_LINE)) return false;
+  if (!axes.every((a) => (isPow2(work[a]!) ? work[a]! : bluesteinLength(work[a]!)) <= MAX_LINE)) return false;
   if ((x!.dtype !== float32 && x!.dtype !== complex64) || shapeSize(work) > 2 ** 27) return false;
   const size = shapeSize(work);
   const blocks: { ptr: number; size: number }[] = [];
@@ -146,7 +218,7 @@ registerWasmKernel('FFT', (ctx, prim, [x], [out]) => {
       if (!copyStrided(ctx, u, x!.shape, x!.strides, rm, addressOf(x!), src)) return false;
     }
     const buf = alloc(size * 16);
-    const longest = Math.max(...axes.map((a) => work[a]!));
+    const longest = Math.max(...axes.map((a) => (isPow2(work[a]!) ? work[a]! : 1)));
     const anyInner = axes.some((a) => shapeSize(work.slice(a + 1)) > 1);
     const tmp = alloc((anyInner ? size : longest > FOUR_STEP_MIN ? longest : 1) * 16);
     // widen, padding (irfft's n/2 + 1 bins to n) or keeping the input's length along the real axis
