@@ -31,22 +31,27 @@ export function fft_widen(
   }
 }
 
-/** Rounds complex f64 rows to f32 (complex pairs, or the real parts), the first lenDst of each lenSrc, times `scale`. */
+/**
+ * Rounds complex f64 rows to f32 (complex pairs, or the real parts), the first lenDst of each
+ * lenSrc, times `scale`; an exact zero comes out +0 whatever sign the butterflies left on it
+ * (Bluestein's chirp products make -0 where the reference's direct sums make +0).
+ */
 export function fft_narrow(
   src: usize, dst: usize, lenSrc: i32, lenDst: i32, inner: i32, complexOut: i32, conj: i32, scale: f64, o0: i32, o1: i32,
 ): void {
   const count = lenDst * inner;
   const mul = f64x2(scale, conj ? -scale : scale);
+  const zero = f64x2.splat(0);
   for (let o = o0; o < o1; o++) {
     const ps = src + (<usize>o * <usize>lenSrc * <usize>inner << 4);
     if (complexOut) {
       const pd = dst + (<usize>o * <usize>count << 3);
       for (let i = 0; i < count; i++) {
-        v128.store_lane<i64>(pd + (<usize>i << 3), f32x4.demote_f64x2_zero(f64x2.mul(v128.load(ps + (<usize>i << 4)), mul)), 0);
+        v128.store_lane<i64>(pd + (<usize>i << 3), f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(v128.load(ps + (<usize>i << 4)), mul), zero)), 0);
       }
     } else {
       const pd = dst + (<usize>o * <usize>count << 2);
-      for (let i = 0; i < count; i++) store<f32>(pd + (<usize>i << 2), <f32>(load<f64>(ps + (<usize>i << 4)) * scale));
+      for (let i = 0; i < count; i++) store<f32>(pd + (<usize>i << 2), <f32>(load<f64>(ps + (<usize>i << 4)) * scale + 0.0));
     }
   }
 }
