@@ -1,0 +1,54 @@
+// The examples in examples/, run on small settings with fixed seeds: the digits MLP and CNN
+// reach their stated test accuracy; the Llama-style decoder's loss falls, its KV-cache
+// generation equals recomputing the whole sequence, and its mlx-lm-layout weights load back.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { core as mx } from 'mlx-ts';
+
+// the examples are plain .mjs files run by node; typed loosely here
+const load = (name: string): Promise<any> => import(/* @vite-ignore */ `../../examples/${name}`);
+const quiet = () => {};
+const dir = mkdtempSync(join(tmpdir(), 'mlx-ts-examples-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('examples', () => {
+  it('digits-mlp reaches >= 95% test accuracy in 10 epochs', async () => {
+    const { train } = await load('digits-mlp.mjs');
+    const { testAccuracy, losses } = train({ epochs: 10, log: quiet });
+    expect(losses.at(-1)).toBeLessThan(losses[0] / 5);
+    expect(testAccuracy).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('digits-cnn reaches >= 95% test accuracy in 4 epochs', async () => {
+    const { train } = await load('digits-cnn.mjs');
+    const { testAccuracy, losses } = train({ epochs: 4, log: quiet });
+    expect(losses.at(-1)).toBeLessThan(losses[0] / 5);
+    expect(testAccuracy).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('llama: the loss falls below 2.3 in 120 steps; cached generation equals recomputation; weights round-trip in mlx-lm layout', async () => {
+    const llama = await load('llama.mjs');
+    const { model, tokenizer, losses } = llama.train({ steps: 120, batchSize: 8, context: 32, log: quiet });
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(losses[0]).toBeGreaterThan(3.5); // ~ln(vocab) at the start
+    expect(mean(losses.slice(-10))).toBeLessThan(2.3);
+
+    const prompt = tokenizer.encode('We hold these ');
+    const cached = llama.generate(model, prompt, 24);
+    expect(cached).toHaveLength(prompt.length + 24);
+    expect(llama.generate(model, prompt, 24, { useCache: false })).toEqual(cached);
+
+    llama.save(model, dir);
+    const names = Object.keys(mx.load(join(dir, 'model.safetensors')) as Record<string, mx.array>);
+    for (const n of ['model.embed_tokens.weight', 'model.norm.weight', 'lm_head.weight', 'model.layers.1.self_attn.q_proj.weight',
+      'model.layers.0.self_attn.k_proj.weight', 'model.layers.0.mlp.gate_proj.weight', 'model.layers.0.input_layernorm.weight',
+      'model.layers.1.post_attention_layernorm.weight']) expect(names).toContain(n);
+    expect(names).toHaveLength(3 + 2 * 9);
+    const loaded = llama.load(dir);
+    const x = mx.array([prompt], mx.int32);
+    expect(mx.arrayEqual(loaded.forward(x), model.forward(x)).item()).toBe(true);
+    expect(llama.generate(loaded, prompt, 24)).toEqual(cached);
+  });
+});
