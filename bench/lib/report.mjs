@@ -141,6 +141,12 @@ export function renderReport(run) {
       if (mlxOne) row(`conv2d 1x56x56x64, 3x3, 64 filters: ${mlxOne.name} (1 thread) vs tfjs:wasm`, speed('conv2d', 'tfjs:wasm', 'conv2d', mlxOne.name), 1, cg);
     }
     row(`4-bit quantizedMatmul 1x4096 @ 4096x4096 (group 64) vs ${M}'s float32 matmul of that shape (issue 12)`, speed('qmv-4096', M, 'matvec-4096'), 4, t);
+    // issue 13: training steps of the examples' models against the same models in TF.js
+    if (wl['train-mlp']) row(`training step, digits MLP (batch 128): ${M} vs tfjs:wasm (issue 13)`, speed('train-mlp', 'tfjs:wasm'), 2, t);
+    if (wl['train-llama']) {
+      const g = get('generate-llama', M), tps = ok(g) ? `; generation ${((wl['generate-llama']?.tokens ?? 32) / (g.medianMs / 1000)).toFixed(0)} tokens/s with the KV cache` : '';
+      row(`training step, Llama-style decoder (batch 8 x 64): ${M} vs tfjs:wasm (issue 13)`, speed('train-llama', 'tfjs:wasm'), 2, (s) => `${t(s)}${tps}`);
+    }
     const v1 = get('view-1e3', M), v2 = get('view-1.6e7', M);
     if (ok(v1) && ok(v2)) {
       const ratio = v2.medianMs / v1.medianMs;
