@@ -124,6 +124,38 @@ describe('nn.quantize and the quantized layers', () => {
   });
 
   describe.skipIf(!HAVE_MLX)('against MLX 0.32.4', () => {
+    for (const mode of ['nvfp4', 'mxfp8'] as const) {
+      // MLX 0.32.4's CPU computes qqmm only for one row of x with a quantized w (evaluation
+      // mode; "[QQMatmul] NYI for the general case" otherwise); training mode quantizes the
+      // same weight on the fly, which the unit test above shows gives the same output
+      it(`QQLinear (${mode}): the weight that evaluation mode quantizes, and the output`, () => {
+        mx.random.seed(5);
+        const lin = new nn.Linear(64, 16, false);
+        const x = mx.random.normal([1, 64]);
+        const floatFile = join(dir, `qq-${mode}.safetensors`);
+        const qFile = join(dir, `qq-${mode}-q.safetensors`);
+        lin.saveWeights(floatFile);
+        const qq = nn.QQLinear.fromLinear(lin, null, null, mode);
+        const yTrain = qq.forward(x);
+        qq.eval();
+        const y = qq.forward(x);
+        const py = runMlx(
+          `lin = nn.Linear(64, 16, bias=False); lin.load_weights(float_file)
+qq = nn.QQLinear.from_linear(lin, mode='${mode}')
+qq.eval()
+qq.save_weights(q_file)
+out = [qq(x)]`,
+          { x, float_file: floatFile, q_file: qFile },
+        );
+        const saved = mx.load(qFile) as Record<string, mx.array>;
+        expect(Object.keys(saved).sort()).toEqual(['scales', 'weight']);
+        expect(mx.arrayEqual(qq.weight, saved.weight!).item()).toBe(true);
+        expect(mx.arrayEqual(qq.scales!, saved.scales!).item()).toBe(true);
+        expect(y.dtype).toBe(py[0].dtype);
+        expect(maxDiff(y, py[0])).toBeLessThanOrEqual(1e-5 * Math.max(1, mx.max(mx.abs(py[0])).item() as number));
+        expect(maxDiff(yTrain, y)).toBe(0);
+      });
+    }
     for (const [mode, gs, bits] of [['affine', 64, 4], ['affine', 32, 8], ['mxfp4', null, null], ['nvfp4', null, null], ['mxfp8', null, null]] as const) {
       it(`${mode}${gs ? ` group ${gs}, ${bits} bits` : ''}: same packed weights and outputs; MLX's saved model loads here`, () => {
         mx.random.seed(11);
