@@ -2,7 +2,8 @@
 // MLP) trained on characters of a short public-domain text (the Gettysburg Address and the
 // opening of the Declaration of Independence, examples/data/), then generating with the KV
 // cache. The weights are saved in mlx-lm's safetensors layout (model.embed_tokens.weight,
-// model.layers.N.self_attn.q_proj.weight, ..., lm_head.weight) with a config.json.
+// model.layers.N.self_attn.q_proj.weight, ..., lm_head.weight) with a config.json that
+// mlx-lm's Llama loads (tests/examples checks the logits).
 //   node examples/llama.mjs [steps] [outDir]
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -169,13 +170,13 @@ export function save(model, dir) {
   mkdirSync(dir, { recursive: true });
   model.saveWeights(join(dir, 'model.safetensors'));
   const snake = (k) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ model_type: 'llama', ...Object.fromEntries(Object.entries(model.args).map(([k, v]) => [snake(k), v])) }, null, 2));
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ model_type: 'llama', tie_word_embeddings: false, ...Object.fromEntries(Object.entries(model.args).map(([k, v]) => [snake(k), v])) }, null, 2));
 }
 
 export function load(dir) {
   const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
   const camel = (k) => k.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
-  const args = Object.fromEntries(Object.entries(config).filter(([k]) => k !== 'model_type').map(([k, v]) => [camel(k), v]));
+  const args = Object.fromEntries(Object.entries(config).filter(([k]) => k !== 'model_type' && k !== 'tie_word_embeddings').map(([k, v]) => [camel(k), v]));
   return new Llama(args).loadWeights(join(dir, 'model.safetensors'));
 }
 

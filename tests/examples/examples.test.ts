@@ -6,10 +6,30 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { core as mx } from 'mlx-ts';
+import { mlxAvailable, runMlx } from '../../packages/mlx/test/mlx-python.js';
 
 // the examples are plain .mjs files run by node; typed loosely here
 const load = (name: string): Promise<any> => import(/* @vite-ignore */ `../../examples/${name}`);
 const quiet = () => {};
+// mlx-lm's model code, without its package __init__ (which needs the Hugging Face libraries)
+const MLX_LM = String.raw`
+import sys, types, os, json, importlib.util
+root = os.path.dirname(importlib.util.find_spec('mlx_lm').origin)
+pkg = types.ModuleType('mlx_lm'); pkg.__path__ = [root]; sys.modules['mlx_lm'] = pkg
+from mlx_lm.models import llama
+`;
+function mlxLmAvailable(): boolean {
+  if (!mlxAvailable()) return false;
+  try {
+    runMlx(`${MLX_LM}\nout = []`);
+    return true;
+  } catch (e) {
+    if (process.env.CI) throw new Error(`CI is set and mlx-lm is missing (pip install --no-deps "mlx-lm==0.32.2"): ${e}`);
+    console.warn('\n!!!!!!!!\nmlx-lm is not importable: the check that mlx-lm loads the llama example\'s weights is SKIPPED.\n!!!!!!!!\n');
+    return false;
+  }
+}
+const HAVE_MLX_LM = mlxLmAvailable();
 const dir = mkdtempSync(join(tmpdir(), 'mlx-ts-examples-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -50,5 +70,16 @@ describe('examples', () => {
     const x = mx.array([prompt], mx.int32);
     expect(mx.arrayEqual(loaded.forward(x), model.forward(x)).item()).toBe(true);
     expect(llama.generate(loaded, prompt, 24)).toEqual(cached);
+
+    if (HAVE_MLX_LM) {
+      // mlx-lm's own Llama reads the config and (strictly) the weights, and gives the same logits
+      const py = runMlx(`${MLX_LM}
+m = llama.Model(llama.ModelArgs.from_dict(json.load(open(os.path.join(d, 'config.json')))))
+m.load_weights(os.path.join(d, 'model.safetensors'))
+out = [m(x.astype(mx.int32))]`, { x, d: dir });
+      const ours = model.forward(x);
+      const diff = mx.max(mx.abs(mx.subtract(ours, py[0]))).item() as number;
+      expect(diff).toBeLessThanOrEqual(1e-5 * Math.max(1, mx.max(mx.abs(ours)).item() as number));
+    }
   });
 });
