@@ -34,26 +34,26 @@ const dir = mkdtempSync(join(tmpdir(), 'mlx-ts-examples-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('examples', () => {
-  it('digits-mlp reaches >= 95% test accuracy in 10 epochs', async () => {
+  it('digits-mlp reaches >= 95% test accuracy in 10 epochs (96.9% with seed 0)', async () => {
     const { train } = await load('digits-mlp.mjs');
     const { testAccuracy, losses } = train({ epochs: 10, log: quiet });
     expect(losses.at(-1)).toBeLessThan(losses[0] / 5);
     expect(testAccuracy).toBeGreaterThanOrEqual(0.95);
   });
 
-  it('digits-cnn reaches >= 95% test accuracy in 4 epochs', async () => {
+  it('digits-cnn reaches >= 95% test accuracy in 4 epochs (98.1% with seed 0)', async () => {
     const { train } = await load('digits-cnn.mjs');
     const { testAccuracy, losses } = train({ epochs: 4, log: quiet });
     expect(losses.at(-1)).toBeLessThan(losses[0] / 5);
     expect(testAccuracy).toBeGreaterThanOrEqual(0.95);
   });
 
-  it('llama: the loss falls below 2.3 in 120 steps; cached generation equals recomputation; weights round-trip in mlx-lm layout', async () => {
+  it('llama: the loss falls below 2.2 in 150 steps; cached generation equals recomputation; weights round-trip in mlx-lm layout', async () => {
     const llama = await load('llama.mjs');
-    const { model, tokenizer, losses } = llama.train({ steps: 120, batchSize: 8, context: 32, log: quiet });
+    const { model, tokenizer, losses } = llama.train({ steps: 150, batchSize: 16, context: 32, log: quiet }); // ~1.9 (seeds 0-2: 1.8-1.95)
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     expect(losses[0]).toBeGreaterThan(3.5); // ~ln(vocab) at the start
-    expect(mean(losses.slice(-10))).toBeLessThan(2.3);
+    expect(mean(losses.slice(-10))).toBeLessThan(2.2);
 
     const prompt = tokenizer.encode('We hold these ');
     const cached = llama.generate(model, prompt, 24);
