@@ -25,7 +25,8 @@ export default defineConfig({
     // mlx-differential.test.ts too), and the WASM oracle
     // suites (packages/core/test/wasm-*.test.ts), which choose their backends themselves and
     // compare the WASM kernels with the reference ones op by op, whatever the default is, and
-    // the browser suite (tests/browser: the WASM backend's threads in headless Chromium).
+    // the browser suite (tests/browser: the WASM backend's threads in headless Chromium), and the
+    // examples (tests/examples: real training runs).
     // `--project wasm` or `--project reference` runs one of them.
     projects: [
       { extends: true, test: { name: 'wasm' } },
@@ -41,6 +42,8 @@ export default defineConfig({
             'packages/core/test/wasm-*.test.ts',
             'packages/mlx/test/mlx-differential.test.ts',
             'tests/browser/**',
+            // the examples train real models: minutes on the reference loops, seconds on WASM
+            'tests/examples/**',
           ],
         },
       },

@@ -145,6 +145,12 @@ export function renderReport(run) {
     // issue 12 (fft): within 2x of NumPy's time, i.e. NumPy's time / ours >= 0.5
     row(`complex fft of 2^20 points: ${M} vs numpy (within 2× of NumPy's time) (issue 12)`, speed('fft-2^20', 'numpy'), 0.5, fftNote);
     row(`scaledDotProductAttention 8 heads × 512 × 64: ${M} fused vs ${M} written with ops (issue 12)`, speed('sdpa-8x512x64', M, 'sdpa-ops-8x512x64'), 2, t);
+    // issue 13: training steps of the examples' models against the same models in TF.js
+    if (wl['train-mlp']) row(`training step, digits MLP (batch 128): ${M} vs tfjs:wasm (issue 13)`, speed('train-mlp', 'tfjs:wasm'), 2, t);
+    if (wl['train-llama']) {
+      const g = get('generate-llama', M), tps = ok(g) ? `; generation ${((wl['generate-llama']?.tokens ?? 32) / (g.medianMs / 1000)).toFixed(0)} tokens/s with the KV cache` : '';
+      row(`training step, Llama-style decoder (batch 8 x 64): ${M} vs tfjs:wasm (issue 13)`, speed('train-llama', 'tfjs:wasm'), 2, (s) => `${t(s)}${tps}`);
+    }
     const v1 = get('view-1e3', M), v2 = get('view-1.6e7', M);
     if (ok(v1) && ok(v2)) {
       const ratio = v2.medianMs / v1.medianMs;

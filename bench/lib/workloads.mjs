@@ -8,6 +8,37 @@ export const E16 = 16_000_000;
 /** @typedef {{ id: string, title: string, family: string, n?: number, m?: number, k?: number,
  *   flops?: number, bytes?: number, micro?: boolean, predictFrom?: string, predictFactor?: number }} Workload */
 
+/** The MLP of examples/digits-mlp.mjs at a bench batch size. */
+export const MLP_SPEC = { batch: 128, dims: [64, 128, 128, 10], lr: 1e-3 };
+/** The decoder of examples/llama.mjs (its default size). */
+export const LLAMA_SPEC = { vocab: 64, dims: 64, heads: 4, kvHeads: 2, layers: 2, hidden: 128, batch: 8, seq: 64, lr: 1e-3, eps: 1e-5, ropeBase: 10000 };
+
+/**
+ * The trained models' parameters, in an order every runner follows: [name (mlx-lm's), shape,
+ * seed, scale]; scale 0 is a norm weight (ones). Each runner fills them with hashData.
+ */
+export function mlpParams({ dims } = MLP_SPEC) {
+  const names = ['layers.0', 'layers.1', 'out'];
+  return names.flatMap((n, i) => [[`${n}.weight`, [dims[i + 1], dims[i]], 100 + 2 * i, 1 / Math.sqrt(dims[i])], [`${n}.bias`, [dims[i + 1]], 101 + 2 * i, 1 / Math.sqrt(dims[i])]]);
+}
+export function llamaParams(c = LLAMA_SPEC) {
+  const hd = c.dims / c.heads, lin = (name, out, inp, seed) => [`${name}.weight`, [out, inp], seed, 1 / Math.sqrt(inp)];
+  const ps = [['model.embed_tokens.weight', [c.vocab, c.dims], 200, 1]];
+  for (let l = 0; l < c.layers; l++) {
+    const p = `model.layers.${l}`, s = 300 + 20 * l;
+    ps.push(lin(`${p}.self_attn.q_proj`, c.heads * hd, c.dims, s), lin(`${p}.self_attn.k_proj`, c.kvHeads * hd, c.dims, s + 1),
+      lin(`${p}.self_attn.v_proj`, c.kvHeads * hd, c.dims, s + 2), lin(`${p}.self_attn.o_proj`, c.dims, c.heads * hd, s + 3),
+      lin(`${p}.mlp.gate_proj`, c.hidden, c.dims, s + 4), lin(`${p}.mlp.up_proj`, c.hidden, c.dims, s + 5), lin(`${p}.mlp.down_proj`, c.dims, c.hidden, s + 6),
+      [`${p}.input_layernorm.weight`, [c.dims], 0, 0], [`${p}.post_attention_layernorm.weight`, [c.dims], 0, 0]);
+  }
+  ps.push(['model.norm.weight', [c.dims], 0, 0], lin('lm_head', c.vocab, c.dims, 400));
+  return ps;
+}
+/** Deterministic int32 inputs in [0, n): tokens and labels. */
+export function intData(count, n, seed) {
+  return Int32Array.from({ length: count }, (_, i) => (i * 7 + seed * 13 + ((i * i) % 11)) % n);
+}
+
 /** @type {Workload[]} */
 export const WORKLOADS = [
   { id: 'add-1e6', family: 'add', title: 'add a+b, 1e6 float32', n: E6, bytes: 12 * E6 },
@@ -35,6 +66,11 @@ export const WORKLOADS = [
   { id: 'copy-out-1.6e7', family: 'copy-out', title: 'array -> TypedArray (copy out), 1.6e7 float32', n: E16, bytes: 8 * E16 },
   { id: 'view-1e3', family: 'view', title: 'zero-copy view export, 1e3 float32', n: 1000, micro: true },
   { id: 'view-1.6e7', family: 'view', title: 'zero-copy view export, 1.6e7 float32', n: E16, micro: true },
+  // issue 13: one training step (forward, loss, gradients, Adam update, eval) of the digits MLP
+  // and of the Llama-style decoder of examples/, the same model and weights in each library
+  { id: 'train-mlp', family: 'train-mlp', title: 'training step: MLP 64-128-128-10 (ReLU), batch 128, cross-entropy, Adam', ...MLP_SPEC },
+  { id: 'train-llama', family: 'train-llama', title: 'training step: Llama-style decoder (examples/llama.mjs: 2 layers, dims 64, 4 heads / 2 KV heads, SwiGLU 128, RMSNorm, RoPE), batch 8 x 64 tokens, Adam', ...LLAMA_SPEC },
+  { id: 'generate-llama', family: 'generate-llama', title: 'generation: 32 greedy tokens after an 8-token prompt with the KV cache, the same decoder (one call = 32 tokens)', ...LLAMA_SPEC, tokens: 32, prompt: 8 },
 ];
 
 export const byId = new Map(WORKLOADS.map((w) => [w.id, w]));

@@ -1,6 +1,6 @@
 // mlx-ts on one of its registered CPU backends (mx.setCpuBackend(name)).
 // Timed call = the op(s) + mx.eval(outputs). Inputs are evaluated before timing.
-import { hashData, checksum, pkgVersion } from '../lib/workloads.mjs';
+import { hashData, checksum, pkgVersion, mlpParams, llamaParams, intData } from '../lib/workloads.mjs';
 
 /** Ways a CPU backend may expose its thread count; the first one found is used. */
 function threadControl(mx) {
@@ -127,6 +127,7 @@ export async function init({ backend = 'reference', threads } = {}) {
   } else {
     missing['copy-out'] = missing.view = 'skipped: a.toTypedArray() is not in this build of @mlx-ts/core';
   }
+  await addNnWorkloads(mx, f32, workloads, missing);
   // Where the registered backend object can be reached and counts its kernels (the wasm
   // backend's kernelStats()), each workload notes the primitives that fell back to the
   // reference kernels.
@@ -149,5 +150,82 @@ export async function init({ backend = 'reference', threads } = {}) {
     },
     workloads,
     missing,
+  };
+}
+
+/**
+ * The training and generation workloads of issue 13, on mlx-ts's nn and optimizers (the
+ * `mlx-ts` package, built) with the models of examples/: added only where that package runs on
+ * this very core module.
+ */
+async function addNnWorkloads(mx, f32, workloads, missing) {
+  let lib, mlpEx, llamaEx;
+  try {
+    lib = await import(new URL('../../packages/mlx/dist/index.js', import.meta.url));
+    mlpEx = await import(new URL('../../examples/digits-mlp.mjs', import.meta.url));
+    llamaEx = await import(new URL('../../examples/llama.mjs', import.meta.url));
+  } catch (e) {
+    missing['train-mlp'] = missing['train-llama'] = missing['generate-llama'] = `skipped: mlx-ts (packages/mlx) not built: ${String(e.message).split('\n')[0]}`;
+    return;
+  }
+  if (lib.core.array !== mx.array) {
+    missing['train-mlp'] = missing['train-llama'] = missing['generate-llama'] = 'skipped: MLX_CORE is not the core mlx-ts was built on';
+    return;
+  }
+  const { nn, optimizers } = lib;
+  const weights = (params) => params.map(([name, shape, seed, scale]) => [name, scale ? f32(shape.reduce((a, b) => a * b, 1), seed, scale).reshape(shape) : mx.ones(shape)]);
+  const ints = (shape, n, seed) => mx.array(intData(shape.reduce((a, b) => a * b, 1), n, seed), mx.int32).reshape(shape);
+  // One step: loss and gradients, the optimizer's update, eval of the new weights and state;
+  // tidy frees the step's temporaries at once, as a training loop does. Returns the loss.
+  const trainer = (model, lr, inputs) => {
+    const opt = new optimizers.Adam(lr);
+    const lossAndGrad = nn.valueAndGrad(model, (x, y) => nn.losses.crossEntropy(model.forward(x), y, null, -1, 0, 'mean'));
+    const step = () => {
+      let loss;
+      mx.tidy(() => {
+        const [l, grads] = lossAndGrad(...inputs);
+        opt.update(model, grads);
+        mx.eval(model, opt.state, l);
+        loss = l;
+        return [l, model, opt.state];
+      });
+      return loss;
+    };
+    return {
+      op: step,
+      dispose: (l) => mx.dispose(l),
+      check: () => { const l = step(); const r = [l.item()]; mx.dispose(l); return r; }, // the first step's loss
+      teardown: () => mx.dispose([model, opt.state, inputs]),
+    };
+  };
+  workloads['train-mlp'] = (w) => {
+    const model = new mlpEx.MLP(w.dims[0], w.dims[1], w.dims.at(-1), w.dims.length - 2);
+    model.loadWeights(weights(mlpParams(w)));
+    const inputs = [f32(w.batch * w.dims[0], 9, 0.5).reshape(w.batch, w.dims[0]), ints([w.batch], w.dims.at(-1), 1)];
+    mx.eval(model, inputs);
+    return trainer(model, w.lr, inputs);
+  };
+  const llama = (w) => {
+    const model = new llamaEx.Llama({ ...llamaEx.defaultArgs, vocabSize: w.vocab, hiddenSize: w.dims, numHiddenLayers: w.layers, numAttentionHeads: w.heads,
+      numKeyValueHeads: w.kvHeads, intermediateSize: w.hidden, rmsNormEps: w.eps, ropeTheta: w.ropeBase });
+    model.loadWeights(weights(llamaParams(w)));
+    mx.eval(model);
+    return model;
+  };
+  workloads['train-llama'] = (w) => {
+    const tokens = ints([w.batch, w.seq + 1], w.vocab, 2);
+    const inputs = [tokens.index(mx.Slice(), mx.Slice(0, -1)), tokens.index(mx.Slice(), mx.Slice(1))];
+    mx.eval(inputs);
+    return trainer(llama(w), w.lr, inputs);
+  };
+  workloads['generate-llama'] = (w) => {
+    const model = llama(w);
+    const prompt = Array.from(intData(w.prompt, w.vocab, 3));
+    const call = () => llamaEx.generate(model, prompt, w.tokens);
+    return {
+      op: call,
+      check: () => [call().reduce((a, b) => a + b, 0)], // the sum of the prompt's and the generated tokens
+      teardown: () => mx.dispose(model),
+    };
   };
 }

@@ -2,7 +2,7 @@
 // @tensorflow/tfjs-backend-wasm (XNNPACK, SIMD build). Both backends run kernels synchronously
 // inside the op call, so the timed call is the op itself (inside tf.tidy) plus dataSync() of
 // scalar results; large outputs are not read back (that copy is the copy-out workload).
-import { hashData, checksum, pkgVersion } from '../lib/workloads.mjs';
+import { hashData, checksum, pkgVersion, mlpParams, llamaParams, intData } from '../lib/workloads.mjs';
 
 export async function init({ backend = 'cpu' } = {}) {
   const tf = await import('@tensorflow/tfjs');
@@ -75,10 +75,85 @@ export async function init({ backend = 'cpu' } = {}) {
         note: backend === 'cpu' ? 'tfjs-cpu dataSync() returns its own buffer (no copy is made)' : 'dataSync() (a copy out of the wasm heap)' };
     },
   };
+  addTrainWorkloads(tf, workloads);
   const missing = {
+    'generate-llama': 'not written for tfjs (a KV-cache decoder by hand); mlx-ts only',
     'fused-compiled': 'tfjs has no jit/compile',
     'grad-compiled': 'tfjs has no jit/compile',
     view: 'tfjs has no zero-copy export API',
   };
   return { info, workloads, missing };
+}
+
+/**
+ * Issue 13's training steps: the models of examples/ written with tf ops (tfjs has no RMSNorm,
+ * RoPE or grouped-query attention layers), the same weights, tf.train.adam's minimize; the
+ * step's loss is read back (dataSync), which also waits for it.
+ */
+function addTrainWorkloads(tf, workloads) {
+  const vars = (params) => Object.fromEntries(params.map(([name, shape, seed, scale]) => [name,
+    tf.variable(scale ? tf.tensor(hashData(shape.reduce((a, b) => a * b, 1), seed, scale), shape, 'float32') : tf.ones(shape))]));
+  const linear = (x, W, b) => { const y = tf.matMul(x, W, false, true); return b ? tf.add(y, b) : y; };
+  const crossEntropy = (logits, labels) => tf.neg(tf.mean(tf.sum(tf.mul(tf.oneHot(labels, logits.shape.at(-1)), tf.logSoftmax(logits)), -1)));
+  const trainer = (params, lr, lossFn, inputs) => {
+    const opt = tf.train.adam(lr);
+    const list = Object.values(params);
+    const step = () => { const cost = opt.minimize(lossFn, true, list); cost.dataSync(); return cost; };
+    return {
+      op: step,
+      dispose: (c) => tf.dispose(c),
+      check: () => { const c = step(); const r = [c.dataSync()[0]]; tf.dispose(c); return r; },
+      teardown: () => { tf.dispose(list); opt.dispose(); tf.dispose(inputs); },
+    };
+  };
+  workloads['train-mlp'] = (w) => {
+    const p = vars(mlpParams(w));
+    const x = tf.tensor(hashData(w.batch * w.dims[0], 9, 0.5), [w.batch, w.dims[0]], 'float32');
+    const y = tf.tensor(intData(w.batch, w.dims.at(-1), 1), [w.batch], 'int32');
+    const lossFn = () => {
+      let h = x;
+      for (const n of ['layers.0', 'layers.1']) h = tf.relu(linear(h, p[`${n}.weight`], p[`${n}.bias`]));
+      return crossEntropy(linear(h, p['out.weight'], p['out.bias']), y);
+    };
+    return trainer(p, w.lr, lossFn, [x, y]);
+  };
+  workloads['train-llama'] = (w) => {
+    const p = vars(llamaParams(w));
+    const [B, L, D, H, KV] = [w.batch, w.seq, w.dims, w.heads, w.kvHeads];
+    const hd = D / H, half = hd / 2, rep = H / KV;
+    const tokens = intData(B * (L + 1), w.vocab, 2);
+    const pick = (off) => Int32Array.from({ length: B * L }, (_, i) => tokens[Math.floor(i / L) * (L + 1) + (i % L) + off]);
+    const x = tf.tensor(pick(0), [B, L], 'int32'), y = tf.tensor(pick(1), [B * L], 'int32');
+    // RoPE's angles (MLX's non-traditional layout: the two halves of each head rotate together)
+    const theta = tf.tidy(() => tf.outerProduct(tf.range(0, L, 1, 'float32'), tf.exp(tf.mul(tf.range(0, half, 1, 'float32'), -2 * Math.log(w.ropeBase) / hd))));
+    const cos = tf.cos(theta), sin = tf.sin(theta);
+    const mask = tf.tidy(() => tf.mul(tf.sub(1, tf.linalg.bandPart(tf.ones([L, L]), -1, 0)), -1e9));
+    const rms = (h, g) => tf.mul(tf.mul(h, tf.rsqrt(tf.add(tf.mean(tf.square(h), -1, true), w.eps))), g);
+    const rope = (t) => {
+      const [t1, t2] = tf.split(t, 2, -1);
+      return tf.concat([tf.sub(tf.mul(t1, cos), tf.mul(t2, sin)), tf.add(tf.mul(t1, sin), tf.mul(t2, cos))], -1);
+    };
+    const heads = (t, n) => tf.transpose(tf.reshape(t, [B, L, n, hd]), [0, 2, 1, 3]);
+    // tfjs has no gradient for a rank-5 tile: the KV heads repeat as [B * KV, rep, L, hd]
+    const repeatKV = (t) => (rep === 1 ? t : tf.reshape(tf.tile(tf.reshape(t, [B * KV, 1, L, hd]), [1, rep, 1, 1]), [B, H, L, hd]));
+    const lossFn = () => {
+      // tfjs-wasm has no gather gradient (UnsortedSegmentSum): the lookup as a one-hot matmul
+      let h = tf.matMul(tf.oneHot(tf.reshape(x, [B * L]), w.vocab), p['model.embed_tokens.weight']);
+      for (let l = 0; l < w.layers; l++) {
+        const q_ = (n) => p[`model.layers.${l}.${n}.weight`];
+        const a = rms(h, q_('input_layernorm'));
+        const q = rope(heads(linear(a, q_('self_attn.q_proj')), H));
+        const k = repeatKV(rope(heads(linear(a, q_('self_attn.k_proj')), KV)));
+        const v = repeatKV(heads(linear(a, q_('self_attn.v_proj')), KV));
+        const scores = tf.add(tf.matMul(tf.mul(q, 1 / Math.sqrt(hd)), k, false, true), mask);
+        const o = tf.reshape(tf.transpose(tf.matMul(tf.softmax(scores), v), [0, 2, 1, 3]), [B * L, D]);
+        h = tf.add(h, linear(o, q_('self_attn.o_proj')));
+        const m = rms(h, q_('post_attention_layernorm'));
+        const g = linear(m, q_('mlp.gate_proj'));
+        h = tf.add(h, linear(tf.mul(tf.mul(g, tf.sigmoid(g)), linear(m, q_('mlp.up_proj'))), q_('mlp.down_proj')));
+      }
+      return crossEntropy(linear(rms(h, p['model.norm.weight']), p['lm_head.weight']), y);
+    };
+    return trainer(p, w.lr, lossFn, [x, y, cos, sin, mask]);
+  };
 }

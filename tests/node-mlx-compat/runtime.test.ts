@@ -5,6 +5,18 @@ import { describe, it, expect } from 'vitest';
 import * as mx from '@mlx-ts/core';
 
 describe('eval', () => {
+  it('evaluates the arrays held by class instances (a model, an optimizer state)', () => {
+    class Holder {
+      w = mx.add(mx.ones([2]), 1);
+      inner = { list: [mx.multiply(mx.ones([1]), 3)], map: new Map([['k', mx.negative(mx.ones([1]))]]) };
+      bytes = new Float32Array(4);
+    }
+    const h = new Holder();
+    expect([h.w, h.inner.list[0]!, h.inner.map.get('k')!].map((a) => a._node !== null)).toEqual([true, true, true]);
+    mx.eval(h);
+    expect([h.w, h.inner.list[0]!, h.inner.map.get('k')!].map((a) => a._node ?? null)).toEqual([null, null, null]);
+    expect(h.w.tolist()).toEqual([2, 2]);
+  });
   it('evaluates several arrays passed as arguments', () => {
     const arrs = [0, 1, 2, 3].map(() => mx.ones([2, 2]));
     mx.eval(...arrs);

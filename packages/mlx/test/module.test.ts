@@ -24,6 +24,26 @@ describe('nn.Module', () => {
     expect(subNn.Module).toBe(nn.Module);
   });
 
+  it('mx.eval(model), mx.tidy returning the model, mx.dispose(model)', () => {
+    const m = new MLP();
+    m.update(utils.treeMap((p: mx.array) => mx.add(p, 1), m.parameters()) as never);
+    const leaves = () => utils.treeFlatten(m.parameters()).map(([, v]) => v as mx.array);
+    expect(leaves().every((p) => !p.isEvaluated)).toBe(true);
+    mx.eval(m);
+    expect(leaves().every((p) => p.isEvaluated)).toBe(true);
+    // a training step's tidy keeps the new parameters when it returns the model
+    mx.tidy(() => {
+      m.update(utils.treeMap((p: mx.array) => mx.multiply(p, 2), m.parameters()) as never);
+      mx.eval(m);
+      return m;
+    });
+    const x = mx.ones([3, 2]);
+    expect(m.forward(x).shape).toEqual([3, 1]);
+    const kept = leaves();
+    mx.dispose(m);
+    expect(() => kept[0]!.item()).toThrow();
+  });
+
   it('parameters, children, leaf modules, named modules', () => {
     const m = new MLP();
     expect(keys(m.parameters())).toEqual([

@@ -3,14 +3,19 @@ import { MxArray, evalArrays, disposeArray } from '../array.js';
 import { inTracing } from './trace.js';
 import { openTidyScope, closeTidyScope, runInScope, type TidyScope } from '../ownership.js';
 
-/** Collects the arrays in a tree of arrays, plain objects, Maps and JS arrays. */
+/**
+ * Collects the arrays in a tree of arrays, JS arrays, Maps, Sets and objects: any object's own
+ * enumerable properties count, so `mx.eval(model)` or `mx.eval(optimizer.state)` reach the
+ * arrays of class instances (an nn.Module) without core knowing their classes.
+ */
 export function treeArrays(tree: unknown, out: MxArray[] = [], seen = new Set<unknown>()): MxArray[] {
   if (tree instanceof MxArray) out.push(tree);
   else if (tree && typeof tree === 'object' && !seen.has(tree)) {
     seen.add(tree);
     if (Array.isArray(tree)) for (const x of tree) treeArrays(x, out, seen);
-    else if (tree instanceof Map) for (const x of tree.values()) treeArrays(x, out, seen);
-    else if (Object.getPrototypeOf(tree) === Object.prototype || Object.getPrototypeOf(tree) === null) {
+    else if (tree instanceof Map || tree instanceof Set) for (const x of tree.values()) treeArrays(x, out, seen);
+    // a TypedArray's elements are numbers: walking them would only cost time
+    else if (!ArrayBuffer.isView(tree) && !(tree instanceof ArrayBuffer)) {
       for (const x of Object.values(tree)) treeArrays(x, out, seen);
     }
   }

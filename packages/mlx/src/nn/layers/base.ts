@@ -285,9 +285,12 @@ export abstract class Module {
 
   /** Sets training mode (default) or evaluation mode on this module and its submodules. */
   train(mode = true): this {
-    return this.applyToModules((_, m) => {
-      m.#training = mode;
-    });
+    return this.applyToModules((_, m) => m.setTrainingMode(mode));
+  }
+
+  /** Sets this module's mode alone (a layer whose state depends on it overrides this, as QQLinear). */
+  protected setTrainingMode(mode: boolean): void {
+    this.#training = mode;
   }
 
   /** Evaluation mode: `train(false)`. */

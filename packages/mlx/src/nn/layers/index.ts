@@ -11,3 +11,4 @@ export * from './positional-encoding.js';
 export * from './transformer.js';
 export * from './recurrent.js';
 export * from './upsample.js';
+export * from './quantized.js';

@@ -1,6 +1,7 @@
 // Identity, Linear, Bilinear (mlx/nn/layers/linear.py).
 import * as mx from '@mlx-ts/core';
 import { Module } from './base.js';
+import { QQLinear, QuantizedLinear, type QuantizationMode } from './quantized.js';
 
 /** Returns its input unchanged (the arguments are ignored). */
 export class Identity extends Module {
@@ -27,6 +28,17 @@ export class Linear extends Module {
   }
   forward(x: mx.array): mx.array {
     return this.bias !== undefined ? mx.addmm(this.bias, x, this.weight.T) : mx.matmul(x, this.weight.T);
+  }
+  /**
+   * The layer with its weight quantized: a QuantizedLinear, or with `quantizeInput` (modes
+   * nvfp4 and mxfp8) a QQLinear, which quantizes its input too.
+   */
+  toQuantized(groupSize?: number | null, bits?: number | null, mode: QuantizationMode = 'affine', quantizeInput = false): QuantizedLinear | QQLinear {
+    if (quantizeInput) {
+      if (mode !== 'nvfp4' && mode !== 'mxfp8') throw new Error(`Quantized activations are only supported for 'nvfp4' and 'mxfp8' modes, got ${mode}.`);
+      return QQLinear.fromLinear(this, groupSize, bits, mode);
+    }
+    return QuantizedLinear.fromLinear(this, groupSize, bits, mode);
   }
 }
 
