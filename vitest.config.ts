@@ -25,7 +25,8 @@ export default defineConfig({
     // mlx-differential.test.ts too), and the WASM oracle
     // suites (packages/core/test/wasm-*.test.ts), which choose their backends themselves and
     // compare the WASM kernels with the reference ones op by op, whatever the default is, and
-    // the browser suite (tests/browser: the WASM backend's threads in headless Chromium).
+    // the browser suite (tests/browser: the WASM backend's threads in headless Chromium), and
+    // the universal-import matrix (tests/universal: the packed packages in every runtime).
     // `--project wasm` or `--project reference` runs one of them.
     projects: [
       { extends: true, test: { name: 'wasm' } },
@@ -41,6 +42,7 @@ export default defineConfig({
             'packages/core/test/wasm-*.test.ts',
             'packages/mlx/test/mlx-differential.test.ts',
             'tests/browser/**',
+            'tests/universal/**',
           ],
         },
       },
