@@ -298,6 +298,8 @@ describe.runIf(!missing)('universal npm import: packed tarballs in every runtime
       expect(manifest.version, pkg).toBe('0.1.0');
       expect(manifest.license, pkg).toBe('MIT');
       expect(manifest.engines, pkg).toEqual({ node: '>=20' });
+      // a scoped package is published restricted unless it says otherwise
+      if (pkg.startsWith('@')) expect(manifest.publishConfig, pkg).toEqual({ access: 'public' });
       for (const [d, v] of Object.entries(deps)) expect(manifest.dependencies?.[d], `${pkg} -> ${d}`).toBe(v);
       for (const f of ['README.md', 'LICENSE']) expect(existsSync(join(dir, f)), `${pkg}/${f}`).toBe(true);
       expect(existsSync(join(dir, 'src')), `${pkg}/src`).toBe(false);
