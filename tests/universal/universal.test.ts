@@ -273,7 +273,12 @@ describe.runIf(!missing)('universal npm import: packed tarballs in every runtime
     }
   }, 600_000);
 
+  /** One line per cell for the log: runtime, CPU backend, threads and why not more. */
+  const cells: string[] = [];
+  const note = (label: string, r: Report) => cells.push(`${label}: backend ${r.cpuBackend}, threads ${r.threadStatus.threads}/${r.threadStatus.requested} (${r.threadStatus.workers}), reason ${r.threadStatus.reason ?? 'none'}`);
+
   afterAll(() => {
+    if (cells.length) console.log(`universal cells:\n  ${cells.join('\n  ')}`);
     registry?.close();
     for (const s of openServers) s.close();
     if (work && !process.env.MLX_TS_KEEP_UNIVERSAL) rmSync(work, { recursive: true, force: true });
@@ -281,6 +286,7 @@ describe.runIf(!missing)('universal npm import: packed tarballs in every runtime
 
   /** Node-like runtimes: the same values, the WASM backend, worker_threads in use. */
   function expectNodeLike(r: Report, label: string) {
+    note(r.runtime ? `${label} (${String(r.runtime)})` : label, r);
     expect(values(r), label).toEqual(values(expected));
     expect(r.cpuBackend, label).toBe('wasm');
     expect(r.viewAliasing, label).toBe(7);
@@ -326,6 +332,7 @@ describe.runIf(!missing)('universal npm import: packed tarballs in every runtime
     // Node 20.10: no process.getBuiltinModule (worker_threads arrives by a background import(),
     // and the status says so until then) and no require(esm) (the one-line error)
     const old = lastJson(await sh(bins.node20old, ['main.mjs'], coreApp));
+    note('node 20.10 main.mjs', old);
     expect(values(old)).toEqual(values(expected));
     expect(old.runtime).toBe('node v20.10.0');
     expect(old.cpuBackend).toBe('wasm');
@@ -365,6 +372,7 @@ describe.runIf(!missing)('universal npm import: packed tarballs in every runtime
           for (const kind of ['isolated', 'plain'] as const) {
             const label = `${browserName} ${p} ${kind}`;
             const r = await driver.report(`${servers[kind]}/${p}`);
+            note(label, r);
             expect(values(r), label).toEqual(values(expected));
             expect(r.cpuBackend, label).toBe('wasm');
             expect(r.isolated, label).toBe(kind === 'isolated');
