@@ -25,8 +25,9 @@ export default defineConfig({
     // mlx-differential.test.ts too), and the WASM oracle
     // suites (packages/core/test/wasm-*.test.ts), which choose their backends themselves and
     // compare the WASM kernels with the reference ones op by op, whatever the default is, and
-    // the browser suite (tests/browser: the WASM backend's threads in headless Chromium), and the
-    // examples (tests/examples: real training runs).
+    // the browser suite (tests/browser: the WASM backend's threads in headless Chromium), the
+    // examples (tests/examples: real training runs), and the universal-import matrix
+    // (tests/universal: the packed packages in every runtime).
     // `--project wasm` or `--project reference` runs one of them.
     projects: [
       { extends: true, test: { name: 'wasm' } },
@@ -44,6 +45,7 @@ export default defineConfig({
             'tests/browser/**',
             // the examples train real models: minutes on the reference loops, seconds on WASM
             'tests/examples/**',
+            'tests/universal/**',
           ],
         },
       },

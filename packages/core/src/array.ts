@@ -1,5 +1,6 @@
 // The array handle: dtype, shape and either evaluated storage (with strides and offset, so
 // that views never copy) or a node of the lazy graph (primitive + inputs + siblings).
+import './disposable.js'; // the shipped types use Symbol.dispose / Disposable
 import { Dtype, float32 } from './dtype.js';
 import type { Storage } from './backend/interface.js';
 import type { Primitive } from './primitive.js';

@@ -1,5 +1,6 @@
 // Devices, streams and the backend registry. A device type (cpu, gpu) maps to the backend
 // currently chosen for it; the CPU one can be switched by name (setCpuBackend).
+import './disposable.js'; // the shipped types use Symbol.dispose / Disposable
 import type { Backend } from './backend/interface.js';
 
 export type DeviceType = number;

@@ -22,23 +22,30 @@ interface AsyncLocalStorageLike {
 }
 type AsyncHooks = { AsyncLocalStorage?: new () => AsyncLocalStorageLike };
 
-// Loaded without a static import of a Node module, so that the package loads anywhere:
-// process.getBuiltinModule is synchronous (Node >= 20.16, Bun, Deno); older Node gets a
-// dynamic import (top-level await, as backend/wasm/threads.ts does), whose specifier is not a
-// literal so that browser bundlers leave it alone.
-async function loadAsyncLocalStorage(): Promise<AsyncLocalStorageLike | null> {
-  const proc = (globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (id: string) => unknown } }).process;
-  const name = 'node:async_hooks';
-  try {
-    const hooks = (proc?.getBuiltinModule?.(name) ??
-      (typeof proc?.versions?.node === 'string' ? await import(/* @vite-ignore */ name) : undefined)) as AsyncHooks | undefined;
-    return hooks?.AsyncLocalStorage ? new hooks.AsyncLocalStorage() : null;
-  } catch {
-    return null;
-  }
+// Loaded without a static import of a Node module and without top-level await, so that the
+// package loads anywhere (browsers, require(), iife bundles): process.getBuiltinModule is
+// synchronous (Node >= 20.16, Bun, Deno). Older Node gets a dynamic import() in the background
+// (the specifier is not a literal so that browser bundlers leave it alone); until it resolves
+// the synchronous stack serves, and the first tidy scope opened with none open switches over.
+const proc = (globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (id: string) => unknown } }).process;
+const hooksName = 'node:async_hooks';
+function fromHooks(hooks: AsyncHooks | undefined | null): AsyncLocalStorageLike | null {
+  return hooks?.AsyncLocalStorage ? new hooks.AsyncLocalStorage() : null;
 }
-
-const asyncLocalStorage = await loadAsyncLocalStorage();
+let asyncLocalStorage: AsyncLocalStorageLike | null = null;
+let loaded: AsyncLocalStorageLike | null = null;
+let contextOn = true;
+try {
+  if (typeof proc?.getBuiltinModule === 'function') asyncLocalStorage = fromHooks(proc.getBuiltinModule(hooksName) as AsyncHooks | undefined);
+  else if (typeof proc?.versions?.node === 'string') {
+    import(/* @vite-ignore */ hooksName).then(
+      (h: AsyncHooks) => void (loaded = fromHooks(h)),
+      () => {},
+    );
+  }
+} catch {
+  asyncLocalStorage = null;
+}
 let context: AsyncLocalStorageLike | null = asyncLocalStorage;
 /** Without AsyncLocalStorage: the scopes current in the synchronous call stack. */
 const stack: (TidyScope | null)[] = [];
@@ -53,6 +60,7 @@ export function asyncContextAvailable(): boolean {
 /** @internal tests switch to the fallback (no AsyncLocalStorage) and back, with no scope open. */
 export function useAsyncContext(on: boolean): void {
   if (openScopes > 0) throw new Error('useAsyncContext: a tidy scope is open');
+  contextOn = on;
   context = on ? asyncLocalStorage : null;
 }
 
@@ -76,6 +84,12 @@ export function runInScope<T>(scope: TidyScope | null, fn: () => T): T {
 }
 
 export function openTidyScope(): TidyScope {
+  // older Node: AsyncLocalStorage arrived by import(); switch while no scope depends on the stack
+  if (loaded && openScopes === 0 && stack.length === 0) {
+    asyncLocalStorage = loaded;
+    loaded = null;
+    if (contextOn) context = asyncLocalStorage;
+  }
   openScopes++;
   return { arrays: new Set(), parent: currentTidyScope(), open: true };
 }
