@@ -18,7 +18,7 @@
 //     |ours - reference| <= (K + 2) * 2^-24 * S + K * 2^-149,   S = sum |x * w| of the window.
 import { float32, float64, type Dtype } from '../../dtype.js';
 import { rowMajorStrides, shapeSize } from '../../shape.js';
-import { registerWasmKernel, wasmKernels, addressOf, mergeDims, fitsI32, type WasmContext } from './registry.js';
+import { registerWasmKernel, callBlocks, wasmKernels, addressOf, mergeDims, fitsI32, type WasmContext } from './registry.js';
 import { copyStrided } from './shape.js';
 import { THREAD_FLOPS } from './matmul.js';
 import { chunkCount, parallel, splitRange } from './threads.js';
@@ -73,18 +73,13 @@ interface Plan {
 registerWasmKernel('Convolution', (ctx, prim, [x, w], [out]) => {
   const d = out!.dtype;
   if ((d !== float32 && d !== float64) || x!.dtype !== d || w!.dtype !== d) return false;
-  const blocks: { ptr: number; size: number }[] = [];
-  const alloc = (bytes: number) => {
-    const b = ctx.heap.alloc(Math.max(16, bytes));
-    blocks.push(b);
-    return b.ptr;
-  };
+  const { alloc, release } = callBlocks(ctx);
   try {
     const plan = prepare(ctx, prim, x!, w!, out!, alloc);
     if (typeof plan === 'boolean') return plan;
     return d === float32 ? indirectGemm(plan) : im2colGemm(plan);
   } finally {
-    for (const b of blocks) ctx.heap.free(b.ptr, b.size);
+    release();
   }
 });
 

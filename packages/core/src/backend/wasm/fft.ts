@@ -12,7 +12,7 @@
 //     |ours - reference| <= ulp32(reference) + 16 log2(4N) 2^-53 sum|x|   (N the transformed size)
 import { complex64, float32 } from '../../dtype.js';
 import { rowMajorStrides, shapeSize } from '../../shape.js';
-import { registerWasmKernel, addressOf, type WasmContext } from './registry.js';
+import { registerWasmKernel, callBlocks, addressOf, type WasmContext } from './registry.js';
 import { copyStrided } from './shape.js';
 import { chunkCount, parallel, splitRange } from './threads.js';
 import { turn } from '../reference/fft.js';
@@ -202,12 +202,7 @@ registerWasmKernel('FFT', (ctx, prim, [x], [out]) => {
   if (!axes.every((a) => (isPow2(work[a]!) ? work[a]! : bluesteinLength(work[a]!)) <= MAX_LINE)) return false;
   if ((x!.dtype !== float32 && x!.dtype !== complex64) || shapeSize(work) > 2 ** 27) return false;
   const size = shapeSize(work);
-  const blocks: { ptr: number; size: number }[] = [];
-  const alloc = (bytes: number) => {
-    const b = ctx.heap.alloc(Math.max(16, bytes));
-    blocks.push(b);
-    return b.ptr;
-  };
+  const { alloc, release } = callBlocks(ctx);
   try {
     // the input, row-major
     let src = addressOf(x!);
@@ -256,6 +251,6 @@ registerWasmKernel('FFT', (ctx, prim, [x], [out]) => {
     split(ctx, 'fft_narrow', no, work[nAxis]! * ni, (a, b) => [buf, addressOf(out!), work[nAxis]!, out!.shape[nAxis]!, ni, complexOut, inverse ? 1 : 0, scale, a, b]);
     return true;
   } finally {
-    for (const b of blocks) ctx.heap.free(b.ptr, b.size);
+    release();
   }
 });

@@ -137,3 +137,22 @@ export function linesAround(
   const [kin, kout] = kept.strides as [number[], number[]];
   return { shape: kept.shape, kin, kout, sIn: x.strides[axis]!, sOut: outStrides[axis]! };
 }
+
+/**
+ * Heap blocks for the span of one kernel call: `alloc(bytes)` gives the address of a fresh
+ * block (16 bytes at least); `release()` returns them all (call it in a finally).
+ */
+export function callBlocks(ctx: WasmContext): { alloc: (bytes: number) => number; release: () => void } {
+  const blocks: { ptr: number; size: number }[] = [];
+  return {
+    alloc: (bytes) => {
+      const b = ctx.heap.alloc(Math.max(16, bytes));
+      blocks.push(b);
+      return b.ptr;
+    },
+    release: () => {
+      for (const b of blocks) ctx.heap.free(b.ptr, b.size);
+      blocks.length = 0;
+    },
+  };
+}
