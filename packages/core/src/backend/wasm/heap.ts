@@ -45,7 +45,8 @@ export interface HeapStats {
 export function sizeClass(n: number): number {
   if (n <= 0) return 0;
   if (n <= 128) return Math.ceil(n / ALIGN) * ALIGN;
-  const pow = 2 ** Math.floor(Math.log2(n));
+  // clz32 where n fits 32 bits (log2 is a call into the runtime's math library)
+  const pow = n < 2 ** 31 ? 2 ** (31 - Math.clz32(n)) : 2 ** Math.floor(Math.log2(n));
   const step = pow / 4;
   return Math.ceil(n / step) * step;
 }
