@@ -64,7 +64,9 @@ export function releaseStorageRef(s: Storage): void {
  * unregister token ~0.7 us, two per array; without a token ~0.1 us plus the collector's work on
  * the cells), so an array is registered once, with no token, and only if it may still need the
  * collector: new arrays wait in `pending` (strongly held, at most PENDING_MAX of them, and
- * never past the current task) and those disposed or released by then are never registered.
+ * never past the current task, and the collector's callbacks only run between tasks anyway: an
+ * array dropped within the task is released at the next collection after it) and those
+ * disposed or released by then are never registered.
  */
 interface Cell {
   storage: Storage | null;
