@@ -4,9 +4,12 @@ import { inTracing } from './trace.js';
 import { openTidyScope, closeTidyScope, runInScope, type TidyScope } from '../ownership.js';
 
 /** Collects the arrays in a tree of arrays, plain objects, Maps and JS arrays. */
-export function treeArrays(tree: unknown, out: MxArray[] = [], seen = new Set<unknown>()): MxArray[] {
+export function treeArrays(tree: unknown, out: MxArray[] = [], seen?: Set<unknown>): MxArray[] {
   if (tree instanceof MxArray) out.push(tree);
-  else if (tree && typeof tree === 'object' && !seen.has(tree)) {
+  else if (Array.isArray(tree) && tree.every((x) => x instanceof MxArray)) {
+    // a flat list of arrays (mx.eval(a, b), mx.dispose(xs)): no cycle to guard against
+    for (const x of tree) out.push(x);
+  } else if (tree && typeof tree === 'object' && !(seen ??= new Set()).has(tree)) {
     seen.add(tree);
     if (Array.isArray(tree)) for (const x of tree) treeArrays(x, out, seen);
     else if (tree instanceof Map) for (const x of tree.values()) treeArrays(x, out, seen);
