@@ -63,10 +63,10 @@ export function releaseStorageRef(s: Storage): void {
  * Registration is the costly part of a small op (measured in Node 20: a register with an
  * unregister token ~0.7 us, two per array; without a token ~0.1 us plus the collector's work on
  * the cells), so an array is registered once, with no token, and only if it may still need the
- * collector: new arrays wait in `pending` (strongly held, at most PENDING_MAX of them, and
- * never past the current task, and the collector's callbacks only run between tasks anyway: an
- * array dropped within the task is released at the next collection after it) and those
- * disposed or released by then are never registered.
+ * collector: new arrays wait in `pending` (strongly held, at most PENDING_MAX of them, until
+ * the next task; the collector's callbacks only run between tasks anyway: an array dropped
+ * before is released at the next collection after it) and those disposed or released by then
+ * are never registered.
  */
 interface Cell {
   storage: Storage | null;
@@ -81,6 +81,10 @@ const collected = new FinalizationRegistry<Cell>((cell) => {
 });
 
 const PENDING_MAX = 1024;
+// A task, not a microtask: an op awaited between its creation and its dispose (an async loop)
+// still skips registration. setImmediate (Node, Bun, Deno) has no timer clamp.
+const immediate = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
+const laterTask = (f: () => void): void => void (immediate ? immediate(f) : setTimeout(f, 0));
 let pending: MxArray[] = [];
 let flushQueued = false;
 
@@ -105,7 +109,7 @@ function newCell(a: MxArray): void {
   if (pending.length >= PENDING_MAX) flushPending();
   else if (!flushQueued) {
     flushQueued = true;
-    queueMicrotask(flushPending);
+    laterTask(flushPending);
   }
 }
 
