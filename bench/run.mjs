@@ -113,7 +113,7 @@ for (const c of configs) {
 // A second mlx-ts configuration on one thread, for the matmul targets, where the backend can be told.
 for (const c of [...configs]) {
   if (c.lib === 'mlx-ts' && c.info?.threadControl && opts.threads !== 1) {
-    const one = { name: `${c.name}·1t`, lib: 'mlx-ts', kind: 'node', runner: 'mlx', options: { ...c.options, threads: 1 }, families: ['matmul', 'conv2d'] };
+    const one = { name: `${c.name}·1t`, lib: 'mlx-ts', kind: 'node', runner: 'mlx', options: { ...c.options, threads: 1 }, families: ['matmul', 'conv2d', 'matvec', 'decode'] };
     const w = new Worker(one);
     if (await w.start()) { workers.set(one.name, w); one.info = w.info; configs.splice(configs.indexOf(c) + 1, 0, one); }
   }

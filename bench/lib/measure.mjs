@@ -1,7 +1,7 @@
 // The timing protocol shared by the JS runners (runners/numpy_bench.py implements the same one).
 // prepare(): one untimed warm-up call (the "first call"; over the cap means "over budget"),
 // a second one when cheap, and for calls under 0.1 ms a batch size so that one sample lasts
-// >= 2 ms. sample(): one timed sample (time per call). The parent (run.mjs) asks every
+// >= 2 ms, after WARM_MS of untimed calls. sample(): one timed sample (time per call). The parent (run.mjs) asks every
 // configuration of a workload for samples in turn, round-robin, and decides when to stop.
 import { performance } from 'node:perf_hooks';
 
@@ -13,6 +13,8 @@ const gcNow = globalThis.gc ?? (() => {});
  * against 2.0 ms with the wait). runners/numpy_bench.py waits the same.
  */
 export const SETTLE_MS = 20;
+/** ms of calls before the batch is sized, for calls under 0.1 ms (runners/numpy_bench.py does the same). */
+export const WARM_MS = 300;
 const gc = async () => {
   gcNow();
   await new Promise((r) => setTimeout(r, SETTLE_MS));
@@ -48,6 +50,10 @@ export async function prepare(impl, { budgetMs = 3000, capMs = 20000, micro = fa
   if (first * 3 < budgetMs) { await gc(); warm = await run(1); }
   let batch = 1;
   if (micro || warm < 0.1) {
+    // Microsecond calls: WARM_MS of calls first, so that the samples see the JIT's optimized code
+    // (JS and wasm tiers) rather than the first few hundred calls (10x slower on a 2-core machine).
+    const t0 = performance.now();
+    while (performance.now() - t0 < WARM_MS) await run(16);
     while (batch < 1 << 20) {
       const t0 = performance.now();
       await run(batch);

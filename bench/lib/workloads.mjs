@@ -51,7 +51,7 @@ export const WORKLOADS = [
   { id: 'matmul-1024', family: 'matmul', title: 'matmul 1024x1024 @ 1024x1024 float32', n: 1024, flops: 2 * 1024 ** 3, predictFrom: 'matmul-512', predictFactor: 8 },
   // X 256x512, W 512x256: forward 2*256*512*256 flops, backward (dW = X^T @ dY) as much again.
   // a 4-bit quantized layer against the float32 one it replaces (issue 12: >= 4x)
-  { id: 'matvec-4096', family: 'matvec', title: 'matmul x @ W.T, x 1x4096, W 4096x4096 float32', m: 1, k: 4096, n: 4096, flops: 2 * 4096 * 4096 },
+  { id: 'matvec-4096', family: 'matvec', title: 'matmul x @ W.T, x 1x4096, W 4096x4096 float32', m: 1, k: 4096, n: 4096, flops: 2 * 4096 * 4096, bytes: 4 * 4096 * 4096 },
   { id: 'qmv-4096', family: 'qmv', title: 'quantizedMatmul x @ W.T, W 4096x4096 4-bit (group 64), x 1x4096 float32', m: 1, k: 4096, n: 4096, flops: 2 * 4096 * 4096 },
   { id: 'grad', family: 'grad', title: 'valueAndGrad of sum(tanh(X@W)) w.r.t. W, X 256x512, W 512x256', m: 256, k: 512, n: 256, flops: 2 * (2 * 256 * 512 * 256) },
   { id: 'grad-compiled', family: 'grad-compiled', title: 'the same gradient step through mx.compile / jit', m: 256, k: 512, n: 256, flops: 2 * (2 * 256 * 512 * 256) },
@@ -71,7 +71,19 @@ export const WORKLOADS = [
   { id: 'train-mlp', family: 'train-mlp', title: 'training step: MLP 64-128-128-10 (ReLU), batch 128, cross-entropy, Adam', ...MLP_SPEC },
   { id: 'train-llama', family: 'train-llama', title: 'training step: Llama-style decoder (examples/llama.mjs: 2 layers, dims 64, 4 heads / 2 KV heads, SwiGLU 128, RMSNorm, RoPE), batch 8 x 64 tokens, Adam', ...LLAMA_SPEC },
   { id: 'generate-llama', family: 'generate-llama', title: 'generation: 32 greedy tokens after an 8-token prompt with the KV cache, the same decoder (one call = 32 tokens)', ...LLAMA_SPEC, tokens: 32, prompt: 8 },
+  // issue 17: the shapes inference runs. matvec-4096 above is x @ W.T (a Linear layer's layout);
+  // `layout: 'W'` multiplies by the weight as stored (K x N). bytes: the weight streamed once.
+  { id: 'matvec-4096-w', family: 'matvec', layout: 'W', title: 'matmul x @ W, x 1x4096, W 4096x4096 float32 (W as stored)', m: 1, k: 4096, n: 4096, flops: 2 * 4096 * 4096, bytes: 4 * 4096 * 4096 },
+  { id: 'matvec-4096-m8', family: 'matvec', title: 'matmul X @ W.T, X 8x4096, W 4096x4096 float32', m: 8, k: 4096, n: 4096, flops: 2 * 8 * 4096 * 4096, bytes: 4 * 4096 * 4096 },
+  { id: 'matvec-4096-m8-w', family: 'matvec', layout: 'W', title: 'matmul X @ W, X 8x4096, W 4096x4096 float32 (W as stored)', m: 8, k: 4096, n: 4096, flops: 2 * 8 * 4096 * 4096, bytes: 4 * 4096 * 4096 },
+  { id: 'small-add-100', family: 'add', title: 'add a+b, 100 float32 (per-op overhead: op + eval)', n: 100, micro: true },
+  { id: 'chain-10-add-100', family: 'chain', title: 'a chain of 10 adds on 100 float32, then one eval', n: 100, ops: 10, micro: true },
+  { id: 'matmul-64', family: 'matmul', title: 'matmul 64x64 @ 64x64 float32 (op + eval)', n: 64, flops: 2 * 64 ** 3, micro: true },
+  { id: 'decode-step', family: 'decode', title: 'one decoding step (tokens/s = 1000 / ms): Llama-style, 4 layers, width 512, 8 heads, MLP 1536, vocab 4096, KV cache 256, batch 1, float32', micro: false },
 ];
+
+/** The decoder of the decode-step workload (same weights, seeds and math in every runner). */
+export const DECODER = { layers: 4, dim: 512, heads: 8, hidden: 1536, vocab: 4096, cache: 255, token: 17, eps: 1e-5, ropeBase: 10000 };
 
 export const byId = new Map(WORKLOADS.map((w) => [w.id, w]));
 

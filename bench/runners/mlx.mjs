@@ -1,6 +1,6 @@
 // mlx-ts on one of its registered CPU backends (mx.setCpuBackend(name)).
 // Timed call = the op(s) + mx.eval(outputs). Inputs are evaluated before timing.
-import { hashData, checksum, pkgVersion, mlpParams, llamaParams, intData } from '../lib/workloads.mjs';
+import { hashData, checksum, pkgVersion, mlpParams, llamaParams, intData, DECODER } from '../lib/workloads.mjs';
 
 /** Ways a CPU backend may expose its thread count; the first one found is used. */
 function threadControl(mx) {
@@ -78,8 +78,11 @@ export async function init({ backend = 'reference', threads } = {}) {
       return { op: call, dispose: (c) => mx.dispose(c), check: () => { const c = call(); const r = readback(c); mx.dispose(c); return r; }, teardown: () => mx.dispose([A, B]) };
     },
     matvec: (w) => {
-      const [x, W] = evald(f32(w.k, 7).reshape(1, w.k), f32(w.n * w.k, 8).reshape(w.n, w.k));
-      const call = () => { const c = mx.matmul(x, mx.transpose(W)); mx.eval(c); return c; };
+      // W.T (W stored N x K, a Linear layer's layout), or W as stored (K x N) with layout 'W'
+      const m = w.m ?? 1;
+      const asStored = w.layout === 'W';
+      const [x, W] = evald(f32(m * w.k, 7).reshape(m, w.k), asStored ? f32(w.k * w.n, 8).reshape(w.k, w.n) : f32(w.n * w.k, 8).reshape(w.n, w.k));
+      const call = () => { const c = mx.matmul(x, asStored ? W : mx.transpose(W)); mx.eval(c); return c; };
       return { op: call, dispose: (c) => mx.dispose(c), check: () => { const c = call(); const r = readback(c); mx.dispose(c); return r; }, teardown: () => mx.dispose([x, W]) };
     },
     grad: gradStep(mx.valueAndGrad(lossFn)),
@@ -96,6 +99,54 @@ export async function init({ backend = 'reference', threads } = {}) {
     },
     sdpa: (w) => attention(w, (q, k, v, scale) => mx.fast.scaledDotProductAttention(q, k, v, scale)),
     'sdpa-ops': (w) => attention(w, (q, k, v, scale) => mx.matmul(mx.softmax(mx.matmul(mx.multiply(q, scale), mx.swapaxes(k, -1, -2)), -1, true), v)),
+    chain: (w) => {
+      const [a, b] = evald(f32(w.n, 1), f32(w.n, 2));
+      // the intermediates are the caller's: disposed with the result
+      const call = () => { const all = []; let c = a; for (let i = 0; i < w.ops; i++) all.push((c = mx.add(c, b))); mx.eval(c); return all; };
+      return { op: call, dispose: (all) => mx.dispose(all), check: () => { const all = call(); const r = readback(all.at(-1)); mx.dispose(all); return r; }, teardown: () => mx.dispose([a, b]) };
+    },
+    decode: () => {
+      const { layers, dim: D, heads: H, hidden: F, vocab: V, cache: T, token, eps, ropeBase } = DECODER;
+      const hd = D / H;
+      const lin = (o, i, seed) => f32(o * i, seed, 1 / Math.sqrt(i)).reshape(o, i); // (out, in), used as x @ W.T
+      const norm = (seed) => mx.add(f32(D, seed, 0.1), 1);
+      const emb = f32(V * D, 90).reshape(V, D);
+      const L = [];
+      for (let l = 0; l < layers; l++) {
+        const s = 100 + 20 * l;
+        L.push({
+          an: norm(s), wq: lin(D, D, s + 1), wk: lin(D, D, s + 2), wv: lin(D, D, s + 3), wo: lin(D, D, s + 4),
+          mn: norm(s + 5), w1: lin(F, D, s + 6), w3: lin(F, D, s + 7), w2: lin(D, F, s + 8),
+          kc: f32(H * T * hd, s + 9).reshape(1, H, T, hd), vc: f32(H * T * hd, s + 10).reshape(1, H, T, hd),
+        });
+      }
+      const fn = norm(95), head = lin(V, D, 96);
+      const tok = mx.array([token], mx.int32);
+      const all = [emb, fn, head, tok, ...L.flatMap((l) => Object.values(l))];
+      evald(...all);
+      const heads = (t) => mx.transpose(mx.reshape(t, [1, 1, H, hd]), [0, 2, 1, 3]); // (1, H, 1, hd)
+      const step = () => mx.tidy(() => {
+        let x = mx.reshape(mx.take(emb, tok, 0), [1, 1, D]);
+        for (const p of L) {
+          const h = mx.fast.rmsNorm(x, p.an, eps);
+          const q = mx.fast.rope(heads(mx.matmul(h, mx.transpose(p.wq))), hd, false, ropeBase, 1, T);
+          const k = mx.fast.rope(heads(mx.matmul(h, mx.transpose(p.wk))), hd, false, ropeBase, 1, T);
+          const v = heads(mx.matmul(h, mx.transpose(p.wv)));
+          const K = mx.concatenate([p.kc, k], 2), Vc = mx.concatenate([p.vc, v], 2);
+          const att = mx.softmax(mx.multiply(mx.matmul(q, mx.transpose(K, [0, 1, 3, 2])), 1 / Math.sqrt(hd)), -1);
+          const o = mx.reshape(mx.transpose(mx.matmul(att, Vc), [0, 2, 1, 3]), [1, 1, D]);
+          x = mx.add(x, mx.matmul(o, mx.transpose(p.wo)));
+          const h2 = mx.fast.rmsNorm(x, p.mn, eps);
+          const g = mx.matmul(h2, mx.transpose(p.w1));
+          const u = mx.matmul(h2, mx.transpose(p.w3));
+          x = mx.add(x, mx.matmul(mx.multiply(mx.multiply(g, mx.sigmoid(g)), u), mx.transpose(p.w2)));
+        }
+        const logits = mx.matmul(mx.fast.rmsNorm(x, fn, eps), mx.transpose(head));
+        mx.eval(logits);
+        return logits;
+      });
+      return { op: step, dispose: (c) => mx.dispose(c), check: () => { const c = step(); const r = readback(c); mx.dispose(c); return r; }, teardown: () => mx.dispose(all) };
+    },
     'copy-in': (w) => {
       const src = hashData(w.n, 1);
       const call = () => { const x = mx.array(src); mx.eval(x); return x; };

@@ -41,6 +41,9 @@ def checksum(x):
     return [float(x.sum()), float(np.abs(x).sum())]
 
 
+WARM_MS = 300  # lib/measure.mjs WARM_MS
+
+
 def prepare(op, budget_ms, cap_ms, micro):
     """Warm-up and batch calibration (the same rules as prepare() in lib/measure.mjs)."""
     def run(n):
@@ -63,6 +66,9 @@ def prepare(op, budget_ms, cap_ms, micro):
         warm = run(1)
     batch = 1
     if micro or warm < 0.1:
+        t0 = time.perf_counter()
+        while (time.perf_counter() - t0) * 1e3 < WARM_MS:
+            run(16)
         while batch < (1 << 20):
             t0 = time.perf_counter()
             run(batch)

@@ -2,7 +2,7 @@
 // @tensorflow/tfjs-backend-wasm (XNNPACK, SIMD build). Both backends run kernels synchronously
 // inside the op call, so the timed call is the op itself (inside tf.tidy) plus dataSync() of
 // scalar results; large outputs are not read back (that copy is the copy-out workload).
-import { hashData, checksum, pkgVersion, mlpParams, llamaParams, intData } from '../lib/workloads.mjs';
+import { hashData, checksum, pkgVersion, mlpParams, llamaParams, intData, DECODER } from '../lib/workloads.mjs';
 
 export async function init({ backend = 'cpu' } = {}) {
   const tf = await import('@tensorflow/tfjs');
@@ -43,6 +43,70 @@ export async function init({ backend = 'cpu' } = {}) {
       const A = f32(w.n * w.n, 3, 1, [w.n, w.n]), B = f32(w.n * w.n, 4, 1, [w.n, w.n]);
       const call = () => tf.matMul(A, B);
       return { op: call, dispose: free, check: () => { const c = call(); const r = readback(c); free(c); return r; }, teardown: () => free([A, B]) };
+    },
+    matvec: (w) => {
+      // the same data as mlx-ts's runner: W.T (W stored N x K) through matMul's transposeB, or W as stored
+      const m = w.m ?? 1;
+      const asStored = w.layout === 'W';
+      const x = f32(m * w.k, 7, 1, [m, w.k]);
+      const W = asStored ? f32(w.k * w.n, 8, 1, [w.k, w.n]) : f32(w.n * w.k, 8, 1, [w.n, w.k]);
+      const call = () => tf.matMul(x, W, false, !asStored);
+      return { op: call, dispose: free, check: () => { const c = call(); const r = readback(c); free(c); return r; }, teardown: () => free([x, W]) };
+    },
+    chain: (w) => {
+      const a = f32(w.n, 1), b = f32(w.n, 2);
+      const call = () => tf.tidy(() => { let c = a; for (let i = 0; i < w.ops; i++) c = tf.add(c, b); return c; });
+      return { op: call, dispose: free, check: () => { const c = call(); const r = readback(c); free(c); return r; }, teardown: () => free([a, b]) };
+    },
+    decode: () => {
+      // mlx-ts's decode step op for op (runners/mlx.mjs), with tfjs's ops: RMSNorm and RoPE
+      // (non-traditional: rotated halves) written out, attention as batched matMuls over heads
+      const { layers, dim: D, heads: H, hidden: F, vocab: V, cache: T, token, eps, ropeBase } = DECODER;
+      const hd = D / H;
+      const lin = (o, i, seed) => f32(o * i, seed, 1 / Math.sqrt(i), [o, i]);
+      const norm = (seed) => tf.tidy(() => tf.add(f32(D, seed, 0.1), 1));
+      const emb = f32(V * D, 90, 1, [V, D]);
+      const L = [];
+      for (let l = 0; l < layers; l++) {
+        const s = 100 + 20 * l;
+        L.push({
+          an: norm(s), wq: lin(D, D, s + 1), wk: lin(D, D, s + 2), wv: lin(D, D, s + 3), wo: lin(D, D, s + 4),
+          mn: norm(s + 5), w1: lin(F, D, s + 6), w3: lin(F, D, s + 7), w2: lin(D, F, s + 8),
+          kc: f32(H * T * hd, s + 9, 1, [H, T, hd]), vc: f32(H * T * hd, s + 10, 1, [H, T, hd]),
+        });
+      }
+      const fn = norm(95), head = lin(V, D, 96);
+      const tok = tf.tensor1d([token], 'int32');
+      const half = hd / 2;
+      const ang = Float32Array.from({ length: half }, (_, i) => T * ropeBase ** (-(2 * i) / hd));
+      const cos = tf.tensor(ang.map(Math.cos), [1, 1, half]), sin = tf.tensor(ang.map(Math.sin), [1, 1, half]);
+      const all = [emb, fn, head, tok, cos, sin, ...L.flatMap((l) => Object.values(l))];
+      const rms = (x, w) => tf.mul(tf.mul(x, tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), eps))), w);
+      const heads = (t) => tf.transpose(tf.reshape(t, [1, H, hd]), [1, 0, 2]); // (H, 1, hd)
+      const rope = (t) => {
+        const [x1, x2] = tf.split(t, 2, -1);
+        return tf.concat([tf.sub(tf.mul(x1, cos), tf.mul(x2, sin)), tf.add(tf.mul(x1, sin), tf.mul(x2, cos))], -1);
+      };
+      const step = () => tf.tidy(() => {
+        let x = tf.gather(emb, tok); // (1, D)
+        for (const p of L) {
+          const h = rms(x, p.an);
+          const q = rope(heads(tf.matMul(h, p.wq, false, true)));
+          const k = rope(heads(tf.matMul(h, p.wk, false, true)));
+          const v = heads(tf.matMul(h, p.wv, false, true));
+          const K = tf.concat([p.kc, k], 1), Vc = tf.concat([p.vc, v], 1);
+          const att = tf.softmax(tf.mul(tf.matMul(q, K, false, true), 1 / Math.sqrt(hd)), -1);
+          const o = tf.reshape(tf.transpose(tf.matMul(att, Vc), [1, 0, 2]), [1, D]);
+          x = tf.add(x, tf.matMul(o, p.wo, false, true));
+          const h2 = rms(x, p.mn);
+          const g = tf.matMul(h2, p.w1, false, true);
+          const u = tf.matMul(h2, p.w3, false, true);
+          x = tf.add(x, tf.matMul(tf.mul(tf.mul(g, tf.sigmoid(g)), u), p.w2, false, true));
+        }
+        return tf.matMul(rms(x, fn), head, false, true);
+      });
+      // tfjs-wasm computes inside the op calls (as for matmul above, no read back)
+      return { op: step, dispose: free, check: () => { const c = step(); const r = readback(c); free(c); return r; }, teardown: () => free(all) };
     },
     grad: (w) => {
       const X = f32(w.m * w.k, 5, 1, [w.m, w.k]), W = f32(w.k * w.n, 6, 0.05, [w.k, w.n]);

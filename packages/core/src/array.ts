@@ -57,7 +57,62 @@ export function releaseStorageRef(s: Storage): void {
   }
 }
 
-const collected = new FinalizationRegistry<Storage>(releaseStorageRef);
+/**
+ * What the collector settles for an array it collects: whether its handle still counts as live,
+ * and the storage it still references. dispose / release clear the cell.
+ *
+ * Registration is the costly part of a small op (measured in Node 20: a register with an
+ * unregister token ~0.7 us, two per array; without a token ~0.1 us plus the collector's work on
+ * the cells), so an array is registered once, with no token, and only if it may still need the
+ * collector: new arrays wait in `pending` (strongly held, at most PENDING_MAX of them, until
+ * the next task; the collector's callbacks only run between tasks anyway: an array dropped
+ * before is released at the next collection after it) and those disposed or released by then
+ * are never registered.
+ */
+interface Cell {
+  storage: Storage | null;
+  live: boolean;
+}
+
+const collected = new FinalizationRegistry<Cell>((cell) => {
+  if (cell.live) liveHandles--;
+  const s = cell.storage;
+  cell.storage = null;
+  if (s) releaseStorageRef(s);
+});
+
+const PENDING_MAX = 1024;
+// A task, not a microtask: an op awaited between its creation and its dispose (an async loop)
+// still skips registration. setImmediate (Node, Bun, Deno) has no timer clamp.
+const immediate = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
+const laterTask = (f: () => void): void => void (immediate ? immediate(f) : setTimeout(f, 0));
+let pending: MxArray[] = [];
+let flushQueued = false;
+
+/** Registers the pending arrays that may still need the collector. */
+function flushPending(): void {
+  flushQueued = false;
+  const list = pending;
+  pending = [];
+  for (const a of list) {
+    const c = a._cell;
+    // dead for good: no handle, no storage, no pending reader that could still compute it
+    if (!c.live && !c.storage && a._consumers <= 0) continue;
+    collected.register(a, c);
+  }
+}
+
+/** Gives a new array its cell: it counts as a live handle and is registered with the collector soon. */
+function newCell(a: MxArray): void {
+  a._cell = { storage: null, live: true };
+  liveHandles++;
+  pending.push(a);
+  if (pending.length >= PENDING_MAX) flushPending();
+  else if (!flushQueued) {
+    flushQueued = true;
+    laterTask(flushPending);
+  }
+}
 
 export class MxArray {
   /** @internal */ _shape: number[];
@@ -75,8 +130,12 @@ export class MxArray {
    */
   _tracer = false;
   /** @internal pending nodes that use this array as an input (for in-place overwrite) */
-  _users: Set<Node> | null = null;
+  _users: Node[] | null = null;
+  /** @internal the evalArrays walk that last reached this array (see evalEpoch) */
+  _evalMark = 0;
   /** @internal */ readonly _id: number;
+  /** @internal what the collector releases (see Cell) */
+  _cell!: Cell;
 
   /** `new mx.array(value, dtype?)`: copies JS data into a new array. */
   constructor(value: ArrayInput, dtype?: Dtype) {
@@ -89,6 +148,7 @@ export class MxArray {
     }
     const foreign = foreignImport?.(value, dtype);
     if (foreign) return foreign;
+    newCell(this);
     fillFromJs(this, value as ScalarOrArray, dtype);
     track(this);
   }
@@ -106,7 +166,9 @@ export class MxArray {
     a._internal = false;
     a._tracer = node !== null && node.inputs.some((x) => x._tracer);
     a._users = null;
+    a._evalMark = 0;
     (a as { _id: number })._id = nextId++;
+    newCell(a);
     track(a);
     return a;
   }
@@ -123,7 +185,7 @@ export class MxArray {
     if (storage.released) throw new Error('internal: attaching released storage');
     storage.refs++;
     this._data = { storage, strides, offset };
-    collected.register(this, storage, this);
+    this._cell.storage = storage;
   }
 
   /** @internal throws when the user's handle was disposed. */
@@ -219,9 +281,6 @@ export function isArray(x: unknown): x is MxArray {
 
 // Live array handles (node-mlx's getWrappersCount): created and neither disposed nor collected.
 let liveHandles = 0;
-const handleRegistry = new FinalizationRegistry<undefined>(() => {
-  liveHandles--;
-});
 
 /** Number of live array handles (created, not yet disposed or garbage-collected). */
 export function getWrappersCount(): number {
@@ -229,9 +288,15 @@ export function getWrappersCount(): number {
 }
 
 function track(a: MxArray): void {
-  liveHandles++;
-  handleRegistry.register(a, undefined, a);
   ownerOfNewArrays()?.add(a);
+}
+
+/** The handle no longer counts as live (disposed, or made internal). */
+function endHandle(a: MxArray): void {
+  if (a._cell.live) {
+    a._cell.live = false;
+    liveHandles--;
+  }
 }
 
 /**
@@ -249,7 +314,14 @@ function dropNode(first: MxArray): void {
     // Sibling outputs share the node: its inputs are let go when the last of them drops it.
     if (node.outputs.some((o) => o._node === node)) continue;
     for (const inp of node.inputs) {
-      inp._users?.delete(node);
+      const users = inp._users;
+      if (users) {
+        const i = users.indexOf(node);
+        if (i >= 0) {
+          users[i] = users[users.length - 1]!;
+          users.pop();
+        }
+      }
       inp._consumers--;
       if ((inp._disposed || inp._internal) && inp._consumers <= 0) {
         releaseStorage(inp);
@@ -266,7 +338,7 @@ setDetach((a) => {
 function releaseStorage(a: MxArray): void {
   if (a._data) {
     const s = a._data.storage;
-    collected.unregister(a);
+    a._cell.storage = null;
     a._data = null;
     releaseStorageRef(s);
   }
@@ -281,7 +353,7 @@ function releaseArray(a: MxArray): void {
 export function disposeArray(a: MxArray): void {
   if (a._disposed) return;
   a._disposed = true;
-  if (handleRegistry.unregister(a)) liveHandles--;
+  endHandle(a);
   if (a._consumers <= 0) releaseArray(a);
 }
 
@@ -313,7 +385,7 @@ export function internalArrays<T>(fn: () => T, kept: (result: T) => Iterable<MxA
 export function markInternal(a: MxArray): void {
   if (a._disposed || a._internal) return;
   a._internal = true;
-  if (handleRegistry.unregister(a)) liveHandles--;
+  endHandle(a);
   if (a._consumers <= 0) releaseArray(a); // nothing reads it: garbage already
 }
 
@@ -336,7 +408,7 @@ export function makeArrays(
   for (let i = 0; i < shapes.length; i++) outputs.push(MxArray._lazy(shapes[i]!, dtypes[i]!, node));
   for (const inp of inputs) {
     inp._consumers++;
-    (inp._users ??= new Set()).add(node);
+    (inp._users ??= []).push(node);
   }
   return outputs;
 }
@@ -389,32 +461,44 @@ export function overwriteArray(a: MxArray, build: (old: MxArray) => MxArray): vo
   // `old` is internal: its storage goes as soon as no pending node needs it. It is not marked
   // disposed, since transform rules read node inputs with ops.
   old._internal = true;
-  if (handleRegistry.unregister(old)) liveHandles--;
+  endHandle(old);
   if (old._consumers <= 0) releaseArray(old);
 }
 
 // ---- evaluation ----
 
+/** Numbers the evalArrays walks (an array's _evalMark says which walk last reached it). */
+let evalEpoch = 0;
+
 /** Evaluates arrays: iterative topological walk, so deep graphs can't overflow the stack. */
 export function evalArrays(roots: MxArray[]): void {
   const order: MxArray[] = [];
-  const seen = new Set<MxArray>();
-  const stack: [MxArray, boolean][] = [];
-  for (let r = roots.length - 1; r >= 0; r--) stack.push([roots[r]!, false]);
+  // seen: _evalMark === epoch (no Set); the stack holds arrays and whether each is expanded
+  const epoch = ++evalEpoch;
+  const stack: MxArray[] = [];
+  const expanded: boolean[] = [];
+  for (let r = roots.length - 1; r >= 0; r--) {
+    stack.push(roots[r]!);
+    expanded.push(false);
+  }
   while (stack.length) {
-    const [a, expanded] = stack.pop()!;
-    if (expanded) {
+    const a = stack.pop()!;
+    if (expanded.pop()) {
       order.push(a);
       continue;
     }
-    if (seen.has(a) || a._data) continue;
+    if (a._evalMark === epoch || a._data) continue;
     if (!a._node) throw new Error('This array was disposed before it was evaluated.');
-    for (const o of a._node.outputs) seen.add(o);
-    stack.push([a, true]);
+    for (const o of a._node.outputs) o._evalMark = epoch;
+    stack.push(a);
+    expanded.push(true);
     const inputs = a._node.inputs;
     for (let i = inputs.length - 1; i >= 0; i--) {
       const inp = inputs[i]!;
-      if (!seen.has(inp) && !inp._data) stack.push([inp, false]);
+      if (inp._evalMark !== epoch && !inp._data) {
+        stack.push(inp);
+        expanded.push(false);
+      }
     }
   }
   for (const a of order) {

@@ -16,3 +16,4 @@ export * from './elementwise-complex';
 export * from './quantized';
 export * from './fft';
 export * from './attention';
+export * from './matvec';

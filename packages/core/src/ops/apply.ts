@@ -7,6 +7,8 @@ import { Dtype, promoteTypes, float32, isFloating, isComplex } from '../dtype.js
 import type { StreamOrDevice } from '../device.js';
 import { asArrays2 } from '../convert.js';
 import { astype, broadcastArrays } from './views.js';
+import { shapesEqual } from '../shape.js';
+import { inDynamicTracing } from '../transforms/trace.js';
 
 /** MLX's at_least_float: integers and bool compute in float32, floats keep their dtype. */
 export function atLeastFloat(d: Dtype): Dtype {
@@ -33,7 +35,10 @@ export function binaryApply(
   const [x, y] = asArrays2(a, b, op);
   let d = promoteTypes(x._dtype, y._dtype);
   if (rules.compute) d = rules.compute(d);
-  const [bx, by] = broadcastArrays([astype(x, d, s), astype(y, d, s)], s);
+  const cx = astype(x, d, s);
+  const cy = astype(y, d, s);
+  // equal shapes (the usual case) need no broadcast; a shapeless trace records one anyway
+  const [bx, by] = shapesEqual(cx._shape, cy._shape) && !inDynamicTracing() ? [cx, cy] : broadcastArrays([cx, cy], s);
   return makeArray([...bx!._shape], rules.out ? rules.out(d) : d, new Primitive(def, {}), [bx!, by!], s);
 }
 

@@ -8,9 +8,12 @@ import { openTidyScope, closeTidyScope, runInScope, type TidyScope } from '../ow
  * enumerable properties count, so `mx.eval(model)` or `mx.eval(optimizer.state)` reach the
  * arrays of class instances (an nn.Module) without core knowing their classes.
  */
-export function treeArrays(tree: unknown, out: MxArray[] = [], seen = new Set<unknown>()): MxArray[] {
+export function treeArrays(tree: unknown, out: MxArray[] = [], seen?: Set<unknown>): MxArray[] {
   if (tree instanceof MxArray) out.push(tree);
-  else if (tree && typeof tree === 'object' && !seen.has(tree)) {
+  else if (Array.isArray(tree) && tree.every((x) => x instanceof MxArray)) {
+    // a flat list of arrays (mx.eval(a, b), mx.dispose(xs)): no cycle to guard against
+    for (const x of tree) out.push(x);
+  } else if (tree && typeof tree === 'object' && !(seen ??= new Set()).has(tree)) {
     seen.add(tree);
     if (Array.isArray(tree)) for (const x of tree) treeArrays(x, out, seen);
     else if (tree instanceof Map || tree instanceof Set) for (const x of tree.values()) treeArrays(x, out, seen);

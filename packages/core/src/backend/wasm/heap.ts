@@ -45,8 +45,12 @@ export interface HeapStats {
 export function sizeClass(n: number): number {
   if (n <= 0) return 0;
   if (n <= 128) return Math.ceil(n / ALIGN) * ALIGN;
-  const pow = 2 ** Math.floor(Math.log2(n));
-  const step = pow / 4;
+  // integer shifts where n fits 31 bits: Math.log2 and ** cost ~0.2 us in V8, twice per small op
+  if (n < 0x80000000) {
+    const shift = 29 - Math.clz32(n); // step = a quarter of the largest power of two <= n
+    return ((n + (1 << shift) - 1) >>> shift) * (1 << shift);
+  }
+  const step = 2 ** Math.floor(Math.log2(n)) / 4;
   return Math.ceil(n / step) * step;
 }
 

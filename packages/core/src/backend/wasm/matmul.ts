@@ -10,6 +10,8 @@
 // element is computed by the same code in the same order). float64 Matmul and all of AddMM
 // stay exact (double sums in k order).
 //
+// Few rows (M <= 16, a matrix-vector product): matvec.ts, in the same bound.
+//
 // Threads (threads.ts): the rows of each batch entry are split into chunks of whole
 // 4-row blocks, each chunk with its own packing buffers, when M*N*K >= THREAD_FLOPS.
 import { float32, float64 } from '../../dtype.js';
@@ -17,6 +19,7 @@ import { shapeSize } from '../../shape.js';
 import { registerWasmKernel, addressOf, fitsI32, mergeDims, type WasmContext } from './registry.js';
 import type { ArrayData } from '../interface.js';
 import { chunkCount, parallel, splitRange } from './threads.js';
+import { skinnyMatmulF32 } from './matvec.js';
 
 /** Multiply-adds per batch entry above which the rows are split across threads. */
 export const THREAD_FLOPS = 1 << 18;
@@ -47,8 +50,10 @@ function matmul(ctx: WasmContext, a: ArrayData, b: ArrayData, out: ArrayData, ad
     cLayout = mergeDims(out.shape, [addmm.c.strides]);
     if (cLayout.shape.length > ctx.maxDims || !fitsI32(cLayout.strides[0]!)) return false;
   }
-  const { k, heap } = ctx;
   const fast32 = d === float32 && !addmm;
+  // few rows: the weight streamed once, in place (matvec.ts)
+  if (fast32 && M <= 16 && skinnyMatmulF32(ctx, a, b, out)) return true;
+  const { k, heap } = ctx;
   const bytesA = fast32 ? k.matmulF32BufA() : k.matmulRowBlock(K) * K * 8;
   const bytesB = fast32 ? k.matmulF32BufB() : k.matmulColBlock(K) * K * 8;
   const parts = M >= 8 ? chunkCount(ctx, M * N * K, THREAD_FLOPS) : 1;

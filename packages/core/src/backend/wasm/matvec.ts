@@ -1,0 +1,97 @@
+// Skinny float32 matmul (matrix-vector products, decoding): M <= SKINNY_ROWS rows of output per
+// batch entry (after folding a broadcast weight's batch into the rows). The weight is read in
+// place, once for all rows, by matvec_f32_dot (unit k stride: W.T, a Linear layer's layout) or
+// matvec_f32_axpy (unit n stride: W as stored), and the columns are split across threads: every
+// thread writes its own columns of every output row, so the result doesn't depend on the thread
+// count. Same error bound as matmul_f32 (kernels-wasm/assembly/matvec.ts). Other layouts (no
+// unit stride in the weight) go to the packing GEMM.
+import { shapeSize } from '../../shape.js';
+import { addressOf, mergeDims, type WasmContext } from './registry.js';
+import type { ArrayData } from '../interface.js';
+import { chunkCount, parallel, splitRange } from './threads.js';
+
+/** Most output rows per batch entry that take the skinny kernels. */
+export const SKINNY_ROWS = 16;
+/** Weight elements per batch entry above which the columns are split across threads. */
+export const SKINNY_THREAD_ELEMS = 1 << 16;
+
+/** Calls of each skinny kernel (tests check which path a layout takes). @internal */
+export const skinnyStats = { dot: 0, axpy: 0, packedA: 0 };
+
+/**
+ * out = a @ b (float32, out contiguous), or false where the layout doesn't suit (the caller runs
+ * the GEMM). Shapes: a (..., M, K), b (..., K, N), out (..., M, N), batch dims broadcast already.
+ */
+export function skinnyMatmulF32(ctx: WasmContext, a: ArrayData, b: ArrayData, out: ArrayData): boolean {
+  const nd = out.shape.length;
+  let M = out.shape[nd - 2]!;
+  const N = out.shape[nd - 1]!;
+  const K = a.shape[nd - 1]!;
+  const as = a.strides;
+  const bs = b.strides;
+  let sam = as[nd - 2]!;
+  const sak = as[nd - 1]!;
+  const sbk = bs[nd - 2]!;
+  const sbn = bs[nd - 1]!;
+  let batchShape = out.shape.slice(0, nd - 2);
+  let aBatch = as.slice(0, nd - 2);
+  let bBatch = bs.slice(0, nd - 2);
+  // A weight shared by every batch entry: the batch's rows are more rows of one product when
+  // a's rows are evenly spaced across it (x (B, T, K) @ W (K, N)) and stay few
+  if (batchShape.length > 0 && bBatch.every((s, i) => s === 0 || batchShape[i] === 1)) {
+    const rows = mergeDims([...batchShape, M], [[...aBatch, sam]]);
+    if (rows.shape.length === 1 && rows.shape[0]! <= SKINNY_ROWS) {
+      M = rows.shape[0]!;
+      sam = rows.strides[0]![0]!;
+      batchShape = [];
+      aBatch = [];
+      bBatch = [];
+    }
+  }
+  if (M > SKINNY_ROWS) return false;
+  // a single column or a single k reads one line of the weight either way
+  const axpy = (sbn === 1 && N > 1) || (N === 1 && sbk !== 1 && K > 1);
+  const dot = !axpy && (sbk === 1 || K === 1);
+  if (!axpy && !dot) return false;
+  const { heap } = ctx;
+  const nBatch = shapeSize(batchShape);
+  const parts = chunkCount(ctx, N * K, SKINNY_THREAD_ELEMS);
+  const cols = splitRange(N, parts, 16);
+  const packA = dot && sak !== 1 && K > 1 ? heap.alloc(M * K * 4) : null;
+  try {
+    const pa = addressOf(a);
+    const pb = addressOf(b);
+    const po = addressOf(out);
+    for (let bi = 0; bi < nBatch; bi++) {
+      let offA = 0;
+      let offB = 0;
+      let rem = bi;
+      for (let i = batchShape.length - 1; i >= 0; i--) {
+        const c = rem % batchShape[i]!;
+        rem = Math.floor(rem / batchShape[i]!);
+        offA += c * aBatch[i]!;
+        offB += c * bBatch[i]!;
+      }
+      let a0 = pa + offA * 4;
+      const b0 = pb + offB * 4;
+      const o0 = po + bi * M * N * 4;
+      if (dot) {
+        let lda = sam;
+        skinnyStats.dot++;
+        if (packA) {
+          skinnyStats.packedA++;
+          ctx.k.matvec_pack_a_f32(a0, M, K, sam, sak, packA.ptr);
+          a0 = packA.ptr;
+          lda = K;
+        }
+        parallel(ctx, 'matvec_f32_dot', cols.map(([j0, j1]) => [a0, b0, o0, M, K, lda, sbn, N, j0, j1]));
+      } else {
+        skinnyStats.axpy++;
+        parallel(ctx, 'matvec_f32_axpy', cols.map(([j0, j1]) => [a0, b0, o0, M, K, sam, sak, sbk, N, j0, j1]));
+      }
+    }
+  } finally {
+    if (packA) heap.free(packA.ptr, packA.size);
+  }
+  return true;
+}

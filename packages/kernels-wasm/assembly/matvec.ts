@@ -1,0 +1,301 @@
+// Skinny float32 matmul (M <= 16 rows): out (M x N, row stride ldo) = A (M x K) @ B (K x N),
+// for columns [j0, j1) only, so that threads split N and each writes its own part of every
+// output row. The weight B is read from memory once for all M rows, in place (no packing):
+//
+// - matvec_f32_dot, B with unit k stride (sbk == 1: a Linear layer's W.T, B[k, n] = W[n, k]):
+//   every output is a dot product of an A row with a contiguous B column. Groups of 4 columns
+//   are held (4 x K floats, in L2) while every A row block runs over them; lanes keep partial
+//   sums that are added at the end. A must have unit k stride (the adapter packs it if not).
+// - matvec_f32_axpy, B with unit n stride (sbn == 1: W as stored, K x N row-major): four B rows
+//   at a time are scaled by A's four values and added to the output rows (held in L1 by
+//   splitting the columns into chunks), in k order.
+//
+// f32 products and sums, in another order than the reference's double sums, within the same
+// bound as matmul_f32 (any summation order of K products keeps |ours - exact| <= K * u * S):
+//   |ours - reference| <= (K + 2) * 2^-24 * S + K * 2^-149,  S = sum_k |a_ik * b_kj|.
+// No static scratch: threads run disjoint column ranges at once.
+import { at } from './layout';
+
+@inline function hsum(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+/** A (M x K, strides sam/sak) copied to dst with unit k stride (row stride K): rows for matvec_f32_dot. */
+export function matvec_pack_a_f32(pa: usize, M: i32, K: i32, sam: i32, sak: i32, dst: usize): void {
+  let d = dst;
+  for (let m = 0; m < M; m++) {
+    let off = m * sam;
+    for (let k = 0; k < K; k++) {
+      store<f32>(d, load<f32>(at<f32>(pa, off)));
+      d += 4;
+      off += sak;
+    }
+  }
+}
+
+// ---- dot products (B columns contiguous) ----
+
+/** Four columns (b0..b3, contiguous K floats each) against one A row: 8 accumulators (two per column). */
+@inline function dot4x1(a: usize, b0: usize, b1: usize, b2: usize, b3: usize, K: i32, po: usize, nc: i32): void {
+  let s0 = f32x4.splat(0), t0 = f32x4.splat(0);
+  let s1 = f32x4.splat(0), t1 = f32x4.splat(0);
+  let s2 = f32x4.splat(0), t2 = f32x4.splat(0);
+  let s3 = f32x4.splat(0), t3 = f32x4.splat(0);
+  const K8 = K & ~7;
+  let o: usize = 0;
+  const end = <usize>K8 << 2;
+  while (o < end) {
+    const x = v128.load(a + o);
+    const y = v128.load(a + o, 16);
+    s0 = f32x4.add(s0, f32x4.mul(x, v128.load(b0 + o)));
+    t0 = f32x4.add(t0, f32x4.mul(y, v128.load(b0 + o, 16)));
+    s1 = f32x4.add(s1, f32x4.mul(x, v128.load(b1 + o)));
+    t1 = f32x4.add(t1, f32x4.mul(y, v128.load(b1 + o, 16)));
+    s2 = f32x4.add(s2, f32x4.mul(x, v128.load(b2 + o)));
+    t2 = f32x4.add(t2, f32x4.mul(y, v128.load(b2 + o, 16)));
+    s3 = f32x4.add(s3, f32x4.mul(x, v128.load(b3 + o)));
+    t3 = f32x4.add(t3, f32x4.mul(y, v128.load(b3 + o, 16)));
+    o += 32;
+  }
+  let r0 = hsum(f32x4.add(s0, t0));
+  let r1 = hsum(f32x4.add(s1, t1));
+  let r2 = hsum(f32x4.add(s2, t2));
+  let r3 = hsum(f32x4.add(s3, t3));
+  for (let k = K8; k < K; k++) {
+    const p = <usize>k << 2;
+    const x = load<f32>(a + p);
+    r0 += x * load<f32>(b0 + p);
+    r1 += x * load<f32>(b1 + p);
+    r2 += x * load<f32>(b2 + p);
+    r3 += x * load<f32>(b3 + p);
+  }
+  store<f32>(po, r0);
+  if (nc > 1) store<f32>(po, r1, 4);
+  if (nc > 2) store<f32>(po, r2, 8);
+  if (nc > 3) store<f32>(po, r3, 12);
+}
+
+/** Two columns against four A rows (a0..a3; rows past the valid `mr` repeat a0 and are not stored). */
+@inline function dot2x4(a0: usize, a1: usize, a2: usize, a3: usize, mr: i32, b0: usize, b1: usize, K: i32, po: usize, ldo: i32, nc: i32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  const K4 = K & ~3;
+  const end = <usize>K4 << 2;
+  for (let o: usize = 0; o < end; o += 16) {
+    const x0 = v128.load(b0 + o);
+    const x1 = v128.load(b1 + o);
+    let y = v128.load(a0 + o);
+    c00 = f32x4.add(c00, f32x4.mul(y, x0));
+    c01 = f32x4.add(c01, f32x4.mul(y, x1));
+    y = v128.load(a1 + o);
+    c10 = f32x4.add(c10, f32x4.mul(y, x0));
+    c11 = f32x4.add(c11, f32x4.mul(y, x1));
+    y = v128.load(a2 + o);
+    c20 = f32x4.add(c20, f32x4.mul(y, x0));
+    c21 = f32x4.add(c21, f32x4.mul(y, x1));
+    y = v128.load(a3 + o);
+    c30 = f32x4.add(c30, f32x4.mul(y, x0));
+    c31 = f32x4.add(c31, f32x4.mul(y, x1));
+  }
+  let r00 = hsum(c00), r01 = hsum(c01);
+  let r10 = hsum(c10), r11 = hsum(c11);
+  let r20 = hsum(c20), r21 = hsum(c21);
+  let r30 = hsum(c30), r31 = hsum(c31);
+  for (let k = K4; k < K; k++) {
+    const p = <usize>k << 2;
+    const x0 = load<f32>(b0 + p);
+    const x1 = load<f32>(b1 + p);
+    let y = load<f32>(a0 + p);
+    r00 += y * x0;
+    r01 += y * x1;
+    y = load<f32>(a1 + p);
+    r10 += y * x0;
+    r11 += y * x1;
+    y = load<f32>(a2 + p);
+    r20 += y * x0;
+    r21 += y * x1;
+    y = load<f32>(a3 + p);
+    r30 += y * x0;
+    r31 += y * x1;
+  }
+  const row = <usize>ldo << 2;
+  store<f32>(po, r00);
+  if (nc > 1) store<f32>(po, r01, 4);
+  if (mr > 1) {
+    store<f32>(po + row, r10);
+    if (nc > 1) store<f32>(po + row, r11, 4);
+  }
+  if (mr > 2) {
+    store<f32>(po + 2 * row, r20);
+    if (nc > 1) store<f32>(po + 2 * row, r21, 4);
+  }
+  if (mr > 3) {
+    store<f32>(po + 3 * row, r30);
+    if (nc > 1) store<f32>(po + 3 * row, r31, 4);
+  }
+}
+
+/** One column against eight A rows (rows past the valid `mr` repeat the first and are not stored). */
+@inline function dot1x8(a: usize, lda: usize, mr: i32, b: usize, K: i32, po: usize, ldo: i32): void {
+  const a1 = mr > 1 ? a + lda : a;
+  const a2 = mr > 2 ? a + 2 * lda : a;
+  const a3 = mr > 3 ? a + 3 * lda : a;
+  const a4 = mr > 4 ? a + 4 * lda : a;
+  const a5 = mr > 5 ? a + 5 * lda : a;
+  const a6 = mr > 6 ? a + 6 * lda : a;
+  const a7 = mr > 7 ? a + 7 * lda : a;
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
+  const K4 = K & ~3;
+  const end = <usize>K4 << 2;
+  for (let o: usize = 0; o < end; o += 16) {
+    const x = v128.load(b + o);
+    c0 = f32x4.add(c0, f32x4.mul(v128.load(a + o), x));
+    c1 = f32x4.add(c1, f32x4.mul(v128.load(a1 + o), x));
+    c2 = f32x4.add(c2, f32x4.mul(v128.load(a2 + o), x));
+    c3 = f32x4.add(c3, f32x4.mul(v128.load(a3 + o), x));
+    c4 = f32x4.add(c4, f32x4.mul(v128.load(a4 + o), x));
+    c5 = f32x4.add(c5, f32x4.mul(v128.load(a5 + o), x));
+    c6 = f32x4.add(c6, f32x4.mul(v128.load(a6 + o), x));
+    c7 = f32x4.add(c7, f32x4.mul(v128.load(a7 + o), x));
+  }
+  let r0 = hsum(c0), r1 = hsum(c1), r2 = hsum(c2), r3 = hsum(c3);
+  let r4 = hsum(c4), r5 = hsum(c5), r6 = hsum(c6), r7 = hsum(c7);
+  for (let k = K4; k < K; k++) {
+    const p = <usize>k << 2;
+    const x = load<f32>(b + p);
+    r0 += load<f32>(a + p) * x;
+    r1 += load<f32>(a1 + p) * x;
+    r2 += load<f32>(a2 + p) * x;
+    r3 += load<f32>(a3 + p) * x;
+    r4 += load<f32>(a4 + p) * x;
+    r5 += load<f32>(a5 + p) * x;
+    r6 += load<f32>(a6 + p) * x;
+    r7 += load<f32>(a7 + p) * x;
+  }
+  const row = <usize>ldo << 2;
+  store<f32>(po, r0);
+  if (mr > 1) store<f32>(po + row, r1);
+  if (mr > 2) store<f32>(po + 2 * row, r2);
+  if (mr > 3) store<f32>(po + 3 * row, r3);
+  if (mr > 4) store<f32>(po + 4 * row, r4);
+  if (mr > 5) store<f32>(po + 5 * row, r5);
+  if (mr > 6) store<f32>(po + 6 * row, r6);
+  if (mr > 7) store<f32>(po + 7 * row, r7);
+}
+
+/**
+ * Columns [j0, j1) of out (row stride ldo) = A @ B with B[k, n] at pb + (n * sbn + k) floats
+ * (unit k stride) and A rows contiguous along k, row stride sam.
+ */
+export function matvec_f32_dot(pa: usize, pb: usize, po: usize, M: i32, K: i32, sam: i32, sbn: i32, ldo: i32, j0: i32, j1: i32): void {
+  const lda = <usize>sam << 2;
+  const row = <usize>ldo << 2;
+  for (let j = j0; j < j1; j += 4) {
+    const nc = min(4, j1 - j);
+    // columns past the range repeat the last one (read, never stored)
+    const b0 = at<f32>(pb, j * sbn);
+    const b1 = nc > 1 ? at<f32>(pb, (j + 1) * sbn) : b0;
+    const b2 = nc > 2 ? at<f32>(pb, (j + 2) * sbn) : b1;
+    const b3 = nc > 3 ? at<f32>(pb, (j + 3) * sbn) : b2;
+    const o = po + (<usize>j << 2);
+    let m = 0;
+    while (m < M) {
+      const left = M - m;
+      const a = pa + <usize>m * lda;
+      const om = o + <usize>m * row;
+      if (left >= 5) {
+        const mr = min(8, left);
+        dot1x8(a, lda, mr, b0, K, om, ldo);
+        if (nc > 1) dot1x8(a, lda, mr, b1, K, om + 4, ldo);
+        if (nc > 2) dot1x8(a, lda, mr, b2, K, om + 8, ldo);
+        if (nc > 3) dot1x8(a, lda, mr, b3, K, om + 12, ldo);
+        m += mr;
+      } else if (left >= 2) {
+        const a1 = a + lda;
+        const a2 = left > 2 ? a + 2 * lda : a;
+        const a3 = left > 3 ? a + 3 * lda : a;
+        dot2x4(a, a1, a2, a3, left, b0, b1, K, om, ldo, min(nc, 2));
+        if (nc > 2) dot2x4(a, a1, a2, a3, left, b2, b3, K, om + 8, ldo, nc - 2);
+        m += left;
+      } else {
+        dot4x1(a, b0, b1, b2, b3, K, om, nc);
+        m += 1;
+      }
+    }
+  }
+}
+
+// ---- scaled row sums (B rows contiguous) ----
+
+/** Output columns a chunk holds for all M rows (the chunk of every output row stays in L1). */
+@inline function axpyChunk(M: i32): i32 {
+  return max(64, (8192 / M) & ~15);
+}
+
+/** o[0, w) += x0 r0 + x1 r1 + x2 r2 + x3 r3, added left to right (k order). */
+@inline function axpy4(o: usize, w: i32, x0: f32, x1: f32, x2: f32, x3: f32, r0: usize, r1: usize, r2: usize, r3: usize): void {
+  const v0 = f32x4.splat(x0), v1 = f32x4.splat(x1), v2 = f32x4.splat(x2), v3 = f32x4.splat(x3);
+  const end = <usize>(w & ~3) << 2;
+  let p: usize = 0;
+  for (; p < end; p += 16) {
+    let s = f32x4.add(v128.load(o + p), f32x4.mul(v0, v128.load(r0 + p)));
+    s = f32x4.add(s, f32x4.mul(v1, v128.load(r1 + p)));
+    s = f32x4.add(s, f32x4.mul(v2, v128.load(r2 + p)));
+    s = f32x4.add(s, f32x4.mul(v3, v128.load(r3 + p)));
+    v128.store(o + p, s);
+  }
+  const all = <usize>w << 2;
+  for (; p < all; p += 4) {
+    let s = load<f32>(o + p) + x0 * load<f32>(r0 + p);
+    s += x1 * load<f32>(r1 + p);
+    s += x2 * load<f32>(r2 + p);
+    s += x3 * load<f32>(r3 + p);
+    store<f32>(o + p, s);
+  }
+}
+
+/** o[0, w) += x r. */
+@inline function axpy1(o: usize, w: i32, x: f32, r: usize): void {
+  const v = f32x4.splat(x);
+  const end = <usize>(w & ~3) << 2;
+  let p: usize = 0;
+  for (; p < end; p += 16) v128.store(o + p, f32x4.add(v128.load(o + p), f32x4.mul(v, v128.load(r + p))));
+  const all = <usize>w << 2;
+  for (; p < all; p += 4) store<f32>(o + p, load<f32>(o + p) + x * load<f32>(r + p));
+}
+
+/**
+ * Columns [j0, j1) of out (row stride ldo) = A @ B with B[k, n] at pb + (k * sbk + n) floats
+ * (unit n stride), A any strides. Sums from +0 in k order, as the reference's are.
+ */
+export function matvec_f32_axpy(pa: usize, pb: usize, po: usize, M: i32, K: i32, sam: i32, sak: i32, sbk: i32, ldo: i32, j0: i32, j1: i32): void {
+  const row = <usize>ldo << 2;
+  const C = axpyChunk(M);
+  const K4 = K & ~3;
+  for (let c0 = j0; c0 < j1; c0 += C) {
+    const w = min(j1, c0 + C) - c0;
+    const o0 = po + (<usize>c0 << 2);
+    for (let m = 0; m < M; m++) memory.fill(o0 + <usize>m * row, 0, <usize>w << 2);
+    for (let k = 0; k < K4; k += 4) {
+      const r0 = at<f32>(pb, k * sbk + c0);
+      const r1 = at<f32>(pb, (k + 1) * sbk + c0);
+      const r2 = at<f32>(pb, (k + 2) * sbk + c0);
+      const r3 = at<f32>(pb, (k + 3) * sbk + c0);
+      for (let m = 0; m < M; m++) {
+        const off = m * sam + k * sak;
+        const x0 = load<f32>(at<f32>(pa, off));
+        const x1 = load<f32>(at<f32>(pa, off + sak));
+        const x2 = load<f32>(at<f32>(pa, off + 2 * sak));
+        const x3 = load<f32>(at<f32>(pa, off + 3 * sak));
+        axpy4(o0 + <usize>m * row, w, x0, x1, x2, x3, r0, r1, r2, r3);
+      }
+    }
+    for (let k = K4; k < K; k++) {
+      const r = at<f32>(pb, k * sbk + c0);
+      for (let m = 0; m < M; m++) axpy1(o0 + <usize>m * row, w, load<f32>(at<f32>(pa, m * sam + k * sak)), r);
+    }
+  }
+}
