@@ -3,7 +3,7 @@
 // shardInplace and FullyShardedModule / fullyShard. Each is run against the real MLX 0.32.4 on
 // its own singleton group with the same weights: same outputs, same gradients.
 import { describe, expect, it } from 'vitest';
-import { core as mx, nn, utils } from 'mlx-ts';
+import { core as mx, nn, optimizers as optim, utils } from 'mlx-ts';
 import { mlxAvailable, runMlx } from './mlx-python.js';
 
 const HAVE_MLX = mlxAvailable();
@@ -87,6 +87,17 @@ describe('the sharded linear layers on the singleton group', () => {
     expect(String(nn.AllToShardedLinear.fromLinear(linear(false)))).toBe('AllToShardedLinear(inputDims=64, outputDims=12, bias=false)');
     expect(String(new nn.ShardedToAllLinear(6, 4))).toBe('ShardedToAllLinear(inputDims=6, outputDims=4, bias=true)');
     expect(new nn.AllToShardedLinear(5, 3).weight.shape).toEqual([3, 5]);
+  });
+
+  it('train in a model: mx.eval, toString and an optimizer step see only their arrays', () => {
+    const m = new nn.Sequential(nn.shardLinear(linear(), 'all-to-sharded'), new nn.ReLU(), nn.shardLinear(new nn.Linear(12, 8), 'sharded-to-all'));
+    const opt = new optim.SGD(0.1);
+    const [loss, grads] = nn.valueAndGrad(m, (a: mx.array) => mx.square(m.forward(a)).mean())(X);
+    opt.update(m, grads);
+    mx.eval(m, opt.state, loss);
+    expect(keysOf(grads)).toEqual(['layers.0.bias', 'layers.0.weight', 'layers.2.bias', 'layers.2.weight']);
+    expect(maxDiff((m.layers[0] as nn.AllToShardedLinear).weight, mx.subtract(W, mx.multiply(0.1, (grads as any).layers[0].weight)))).toBe(0);
+    expect(String(m)).toContain('layers.0: AllToShardedLinear(inputDims=64, outputDims=12, bias=true)');
   });
 
   it('reject what MLX rejects', () => {
