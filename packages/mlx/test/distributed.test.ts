@@ -183,7 +183,7 @@ describe('shardInplace, FullyShardedModule and fullyShard on the singleton group
 
   it.skipIf(!HAVE_MLX).each([null, mx.float16])('FullyShardedModule (computeDtype %s): outputs and gradients as MLX', (computeDtype) => {
     const m = new nn.FullyShardedModule(new MLP(), null, computeDtype);
-    expect(String(m).startsWith('FullyShardedModule(num_sharded_params=3')).toBe(true);
+    expect(String(m).startsWith('FullyShardedModule(numShardedParams=3')).toBe(true);
     expect(keysOf(m.parameters())).toEqual(['module.layers.0.bias', 'module.layers.0.weight', 'module.layers.2.weight']);
     const pyDtype = computeDtype ? 'mx.float16' : 'None';
     const want = runMlx(`${PY_RUN}${PY_MLP}\nm = nn.FullyShardedModule(MLP(), compute_dtype=${pyDtype})\nout = run(m, X)`, { W, B, X, W2 });

@@ -330,7 +330,7 @@ export class FullyShardedModule extends Module {
     Object.defineProperty(this, '_gatherFn', { value: gather });
   }
   protected override toStringExtra(): string {
-    return `num_sharded_params=${this._paths.length}`;
+    return `numShardedParams=${this._paths.length}`;
   }
   private gatheredCall<R>(fn: () => R): R {
     const shardTree = this.module.filterAndMap(maybeShard) as NestedDict<mx.array>;
