@@ -92,5 +92,6 @@ export { gatherMM, blockMaskedMM, segmentedMM } from './ops/matmul-variants.js';
 export * as random from './ops/random.js';
 export * as fft from './ops/fft.js';
 export * as fast from './ops/fast.js';
+export * as distributed from './ops/distributed.js';
 export * from './transforms/index.js';
 export * from './interop/index.js';

@@ -1,7 +1,7 @@
 // The public surface against node-mlx's `core` namespace (a program written for node-mlx must
 // find every name here) and against the real MLX's: every public callable of mlx.core and its
-// fft, linalg, fast and random modules, and every public member of mx.array, listed by the
-// installed MLX itself, so that an MLX upgrade shows what it brought. Names mlx-ts leaves out
+// fft, linalg, fast, random and distributed modules, and every public member of mx.array, listed
+// by the installed MLX itself, so that an MLX upgrade shows what it brought. Names mlx-ts leaves out
 // are listed with the reason; an entry whose name lands must leave the list.
 import { spawnSync } from 'node:child_process';
 import { describe, it, expect } from 'vitest';
@@ -63,7 +63,7 @@ const renames: Record<string, string> = {
 };
 const jsName = (pyName: string): string => renames[pyName] ?? pyName.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
-const modules = ['core', 'fft', 'linalg', 'fast', 'random'] as const;
+const modules = ['core', 'fft', 'linalg', 'fast', 'random', 'distributed'] as const;
 type Module = (typeof modules)[number] | 'array';
 
 const inProgress = (family: string) => `in progress in issue 12 (${family})`;
@@ -97,7 +97,7 @@ function mlxSurface(): { version: string; names: Record<Module, string[]> } | nu
   const script = [
     'import json, mlx.core as mx',
     "pub = lambda m: sorted(n for n in dir(m) if not n.startswith('_') and callable(getattr(m, n)))",
-    "names = {k: pub(getattr(mx, k) if k != 'core' else mx) for k in ('core', 'fft', 'linalg', 'fast', 'random')}",
+    "names = {k: pub(getattr(mx, k) if k != 'core' else mx) for k in ('core', 'fft', 'linalg', 'fast', 'random', 'distributed')}",
     "names['array'] = sorted(n for n in dir(mx.array) if not n.startswith('_'))",
     "print(json.dumps({'version': mx.__version__, 'names': names}))",
   ].join('\n');

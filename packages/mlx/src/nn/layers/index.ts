@@ -12,3 +12,4 @@ export * from './transformer.js';
 export * from './recurrent.js';
 export * from './upsample.js';
 export * from './quantized.js';
+export * from './distributed.js';
