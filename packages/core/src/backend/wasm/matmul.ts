@@ -16,7 +16,7 @@
 // 4-row blocks, each chunk with its own packing buffers, when M*N*K >= THREAD_FLOPS.
 import { float32, float64 } from '../../dtype.js';
 import { shapeSize } from '../../shape.js';
-import { registerWasmKernel, addressOf, fitsI32, mergeDims, type WasmContext } from './registry.js';
+import { registerWasmKernel, addressOf, batchOffsets, fitsI32, mergeDims, type WasmContext } from './registry.js';
 import type { ArrayData } from '../interface.js';
 import { chunkCount, parallel, splitRange } from './threads.js';
 import { skinnyMatmulF32 } from './matvec.js';
@@ -74,15 +74,7 @@ function matmul(ctx: WasmContext, a: ArrayData, b: ArrayData, out: ArrayData, ad
     const sbk = bs[nd - 2]!;
     const sbn = bs[nd - 1]!;
     for (let bi = 0; bi < nBatch; bi++) {
-      let offA = 0;
-      let offB = 0;
-      let rem = bi;
-      for (let i = batchShape.length - 1; i >= 0; i--) {
-        const c = rem % batchShape[i]!;
-        rem = Math.floor(rem / batchShape[i]!);
-        offA += c * as[i]!;
-        offB += c * bs[i]!;
-      }
+      const [offA, offB] = batchOffsets(bi, batchShape, as, bs);
       const a0 = pa + offA * d.size;
       const b0 = pb + offB * d.size;
       const o0 = po + bi * M * N * outSize;

@@ -6,7 +6,7 @@
 // count. Same error bound as matmul_f32 (kernels-wasm/assembly/matvec.ts). Other layouts (no
 // unit stride in the weight) go to the packing GEMM.
 import { shapeSize } from '../../shape.js';
-import { addressOf, mergeDims, type WasmContext } from './registry.js';
+import { addressOf, batchOffsets, mergeDims, type WasmContext } from './registry.js';
 import type { ArrayData } from '../interface.js';
 import { chunkCount, parallel, splitRange } from './threads.js';
 
@@ -63,15 +63,7 @@ export function skinnyMatmulF32(ctx: WasmContext, a: ArrayData, b: ArrayData, ou
     const pb = addressOf(b);
     const po = addressOf(out);
     for (let bi = 0; bi < nBatch; bi++) {
-      let offA = 0;
-      let offB = 0;
-      let rem = bi;
-      for (let i = batchShape.length - 1; i >= 0; i--) {
-        const c = rem % batchShape[i]!;
-        rem = Math.floor(rem / batchShape[i]!);
-        offA += c * aBatch[i]!;
-        offB += c * bBatch[i]!;
-      }
+      const [offA, offB] = batchOffsets(bi, batchShape, aBatch, bBatch);
       let a0 = pa + offA * 4;
       const b0 = pb + offB * 4;
       const o0 = po + bi * M * N * 4;

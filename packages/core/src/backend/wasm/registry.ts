@@ -156,3 +156,16 @@ export function callBlocks(ctx: WasmContext): { alloc: (bytes: number) => number
     },
   };
 }
+
+/** Element offsets of batch entry `bi` (row-major over `batchShape`) in two operands, from their batch strides. */
+export function batchOffsets(bi: number, batchShape: readonly number[], aStrides: readonly number[], bStrides: readonly number[]): [number, number] {
+  let offA = 0;
+  let offB = 0;
+  for (let i = batchShape.length - 1; i >= 0; i--) {
+    const c = bi % batchShape[i]!;
+    bi = Math.floor(bi / batchShape[i]!);
+    offA += c * aStrides[i]!;
+    offB += c * bStrides[i]!;
+  }
+  return [offA, offB];
+}
