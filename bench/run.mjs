@@ -28,7 +28,7 @@ const opts = {
   budgetMs: Number(args.budget ?? (quick ? 300 : 3000)),
   maxReps: Number(args['max-reps'] ?? (quick ? 3 : 21)),
   capMs: Number(args.cap ?? (quick ? 5000 : 20000)),
-  totalS: Number(args.total ?? (quick ? 300 : 540)),
+  totalS: Number(args.total ?? (quick ? 300 : 1200)),
   threads: Number(args.threads ?? os.cpus().length),
 };
 const outFile = args.out ? String(args.out) : quick ? `${root}bench/results/quick.md` : `${root}BENCHMARKS.md`;
