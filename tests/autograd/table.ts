@@ -1037,6 +1037,19 @@ export const specs: Spec[] = [
     },
   },
   {
+    name: 'hadamardTransform (sizes 2^k and 12 * 2^k, default and given scale)',
+    prims: ['Hadamard'],
+    shapes: fc.tuple(dims(0, 2, 1, 3), fc.constantFrom(2, 4, 8, 12, 24)).map(([lead, n]) => [[...lead, n]]),
+    dom: ['any'],
+    // float64 is refused by the op, in MLX too: differences in float32
+    lowPrecision: true,
+    mlxRaises: ['vjp', 'jvp'],
+    fn: (_s, r) => {
+      const scale = r() < 0.5 ? undefined : 0.25 + r();
+      return (x) => mx.hadamardTransform(x, scale);
+    },
+  },
+  {
     name: 'fast.crossEntropy (a float32 loss)',
     prims: ['CrossEntropy'],
     shapes: fc.tuple(dims(0, 2, 1, 3), fc.integer({ min: 1, max: 5 })).map(([lead, c]) => [[...lead, c]]),

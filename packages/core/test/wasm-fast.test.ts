@@ -131,7 +131,7 @@ test('rmsNorm / layerNorm float32: the WASM adapters against the reference kerne
   expect(stats('LayerNorm').fallback).toBe(before[1]!.fallback);
 });
 
-test('Backend.fuses: the WASM backend fuses float32 norms and attention, the gated delta rule, float cross entropy; elsewhere the op is its composition', () => {
+test('Backend.fuses: the WASM backend fuses float32 norms, attention, RoPE and Hadamard, the gated delta rule, float cross entropy; elsewhere the op is its composition', () => {
   const rootOn = (backend: string, f: () => mx.MxArray): string => {
     let name = '';
     runOn(backend, () => {
@@ -149,7 +149,10 @@ test('Backend.fuses: the WASM backend fuses float32 norms and attention, the gat
     [() => mx.fast.crossEntropy(h(6), mx.zeros([1, 2, 3], mx.int32)), 'CrossEntropy', true],
     [() => mx.fast.rmsNorm(h(1, mx.float16), null, 1e-5), 'RMSNorm', false],
     [() => mx.fast.scaledDotProductAttention(h(3, mx.bfloat16), h(4, mx.bfloat16), h(5, mx.bfloat16), 0.5), 'ScaledDotProductAttention', false],
-    [() => mx.fast.rope(h(7), 8, true, 10000, 1, 3), 'RoPE', false],
+    [() => mx.fast.rope(h(7), 8, true, 10000, 1, 3), 'RoPE', true],
+    [() => mx.fast.rope(h(7, mx.float16), 8, true, 10000, 1, 3), 'RoPE', false],
+    [() => mx.hadamardTransform(h(8)), 'Hadamard', true],
+    [() => mx.hadamardTransform(h(8, mx.bfloat16)), 'Hadamard', false],
     [() => mx.fast.crossEntropy(h(6, mx.float16), mx.zeros([1, 2, 3], mx.int32)), 'CrossEntropy', false],
   ];
   for (const [f, name, fusedOnWasm] of cases) {

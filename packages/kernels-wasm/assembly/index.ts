@@ -17,3 +17,4 @@ export * from './quantized';
 export * from './fft';
 export * from './attention';
 export * from './matvec';
+export * from './fast';

@@ -33,7 +33,7 @@ const shp = (x: MxArray): string => shapeToString(x._shape);
  * MLX's use_fallback: where the stream's backend has no fused kernel for this primitive and
  * dtype (Backend.fuses), the op returns the primitive's composition of ops instead.
  */
-function useFallback(primitive: string, dtype: Dtype, s?: StreamOrDevice): boolean {
+export function useFallback(primitive: string, dtype: Dtype, s?: StreamOrDevice): boolean {
   let fuses: ((p: string, d: Dtype) => boolean) | undefined;
   try {
     const b = backendFor(toStream(s).device);

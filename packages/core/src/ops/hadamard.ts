@@ -1,7 +1,9 @@
-// MLX's hadamard_transform, composed from elementwise ops in the order MLX's CPU kernel
-// computes (mlx/backend/cpu/hadamard.cpp), so that results match it bit for bit: butterflies
-// in the array's dtype over chunks of 2^k, then, for sizes m * 2^k (m = 12, 20, 28), the
-// m x m Hadamard matrix applied with a float32 running sum. Gradients come from the ops.
+// MLX's hadamard_transform: one Hadamard primitive (primitives/hadamard.ts), whose meaning is
+// the composition below, in elementwise ops in the order MLX's CPU kernel computes
+// (mlx/backend/cpu/hadamard.cpp), so that results match it bit for bit: butterflies in the
+// array's dtype over chunks of 2^k, then, for sizes m * 2^k (m = 12, 20, 28), the m x m
+// Hadamard matrix applied with a float32 running sum. A backend that doesn't fuse it
+// (Backend.fuses) gets the composition.
 import { MxArray, type ScalarOrArray } from '../array.js';
 import { type Dtype, float32, float64, isFloating } from '../dtype.js';
 import type { StreamOrDevice } from '../device.js';
@@ -10,43 +12,10 @@ import { astype, sliceView } from './views.js';
 import { add, multiply, subtract } from './elementwise.js';
 import { concatenate } from './shape.js';
 import { isStreamObject, reshapeTo } from './internal.js';
-
-// From http://neilsloane.com/hadamard/ (the matrices MLX uses, mlx/backend/common/hadamard.h).
-const signRows: Record<number, string> = {
-  12: `+-++++++++++ --+-+-+-+-+- +++-++----++ +---+--+-++- +++++-++---- +-+---+--+-+
-       ++--+++-++-- +--++---+--+ ++----+++-++ +--+-++---+- ++++----+++- +-+--+-++---`,
-  20: `+----+----++--++-++- -+----+---+++---+-++ --+----+---+++-+-+-+ ---+----+---+++++-+-
-       ----+----++--++-++-+ -+++++-----+--+++--+ +-+++-+---+-+--+++-- ++-++--+---+-+--+++-
-       +++-+---+---+-+--+++ ++++-----++--+-+--++ --++-+-++-+-----++++ ---++-+-++-+---+-+++
-       +---++-+-+--+--++-++ ++---++-+----+-+++-+ -++---++-+----+++++- -+--+--++-+----+----
-       +-+-----++-+----+--- -+-+-+---+--+----+-- --+-+++------+----+- +--+--++------+----+`,
-  28: `+------++----++-+--+-+--++-- -+-----+++-----+-+--+-+--++- --+-----+++---+-+-+----+--++
-       ---+-----+++---+-+-+-+--+--+ ----+-----+++---+-+-+++--+-- -----+-----++++--+-+--++--+-
-       ------++----++-+--+-+--++--+ --++++-+-------++--+++-+--+- ---++++-+-----+-++--+-+-+--+
-       +---+++--+----++-++--+-+-+-- ++---++---+----++-++--+-+-+- +++---+----+----++-++--+-+-+
-       ++++--------+-+--++-++--+-+- -++++--------+++--++--+--+-+ -+-++-++--++--+--------++++-
-       +-+-++--+--++--+--------++++ -+-+-++--+--++--+----+---+++ +-+-+-++--+--+---+---++---++
-       ++-+-+-++--+------+--+++---+ -++-+-+-++--+------+-++++--- +-++-+---++--+------+-++++--
-       -++--++-+-++-+++----++------ +-++--++-+-++-+++-----+----- ++-++---+-+-++-+++-----+----
-       -++-++-+-+-+-+--+++-----+--- --++-++++-+-+----+++-----+-- +--++-+-++-+-+----+++-----+-
-       ++--++-+-++-+-+----++------+`,
-};
-
-/** MLX's decompose_hadamard: size = m * n with n a power of two and m in (1, 12, 20, 28). */
-function decompose(size: number): [n: number, m: number] {
-  const pow2 = (v: number): boolean => v > 0 && (v & (v - 1)) === 0;
-  let m = 1;
-  let n = size;
-  if (!pow2(n)) {
-    m = [12, 20, 28].find((f) => n % f === 0) ?? 1;
-    n /= m;
-    // MLX checks only the divisibility and then reads past the row for an n that is not a
-    // power of two; here such sizes are refused like the others.
-    if (m === 1 || !pow2(n)) throw new Error('[hadamard] Only supports n = m*2^k where m in (1, 12, 20, 28).');
-  }
-  if (n > 2 ** 26) throw new Error('[hadamard] Only supports n = m*2^k where k <= 26');
-  return [n, m];
-}
+import { makeArray } from '../array.js';
+import { Primitive } from '../primitive.js';
+import { useFallback } from './fast.js';
+import { Hadamard, decompose, signRows } from '../primitives/hadamard.js';
 
 /** `v * scale` as MLX's kernel stores it: a float32 product rounded to the array's dtype. */
 function scaled(v: MxArray, scale: number, dtype: Dtype, s?: StreamOrDevice): MxArray {
@@ -70,9 +39,19 @@ export function hadamardTransform(a: ScalarOrArray, scale?: number | null | Stre
   const dtype = isFloating(x._dtype) ? x._dtype : float32;
   if (len === 1) return sc === 1 ? x : multiply(x, new MxArray(sc, dtype), s);
   if (dtype === float64) throw new TypeError('[hadamard] Unsupported type.');
+  decompose(len);
+  const y = astype(x, dtype, s);
+  if (useFallback('Hadamard', dtype, s)) return hadamardFallback(y, sc, s);
+  return makeArray([...x._shape], dtype, new Primitive(Hadamard, { scale: sc }), [y], s);
+}
+
+/** The Hadamard primitive's meaning: x (a float dtype, last axis m * 2^k) transformed, in ops. */
+export function hadamardFallback(x: MxArray, sc: number, s?: StreamOrDevice): MxArray {
+  const dtype = x._dtype;
+  const len = x._shape[x.ndim - 1]!;
   const [n, m] = decompose(len);
   const lead = x._shape.slice(0, -1);
-  let y = astype(x, dtype, s);
+  let y = x;
   // Butterflies on pairs (j, j + h) within each chunk of n, rounding to the dtype at each stage.
   for (let h = 1; h < n; h *= 2) {
     const pairs = reshapeTo(y, [...lead, len / (2 * h), 2, h], s);

@@ -21,6 +21,7 @@ import './random.js';
 import './fft.js';
 import './compiled.js';
 import './fast.js';
+import './hadamard.js';
 
 interface HostStorage extends Storage {
   readonly bytes: Uint8Array;

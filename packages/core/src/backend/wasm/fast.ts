@@ -1,4 +1,4 @@
-// mx.fast on the WASM backend. Where `wasmFuses` says no (RoPE, half types, float64), the op
+// mx.fast on the WASM backend. Where `wasmFuses` says no (half types, float64), the op
 // builds its composition of ops instead (Backend.fuses, MLX's use_fallback).
 //
 // ScaledDotProductAttention, float32: one group at a time — a batch entry and KV head with its
@@ -41,14 +41,15 @@ function scratch(d: ArrayData, ptr: number, shape: [number, number]): ArrayData 
 
 /**
  * The mx.fast primitives this backend runs fused (see Backend.fuses): the float32 kernels
- * below, and the gated delta rule's and cross entropy's reference kernels (one pass each, where
- * the compositions make many nodes; cross entropy's in float32/float64). RoPE and the other
- * dtypes build their compositions instead, whose WASM kernels beat the reference loops.
+ * below and in fast-rows.ts, and for the other dtypes the gated delta rule's and cross
+ * entropy's reference kernels (one pass each, where the compositions make many nodes; cross
+ * entropy's in float64 too). RoPE and the Hadamard transform in half types build their
+ * compositions instead, whose WASM kernels beat the reference loops.
  */
 export function wasmFuses(primitive: string, dtype: Dtype): boolean {
   if (primitive === 'GatedDeltaUpdate') return true;
   if (primitive === 'CrossEntropy') return dtype === float32 || dtype === float64;
-  return dtype === float32 && (primitive === 'RMSNorm' || primitive === 'LayerNorm' || primitive === 'ScaledDotProductAttention');
+  return dtype === float32 && ['RMSNorm', 'LayerNorm', 'ScaledDotProductAttention', 'RoPE', 'Hadamard'].includes(primitive);
 }
 
 registerWasmKernel('ScaledDotProductAttention', (ctx, prim, inputs, [out]) => sdpa(ctx, prim as Primitive<SdpaParams>, inputs, out!));

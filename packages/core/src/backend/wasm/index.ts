@@ -25,6 +25,7 @@ import './shape.js';
 import './random.js';
 import './compiled.js';
 import { wasmFuses } from './fast.js';
+import './fast-rows.js';
 import './quantized.js';
 import './fft.js';
 
