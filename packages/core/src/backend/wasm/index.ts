@@ -26,6 +26,7 @@ import './random.js';
 import './compiled.js';
 import { wasmFuses } from './fast.js';
 import './fast-rows.js';
+import './matmul-variants.js';
 import './quantized.js';
 import './fft.js';
 
