@@ -18,3 +18,4 @@ export * from './fft';
 export * from './attention';
 export * from './matvec';
 export * from './fast';
+export * from './dequantize';

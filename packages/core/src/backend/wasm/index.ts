@@ -27,6 +27,7 @@ import './compiled.js';
 import { wasmFuses } from './fast.js';
 import './fast-rows.js';
 import './matmul-variants.js';
+import './dequantize.js';
 import './quantized.js';
 import './fft.js';
 
