@@ -166,12 +166,13 @@ export function flash_attn_f32(pp: usize, w0: i32, w1: i32, step: i32, scratch: 
     const bh = w / nQB, qb = w % nQB;
     const b = bh / Nq, h = bh % Nq, hk = h / nRep;
     const i0 = qb * QB, nr = min(QB, Tq - i0), nr4 = (nr + 3) & ~3;
-    // scaled queries (rows past nr zero)
+    // scaled queries, four rows interleaved: row r's d at qs[(r >> 2) * 4 D + 4 d + (r & 3)] (rows past nr zero)
     const qh = <usize>word(pp, FA_PTR) + at(b * word(pp, FA_QS) + h * word(pp, FA_QS + 1));
     const q2 = word(pp, FA_QS + 2), q3 = word(pp, FA_QS + 3);
     for (let r = 0; r < nr4; r++) {
+      const dst = qs + at((r >> 2) * 4 * D + (r & 3));
       for (let d = 0; d < D; d++) {
-        store<f32>(qs + at(r * D + d), r < nr ? sc * load<f32>(qh + at((i0 + r) * q2 + d * q3)) : 0);
+        store<f32>(dst + at(4 * d), r < nr ? sc * load<f32>(qh + at((i0 + r) * q2 + d * q3)) : 0);
       }
     }
     const sink: f32 = sinkStride >= 0 ? load<f32>(<usize>word(pp, FA_PTR + 5) + at(h * sinkStride)) : -Infinity;
@@ -224,7 +225,7 @@ function flashBlock(
     }
   }
   // S[r * BK + c] = qs[r] . k[c], four rows by eight keys a register tile
-  const qstride = at(D), kstride = at(BK);
+  const kstride = at(BK);
   for (let r = 0; r < nr4; r += 4) {
     for (let c = 0; c < nb8; c += 8) {
       let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
@@ -235,16 +236,16 @@ function flashBlock(
         let x = v128.load32_splat(qp);
         a0 = f32x4.add(a0, f32x4.mul(x, k0));
         a1 = f32x4.add(a1, f32x4.mul(x, k1));
-        x = v128.load32_splat(qp + qstride);
+        x = v128.load32_splat(qp, 4);
         a2 = f32x4.add(a2, f32x4.mul(x, k0));
         a3 = f32x4.add(a3, f32x4.mul(x, k1));
-        x = v128.load32_splat(qp + 2 * qstride);
+        x = v128.load32_splat(qp, 8);
         a4 = f32x4.add(a4, f32x4.mul(x, k0));
         a5 = f32x4.add(a5, f32x4.mul(x, k1));
-        x = v128.load32_splat(qp + 3 * qstride);
+        x = v128.load32_splat(qp, 12);
         a6 = f32x4.add(a6, f32x4.mul(x, k0));
         a7 = f32x4.add(a7, f32x4.mul(x, k1));
-        qp += 4;
+        qp += 16;
         kp += kstride;
       }
       const sp = S + at(r * BK + c);
@@ -312,13 +313,13 @@ function flashBlock(
         let p = v128.load32_splat(sp);
         a0 = f32x4.add(a0, f32x4.mul(p, u0));
         a1 = f32x4.add(a1, f32x4.mul(p, u1));
-        p = v128.load32_splat(sp + kstride);
+        p = v128.load32_splat(sp, BK * 4);
         a2 = f32x4.add(a2, f32x4.mul(p, u0));
         a3 = f32x4.add(a3, f32x4.mul(p, u1));
-        p = v128.load32_splat(sp + 2 * kstride);
+        p = v128.load32_splat(sp, BK * 8);
         a4 = f32x4.add(a4, f32x4.mul(p, u0));
         a5 = f32x4.add(a5, f32x4.mul(p, u1));
-        p = v128.load32_splat(sp + 3 * kstride);
+        p = v128.load32_splat(sp, BK * 12);
         a6 = f32x4.add(a6, f32x4.mul(p, u0));
         a7 = f32x4.add(a7, f32x4.mul(p, u1));
         sp += 4;
