@@ -153,6 +153,34 @@ test('sdpa flash: causal rows whose valid scores are all -inf (or that have no v
   }
 });
 
+test('sdpa flash: a NaN score makes its row NaN in any key block, a block of only -inf (and NaN) included', () => {
+  const Tq = 40, Tk = 130;
+  const m = Array.from({ length: Tq }, () => new Array<number>(Tk).fill(0));
+  m[5]![100] = NaN; // third key block
+  for (const r of [7, 9]) for (let j = 0; j < 64; j++) m[r]![j] = -Infinity; // the first block all -inf...
+  m[7]![10] = NaN; // ...and a NaN in it
+  m[11]![3] = NaN; // first block, among finite scores
+  const build = () => {
+    const [a, b, c] = mx.random.split(mx.random.key(5), 3) as unknown as mx.MxArray[];
+    const norm = (shape: number[], k: mx.MxArray) => mx.random.normal(shape, mx.float32, null, null, k);
+    return mx.fast.scaledDotProductAttention(norm([1, 2, Tq, 16], a!), norm([1, 2, Tk, 16], b!), norm([1, 2, Tk, 8], c!), 0.25, mx.array(m, mx.float32));
+  };
+  tally.cases++;
+  const ref = valuesOn('reference', build);
+  let got: number[] = [];
+  expect(withPath(true, () => (got = valuesOn('wasm', build))).flash).toBe(1);
+  const bound = (16 + Tk + 4) * 8 * 2 ** -24;
+  let nans = 0;
+  ref.forEach((r, i) => {
+    if (Number.isNaN(r)) {
+      nans++;
+      expect(got[i], `element ${i}`).toBeNaN();
+    } else expect(Math.abs(got[i]! - r), `element ${i}`).toBeLessThanOrEqual(bound * Math.max(1, Math.abs(r)));
+  });
+  // rows 5, 7 and 11 of both heads, 8 values each
+  expect(nans).toBe(3 * 2 * 8);
+});
+
 test('sdpa on WASM: fully masked rows, -inf masks, a grouped-query size that threads the matmuls', () => {
   const ones = () => mx.ones([1, 1, 3, 2]);
   const v = () => mx.reshape(mx.arange(4), [1, 1, 2, 2]);

@@ -277,18 +277,24 @@ function flashBlock(
         for (let c = 0; c < nb; c++) store<f32>(sp + at(c), load<f32>(sp + at(c)) + load<f32>(mp + at(c * m3)));
       }
     }
+    // the block's maximum by pmax (one instruction; f32x4.max's NaN rule costs several): a NaN
+    // score it skips still makes its p, the row's sum and so the row's output NaN, as the
+    // reference's NaN maximum does (a block of only NaN and -inf is caught below)
     let mv0 = f32x4.splat(-Infinity), mv1 = mv0;
     for (let c = 0; c < end8; c += 8) {
-      mv0 = f32x4.max(mv0, v128.load(sp + at(c)));
-      mv1 = f32x4.max(mv1, v128.load(sp + at(c), 16));
+      mv0 = f32x4.pmax(mv0, v128.load(sp + at(c)));
+      mv1 = f32x4.pmax(mv1, v128.load(sp + at(c), 16));
     }
-    const mv = f32x4.max(mv0, mv1);
+    const mv = f32x4.pmax(mv0, mv1);
     let bm = max(max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
     for (let c = end8; c < nb; c++) bm = max(bm, load<f32>(sp + at(c)));
     const mo = load<f32>(mr + at(r));
     const mn = max(mo, bm);
     if (mn == -Infinity) {
-      // every score so far -inf: nothing to add yet
+      // every score so far -inf (or NaN): nothing to add yet, unless a NaN makes the row NaN
+      let t: f32 = 0;
+      for (let c = 0; c < nb; c++) t += load<f32>(sp + at(c));
+      if (t != t) store<f32>(lr + at(r), NaN);
       memory.fill(sp, 0, at(nb));
       store<f32>(ar + at(r), 1);
       continue;
