@@ -146,7 +146,7 @@ export function renderReport(run) {
     row(`4-bit quantizedMatmul 1x4096 @ 4096x4096 (group 64) vs ${M}'s float32 matmul of that shape (issue 12)`, qs, 4, t);
     // the target needs more than the kernel's arithmetic allows on 2 cores: say by how much
     if (qs.missing === undefined && qs.x < 4) {
-      targetNotes.push(`4-bit quantizedMatmul: 4× needs qmv-4096 ≤ ${fmtMs(qs.b.medianMs / 4)} in this run; the compute floor of its unpack + convert + multiply-add alone (no weight traffic; \`node bench/qmv-floor.mjs\` after \`npm run build\`) was 3.0 ms of one core for the 16.8 M codes on the 2-core development VM (December 2026), so ≥ 1.5 ms on 2 cores: the target is out of reach of WASM SIMD without a fused multiply-add.`);
+      targetNotes.push(`4-bit quantizedMatmul: 4× needs qmv-4096 ≤ ${fmtMs(qs.b.medianMs / 4)} in this run; the compute floor of its unpack + convert + multiply-add alone (no weight traffic; \`node bench/qmv-floor.mjs\` after \`npm run build\`) was 3.0 ms of one core for the 16.8 M codes on the 2-core development VM (December 2026), so ≥ 1.5 ms on 2 cores (one mask, one convert, one multiply and one add a 4 codes, no fused multiply-add in WASM SIMD): the target is out of reach of float32 arithmetic per code on 2 cores.`);
     }
     const fftNote = (s) => `${fmtMs(s.a.medianMs)} vs ${fmtMs(s.b.medianMs)}`;
     // issue 12 (fft): within 2x of NumPy's time, i.e. NumPy's time / ours >= 0.5
