@@ -1,6 +1,6 @@
-// ScaledDotProductAttention's WASM adapter (float32: matmul kernels around an in-place masked
-// softmax) against the reference kernel: masks, grouped-query heads, sinks, strided and
-// broadcast inputs, empty dims. Bound (stated in backend/wasm/fast.ts): for unit-scale inputs,
+// ScaledDotProductAttention's WASM adapter (float32: the flash kernel, and the matmul path kept
+// for operands it declines) against the reference kernel: masks, grouped-query heads, sinks,
+// strided and broadcast inputs, empty dims, sizes across the flash kernel's tiles. Bound (stated in backend/wasm/fast.ts): for unit-scale inputs,
 // |wasm - reference| <= (D + Tk + 4) * 8 * 2^-24 * max(1, |reference|). The float32 norms'
 // adapters, and which ops the WASM backend fuses at all (Backend.fuses).
 import { test, expect } from 'vitest';
@@ -10,6 +10,7 @@ import { runs, tally } from './wasm-helpers.js';
 import { runOn } from './wasm-bounds.js';
 import { getBackendByName } from '../src/device.js';
 import type { WasmBackend } from '../src/backend/wasm/index.js';
+import { sdpaPaths } from '../src/backend/wasm/fast.js';
 
 const wasm = getBackendByName('wasm') as WasmBackend;
 const sdpaStats = () => wasm.kernelStats().ScaledDotProductAttention ?? { wasm: 0, fallback: 0 };
@@ -32,56 +33,152 @@ const caseArb = fc.record({
   seed: fc.nat(),
 });
 
-test('sdpa float32: the WASM adapter against the reference kernel (stated bound)', () => {
+// the flash kernel's tiles are 32 query rows by 64 keys (kernels-wasm attention.ts): sizes
+// around and across them, values read in place (Dv a multiple of 8) or copied
+const tileArb = fc.record({
+  B: fc.integer({ min: 1, max: 2 }),
+  heads: fc.constantFrom<[number, number]>([1, 1], [2, 1], [4, 2], [3, 3]),
+  Tq: fc.constantFrom(1, 3, 31, 32, 33, 45, 70),
+  Tk: fc.constantFrom(1, 7, 63, 64, 65, 100, 140),
+  D: fc.constantFrom(1, 5, 8, 19, 64),
+  Dv: fc.constantFrom(3, 8, 13, 16),
+  mask: fc.constantFrom('none', 'causal', 'bool', 'add', 'add-row', 'add-col', 'bool-bcast'),
+  sinks: fc.boolean(),
+  layout: fc.constantFrom('contiguous', 'transposed', 'broadcast'),
+  seed: fc.nat(),
+});
+
+type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** One case's attention (inputs from the seed), for `valuesOn`. */
+function buildCase({ B, heads: [nq, nkv], Tq, Tk, D, Dv, mask, sinks, layout, seed }: Case): () => mx.MxArray {
+  return () => {
+    const key = mx.random.key(seed);
+    const [k1, k2, k3, k4, k5] = mx.random.split(key, 5) as unknown as mx.MxArray[];
+    const norm = (shape: number[], k: mx.MxArray) => mx.random.normal(shape, mx.float32, null, null, k);
+    let q = norm([B, nq!, Tq, D], k1!);
+    let kk = norm([B, nkv!, Tk, D], k2!);
+    let v = norm([B, nkv!, Tk, Dv], k3!);
+    if (layout === 'transposed') {
+      q = mx.swapaxes(mx.copy(mx.swapaxes(q, 1, 2)), 1, 2);
+      kk = mx.swapaxes(mx.copy(mx.swapaxes(kk, 2, 3)), 2, 3);
+      v = mx.swapaxes(mx.copy(mx.swapaxes(v, 2, 3)), 2, 3);
+    } else if (layout === 'broadcast') kk = mx.broadcastTo(kk.index(mx.Slice(0, 1)), kk.shape);
+    const m = (() => {
+      switch (mask) {
+        case 'causal':
+          return 'causal' as const;
+        case 'bool':
+          return mx.greater(norm([B, nq!, Tq, Tk], k4!), -0.3);
+        case 'bool-bcast':
+          return mx.greater(norm([Tk], k4!), 0);
+        case 'add':
+          return norm([B, nq!, Tq, Tk], k4!);
+        case 'add-row':
+          return norm([Tk], k4!); // contiguous along keys, broadcast elsewhere
+        case 'add-col':
+          return norm([Tq, 1], k4!); // one value per row
+        default:
+          return null;
+      }
+    })();
+    return mx.fast.scaledDotProductAttention(q, kk, v, Math.fround(1 / Math.sqrt(D)), m, sinks ? norm([nq!], k5!) : null);
+  };
+}
+
+/** The WASM adapter against the reference kernel, element by element within the stated bound. */
+function checkCase(c: Case): void {
+  tally.cases++;
+  const ref = valuesOn('reference', buildCase(c));
+  const got = valuesOn('wasm', buildCase(c));
+  expect(got.length).toBe(ref.length);
+  const bound = (c.D + c.Tk + 4) * 8 * 2 ** -24;
+  ref.forEach((r, i) => {
+    if (Number.isNaN(r)) expect(got[i]).toBeNaN();
+    else expect(Math.abs(got[i]! - r), `element ${i}: ${got[i]} vs ${r}`).toBeLessThanOrEqual(bound * Math.max(1, Math.abs(r)));
+  });
+}
+
+/** Runs f with the flash kernel on or off; returns how many attentions each path ran. */
+function withPath(flash: boolean, f: () => void): { flash: number; matmul: number } {
+  const before = { ...sdpaPaths };
+  sdpaPaths.useFlash = flash;
+  try {
+    f();
+  } finally {
+    sdpaPaths.useFlash = true;
+  }
+  return { flash: sdpaPaths.flash - before.flash, matmul: sdpaPaths.matmul - before.matmul };
+}
+
+test('sdpa float32: the flash kernel against the reference kernel (stated bound), small shapes', () => {
   const before = sdpaStats();
-  fc.assert(
-    fc.property(caseArb, ({ B, heads: [nq, nkv], Tq, Tk, D, Dv, mask, sinks, layout, seed }) => {
-      tally.cases++;
-      const build = () => {
-        const key = mx.random.key(seed);
-        const [k1, k2, k3, k4, k5] = mx.random.split(key, 5) as unknown as mx.MxArray[];
-        const norm = (shape: number[], k: mx.MxArray) => mx.random.normal(shape, mx.float32, null, null, k);
-        let q = norm([B, nq!, Tq, D], k1!);
-        let kk = norm([B, nkv!, Tk, D], k2!);
-        const v = norm([B, nkv!, Tk, Dv], k3!);
-        if (layout === 'transposed') {
-          q = mx.swapaxes(mx.copy(mx.swapaxes(q, 1, 2)), 1, 2);
-          kk = mx.swapaxes(mx.copy(mx.swapaxes(kk, 2, 3)), 2, 3);
-        } else if (layout === 'broadcast') kk = mx.broadcastTo(kk.index(mx.Slice(0, 1)), kk.shape);
-        const m = (() => {
-          switch (mask) {
-            case 'causal':
-              return 'causal' as const;
-            case 'bool':
-              return mx.greater(norm([B, nq!, Tq, Tk], k4!), -0.3);
-            case 'bool-bcast':
-              return mx.greater(norm([Tk], k4!), 0);
-            case 'add':
-              return norm([B, nq!, Tq, Tk], k4!);
-            case 'add-row':
-              return norm([Tk], k4!); // contiguous along keys, broadcast elsewhere
-            case 'add-col':
-              return norm([Tq, 1], k4!); // one value per row
-            default:
-              return null;
-          }
-        })();
-        return mx.fast.scaledDotProductAttention(q, kk, v, Math.fround(1 / Math.sqrt(D)), m, sinks ? norm([nq!], k5!) : null);
-      };
-      const ref = valuesOn('reference', build);
-      const got = valuesOn('wasm', build);
-      expect(got.length).toBe(ref.length);
-      const bound = (D + Tk + 4) * 8 * 2 ** -24;
-      ref.forEach((r, i) => {
-        if (Number.isNaN(r)) expect(got[i]).toBeNaN();
-        else expect(Math.abs(got[i]! - r)).toBeLessThanOrEqual(bound * Math.max(1, Math.abs(r)));
-      });
-    }),
-    { numRuns: runs(150) },
-  );
-  // every float32 case ran the adapter (none fell back to the reference kernel)
+  const ran = withPath(true, () => fc.assert(fc.property(caseArb, checkCase), { numRuns: runs(150) }));
+  // every float32 case ran the flash kernel (none fell back)
   expect(sdpaStats().fallback).toBe(before.fallback);
-  expect(sdpaStats().wasm).toBeGreaterThan(before.wasm);
+  expect(ran.matmul).toBe(0);
+  expect(ran.flash).toBeGreaterThan(0);
+});
+
+test('sdpa float32: the flash kernel across its 32-row and 64-key tiles (odd sizes, every mask, causal with Tq != Tk, grouped-query heads, sinks)', () => {
+  const ran = withPath(true, () => fc.assert(fc.property(tileArb, checkCase), { numRuns: runs(40) }));
+  expect(ran.matmul).toBe(0);
+  expect(ran.flash).toBeGreaterThan(0);
+});
+
+test('sdpa float32: the matmul path (kept for operands the flash kernel declines) against the reference kernel', () => {
+  const before = sdpaStats();
+  const ran = withPath(false, () => fc.assert(fc.property(caseArb, checkCase), { numRuns: runs(60) }));
+  expect(sdpaStats().fallback).toBe(before.fallback);
+  expect(ran.flash).toBe(0);
+  expect(ran.matmul).toBeGreaterThan(0);
+});
+
+test('sdpa flash: causal rows whose valid scores are all -inf (or that have no valid key) average the masked keys, as the reference', () => {
+  // D = 1: q 1e30 against keys -1e30 overflows to -inf; the masked keys' float32 lowest is then
+  // the maximum, so the row is the mean of the masked keys' values (every key block taken)
+  const build = (Tq: number, Tk: number) => () => {
+    const q = mx.full([1, 2, Tq, 1], 1e30);
+    const k = mx.concatenate([mx.full([1, 2, Tk - 1, 1], -1e30), mx.full([1, 2, 1, 1], 0.5)], 2);
+    const v = mx.reshape(mx.arange(2 * Tk * 3, mx.float32), [1, 2, Tk, 3]);
+    return mx.fast.scaledDotProductAttention(q, k, v, 1, 'causal');
+  };
+  for (const [Tq, Tk] of [[100, 100], [70, 40], [33, 130]] as const) {
+    tally.cases++;
+    const ref = valuesOn('reference', build(Tq, Tk));
+    let got: number[] = [];
+    expect(withPath(true, () => (got = valuesOn('wasm', build(Tq, Tk)))).flash).toBe(1);
+    const bound = (1 + Tk + 4) * 8 * 2 ** -24;
+    ref.forEach((r, i) => expect(Math.abs(got[i]! - r), `${Tq}x${Tk} element ${i}`).toBeLessThanOrEqual(bound * Math.max(1, Math.abs(r))));
+  }
+});
+
+test('sdpa flash: a NaN score makes its row NaN in any key block, a block of only -inf (and NaN) included', () => {
+  const Tq = 40, Tk = 130;
+  const m = Array.from({ length: Tq }, () => new Array<number>(Tk).fill(0));
+  m[5]![100] = NaN; // third key block
+  for (const r of [7, 9]) for (let j = 0; j < 64; j++) m[r]![j] = -Infinity; // the first block all -inf...
+  m[7]![10] = NaN; // ...and a NaN in it
+  m[11]![3] = NaN; // first block, among finite scores
+  const build = () => {
+    const [a, b, c] = mx.random.split(mx.random.key(5), 3) as unknown as mx.MxArray[];
+    const norm = (shape: number[], k: mx.MxArray) => mx.random.normal(shape, mx.float32, null, null, k);
+    return mx.fast.scaledDotProductAttention(norm([1, 2, Tq, 16], a!), norm([1, 2, Tk, 16], b!), norm([1, 2, Tk, 8], c!), 0.25, mx.array(m, mx.float32));
+  };
+  tally.cases++;
+  const ref = valuesOn('reference', build);
+  let got: number[] = [];
+  expect(withPath(true, () => (got = valuesOn('wasm', build))).flash).toBe(1);
+  const bound = (16 + Tk + 4) * 8 * 2 ** -24;
+  let nans = 0;
+  ref.forEach((r, i) => {
+    if (Number.isNaN(r)) {
+      nans++;
+      expect(got[i], `element ${i}`).toBeNaN();
+    } else expect(Math.abs(got[i]! - r), `element ${i}`).toBeLessThanOrEqual(bound * Math.max(1, Math.abs(r)));
+  });
+  // rows 5, 7 and 11 of both heads, 8 values each
+  expect(nans).toBe(3 * 2 * 8);
 });
 
 test('sdpa on WASM: fully masked rows, -inf masks, a grouped-query size that threads the matmuls', () => {

@@ -127,6 +127,24 @@ test('a large panel split across threads equals the reference', () => {
   }
 });
 
+test('the f32 path keeps its bound at extreme magnitudes (x up to 2^100, subnormal x, inf, NaN), 4 and 8 bits, one and several rows', () => {
+  // the codes are summed carrying 2^12 (kernels-wasm quantized.ts): the bound is stated while
+  // |x_k q_k| * groupSize stays below 2^115, which 2^100 * 255 * 64 does
+  const K = 128;
+  const big = Array.from({ length: K }, (_, k) => (k % 3 === 0 ? 2 ** 100 : k % 3 === 1 ? -(2 ** 99) : 2 ** -130) * (1 + k / K));
+  const tiny = Array.from({ length: K }, (_, k) => (k % 2 ? 1e-38 : -3e-39) * (k + 1));
+  const special = Array.from({ length: K }, (_, k) => (k === 5 ? Infinity : k === 9 ? -Infinity : k / 7));
+  const withNaN = Array.from({ length: K }, (_, k) => (k === 77 ? NaN : 1 - k / 50));
+  for (const bits of [4, 8]) {
+    const q = mx.quantize(mx.random.normal([13, K], mx.float32, 0, 1, mx.random.key(bits)), 64, bits);
+    for (const rows of [[big], [tiny], [special], [big, tiny, special, withNaN]]) {
+      tally.cases++;
+      const x = mx.array(rows, mx.float32);
+      checkQmvF32((a, w, s, b) => mx.quantizedMatmul(a!, w!, s!, b!, true, 64, bits), [x, ...q], K, `extremes bits=${bits} M=${rows.length}`);
+    }
+  }
+});
+
 test('the quantized matmuls ran in WASM', () => {
   const stats = (getBackendByName('wasm') as WasmBackend).kernelStats();
   expect(stats.QuantizedMatmul!.wasm).toBeGreaterThan(0);

@@ -259,6 +259,48 @@ export function expF32Loop(px: usize, po: usize, n: i32): i32 {
   return end;
 }
 
+/**
+ * px[i] = e^(px[i] - m) for the contiguous px[0..n), in place, each difference rounded to float32
+ * first (expF4 bit for bit, as softmax's exp(x - max)); returns the sum of the results (float32,
+ * four lane sums combined at the end, then the tail in order). One pass: flash attention's rows.
+ */
+export function expShiftSumF32(px: usize, n: i32, m: f32): f32 {
+  const log2e = kf(0), magic = kf(1), c1 = kf(2), c2 = kf(3);
+  const p0 = kf(4), p1 = kf(5), p2 = kf(6), p3 = kf(7), p4 = kf(8), p5 = kf(9);
+  const one = kf(10), lo = kf(11), hi = kf(12);
+  const bias = v128.load32_splat(EXPF_BIAS_WORD);
+  const ms = f32x4.splat(m);
+  let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
+  const end = n & ~7;
+  for (let i = 0; i < end; i += 8) {
+    const at = px + (<usize>i << 2);
+    const x0 = f32x4.sub(v128.load(at), ms);
+    const x1 = f32x4.sub(v128.load(at, 16), ms);
+    const ok = v128.and(v128.and(f32x4.ge(x0, lo), f32x4.le(x0, hi)), v128.and(f32x4.ge(x1, lo), f32x4.le(x1, hi)));
+    let e0: v128, e1: v128;
+    if (i32x4.all_true(ok)) {
+      e0 = expF4Core(x0, log2e, magic, c1, c2, p0, p1, p2, p3, p4, p5, one, bias);
+      e1 = expF4Core(x1, log2e, magic, c1, c2, p0, p1, p2, p3, p4, p5, one, bias);
+    } else {
+      e0 = expF4(x0);
+      e1 = expF4(x1);
+    }
+    v128.store(at, e0);
+    v128.store(at, e1, 16);
+    s0 = f32x4.add(s0, e0);
+    s1 = f32x4.add(s1, e1);
+  }
+  const s = f32x4.add(s0, s1);
+  let sum = (f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1)) + (f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3));
+  for (let i = end; i < n; i++) {
+    const at = px + (<usize>i << 2);
+    const e = expF(load<f32>(at) - m);
+    store<f32>(at, e);
+    sum += e;
+  }
+  return sum;
+}
+
 /** The reference's sigmoid, 1 / (1 + exp(-x)), on expD. */
 @inline export function sigmoidD(x: f64): f64 {
   return 1.0 / (1.0 + expD(-x));

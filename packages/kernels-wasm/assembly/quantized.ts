@@ -254,36 +254,55 @@ export function qmm_f32(
 }
 
 // ---- f32 fast path: affine, 4 or 8 bits, x @ w.T ----
-// Not bit-identical to the reference: per group of a row, the sums x . q run in f32 lanes
-// (each lane in k order), then the row adds scale * (those sums) and bias * (the group's sum
-// of x), in f32. With u = 2^-24 the result stays within
+// Not bit-identical to the reference: per group of a row, the products x_k q_k are summed in
+// f32 lanes, then the row adds scale * (that sum) and bias * (the group's sum of x), in f32.
+// With u = 2^-24 the result stays within
 //   (K + 8) * u * sum_k |x_k| * (|scale * q_k| + |bias|)
 // of the reference (stated in backend/wasm/quantized.ts, tested in wasm-quantized.test.ts).
-// Every element is computed by the same code in the same order whatever M and the thread
-// split. x is first laid out (qmvPrepare) in the order the codes unpack: within each run of
-// 32 k (4 bits), the even k then the odd k, as the low and high nibbles of 16 bytes widen.
+// The codes are never shifted into place: a 16-byte block is 4 words side by side, code j of
+// each word is masked where it lies (v & (mask << bits * j)), converted as a whole word (exact:
+// at most 16 significant bits, positive) and multiplied by x pre-scaled by 2^(12 - bits * j)
+// (qmvPrepare), so every product is x_k q_k 2^12 exactly before its rounding; the row's sum is
+// scaled back by 2^-12 at the end. Powers of two change no rounding unless something overflows:
+// the bound holds while |x_k q_k| * gs stays below 2^115 (the old layout's limit was 2^127).
+// Every element is computed by the same code in the same order whatever M and the thread split.
+
+/** The masks of the codes in a word: 4 bits (0xF << 4j, j < 4; the upper half is shifted down by 16 first), 8 bits (0xFF, 0xFF00). */
+const QMV_MASKS: usize = memory.data<u32>([
+  0xf, 0xf, 0xf, 0xf, 0xf0, 0xf0, 0xf0, 0xf0, 0xf00, 0xf00, 0xf00, 0xf00, 0xf000, 0xf000, 0xf000, 0xf000,
+  0xff, 0xff, 0xff, 0xff, 0xff00, 0xff00, 0xff00, 0xff00,
+], 16);
+
+/** 2^-12: the prepared x carry 2^12 (see above). */
+const QMV_UNSCALE: f32 = 1.0 / 4096.0;
 
 /** Bytes of the prepared x (M rows of K f32) plus its group sums (M x K/gs f32). */
 export function qmvPrepareBytes(M: i32, K: i32, gs: i32): i32 {
   return M * K * 4 + M * (K / gs) * 4;
 }
 
-/** Writes the permuted rows of x and their group sums (f32, in k order) at `dst`. */
+/** Bytes of qmv_f32's per-thread scratch: 48 a row of x (its sums). */
+export function qmvScratchBytes(M: i32): i32 {
+  return M * 48;
+}
+
+/**
+ * Writes the rows of x laid out as the codes unpack, pre-scaled, and their group sums (f32, in k
+ * order, unscaled) at `dst`. Block b of 16 bytes holds 4 words i of `per` codes; x's entry for
+ * code j of word i sits at b * 4 * per + j * 4 + i, times 2^(12 - bits * (j mod (per / 2))).
+ */
 export function qmvPrepare(px: usize, sxm: i32, M: i32, K: i32, gs: i32, bits: i32, dst: usize): void {
   const sums = dst + (<usize>(M * K) << 2);
   const G = K / gs;
+  const per = 32 / bits, half = per >> 1, blk = 4 * per;
   for (let m = 0; m < M; m++) {
     const row = px + (<usize>(m * sxm) << 2);
     const out = dst + (<usize>(m * K) << 2);
-    if (bits == 4) {
-      for (let k0 = 0; k0 < K; k0 += 32) {
-        for (let i = 0; i < 16; i++) {
-          store<f32>(out + (<usize>(k0 + i) << 2), load<f32>(row + (<usize>(k0 + 2 * i) << 2)));
-          store<f32>(out + (<usize>(k0 + 16 + i) << 2), load<f32>(row + (<usize>(k0 + 2 * i + 1) << 2)));
-        }
+    for (let k0 = 0; k0 < K; k0 += blk) {
+      for (let j = 0; j < per; j++) {
+        const f = reinterpret<f32>((127 + 12 - bits * (j % half)) << 23);
+        for (let i = 0; i < 4; i++) store<f32>(out + (<usize>(k0 + j * 4 + i) << 2), load<f32>(row + (<usize>(k0 + i * per + j) << 2)) * f);
       }
-    } else {
-      memory.copy(out, row, <usize>K << 2);
     }
     for (let g = 0; g < G; g++) {
       let s: f32 = 0;
@@ -293,98 +312,150 @@ export function qmvPrepare(px: usize, sxm: i32, M: i32, K: i32, gs: i32, bits: i
   }
 }
 
-/** d + the dot of 16 codes (bytes of `b`, little end first) with 16 prepared x at `xp`, two lanes sums. */
-@inline function dot16(b: v128, xp: usize, d: v128): v128 {
-  const lo = i16x8.extend_low_i8x16_u(b), hi = i16x8.extend_high_i8x16_u(b);
-  d = f32x4.add(d, f32x4.mul(f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(lo)), v128.load(xp)));
-  d = f32x4.add(d, f32x4.mul(f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(lo)), v128.load(xp, 16)));
-  d = f32x4.add(d, f32x4.mul(f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(hi)), v128.load(xp, 32)));
-  return f32x4.add(d, f32x4.mul(f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(hi)), v128.load(xp, 48)));
-}
-
 @inline function hsum(v: v128): f32 {
   const a = f32x4.add(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
   return f32x4.extract_lane(f32x4.add(a, v128.shuffle<f32>(a, a, 1, 0, 3, 2)), 0);
 }
 
-/** d + w0 x0 + w1 x1 + w2 x2 + w3 x3, the x four lanes each from `xp` (dot16's order). */
-@inline function dot4(d: v128, w0: v128, w1: v128, w2: v128, w3: v128, xp: usize): v128 {
-  d = f32x4.add(d, f32x4.mul(w0, v128.load(xp)));
-  d = f32x4.add(d, f32x4.mul(w1, v128.load(xp, 16)));
-  d = f32x4.add(d, f32x4.mul(w2, v128.load(xp, 32)));
-  return f32x4.add(d, f32x4.mul(w3, v128.load(xp, 48)));
+/**
+ * d + the products of a 4-bit block's codes (w0..w7, as unpacked) with the prepared x at xp:
+ * code j and j + 4 pair up, then a tree. The order every path uses.
+ */
+@inline function sum4(d: v128, w0: v128, w1: v128, w2: v128, w3: v128, w4: v128, w5: v128, w6: v128, w7: v128, xp: usize): v128 {
+  const p0 = f32x4.add(f32x4.mul(w0, v128.load(xp)), f32x4.mul(w4, v128.load(xp, 64)));
+  const p1 = f32x4.add(f32x4.mul(w1, v128.load(xp, 16)), f32x4.mul(w5, v128.load(xp, 80)));
+  const p2 = f32x4.add(f32x4.mul(w2, v128.load(xp, 32)), f32x4.mul(w6, v128.load(xp, 96)));
+  const p3 = f32x4.add(f32x4.mul(w3, v128.load(xp, 48)), f32x4.mul(w7, v128.load(xp, 112)));
+  return f32x4.add(d, f32x4.add(f32x4.add(p0, p1), f32x4.add(p2, p3)));
+}
+
+/** The same for an 8-bit block (4 codes a word). */
+@inline function sum8(d: v128, w0: v128, w1: v128, w2: v128, w3: v128, xp: usize): v128 {
+  const p0 = f32x4.add(f32x4.mul(w0, v128.load(xp)), f32x4.mul(w2, v128.load(xp, 32)));
+  const p1 = f32x4.add(f32x4.mul(w1, v128.load(xp, 16)), f32x4.mul(w3, v128.load(xp, 48)));
+  return f32x4.add(d, f32x4.add(p0, p1));
+}
+
+@inline function cvt(v: v128): v128 {
+  return f32x4.convert_i32x4_s(v);
+}
+
+/**
+ * Rows a and b of w (packed at ra, rb; their scales and biases at sa, sb, ba, bb) against one
+ * prepared row of x: out[0] and out[1] (4 bytes apart). The single-row path of qmv_f32.
+ */
+@inline function qmvPair(prep: usize, sums: usize, ra: usize, rb: usize, sa: usize, sb: usize, ba: usize, bb: usize, out: usize, G: i32, gs: i32, bits: i32): void {
+  const m0 = v128.load(QMV_MASKS), m1 = v128.load(QMV_MASKS, 16), m2 = v128.load(QMV_MASKS, 32), m3 = v128.load(QMV_MASKS, 48);
+  const b0 = v128.load(QMV_MASKS, 64), b1 = v128.load(QMV_MASKS, 80);
+  const blocks = gs >> 4 >> (bits == 4 ? 1 : 0);
+  const blkK = bits == 4 ? 32 : 16;
+  let acc = f32x4.splat(0), bcc = f32x4.splat(0);
+  let ea: f32 = 0, eb: f32 = 0;
+  for (let g = 0; g < G; g++) {
+    let da = f32x4.splat(0), db = f32x4.splat(0);
+    for (let t = 0; t < blocks; t++) {
+      const k = g * gs + t * blkK;
+      const xp = prep + (<usize>k << 2);
+      const off = <usize>(k * bits) >> 3;
+      const va = v128.load(ra + off), vb = v128.load(rb + off);
+      const ha = i32x4.shr_u(va, 16), hb = i32x4.shr_u(vb, 16);
+      if (bits == 4) {
+        da = sum4(da, cvt(v128.and(va, m0)), cvt(v128.and(va, m1)), cvt(v128.and(va, m2)), cvt(v128.and(va, m3)),
+          cvt(v128.and(ha, m0)), cvt(v128.and(ha, m1)), cvt(v128.and(ha, m2)), cvt(v128.and(ha, m3)), xp);
+        db = sum4(db, cvt(v128.and(vb, m0)), cvt(v128.and(vb, m1)), cvt(v128.and(vb, m2)), cvt(v128.and(vb, m3)),
+          cvt(v128.and(hb, m0)), cvt(v128.and(hb, m1)), cvt(v128.and(hb, m2)), cvt(v128.and(hb, m3)), xp);
+      } else {
+        da = sum8(da, cvt(v128.and(va, b0)), cvt(v128.and(va, b1)), cvt(v128.and(ha, b0)), cvt(v128.and(ha, b1)), xp);
+        db = sum8(db, cvt(v128.and(vb, b0)), cvt(v128.and(vb, b1)), cvt(v128.and(hb, b0)), cvt(v128.and(hb, b1)), xp);
+      }
+    }
+    const go = <usize>g << 2;
+    acc = f32x4.add(acc, f32x4.mul(da, v128.load32_splat(sa + go)));
+    bcc = f32x4.add(bcc, f32x4.mul(db, v128.load32_splat(sb + go)));
+    const xs = load<f32>(sums + go);
+    ea += load<f32>(ba + go) * xs;
+    eb += load<f32>(bb + go) * xs;
+  }
+  store<f32>(out, hsum(acc) * QMV_UNSCALE + ea);
+  store<f32>(out, hsum(bcc) * QMV_UNSCALE + eb, 4);
+}
+
+/**
+ * Bench only (bench/qmv-floor.mjs), never called by the backend: qmv_f32's single-row
+ * arithmetic `pairs` times over one resident pair of rows (w, its scales and biases stay in L1),
+ * so its time is the unpack + convert + multiply-add alone, without streaming the weights.
+ */
+export function qmv_floor_f32(prep: usize, pw: usize, ps: usize, pb: usize, po: usize, K: i32, pairs: i32, bits: i32, gs: i32): void {
+  const G = K / gs;
+  const wpr = (K * bits) >> 5;
+  const sums = prep + (<usize>K << 2);
+  const rb = pw + (<usize>wpr << 2);
+  for (let i = 0; i < pairs; i++) qmvPair(prep, sums, pw, rb, ps, ps + (<usize>G << 2), pb, pb + (<usize>G << 2), po, G, gs, bits);
 }
 
 /**
  * out[m, n0..n1) for the prepared x (qmvPrepare at `prep`), w (N x K packed, 4 or 8 bits),
- * scales and biases (N x K/gs f32). `acc` holds 80 * M bytes (per-m accumulators). With one
- * row of x the sums stay in registers; with more, each block of codes is unpacked once and
- * every row's sums take it in the same order (so a row's result doesn't depend on M).
+ * scales and biases (N x K/gs f32). `scratch` holds qmvScratchBytes(M). With one row of x the
+ * sums stay in registers, two rows of w a pass (sharing the x loads); with more, each block of
+ * codes is unpacked once and every row's sums take it in the same order (so a row's result
+ * doesn't depend on M).
  */
-export function qmv_f32(prep: usize, pw: usize, ps: usize, pb: usize, po: usize, M: i32, N: i32, K: i32, n0: i32, n1: i32, bits: i32, gs: i32, acc: usize): void {
+export function qmv_f32(prep: usize, pw: usize, ps: usize, pb: usize, po: usize, M: i32, N: i32, K: i32, n0: i32, n1: i32, bits: i32, gs: i32, scratch: usize): void {
   const G = K / gs;
   const wpr = (K * bits) >> 5;
   const sums = prep + (<usize>(M * K) << 2);
-  const mask = i8x16.splat(0x0f);
-  for (let n = n0; n < n1; n++) {
+  const m0 = v128.load(QMV_MASKS), m1 = v128.load(QMV_MASKS, 16), m2 = v128.load(QMV_MASKS, 32), m3 = v128.load(QMV_MASKS, 48);
+  const b0 = v128.load(QMV_MASKS, 64), b1 = v128.load(QMV_MASKS, 80);
+  const blocks = gs >> 4 >> (bits == 4 ? 1 : 0); // 16-byte blocks a group
+  const blkK = bits == 4 ? 32 : 16;
+  let n = n0;
+  if (M == 1) {
+    // two rows of w a pass
+    for (; n + 1 < n1; n += 2) {
+      const gi = <usize>(n * G) << 2, gj = gi + (<usize>G << 2);
+      qmvPair(prep, sums, pw + (<usize>(n * wpr) << 2), pw + (<usize>((n + 1) * wpr) << 2), ps + gi, ps + gj, pb + gi, pb + gj, po + (<usize>n << 2), G, gs, bits);
+    }
+  }
+  for (; n < n1; n++) {
+    // per row m of x at scratch + 48 m: the row's sum (v128), the group's sum (v128), bias * sum(x)
     const row = pw + (<usize>(n * wpr) << 2);
     for (let m = 0; m < M; m++) {
-      const a = acc + (<usize>m * 80);
+      const a = scratch + <usize>(m * 48);
       v128.store(a, f32x4.splat(0));
-      store<f32>(a, 0, 16);
+      store<f32>(a, 0, 32);
     }
     for (let g = 0; g < G; g++) {
-      const s = f32x4.splat(load<f32>(ps + (<usize>(n * G + g) << 2)));
-      const b = load<f32>(pb + (<usize>(n * G + g) << 2));
-      const k0 = g * gs;
-      if (M == 1) {
-        // two lane-sums per group (even and odd codes for 4 bits), in k order
-        let d0 = f32x4.splat(0), d1 = f32x4.splat(0);
-        for (let k = k0; k < k0 + gs; k += 32) {
-          const xp = prep + (<usize>k << 2);
-          if (bits == 4) {
-            const v = v128.load(row + (<usize>k >> 1));
-            d0 = dot16(v128.and(v, mask), xp, d0);
-            d1 = dot16(i8x16.shr_u(v, 4), xp + 64, d1);
-          } else {
-            d0 = dot16(v128.load(row + <usize>k), xp, d0);
-            d1 = dot16(v128.load(row + <usize>k, 16), xp + 64, d1);
+      for (let m = 0; m < M; m++) v128.store(scratch + <usize>(m * 48), f32x4.splat(0), 16);
+      for (let t = 0; t < blocks; t++) {
+        const k = g * gs + t * blkK;
+        const v = v128.load(row + (<usize>(k * bits) >> 3));
+        const h = i32x4.shr_u(v, 16);
+        if (bits == 4) {
+          const w0 = cvt(v128.and(v, m0)), w1 = cvt(v128.and(v, m1)), w2 = cvt(v128.and(v, m2)), w3 = cvt(v128.and(v, m3));
+          const w4 = cvt(v128.and(h, m0)), w5 = cvt(v128.and(h, m1)), w6 = cvt(v128.and(h, m2)), w7 = cvt(v128.and(h, m3));
+          for (let m = 0; m < M; m++) {
+            const a = scratch + <usize>(m * 48);
+            v128.store(a, sum4(v128.load(a, 16), w0, w1, w2, w3, w4, w5, w6, w7, prep + (<usize>(m * K + k) << 2)), 16);
+          }
+        } else {
+          const w0 = cvt(v128.and(v, b0)), w1 = cvt(v128.and(v, b1)), w2 = cvt(v128.and(h, b0)), w3 = cvt(v128.and(h, b1));
+          for (let m = 0; m < M; m++) {
+            const a = scratch + <usize>(m * 48);
+            v128.store(a, sum8(v128.load(a, 16), w0, w1, w2, w3, prep + (<usize>(m * K + k) << 2)), 16);
           }
         }
-        v128.store(acc, f32x4.add(v128.load(acc), f32x4.mul(f32x4.add(d0, d1), s)));
-        store<f32>(acc, load<f32>(acc, 16) + b * load<f32>(sums + (<usize>g << 2)), 16);
-        continue;
       }
+      const s = v128.load32_splat(ps + (<usize>(n * G + g) << 2));
+      const b = load<f32>(pb + (<usize>(n * G + g) << 2));
       for (let m = 0; m < M; m++) {
-        const a = acc + (<usize>m * 80);
-        v128.store(a, f32x4.splat(0), 32);
-        v128.store(a, f32x4.splat(0), 48);
-      }
-      for (let k = k0; k < k0 + gs; k += 32) {
-        const c0 = bits == 4 ? v128.and(v128.load(row + (<usize>k >> 1)), mask) : v128.load(row + <usize>k);
-        const c1 = bits == 4 ? i8x16.shr_u(v128.load(row + (<usize>k >> 1)), 4) : v128.load(row + <usize>k, 16);
-        const l0 = i16x8.extend_low_i8x16_u(c0), l1 = i16x8.extend_high_i8x16_u(c0);
-        const h0 = i16x8.extend_low_i8x16_u(c1), h1 = i16x8.extend_high_i8x16_u(c1);
-        const w0 = f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(l0)), w1 = f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(l0));
-        const w2 = f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(l1)), w3 = f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(l1));
-        const w4 = f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(h0)), w5 = f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(h0));
-        const w6 = f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(h1)), w7 = f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(h1));
-        for (let m = 0; m < M; m++) {
-          const a = acc + (<usize>m * 80);
-          const xp = prep + (<usize>(m * K + k) << 2);
-          v128.store(a, dot4(v128.load(a, 32), w0, w1, w2, w3, xp), 32);
-          v128.store(a, dot4(v128.load(a, 48), w4, w5, w6, w7, xp + 64), 48);
-        }
-      }
-      for (let m = 0; m < M; m++) {
-        const a = acc + (<usize>m * 80);
-        v128.store(a, f32x4.add(v128.load(a), f32x4.mul(f32x4.add(v128.load(a, 32), v128.load(a, 48)), s)));
-        store<f32>(a, load<f32>(a, 16) + b * load<f32>(sums + (<usize>(m * G + g) << 2)), 16);
+        const a = scratch + <usize>(m * 48);
+        v128.store(a, f32x4.add(v128.load(a), f32x4.mul(v128.load(a, 16), s)));
+        store<f32>(a, load<f32>(a, 32) + b * load<f32>(sums + (<usize>(m * G + g) << 2)), 32);
       }
     }
     for (let m = 0; m < M; m++) {
-      const a = acc + (<usize>m * 80);
-      store<f32>(po + (<usize>(m * N + n) << 2), hsum(v128.load(a)) + load<f32>(a, 16));
+      const a = scratch + <usize>(m * 48);
+      store<f32>(po + (<usize>(m * N + n) << 2), hsum(v128.load(a)) * QMV_UNSCALE + load<f32>(a, 32));
     }
   }
 }

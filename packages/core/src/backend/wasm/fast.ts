@@ -1,24 +1,39 @@
 // mx.fast on the WASM backend. Where `wasmFuses` says no (half types, float64), the op
 // builds its composition of ops instead (Backend.fuses, MLX's use_fallback).
 //
-// ScaledDotProductAttention, float32: one group at a time — a batch entry and KV head with its
+// ScaledDotProductAttention, float32 (q, k, v, out; a bool or float32 mask; float32 sinks):
+// the flash kernel (kernels-wasm attention.ts `flash_kt`, `flash_attn_f32`): the keys transposed
+// once into blocks of 64 (a buffer of K's size for the call), then blocks of 32 query rows by 64
+// keys, the scores of a block in a small tile, an online softmax (running max and sum a row),
+// P V accumulated per tile, so the Tq x Tk scores never exist; threads take interleaved work
+// items (batch entry, head, query block); under "causal" the key blocks past a tile's last
+// valid key are skipped (exactly: see attention.ts). Any strides (queries scaled into the
+// tile's scratch, keys through the transposed buffer; values read in place when their rows are
+// unit-stride and a multiple of 8 long, else copied a block at a time). Against the reference
+// composition the differences are the f32 sums of the scores (over D) and of P V (over Tk),
+// the rescaling of the running sums by alpha = exp(m_old - m_new) (at most ceil(Tk / 64)
+// times), the division by the sum at the end instead of per probability, and the WASM exp
+// (within 1 ulp). Stated bound, per element, for inputs of unit scale:
+//     |flash - reference| <= (D + Tk + 4) * 8 * 2^-24 * max(1, |reference|)
+// (the matmul path's bound), checked in wasm-fast.test.ts on odd sizes across the tiles, every
+// mask kind, causal with Tq != Tk, grouped-query heads, sinks, NaN and -inf scores; at 8 heads
+// x 512 x 64 the largest error is ~0.2% of it (4e-7 absolute). NaN and infinities as the
+// reference: a NaN score makes its row NaN, a row whose scores are all -inf is NaN.
+//
+// The older path stays for what the flash kernel doesn't take (other mask or sink dtypes, element
+// offsets past 2^31): one group at a time — a batch entry and KV head with its
 // nRep query heads — the scaled queries (rounded as the composition rounds scale * q) go
 // through the f32 matmul kernel against K^T (a strided view, nothing copied), the masked
 // softmax runs in place over those scores (one pass a row, rows across threads: kernels-wasm
 // attention.ts; with sinks, the WASM reduce, exp and scalar-operand binary kernels; JS only
 // for non-causal masks), and the f32 matmul writes probabilities @ V straight into the
-// output. So only one group's scores and queries are ever materialized (the composition holds
-// every head's scores several times over).
-//
-// Against the reference kernel the differences are the f32 matmul's sums (bound in matmul.ts)
-// on the scores and on the output, carried through the softmax, and the WASM exp: checked in
-// wasm-fast.test.ts within (D + Tk + 4) * 8 * 2^-24 relative to max(1, |reference|) for inputs
-// of unit scale.
+// output. Its differences: the f32 matmul's sums (bound in matmul.ts) on the scores and on
+// the output, carried through the softmax, and the WASM exp, within the same bound.
 import { bool, float32, float64, finfo, type Dtype } from '../../dtype.js';
 import { isRowContiguous, shapeSize } from '../../shape.js';
 import type { ArrayData } from '../interface.js';
 import type { SdpaParams } from '../../primitives/fast.js';
-import { registerWasmKernel, addressOf, wasmKernels, type WasmContext, type WasmStorage } from './registry.js';
+import { registerWasmKernel, addressOf, fitsI32, wasmKernels, type WasmContext, type WasmStorage } from './registry.js';
 import { Primitive } from '../../primitive.js';
 import { Reduce } from '../../primitives/reduce.js';
 import { AsType } from '../../primitives/copy.js';
@@ -52,7 +67,91 @@ export function wasmFuses(primitive: string, dtype: Dtype): boolean {
   return dtype === float32 && ['RMSNorm', 'LayerNorm', 'ScaledDotProductAttention', 'RoPE', 'Hadamard'].includes(primitive);
 }
 
-registerWasmKernel('ScaledDotProductAttention', (ctx, prim, inputs, [out]) => sdpa(ctx, prim as Primitive<SdpaParams>, inputs, out!));
+/**
+ * How many attentions each path ran, and whether the flash kernel may run (internal: the tests
+ * turn it off to keep the matmul path checked, the A/B timings compare the two).
+ */
+export const sdpaPaths = { flash: 0, matmul: 0, useFlash: true };
+
+registerWasmKernel('ScaledDotProductAttention', (ctx, prim, inputs, [out]) => {
+  const p = prim as Primitive<SdpaParams>;
+  if (sdpaPaths.useFlash && flash(ctx, p.params, inputs, out!)) {
+    sdpaPaths.flash++;
+    return true;
+  }
+  sdpaPaths.matmul++;
+  return sdpa(ctx, p, inputs, out!);
+});
+
+/** Multiply-adds (Tq x Tk x (D + Dv) a head) below which the flash kernel stays on one thread. */
+const FLASH_GRAIN = 1 << 17;
+
+/** The largest element offset an array's strides reach (its storage offset included). */
+function lastOffset(d: ArrayData): number {
+  return d.shape.reduce((acc, n, i) => acc + (n > 0 ? (n - 1) * d.strides[i]! : 0), d.offset);
+}
+
+/** Index of a parameter-block word (kernels-wasm attention.ts FA_*). */
+function faWord(ctx: WasmContext, name: string): number {
+  const i = ctx.code(`FA_${name}`);
+  if (i === undefined) throw new Error(`internal: no kernel constant FA_${name}`);
+  return i;
+}
+
+/** The flash kernel, or false where it doesn't take the operands (the matmul path then runs). */
+function flash(ctx: WasmContext, p: SdpaParams, inputs: readonly ArrayData[], out: ArrayData): boolean {
+  const { scale, causal, hasMask, hasSinks } = p;
+  const [q, k, v] = inputs as [ArrayData, ArrayData, ArrayData];
+  const mask = hasMask ? inputs[3]! : null;
+  const sinks = hasSinks ? inputs[inputs.length - 1]! : null;
+  if (q.dtype !== float32 || k.dtype !== float32 || v.dtype !== float32 || out.dtype !== float32) return false;
+  if ((mask && mask.dtype !== bool && mask.dtype !== float32) || (sinks && sinks.dtype !== float32)) return false;
+  if (![q, k, v, mask, sinks, out].every((a) => !a || (a.strides.every((st) => st >= 0) && fitsI32([lastOffset(a), shapeSize(a.shape)])))) return false;
+  const [B, Nq, Tq, D] = q.shape as [number, number, number, number];
+  const [, Nkv, Tk] = k.shape as [number, number, number];
+  const Dv = v.shape[3]!;
+  if (B * Nq * Tq * Dv === 0) return true;
+  const { heap } = ctx;
+  const kk = ctx.k;
+  const ktBytes = kk.flashKtBytes(B, Nkv, Tk, D);
+  if (!(ktBytes < 2 ** 31)) return false;
+  const words = faWord(ctx, 'WORDS');
+  const block = heap.alloc(words * 4);
+  const kt = heap.alloc(Math.max(4, ktBytes));
+  const items = kk.flashItems(B, Nq, Tq);
+  const parts = Math.min(items, chunkCount(ctx, B * Nq * Tq * Tk * (D + Dv), FLASH_GRAIN));
+  const scratch = Array.from({ length: parts }, () => heap.alloc(kk.flashScratchBytes(D, Dv)));
+  try {
+    const w = new Int32Array(heap.buffer, block.ptr, words);
+    const put = (name: string, vals: readonly number[]) => w.set(vals, faWord(ctx, name));
+    put('B', [B]);
+    put('NQ', [Nq]);
+    put('TQ', [Tq]);
+    put('D', [D]);
+    put('NKV', [Nkv]);
+    put('TK', [Tk]);
+    put('DV', [Dv]);
+    put('QS', q.strides);
+    put('KS', k.strides);
+    put('VS', v.strides);
+    put('MS', mask ? mask.strides : [0, 0, 0, 0]);
+    put('MASK', [causal || !mask ? 0 : mask.dtype === bool ? 1 : 2]);
+    put('CAUSAL', [causal ? 1 : 0]);
+    put('SINKS', [sinks ? sinks.strides[0]! : -1]);
+    new Float32Array(heap.buffer, block.ptr + 4 * faWord(ctx, 'SCALE'), 1)[0] = scale;
+    put('PTR', [addressOf(q), addressOf(k), addressOf(v), addressOf(out), mask ? addressOf(mask) : 0, sinks ? addressOf(sinks) : 0, kt.ptr]);
+    // the keys transposed once (blocks of 64), then the tiles
+    const units = B * Nkv * kk.flashKeyBlocks(Tk);
+    if (units > 0) parallel(ctx, 'flash_kt', splitRange(units, Math.min(parts, units)).map(([u0, u1]) => [block.ptr, u0, u1]));
+    // interleaved items: under causal, later query blocks have more keys
+    parallel(ctx, 'flash_attn_f32', scratch.map((sc, i) => [block.ptr, i, items, parts, sc.ptr]));
+  } finally {
+    heap.free(block.ptr, block.size);
+    heap.free(kt.ptr, kt.size);
+    for (const sc of scratch) heap.free(sc.ptr, sc.size);
+  }
+  return true;
+}
 
 function sdpa(ctx: WasmContext, prim: Primitive<SdpaParams>, inputs: readonly ArrayData[], out: ArrayData): boolean {
   const { scale, causal, hasMask, hasSinks } = prim.params;
