@@ -253,7 +253,11 @@ export function matmulF32BufB(): i32 {
   if (mr > 3) putRow(po + 3 * row, nr, c30, c31, acc);
 }
 
-/** The FMA set's 6 x 8 block (same k order, each step one fused multiply-add). */
+/**
+ * The FMA set's 6 x 8 block (same k order, each step one fused multiply-add). A's values are
+ * loaded then splat (V8 on x64: a load and a register broadcast) rather than load-splat with an
+ * offset, which V8 compiles with an extra address add that competes with the FMAs for ports.
+ */
 @inline function micro32x6(ap: usize, bp: usize, kc: i32, po: usize, ldo: i32, mr: i32, nr: i32, acc: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
@@ -266,22 +270,22 @@ export function matmulF32BufB(): i32 {
   for (let k = 0; k < kc; k++) {
     const b0 = v128.load(b);
     const b1 = v128.load(b, 16);
-    let x = v128.load32_splat(a);
+    let x = f32x4.splat(load<f32>(a));
     c00 = madd(x, b0, c00);
     c01 = madd(x, b1, c01);
-    x = v128.load32_splat(a, 4);
+    x = f32x4.splat(load<f32>(a, 4));
     c10 = madd(x, b0, c10);
     c11 = madd(x, b1, c11);
-    x = v128.load32_splat(a, 8);
+    x = f32x4.splat(load<f32>(a, 8));
     c20 = madd(x, b0, c20);
     c21 = madd(x, b1, c21);
-    x = v128.load32_splat(a, 12);
+    x = f32x4.splat(load<f32>(a, 12));
     c30 = madd(x, b0, c30);
     c31 = madd(x, b1, c31);
-    x = v128.load32_splat(a, 16);
+    x = f32x4.splat(load<f32>(a, 16));
     c40 = madd(x, b0, c40);
     c41 = madd(x, b1, c41);
-    x = v128.load32_splat(a, 20);
+    x = f32x4.splat(load<f32>(a, 20));
     c50 = madd(x, b0, c50);
     c51 = madd(x, b1, c51);
     a += 24;
