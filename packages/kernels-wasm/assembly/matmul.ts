@@ -156,6 +156,10 @@ export function matmulF32BufB(): i32 {
 @inline function packA32(pa: usize, sam: i32, sak: i32, i0: i32, mc: i32, k0: i32, kc: i32, dst: usize): void {
   for (let p = 0; p < mc; p += F32_MR) {
     const panel = dst + ((<usize>p * <usize>kc) << 2);
+    if (sak == 1 && p + F32_MR <= mc) {
+      packRows(at<f32>(pa, (i0 + p) * sam + k0), <usize>sam << 2, kc, panel);
+      continue;
+    }
     for (let r = 0; r < F32_MR; r++) {
       const d = panel + (<usize>r << 2);
       if (p + r < mc) {
@@ -167,6 +171,53 @@ export function matmulF32BufB(): i32 {
       } else {
         for (let k = 0; k < kc; k++) store<f32>(d + <usize>(k * F32_MR * 4), 0);
       }
+    }
+  }
+}
+
+/**
+ * F32_MR whole rows of A with unit k stride (row r at src + r * rowBytes) into one panel: 4 x 4
+ * blocks transposed in registers (rows 4, 5 of the FMA set's panel as pairs), the k tail by element.
+ */
+@inline function packRows(src: usize, rowBytes: usize, kc: i32, d: usize): void {
+  const step = <usize>(F32_MR * 4);
+  const s1 = src + rowBytes;
+  const s2 = s1 + rowBytes;
+  const s3 = s2 + rowBytes;
+  let k = 0;
+  for (; k + 4 <= kc; k += 4) {
+    const o = <usize>k << 2;
+    const v0 = v128.load(src + o);
+    const v1 = v128.load(s1 + o);
+    const v2 = v128.load(s2 + o);
+    const v3 = v128.load(s3 + o);
+    const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5);
+    const t1 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7);
+    const t2 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5);
+    const t3 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
+    const q = d + <usize>k * step;
+    v128.store(q, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+    v128.store(q + step, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+    v128.store(q + 2 * step, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+    v128.store(q + 3 * step, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+    if (F32_MR == 6) {
+      const s4 = s3 + rowBytes;
+      const v4 = v128.load(s4 + o);
+      const v5 = v128.load(s4 + rowBytes + o);
+      const u0 = v128.shuffle<f32>(v4, v5, 0, 4, 1, 5);
+      const u1 = v128.shuffle<f32>(v4, v5, 2, 6, 3, 7);
+      v128.store64_lane(q + 16, u0, 0);
+      v128.store64_lane(q + step + 16, u0, 1);
+      v128.store64_lane(q + 2 * step + 16, u1, 0);
+      v128.store64_lane(q + 3 * step + 16, u1, 1);
+    }
+  }
+  for (; k < kc; k++) {
+    const o = <usize>k << 2;
+    let s = src;
+    for (let r = 0; r < F32_MR; r++) {
+      store<f32>(d + <usize>k * step + (<usize>r << 2), load<f32>(s + o));
+      s += rowBytes;
     }
   }
 }
