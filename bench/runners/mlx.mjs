@@ -198,6 +198,9 @@ export async function init({ backend = 'reference', threads } = {}) {
       library: 'mlx-ts', backend, threads: threadCount ?? null, threadControl: !!tc.set, threadNote: threadNote ?? (tc.set ? `default (${tc.how} available)` : undefined),
       version: pkgVersion('../node_modules/@mlx-ts/core/package.json'),
       backends: mx.listBackends(),
+      node: process.version,
+      // the WASM backend's kernel set: 'fma' (relaxed SIMD) or 'plain' (issue 17 item 3)
+      kernelSet: backend === 'wasm' && typeof mx.wasmKernelSet === 'function' ? mx.wasmKernelSet() : undefined,
     },
     workloads,
     missing,

@@ -8,6 +8,8 @@ export interface OpRun {
   byCaller: number;
 }
 export interface ChecksReport {
+  /** The WASM kernel set the runtime loaded ('fma' with relaxed SIMD). */
+  kernelSet: 'fma' | 'plain';
   isolated: boolean | null;
   sharedArrayBuffer: boolean;
   defaultThreads: number;

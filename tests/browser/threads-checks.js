@@ -67,6 +67,8 @@ export async function runChecks(mx, hooks, { threadCounts, faults = false }) {
   };
   report.init = await mx.initThreads();
   report.backend = mx.cpuBackendName();
+  // 'fma' where the runtime has relaxed SIMD (Chromium), 'plain' in Node 20: their matmul bits differ
+  report.kernelSet = mx.wasmKernelSet();
   const ops = makeOps(mx);
   hooks.setStealing(false);
   try {

@@ -28,8 +28,10 @@ export async function smoke(mx, opts = {}) {
   r.grad = list(mx.grad((x) => mx.sum(mx.multiply(x, mx.sin(x))))(a));
   r.vmap = list(mx.vmap((x) => mx.sum(mx.multiply(x, x)))(m));
   r.compile = list(mx.compile((x, y) => mx.add(mx.multiply(x, y), 1))(a, a));
-  // large enough to be split across threads where they run
-  const big = mx.random.normal([192, 160], mx.float32, 0, 1, mx.random.key(1));
+  // large enough to be split across threads where they run; small integers, so that every
+  // product and partial sum is exact and both WASM kernel sets (FMA where the runtime has
+  // relaxed SIMD, plain elsewhere) give the same bits
+  const big = mx.round(mx.random.normal([192, 160], mx.float32, 0, 4, mx.random.key(1)));
   r.bigMatmul = mx.sum(mx.matmul(big, big.T)).item();
   r.bigSum = mx.sum(mx.exp(mx.multiply(big, 0.1)), 1).index(7).item();
   // the seed page: a view shares the array's memory (where the memory is a SharedArrayBuffer:
@@ -54,5 +56,6 @@ export async function smoke(mx, opts = {}) {
   r.npz = list(npz.x);
   r.threadStatus = mx.threadStatus();
   r.cpuBackend = mx.cpuBackendName();
+  r.kernelSet = r.cpuBackend === 'wasm' && mx.wasmKernelSet ? mx.wasmKernelSet() : null;
   return r;
 }

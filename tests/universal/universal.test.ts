@@ -220,7 +220,8 @@ async function firefoxDriver(): Promise<Driver> {
 
 /** The values of a report, without what depends on the runtime (checked per cell). */
 function values(r: Report): Record<string, unknown> {
-  const { threadStatus: _t, initThreads: _i, runtime: _r, module: _m, isolated: _o, sharedArrayBuffer: _s, cores: _c, viewAliasing: _v, ...rest } = r;
+  // kernelSet: the runtime's (FMA where it has relaxed SIMD); the values are the same either way
+  const { threadStatus: _t, initThreads: _i, runtime: _r, module: _m, isolated: _o, sharedArrayBuffer: _s, cores: _c, viewAliasing: _v, kernelSet: _k, ...rest } = r;
   return rest;
 }
 
@@ -275,7 +276,7 @@ describe.runIf(!missing)('universal npm import: packed tarballs in every runtime
 
   /** One line per cell for the log: runtime, CPU backend, threads and why not more. */
   const cells: string[] = [];
-  const note = (label: string, r: Report) => cells.push(`${label}: backend ${r.cpuBackend}, threads ${r.threadStatus.threads}/${r.threadStatus.requested} (${r.threadStatus.workers}), reason ${r.threadStatus.reason ?? 'none'}`);
+  const note = (label: string, r: Report) => cells.push(`${label}: backend ${r.cpuBackend} (${String(r.kernelSet ?? 'no')} kernel set), threads ${r.threadStatus.threads}/${r.threadStatus.requested} (${r.threadStatus.workers}), reason ${r.threadStatus.reason ?? 'none'}`);
 
   afterAll(() => {
     if (cells.length) console.log(`universal cells:\n  ${cells.join('\n  ')}`);

@@ -5,6 +5,7 @@
 // reference does (bit-identical). matmul_f32: f32 SIMD accumulation, within a stated bound
 // (see below). No kernel here uses static scratch: threads run them on disjoint rows at once.
 import { at, word, wordAt, COUNTERS, jumpTable, startDescWalk, advance, jump } from './layout';
+import { FMA, madd } from './fma';
 
 const MR: i32 = 4;
 const NR: i32 = 4;
@@ -128,11 +129,17 @@ function blockFor(K: i32, bytes: i32, multiple: i32, most: i32): i32 {
 // so |ours - reference| <= (K + 2) * 2^-24 * S + K * 2^-149, stated and tested in
 // packages/core/test/wasm-matmul.test.ts and wasm-threads.test.ts (finite operands with
 // S <= 2^126; where the reference is NaN ours is NaN too).
+// The FMA set (assembly/fma.ts: a 6 x 8 block, 120-row blocks) rounds each step c + a*b once
+// instead of twice: |ours - exact| <= K * u * S still holds (it is the plain bound with the
+// products exact), so the same bound covers both sets (tested under Node 24 in
+// packages/core/test/wasm-fma.test.ts). relaxed_madd may also run unfused, which is the plain case.
 
-const F32_MR: i32 = 4;
+// The FMA set's block is 6 x 8: 12 accumulators, 2 B vectors and the A splat fill 15 of
+// x64's 16 xmm registers (a fused multiply-add needs no temporary for the product).
+const F32_MR: i32 = FMA ? 6 : 4;
 const F32_NR: i32 = 8;
 const F32_KC: i32 = 256;
-const F32_MC: i32 = 128;
+const F32_MC: i32 = FMA ? 120 : 128;
 const F32_NC: i32 = 1024;
 
 /** Bytes of the A packing buffer matmul_f32 needs. */
@@ -145,21 +152,72 @@ export function matmulF32BufB(): i32 {
   return F32_NC * F32_KC * 4;
 }
 
-/** Rows [i0, i0+mc) x k [k0, k0+kc) of A into panels of 4 rows: panel p, k, r at ((p*kc + k)*4 + r). */
+/** Rows [i0, i0+mc) x k [k0, k0+kc) of A into panels of F32_MR rows: panel p, k, r at ((p*kc + k)*F32_MR + r). */
 @inline function packA32(pa: usize, sam: i32, sak: i32, i0: i32, mc: i32, k0: i32, kc: i32, dst: usize): void {
   for (let p = 0; p < mc; p += F32_MR) {
     const panel = dst + ((<usize>p * <usize>kc) << 2);
+    if (sak == 1 && p + F32_MR <= mc) {
+      packRows(at<f32>(pa, (i0 + p) * sam + k0), <usize>sam << 2, kc, panel);
+      continue;
+    }
     for (let r = 0; r < F32_MR; r++) {
       const d = panel + (<usize>r << 2);
       if (p + r < mc) {
         let off = (i0 + p + r) * sam + k0 * sak;
         for (let k = 0; k < kc; k++) {
-          store<f32>(d + (<usize>k << 4), load<f32>(at<f32>(pa, off)));
+          store<f32>(d + <usize>(k * F32_MR * 4), load<f32>(at<f32>(pa, off)));
           off += sak;
         }
       } else {
-        for (let k = 0; k < kc; k++) store<f32>(d + (<usize>k << 4), 0);
+        for (let k = 0; k < kc; k++) store<f32>(d + <usize>(k * F32_MR * 4), 0);
       }
+    }
+  }
+}
+
+/**
+ * F32_MR whole rows of A with unit k stride (row r at src + r * rowBytes) into one panel: 4 x 4
+ * blocks transposed in registers (rows 4, 5 of the FMA set's panel as pairs), the k tail by element.
+ */
+@inline function packRows(src: usize, rowBytes: usize, kc: i32, d: usize): void {
+  const step = <usize>(F32_MR * 4);
+  const s1 = src + rowBytes;
+  const s2 = s1 + rowBytes;
+  const s3 = s2 + rowBytes;
+  let k = 0;
+  for (; k + 4 <= kc; k += 4) {
+    const o = <usize>k << 2;
+    const v0 = v128.load(src + o);
+    const v1 = v128.load(s1 + o);
+    const v2 = v128.load(s2 + o);
+    const v3 = v128.load(s3 + o);
+    const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5);
+    const t1 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7);
+    const t2 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5);
+    const t3 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
+    const q = d + <usize>k * step;
+    v128.store(q, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+    v128.store(q + step, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+    v128.store(q + 2 * step, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+    v128.store(q + 3 * step, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+    if (F32_MR == 6) {
+      const s4 = s3 + rowBytes;
+      const v4 = v128.load(s4 + o);
+      const v5 = v128.load(s4 + rowBytes + o);
+      const u0 = v128.shuffle<f32>(v4, v5, 0, 4, 1, 5);
+      const u1 = v128.shuffle<f32>(v4, v5, 2, 6, 3, 7);
+      v128.store64_lane(q + 16, u0, 0);
+      v128.store64_lane(q + step + 16, u0, 1);
+      v128.store64_lane(q + 2 * step + 16, u1, 0);
+      v128.store64_lane(q + 3 * step + 16, u1, 1);
+    }
+  }
+  for (; k < kc; k++) {
+    const o = <usize>k << 2;
+    let s = src;
+    for (let r = 0; r < F32_MR; r++) {
+      store<f32>(d + <usize>k * step + (<usize>r << 2), load<f32>(s + o));
+      s += rowBytes;
     }
   }
 }
@@ -209,8 +267,12 @@ export function matmulF32BufB(): i32 {
   if (nr > 6) putLane(p + 24, f32x4.extract_lane(hi, 2), acc);
 }
 
-/** C block (mr <= 4 rows, nr <= 8 columns, row stride ldo elements) (+)= A panel @ B panel over kc. */
+/** C block (mr <= F32_MR rows, nr <= 8 columns, row stride ldo elements) (+)= A panel @ B panel over kc. */
 @inline function micro32(ap: usize, bp: usize, kc: i32, po: usize, ldo: i32, mr: i32, nr: i32, acc: bool): void {
+  if (FMA) {
+    micro32x6(ap, bp, kc, po, ldo, mr, nr, acc);
+    return;
+  }
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -240,6 +302,53 @@ export function matmulF32BufB(): i32 {
   if (mr > 1) putRow(po + row, nr, c10, c11, acc);
   if (mr > 2) putRow(po + 2 * row, nr, c20, c21, acc);
   if (mr > 3) putRow(po + 3 * row, nr, c30, c31, acc);
+}
+
+/**
+ * The FMA set's 6 x 8 block (same k order, each step one fused multiply-add). A's values are
+ * loaded then splat (V8 on x64: a load and a register broadcast) rather than load-splat with an
+ * offset, which V8 compiles with an extra address add that competes with the FMAs for ports.
+ */
+@inline function micro32x6(ap: usize, bp: usize, kc: i32, po: usize, ldo: i32, mr: i32, nr: i32, acc: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
+  let c50 = f32x4.splat(0), c51 = f32x4.splat(0);
+  let a = ap;
+  let b = bp;
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    let x = f32x4.splat(load<f32>(a));
+    c00 = madd(x, b0, c00);
+    c01 = madd(x, b1, c01);
+    x = f32x4.splat(load<f32>(a, 4));
+    c10 = madd(x, b0, c10);
+    c11 = madd(x, b1, c11);
+    x = f32x4.splat(load<f32>(a, 8));
+    c20 = madd(x, b0, c20);
+    c21 = madd(x, b1, c21);
+    x = f32x4.splat(load<f32>(a, 12));
+    c30 = madd(x, b0, c30);
+    c31 = madd(x, b1, c31);
+    x = f32x4.splat(load<f32>(a, 16));
+    c40 = madd(x, b0, c40);
+    c41 = madd(x, b1, c41);
+    x = f32x4.splat(load<f32>(a, 20));
+    c50 = madd(x, b0, c50);
+    c51 = madd(x, b1, c51);
+    a += 24;
+    b += 32;
+  }
+  const row = <usize>ldo << 2;
+  putRow(po, nr, c00, c01, acc);
+  if (mr > 1) putRow(po + row, nr, c10, c11, acc);
+  if (mr > 2) putRow(po + 2 * row, nr, c20, c21, acc);
+  if (mr > 3) putRow(po + 3 * row, nr, c30, c31, acc);
+  if (mr > 4) putRow(po + 4 * row, nr, c40, c41, acc);
+  if (mr > 5) putRow(po + 5 * row, nr, c50, c51, acc);
 }
 
 /**
@@ -333,6 +442,9 @@ export function addmm_epilogue_f64(pacc: usize, pc: usize, po: usize, alpha: f64
 /** The offset that stands for "zeros" in an indirection table. */
 export const CONV_ZERO: i32 = i32.MIN_VALUE;
 
+/** Rows of one register block (4 x 8 in both sets: each row's four tap addresses take registers too). */
+const CONV_MR: i32 = 4;
+
 /** Rows of one block: their inputs stay in L1/L2 while every B panel passes over them. */
 const CONV_RB: i32 = 64;
 
@@ -366,17 +478,17 @@ export function conv_pack_b_f32(pb: usize, sbk: i32, sbn: i32, K: i32, N: i32, d
       const b0 = v128.load(b);
       const b1 = v128.load(b, 16);
       let x = v128.load32_splat(a0);
-      c00 = f32x4.add(c00, f32x4.mul(x, b0));
-      c01 = f32x4.add(c01, f32x4.mul(x, b1));
+      c00 = madd(x, b0, c00);
+      c01 = madd(x, b1, c01);
       x = v128.load32_splat(a1);
-      c10 = f32x4.add(c10, f32x4.mul(x, b0));
-      c11 = f32x4.add(c11, f32x4.mul(x, b1));
+      c10 = madd(x, b0, c10);
+      c11 = madd(x, b1, c11);
       x = v128.load32_splat(a2);
-      c20 = f32x4.add(c20, f32x4.mul(x, b0));
-      c21 = f32x4.add(c21, f32x4.mul(x, b1));
+      c20 = madd(x, b0, c20);
+      c21 = madd(x, b1, c21);
       x = v128.load32_splat(a3);
-      c30 = f32x4.add(c30, f32x4.mul(x, b0));
-      c31 = f32x4.add(c31, f32x4.mul(x, b1));
+      c30 = madd(x, b0, c30);
+      c31 = madd(x, b1, c31);
       a0 += 4;
       a1 += 4;
       a2 += 4;
@@ -403,8 +515,8 @@ export function conv_igemm_f32(src: usize, zero: usize, ind: usize, T: i32, Cg: 
     for (let j0 = 0; j0 < N; j0 += F32_NR) {
       const bp = pb + ((<usize>j0 * <usize>K) << 2);
       const nr = min(F32_NR, N - j0);
-      for (let i = 0; i < rb; i += F32_MR) {
-        convTile(src, zero, ind, r0 + i, min(F32_MR, rb - i), T, Cg, bp, at<f32>(po, (r0 + i) * ldo + j0), ldo, nr);
+      for (let i = 0; i < rb; i += CONV_MR) {
+        convTile(src, zero, ind, r0 + i, min(CONV_MR, rb - i), T, Cg, bp, at<f32>(po, (r0 + i) * ldo + j0), ldo, nr);
       }
     }
   }

@@ -13,8 +13,11 @@
 // f32 products and sums, in another order than the reference's double sums, within the same
 // bound as matmul_f32 (any summation order of K products keeps |ours - exact| <= K * u * S):
 //   |ours - reference| <= (K + 2) * 2^-24 * S + K * 2^-149,  S = sum_k |a_ik * b_kj|.
+// The FMA set (assembly/fma.ts) fuses each multiply-add of the vector loops (one rounding
+// per step instead of two): within the same bound.
 // No static scratch: threads run disjoint column ranges at once.
 import { at } from './layout';
+import { madd } from './fma';
 
 @inline function hsum(v: v128): f32 {
   return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
@@ -47,14 +50,14 @@ export function matvec_pack_a_f32(pa: usize, M: i32, K: i32, sam: i32, sak: i32,
   while (o < end) {
     const x = v128.load(a + o);
     const y = v128.load(a + o, 16);
-    s0 = f32x4.add(s0, f32x4.mul(x, v128.load(b0 + o)));
-    t0 = f32x4.add(t0, f32x4.mul(y, v128.load(b0 + o, 16)));
-    s1 = f32x4.add(s1, f32x4.mul(x, v128.load(b1 + o)));
-    t1 = f32x4.add(t1, f32x4.mul(y, v128.load(b1 + o, 16)));
-    s2 = f32x4.add(s2, f32x4.mul(x, v128.load(b2 + o)));
-    t2 = f32x4.add(t2, f32x4.mul(y, v128.load(b2 + o, 16)));
-    s3 = f32x4.add(s3, f32x4.mul(x, v128.load(b3 + o)));
-    t3 = f32x4.add(t3, f32x4.mul(y, v128.load(b3 + o, 16)));
+    s0 = madd(x, v128.load(b0 + o), s0);
+    t0 = madd(y, v128.load(b0 + o, 16), t0);
+    s1 = madd(x, v128.load(b1 + o), s1);
+    t1 = madd(y, v128.load(b1 + o, 16), t1);
+    s2 = madd(x, v128.load(b2 + o), s2);
+    t2 = madd(y, v128.load(b2 + o, 16), t2);
+    s3 = madd(x, v128.load(b3 + o), s3);
+    t3 = madd(y, v128.load(b3 + o, 16), t3);
     o += 32;
   }
   let r0 = hsum(f32x4.add(s0, t0));
@@ -87,17 +90,17 @@ export function matvec_pack_a_f32(pa: usize, M: i32, K: i32, sam: i32, sak: i32,
     const x0 = v128.load(b0 + o);
     const x1 = v128.load(b1 + o);
     let y = v128.load(a0 + o);
-    c00 = f32x4.add(c00, f32x4.mul(y, x0));
-    c01 = f32x4.add(c01, f32x4.mul(y, x1));
+    c00 = madd(y, x0, c00);
+    c01 = madd(y, x1, c01);
     y = v128.load(a1 + o);
-    c10 = f32x4.add(c10, f32x4.mul(y, x0));
-    c11 = f32x4.add(c11, f32x4.mul(y, x1));
+    c10 = madd(y, x0, c10);
+    c11 = madd(y, x1, c11);
     y = v128.load(a2 + o);
-    c20 = f32x4.add(c20, f32x4.mul(y, x0));
-    c21 = f32x4.add(c21, f32x4.mul(y, x1));
+    c20 = madd(y, x0, c20);
+    c21 = madd(y, x1, c21);
     y = v128.load(a3 + o);
-    c30 = f32x4.add(c30, f32x4.mul(y, x0));
-    c31 = f32x4.add(c31, f32x4.mul(y, x1));
+    c30 = madd(y, x0, c30);
+    c31 = madd(y, x1, c31);
   }
   let r00 = hsum(c00), r01 = hsum(c01);
   let r10 = hsum(c10), r11 = hsum(c11);
@@ -152,14 +155,14 @@ export function matvec_pack_a_f32(pa: usize, M: i32, K: i32, sam: i32, sak: i32,
   const end = <usize>K4 << 2;
   for (let o: usize = 0; o < end; o += 16) {
     const x = v128.load(b + o);
-    c0 = f32x4.add(c0, f32x4.mul(v128.load(a + o), x));
-    c1 = f32x4.add(c1, f32x4.mul(v128.load(a1 + o), x));
-    c2 = f32x4.add(c2, f32x4.mul(v128.load(a2 + o), x));
-    c3 = f32x4.add(c3, f32x4.mul(v128.load(a3 + o), x));
-    c4 = f32x4.add(c4, f32x4.mul(v128.load(a4 + o), x));
-    c5 = f32x4.add(c5, f32x4.mul(v128.load(a5 + o), x));
-    c6 = f32x4.add(c6, f32x4.mul(v128.load(a6 + o), x));
-    c7 = f32x4.add(c7, f32x4.mul(v128.load(a7 + o), x));
+    c0 = madd(v128.load(a + o), x, c0);
+    c1 = madd(v128.load(a1 + o), x, c1);
+    c2 = madd(v128.load(a2 + o), x, c2);
+    c3 = madd(v128.load(a3 + o), x, c3);
+    c4 = madd(v128.load(a4 + o), x, c4);
+    c5 = madd(v128.load(a5 + o), x, c5);
+    c6 = madd(v128.load(a6 + o), x, c6);
+    c7 = madd(v128.load(a7 + o), x, c7);
   }
   let r0 = hsum(c0), r1 = hsum(c1), r2 = hsum(c2), r3 = hsum(c3);
   let r4 = hsum(c4), r5 = hsum(c5), r6 = hsum(c6), r7 = hsum(c7);
@@ -241,10 +244,10 @@ export function matvec_f32_dot(pa: usize, pb: usize, po: usize, M: i32, K: i32, 
   const end = <usize>(w & ~3) << 2;
   let p: usize = 0;
   for (; p < end; p += 16) {
-    let s = f32x4.add(v128.load(o + p), f32x4.mul(v0, v128.load(r0 + p)));
-    s = f32x4.add(s, f32x4.mul(v1, v128.load(r1 + p)));
-    s = f32x4.add(s, f32x4.mul(v2, v128.load(r2 + p)));
-    s = f32x4.add(s, f32x4.mul(v3, v128.load(r3 + p)));
+    let s = madd(v0, v128.load(r0 + p), v128.load(o + p));
+    s = madd(v1, v128.load(r1 + p), s);
+    s = madd(v2, v128.load(r2 + p), s);
+    s = madd(v3, v128.load(r3 + p), s);
     v128.store(o + p, s);
   }
   const all = <usize>w << 2;
@@ -262,7 +265,7 @@ export function matvec_f32_dot(pa: usize, pb: usize, po: usize, M: i32, K: i32, 
   const v = f32x4.splat(x);
   const end = <usize>(w & ~3) << 2;
   let p: usize = 0;
-  for (; p < end; p += 16) v128.store(o + p, f32x4.add(v128.load(o + p), f32x4.mul(v, v128.load(r + p))));
+  for (; p < end; p += 16) v128.store(o + p, madd(v, v128.load(r + p), v128.load(o + p)));
   const all = <usize>w << 2;
   for (; p < all; p += 4) store<f32>(o + p, load<f32>(o + p) + x * load<f32>(r + p));
 }

@@ -4,9 +4,13 @@
 // groups hide its repeats from gzip); fflate, which core bundles anyway, inflates it. The
 // plain-memory module is derived from it when first asked for, by rewriting the memory
 // import's limits (shared, with a maximum -> plain, no maximum): the code is the same (the
-// kernels use no atomics), so a bundle carries one variant and the build compiles once.
+// kernels use no atomics), so a bundle carries one variant.
+// Two kernel sets: the plain one, and the FMA one (hot float32 loops with f32x4.relaxed_madd,
+// assembly/fma.ts) for runtimes that validate relaxed SIMD (Node 22+, current browsers; not
+// Node 20). The FMA module is embedded as a patch of the plain one: the function bodies that
+// differ (build.mjs checks that nothing else does), put back into the code section here.
 import { inflateSync } from 'fflate';
-import { SHARED_DEFLATED_BASE64, SHARED_BYTES, MAX_PAGES } from './kernels-data.js';
+import { SHARED_DEFLATED_BASE64, SHARED_BYTES, MAX_PAGES, FMA_PATCH_DEFLATED_BASE64, FMA_BYTES } from './kernels-data.js';
 
 export { MAX_PAGES };
 
@@ -98,25 +102,113 @@ export function plainMemoryVariant(bytes) {
   throw new Error('kernels-wasm: the module imports no memory');
 }
 
-let sharedBytes = null;
-let plainBytes = null;
+/** `bytes` with the function bodies of `patch` ([count, then index, size, body], LEB128) in its code section. */
+function applyPatch(bytes, patch, size) {
+  let p = 0;
+  let buf = patch;
+  const u32 = () => {
+    let r = 0;
+    let shift = 0;
+    for (;;) {
+      const b = buf[p++];
+      if (b === undefined) throw new Error('kernels-wasm: truncated module');
+      r += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+      if (!(b & 0x80)) return r;
+    }
+  };
+  const bodies = new Map();
+  for (let n = u32(); n > 0; n--) {
+    const index = u32();
+    const len = u32();
+    bodies.set(index, patch.subarray(p, p + len));
+    p += len;
+  }
+  buf = bytes;
+  p = 8;
+  const out = new Uint8Array(size);
+  let o = 0;
+  const put = (x) => {
+    out.set(x, o);
+    o += x.length;
+  };
+  while (p < bytes.length) {
+    const start = p;
+    const id = bytes[p++];
+    const secSize = u32();
+    const end = p + secSize;
+    if (id !== 10) {
+      p = end;
+      continue;
+    }
+    put(bytes.subarray(0, start));
+    const parts = [];
+    let total = 0;
+    const count = u32();
+    const head = leb128(count);
+    parts.push(head);
+    total += head.length;
+    for (let i = 0; i < count; i++) {
+      const len = u32();
+      const body = bodies.get(i) ?? bytes.subarray(p, p + len);
+      p += len;
+      const l = leb128(body.length);
+      parts.push(l, body);
+      total += l.length + body.length;
+    }
+    put([10, ...leb128(total)]);
+    for (const x of parts) put(x);
+    put(bytes.subarray(end));
+    if (o !== size) throw new Error('kernels-wasm: the FMA patch does not rebuild a module of the expected size');
+    return out;
+  }
+  throw new Error('kernels-wasm: the module has no code section');
+}
 
-/** The wasm bytes for a shared or a plain memory, for runtimes that must compile asynchronously (browsers' main thread). */
-export function kernelBytes(shared) {
-  sharedBytes ??= inflateSync(decode(SHARED_DEFLATED_BASE64), { out: new Uint8Array(SHARED_BYTES) });
-  if (shared) return sharedBytes.slice();
-  plainBytes ??= plainMemoryVariant(sharedBytes);
-  return plainBytes.slice();
+let relaxed = null;
+
+/**
+ * Whether this runtime validates relaxed SIMD: a tiny module with one f32x4.relaxed_madd
+ * (Node 22+, current Chromium and Firefox; Node 20 does not). The FMA kernel set needs it.
+ */
+export function relaxedSimd() {
+  if (relaxed === null) {
+    const zero = [0xfd, 0x0c, ...new Array(16).fill(0)]; // v128.const 0
+    const body = [0, ...zero, ...zero, ...zero, 0xfd, 0x85, 0x02, 0x0b]; // f32x4.relaxed_madd; end
+    const mod = [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 5, 1, 0x60, 0, 1, 0x7b, 3, 2, 1, 0, 10, body.length + 2, 1, body.length, ...body];
+    try {
+      relaxed = WebAssembly.validate(new Uint8Array(mod));
+    } catch {
+      relaxed = false;
+    }
+  }
+  return relaxed;
+}
+
+const byteCache = new Map();
+
+/** The wasm bytes for a shared or a plain memory, plain or FMA kernel set, for runtimes that must compile asynchronously (browsers' main thread). */
+export function kernelBytes(shared, fma = false) {
+  const key = `${shared ? 'shared' : 'plain'}/${fma ? 'fma' : 'plain'}`;
+  let b = byteCache.get(key);
+  if (!b) {
+    if (shared && !fma) b = inflateSync(decode(SHARED_DEFLATED_BASE64), { out: new Uint8Array(SHARED_BYTES) });
+    else if (shared) b = applyPatch(kernelBytes(true), inflateSync(decode(FMA_PATCH_DEFLATED_BASE64)), FMA_BYTES);
+    else b = plainMemoryVariant(kernelBytes(true, fma));
+    byteCache.set(key, b);
+  }
+  return b.slice();
 }
 
 const modules = new Map();
 
-/** The compiled module for shared or plain memory (compiled once, synchronously). */
-export function kernelModule(shared) {
-  let m = modules.get(shared);
+/** The compiled module for shared or plain memory, plain or FMA kernel set (compiled once, synchronously). */
+export function kernelModule(shared, fma = false) {
+  const key = `${shared}/${fma}`;
+  let m = modules.get(key);
   if (!m) {
-    m = new WebAssembly.Module(kernelBytes(shared));
-    modules.set(shared, m);
+    m = new WebAssembly.Module(kernelBytes(shared, fma));
+    modules.set(key, m);
   }
   return m;
 }

@@ -54,6 +54,9 @@ export function sizeClass(n: number): number {
   return Math.ceil(n / step) * step;
 }
 
+/** Which kernel module runs over a heap: the plain set or the FMA one (relaxed SIMD). */
+export type KernelSet = 'plain' | 'fma';
+
 export class WasmHeap {
   readonly memory: WebAssembly.Memory;
   readonly shared: boolean;
@@ -63,6 +66,8 @@ export class WasmHeap {
   /** The backend that owns this heap, and its name for messages. */
   owner: object | null = null;
   ownerName = 'wasm';
+  /** The kernel set instantiated over this memory (worker threads instantiate the same one). */
+  kernelSet: KernelSet = 'plain';
   private top: number;
   private lastBuffer: ArrayBufferLike | null = null;
   private readonly freeLists = new Map<number, number[]>();

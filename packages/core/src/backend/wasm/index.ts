@@ -2,14 +2,14 @@
 // uses a WASM kernel where one exists for the primitive, dtypes and layout, else the
 // reference kernel, which works unchanged on the same memory through hostBytes. So the
 // backend is complete for every primitive, and fast where the kernels are.
-import { instantiateKernels, kernelBytes, kernelModule, type KernelExports } from '@mlx-ts/kernels-wasm';
+import { instantiateKernels, kernelBytes, kernelModule, relaxedSimd, type KernelExports } from '@mlx-ts/kernels-wasm';
 import type { ArrayData, Backend, Storage } from '../interface.js';
 import type { Primitive } from '../../primitive.js';
 import type { Dtype } from '../../dtype.js';
 import { kernels as referenceKernels } from '../reference/registry.js';
 import '../reference/index.js';
 import { binaryFns, unaryFns } from '../reference/elementwise.js';
-import { WasmHeap, heapOwning, type HeapOptions, type HeapStats } from './heap.js';
+import { WasmHeap, heapOwning, type HeapOptions, type HeapStats, type KernelSet } from './heap.js';
 import { wasmKernels, type WasmContext, type WasmStorage } from './registry.js';
 import { OutOfMemoryError, formatBytes, outOfMemory, outOfMemoryAdvice } from '../../out-of-memory.js';
 import './elementwise.js';
@@ -31,7 +31,7 @@ import './dequantize.js';
 import './quantized.js';
 import './fft.js';
 
-export { WasmHeap, sizeClass, heapOwning, type HeapOptions, type HeapStats } from './heap.js';
+export { WasmHeap, sizeClass, heapOwning, type HeapOptions, type HeapStats, type KernelSet } from './heap.js';
 export { wasmKernels } from './registry.js';
 // threads (threads.ts, owned by the threads task): thread count of the threaded kernels
 export { setNumThreads, getNumThreads, setThreadTimeout, WasmThreadError } from './threads.js';
@@ -39,6 +39,22 @@ export { setNumThreads, getNumThreads, setThreadTimeout, WasmThreadError } from 
 export interface WasmBackendOptions extends HeapOptions {
   /** Registry name; 'wasm' by default. */
   name?: string;
+  /**
+   * The kernel set: true for the FMA one (hot float32 loops with fused multiply-adds, relaxed
+   * SIMD), false for the plain one. Default: FMA where the runtime validates relaxed SIMD
+   * (Node 22+, current browsers), unless the environment variable MLX_TS_WASM_FMA is 0 (1
+   * asks for FMA, an error where the runtime lacks it). Both sets keep the float32 matmul
+   * bound stated in matmul.ts.
+   */
+  fma?: boolean;
+}
+
+/** The environment's MLX_TS_WASM_FMA (runtimes without `process` have none). */
+function envFma(): boolean | undefined {
+  const v = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.MLX_TS_WASM_FMA;
+  if (v === undefined || v === '') return undefined;
+  if (v === '0' || v === '1') return v === '1';
+  throw new Error(`MLX_TS_WASM_FMA: expected 0 (the plain kernel set) or 1 (the FMA set), got '${v}'`);
 }
 
 /** Per primitive: how many runs went to a WASM kernel and how many fell back to the reference one. */
@@ -65,7 +81,7 @@ export class WasmBackend implements Backend {
   readonly name: string;
   readonly kind = 'cpu' as const;
   readonly syncReadable = true;
-  private readonly options: HeapOptions;
+  private readonly options: WasmBackendOptions;
   private runtime: Runtime | null = null;
   private active = 0;
   private peak = 0;
@@ -76,6 +92,27 @@ export class WasmBackend implements Backend {
   constructor(options: WasmBackendOptions = {}) {
     this.name = options.name ?? 'wasm';
     this.options = options;
+  }
+
+  /**
+   * The kernel set this backend runs ('fma': relaxed SIMD's fused multiply-add in the float32
+   * matmul, matrix-vector and convolution loops; 'plain': separate multiply and add). Starts
+   * the backend if it hasn't started.
+   */
+  get kernelSet(): KernelSet {
+    return this.rt.heap.kernelSet;
+  }
+
+  /** Whether to load the FMA set: the option, else MLX_TS_WASM_FMA, else whether the runtime has relaxed SIMD. */
+  private wantsFma(): boolean {
+    const asked = this.options.fma ?? envFma();
+    if (asked && !relaxedSimd()) {
+      throw new Error(
+        `WasmBackend: the FMA kernel set ${this.options.fma !== undefined ? '(option fma: true)' : '(MLX_TS_WASM_FMA=1)'} needs relaxed SIMD ` +
+          `(f32x4.relaxed_madd), which this runtime does not validate (Node 22+ and current browsers have it); use the plain set`,
+      );
+    }
+    return asked ?? relaxedSimd();
   }
 
   /** The memory and kernels, made on first use so that registering the backend costs nothing. */
@@ -107,18 +144,20 @@ export class WasmBackend implements Backend {
   async init(): Promise<void> {
     if (this.runtime) return;
     const shared = this.options.shared ?? typeof SharedArrayBuffer !== 'undefined';
-    const module = await WebAssembly.compile(kernelBytes(shared) as BufferSource);
-    if (!this.runtime) this.runtime = this.start(module);
+    const fma = this.wantsFma();
+    const module = await WebAssembly.compile(kernelBytes(shared, fma) as BufferSource);
+    if (!this.runtime) this.runtime = this.start(module, fma);
   }
 
-  private start(module: WebAssembly.Module | null): Runtime {
+  private start(module: WebAssembly.Module | null, fma = this.wantsFma()): Runtime {
     const { memory, shared, maximumBytes } = WasmHeap.createMemory(this.options);
-    const mod = module ?? kernelModule(shared);
+    const mod = module ?? kernelModule(shared, fma);
     // "math": the JS Math functions that the reference's complex formulas call (elementwise-complex.ts)
     const k: KernelExports = instantiateKernels(memory, mod, { reference: referenceImports(mod), math: Math as unknown as WebAssembly.ModuleImports });
     const heap = new WasmHeap(k.heapBase(), memory, shared, maximumBytes);
     heap.owner = this;
     heap.ownerName = this.name;
+    heap.kernelSet = fma ? 'fma' : 'plain';
     const codes = new Map<string, number | undefined>();
     const descPtr = k.descPtr();
     const ctx: WasmContext = {

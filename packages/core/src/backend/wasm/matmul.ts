@@ -6,8 +6,10 @@
 // S = sum_k |a_ik * b_kj| (finite operands, S <= 2^126):
 //     |ours - reference| <= (K + 2) * 2^-24 * S + K * 2^-149
 // and where the reference is NaN, ours is NaN (tested in wasm-matmul.test.ts and
-// wasm-threads.test.ts). Results don't depend on the thread count (rows are split, every
-// element is computed by the same code in the same order). float64 Matmul and all of AddMM
+// wasm-threads.test.ts). Both kernel sets keep it: the FMA set (relaxed SIMD, loaded where the
+// runtime has it: WasmBackend's `fma` option) rounds each multiply-add once, the plain set
+// twice (wasm-fma.test.ts proves the FMA set under Node 24). Results don't depend on the
+// thread count (rows are split, every element is computed by the same code in the same order). float64 Matmul and all of AddMM
 // stay exact (double sums in k order).
 //
 // Few rows (M <= 16, a matrix-vector product): matvec.ts, in the same bound.

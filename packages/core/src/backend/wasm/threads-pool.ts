@@ -119,7 +119,8 @@ export class ThreadPool {
   static startSync(heap: WasmHeap, size: number, exportNames: string[]): ThreadPool {
     const NodeWorkerImpl = nodeWorkerCtor();
     if (!NodeWorkerImpl) throw new WasmThreadError('WASM threads: ThreadPool.startSync needs worker_threads (Node); with Web Workers use initThreads');
-    const module = workerModuleSync();
+    // the kernel set the backend runs (their packing layouts differ)
+    const module = workerModuleSync(heap.kernelSet === 'fma');
     const pool = new ThreadPool(heap, size, exportNames);
     const nw = size - 1;
     for (let w = 0; w < nw; w++) {
@@ -157,7 +158,7 @@ export class ThreadPool {
   /** Web Workers: starts them and resolves once they all run (they can't start while this thread blocks). */
   static async start(heap: WasmHeap, size: number, exportNames: string[]): Promise<ThreadPool> {
     if (!hasWebWorkers) throw new WasmThreadError('WASM threads: ThreadPool.start needs Web Workers');
-    const module = await workerModuleAsync();
+    const module = await workerModuleAsync(heap.kernelSet === 'fma');
     const pool = new ThreadPool(heap, size, exportNames);
     webWorkerUrl ??= URL.createObjectURL(new Blob([webWorkerSource], { type: 'text/javascript' }));
     const url = webWorkerUrl;

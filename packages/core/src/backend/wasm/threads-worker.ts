@@ -157,17 +157,19 @@ export function withoutActiveData(bytes: Uint8Array): Uint8Array {
   return concat(parts);
 }
 
-let workerModuleCache: WebAssembly.Module | null = null;
-/** The workers' module (passive data), compiled once: synchronously (Node)... */
-export function workerModuleSync(): WebAssembly.Module {
-  return (workerModuleCache ??= new WebAssembly.Module(withoutActiveData(kernelBytes(true)) as BufferSource));
+const workerModules = new Map<boolean, WebAssembly.Module>();
+/** The workers' module (passive data) of the plain or the FMA kernel set, compiled once: synchronously (Node)... */
+export function workerModuleSync(fma: boolean): WebAssembly.Module {
+  let m = workerModules.get(fma);
+  if (!m) workerModules.set(fma, (m = new WebAssembly.Module(withoutActiveData(kernelBytes(true, fma)) as BufferSource)));
+  return m;
 }
 /** ...or asynchronously (browsers' main thread may refuse synchronous compiles). */
-export async function workerModuleAsync(): Promise<WebAssembly.Module> {
-  if (!workerModuleCache) {
-    const m = await WebAssembly.compile(withoutActiveData(kernelBytes(true)) as BufferSource);
-    workerModuleCache ??= m;
+export async function workerModuleAsync(fma: boolean): Promise<WebAssembly.Module> {
+  if (!workerModules.has(fma)) {
+    const m = await WebAssembly.compile(withoutActiveData(kernelBytes(true, fma)) as BufferSource);
+    if (!workerModules.has(fma)) workerModules.set(fma, m);
   }
-  return workerModuleCache;
+  return workerModules.get(fma)!;
 }
 

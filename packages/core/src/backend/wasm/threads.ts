@@ -18,7 +18,7 @@
 //   number of chunks, or states so).
 import type { KernelExports } from '@mlx-ts/kernels-wasm';
 import { getBackendByName } from '../../device.js';
-import type { WasmHeap } from './heap.js';
+import type { KernelSet, WasmHeap } from './heap.js';
 import type { WasmContext } from './registry.js';
 import type { WasmBackend } from './index.js';
 import { coreCount, nodeModulesLoading, nodeModulesReady, runtimeReason, workerHost } from './threads-runtime.js';
@@ -191,7 +191,7 @@ export interface ThreadStatus {
   reason: string | null;
 }
 
-type ThreadedBackend = Pick<WasmBackend, 'init' | 'startError' | 'heap' | 'kernels' | 'name'>;
+type ThreadedBackend = Pick<WasmBackend, 'init' | 'startError' | 'heap' | 'kernels' | 'name' | 'kernelSet'>;
 
 function wasmBackend(backend: WasmBackend | undefined, what: string): ThreadedBackend {
   const b = (backend ?? getBackendByName('wasm')) as Partial<ThreadedBackend>;
@@ -253,6 +253,17 @@ export function threadStatus(backend?: WasmBackend): ThreadStatus {
   if (!s) return status(1, 'the Web Workers are not started: await mx.initThreads()');
   if (s.error) return status(1, `the Web Workers failed to start (${s.error}); await mx.initThreads() to try again`);
   return status(1, 'the Web Workers are starting (after setNumThreads or a shutdown): await mx.initThreads() to wait for them');
+}
+
+/**
+ * The kernel set the WASM backend runs, on the calling thread and in its workers: 'fma'
+ * (relaxed SIMD's fused multiply-add in the float32 matmul, matrix-vector and convolution
+ * loops: the default where the runtime validates relaxed SIMD) or 'plain'. Starts the backend
+ * if it hasn't started. Choose with `new WasmBackend({ fma })` or MLX_TS_WASM_FMA=0/1.
+ * `backend`: a WasmBackend of your own; default the registered 'wasm' one.
+ */
+export function wasmKernelSet(backend?: WasmBackend): KernelSet {
+  return wasmBackend(backend, 'wasmKernelSet').kernelSet;
 }
 
 /** Splits [0, n) into `parts` ranges whose starts are multiples of `align` (the last takes the rest). */
