@@ -37,10 +37,10 @@ function data(shape: number[], seed: number): mx.MxArray {
   return mx.reshape(mx.array(v), shape);
 }
 
-const rows = fc.integer({ min: 1, max: 16 });
+const rows = fc.oneof(fc.integer({ min: 1, max: 16 }), fc.integer({ min: 17, max: 32 }));
 const inner = fc.oneof(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 10, max: 70 }));
 
-test('M = 1..16, any layout of either operand, special values: within the bound', () => {
+test('M = 1..32 (passes of 16 rows above 16), any layout of either operand, special values: within the bound', () => {
   fc.assert(
     fc.property(
       fc
@@ -64,7 +64,7 @@ type Case = [label: string, inputs: mx.MxArray[], op: (...xs: mx.MxArray[]) => m
 
 // Views are built inside the op: inputs used on another backend are copied there, contiguous.
 test('the weight in place: W, W.T, sliced rows / columns, batched and broadcast weights, each on its kernel', () => {
-  for (const M of [1, 2, 3, 4, 5, 7, 8, 9, 13, 16]) {
+  for (const M of [1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 17, 31, 32]) {
     for (const [K, N] of [[1, 9], [7, 1], [33, 45], [64, 67], [131, 29]] as const) {
       const x = data([M, K], M * 100 + K);
       const W = data([K, N], K * 7 + N);
@@ -80,7 +80,7 @@ test('the weight in place: W, W.T, sliced rows / columns, batched and broadcast 
         ['x @ wide[::2, 1:K+1].T', [x, wide], (a, b) => mm(a, mx.transpose(b.index(mx.Slice(0, 2 * N, 2), mx.Slice(1, K + 1)))), 'dot'],
         // x transposed: A with k stride M (packed for the dot kernel)
         ['xT.T @ W.T', [data([K, M], M + K), Wt], (a, b) => mm(mx.transpose(a), mx.transpose(b)), K === 1 ? 'axpy' : 'dot'],
-        // batch of 3 sharing W: folded into 3M rows when that stays <= 16
+        // batch of 3 sharing W: folded into 3M rows when that stays <= 32
         ['x3 @ W', [data([3, M, K], M + 2 * K), W], mm, null],
         ['x3 @ W3.T', [data([3, M, K], M + 3 * K), data([3, N, K], N + K)], (a, b) => mm(a, mx.transpose(b, [0, 2, 1])), null],
       ];
@@ -103,10 +103,20 @@ test('a broadcast weight folds the batch into the rows: one call for all of them
   checkMatmulF32(mm, [x, W], 40, 'folded batch');
   // one axpy call on wasm for the six rows
   expect(skinnyStats.axpy).toBe(1);
-  // 17 rows would be too many: one call per batch entry
+  // 17 to 32 rows: one fold, in two passes of at most 16 rows
   skinnyStats.axpy = 0;
   checkMatmulF32(mm, [data([17, 1, 40], 3), W], 40, '17 batch entries');
-  expect(skinnyStats.axpy).toBe(17);
+  expect(skinnyStats.axpy).toBe(1);
+  // 33 rows would be too many: one call per batch entry
+  skinnyStats.axpy = 0;
+  checkMatmulF32(mm, [data([33, 1, 40], 3), W], 40, '33 batch entries');
+  expect(skinnyStats.axpy).toBe(33);
+});
+
+test('more than 32 rows take the packing GEMM', () => {
+  for (const k of Object.keys(skinnyStats) as (keyof typeof skinnyStats)[]) skinnyStats[k] = 0;
+  checkMatmulF32(mm, [data([33, 40], 4), data([40, 50], 5)], 40, '33 rows');
+  expect(skinnyStats.dot + skinnyStats.axpy).toBe(0);
 });
 
 test('no unit stride in the weight: the packing GEMM, same bound', () => {
@@ -117,7 +127,7 @@ test('no unit stride in the weight: the packing GEMM, same bound', () => {
 
 test('threads split the columns: the same bits on 1, 2 and 3 threads, within the bound', () => {
   setStealing(false);
-  for (const M of [1, 5, 16]) {
+  for (const M of [1, 5, 16, 27]) {
     for (const [K, N, t] of [[515, 1003, false], [515, 1003, true], [1, 140_001, false]] as const) {
       const x = data([M, K], M + K);
       const w = t ? data([N, K], N) : data([K, N], N + 1);

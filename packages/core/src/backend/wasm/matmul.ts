@@ -21,7 +21,7 @@ import { shapeSize } from '../../shape.js';
 import { registerWasmKernel, addressOf, batchOffsets, fitsI32, mergeDims, type WasmContext } from './registry.js';
 import type { ArrayData } from '../interface.js';
 import { chunkCount, parallel, splitRange } from './threads.js';
-import { skinnyMatmulF32 } from './matvec.js';
+import { SKINNY_MAX_ROWS, skinnyMatmulF32 } from './matvec.js';
 
 /** Multiply-adds per batch entry above which the rows are split across threads. */
 export const THREAD_FLOPS = 1 << 18;
@@ -54,7 +54,7 @@ function matmul(ctx: WasmContext, a: ArrayData, b: ArrayData, out: ArrayData, ad
   }
   const fast32 = d === float32 && !addmm;
   // few rows: the weight streamed once, in place (matvec.ts)
-  if (fast32 && M <= 16 && skinnyMatmulF32(ctx, a, b, out)) return true;
+  if (fast32 && M <= SKINNY_MAX_ROWS && skinnyMatmulF32(ctx, a, b, out)) return true;
   const { k, heap } = ctx;
   const bytesA = fast32 ? k.matmulF32BufA() : k.matmulRowBlock(K) * K * 8;
   const bytesB = fast32 ? k.matmulF32BufB() : k.matmulColBlock(K) * K * 8;

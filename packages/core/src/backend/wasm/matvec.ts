@@ -1,5 +1,5 @@
-// Skinny float32 matmul (matrix-vector products, decoding): M <= SKINNY_ROWS rows of output per
-// batch entry (after folding a broadcast weight's batch into the rows). The weight is read in
+// Skinny float32 matmul (matrix-vector products, decoding): M <= SKINNY_MAX_ROWS rows of output per
+// batch entry (in passes of SKINNY_ROWS) (after folding a broadcast weight's batch into the rows). The weight is read in
 // place, once for all rows, by matvec_f32_dot (unit k stride: W.T, a Linear layer's layout) or
 // matvec_f32_axpy (unit n stride: W as stored), and the columns are split across threads: every
 // thread writes its own columns of every output row, so the result doesn't depend on the thread
@@ -10,8 +10,15 @@ import { addressOf, batchOffsets, mergeDims, type WasmContext } from './registry
 import type { ArrayData } from '../interface.js';
 import { chunkCount, parallel, splitRange } from './threads.js';
 
-/** Most output rows per batch entry that take the skinny kernels. */
+/** Most output rows the skinny kernels take in one pass over the weight. */
 export const SKINNY_ROWS = 16;
+/**
+ * Most output rows per batch entry that take the skinny kernels, in passes of SKINNY_ROWS rows
+ * (each pass reads the weight again). Up to 32 that beats the packing GEMM, which packs the
+ * whole weight for every row chunk: x (M x 4096) @ W.T (4096 x 4096), 2 threads, loaded host:
+ * M = 17: 25-31 ms against 31-45 ms; M = 24: 28-34 against 34-40; M = 48: no gain.
+ */
+export const SKINNY_MAX_ROWS = 32;
 /** Weight elements per batch entry above which the columns are split across threads. */
 export const SKINNY_THREAD_ELEMS = 1 << 16;
 
@@ -40,7 +47,7 @@ export function skinnyMatmulF32(ctx: WasmContext, a: ArrayData, b: ArrayData, ou
   // a's rows are evenly spaced across it (x (B, T, K) @ W (K, N)) and stay few
   if (batchShape.length > 0 && bBatch.every((s, i) => s === 0 || batchShape[i] === 1)) {
     const rows = mergeDims([...batchShape, M], [[...aBatch, sam]]);
-    if (rows.shape.length === 1 && rows.shape[0]! <= SKINNY_ROWS) {
+    if (rows.shape.length === 1 && rows.shape[0]! <= SKINNY_MAX_ROWS) {
       M = rows.shape[0]!;
       sam = rows.strides[0]![0]!;
       batchShape = [];
@@ -48,7 +55,7 @@ export function skinnyMatmulF32(ctx: WasmContext, a: ArrayData, b: ArrayData, ou
       bBatch = [];
     }
   }
-  if (M > SKINNY_ROWS) return false;
+  if (M > SKINNY_MAX_ROWS) return false;
   // a single column or a single k reads one line of the weight either way
   const axpy = (sbn === 1 && N > 1) || (N === 1 && sbk !== 1 && K > 1);
   const dot = !axpy && (sbk === 1 || K === 1);
@@ -76,10 +83,16 @@ export function skinnyMatmulF32(ctx: WasmContext, a: ArrayData, b: ArrayData, ou
           a0 = packA.ptr;
           lda = K;
         }
-        parallel(ctx, 'matvec_f32_dot', cols.map(([j0, j1]) => [a0, b0, o0, M, K, lda, sbn, N, j0, j1]));
+        for (let r0 = 0; r0 < M; r0 += SKINNY_ROWS) {
+          const m = Math.min(SKINNY_ROWS, M - r0);
+          parallel(ctx, 'matvec_f32_dot', cols.map(([j0, j1]) => [a0 + r0 * lda * 4, b0, o0 + r0 * N * 4, m, K, lda, sbn, N, j0, j1]));
+        }
       } else {
         skinnyStats.axpy++;
-        parallel(ctx, 'matvec_f32_axpy', cols.map(([j0, j1]) => [a0, b0, o0, M, K, sam, sak, sbk, N, j0, j1]));
+        for (let r0 = 0; r0 < M; r0 += SKINNY_ROWS) {
+          const m = Math.min(SKINNY_ROWS, M - r0);
+          parallel(ctx, 'matvec_f32_axpy', cols.map(([j0, j1]) => [a0 + r0 * sam * 4, b0, o0 + r0 * N * 4, m, K, sam, sak, sbk, N, j0, j1]));
+        }
       }
     }
   } finally {
