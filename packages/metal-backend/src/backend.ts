@@ -1,0 +1,173 @@
+// The 'webgpu' backend: storage is a GPU buffer (a number the executor knows), kernels are
+// generated WGSL, and every primitive without a GPU kernel is an error, never a silent trip
+// to the CPU.
+import type { ArrayData, Backend, Dtype, Primitive, Storage } from '@mlx-ts/core';
+import { GpuHost, type HostOptions } from './host.js';
+import { gpuDtype } from './wgsl.js';
+import { runAsType, runBinary, runDivMod, runSelect, runUnary } from './elementwise.js';
+import { binaryOps, unaryOps } from './ops.js';
+
+export interface GpuStorage extends Storage {
+  readonly id: number;
+  /** Bytes of the GPU buffer: byteLength rounded up to whole 32-bit words. */
+  readonly size: number;
+}
+
+const align4 = (n: number): number => Math.ceil(n / 4) * 4;
+
+export class NoKernelError extends Error {
+  override readonly name = 'NoKernelError';
+}
+
+function noKernel(prim: Primitive<any>, dtype: Dtype): never {
+  throw new NoKernelError(`[webgpu] no GPU kernel for ${prim.name} (${dtype.name})`);
+}
+
+type Kernel = (be: WebGPUBackend, prim: Primitive<any>, inputs: readonly ArrayData[], outputs: readonly ArrayData[]) => boolean;
+const kernels = new Map<string, Kernel>();
+for (const name of Object.keys(unaryOps)) kernels.set(name, (be, p, [x], [o]) => runUnary(be, p.name, x!, o!));
+for (const name of Object.keys(binaryOps)) kernels.set(name, (be, p, [a, b], [o]) => runBinary(be, p.name, a!, b!, o!));
+kernels.set('AsType', (be, _p, [x], [o]) => (runAsType(be, x!, o!), true));
+kernels.set('Select', (be, _p, [c, x, y], [o]) => (runSelect(be, c!, x!, y!, o!), true));
+kernels.set('DivMod', (be, _p, [a, b], [q, r]) => runDivMod(be, a!, b!, q!, r!));
+
+export class WebGPUBackend implements Backend {
+  readonly name = 'webgpu';
+  readonly kind = 'gpu' as const;
+  readonly syncReadable = true;
+  readonly host: GpuHost;
+  private active = 0;
+  private peak = 0;
+
+  constructor(opts: HostOptions = {}) {
+    this.host = new GpuHost(opts);
+  }
+
+  /** The adapter found (vendor, architecture, description, features, limits). */
+  get adapter() {
+    return this.host.adapter;
+  }
+
+  allocate(byteLength: number): Storage {
+    if (!Number.isInteger(byteLength) || byteLength < 0) throw new RangeError(`[webgpu] allocate: invalid byte length ${byteLength}`);
+    const size = Math.max(4, align4(byteLength));
+    if (size > this.host.adapter.maxBufferSize) {
+      throw new RangeError(`[webgpu] can't allocate ${byteLength} bytes: the adapter's largest buffer is ${this.host.adapter.maxBufferSize} bytes`);
+    }
+    const id = this.host.createBuffer(size);
+    this.active += byteLength;
+    if (this.active > this.peak) this.peak = this.active;
+    const s: GpuStorage = { backend: this, byteLength, refs: 0, released: false, id, size };
+    return s;
+  }
+
+  release(storage: Storage): void {
+    const s = storage as GpuStorage;
+    this.active -= s.byteLength;
+    this.host.destroyBuffer(s.id);
+  }
+
+  /** Whole words around [offset, offset + length), then the bytes asked for. */
+  private span(storage: Storage, byteOffset: number, byteLength: number): [number, number, number] {
+    const s = this.own(storage);
+    if (byteOffset < 0 || byteOffset + byteLength > s.byteLength) throw new RangeError(`[webgpu] read of ${byteLength} bytes at ${byteOffset} is outside a ${s.byteLength}-byte buffer`);
+    const start = byteOffset & ~3;
+    return [start, align4(byteOffset + byteLength) - start, byteOffset - start];
+  }
+
+  readSync(storage: Storage, byteOffset: number, byteLength: number): Uint8Array {
+    if (byteLength === 0) return new Uint8Array(0);
+    const [start, len, skip] = this.span(storage, byteOffset, byteLength);
+    return this.host.readSync((storage as GpuStorage).id, start, len).subarray(skip, skip + byteLength);
+  }
+
+  async read(storage: Storage, byteOffset: number, byteLength: number): Promise<Uint8Array> {
+    if (byteLength === 0) return new Uint8Array(0);
+    const [start, len, skip] = this.span(storage, byteOffset, byteLength);
+    return (await this.host.read((storage as GpuStorage).id, start, len)).subarray(skip, skip + byteLength);
+  }
+
+  write(storage: Storage, byteOffset: number, bytes: Uint8Array): void {
+    const s = this.own(storage);
+    if (bytes.byteLength === 0) return;
+    const end = byteOffset + bytes.byteLength;
+    if (byteOffset < 0 || end > s.byteLength) throw new RangeError(`[webgpu] write of ${bytes.byteLength} bytes at ${byteOffset} is outside a ${s.byteLength}-byte buffer`);
+    if (byteOffset % 4 === 0 && (end % 4 === 0 || end === s.byteLength)) {
+      // the tail word past byteLength is padding: zeros may go there
+      const padded = new Uint8Array(align4(bytes.byteLength));
+      padded.set(bytes);
+      this.host.write(s.id, byteOffset, padded);
+      return;
+    }
+    // unaligned: merge with the words' current bytes
+    const start = byteOffset & ~3;
+    const len = Math.min(align4(end), s.size) - start;
+    const words = this.host.readSync(s.id, start, len);
+    words.set(bytes, byteOffset - start);
+    this.host.write(s.id, start, words);
+  }
+
+  run(prim: Primitive<any>, inputs: readonly ArrayData[], outputs: readonly ArrayData[]): void {
+    for (const d of [...inputs, ...outputs]) {
+      if (d.dtype.name === 'float64') throw new TypeError('float64 is not supported on the GPU');
+    }
+    const k = kernels.get(prim.name);
+    const bad = [...inputs, ...outputs].find((d) => !gpuDtype(d.dtype));
+    if (!k || bad) noKernel(prim, (bad ?? inputs[0] ?? outputs[0]!).dtype);
+    if (!k(this, prim, inputs, outputs)) noKernel(prim, (inputs[0] ?? outputs[0]!).dtype);
+  }
+
+  synchronize(): void {
+    // an empty read waits for everything queued before it
+    const s = this.allocate(4);
+    try {
+      this.host.readSync((s as GpuStorage).id, 0, 4);
+    } finally {
+      this.release(s);
+    }
+  }
+
+  memory(): { active: number; peak: number } {
+    return { active: this.active, peak: this.peak };
+  }
+
+  resetPeakMemory(): void {
+    this.peak = this.active;
+  }
+
+  // ---- for the kernels ----
+
+  private own(storage: Storage): GpuStorage {
+    if (storage.backend !== this) throw new Error(`[webgpu] storage of the '${storage.backend.name}' backend was given to the GPU backend`);
+    if (storage.released) throw new Error('[webgpu] use of released GPU storage');
+    return storage as GpuStorage;
+  }
+
+  /**
+   * The distinct buffers of a kernel's arrays (an output may share its input's buffer: MLX's
+   * donation) as bindings 1..n, and the WGSL name each array reads or writes.
+   */
+  bind(arrays: readonly ArrayData[]): { bindings: number[]; names: string[] } {
+    const bindings: number[] = [];
+    const names = arrays.map((a) => {
+      const id = this.own(a.storage).id;
+      let k = bindings.indexOf(id);
+      if (k < 0) k = bindings.push(id) - 1;
+      return `b${k}`;
+    });
+    return { bindings, names };
+  }
+
+  /** Queues one dispatch of `code` (bindings declared here) over `threads` invocations. */
+  dispatch(code: string, bindings: number[], meta: Uint32Array, threads: number): void {
+    const decl = [
+      '@group(0) @binding(0) var<storage, read> md: array<u32>;',
+      ...bindings.map((_b, k) => `@group(0) @binding(${k + 1}) var<storage, read_write> b${k}: array<u32>;`),
+    ].join('\n');
+    const shader = this.host.shader(`${decl}\n${code}`, bindings.length);
+    const groups = Math.ceil(threads / 64);
+    const gx = Math.min(groups, 65535);
+    const gy = Math.ceil(groups / gx);
+    this.host.dispatch(shader, bindings, meta, gx, gy);
+  }
+}
