@@ -8,8 +8,10 @@ import { compareBackends, type ArraySpec } from '@mlx-ts/core/testing';
 import { layouts, noGpu, rng } from './gpu-helpers.js';
 
 const onGpu = ['reference', 'webgpu'] as const;
-const check = (op: (...xs: mx.MxArray[]) => mx.MxArray | readonly mx.MxArray[], inputs: ArraySpec[], ulp = 0, label = '') =>
-  compareBackends(op, inputs, { backends: onGpu, ulp, label });
+// any: the ops' trailing stream argument is never passed here
+type AnyOp = (...xs: any[]) => mx.MxArray | readonly mx.MxArray[];
+const check = (op: AnyOp, inputs: ArraySpec[], ulp = 0, label = '') =>
+  compareBackends((...xs: mx.MxArray[]) => op(...xs), inputs, { backends: onGpu, ulp, label });
 
 const specials = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 0.5, -2.5, 3.5, 1e-30, -7e20];
 /** floats: the special values, then values spread over magnitudes */

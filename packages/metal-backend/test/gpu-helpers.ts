@@ -35,7 +35,7 @@ export function rng(seed: number): () => number {
   };
 }
 
-const prod = (s: number[]): number => s.reduce((a, b) => a * b, 1);
+const prod = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 
 /**
  * The same values in four layouts of shape [3, 4]: contiguous, a transposed [4, 3] base, every

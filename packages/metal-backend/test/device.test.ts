@@ -1,0 +1,122 @@
+// The GPU as a device: registration and availability, a node-mlx-style program with the GPU as
+// the default device reading results synchronously, moves between devices, memory accounting,
+// and the errors (no kernel, float64).
+import { afterEach, describe, expect, it } from 'vitest';
+import * as mx from '@mlx-ts/core';
+import { gpuBackend, noGpu } from './gpu-helpers.js';
+import { registerWebGPU } from '../src/index.js';
+
+afterEach(() => mx.setDefaultDevice(mx.cpu));
+
+describe.skipIf(noGpu)('webgpu device', () => {
+  it('registers as mx.gpu: isAvailable, metal.isAvailable, deviceCount, one backend however often called', () => {
+    expect(mx.isAvailable(mx.gpu)).toBe(true);
+    expect(mx.metal.isAvailable()).toBe(true);
+    expect(mx.deviceCount(mx.gpu)).toBe(1);
+    expect(registerWebGPU()).toBe(gpuBackend);
+    expect(gpuBackend!.adapter.description.length + gpuBackend!.adapter.vendor.length).toBeGreaterThan(0);
+  });
+
+  it('runs a node-mlx program with the GPU as default device, reading synchronously', () => {
+    mx.setDefaultDevice(mx.gpu);
+    const a = mx.array([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    const b = mx.array([10, 20, 30]);
+    const c = mx.add(mx.multiply(a, 2), b); // broadcast
+    expect(c.tolist()).toEqual([
+      [12, 24, 36],
+      [18, 30, 42],
+    ]);
+    expect(mx.maximum(a, 3).tolist()).toEqual([
+      [3, 3, 3],
+      [4, 5, 6],
+    ]);
+    const t = mx.transpose(a);
+    expect(mx.astype(t, mx.int32).tolist()).toEqual([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
+    expect(mx.less(a, 3).tolist()).toEqual([
+      [true, true, false],
+      [false, false, false],
+    ]);
+    expect(mx.add(mx.array(41, mx.int32), 1).item()).toBe(42);
+    // a GPU result read by a CPU op moves once
+    const onCpu = mx.add(c, 1, mx.cpu);
+    expect(onCpu.tolist()).toEqual([
+      [13, 25, 37],
+      [19, 31, 43],
+    ]);
+  });
+
+  it('routes per-op device arguments and mx.stream contexts to the GPU', () => {
+    const x = mx.array([1, -2, 3]);
+    const y = mx.abs(x, mx.gpu);
+    mx.eval(y);
+    expect((y as unknown as { _data: { storage: { backend: { name: string } } } })._data.storage.backend.name).toBe('webgpu');
+    expect(y.tolist()).toEqual([1, 2, 3]);
+    {
+      using _s = mx.stream(mx.gpu);
+      const z = mx.negative(x);
+      mx.eval(z);
+      expect((z as unknown as { _data: { storage: { backend: { name: string } } } })._data.storage.backend.name).toBe('webgpu');
+    }
+    const w = mx.negative(x);
+    mx.eval(w);
+    expect((w as unknown as { _data: { storage: { backend: { name: string } } } })._data.storage.backend.name).not.toBe('webgpu');
+  });
+
+  it('asyncEval and the async read give the same values', async () => {
+    const x = mx.exp(mx.array([0, 1, 2]), mx.gpu);
+    await mx.asyncEval(x);
+    const d = (x as unknown as { _data: { storage: mx.Storage } })._data;
+    const bytes = await gpuBackend!.read(d.storage, 4, 8);
+    expect(Array.from(bytes)).toEqual(Array.from(gpuBackend!.readSync(d.storage, 4, 8)));
+    const f = new Float32Array(bytes.slice().buffer);
+    expect(Array.from(f)).toEqual((x.tolist() as number[]).slice(1));
+    expect(Math.abs(f[1]! - Math.exp(2))).toBeLessThan(1e-5);
+  });
+
+  it('counts GPU memory and returns it when arrays are disposed', () => {
+    const before = gpuBackend!.memory().active;
+    const a = mx.array([1, 2, 3, 4]);
+    const x = mx.add(a, a, mx.gpu);
+    mx.eval(x);
+    // x, and a, moved to the GPU once to be read there
+    expect(gpuBackend!.memory().active).toBe(before + 32);
+    expect(mx.memory().webgpu!.peak).toBeGreaterThanOrEqual(before + 32);
+    mx.dispose(x);
+    mx.dispose(a);
+    expect(gpuBackend!.memory().active).toBe(before);
+  });
+
+  it('writes and reads unaligned byte ranges of bool and int8 storage', () => {
+    const s = gpuBackend!.allocate(7);
+    gpuBackend!.write(s, 0, new Uint8Array([1, 2, 3, 4, 5, 6, 7]));
+    gpuBackend!.write(s, 2, new Uint8Array([30, 40, 50]));
+    expect(Array.from(gpuBackend!.readSync(s, 1, 5))).toEqual([2, 30, 40, 50, 6]);
+    s.released = true;
+    gpuBackend!.release(s);
+  });
+
+  it('a primitive without a GPU kernel is an error naming it, never a CPU fallback', () => {
+    const x = mx.array([3, 1, 2]);
+    expect(() => mx.eval(mx.sum(x, undefined, undefined, mx.gpu))).toThrow(/\[webgpu\] no GPU kernel for Reduce \(float32\)/);
+    expect(() => mx.eval(mx.erf(x, mx.gpu))).toThrow(/\[webgpu\] no GPU kernel for Erf \(float32\)/);
+  });
+
+  it('float64 raises as MLX does on its GPU', () => {
+    const x = mx.array([1, 2], mx.float64);
+    expect(() => mx.eval(mx.add(x, x, mx.gpu))).toThrow('float64 is not supported on the GPU');
+  });
+
+  it('mx.synchronize waits for the GPU', () => {
+    const x = mx.multiply(mx.array([1, 2]), 3, mx.gpu);
+    mx.eval(x);
+    mx.synchronize();
+    expect(x.tolist()).toEqual([3, 6]);
+  });
+});
