@@ -6,6 +6,7 @@ import { GpuHost, type HostOptions } from './host.js';
 import { gpuDtype } from './wgsl.js';
 import { runAsType, runBinary, runDivMod, runSelect, runUnary } from './elementwise.js';
 import { binaryOps, unaryOps } from './ops.js';
+import { runArgReduce, runReduce } from './reduce.js';
 
 export interface GpuStorage extends Storage {
   readonly id: number;
@@ -29,6 +30,8 @@ for (const name of Object.keys(unaryOps)) kernels.set(name, (be, p, [x], [o]) =>
 for (const name of Object.keys(binaryOps)) kernels.set(name, (be, p, [a, b], [o]) => runBinary(be, p.name, a!, b!, o!));
 kernels.set('AsType', (be, _p, [x], [o]) => (runAsType(be, x!, o!), true));
 kernels.set('Select', (be, _p, [c, x, y], [o]) => (runSelect(be, c!, x!, y!, o!), true));
+kernels.set('Reduce', (be, p, [x], [o]) => runReduce(be, p.params.type, p.params.axes, x!, o!));
+kernels.set('ArgReduce', (be, p, [x], [o]) => runArgReduce(be, p.params.type, p.params.axis, x!, o!));
 kernels.set('DivMod', (be, _p, [a, b], [q, r]) => runDivMod(be, a!, b!, q!, r!));
 
 export class WebGPUBackend implements Backend {
@@ -160,12 +163,16 @@ export class WebGPUBackend implements Backend {
 
   /** Queues one dispatch of `code` (bindings declared here) over `threads` invocations. */
   dispatch(code: string, bindings: number[], meta: Uint32Array, threads: number): void {
+    this.dispatchGroups(code, bindings, meta, Math.ceil(threads / 64));
+  }
+
+  /** Queues `groups` workgroups of `code`, on a 2-d grid where they exceed one dimension's limit. */
+  dispatchGroups(code: string, bindings: number[], meta: Uint32Array, groups: number): void {
     const decl = [
       '@group(0) @binding(0) var<storage, read> md: array<u32>;',
       ...bindings.map((_b, k) => `@group(0) @binding(${k + 1}) var<storage, read_write> b${k}: array<u32>;`),
     ].join('\n');
     const shader = this.host.shader(`${decl}\n${code}`, bindings.length);
-    const groups = Math.ceil(threads / 64);
     const gx = Math.min(groups, 65535);
     const gy = Math.ceil(groups / gx);
     this.host.dispatch(shader, bindings, meta, gx, gy);
