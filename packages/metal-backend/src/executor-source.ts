@@ -192,6 +192,8 @@ parentPort.on('message', (msg) => {
   }
   // Batches run one after another: a read's await must not interleave the next batch's
   // error scopes.
-  chain = chain.then(() => run(msg.cmds));
+  // 'done' lets the main thread hold the process open until Dawn has no callbacks pending:
+  // ending the thread with one in flight aborts the process.
+  chain = chain.then(() => run(msg.cmds)).then(() => parentPort.postMessage({ done: msg.seq }));
 });
 `;

@@ -70,6 +70,8 @@ export class GpuHost {
   private readonly pending = new Map<number, { resolve: (b: Uint8Array) => void; reject: (e: Error) => void }>();
   private flushScheduled = false;
   private dead: string | null = null;
+  private seq = 0;
+  private busy = false;
 
   constructor(opts: HostOptions = {}) {
     const { Worker } = nodeModule('node:worker_threads');
@@ -78,11 +80,18 @@ export class GpuHost {
       eval: true,
       workerData: { webgpuUrl, flags: opts.flags ?? [], adapterOptions: opts.adapterOptions ?? null },
     }) as NodeWorker;
-    this.worker.on('message', (m: { token: number; bytes?: Uint8Array; error?: string }) => {
+    this.worker.on('message', (m: { token: number; bytes?: Uint8Array; error?: string; done?: number }) => {
+      if (m.done !== undefined) {
+        if (m.done === this.seq) {
+          this.busy = false;
+          if (this.pending.size === 0) this.worker.unref();
+        }
+        return;
+      }
       const p = this.pending.get(m.token);
       if (!p) return;
       this.pending.delete(m.token);
-      if (this.pending.size === 0) this.worker.unref();
+      if (this.pending.size === 0 && !this.busy) this.worker.unref();
       if (m.error !== undefined) p.reject(new Error(`[webgpu] ${m.error}`));
       else p.resolve(m.bytes!);
     });
@@ -133,7 +142,10 @@ export class GpuHost {
     const transfers = this.transfers;
     this.cmds = [];
     this.transfers = [];
-    this.worker.postMessage({ cmds }, transfers);
+    // the process stays up until the executor has finished this batch
+    this.busy = true;
+    this.worker.ref();
+    this.worker.postMessage({ cmds, seq: ++this.seq }, transfers);
   }
 
   createBuffer(size: number): number {

@@ -120,3 +120,16 @@ describe.skipIf(noGpu)('webgpu device', () => {
     expect(x.tolist()).toEqual([3, 6]);
   });
 });
+
+describe.skipIf(noGpu)('webgpu in a plain Node process (built packages)', () => {
+  it('prints its results and exits with code 0', async () => {
+    const { existsSync } = await import('node:fs');
+    const { spawnSync } = await import('node:child_process');
+    const dir = new URL('../', import.meta.url).pathname;
+    expect(existsSync(`${dir}dist/index.js`), 'build the packages first (npm run build)').toBe(true);
+    const r = spawnSync(process.execPath, [`${dir}test/fixtures/exit.mjs`], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.stderr).not.toMatch(/FATAL/);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toEqual([[12, 30], [1, 1, 1]]);
+  });
+});
