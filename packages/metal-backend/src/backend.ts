@@ -7,6 +7,7 @@ import { gpuDtype } from './wgsl.js';
 import { runAsType, runBinary, runDivMod, runSelect, runUnary } from './elementwise.js';
 import { binaryOps, unaryOps } from './ops.js';
 import { runArgReduce, runReduce } from './reduce.js';
+import { runMatmul } from './matmul.js';
 
 export interface GpuStorage extends Storage {
   readonly id: number;
@@ -32,6 +33,7 @@ kernels.set('AsType', (be, _p, [x], [o]) => (runAsType(be, x!, o!), true));
 kernels.set('Select', (be, _p, [c, x, y], [o]) => (runSelect(be, c!, x!, y!, o!), true));
 kernels.set('Reduce', (be, p, [x], [o]) => runReduce(be, p.params.type, p.params.axes, x!, o!));
 kernels.set('ArgReduce', (be, p, [x], [o]) => runArgReduce(be, p.params.type, p.params.axis, x!, o!));
+kernels.set('Matmul', (be, _p, [a, b], [o]) => runMatmul(be, a!, b!, o!));
 kernels.set('DivMod', (be, _p, [a, b], [q, r]) => runDivMod(be, a!, b!, q!, r!));
 
 export class WebGPUBackend implements Backend {

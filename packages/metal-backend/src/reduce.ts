@@ -78,7 +78,7 @@ fn redOff(j: u32) -> i32 {
 // Float-float arithmetic. Lavapipe compiles with reassociation allowed, which folds the
 // error terms of these transformations to 0; every intermediate is multiplied by ONE_, a 1.0
 // read from the meta buffer at run time, which the compiler can't see through.
-const FF = `
+export const FF = `
 var<private> ONE_: f32;
 fn twoSum_(a: f32, b: f32) -> vec2f {
   let s = (a + b) * ONE_;
@@ -106,6 +106,9 @@ fn ffMul_(a: vec2f, b: vec2f) -> vec2f {
   let y = split_(b.x);
   let err = ((((((x.x * y.x) * ONE_ - p) * ONE_ + (x.x * y.y) * ONE_) * ONE_ + (x.y * y.x) * ONE_) * ONE_) + (x.y * y.y) * ONE_) * ONE_;
   return ffNorm_(p, err + ((a.x * b.y + a.y * b.x) * ONE_));
+}
+fn twoProd_(a: f32, b: f32) -> vec2f {
+  return ffMul_(vec2f(a, 0.0), vec2f(b, 0.0));
 }`;
 
 type ReduceType = 'sum' | 'prod' | 'max' | 'min' | 'and' | 'or';
