@@ -8,6 +8,7 @@ import { runAsType, runBinary, runDivMod, runSelect, runUnary } from './elementw
 import { binaryOps, unaryOps } from './ops.js';
 import { runArgReduce, runReduce } from './reduce.js';
 import { runMatmul } from './matmul.js';
+import { runScan } from './scan.js';
 
 export interface GpuStorage extends Storage {
   readonly id: number;
@@ -34,6 +35,7 @@ kernels.set('Select', (be, _p, [c, x, y], [o]) => (runSelect(be, c!, x!, y!, o!)
 kernels.set('Reduce', (be, p, [x], [o]) => runReduce(be, p.params.type, p.params.axes, x!, o!));
 kernels.set('ArgReduce', (be, p, [x], [o]) => runArgReduce(be, p.params.type, p.params.axis, x!, o!));
 kernels.set('Matmul', (be, _p, [a, b], [o]) => runMatmul(be, a!, b!, o!));
+kernels.set('Scan', (be, p, [x], [o]) => runScan(be, p.params, x!, o!));
 kernels.set('DivMod', (be, _p, [a, b], [q, r]) => runDivMod(be, a!, b!, q!, r!));
 
 export class WebGPUBackend implements Backend {

@@ -207,7 +207,7 @@ fn fminr_(a: vec2f, b: vec2f) -> vec2f {
 }`;
 
 /** Runs a per-output workgroup kernel writing 32-bit results, packing them after if narrower. */
-function writeWords(be: WebGPUBackend, out: ArrayData, run: (target: ArrayData) => void): void {
+export function writeWords(be: WebGPUBackend, out: ArrayData, run: (target: ArrayData) => void): void {
   if (out.dtype.size === 4) return run(out);
   // 1- and 2-byte outputs: whole words per element first (no two workgroups share a word),
   // then packed by the elementwise kernel
