@@ -18,7 +18,7 @@ export const gpuBackend = backend;
 export const noGpu = backend === null;
 
 /** A spec over `baseShape` with the given storage units and view steps. */
-export function spec(dtype: mx.Dtype, baseShape: number[], units: (number | bigint)[], view: ViewStep[] = []): ArraySpec {
+export function spec(dtype: mx.Dtype, baseShape: number[], units: (number | bigint)[], view: readonly ViewStep[] = []): ArraySpec {
   return { dtype, baseShape, units, view };
 }
 
