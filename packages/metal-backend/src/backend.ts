@@ -9,6 +9,7 @@ import { binaryOps, unaryOps } from './ops.js';
 import { runArgReduce, runReduce } from './reduce.js';
 import { runMatmul } from './matmul.js';
 import { runScan } from './scan.js';
+import { runGather, runGatherAxis } from './gather.js';
 
 export interface GpuStorage extends Storage {
   readonly id: number;
@@ -36,6 +37,8 @@ kernels.set('Reduce', (be, p, [x], [o]) => runReduce(be, p.params.type, p.params
 kernels.set('ArgReduce', (be, p, [x], [o]) => runArgReduce(be, p.params.type, p.params.axis, x!, o!));
 kernels.set('Matmul', (be, _p, [a, b], [o]) => runMatmul(be, a!, b!, o!));
 kernels.set('Scan', (be, p, [x], [o]) => runScan(be, p.params, x!, o!));
+kernels.set('Gather', (be, p, inputs, [o]) => runGather(be, p.params.axes, inputs, o!));
+kernels.set('GatherAxis', (be, p, [x, i], [o]) => runGatherAxis(be, p.params.axis, x!, i!, o!));
 kernels.set('DivMod', (be, _p, [a, b], [q, r]) => runDivMod(be, a!, b!, q!, r!));
 
 export class WebGPUBackend implements Backend {
@@ -46,8 +49,40 @@ export class WebGPUBackend implements Backend {
   private active = 0;
   private peak = 0;
 
+  /**
+   * @internal 16 bytes where kernels record an error they can't throw (an index out of range):
+   * [kind, value, axis, size]; checked before the next read when `statusDirty`.
+   */
+  readonly status: Storage;
+  /** @internal */
+  statusDirty = false;
+
   constructor(opts: HostOptions = {}) {
     this.host = new GpuHost(opts);
+    const id = this.host.createBuffer(16); // WebGPU buffers start zeroed
+    this.status = { backend: this, byteLength: 16, refs: 1, released: false, id, size: 16 } as GpuStorage;
+  }
+
+  /** Throws the error a kernel recorded since the last check (and clears it). */
+  private checkStatus(words: Uint8Array | null): void {
+    if (!words) return;
+    const [kind, value, axis, size] = new Uint32Array(words.slice().buffer);
+    if (!kind) return;
+    this.host.write((this.status as GpuStorage).id, 0, new Uint8Array(16));
+    const v = kind === 1 ? value! | 0 : value!;
+    throw new RangeError(`[gather] index ${v} is out of bounds for axis ${axis} with size ${size}.`);
+  }
+
+  private statusSync(): void {
+    if (!this.statusDirty) return;
+    this.statusDirty = false;
+    this.checkStatus(this.host.readSync((this.status as GpuStorage).id, 0, 16));
+  }
+
+  private async statusAsync(): Promise<void> {
+    if (!this.statusDirty) return;
+    this.statusDirty = false;
+    this.checkStatus(await this.host.read((this.status as GpuStorage).id, 0, 16));
   }
 
   /** The adapter found (vendor, architecture, description, features, limits). */
@@ -83,12 +118,14 @@ export class WebGPUBackend implements Backend {
   }
 
   readSync(storage: Storage, byteOffset: number, byteLength: number): Uint8Array {
+    this.statusSync();
     if (byteLength === 0) return new Uint8Array(0);
     const [start, len, skip] = this.span(storage, byteOffset, byteLength);
     return this.host.readSync((storage as GpuStorage).id, start, len).subarray(skip, skip + byteLength);
   }
 
   async read(storage: Storage, byteOffset: number, byteLength: number): Promise<Uint8Array> {
+    await this.statusAsync();
     if (byteLength === 0) return new Uint8Array(0);
     const [start, len, skip] = this.span(storage, byteOffset, byteLength);
     return (await this.host.read((storage as GpuStorage).id, start, len)).subarray(skip, skip + byteLength);
@@ -125,6 +162,7 @@ export class WebGPUBackend implements Backend {
   }
 
   synchronize(): void {
+    this.statusSync();
     // an empty read waits for everything queued before it
     const s = this.allocate(4);
     try {
@@ -154,10 +192,10 @@ export class WebGPUBackend implements Backend {
    * The distinct buffers of a kernel's arrays (an output may share its input's buffer: MLX's
    * donation) as bindings 1..n, and the WGSL name each array reads or writes.
    */
-  bind(arrays: readonly ArrayData[]): { bindings: number[]; names: string[] } {
+  bind(arrays: readonly (ArrayData | Storage)[]): { bindings: number[]; names: string[] } {
     const bindings: number[] = [];
     const names = arrays.map((a) => {
-      const id = this.own(a.storage).id;
+      const id = this.own('storage' in a ? a.storage : a).id;
       let k = bindings.indexOf(id);
       if (k < 0) k = bindings.push(id) - 1;
       return `b${k}`;
