@@ -10,6 +10,7 @@ import { runArgReduce, runReduce } from './reduce.js';
 import { runMatmul } from './matmul.js';
 import { runScan } from './scan.js';
 import { runGather, runGatherAxis } from './gather.js';
+import { runSort } from './sort.js';
 
 export interface GpuStorage extends Storage {
   readonly id: number;
@@ -39,6 +40,10 @@ kernels.set('Matmul', (be, _p, [a, b], [o]) => runMatmul(be, a!, b!, o!));
 kernels.set('Scan', (be, p, [x], [o]) => runScan(be, p.params, x!, o!));
 kernels.set('Gather', (be, p, inputs, [o]) => runGather(be, p.params.axes, inputs, o!));
 kernels.set('GatherAxis', (be, p, [x, i], [o]) => runGatherAxis(be, p.params.axis, x!, i!, o!));
+kernels.set('Sort', (be, p, [x], [o]) => runSort(be, p.params.axis, false, x!, o!));
+kernels.set('ArgSort', (be, p, [x], [o]) => runSort(be, p.params.axis, true, x!, o!));
+kernels.set('Partition', (be, p, [x], [o]) => runSort(be, p.params.axis, false, x!, o!));
+kernels.set('ArgPartition', (be, p, [x], [o]) => runSort(be, p.params.axis, true, x!, o!));
 kernels.set('DivMod', (be, _p, [a, b], [q, r]) => runDivMod(be, a!, b!, q!, r!));
 
 export class WebGPUBackend implements Backend {
