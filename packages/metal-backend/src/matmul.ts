@@ -4,13 +4,14 @@
 // result rounds as the reference's double accumulation does (1 ulp at near-ties).
 import type { ArrayData } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
-import { FF } from './reduce.js';
-import { helpersFor } from './wgsl.js';
+import { FF, writeWords } from './reduce.js';
+import { fromRaw, helpersFor, rawLoader, toRaw } from './wgsl.js';
 
 const T = 16;
 
 export function runMatmul(be: WebGPUBackend, a: ArrayData, b: ArrayData, out: ArrayData): boolean {
-  if (a.dtype.name !== 'float32' || b.dtype.name !== 'float32' || out.dtype.name !== 'float32') return false;
+  const floats = ['float32', 'float16', 'bfloat16'];
+  if (![a, b, out].every((d) => floats.includes(d.dtype.name))) return false;
   const nd = out.shape.length;
   const M = out.shape[nd - 2]!;
   const N = out.shape[nd - 1]!;
@@ -37,9 +38,12 @@ export function runMatmul(be: WebGPUBackend, a: ArrayData, b: ArrayData, out: Ar
     i32[H + nb + d] = a.strides[d]!;
     i32[H + 2 * nb + d] = b.strides[d]!;
   });
-  const { bindings, names } = be.bind([a, b, out]);
-  const [A, B, O] = names as [string, string, string];
+  writeWords(be, out, (target) => {
+  const { bindings, names } = be.bind([a, b, target]);
+  const O = names[2]!;
   const code = `
+${rawLoader('rawA', names[0]!, a.dtype)}
+${rawLoader('rawB', names[1]!, b.dtype)}
 var<workgroup> As: array<f32, ${T * T}>;
 var<workgroup> Bs: array<f32, ${T * T}>;
 ${FF}
@@ -76,8 +80,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @
   for (var k0 = 0u; k0 < K; k0 += ${T}u) {
     var av = 0.0;
     var bv = 0.0;
-    if (valid && i < M && k0 + lid.x < K) { av = bitcast<f32>(${A}[offA + i32(i) * sam + i32(k0 + lid.x) * sak]); }
-    if (valid && j < N && k0 + lid.y < K) { bv = bitcast<f32>(${B}[offB + i32(k0 + lid.y) * sbk + i32(j) * sbn]); }
+    if (valid && i < M && k0 + lid.x < K) { av = ${fromRaw(a.dtype, 'rawA(offA + i32(i) * sam + i32(k0 + lid.x) * sak)')}; }
+    if (valid && j < N && k0 + lid.y < K) { bv = ${fromRaw(b.dtype, 'rawB(offB + i32(k0 + lid.y) * sbk + i32(j) * sbn)')}; }
     As[lid.y * ${T}u + lid.x] = av;
     Bs[lid.y * ${T}u + lid.x] = bv;
     workgroupBarrier();
@@ -88,10 +92,11 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @
     workgroupBarrier();
   }
   if (valid && i < M && j < N) {
-    ${O}[batch * M * N + i * N + j] = bitcast<u32>(select(acc.x + acc.y, acc.x, acc.y == 0.0));
+    ${O}[batch * M * N + i * N + j] = ${toRaw('f32', { ...out.dtype, size: 4, name: out.dtype.name, kind: out.dtype.kind } as typeof out.dtype, 'select(acc.x + acc.y, acc.x, acc.y == 0.0)')};
   }
 }`;
   const tiles = Math.ceil(M / T) * Math.ceil(N / T) * nBatch;
   be.dispatchGroups(helpersFor(code) + code, bindings, meta, tiles);
+  });
   return true;
 }

@@ -4,7 +4,7 @@
 // masked to 32 bits, std::pow's special cases. An entry returns [expression, result type], or
 // null where the op has no meaning for that compute type (the op layer never sends it).
 import type { Dtype } from '@mlx-ts/core';
-import type { CType } from './wgsl.js';
+import { roundToDtype, type CType } from './wgsl.js';
 
 export type RType = CType | 'bool';
 type Unary = (a: string, ct: CType, d: Dtype) => [string, RType] | null;
@@ -71,8 +71,9 @@ export const binaryOps: Record<string, Binary> = {
   Divide: (a, b, ct) => (ct === 'f32' ? [`(${a} / ${b})`, ct] : null),
   Power: (a, b, ct) => [ct === 'f32' ? `powf_(${a}, ${b})` : ct === 'i32' ? `ipow_(${a}, ${b})` : `upow_(${a}, ${b})`, ct],
   // MLX's float floor_divide is floor(divide(a, b))
-  FloorDivide: (a, b, ct) => [
-    ct === 'f32' ? `floor(${a} / ${b})` : ct === 'i32' ? `ifloordiv_(${a}, ${b})` : `select(${a} / ${b}, 0u, ${b} == 0u)`,
+  // (the quotient rounded to the dtype first, as the reference: it matters for halves)
+  FloorDivide: (a, b, ct, d) => [
+    ct === 'f32' ? `floor(${roundToDtype(d, `(${a} / ${b})`)})` : ct === 'i32' ? `ifloordiv_(${a}, ${b})` : `select(${a} / ${b}, 0u, ${b} == 0u)`,
     ct,
   ],
   Remainder: (a, b, ct) => [ct === 'f32' ? `frem_(${a}, ${b})` : ct === 'i32' ? `irem_(${a}, ${b})` : `select(${a} % ${b}, 0u, ${b} == 0u)`, ct],

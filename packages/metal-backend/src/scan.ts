@@ -5,7 +5,7 @@
 import type { ArrayData } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
 import { writeWords } from './reduce.js';
-import { ctypeOf, fromRaw, helpersFor, rawLoader, toRaw } from './wgsl.js';
+import { ctypeOf, fromRaw, helpersFor, rawLoader, roundToDtype, toRaw } from './wgsl.js';
 
 type ScanType = 'sum' | 'prod' | 'max' | 'min' | 'logaddexp';
 
@@ -46,18 +46,20 @@ export function runScan(
     oct === 'f32' ? 'inf_()' : out.dtype.name === 'bool' ? 'i32(1)' : oct === 'u32' ? `${2 ** bits - 1}u` : `i32(${2 ** (bits - 1) - 1})`;
   // the running value stays in the output's width: an int8 sum wraps at 8 bits each step only
   // through the final store, which is the same modular result
+  // halves: the running value is rounded to the output's precision at every step, as the reference's
+  const r = (v: string) => roundToDtype(out.dtype, v);
   switch (p.type) {
     case 'sum':
       init = `${oct}(0)`;
-      combine = `acc = acc + v;`;
+      combine = `acc = ${r('acc + v')};`;
       break;
     case 'prod':
       init = `${oct}(1)`;
-      combine = `acc = acc * v;`;
+      combine = `acc = ${r('acc * v')};`;
       break;
     case 'logaddexp':
       init = '-inf_()';
-      combine = 'acc = lae_(acc, v);';
+      combine = `acc = ${r('lae_(acc, v)')};`;
       break;
     default: {
       const isMax = p.type === 'max';

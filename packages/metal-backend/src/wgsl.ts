@@ -7,14 +7,14 @@ import type { Dtype } from '@mlx-ts/core';
 /** How values of a dtype are computed: floats in f32, signed ints and bool in i32, unsigned in u32. */
 export type CType = 'f32' | 'i32' | 'u32';
 
-const SUPPORTED = new Set(['bool', 'uint8', 'uint16', 'uint32', 'int8', 'int16', 'int32', 'float32']);
+const SUPPORTED = new Set(['bool', 'uint8', 'uint16', 'uint32', 'int8', 'int16', 'int32', 'float32', 'float16', 'bfloat16']);
 
 export function gpuDtype(d: Dtype): boolean {
   return SUPPORTED.has(d.name);
 }
 
 export function ctypeOf(d: Dtype): CType {
-  if (d.kind === 'f') return 'f32';
+  if (d.kind === 'f' || d.kind === 'V') return 'f32';
   if (d.kind === 'u') return 'u32';
   return 'i32';
 }
@@ -41,6 +41,10 @@ export function fromRaw(d: Dtype, raw: string): string {
   switch (d.name) {
     case 'float32':
       return `bitcast<f32>(${raw})`;
+    case 'float16':
+      return `h2f_(${raw})`;
+    case 'bfloat16':
+      return `bitcast<f32>(${raw} << 16u)`;
     case 'int32':
       return `bitcast<i32>(${raw})`;
     case 'int16':
@@ -62,6 +66,8 @@ export function toRaw(ct: CType | 'bool', d: Dtype, v: string): string {
     if (ct === 'f32') return `select(1u, 0u, (bitcast<u32>(${v}) & 0x7fffffffu) == 0u)`; // NaN is true
     return `select(0u, 1u, ${v} != ${ct === 'u32' ? '0u' : '0i'})`;
   }
+  if (d.name === 'float16') return ct === 'f32' ? `f2h_(${v})` : `f2h_(f32(${v}))`; // |int| > 2^24 is inf in half anyway
+  if (d.name === 'bfloat16') return ct === 'f32' ? `f2bf_(${v})` : ct === 'i32' ? `i2bf_(${v})` : `u2bf_(${v})`;
   if (d.kind === 'f') {
     if (ct === 'f32') return `bitcast<u32>(${v})`;
     return `bitcast<u32>(f32(${v}))`;
@@ -73,8 +79,75 @@ export function toRaw(ct: CType | 'bool', d: Dtype, v: string): string {
   return mask ? `(${v}${mask})` : v;
 }
 
+/** `v` (f32) rounded to the precision of a half dtype, for ops the reference rounds midway. */
+export function roundToDtype(d: Dtype, v: string): string {
+  if (d.name === 'float16') return `h2f_(f2h_(${v}))`;
+  if (d.name === 'bfloat16') return `bitcast<f32>(f2bf_(${v}) << 16u)`;
+  return v;
+}
+
 /** Helper functions, by name; a kernel includes those its code mentions (and their dependencies). */
 const HELPERS: Record<string, { deps?: string[]; src: string }> = {
+  // float16 bits <-> f32 by integer arithmetic (exact; round to nearest even), so no adapter
+  // feature (shader-f16) is needed and no driver flushes subnormals
+  h2f_: {
+    src: `fn h2f_(h: u32) -> f32 {
+  let sign = (h & 0x8000u) << 16u;
+  let e = (h >> 10u) & 0x1fu;
+  let m = h & 0x3ffu;
+  if (e == 0x1fu) { return bitcast<f32>(sign | 0x7f800000u | (m << 13u)); }
+  if (e == 0u) {
+    let v = f32(m) * 5.9604644775390625e-8;
+    return select(v, -v, sign != 0u);
+  }
+  return bitcast<f32>(sign | ((e + 112u) << 23u) | (m << 13u));
+}`,
+  },
+  f2h_: {
+    src: `fn f2h_(x: f32) -> u32 {
+  let b = bitcast<u32>(x);
+  let sign = (b >> 16u) & 0x8000u;
+  let a = b & 0x7fffffffu;
+  if (a > 0x7f800000u) { return sign | 0x7e00u; }
+  if (a >= 0x477ff000u) { return sign | 0x7c00u; }
+  if (a >= 0x38800000u) {
+    let m = a & 0x7fffffu;
+    var h = (((a >> 23u) - 112u) << 10u) | (m >> 13u);
+    let rem = m & 0x1fffu;
+    if (rem > 0x1000u || (rem == 0x1000u && (h & 1u) == 1u)) { h += 1u; }
+    return sign | h;
+  }
+  // subnormal halves: multiples of 2^-24, rounded half to even
+  return sign | u32(round(bitcast<f32>(a) * 16777216.0));
+}`,
+  },
+  f2bf_: {
+    src: `fn f2bf_(x: f32) -> u32 {
+  let b = bitcast<u32>(x);
+  if ((b & 0x7fffffffu) > 0x7f800000u) { return ((b >> 16u) & 0x8000u) | 0x7fc0u; }
+  return (b + 0x7fffu + ((b >> 16u) & 1u)) >> 16u;
+}`,
+  },
+  // integers to bfloat16 with one rounding (through f32 would round twice beyond 2^24)
+  u2bf_: {
+    src: `fn u2bf_(a: u32) -> u32 {
+  if (a < 256u) { return bitcast<u32>(f32(a)) >> 16u; }
+  let p = 31u - countLeadingZeros(a);
+  let shift = p - 7u;
+  var mant = a >> shift;
+  let rem = a & ((1u << shift) - 1u);
+  let half = 1u << (shift - 1u);
+  if (rem > half || (rem == half && (mant & 1u) == 1u)) { mant += 1u; }
+  return bitcast<u32>(ldexp(f32(mant), i32(shift))) >> 16u;
+}`,
+  },
+  i2bf_: {
+    deps: ['u2bf_'],
+    src: `fn i2bf_(v: i32) -> u32 {
+  let a = select(u32(v), 0u - u32(v), v < 0);
+  return u2bf_(a) | select(0u, 0x8000u, v < 0);
+}`,
+  },
   isnan_: { src: 'fn isnan_(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }' },
   isinf_: { src: 'fn isinf_(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u; }' },
   // NaN and inf from private variables: a constant expression may not produce them in WGSL
