@@ -11,6 +11,7 @@ import { runMatmul } from './matmul.js';
 import { runScan } from './scan.js';
 import { runGather, runGatherAxis } from './gather.js';
 import { runSort } from './sort.js';
+import { runArange, runConcatenate, runRandomBits } from './misc.js';
 
 export interface GpuStorage extends Storage {
   readonly id: number;
@@ -44,6 +45,9 @@ kernels.set('Sort', (be, p, [x], [o]) => runSort(be, p.params.axis, false, x!, o
 kernels.set('ArgSort', (be, p, [x], [o]) => runSort(be, p.params.axis, true, x!, o!));
 kernels.set('Partition', (be, p, [x], [o]) => runSort(be, p.params.axis, false, x!, o!));
 kernels.set('ArgPartition', (be, p, [x], [o]) => runSort(be, p.params.axis, true, x!, o!));
+kernels.set('RandomBits', (be, _p, [k], [o]) => runRandomBits(be, k!, o!));
+kernels.set('Arange', (be, p, _i, [o]) => runArange(be, p.params.start, p.params.step, o!));
+kernels.set('Concatenate', (be, p, inputs, [o]) => runConcatenate(be, p.params.axis, inputs, o!));
 kernels.set('DivMod', (be, _p, [a, b], [q, r]) => runDivMod(be, a!, b!, q!, r!));
 
 export class WebGPUBackend implements Backend {
