@@ -4,7 +4,7 @@
 import type { ArrayData, Backend, Dtype, Primitive, Storage } from '@mlx-ts/core';
 import { GpuHost, type HostOptions } from './host.js';
 import { gpuDtype } from './wgsl.js';
-import { runAsType, runBinary, runDivMod, runSelect, runUnary } from './elementwise.js';
+import { runAsType, runBinary, runCompiled, runDivMod, runSelect, runUnary } from './elementwise.js';
 import { binaryOps, unaryOps } from './ops.js';
 import { runArgReduce, runReduce } from './reduce.js';
 import { runMatmul } from './matmul.js';
@@ -48,6 +48,11 @@ kernels.set('ArgPartition', (be, p, [x], [o]) => runSort(be, p.params.axis, true
 kernels.set('RandomBits', (be, _p, [k], [o]) => runRandomBits(be, k!, o!));
 kernels.set('Arange', (be, p, _i, [o]) => runArange(be, p.params.start, p.params.step, o!));
 kernels.set('Concatenate', (be, p, inputs, [o]) => runConcatenate(be, p.params.axis, inputs, o!));
+kernels.set('Compiled', (be, p, inputs, outputs) =>
+  runCompiled(be, p.params, inputs, outputs, (name, d) => {
+    throw new NoKernelError(`[webgpu] no GPU kernel for ${name} (${d.name}) in a compiled (fused) function`);
+  }),
+);
 kernels.set('DivMod', (be, _p, [a, b], [q, r]) => runDivMod(be, a!, b!, q!, r!));
 
 export class WebGPUBackend implements Backend {

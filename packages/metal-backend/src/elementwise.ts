@@ -157,3 +157,61 @@ export function runSelect(be: WebGPUBackend, cond: ArrayData, x: ArrayData, y: A
     body: `let o0 = select(${convert(y.dtype, out.dtype, 'x2')}, ${convert(x.dtype, out.dtype, 'x1')}, x0 != 0u);`,
   });
 }
+
+interface FusedStep {
+  readonly prim: { readonly name: string; readonly params: any };
+  readonly inputs: readonly number[];
+  readonly dtype: Dtype;
+}
+interface CompiledParams {
+  readonly nInputs: number;
+  readonly shape: readonly number[];
+  readonly steps: readonly FusedStep[];
+  readonly outputs: readonly number[];
+}
+
+/**
+ * Compiled (mx.compile's fused elementwise chains): one kernel for the whole chain, as MLX's
+ * Metal backend JIT-compiles it. Every step's value is stored to its dtype's bits and read
+ * back (rounding halves, wrapping ints, normalizing bools), as the unfused steps would.
+ * Outputs of different element sizes get one kernel each (the chain is recomputed).
+ */
+export function runCompiled(
+  be: WebGPUBackend,
+  p: CompiledParams,
+  inputs: readonly ArrayData[],
+  outputs: readonly ArrayData[],
+  noKernel: (name: string, d: Dtype) => never,
+): boolean {
+  const dts: Dtype[] = inputs.map((x) => x.dtype);
+  const lines: string[] = inputs.map((x, k) => `let r${k} = x${k};\n      let v${k} = ${fromRaw(x.dtype, `x${k}`)};`);
+  p.steps.forEach((st, s) => {
+    const i = p.nInputs + s;
+    const ins = st.inputs;
+    const name = st.prim.name;
+    const d0 = dts[ins[0]!]!;
+    let raw: string | null = null;
+    if (name === 'AsType') raw = convert(d0, st.dtype, `r${ins[0]}`);
+    else if (name === 'Select') raw = `select(${convert(dts[ins[2]!]!, st.dtype, `r${ins[2]}`)}, ${convert(dts[ins[1]!]!, st.dtype, `r${ins[1]}`)}, r${ins[0]} != 0u)`;
+    else if (unaryOps[name] && ins.length === 1) {
+      const r = unaryOps[name]!(`v${ins[0]}`, ctypeOf(d0), d0);
+      if (r) raw = toRaw(r[1], st.dtype, r[0]);
+    } else if (binaryOps[name] && ins.length === 2) {
+      const r = binaryOps[name]!(`v${ins[0]}`, `v${ins[1]}`, ctypeOf(d0), d0);
+      if (r) raw = toRaw(r[1] as RType, st.dtype, r[0]);
+    }
+    if (raw === null) noKernel(name, d0);
+    dts.push(st.dtype);
+    lines.push(`let r${i} = ${raw};\n      let v${i} = ${fromRaw(st.dtype, `r${i}`)};`);
+  });
+  const sizes = [...new Set(outputs.map((o) => o.dtype.size))];
+  for (const size of sizes) {
+    const ks = outputs.map((o, k) => (o.dtype.size === size ? k : -1)).filter((k) => k >= 0);
+    runElementwise(be, {
+      inputs,
+      outputs: ks.map((k) => outputs[k]!),
+      body: `${lines.join('\n      ')}\n      ${ks.map((k, j) => `let o${j} = r${p.outputs[k]};`).join('\n      ')}`,
+    });
+  }
+  return true;
+}
