@@ -9,8 +9,9 @@ import { binaryOps, unaryOps } from './ops.js';
 import { runArgReduce, runReduce } from './reduce.js';
 import { runMatmul } from './matmul.js';
 import { runScan } from './scan.js';
-import { runGather, runGatherAxis } from './gather.js';
+import { INDEX_OPS, runGather, runGatherAxis } from './gather.js';
 import { runSort } from './sort.js';
+import { runScatter, runScatterAxis } from './scatter.js';
 import { runArange, runConcatenate, runRandomBits } from './misc.js';
 
 export interface GpuStorage extends Storage {
@@ -53,6 +54,8 @@ kernels.set('Compiled', (be, p, inputs, outputs) =>
     throw new NoKernelError(`[webgpu] no GPU kernel for ${name} (${d.name}) in a compiled (fused) function`);
   }),
 );
+kernels.set('Scatter', (be, p, inputs, [o]) => runScatter(be, p.params.reduce, inputs, o!));
+kernels.set('ScatterAxis', (be, p, inputs, [o]) => runScatterAxis(be, p.params.reduce, p.params.axis, inputs, o!));
 kernels.set('DivMod', (be, _p, [a, b], [q, r]) => runDivMod(be, a!, b!, q!, r!));
 
 export class WebGPUBackend implements Backend {
@@ -83,8 +86,8 @@ export class WebGPUBackend implements Backend {
     const [kind, value, axis, size] = new Uint32Array(words.slice().buffer);
     if (!kind) return;
     this.host.write((this.status as GpuStorage).id, 0, new Uint8Array(16));
-    const v = kind === 1 ? value! | 0 : value!;
-    throw new RangeError(`[gather] index ${v} is out of bounds for axis ${axis} with size ${size}.`);
+    const v = (kind! & 3) === 1 ? value! | 0 : value!;
+    throw new RangeError(`[${INDEX_OPS[kind! >> 2]}] index ${v} is out of bounds for axis ${axis} with size ${size}.`);
   }
 
   private statusSync(): void {

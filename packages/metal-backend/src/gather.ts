@@ -6,22 +6,29 @@ import type { ArrayData } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
 import { ctypeOf, fromRaw, perWord, rawLoader } from './wgsl.js';
 
-/** The WGSL function validating one index (compute value v) against size; records a bad one. */
-function checkFn(st: string): string {
+/** The ops whose index errors the status buffer reports, by code (the reference's names). */
+export const INDEX_OPS = ['gather', 'take_along_axis', 'scatter', 'put_along_axis'] as const;
+
+/**
+ * The WGSL functions validating one index (compute value v) against size; a bad one is recorded
+ * as [1 (signed) or 2 (unsigned) + 4 * op code, value, axis, size].
+ */
+export function checkFn(st: string, op: (typeof INDEX_OPS)[number]): string {
+  const code = 4 * INDEX_OPS.indexOf(op);
   return `
 fn checkI(v: i32, size: i32, axis: u32) -> i32 {
   var w = v;
   if (w < 0) { w += size; }
-  if (w < 0 || w >= size) { ${st}[1] = bitcast<u32>(v); ${st}[2] = axis; ${st}[3] = u32(size); ${st}[0] = 1u; return 0; }
+  if (w < 0 || w >= size) { ${st}[1] = bitcast<u32>(v); ${st}[2] = axis; ${st}[3] = u32(size); ${st}[0] = ${code + 1}u; return 0; }
   return w;
 }
 fn checkU(v: u32, size: i32, axis: u32) -> i32 {
-  if (v >= u32(size)) { ${st}[1] = v; ${st}[2] = axis; ${st}[3] = u32(size); ${st}[0] = 2u; return 0; }
+  if (v >= u32(size)) { ${st}[1] = v; ${st}[2] = axis; ${st}[3] = u32(size); ${st}[0] = ${code + 2}u; return 0; }
   return i32(v);
 }`;
 }
 
-function indexDtypeOk(d: ArrayData): boolean {
+export function indexDtypeOk(d: ArrayData): boolean {
   return d.dtype.kind === 'i' || d.dtype.kind === 'u';
 }
 
@@ -100,7 +107,7 @@ fn idx${k}(b: u32) -> i32 {
   });
   const code = `
 ${loaders.join('\n')}
-${checkFn(st)}
+${checkFn(st, 'gather')}
 ${idxFns.join('\n')}
 fn srcOff(e: u32) -> i32 {
   let b = e / md[1];
@@ -144,7 +151,7 @@ export function runGatherAxis(be: WebGPUBackend, axis: number, x: ArrayData, idx
   const code = `
 ${rawLoader('raw0', names[0]!, x.dtype)}
 ${rawLoader('rawI', names[1]!, idx.dtype)}
-${checkFn(names[3]!)}
+${checkFn(names[3]!, 'take_along_axis')}
 fn srcOff(e: u32) -> i32 {
   var off = bitcast<i32>(md[2]);
   var ioff = bitcast<i32>(md[3]);
