@@ -336,6 +336,29 @@ const HELPERS: Record<string, { deps?: string[]; src: string }> = {
   return select(r, -r, ny);
 }`,
   },
+  // erf = 2/sqrt(pi) e^(-x^2) sum_n (2x^2)^n x / (1 3 5 ... (2n+1)): positive terms, so no
+  // cancellation; e^(-x^2) from x^2 split exactly (fma) so the rounding of x^2 doesn't scale by
+  // x^2. |x| >= 3.95 is +-1 in f32.
+  erf_: {
+    deps: ['exp_'],
+    src: `fn erf_(x: f32) -> f32 {
+  if ((bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u) { return x; }
+  let a = abs(x);
+  if (a >= 3.95) { return sign(x); }
+  let hi = a * a;
+  let lo = fma(a, a, -hi);
+  let t2 = 2.0 * hi;
+  var t = a;
+  var s = a;
+  for (var n = 1.0; n < 90.0; n += 1.0) {
+    t = t * t2 / (2.0 * n + 1.0);
+    s = s + t;
+    if (t < s * 3e-8) { break; }
+  }
+  let r = 1.1283791670955126 * (exp_(-hi) * (1.0 - lo)) * s;
+  return select(r, -r, x < 0.0);
+}`,
+  },
   // the hyperbolic functions through expm1/log1p where exp/log would cancel
   sinh_: {
     deps: ['expm1_', 'exp_'],

@@ -112,6 +112,8 @@ describe.skipIf(noGpu)('webgpu elementwise', () => {
     ['arccosh', mx.arccosh, 8, (i) => 1 + Math.abs(floats(19, 100)(i))],
     ['arctanh', mx.arctanh, 8, floats(21, 0.99)],
     ['sigmoid', mx.sigmoid, 4, floats(22, 20)],
+    ['erf', mx.erf, 8, floats(23, 3)],
+    ['erf tails', mx.erf, 8, (i) => (i % 2 ? -1 : 1) * (1.5 + (i % 12) * 0.25)],
   ];
 
   it('float functions within their ulp bounds', () => {
