@@ -49,6 +49,7 @@ export const unaryOps: Record<string, Unary> = {
   // WGSL's round is round-half-to-even, as std::rint
   Round: same((a, ct) => (ct === 'f32' ? `round(${a})` : a)),
   Erf: fl((a) => `erf_(${a})`),
+  ErfInv: fl((a) => `erfinv_(${a})`),
   Sigmoid: fl((a) => `(1.0 / (1.0 + exp_(-${a})))`),
   LogicalNot: (a, ct) => [`select(0u, 1u, ${a} == ${zero(ct)})`, 'bool'],
   BitwiseInvert: (a, ct, d) => (ct === 'f32' ? null : d.name === 'bool' ? [`select(1u, 0u, ${a} != 0i)`, 'bool'] : [`(~${a})`, ct]),

@@ -340,14 +340,12 @@ const HELPERS: Record<string, { deps?: string[]; src: string }> = {
   // cancellation; e^(-x^2) from x^2 split exactly (fma) so the rounding of x^2 doesn't scale by
   // x^2. |x| >= 3.95 is +-1 in f32.
   erf_: {
-    deps: ['exp_'],
+    deps: ['expmx2_'],
     src: `fn erf_(x: f32) -> f32 {
   if ((bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u) { return x; }
   let a = abs(x);
   if (a >= 3.95) { return sign(x); }
-  let hi = a * a;
-  let lo = fma(a, a, -hi);
-  let t2 = 2.0 * hi;
+  let t2 = 2.0 * a * a;
   var t = a;
   var s = a;
   for (var n = 1.0; n < 90.0; n += 1.0) {
@@ -355,8 +353,47 @@ const HELPERS: Record<string, { deps?: string[]; src: string }> = {
     s = s + t;
     if (t < s * 3e-8) { break; }
   }
-  let r = 1.1283791670955126 * (exp_(-hi) * (1.0 - lo)) * s;
+  let r = 1.1283791670955126 * expmx2_(a) * s;
   return select(r, -r, x < 0.0);
+}`,
+  },
+  // e^(-x^2) with x^2 split exactly (fma), for the erf family
+  expmx2_: {
+    deps: ['exp_'],
+    src: `fn expmx2_(a: f32) -> f32 {
+  let hi = a * a;
+  return exp_(-hi) * (1.0 - fma(a, a, -hi));
+}`,
+  },
+  // erfc(x) for x >= 1 with relative accuracy: e^(-x^2)/sqrt(pi) / K, K the continued fraction
+  // x + (1/2)/(x + 1/(x + (3/2)/(x + ...))) evaluated from 60 levels down
+  erfcBig_: {
+    deps: ['expmx2_'],
+    src: `fn erfcBig_(x: f32) -> f32 {
+  var k = x;
+  for (var n = 60.0; n >= 1.0; n -= 1.0) { k = x + (0.5 * n) / k; }
+  return 0.56418958354775628 * expmx2_(x) / k;
+}`,
+  },
+  // erf^-1: Winitzki's first guess, then Newton on erf (|y| <= 0.9) or on erfc = 1 - |y|,
+  // exact in f32 (beyond 0.9, where erf itself can't resolve x)
+  erfinv_: {
+    deps: ['erf_', 'erfcBig_', 'expmx2_', 'log_', 'nan_', 'inf_'],
+    src: `fn erfinv_(y: f32) -> f32 {
+  let a = abs(y);
+  if (!(a <= 1.0)) { return nan_(); }
+  if (a == 1.0) { return select(inf_(), -inf_(), y < 0.0); }
+  if (a == 0.0) { return y; }
+  let q = 1.0 - a;
+  let ln = log_(q * (1.0 + a));
+  let t = 4.3307467508 + 0.5 * ln;
+  var x = sqrt(sqrt(t * t - ln * 6.8027210884) - t);
+  for (var i = 0; i < 4; i++) {
+    let d = 1.1283791670955126 * expmx2_(x);
+    if (a <= 0.9) { x = x - (erf_(x) - a) / d; }
+    else { x = x + (erfcBig_(max(x, 1.0)) - q) / d; }
+  }
+  return select(x, -x, y < 0.0);
 }`,
   },
   // the hyperbolic functions through expm1/log1p where exp/log would cancel
