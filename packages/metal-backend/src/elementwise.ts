@@ -5,7 +5,7 @@
 import type { ArrayData, Dtype } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
 import { binaryOps, unaryOps, type RType } from './ops.js';
-import { ctypeOf, fromRaw, helpersFor, perWord, rawLoader, toRaw } from './wgsl.js';
+import { ctypeOf, fromRaw, gpuDtype, helpersFor, perWord, rawLoader, toRaw } from './wgsl.js';
 
 /** Dims of size 1 dropped and adjacent dims merged where every input is contiguous across them. */
 export function collapse(shape: readonly number[], strides: (readonly number[])[]): { shape: number[]; strides: number[][] } {
@@ -190,6 +190,8 @@ export function runCompiled(
     const ins = st.inputs;
     const name = st.prim.name;
     const d0 = dts[ins[0]!]!;
+    // an intermediate dtype the GPU doesn't have (int64 between float32 ends) has no kernel
+    if (!gpuDtype(st.dtype)) noKernel(name, st.dtype);
     let raw: string | null = null;
     if (name === 'AsType') raw = convert(d0, st.dtype, `r${ins[0]}`);
     else if (name === 'Select') raw = `select(${convert(dts[ins[2]!]!, st.dtype, `r${ins[2]}`)}, ${convert(dts[ins[1]!]!, st.dtype, `r${ins[1]}`)}, r${ins[0]} != 0u)`;

@@ -86,6 +86,7 @@ export const binaryOps: Record<string, Binary> = {
   Equal: cmp('=='),
   // !(a == b): a != b compiles to an ordered compare on some drivers (lavapipe), false for NaN
   NotEqual: (a, b) => [`select(1u, 0u, ${a} == ${b})`, 'bool'],
+  NaNEqual: (a, b, ct) => [ct === 'f32' ? `select(0u, 1u, ${a} == ${b} || (isnan_(${a}) && isnan_(${b})))` : `select(0u, 1u, ${a} == ${b})`, 'bool'],
   Less: cmp('<'),
   LessEqual: cmp('<='),
   Greater: cmp('>'),

@@ -140,6 +140,8 @@ describe.skipIf(noGpu)('webgpu elementwise', () => {
     ['greaterEqual', mx.greaterEqual],
     ['logicalAnd', mx.logicalAnd],
     ['logicalOr', mx.logicalOr],
+    ['arrayEqual with NaNs equal (NaNEqual, then a reduce)', (a, b) => mx.arrayEqual(a, b, true)],
+    ['NaNEqual against itself', (a) => mx.arrayEqual(a, a, true)],
   ];
 
   it('exact binary ops, every dtype, mixed layouts (broadcasts included)', () => {
