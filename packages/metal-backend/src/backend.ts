@@ -168,6 +168,14 @@ export class WebGPUBackend implements Backend {
     this.host.write(s.id, start, words);
   }
 
+  /**
+   * No fused mx.fast kernels yet: the ops build MLX's fallback compositions (use_fallback),
+   * whose primitives all run here.
+   */
+  fuses(_primitive: string, _dtype: Dtype): boolean {
+    return false;
+  }
+
   run(prim: Primitive<any>, inputs: readonly ArrayData[], outputs: readonly ArrayData[]): void {
     for (const d of [...inputs, ...outputs]) {
       if (d.dtype.name === 'float64') throw new TypeError('float64 is not supported on the GPU');
