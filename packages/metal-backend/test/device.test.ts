@@ -134,3 +134,14 @@ describe.skipIf(noGpu)('webgpu in a plain Node process (built packages)', () => 
     expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toEqual([[12, 30], [1, 1, 1]]);
   });
 });
+
+describe.skipIf(noGpu)('webgpu arrays read by the interop paths', () => {
+  it('toTypedArray copies synchronously, copy: false throws BufferError, printing works, DLPack device is kDLWebGPU', () => {
+    const a = mx.multiply(mx.array([[1, 2], [3, 4]]), 2, mx.gpu);
+    expect(Array.from(a.toTypedArray() as Float32Array)).toEqual([2, 4, 6, 8]);
+    expect(Array.from(mx.transpose(a, [1, 0], mx.defaultStream(mx.gpu)).toTypedArray({ copy: true }) as Float32Array)).toEqual([2, 6, 4, 8]);
+    expect(() => a.toTypedArray({ copy: false })).toThrow(/BufferError|no host memory to share/);
+    expect(String(a)).toBe('array([[2, 4],\n       [6, 8]], dtype=float32)');
+    expect(a.__dlpack_device__()).toEqual([15, 0]);
+  });
+});
