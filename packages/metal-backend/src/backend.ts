@@ -12,7 +12,7 @@ import { runScan } from './scan.js';
 import { INDEX_OPS, runGather, runGatherAxis } from './gather.js';
 import { runSort } from './sort.js';
 import { runScatter, runScatterAxis } from './scatter.js';
-import { runArange, runConcatenate, runRandomBits } from './misc.js';
+import { runArange, runConcatenate, runNumberOfElements, runRandomBits } from './misc.js';
 
 export interface GpuStorage extends Storage {
   readonly id: number;
@@ -56,6 +56,7 @@ kernels.set('Compiled', (be, p, inputs, outputs) =>
 );
 kernels.set('Scatter', (be, p, inputs, [o]) => runScatter(be, p.params.reduce, inputs, o!));
 kernels.set('ScatterAxis', (be, p, inputs, [o]) => runScatterAxis(be, p.params.reduce, p.params.axis, inputs, o!));
+kernels.set('NumberOfElements', (be, p, [x], [o]) => runNumberOfElements(be, p.params, x!, o!));
 kernels.set('DivMod', (be, _p, [a, b], [q, r]) => runDivMod(be, a!, b!, q!, r!));
 
 export class WebGPUBackend implements Backend {

@@ -221,3 +221,29 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: 
   be.dispatch(code, bindings, meta, Math.ceil(n / per));
   return true;
 }
+
+/** NumberOfElements: the count of the reduced axes (or its reciprocal) in the output dtype. */
+export function runNumberOfElements(be: WebGPUBackend, p: { axes: number[]; inverted: boolean }, x: ArrayData, out: ArrayData): boolean {
+  let n = 1;
+  for (const a of p.axes) n *= x.shape[a]!;
+  const v = p.inverted ? 1 / n : n;
+  const d = out.dtype;
+  // the value goes in as f32: exact for counts below 2^24; a reciprocal rounded twice into a half could differ
+  if ((d.name === 'float16' || d.name === 'bfloat16') && (p.inverted || n > 2 ** 24)) return false;
+  const meta = new Uint32Array(2);
+  new Float32Array(meta.buffer)[0] = v;
+  new Int32Array(meta.buffer)[1] = Math.trunc(v) | 0;
+  const { bindings, names } = be.bind([out]);
+  // bool: the double's truth (a reciprocal is true); ints: its truncation
+  const ct = d.name === 'bool' ? 'f32' : ctypeOf(d);
+  const value = ct === 'f32' ? 'bitcast<f32>(md[0])' : ct === 'u32' ? 'md[1]' : 'bitcast<i32>(md[1])';
+  const mask = d.size === 4 ? '' : d.size === 2 ? ' & 0xffffu' : ' & 0xffu';
+  const code = `
+@compute @workgroup_size(1)
+fn main() {
+  let w = ${names[0]}[0];
+  ${names[0]}[0] = (w & ~(0xffffffffu${mask})) | (${toRaw(ct, d, value)}${mask});
+}`;
+  be.dispatchGroups(helpersFor(code) + code, bindings, meta, 1);
+  return true;
+}

@@ -8,10 +8,10 @@ import { layouts, noGpu, rng } from './gpu-helpers.js';
 
 type AnyFn = (...xs: mx.MxArray[]) => mx.MxArray | mx.MxArray[];
 /** compiles `fn` afresh on each backend's run */
-function check(fn: AnyFn, inputs: ArraySpec[], ulp = 0, label = '') {
+function check(fn: AnyFn, inputs: ArraySpec[], ulp = 0, label = '', shapeless = false) {
   compareBackends(
     (...xs: mx.MxArray[]) => {
-      const out = mx.compile(fn)(...xs);
+      const out = mx.compile(fn, shapeless)(...xs);
       return Array.isArray(out) ? out : [out];
     },
     inputs,
@@ -44,6 +44,15 @@ describe.skipIf(noGpu)('webgpu compiled (fused) kernels', () => {
       const s = mx.add(x, y);
       return [mx.sin(s), mx.less(s, 0), mx.astype(s, mx.int16)];
     }, [a!, b!], 4, 'three outputs');
+  });
+
+  it('shapeless compile: element counts (NumberOfElements) for mean and var, in several dtypes', () => {
+    const [a] = layouts(mx.float32, floats(3));
+    check((x) => mx.mean(x, 1), [a!], 2, 'mean', true);
+    check((x) => mx.var(x, 0), [a!], 4, 'var', true);
+    for (const d of [mx.int32, mx.bool, mx.float16]) {
+      compareBackends((x) => mx.compile((y: mx.MxArray) => mx.astype(mx.mean(y), d), true)(x) as mx.MxArray, [a!], { backends: ['reference', 'webgpu'], label: `count as ${d.name}` });
+    }
   });
 
   it('a step in a dtype the GPU lacks names itself (which proves the chain fused)', () => {
