@@ -39,6 +39,7 @@ kernels.set('Select', (be, _p, [c, x, y], [o]) => (runSelect(be, c!, x!, y!, o!)
 kernels.set('Reduce', (be, p, [x], [o]) => runReduce(be, p.params.type, p.params.axes, x!, o!));
 kernels.set('ArgReduce', (be, p, [x], [o]) => runArgReduce(be, p.params.type, p.params.axis, x!, o!));
 kernels.set('Matmul', (be, _p, [a, b], [o]) => runMatmul(be, a!, b!, o!));
+kernels.set('AddMM', (be, p, [a, b, c], [o]) => runMatmul(be, a!, b!, o!, { c: c!, alpha: p.params.alpha, beta: p.params.beta }));
 kernels.set('Scan', (be, p, [x], [o]) => runScan(be, p.params, x!, o!));
 kernels.set('Gather', (be, p, inputs, [o]) => runGather(be, p.params.axes, inputs, o!));
 kernels.set('GatherAxis', (be, p, [x, i], [o]) => runGatherAxis(be, p.params.axis, x!, i!, o!));

@@ -9,9 +9,13 @@ import { fromRaw, helpersFor, rawLoader, toRaw } from './wgsl.js';
 
 const T = 16;
 
-export function runMatmul(be: WebGPUBackend, a: ArrayData, b: ArrayData, out: ArrayData): boolean {
+/**
+ * out = a @ b, or AddMM's alpha * (a @ b) + beta * c (c broadcast to out's shape) with one
+ * rounding per element, as the reference: alpha and beta enter as float-float pairs.
+ */
+export function runMatmul(be: WebGPUBackend, a: ArrayData, b: ArrayData, out: ArrayData, addmm?: { c: ArrayData; alpha: number; beta: number }): boolean {
   const floats = ['float32', 'float16', 'bfloat16'];
-  if (![a, b, out].every((d) => floats.includes(d.dtype.name))) return false;
+  if (![a, b, out, ...(addmm ? [addmm.c] : [])].every((d) => floats.includes(d.dtype.name))) return false;
   const nd = out.shape.length;
   const M = out.shape[nd - 2]!;
   const N = out.shape[nd - 1]!;
@@ -38,12 +42,45 @@ export function runMatmul(be: WebGPUBackend, a: ArrayData, b: ArrayData, out: Ar
     i32[H + nb + d] = a.strides[d]!;
     i32[H + 2 * nb + d] = b.strides[d]!;
   });
+  // AddMM: [c offset, alpha hi, alpha lo, beta hi, beta lo, out shape (nd), c strides (nd)]
+  const C = H + 3 * nb;
+  let metaAll = meta;
+  if (addmm) {
+    metaAll = new Uint32Array(C + 5 + 2 * nd);
+    metaAll.set(meta);
+    const ci = new Int32Array(metaAll.buffer);
+    const cf = new Float32Array(metaAll.buffer);
+    ci[C] = addmm.c.offset;
+    const split = (v: number): [number, number] => [Math.fround(v), Math.fround(v - Math.fround(v))];
+    [cf[C + 1], cf[C + 2]] = split(addmm.alpha);
+    [cf[C + 3], cf[C + 4]] = split(addmm.beta);
+    out.shape.forEach((s, d) => {
+      metaAll[C + 5 + d] = s;
+      ci[C + 5 + nd + d] = addmm.c.strides[d]!;
+    });
+  }
   writeWords(be, out, (target) => {
-  const { bindings, names } = be.bind([a, b, target]);
+  const { bindings, names } = be.bind(addmm ? [a, b, target, addmm.c] : [a, b, target]);
   const O = names[2]!;
+  const C_OFF = `
+fn cOff(o: u32) -> i32 {
+  var r = bitcast<i32>(md[${C}u]);
+  var rem = o;
+  for (var d = ${nd - 1}; d >= 0; d--) {
+    let dim = md[${C + 5}u + u32(d)];
+    r += i32(rem % dim) * bitcast<i32>(md[${C + 5 + nd}u + u32(d)]);
+    rem = rem / dim;
+  }
+  return r;
+}`;
+  const result = addmm
+    ? `ffAdd_(ffMul_(acc, vec2f(bitcast<f32>(md[${C + 1}u]), bitcast<f32>(md[${C + 2}u]))), ffMul_(vec2f(bitcast<f32>(md[${C + 3}u]), bitcast<f32>(md[${C + 4}u])), vec2f(${fromRaw(addmm.c.dtype, 'rawC(cOff(batch * M * N + i * N + j))')}, 0.0)))`
+    : 'acc';
   const code = `
 ${rawLoader('rawA', names[0]!, a.dtype)}
 ${rawLoader('rawB', names[1]!, b.dtype)}
+${addmm ? `${rawLoader('rawC', names[3]!, addmm.c.dtype)}
+${C_OFF}` : ''}
 var<workgroup> As: array<f32, ${T * T}>;
 var<workgroup> Bs: array<f32, ${T * T}>;
 ${FF}
@@ -92,11 +129,12 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @
     workgroupBarrier();
   }
   if (valid && i < M && j < N) {
+    acc = ${result};
     ${O}[batch * M * N + i * N + j] = ${toRaw('f32', { ...out.dtype, size: 4, name: out.dtype.name, kind: out.dtype.kind } as typeof out.dtype, 'select(acc.x + acc.y, acc.x, acc.y == 0.0)')};
   }
 }`;
   const tiles = Math.ceil(M / T) * Math.ceil(N / T) * nBatch;
-  be.dispatchGroups(helpersFor(code) + code, bindings, meta, tiles);
+  be.dispatchGroups(helpersFor(code) + code, bindings, metaAll, tiles);
   });
   return true;
 }

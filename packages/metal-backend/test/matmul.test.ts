@@ -7,7 +7,7 @@ import { compareBackends, type ArraySpec } from '@mlx-ts/core/testing';
 import { noGpu, rng, spec } from './gpu-helpers.js';
 
 const mm = (a: mx.MxArray, b: mx.MxArray) => mx.matmul(a, b);
-const check = (inputs: ArraySpec[], label: string, op = mm) => compareBackends(op, inputs, { backends: ['reference', 'webgpu'], label });
+const check = (inputs: ArraySpec[], label: string, op: (...xs: mx.MxArray[]) => mx.MxArray = mm) => compareBackends(op, inputs, { backends: ['reference', 'webgpu'], label });
 
 function rand(shape: number[], seed: number, view: ArraySpec['view'] = []): ArraySpec {
   const r = rng(seed);
@@ -48,6 +48,17 @@ describe.skipIf(noGpu)('webgpu matmul', () => {
     const a = spec(mx.float32, [2, 4], [1e8, 1, -1e8, 3e-3, 1, 1e-8, 1, -1]);
     const b = spec(mx.float32, [4, 1], [1, 1, 1, 1]);
     check([a, b], 'cancellation');
+  });
+
+  it('addmm: alpha (a @ b) + beta c with one rounding, c broadcast, halves', () => {
+    const add = (alpha: number, beta: number) => (c: mx.MxArray, a: mx.MxArray, b: mx.MxArray) => mx.addmm(c, a, b, alpha, beta);
+    check([rand([5, 3], 20), rand([5, 7], 21), rand([7, 3], 22)], 'addmm 1, 1', add(1, 1));
+    check([rand([3], 23), rand([2, 5, 7], 24), rand([2, 7, 3], 25)], 'addmm broadcast c, 0.1 and -2.5', add(0.1, -2.5));
+    const h = (shape: number[], seed: number) => {
+      const x = rand(shape, seed);
+      return { ...x, dtype: mx.float16, units: x.units.map((v) => [0x3c00, 0xbc00, 0x3800, 0x4200, 0x2e66][Math.abs(Math.floor(Number(v) * 10)) % 5]!) };
+    };
+    check([h([4, 2], 26), h([4, 6], 27), h([6, 2], 28)], 'addmm float16', add(0.5, 2));
   });
 
   it('non-finite values: inf and NaN propagate', () => {
