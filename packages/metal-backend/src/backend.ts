@@ -115,7 +115,7 @@ export class WebGPUBackend implements Backend {
     if (size > this.host.adapter.maxBufferSize) {
       throw new RangeError(`[webgpu] can't allocate ${byteLength} bytes: the adapter's largest buffer is ${this.host.adapter.maxBufferSize} bytes`);
     }
-    const id = this.host.createBuffer(size);
+    const id = this.fromCache(size) ?? this.host.createBuffer(size);
     this.active += byteLength;
     if (this.active > this.peak) this.peak = this.active;
     const s: GpuStorage = { backend: this, byteLength, refs: 0, released: false, id, size };
@@ -125,8 +125,46 @@ export class WebGPUBackend implements Backend {
   release(storage: Storage): void {
     const s = storage as GpuStorage;
     this.active -= s.byteLength;
-    this.host.destroyBuffer(s.id);
+    // kept for reuse while the cache has room: the GPU queue runs every later write after
+    // the work already queued on the buffer
+    if (this.cached + s.size <= this.cacheLimit) {
+      let ids = this.free.get(s.size);
+      if (!ids) this.free.set(s.size, (ids = []));
+      ids.push(s.id);
+      this.cached += s.size;
+    } else this.host.destroyBuffer(s.id);
   }
+
+  // ---- MLX's allocator cache: released buffers by size ----
+  private readonly free = new Map<number, number[]>();
+  private cached = 0;
+  /** Bytes the cache may hold (mx.setCacheLimit); 1 GiB until set. */
+  private cacheLimit = 2 ** 30;
+
+  private fromCache(size: number): number | undefined {
+    const id = this.free.get(size)?.pop();
+    if (id !== undefined) this.cached -= size;
+    return id;
+  }
+
+  readonly cache = {
+    memory: (): number => this.cached,
+    clear: (): void => {
+      for (const ids of this.free.values()) for (const id of ids) this.host.destroyBuffer(id);
+      this.free.clear();
+      this.cached = 0;
+    },
+    setLimit: (bytes: number): void => {
+      this.cacheLimit = bytes;
+      // MLX trims the cache down to a new, lower limit
+      for (const [size, ids] of this.free) {
+        while (this.cached > bytes && ids.length) {
+          this.host.destroyBuffer(ids.pop()!);
+          this.cached -= size;
+        }
+      }
+    },
+  };
 
   /** Whole words around [offset, offset + length), then the bytes asked for. */
   private span(storage: Storage, byteOffset: number, byteLength: number): [number, number, number] {

@@ -145,3 +145,36 @@ describe.skipIf(noGpu)('webgpu arrays read by the interop paths', () => {
     expect(a.__dlpack_device__()).toEqual([15, 0]);
   });
 });
+
+describe.skipIf(noGpu)('webgpu buffer cache (MLX allocator semantics)', () => {
+  it('keeps released buffers for reuse, reports them, trims to a lower limit and clears', () => {
+    mx.clearCache();
+    const prev = mx.setCacheLimit(1 << 20);
+    try {
+      expect(mx.getCacheMemory()).toBe(0);
+      const x = mx.add(mx.array([1, 2, 3, 4]), 1, mx.gpu);
+      mx.eval(x);
+      const active = gpuBackend!.memory().active;
+      mx.dispose(x);
+      expect(gpuBackend!.memory().active).toBe(active - 16);
+      expect(mx.getCacheMemory()).toBeGreaterThanOrEqual(16);
+      // the same size is served from the cache, and the values are the new ones
+      const cachedBefore = mx.getCacheMemory();
+      const y = mx.multiply(mx.array([5, 6, 7, 8]), 2, mx.gpu);
+      expect(y.tolist()).toEqual([10, 12, 14, 16]);
+      expect(mx.getCacheMemory()).toBeLessThan(cachedBefore + 16);
+      mx.dispose(y);
+      mx.setCacheLimit(0);
+      expect(mx.getCacheMemory()).toBe(0);
+      mx.setCacheLimit(1 << 20);
+      const z = mx.add(mx.array([1, 2]), 1, mx.gpu);
+      mx.eval(z);
+      mx.dispose(z);
+      expect(mx.getCacheMemory()).toBeGreaterThan(0);
+      mx.clearCache();
+      expect(mx.getCacheMemory()).toBe(0);
+    } finally {
+      mx.setCacheLimit(prev || 2 ** 30); // core records 0 until a limit is set; the GPU cache starts at 1 GiB
+    }
+  });
+});
