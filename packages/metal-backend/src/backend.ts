@@ -11,7 +11,7 @@ import { runMatmul } from './matmul.js';
 import { runScan } from './scan.js';
 import { INDEX_OPS, runGather, runGatherAxis } from './gather.js';
 import { runSort } from './sort.js';
-import { runScatter, runScatterAxis } from './scatter.js';
+import { runMaskedScatter, runScatter, runScatterAxis } from './scatter.js';
 import { runArange, runConcatenate, runNumberOfElements, runRandomBits } from './misc.js';
 
 export interface GpuStorage extends Storage {
@@ -56,6 +56,7 @@ kernels.set('Compiled', (be, p, inputs, outputs) =>
   }),
 );
 kernels.set('Scatter', (be, p, inputs, [o]) => runScatter(be, p.params.reduce, inputs, o!));
+kernels.set('MaskedScatter', (be, _p, inputs, [o]) => runMaskedScatter(be, inputs, o!));
 kernels.set('ScatterAxis', (be, p, inputs, [o]) => runScatterAxis(be, p.params.reduce, p.params.axis, inputs, o!));
 kernels.set('NumberOfElements', (be, p, [x], [o]) => runNumberOfElements(be, p.params, x!, o!));
 kernels.set('DivMod', (be, _p, [a, b], [q, r]) => runDivMod(be, a!, b!, q!, r!));
@@ -88,6 +89,7 @@ export class WebGPUBackend implements Backend {
     const [kind, value, axis, size] = new Uint32Array(words.slice().buffer);
     if (!kind) return;
     this.host.write((this.status as GpuStorage).id, 0, new Uint8Array(16));
+    if (INDEX_OPS[kind! >> 2] === 'masked_scatter') throw new RangeError(`[masked_scatter] The mask selects more than the ${size} rows of values given.`);
     const v = (kind! & 3) === 1 ? value! | 0 : value!;
     throw new RangeError(`[${INDEX_OPS[kind! >> 2]}] index ${v} is out of bounds for axis ${axis} with size ${size}.`);
   }

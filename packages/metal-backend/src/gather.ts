@@ -7,7 +7,7 @@ import type { WebGPUBackend } from './backend.js';
 import { ctypeOf, fromRaw, perWord, rawLoader } from './wgsl.js';
 
 /** The ops whose index errors the status buffer reports, by code (the reference's names). */
-export const INDEX_OPS = ['gather', 'take_along_axis', 'scatter', 'put_along_axis'] as const;
+export const INDEX_OPS = ['gather', 'take_along_axis', 'scatter', 'put_along_axis', 'masked_scatter'] as const;
 
 /**
  * The WGSL functions validating one index (compute value v) against size; a bad one is recorded

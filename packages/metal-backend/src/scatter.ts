@@ -6,7 +6,7 @@
 import type { ArrayData } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
 import { runAsType } from './elementwise.js';
-import { checkFn, indexDtypeOk } from './gather.js';
+import { checkFn, indexDtypeOk, INDEX_OPS } from './gather.js';
 import { ctypeOf, fromRaw, helpersFor, perWord, rawLoader, toRaw } from './wgsl.js';
 
 type Reduce = 'none' | 'sum' | 'prod' | 'max' | 'min';
@@ -131,5 +131,55 @@ fn position(i: u32) -> i32 {
   return p + ${check}(${fromRaw(idx!.dtype, 'rawI(ioff(i))')}, i32(md[1]), ${axis}u) * i32(md[${OS + axis}u]);
 }`;
   applyUpdates(be, reduce, out, idx!, upd!, 'position(i)', meta, extra, 'put_along_axis');
+  return true;
+}
+
+/**
+ * MaskedScatter (boolean-mask indexPut_): a copy of the destination, then row k of the values
+ * goes to the k-th selected position of the mask (inner elements per mask element), in order.
+ * More selected positions than rows is the reference's RangeError, on the next read.
+ */
+export function runMaskedScatter(be: WebGPUBackend, [a, mask, values]: readonly ArrayData[], out: ArrayData): boolean {
+  runAsType(be, a!, out);
+  const total = out.shape.reduce((x, y) => x * y, 1);
+  const nm = mask!.shape.reduce((x, y) => x * y, 1);
+  if (nm === 0 || total === 0) return true;
+  const inner = total / nm;
+  const rows = values!.shape[0] ?? 0;
+  // [mask count, inner, rows, mask: offset, shape, strides, values: offset, shape, strides]
+  const meta = [nm, inner, rows];
+  describe(meta, mask!);
+  const V = meta.length;
+  describe(meta, values!);
+  const d = out.dtype;
+  const per = perWord(d);
+  const bits = d.size * 8;
+  const mask32 = d.size === 4 ? '0xffffffffu' : d.size === 2 ? '0xffffu' : '0xffu';
+  const { bindings, names } = be.bind([out, mask!, values!, be.status]);
+  const [O, M, Vb, S] = names as [string, string, string, string];
+  const code = `
+${rawLoader('rawM', M, mask!.dtype)}
+${rawLoader('rawV', Vb, values!.dtype)}
+${offFn('moff', 3, mask!.shape.length)}
+${offFn('voff', V, values!.shape.length)}
+@compute @workgroup_size(1)
+fn main() {
+  var k = 0u;
+  let inner = md[1];
+  for (var p = 0u; p < md[0]; p++) {
+    if (rawM(moff(p)) == 0u) { continue; }
+    if (k >= md[2]) { ${S}[3] = md[2]; ${S}[0] = ${4 * INDEX_OPS.indexOf('masked_scatter') + 1}u; return; }
+    for (var j = 0u; j < inner; j++) {
+      let r = rawV(voff(k * inner + j));
+      let e = p * inner + j;
+      let wi = e / ${per}u;
+      let sh = (e % ${per}u) * ${bits}u;
+      ${O}[wi] = (${O}[wi] & ~(${mask32} << sh)) | ((r & ${mask32}) << sh);
+    }
+    k += 1u;
+  }
+}`;
+  be.dispatchGroups(code, bindings, Uint32Array.from(meta.map((v) => v >>> 0)), 1);
+  be.statusDirty = true;
   return true;
 }

@@ -47,11 +47,30 @@ describe.skipIf(noGpu)('webgpu scatter', () => {
     check((a, j) => mx.grad((y: mx.MxArray) => mx.sum(mx.takeAlongAxis(y, j, 1)))(a), [x, i], 'grad of takeAlongAxis');
   });
 
+  it('boolean-mask indexPut_ (MaskedScatter): rows of values in mask order, every dtype', () => {
+    for (const d of [mx.float32, mx.int8, mx.bool, mx.float16]) {
+      const [, x] = layouts(d, gen(d, 7)); // [3, 4] transposed
+      const m = spec(mx.bool, [3, 4], [1, 0, 0, 1, 1, 1, 0, 0, 0, 1, 0, 1]);
+      check((a, k, v) => a.indexPut_(k, v), [x!, m, spec(d, [6], Array.from({ length: 6 }, gen(d, 8)))], `mask ${d.name}`);
+      const rowMask = spec(mx.bool, [3], [1, 0, 1]);
+      check((a, k, v) => a.indexPut_(k, v), [x!, rowMask, spec(d, [2, 4], Array.from({ length: 8 }, gen(d, 9)))], `row mask ${d.name}`);
+    }
+  });
+
   it('an index out of range raises the reference RangeError on the next read', () => {
     const x = mx.zeros([3], mx.float32);
     expect(() => mx.putAlongAxis(x, mx.array([5], mx.int32), mx.array([1], mx.float32), 0, mx.gpu).tolist()).toThrow(
       '[put_along_axis] index 5 is out of bounds for axis 0 with size 3.',
     );
     expect(() => mx.takeAlongAxis(x, mx.array([-4], mx.int32), 0, mx.gpu).tolist()).toThrow('[take_along_axis] index -4 is out of bounds for axis 0 with size 3.');
+    mx.setDefaultDevice(mx.gpu);
+    try {
+      const y = mx.zeros([3]);
+      expect(() => y.indexPut_(mx.array([true, true, true]), mx.array([1, 2], mx.float32)).tolist()).toThrow(
+        '[masked_scatter] The mask selects more than the 2 rows of values given.',
+      );
+    } finally {
+      mx.setDefaultDevice(mx.cpu);
+    }
   });
 });
