@@ -103,7 +103,13 @@ export class GpuHost {
     const ctrl = new Int32Array(new SharedArrayBuffer(8));
     const data = new Uint8Array(new SharedArrayBuffer(1 << 16));
     this.worker.postMessage({ init: true, ctrl: ctrl.buffer, data: data.buffer });
-    const text = this.wait(ctrl, data, opts.startTimeoutMs ?? 60_000, 'starting WebGPU');
+    let text: string;
+    try {
+      text = this.wait(ctrl, data, opts.startTimeoutMs ?? 60_000, 'starting WebGPU');
+    } catch (e) {
+      void this.worker.terminate(); // no device: nothing of Dawn's is in flight
+      throw e;
+    }
     this.adapter = JSON.parse(text) as AdapterDescription;
     // The thread must not keep the process alive; reads in flight ref it again.
     this.worker.unref();

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as mx from '@mlx-ts/core';
 import { gpuBackend, noGpu } from './gpu-helpers.js';
-import { registerWebGPU } from '../src/index.js';
+import { registerWebGPU, WebGPUBackend } from '../src/index.js';
 
 afterEach(() => mx.setDefaultDevice(mx.cpu));
 
@@ -15,6 +15,13 @@ describe.skipIf(noGpu)('webgpu device', () => {
     expect(mx.deviceCount(mx.gpu)).toBe(1);
     expect(registerWebGPU()).toBe(gpuBackend);
     expect(gpuBackend!.adapter.description.length + gpuBackend!.adapter.vendor.length).toBeGreaterThan(0);
+  });
+
+  it.runIf(process.platform === 'linux')('without an adapter: a clear error, and mx.gpu and mx.cpu keep working', () => {
+    // Dawn has no D3D12 on Linux, so this adapter request finds nothing
+    expect(() => new WebGPUBackend({ flags: ['backend=d3d12'] })).toThrow('[webgpu] no WebGPU adapter was found');
+    expect(mx.add(mx.array([1]), 1, mx.cpu).tolist()).toEqual([2]);
+    expect(mx.add(mx.array([1]), 1, mx.gpu).tolist()).toEqual([2]);
   });
 
   it('runs a node-mlx program with the GPU as default device, reading synchronously', () => {
