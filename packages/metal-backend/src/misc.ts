@@ -2,7 +2,7 @@
 // Concatenate.
 import type { ArrayData } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
-import { perWord, rawLoader, toRaw, ctypeOf, helpersFor } from './wgsl.js';
+import { perWord, rawLoader, toRaw, ctypeOf, helpersFor, roundToDtype } from './wgsl.js';
 
 const OFF = (name: string, base: string, nd: number) => `
 fn ${name}(e: u32) -> i32 {
@@ -92,34 +92,61 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: 
   return true;
 }
 
-/** Arange: integers as start + i * step (exact, wrapping); float32 sequentially, rounding each step as the reference. */
+/** A double rounded to nearest even with p significant bits, quanta no finer than 2^minQ, inf beyond max. */
+function roundDouble(x: number, p: number, minQ: number, max: number): number {
+  if (!Number.isFinite(x) || x === 0) return x;
+  const a = Math.abs(x);
+  let e = Math.floor(Math.log2(a));
+  if (2 ** e > a) e--;
+  if (2 ** (e + 1) <= a) e++;
+  const qe = Math.max(e - (p - 1), minQ);
+  const q = a / 2 ** qe;
+  const f = Math.floor(q);
+  const r = q - f > 0.5 || (q - f === 0.5 && f % 2 === 1) ? f + 1 : f;
+  const v = r * 2 ** qe;
+  return Math.sign(x) * (v > max ? Infinity : v);
+}
+const CASTS: Record<string, (x: number) => number> = {
+  float32: Math.fround,
+  float16: (x) => roundDouble(x, 11, -24, 65504),
+  bfloat16: (x) => roundDouble(x, 8, -133, 3.3895313892515355e38),
+};
+
+/**
+ * Arange: integers as start + i * step (exact, wrapping); floats sequentially as the reference:
+ * value = cast(start), step = cast(cast(start + step) - value), value = cast(value + step).
+ */
 export function runArange(be: WebGPUBackend, start: number, step: number, out: ArrayData): boolean {
   const d = out.dtype;
   const n = out.shape[0]!;
   if (n === 0) return true;
   const ct = ctypeOf(d);
-  if ((d.kind === 'f' && d.name !== 'float32') || d.name === 'bool') return false;
+  if (d.name === 'bool') return false;
   const { bindings, names } = be.bind([out]);
   const per = perWord(d);
   const meta = new Uint32Array(4);
   meta[0] = n;
   let code: string;
   if (ct === 'f32') {
-    // value = f32(start); step = f32(f32(start + step) - value); value += step, rounded each time
-    const value = Math.fround(start);
-    const st = Math.fround(Math.fround(start + step) - value);
+    const cast = CASTS[d.name]!;
+    const value = cast(start);
+    const st = cast(cast(start + step) - value);
+    // both are exact in f32; the f32 sum of two halves rounds to the half as the double would
     new Float32Array(meta.buffer).set([value, st], 1);
+    const mask = d.size === 4 ? '0xffffffffu' : '0xffffu';
     code = `
 @compute @workgroup_size(1)
 fn main() {
   var v = bitcast<f32>(md[1]);
   let st = bitcast<f32>(md[2]);
   for (var i = 0u; i < md[0]; i++) {
-    ${names[0]}[i] = bitcast<u32>(v);
-    v = v + st;
+    let wi = i / ${per}u;
+    let sh = (i % ${per}u) * ${d.size * 8}u;
+    ${names[0]}[wi] = (${names[0]}[wi] & ~(${mask} << sh)) | (${toRaw('f32', d, 'v')} << sh);
+    v = ${roundToDtype(d, 'v + st')};
   }
 }`;
-    be.dispatchGroups(code, bindings, meta, 1);
+    be.dispatchGroups(helpersFor(code) + code, bindings, meta, 1);
     return true;
   }
   // integers: C casts truncate start and start + step; the sequence wraps in the dtype

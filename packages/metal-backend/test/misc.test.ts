@@ -27,12 +27,14 @@ describe.skipIf(noGpu)('webgpu random bits, arange, concatenate', () => {
     compareBackends((k) => mx.random.normal([200], mx.float32, 0, 1, k), [key], { backends: ['reference', 'webgpu'], ulp: 8, label: 'normal' });
   });
 
-  it('arange for integer dtypes and float32 (rounded each step)', () => {
-    for (const d of [mx.int32, mx.uint32, mx.int16, mx.uint8, mx.int8, mx.float32]) {
+  it('arange for integer dtypes, float32 and the halves (rounded each step)', () => {
+    for (const d of [mx.int32, mx.uint32, mx.int16, mx.uint8, mx.int8, mx.float32, mx.float16, mx.bfloat16]) {
       check(() => mx.arange(3, 40, 3, d), [], `arange ${d.name}`);
       check(() => mx.arange(-5.5, 7, 1.25, d), [], `arange fractional ${d.name}`);
     }
     check(() => mx.arange(0, 1000, 0.1, mx.float32), [], 'arange 0.1 steps');
+    check(() => mx.arange(0.1, 300, 0.3, mx.float16), [], 'arange float16 0.3 steps (rounded each step)');
+    check(() => mx.arange(-3.3, 1e3, 7.7, mx.bfloat16), [], 'arange bfloat16');
     check(() => mx.arange(250, 300, 7, mx.int8), [], 'arange wraps');
   });
 
