@@ -1,6 +1,7 @@
 // Shared by the GPU suites: the backend (registered once per test file), or why there is none.
 // Under CI a missing adapter fails the suite (lavapipe is installed there); elsewhere the suites
 // skip with a printed reason.
+import { vi } from 'vitest';
 import * as mx from '@mlx-ts/core';
 import type { ArraySpec, ViewStep } from '@mlx-ts/core/testing';
 import { registerWebGPU, type WebGPUBackend } from '../src/index.js';
@@ -15,6 +16,9 @@ try {
   console.warn(`GPU suites skipped: ${why}`);
 }
 export const gpuBackend = backend;
+// Lavapipe compiles each new shader on the CPU: a cold suite on CI's 2 shared cores can take
+// minutes per file, so these files get more time than the project's default.
+vi.setConfig({ testTimeout: 400_000 });
 export const noGpu = backend === null;
 
 /** A spec over `baseShape` with the given storage units and view steps. */
