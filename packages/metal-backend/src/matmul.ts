@@ -60,9 +60,9 @@ export function runMatmul(be: WebGPUBackend, a: ArrayData, b: ArrayData, out: Ar
     });
   }
   writeWords(be, out, (target) => {
-  const { bindings, names } = be.bind(addmm ? [a, b, target, addmm.c] : [a, b, target]);
-  const O = names[2]!;
-  const C_OFF = `
+    const { bindings, names } = be.bind(addmm ? [a, b, target, addmm.c] : [a, b, target]);
+    const O = names[2]!;
+    const C_OFF = `
 fn cOff(o: u32) -> i32 {
   var r = bitcast<i32>(md[${C}u]);
   var rem = o;
@@ -73,14 +73,14 @@ fn cOff(o: u32) -> i32 {
   }
   return r;
 }`;
-  const result = addmm
-    ? `ffAdd_(ffMul_(acc, vec2f(bitcast<f32>(md[${C + 1}u]), bitcast<f32>(md[${C + 2}u]))), ffMul_(vec2f(bitcast<f32>(md[${C + 3}u]), bitcast<f32>(md[${C + 4}u])), vec2f(${fromRaw(addmm.c.dtype, 'rawC(cOff(batch * M * N + i * N + j))')}, 0.0)))`
-    : 'acc';
-  const code = `
+    const result = addmm
+      ? `ffAdd_(ffMul_(acc, vec2f(bitcast<f32>(md[${C + 1}u]), bitcast<f32>(md[${C + 2}u]))), ffMul_(vec2f(bitcast<f32>(md[${C + 3}u]), bitcast<f32>(md[${C + 4}u])), vec2f(${fromRaw(addmm.c.dtype, 'rawC(cOff(batch * M * N + i * N + j))')}, 0.0)))`
+      : 'acc';
+    const code = `
 ${rawLoader('rawA', names[0]!, a.dtype)}
 ${rawLoader('rawB', names[1]!, b.dtype)}
 ${addmm ? `${rawLoader('rawC', names[3]!, addmm.c.dtype)}
-${C_OFF}` : ''}
+  ${C_OFF}` : ''}
 var<workgroup> As: array<f32, ${T * T}>;
 var<workgroup> Bs: array<f32, ${T * T}>;
 ${FF}
@@ -133,8 +133,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @
     ${O}[batch * M * N + i * N + j] = ${toRaw('f32', { ...out.dtype, size: 4, name: out.dtype.name, kind: out.dtype.kind } as typeof out.dtype, 'select(acc.x + acc.y, acc.x, acc.y == 0.0)')};
   }
 }`;
-  const tiles = Math.ceil(M / T) * Math.ceil(N / T) * nBatch;
-  be.dispatchGroups(helpersFor(code) + code, bindings, metaAll, tiles);
+    const tiles = Math.ceil(M / T) * Math.ceil(N / T) * nBatch;
+    be.dispatchGroups(helpersFor(code) + code, bindings, metaAll, tiles);
   });
   return true;
 }
