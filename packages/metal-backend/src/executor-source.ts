@@ -93,8 +93,10 @@ async function run(cmds) {
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');
   const temps = [];
+  let k = 0;
   try {
-    for (const c of cmds) {
+    for (; k < cmds.length; k++) {
+      const c = cmds[k];
       switch (c[0]) {
         case 'c':
           buffers.set(c[1], device.createBuffer({ size: c[2], usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST }));
@@ -150,7 +152,8 @@ async function run(cmds) {
             device.pushErrorScope('out-of-memory');
             device.pushErrorScope('validation');
             const err = errV || errM;
-            if (err) throw new Error(err.message);
+            // sticky: what ran after a failed command can't be trusted
+            if (err) { pendingError = err.message; throw new Error(err.message); }
             await staging.mapAsync(GPUMapMode.READ);
             const bytes = new Uint8Array(staging.getMappedRange());
             if (ctrl) {
@@ -175,6 +178,13 @@ async function run(cmds) {
     submit();
   } catch (e) {
     pendingError = pendingError || (e && e.message ? e.message : String(e));
+    // the reads after the failing command must still answer, or their callers wait forever
+    for (k++; k < cmds.length; k++) {
+      const c = cmds[k];
+      if (c[0] !== 'r') continue;
+      if (c[4]) fail(new Int32Array(c[4]), new Uint8Array(c[5]), pendingError);
+      else parentPort.postMessage({ token: c[6], error: pendingError });
+    }
   } finally {
     const errV = await device.popErrorScope();
     const errM = await device.popErrorScope();

@@ -185,3 +185,14 @@ describe.skipIf(noGpu)('webgpu buffer cache (MLX allocator semantics)', () => {
     }
   });
 });
+
+describe.skipIf(noGpu)('webgpu device errors', () => {
+  it('a GPU error (here a WGSL compile error) fails the next read instead of returning stale data', () => {
+    const be = new WebGPUBackend(); // a second device, so the shared one stays healthy
+    const s = be.allocate(16);
+    be.dispatchGroups('@compute @workgroup_size(1) fn main() { this is not WGSL }', [(s as unknown as { id: number }).id], new Uint32Array(4), 1);
+    expect(() => be.readSync(s, 0, 16)).toThrow(/\[webgpu\] .*(WGSL|parsing|error)/i);
+    // and it stays failed: results computed after it can't be trusted
+    expect(() => be.readSync(s, 0, 4)).toThrow(/\[webgpu\]/);
+  });
+});
