@@ -262,7 +262,14 @@ export class WebGPUBackend implements Backend {
   bind(arrays: readonly (ArrayData | Storage)[]): { bindings: number[]; names: string[] } {
     const bindings: number[] = [];
     const names = arrays.map((a) => {
-      const id = this.own('storage' in a ? a.storage : a).id;
+      const st = this.own('storage' in a ? a.storage : a);
+      // one binding must fit the adapter's limit (kernels over chunks of larger arrays: not yet)
+      if (st.size > this.host.adapter.maxStorageBufferBindingSize) {
+        throw new RangeError(
+          `[webgpu] an array of ${st.byteLength} bytes is larger than this adapter's largest storage binding (${this.host.adapter.maxStorageBufferBindingSize} bytes); run this op on mx.cpu`,
+        );
+      }
+      const id = st.id;
       let k = bindings.indexOf(id);
       if (k < 0) k = bindings.push(id) - 1;
       return `b${k}`;

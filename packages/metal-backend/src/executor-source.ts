@@ -17,7 +17,8 @@ const modules = new Map(); // shader id -> { pipeline, layout }
 const layouts = new Map(); // number of buffers -> { bgl, pl }
 let encoder = null;
 let pass = null;
-let pendingError = null;
+let pendingError = null; // the first error since the last read, reported by the next one
+let lost = null;
 const enc = new TextEncoder();
 
 function fail(ctrl, data, msg) {
@@ -55,7 +56,7 @@ async function init(ctrl, data) {
         maxComputeWorkgroupSizeX: L.maxComputeWorkgroupSizeX,
       },
     });
-    device.lost.then((info) => { pendingError = 'the GPU device was lost (' + info.reason + '): ' + info.message; });
+    device.lost.then((info) => { lost = pendingError = 'the GPU device was lost (' + info.reason + '): ' + info.message; });
     const info = adapter.info || {};
     const desc = JSON.stringify({
       vendor: info.vendor || '', architecture: info.architecture || '', device: info.device || '', description: info.description || '',
@@ -141,7 +142,12 @@ async function run(cmds) {
           const ctrl = ctrlBuf ? new Int32Array(ctrlBuf) : null;
           const data = dataBuf ? new Uint8Array(dataBuf) : null;
           try {
-            if (pendingError) throw new Error(pendingError);
+            if (pendingError) {
+              // reported once (a lost device stays lost: its handler sets it again)
+              const msg = pendingError;
+              pendingError = lost;
+              throw new Error(msg);
+            }
             endPass();
             if (!encoder) encoder = device.createCommandEncoder();
             const staging = device.createBuffer({ size: len, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
@@ -152,8 +158,7 @@ async function run(cmds) {
             device.pushErrorScope('out-of-memory');
             device.pushErrorScope('validation');
             const err = errV || errM;
-            // sticky: what ran after a failed command can't be trusted
-            if (err) { pendingError = err.message; throw new Error(err.message); }
+            if (err) throw new Error(err.message);
             await staging.mapAsync(GPUMapMode.READ);
             const bytes = new Uint8Array(staging.getMappedRange());
             if (ctrl) {

@@ -187,12 +187,23 @@ describe.skipIf(noGpu)('webgpu buffer cache (MLX allocator semantics)', () => {
 });
 
 describe.skipIf(noGpu)('webgpu device errors', () => {
-  it('a GPU error (here a WGSL compile error) fails the next read instead of returning stale data', () => {
-    const be = new WebGPUBackend(); // a second device, so the shared one stays healthy
+  it('a GPU error (here a WGSL compile error) fails the next read, once', () => {
+    const be = new WebGPUBackend(); // a second device, so the shared one stays untouched
     const s = be.allocate(16);
     be.dispatchGroups('@compute @workgroup_size(1) fn main() { this is not WGSL }', [(s as unknown as { id: number }).id], new Uint32Array(4), 1);
     expect(() => be.readSync(s, 0, 16)).toThrow(/\[webgpu\] .*(WGSL|parsing|error)/i);
-    // and it stays failed: results computed after it can't be trusted
-    expect(() => be.readSync(s, 0, 4)).toThrow(/\[webgpu\]/);
+    // reported; the device goes on
+    expect(Array.from(be.readSync(s, 0, 4))).toEqual([0, 0, 0, 0]);
+  });
+
+  it('an array larger than one storage binding is a clear error before any dispatch', () => {
+    const limit = gpuBackend!.adapter.maxStorageBufferBindingSize;
+    const n = Math.floor(limit / 4) + 16;
+    if (n * 4 > gpuBackend!.adapter.maxBufferSize) return; // can't even be allocated here
+    const x = mx.zeros([n], mx.float32, mx.gpu);
+    expect(() => mx.eval(mx.add(x, 1, mx.gpu))).toThrow(/larger than this adapter's largest storage binding/);
+    mx.dispose(x);
+    // and the device is fine afterwards
+    expect(mx.add(mx.array([1]), 1, mx.gpu).tolist()).toEqual([2]);
   });
 });
