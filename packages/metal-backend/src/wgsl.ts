@@ -234,6 +234,11 @@ const HELPERS: Record<string, { deps?: string[]; src: string }> = {
   let neg = (bitcast<u32>(a) & 0x80000000u) != 0u;
   if (neg && !integral && ab != 0.0 && !isinf_(a)) { return nan_(); }
   let odd = integral && abs(b) < 16777216.0 && (u32(abs(b)) & 1u) == 1u;
+  // the common exponents with one correctly rounded operation, as the reference's pow gives
+  if (b == 1.0) { return a; }
+  if (b == 2.0) { return a * a; }
+  if (b == -1.0) { return 1.0 / a; }
+  if (b == 0.5 && a > 0.0 && !isinf_(a)) { return sqrt(a); }
   var r: f32;
   if (ab == 0.0) { r = select(inf_(), 0.0, b > 0.0); }
   else if (isinf_(ab)) { r = select(0.0, inf_(), b > 0.0); }

@@ -208,6 +208,8 @@ describe.skipIf(noGpu)('webgpu elementwise', () => {
     const base = layouts(mx.float32, (i) => (i % 6 === 0 ? -Math.floor(r() * 5) : Math.fround(r() * 4)));
     const expo = layouts(mx.float32, (i) => (i % 3 === 0 ? Math.floor(r() * 9) - 4 : Math.fround((r() - 0.5) * 8)));
     check(mx.power, [base[0]!, expo[1]!], 16, 'power');
+    // exponents 2, 1, -1 and 0.5 are one correctly rounded operation: exact
+    check(mx.power, [base[1]!, { dtype: mx.float32, baseShape: [1, 4], units: [2, 1, -1, 0.5], view: [{ kind: 'broadcast', shape: [3, 4] }] }], 0, 'power 2, 1, -1, 0.5');
     check(mx.power, [
       { dtype: mx.float32, baseShape: [10], units: [1, NaN, -1, -0, -0, 0, Infinity, -Infinity, -2, -8], view: [] },
       { dtype: mx.float32, baseShape: [10], units: [NaN, 0, Infinity, 3, -3, -1, -2, 3, 0.5, 1 / 3], view: [] },
