@@ -25,6 +25,7 @@ export default defineConfig({
     // mlx-differential.test.ts too), and the WASM oracle
     // suites (packages/core/test/wasm-*.test.ts), which choose their backends themselves and
     // compare the WASM kernels with the reference ones op by op, whatever the default is, and
+    // the GPU suites (packages/metal-backend/test: the WebGPU backend against the reference one),
     // the browser suite (tests/browser: the WASM backend's threads in headless Chromium), the
     // examples (tests/examples: real training runs), and the universal-import matrix
     // (tests/universal: the packed packages in every runtime).
@@ -46,6 +47,8 @@ export default defineConfig({
             // the examples train real models: minutes on the reference loops, seconds on WASM
             'tests/examples/**',
             'tests/universal/**',
+            // the GPU suites compare the GPU with the reference backend themselves
+            'packages/metal-backend/test/**',
           ],
         },
       },

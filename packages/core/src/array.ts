@@ -524,6 +524,10 @@ export function hostElements(a: MxArray): {
   evalArrays([a]);
   const { storage, offset, strides } = a._data!;
   const b = storage.backend;
+  // A GPU backend that can wait for its results (the WebGPU one in Node) hands over a copy.
+  if (b.syncReadable && !b.hostBytes && b.readSync) {
+    return { data: typedView(a._dtype, b.readSync(storage, 0, storage.byteLength)), offset, strides };
+  }
   if (!b.syncReadable || !b.hostBytes) {
     throw new Error(
       `Arrays on the '${b.name}' backend can't be read synchronously; use await mx.asyncEval(a) and the async readers, or move the array to mx.cpu.`,

@@ -28,7 +28,7 @@ import {
   iinfo,
   promoteTypes,
 } from './dtype.js';
-import { backendFor, toStream } from './device.js';
+import { cpuBackend } from './device.js';
 import { shapeSize, rowMajorStrides, checkShapeLimits } from './shape.js';
 import { isComplexValue, typedView, elementToJs, numberWriter, bigintWriter } from './elements.js';
 import { numberToHalf } from './half.js';
@@ -191,7 +191,8 @@ function raggedError(): never {
 function allocateFor(target: MxArray, shape: number[], dtype: Dtype) {
   target._shape = shape;
   target._dtype = dtype;
-  return backendFor(toStream(undefined).device).allocate(shapeSize(shape) * dtype.size);
+  // Host values are written on the CPU; eval moves them to a GPU once, when an op there reads them.
+  return cpuBackend().allocate(shapeSize(shape) * dtype.size);
 }
 
 type Storage = ReturnType<typeof typedView>;

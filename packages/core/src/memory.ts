@@ -1,8 +1,8 @@
-// MLX's memory API (mx.get_active_memory, ...) over the backends' accounting. mlx-ts keeps no
-// buffer cache of its own (freed storage goes back to the JS heap or the WASM allocator), so
-// the cache functions report 0 and the limits are recorded and enforced by allocation checks
-// in a later backend.
-import { getActiveMemory, getPeakMemory, resetPeakMemory, memory } from './device.js';
+// MLX's memory API (mx.get_active_memory, ...) over the backends' accounting. The CPU backends
+// keep no buffer cache (freed storage goes back to the JS heap or the WASM allocator); a backend
+// with one (the WebGPU backend) reports it through `Backend.cache`. The memory and wired limits
+// are recorded.
+import { getActiveMemory, getPeakMemory, resetPeakMemory, memory, listBackends, getBackendByName } from './device.js';
 import type { Storage } from './backend/interface.js';
 import { treeFlatten } from './transforms/tree.js';
 
@@ -12,12 +12,16 @@ let memoryLimit = 0;
 let cacheLimit = 0;
 let wiredLimit = 0;
 
-/** Bytes held in allocator caches (none: storage is released as soon as it is free). */
+const caches = () => listBackends().flatMap((n) => getBackendByName(n).cache ?? []);
+
+/** Bytes held in allocator caches (the backends that keep one; the CPU ones don't). */
 export function getCacheMemory(): number {
-  return 0;
+  return caches().reduce((n, c) => n + c.memory(), 0);
 }
 
-export function clearCache(): void {}
+export function clearCache(): void {
+  for (const c of caches()) c.clear();
+}
 
 function checkLimit(limit: number, name: string): void {
   if (typeof limit !== 'number' || !Number.isFinite(limit) || limit < 0) {
@@ -37,6 +41,7 @@ export function setCacheLimit(limit: number): number {
   checkLimit(limit, 'setCacheLimit');
   const prev = cacheLimit;
   cacheLimit = limit;
+  for (const c of caches()) c.setLimit(limit);
   return prev;
 }
 

@@ -78,6 +78,12 @@ export interface Backend {
   /** Waits for queued work (no-op for synchronous CPU backends). */
   synchronize(): Promise<void> | void;
 
+  /**
+   * Optional: a buffer cache like MLX's allocator (released storage kept for reuse), behind
+   * getCacheMemory / clearCache / setCacheLimit.
+   */
+  readonly cache?: { memory(): number; clear(): void; setLimit(bytes: number): void };
+
   /** Live and peak bytes of storage held by this backend. */
   memory(): { active: number; peak: number };
   resetPeakMemory(): void;

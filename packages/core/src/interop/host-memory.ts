@@ -128,9 +128,19 @@ const bitsViews: Record<number, TypedArrayCtor> = {
   1: Uint8Array as TypedArrayCtor, 2: Uint16Array as TypedArrayCtor, 4: Uint32Array as TypedArrayCtor, 8: BigUint64Array as TypedArrayCtor,
 };
 
+/** Storage with no host memory that can still be read synchronously (the WebGPU backend in Node): copies only. */
+function copyOnly(a: MxArray): boolean {
+  const b = a._data?.storage.backend;
+  return !!b && !b.hostBytes && b.syncReadable && !!b.readSync;
+}
+
 /** A fresh row-major copy of an array's elements in a TypedArray of `Ctor` (by default the unsigned integers of the element size). */
 export function copyElements(a: MxArray, Ctor: TypedArrayCtor | undefined, op: string): TypedArray {
-  const { bytes, offset, strides } = hostLayout(a, op);
+  a._check();
+  evalArrays([a]);
+  const { bytes, offset, strides } = copyOnly(a)
+    ? { ...a._data!, bytes: a._data!.storage.backend.readSync!(a._data!.storage, 0, a._data!.storage.byteLength) }
+    : hostLayout(a, op);
   const n = shapeSize(a._shape);
   Ctor ??= bitsViews[a._dtype.size]!;
   const size = Ctor.BYTES_PER_ELEMENT;
@@ -153,6 +163,9 @@ export function copyElements(a: MxArray, Ctor: TypedArrayCtor | undefined, op: s
  */
 export function exportElements(a: MxArray, Ctor: TypedArrayCtor, copy: boolean | undefined, op: string, hint: string): TypedArray {
   if (copy === true) return copyElements(a, Ctor, op);
+  a._check();
+  evalArrays([a]);
+  if (copy === undefined && copyOnly(a)) return copyElements(a, Ctor, op);
   const { storage, bytes, offset, strides } = hostLayout(a, op);
   const unsafe = whyNoViews(storage);
   if (unsafe) {

@@ -2,14 +2,17 @@
 // exactly (integers, bool, comparisons, data movement, and floats by default) or within a
 // stated number of ulps (for transcendental functions).
 import { MxArray } from '../array.js';
-import { cpuBackend, setCpuBackend } from '../device.js';
+import { backendFor, cpuBackend, Device, getBackendByName, gpu, setCpuBackend, StreamContext } from '../device.js';
 import { bfloat16, complex64, float16, float32, float64, type Dtype } from '../dtype.js';
 import { bfloat16ToNumber, halfToNumber } from '../half.js';
 import { evalArrays } from '../array.js';
 import { materialize, readHost, type ArraySpec, type HostArray } from './specs.js';
 
 export interface CompareOptions {
-  /** The two registered CPU backends to run on; default ['reference', 'wasm']. */
+  /**
+   * The two registered backends to run on; default ['reference', 'wasm']. A GPU backend (the
+   * registered mx.gpu) runs the op with mx.gpu as the default device.
+   */
   backends?: readonly [string, string];
   /**
    * Largest distance in units in the last place allowed between float results (0: exact).
@@ -51,6 +54,21 @@ export function compareBackends(op: Op, inputs: readonly (ArraySpec | MxArray)[]
 }
 
 function runOn(name: string, op: Op, inputs: readonly (ArraySpec | MxArray)[]): HostArray[] {
+  // A GPU backend (the current mx.gpu) runs the op as the default device; the inputs are
+  // built on the CPU and moved there by eval, as a user's would be.
+  if (getBackendByName(name).kind === 'gpu') {
+    if (backendFor(new Device(gpu)).name !== name) throw new Error(`compareBackends: '${name}' is not the registered mx.gpu backend`);
+    const xs = inputs.map((x) => (x instanceof MxArray ? x : materialize(x)));
+    const ctx = new StreamContext(gpu);
+    try {
+      const out = op(...xs);
+      const outs = out instanceof MxArray ? [out] : [...out];
+      evalArrays(outs);
+      return outs.map(readHost);
+    } finally {
+      ctx[Symbol.dispose]();
+    }
+  }
   const previous = cpuBackend().name;
   setCpuBackend(name);
   try {

@@ -1,0 +1,296 @@
+// The 'webgpu' backend: storage is a GPU buffer (a number the executor knows), kernels are
+// generated WGSL, and every primitive without a GPU kernel is an error, never a silent trip
+// to the CPU.
+import type { ArrayData, Backend, Dtype, Primitive, Storage } from '@mlx-ts/core';
+import { GpuHost, type HostOptions } from './host.js';
+import { gpuDtype } from './wgsl.js';
+import { runAsType, runBinary, runCompiled, runDivMod, runSelect, runUnary } from './elementwise.js';
+import { binaryOps, unaryOps } from './ops.js';
+import { runArgReduce, runReduce } from './reduce.js';
+import { runMatmul } from './matmul.js';
+import { runScan } from './scan.js';
+import { INDEX_OPS, runGather, runGatherAxis } from './gather.js';
+import { runSort } from './sort.js';
+import { runMaskedScatter, runScatter, runScatterAxis } from './scatter.js';
+import { runArange, runConcatenate, runNumberOfElements, runRandomBits } from './misc.js';
+
+export interface GpuStorage extends Storage {
+  readonly id: number;
+  /** Bytes of the GPU buffer: byteLength rounded up to whole 32-bit words. */
+  readonly size: number;
+}
+
+const align4 = (n: number): number => Math.ceil(n / 4) * 4;
+
+export class NoKernelError extends Error {
+  override readonly name = 'NoKernelError';
+}
+
+function noKernel(prim: Primitive<any>, dtype: Dtype): never {
+  throw new NoKernelError(`[webgpu] no GPU kernel for ${prim.name} (${dtype.name})`);
+}
+
+type Kernel = (be: WebGPUBackend, prim: Primitive<any>, inputs: readonly ArrayData[], outputs: readonly ArrayData[]) => boolean;
+const kernels = new Map<string, Kernel>();
+for (const name of Object.keys(unaryOps)) kernels.set(name, (be, p, [x], [o]) => runUnary(be, p.name, x!, o!));
+for (const name of Object.keys(binaryOps)) kernels.set(name, (be, p, [a, b], [o]) => runBinary(be, p.name, a!, b!, o!));
+kernels.set('AsType', (be, _p, [x], [o]) => (runAsType(be, x!, o!), true));
+kernels.set('Select', (be, _p, [c, x, y], [o]) => (runSelect(be, c!, x!, y!, o!), true));
+kernels.set('Reduce', (be, p, [x], [o]) => runReduce(be, p.params.type, p.params.axes, x!, o!));
+kernels.set('ArgReduce', (be, p, [x], [o]) => runArgReduce(be, p.params.type, p.params.axis, x!, o!));
+kernels.set('Matmul', (be, _p, [a, b], [o]) => runMatmul(be, a!, b!, o!));
+kernels.set('AddMM', (be, p, [a, b, c], [o]) => runMatmul(be, a!, b!, o!, { c: c!, alpha: p.params.alpha, beta: p.params.beta }));
+kernels.set('Scan', (be, p, [x], [o]) => runScan(be, p.params, x!, o!));
+kernels.set('Gather', (be, p, inputs, [o]) => runGather(be, p.params.axes, inputs, o!));
+kernels.set('GatherAxis', (be, p, [x, i], [o]) => runGatherAxis(be, p.params.axis, x!, i!, o!));
+kernels.set('Sort', (be, p, [x], [o]) => runSort(be, p.params.axis, false, x!, o!));
+kernels.set('ArgSort', (be, p, [x], [o]) => runSort(be, p.params.axis, true, x!, o!));
+kernels.set('Partition', (be, p, [x], [o]) => runSort(be, p.params.axis, false, x!, o!));
+kernels.set('ArgPartition', (be, p, [x], [o]) => runSort(be, p.params.axis, true, x!, o!));
+kernels.set('RandomBits', (be, _p, [k], [o]) => runRandomBits(be, k!, o!));
+kernels.set('Arange', (be, p, _i, [o]) => runArange(be, p.params.start, p.params.step, o!));
+kernels.set('Concatenate', (be, p, inputs, [o]) => runConcatenate(be, p.params.axis, inputs, o!));
+kernels.set('Compiled', (be, p, inputs, outputs) =>
+  runCompiled(be, p.params, inputs, outputs, (name, d) => {
+    throw new NoKernelError(`[webgpu] no GPU kernel for ${name} (${d.name}) in a compiled (fused) function`);
+  }),
+);
+kernels.set('Scatter', (be, p, inputs, [o]) => runScatter(be, p.params.reduce, inputs, o!));
+kernels.set('MaskedScatter', (be, _p, inputs, [o]) => runMaskedScatter(be, inputs, o!));
+kernels.set('ScatterAxis', (be, p, inputs, [o]) => runScatterAxis(be, p.params.reduce, p.params.axis, inputs, o!));
+kernels.set('NumberOfElements', (be, p, [x], [o]) => runNumberOfElements(be, p.params, x!, o!));
+kernels.set('DivMod', (be, _p, [a, b], [q, r]) => runDivMod(be, a!, b!, q!, r!));
+
+export class WebGPUBackend implements Backend {
+  readonly name = 'webgpu';
+  readonly kind = 'gpu' as const;
+  readonly syncReadable = true;
+  readonly host: GpuHost;
+  private active = 0;
+  private peak = 0;
+
+  /**
+   * @internal 16 bytes where kernels record an error they can't throw (an index out of range):
+   * [kind, value, axis, size]; checked before the next read when `statusDirty`.
+   */
+  readonly status: Storage;
+  /** @internal */
+  statusDirty = false;
+
+  constructor(opts: HostOptions = {}) {
+    this.host = new GpuHost(opts);
+    const id = this.host.createBuffer(16); // WebGPU buffers start zeroed
+    this.status = { backend: this, byteLength: 16, refs: 1, released: false, id, size: 16 } as GpuStorage;
+  }
+
+  /** Throws the error a kernel recorded since the last check (and clears it). */
+  private checkStatus(words: Uint8Array | null): void {
+    if (!words) return;
+    const [kind, value, axis, size] = new Uint32Array(words.slice().buffer);
+    if (!kind) return;
+    this.host.write((this.status as GpuStorage).id, 0, new Uint8Array(16));
+    if (INDEX_OPS[kind! >> 2] === 'masked_scatter') throw new RangeError(`[masked_scatter] The mask selects more than the ${size} rows of values given.`);
+    const v = (kind! & 3) === 1 ? value! | 0 : value!;
+    throw new RangeError(`[${INDEX_OPS[kind! >> 2]}] index ${v} is out of bounds for axis ${axis} with size ${size}.`);
+  }
+
+  private statusSync(): void {
+    if (!this.statusDirty) return;
+    this.statusDirty = false;
+    this.checkStatus(this.host.readSync((this.status as GpuStorage).id, 0, 16));
+  }
+
+  private async statusAsync(): Promise<void> {
+    if (!this.statusDirty) return;
+    this.statusDirty = false;
+    this.checkStatus(await this.host.read((this.status as GpuStorage).id, 0, 16));
+  }
+
+  /** The adapter found (vendor, architecture, description, features, limits). */
+  get adapter() {
+    return this.host.adapter;
+  }
+
+  allocate(byteLength: number): Storage {
+    if (!Number.isInteger(byteLength) || byteLength < 0) throw new RangeError(`[webgpu] allocate: invalid byte length ${byteLength}`);
+    const size = Math.max(4, align4(byteLength));
+    if (size > this.host.adapter.maxBufferSize) {
+      throw new RangeError(`[webgpu] can't allocate ${byteLength} bytes: the adapter's largest buffer is ${this.host.adapter.maxBufferSize} bytes`);
+    }
+    const id = this.fromCache(size) ?? this.host.createBuffer(size);
+    this.active += byteLength;
+    if (this.active > this.peak) this.peak = this.active;
+    const s: GpuStorage = { backend: this, byteLength, refs: 0, released: false, id, size };
+    return s;
+  }
+
+  release(storage: Storage): void {
+    const s = storage as GpuStorage;
+    this.active -= s.byteLength;
+    // kept for reuse while the cache has room: the GPU queue runs every later write after
+    // the work already queued on the buffer
+    if (this.cached + s.size <= this.cacheLimit) {
+      let ids = this.free.get(s.size);
+      if (!ids) this.free.set(s.size, (ids = []));
+      ids.push(s.id);
+      this.cached += s.size;
+    } else this.host.destroyBuffer(s.id);
+  }
+
+  // ---- MLX's allocator cache: released buffers by size ----
+  private readonly free = new Map<number, number[]>();
+  private cached = 0;
+  /** Bytes the cache may hold (mx.setCacheLimit); 1 GiB until set. */
+  private cacheLimit = 2 ** 30;
+
+  private fromCache(size: number): number | undefined {
+    const id = this.free.get(size)?.pop();
+    if (id !== undefined) this.cached -= size;
+    return id;
+  }
+
+  readonly cache = {
+    memory: (): number => this.cached,
+    clear: (): void => {
+      for (const ids of this.free.values()) for (const id of ids) this.host.destroyBuffer(id);
+      this.free.clear();
+      this.cached = 0;
+    },
+    setLimit: (bytes: number): void => {
+      this.cacheLimit = bytes;
+      // MLX trims the cache down to a new, lower limit
+      for (const [size, ids] of this.free) {
+        while (this.cached > bytes && ids.length) {
+          this.host.destroyBuffer(ids.pop()!);
+          this.cached -= size;
+        }
+      }
+    },
+  };
+
+  /** Whole words around [offset, offset + length), then the bytes asked for. */
+  private span(storage: Storage, byteOffset: number, byteLength: number): [number, number, number] {
+    const s = this.own(storage);
+    if (byteOffset < 0 || byteOffset + byteLength > s.byteLength) throw new RangeError(`[webgpu] read of ${byteLength} bytes at ${byteOffset} is outside a ${s.byteLength}-byte buffer`);
+    const start = byteOffset & ~3;
+    return [start, align4(byteOffset + byteLength) - start, byteOffset - start];
+  }
+
+  readSync(storage: Storage, byteOffset: number, byteLength: number): Uint8Array {
+    this.statusSync();
+    if (byteLength === 0) return new Uint8Array(0);
+    const [start, len, skip] = this.span(storage, byteOffset, byteLength);
+    return this.host.readSync((storage as GpuStorage).id, start, len).subarray(skip, skip + byteLength);
+  }
+
+  async read(storage: Storage, byteOffset: number, byteLength: number): Promise<Uint8Array> {
+    await this.statusAsync();
+    if (byteLength === 0) return new Uint8Array(0);
+    const [start, len, skip] = this.span(storage, byteOffset, byteLength);
+    return (await this.host.read((storage as GpuStorage).id, start, len)).subarray(skip, skip + byteLength);
+  }
+
+  write(storage: Storage, byteOffset: number, bytes: Uint8Array): void {
+    const s = this.own(storage);
+    if (bytes.byteLength === 0) return;
+    const end = byteOffset + bytes.byteLength;
+    if (byteOffset < 0 || end > s.byteLength) throw new RangeError(`[webgpu] write of ${bytes.byteLength} bytes at ${byteOffset} is outside a ${s.byteLength}-byte buffer`);
+    if (byteOffset % 4 === 0 && (end % 4 === 0 || end === s.byteLength)) {
+      // the tail word past byteLength is padding: zeros may go there
+      const padded = new Uint8Array(align4(bytes.byteLength));
+      padded.set(bytes);
+      this.host.write(s.id, byteOffset, padded);
+      return;
+    }
+    // unaligned: merge with the words' current bytes
+    const start = byteOffset & ~3;
+    const len = Math.min(align4(end), s.size) - start;
+    const words = this.host.readSync(s.id, start, len);
+    words.set(bytes, byteOffset - start);
+    this.host.write(s.id, start, words);
+  }
+
+  /**
+   * No fused mx.fast kernels yet: the ops build MLX's fallback compositions (use_fallback),
+   * whose primitives all run here.
+   */
+  fuses(_primitive: string, _dtype: Dtype): boolean {
+    return false;
+  }
+
+  run(prim: Primitive<any>, inputs: readonly ArrayData[], outputs: readonly ArrayData[]): void {
+    for (const d of [...inputs, ...outputs]) {
+      if (d.dtype.name === 'float64') throw new TypeError('float64 is not supported on the GPU');
+    }
+    const k = kernels.get(prim.name);
+    const bad = [...inputs, ...outputs].find((d) => !gpuDtype(d.dtype));
+    if (!k || bad) noKernel(prim, (bad ?? inputs[0] ?? outputs[0]!).dtype);
+    if (!k(this, prim, inputs, outputs)) noKernel(prim, (inputs[0] ?? outputs[0]!).dtype);
+  }
+
+  synchronize(): void {
+    this.statusSync();
+    // an empty read waits for everything queued before it
+    const s = this.allocate(4);
+    try {
+      this.host.readSync((s as GpuStorage).id, 0, 4);
+    } finally {
+      this.release(s);
+    }
+  }
+
+  memory(): { active: number; peak: number } {
+    return { active: this.active, peak: this.peak };
+  }
+
+  resetPeakMemory(): void {
+    this.peak = this.active;
+  }
+
+  // ---- for the kernels ----
+
+  private own(storage: Storage): GpuStorage {
+    if (storage.backend !== this) throw new Error(`[webgpu] storage of the '${storage.backend.name}' backend was given to the GPU backend`);
+    if (storage.released) throw new Error('[webgpu] use of released GPU storage');
+    return storage as GpuStorage;
+  }
+
+  /**
+   * The distinct buffers of a kernel's arrays (an output may share its input's buffer: MLX's
+   * donation) as bindings 1..n, and the WGSL name each array reads or writes.
+   */
+  bind(arrays: readonly (ArrayData | Storage)[]): { bindings: number[]; names: string[] } {
+    const bindings: number[] = [];
+    const names = arrays.map((a) => {
+      const st = this.own('storage' in a ? a.storage : a);
+      // one binding must fit the adapter's limit (kernels over chunks of larger arrays: not yet)
+      if (st.size > this.host.adapter.maxStorageBufferBindingSize) {
+        throw new RangeError(
+          `[webgpu] an array of ${st.byteLength} bytes is larger than this adapter's largest storage binding (${this.host.adapter.maxStorageBufferBindingSize} bytes); run this op on mx.cpu`,
+        );
+      }
+      const id = st.id;
+      let k = bindings.indexOf(id);
+      if (k < 0) k = bindings.push(id) - 1;
+      return `b${k}`;
+    });
+    return { bindings, names };
+  }
+
+  /** Queues one dispatch of `code` (bindings declared here) over `threads` invocations. */
+  dispatch(code: string, bindings: number[], meta: Uint32Array, threads: number): void {
+    this.dispatchGroups(code, bindings, meta, Math.ceil(threads / 64));
+  }
+
+  /** Queues `groups` workgroups of `code`, on a 2-d grid where they exceed one dimension's limit. */
+  dispatchGroups(code: string, bindings: number[], meta: Uint32Array, groups: number): void {
+    const decl = [
+      '@group(0) @binding(0) var<storage, read> md: array<u32>;',
+      ...bindings.map((_b, k) => `@group(0) @binding(${k + 1}) var<storage, read_write> b${k}: array<u32>;`),
+    ].join('\n');
+    const shader = this.host.shader(`${decl}\n${code}`, bindings.length);
+    const gx = Math.min(groups, 65535);
+    const gy = Math.ceil(groups / gx);
+    this.host.dispatch(shader, bindings, meta, gx, gy);
+  }
+}

@@ -1,0 +1,214 @@
+// The GPU executor: plain JavaScript that owns the WebGPU device in a worker thread. It only
+// replays command batches (buffers, shader modules, dispatches, reads); every decision (WGSL,
+// layouts, batching) is the main thread's. Reads land in SharedArrayBuffers and wake the
+// main thread through Atomics.notify, so item()/tolist() can block on them (WebGPU's own
+// reads are async: mapAsync).
+//
+// Kept as source text so that Node runs it as an `eval` worker without a file on disk or a
+// bundler step. Control block (Int32Array over a SharedArrayBuffer): [0] state (0 pending,
+// 1 done, 2 failed), [1] message byte length; the message (UTF-8) goes in the data buffer.
+export const executorSource = String.raw`
+'use strict';
+const { parentPort, workerData } = require('node:worker_threads');
+let gpu = null; // what create() returned: kept for the life of the thread or Dawn crashes
+let device = null;
+const buffers = new Map();
+const modules = new Map(); // shader id -> { pipeline, layout }
+const layouts = new Map(); // number of buffers -> { bgl, pl }
+let encoder = null;
+let pass = null;
+let pendingError = null; // the first error since the last read, reported by the next one
+let lost = null;
+const enc = new TextEncoder();
+
+function fail(ctrl, data, msg) {
+  const bytes = enc.encode(String(msg));
+  const n = Math.min(bytes.length, data.length);
+  data.set(bytes.subarray(0, n));
+  Atomics.store(ctrl, 1, n);
+  Atomics.store(ctrl, 0, 2);
+  Atomics.notify(ctrl, 0);
+}
+function done(ctrl, n) {
+  Atomics.store(ctrl, 1, n);
+  Atomics.store(ctrl, 0, 1);
+  Atomics.notify(ctrl, 0);
+}
+
+async function init(ctrl, data) {
+  try {
+    const mod = await import(workerData.webgpuUrl);
+    Object.assign(globalThis, mod.globals);
+    gpu = mod.create(workerData.flags || []);
+    const adapter = await gpu.requestAdapter(workerData.adapterOptions || undefined);
+    if (!adapter) return fail(ctrl, data, 'no WebGPU adapter was found (requestAdapter returned null)');
+    const features = [];
+    for (const f of ['shader-f16', 'subgroups']) if (adapter.features.has(f)) features.push(f);
+    const L = adapter.limits;
+    device = await adapter.requestDevice({
+      requiredFeatures: features,
+      requiredLimits: {
+        maxStorageBuffersPerShaderStage: L.maxStorageBuffersPerShaderStage,
+        maxStorageBufferBindingSize: L.maxStorageBufferBindingSize,
+        maxBufferSize: L.maxBufferSize,
+        maxComputeWorkgroupStorageSize: L.maxComputeWorkgroupStorageSize,
+        maxComputeInvocationsPerWorkgroup: L.maxComputeInvocationsPerWorkgroup,
+        maxComputeWorkgroupSizeX: L.maxComputeWorkgroupSizeX,
+      },
+    });
+    device.lost.then((info) => { lost = pendingError = 'the GPU device was lost (' + info.reason + '): ' + info.message; });
+    const info = adapter.info || {};
+    const desc = JSON.stringify({
+      vendor: info.vendor || '', architecture: info.architecture || '', device: info.device || '', description: info.description || '',
+      features, maxStorageBuffersPerShaderStage: L.maxStorageBuffersPerShaderStage,
+      maxBufferSize: L.maxBufferSize, maxStorageBufferBindingSize: L.maxStorageBufferBindingSize,
+    });
+    const bytes = enc.encode(desc);
+    data.set(bytes.subarray(0, data.length));
+    done(ctrl, Math.min(bytes.length, data.length));
+  } catch (e) {
+    fail(ctrl, data, e && e.stack ? e.stack : e);
+  }
+}
+
+function endPass() {
+  if (pass) { pass.end(); pass = null; }
+}
+function submit() {
+  endPass();
+  if (encoder) { device.queue.submit([encoder.finish()]); encoder = null; }
+}
+function layoutFor(n) {
+  let l = layouts.get(n);
+  if (!l) {
+    const entries = [{ binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } }];
+    for (let i = 0; i < n; i++) entries.push({ binding: i + 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } });
+    const bgl = device.createBindGroupLayout({ entries });
+    l = { bgl, pl: device.createPipelineLayout({ bindGroupLayouts: [bgl] }) };
+    layouts.set(n, l);
+  }
+  return l;
+}
+
+async function run(cmds) {
+  device.pushErrorScope('out-of-memory');
+  device.pushErrorScope('validation');
+  const temps = [];
+  let k = 0;
+  try {
+    for (; k < cmds.length; k++) {
+      const c = cmds[k];
+      switch (c[0]) {
+        case 'c':
+          buffers.set(c[1], device.createBuffer({ size: c[2], usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST }));
+          break;
+        case 'd': {
+          const b = buffers.get(c[1]);
+          buffers.delete(c[1]);
+          if (b) { submit(); b.destroy(); }
+          break;
+        }
+        case 'w':
+          submit(); // earlier dispatches may read what this write replaces
+          device.queue.writeBuffer(buffers.get(c[1]), c[2], c[3]);
+          break;
+        case 's': {
+          const { bgl, pl } = layoutFor(c[2]);
+          const module = device.createShaderModule({ code: c[3] });
+          modules.set(c[1], { pipeline: device.createComputePipeline({ layout: pl, compute: { module, entryPoint: 'main' } }), bgl });
+          break;
+        }
+        case 'k': {
+          const m = modules.get(c[1]);
+          const metaBytes = c[3];
+          const meta = device.createBuffer({ size: Math.max(16, metaBytes.byteLength), usage: GPUBufferUsage.STORAGE, mappedAtCreation: true });
+          new Uint8Array(meta.getMappedRange()).set(new Uint8Array(metaBytes.buffer, metaBytes.byteOffset, metaBytes.byteLength));
+          meta.unmap();
+          temps.push(meta);
+          const entries = [{ binding: 0, resource: { buffer: meta } }];
+          c[2].forEach((id, i) => entries.push({ binding: i + 1, resource: { buffer: buffers.get(id) } }));
+          const bg = device.createBindGroup({ layout: m.bgl, entries });
+          if (!encoder) encoder = device.createCommandEncoder();
+          if (!pass) pass = encoder.beginComputePass();
+          pass.setPipeline(m.pipeline);
+          pass.setBindGroup(0, bg);
+          pass.dispatchWorkgroups(c[4], c[5], 1);
+          break;
+        }
+        case 'r': {
+          // [r, id, byteOffset, byteLength, ctrl, data, token]: into shared memory (blocking reader)
+          // or back as a message (async reader, ctrl null)
+          const [, id, off, len, ctrlBuf, dataBuf, token] = c;
+          const ctrl = ctrlBuf ? new Int32Array(ctrlBuf) : null;
+          const data = dataBuf ? new Uint8Array(dataBuf) : null;
+          try {
+            if (pendingError) {
+              // reported once (a lost device stays lost: its handler sets it again)
+              const msg = pendingError;
+              pendingError = lost;
+              throw new Error(msg);
+            }
+            endPass();
+            if (!encoder) encoder = device.createCommandEncoder();
+            const staging = device.createBuffer({ size: len, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+            encoder.copyBufferToBuffer(buffers.get(id), off, staging, 0, len);
+            submit();
+            const errV = await device.popErrorScope();
+            const errM = await device.popErrorScope();
+            device.pushErrorScope('out-of-memory');
+            device.pushErrorScope('validation');
+            const err = errV || errM;
+            if (err) throw new Error(err.message);
+            await staging.mapAsync(GPUMapMode.READ);
+            const bytes = new Uint8Array(staging.getMappedRange());
+            if (ctrl) {
+              data.set(bytes);
+              done(ctrl, len);
+            } else {
+              parentPort.postMessage({ token, bytes: bytes.slice() });
+            }
+            staging.unmap();
+            staging.destroy();
+          } catch (e) {
+            const msg = e && e.message ? e.message : String(e);
+            if (ctrl) fail(ctrl, data, msg);
+            else parentPort.postMessage({ token, error: msg });
+          }
+          break;
+        }
+        default:
+          throw new Error('unknown command ' + c[0]);
+      }
+    }
+    submit();
+  } catch (e) {
+    pendingError = pendingError || (e && e.message ? e.message : String(e));
+    // the reads after the failing command must still answer, or their callers wait forever
+    for (k++; k < cmds.length; k++) {
+      const c = cmds[k];
+      if (c[0] !== 'r') continue;
+      if (c[4]) fail(new Int32Array(c[4]), new Uint8Array(c[5]), pendingError);
+      else parentPort.postMessage({ token: c[6], error: pendingError });
+    }
+  } finally {
+    const errV = await device.popErrorScope();
+    const errM = await device.popErrorScope();
+    const err = errV || errM;
+    if (err && !pendingError) pendingError = err.message;
+    for (const t of temps) t.destroy();
+  }
+}
+
+let chain = Promise.resolve();
+parentPort.on('message', (msg) => {
+  if (msg.init) {
+    chain = chain.then(() => init(new Int32Array(msg.ctrl), new Uint8Array(msg.data)));
+    return;
+  }
+  // Batches run one after another: a read's await must not interleave the next batch's
+  // error scopes.
+  // 'done' lets the main thread hold the process open until Dawn has no callbacks pending:
+  // ending the thread with one in flight aborts the process.
+  chain = chain.then(() => run(msg.cmds)).then(() => parentPort.postMessage({ done: msg.seq }));
+});
+`;

@@ -1,0 +1,140 @@
+// Matmul (float32): 16x16 output tiles per workgroup, A and B tiles staged in workgroup memory,
+// batched over broadcast batch dims, any input strides (transposed operands need no copy).
+// Each dot product accumulates its exact f32 products in float-float (about 48 bits), so the
+// result rounds as the reference's double accumulation does (1 ulp at near-ties).
+import type { ArrayData } from '@mlx-ts/core';
+import type { WebGPUBackend } from './backend.js';
+import { FF, writeWords } from './reduce.js';
+import { fromRaw, helpersFor, rawLoader, toRaw } from './wgsl.js';
+
+const T = 16;
+
+/**
+ * out = a @ b, or AddMM's alpha * (a @ b) + beta * c (c broadcast to out's shape) with one
+ * rounding per element, as the reference: alpha and beta enter as float-float pairs.
+ */
+export function runMatmul(be: WebGPUBackend, a: ArrayData, b: ArrayData, out: ArrayData, addmm?: { c: ArrayData; alpha: number; beta: number }): boolean {
+  const floats = ['float32', 'float16', 'bfloat16'];
+  if (![a, b, out, ...(addmm ? [addmm.c] : [])].every((d) => floats.includes(d.dtype.name))) return false;
+  const nd = out.shape.length;
+  const M = out.shape[nd - 2]!;
+  const N = out.shape[nd - 1]!;
+  const K = a.shape[nd - 1]!;
+  const batchShape = out.shape.slice(0, nd - 2);
+  const nBatch = batchShape.reduce((x, y) => x * y, 1);
+  if (M * N * nBatch === 0) return true;
+  const nb = batchShape.length;
+  // [M, N, K, nb, offA, offB, sam, sak, sbk, sbn, 1.0f, nBatch, batch shape, A batch strides, B batch strides]
+  const H = 12;
+  const meta = new Uint32Array(H + 3 * nb);
+  const i32 = new Int32Array(meta.buffer);
+  meta.set([M, N, K, nb]);
+  i32[4] = a.offset;
+  i32[5] = b.offset;
+  i32[6] = a.strides[nd - 2]!;
+  i32[7] = a.strides[nd - 1]!;
+  i32[8] = b.strides[nd - 2]!;
+  i32[9] = b.strides[nd - 1]!;
+  new Float32Array(meta.buffer)[10] = 1;
+  meta[11] = nBatch;
+  batchShape.forEach((s, d) => {
+    meta[H + d] = s;
+    i32[H + nb + d] = a.strides[d]!;
+    i32[H + 2 * nb + d] = b.strides[d]!;
+  });
+  // AddMM: [c offset, alpha hi, alpha lo, beta hi, beta lo, out shape (nd), c strides (nd)]
+  const C = H + 3 * nb;
+  let metaAll = meta;
+  if (addmm) {
+    metaAll = new Uint32Array(C + 5 + 2 * nd);
+    metaAll.set(meta);
+    const ci = new Int32Array(metaAll.buffer);
+    const cf = new Float32Array(metaAll.buffer);
+    ci[C] = addmm.c.offset;
+    const split = (v: number): [number, number] => [Math.fround(v), Math.fround(v - Math.fround(v))];
+    [cf[C + 1], cf[C + 2]] = split(addmm.alpha);
+    [cf[C + 3], cf[C + 4]] = split(addmm.beta);
+    out.shape.forEach((s, d) => {
+      metaAll[C + 5 + d] = s;
+      ci[C + 5 + nd + d] = addmm.c.strides[d]!;
+    });
+  }
+  writeWords(be, out, (target) => {
+    const { bindings, names } = be.bind(addmm ? [a, b, target, addmm.c] : [a, b, target]);
+    const O = names[2]!;
+    const C_OFF = `
+fn cOff(o: u32) -> i32 {
+  var r = bitcast<i32>(md[${C}u]);
+  var rem = o;
+  for (var d = ${nd - 1}; d >= 0; d--) {
+    let dim = md[${C + 5}u + u32(d)];
+    r += i32(rem % dim) * bitcast<i32>(md[${C + 5 + nd}u + u32(d)]);
+    rem = rem / dim;
+  }
+  return r;
+}`;
+    const result = addmm
+      ? `ffAdd_(ffMul_(acc, vec2f(bitcast<f32>(md[${C + 1}u]), bitcast<f32>(md[${C + 2}u]))), ffMul_(vec2f(bitcast<f32>(md[${C + 3}u]), bitcast<f32>(md[${C + 4}u])), vec2f(${fromRaw(addmm.c.dtype, 'rawC(cOff(batch * M * N + i * N + j))')}, 0.0)))`
+      : 'acc';
+    const code = `
+${rawLoader('rawA', names[0]!, a.dtype)}
+${rawLoader('rawB', names[1]!, b.dtype)}
+${addmm ? `${rawLoader('rawC', names[3]!, addmm.c.dtype)}
+  ${C_OFF}` : ''}
+var<workgroup> As: array<f32, ${T * T}>;
+var<workgroup> Bs: array<f32, ${T * T}>;
+${FF}
+@compute @workgroup_size(${T}, ${T})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  ONE_ = bitcast<f32>(md[10]);
+  let M = md[0];
+  let N = md[1];
+  let K = md[2];
+  let nb = md[3];
+  let g = wid.x + wid.y * nw.x;
+  let tn = (N + ${T - 1}u) / ${T}u;
+  let tm = (M + ${T - 1}u) / ${T}u;
+  let batch = g / (tn * tm);
+  let t = g % (tn * tm);
+  let i = (t / tn) * ${T}u + lid.y;
+  let j = (t % tn) * ${T}u + lid.x;
+  let valid = batch < md[11];
+  var offA = bitcast<i32>(md[4]);
+  var offB = bitcast<i32>(md[5]);
+  var rem = batch;
+  for (var d = i32(nb) - 1; d >= 0; d--) {
+    let dim = md[${H}u + u32(d)];
+    let c = i32(rem % dim);
+    rem = rem / dim;
+    offA += c * bitcast<i32>(md[${H}u + nb + u32(d)]);
+    offB += c * bitcast<i32>(md[${H}u + 2u * nb + u32(d)]);
+  }
+  let sam = bitcast<i32>(md[6]);
+  let sak = bitcast<i32>(md[7]);
+  let sbk = bitcast<i32>(md[8]);
+  let sbn = bitcast<i32>(md[9]);
+  var acc = vec2f(0.0, 0.0);
+  for (var k0 = 0u; k0 < K; k0 += ${T}u) {
+    var av = 0.0;
+    var bv = 0.0;
+    if (valid && i < M && k0 + lid.x < K) { av = ${fromRaw(a.dtype, 'rawA(offA + i32(i) * sam + i32(k0 + lid.x) * sak)')}; }
+    if (valid && j < N && k0 + lid.y < K) { bv = ${fromRaw(b.dtype, 'rawB(offB + i32(k0 + lid.y) * sbk + i32(j) * sbn)')}; }
+    As[lid.y * ${T}u + lid.x] = av;
+    Bs[lid.y * ${T}u + lid.x] = bv;
+    workgroupBarrier();
+    let kn = min(${T}u, K - k0);
+    for (var kk = 0u; kk < kn; kk++) {
+      acc = ffAdd_(acc, twoProd_(As[lid.y * ${T}u + kk], Bs[kk * ${T}u + lid.x]));
+    }
+    workgroupBarrier();
+  }
+  if (valid && i < M && j < N) {
+    acc = ${result};
+    ${O}[batch * M * N + i * N + j] = ${toRaw('f32', { ...out.dtype, size: 4, name: out.dtype.name, kind: out.dtype.kind } as typeof out.dtype, 'select(acc.x + acc.y, acc.x, acc.y == 0.0)')};
+  }
+}`;
+    const tiles = Math.ceil(M / T) * Math.ceil(N / T) * nBatch;
+    be.dispatchGroups(helpersFor(code) + code, bindings, metaAll, tiles);
+  });
+  return true;
+}

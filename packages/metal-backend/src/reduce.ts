@@ -1,0 +1,320 @@
+// Reduce (sum/prod/max/min/and/or over any axes) and ArgReduce (argmax/argmin along one axis):
+// one workgroup per output element; its 64 invocations stride over the reduced elements and
+// combine their partials in workgroup memory. Float sums and products carry a float-float
+// accumulator (about 48 bits), so that the result rounds as the reference's double
+// accumulation does (within 1 ulp at near-ties); integers wrap as C does (modular arithmetic,
+// so the order doesn't matter); max/min and the arg reductions keep the first NaN.
+import type { ArrayData, Dtype } from '@mlx-ts/core';
+import type { WebGPUBackend } from './backend.js';
+import { collapse, runElementwise } from './elementwise.js';
+import { ctypeOf, fromRaw, helpersFor, rawLoader, toRaw, type CType } from './wgsl.js';
+
+const WG = 64;
+
+/** Kept and reduced dims of x (each collapsed), and the meta words that describe them. */
+function layoutMeta(x: ArrayData, axes: readonly number[], m: number): { meta: Uint32Array; r: number } {
+  const keptShape: number[] = [];
+  const keptStrides: number[] = [];
+  const redShape: number[] = [];
+  const redStrides: number[] = [];
+  x.shape.forEach((s, d) => {
+    if (axes.includes(d)) {
+      redShape.push(s);
+      redStrides.push(x.strides[d]!);
+    } else {
+      keptShape.push(s);
+      keptStrides.push(x.strides[d]!);
+    }
+  });
+  const k = collapse(keptShape, [keptStrides]);
+  const rd = collapse(redShape, [redStrides]);
+  const r = redShape.reduce((a, b) => a * b, 1);
+  const nk = k.shape.length;
+  const nr = rd.shape.length;
+  // [m, r, nk, nr, offset, 1.0f, kept shape, kept strides, reduced shape, reduced strides]
+  const H = 6;
+  const meta = new Uint32Array(H + 2 * nk + 2 * nr);
+  const i32 = new Int32Array(meta.buffer);
+  meta.set([m, r, nk, nr]);
+  i32[4] = x.offset;
+  new Float32Array(meta.buffer)[5] = 1;
+  k.shape.forEach((s, d) => {
+    meta[H + d] = s;
+    i32[H + nk + d] = k.strides[0]![d]!;
+  });
+  rd.shape.forEach((s, d) => {
+    meta[H + 2 * nk + d] = s;
+    i32[H + 2 * nk + nr + d] = rd.strides[0]![d]!;
+  });
+  return { meta, r };
+}
+
+const INDEXING = `
+fn keptBase(o: u32) -> i32 {
+  let nk = md[2];
+  var r = bitcast<i32>(md[4]);
+  var rem = o;
+  for (var d = i32(nk) - 1; d >= 0; d--) {
+    let dim = md[6u + u32(d)];
+    r += i32(rem % dim) * bitcast<i32>(md[6u + nk + u32(d)]);
+    rem = rem / dim;
+  }
+  return r;
+}
+fn redOff(j: u32) -> i32 {
+  let nk = md[2];
+  let nr = md[3];
+  let b = 6u + 2u * nk;
+  var r = 0i;
+  var rem = j;
+  for (var d = i32(nr) - 1; d >= 0; d--) {
+    let dim = md[b + u32(d)];
+    r += i32(rem % dim) * bitcast<i32>(md[b + nr + u32(d)]);
+    rem = rem / dim;
+  }
+  return r;
+}`;
+
+// Float-float arithmetic. Lavapipe compiles with reassociation allowed, which folds the
+// error terms of these transformations to 0; every intermediate is multiplied by ONE_, a 1.0
+// read from the meta buffer at run time, which the compiler can't see through.
+export const FF = `
+var<private> ONE_: f32;
+fn twoSum_(a: f32, b: f32) -> vec2f {
+  let s = (a + b) * ONE_;
+  let bb = (s - a) * ONE_;
+  return vec2f(s, ((a - (s - bb) * ONE_) * ONE_) + ((b - bb) * ONE_));
+}
+fn ffNorm_(s: f32, e: f32) -> vec2f {
+  if ((bitcast<u32>(s) & 0x7f800000u) == 0x7f800000u) { return vec2f(s, 0.0); }
+  let h = (s + e) * ONE_;
+  return vec2f(h, e - ((h - s) * ONE_));
+}
+fn ffAdd_(a: vec2f, b: vec2f) -> vec2f {
+  let t = twoSum_(a.x, b.x);
+  return ffNorm_(t.x, t.y + ((a.y + b.y) * ONE_));
+}
+fn split_(a: f32) -> vec2f {
+  let c = (4097.0 * a) * ONE_;
+  let h = (c - ((c - a) * ONE_)) * ONE_;
+  return vec2f(h, (a - h) * ONE_);
+}
+fn ffMul_(a: vec2f, b: vec2f) -> vec2f {
+  let p = (a.x * b.x) * ONE_;
+  if ((bitcast<u32>(p) & 0x7f800000u) == 0x7f800000u || abs(a.x) > 1e30 || abs(b.x) > 1e30 || p == 0.0) { return vec2f(p, 0.0); }
+  let x = split_(a.x);
+  let y = split_(b.x);
+  let err = ((((((x.x * y.x) * ONE_ - p) * ONE_ + (x.x * y.y) * ONE_) * ONE_ + (x.y * y.x) * ONE_) * ONE_) + (x.y * y.y) * ONE_) * ONE_;
+  return ffNorm_(p, err + ((a.x * b.y + a.y * b.x) * ONE_));
+}
+fn twoProd_(a: f32, b: f32) -> vec2f {
+  return ffMul_(vec2f(a, 0.0), vec2f(b, 0.0));
+}`;
+
+type ReduceType = 'sum' | 'prod' | 'max' | 'min' | 'and' | 'or';
+
+interface Plan {
+  /** WGSL type of the accumulator */
+  acc: string;
+  init: string;
+  /** acc from one element's compute value `v` */
+  lift: (v: string) => string;
+  combine: (a: string, b: string) => string;
+  /** compute value (of `rt`) from the final accumulator */
+  result: (a: string) => string;
+  rt: CType | 'bool';
+}
+
+function plan(type: ReduceType, ct: CType, inD: Dtype, outD: Dtype): Plan | null {
+  const oct = ctypeOf(outD);
+  if (type === 'and' || type === 'or') {
+    const t = (v: string) => (ct === 'f32' ? `select(1u, 0u, ${v} == 0.0)` : `select(1u, 0u, ${v} == ${ct === 'u32' ? '0u' : '0i'})`);
+    return {
+      acc: 'u32',
+      init: type === 'and' ? '1u' : '0u',
+      lift: t,
+      combine: (a, b) => (type === 'and' ? `(${a} & ${b})` : `(${a} | ${b})`),
+      result: (a) => a,
+      rt: 'bool',
+    };
+  }
+  if (type === 'sum' || type === 'prod') {
+    if (oct === 'f32') {
+      // ints of 32 bits would round on the way into f32; the reference adds them exactly
+      if (ct !== 'f32' && inD.size === 4) return null;
+      const lift = (v: string) => `vec2f(f32(${v}), 0.0)`;
+      return {
+        acc: 'vec2f',
+        init: type === 'sum' ? 'vec2f(0.0, 0.0)' : 'vec2f(1.0, 0.0)',
+        lift: ct === 'f32' ? (v) => `vec2f(${v}, 0.0)` : lift,
+        combine: (a, b) => (type === 'sum' ? `ffAdd_(${a}, ${b})` : `ffMul_(${a}, ${b})`),
+        // hi alone when lo is 0, which keeps a -0 that hi + 0 would lose
+        result: (a) => `select(${a}.x + ${a}.y, ${a}.x, ${a}.y == 0.0)`,
+        rt: 'f32',
+      };
+    }
+    if (ct === 'f32') return null;
+    // integer accumulation wraps in 32 bits; the store wraps to the output's width
+    const conv = (v: string) => (ct === oct ? v : `${oct}(${v})`);
+    return {
+      acc: oct,
+      init: type === 'sum' ? `${oct}(0)` : `${oct}(1)`,
+      lift: conv,
+      combine: (a, b) => (type === 'sum' ? `(${a} + ${b})` : `(${a} * ${b})`),
+      result: (a) => a,
+      rt: oct,
+    };
+  }
+  // max / min: the output dtype is the input's
+  if (inD !== outD) return null;
+  const isMax = type === 'max';
+  if (ct === 'f32') {
+    // vec2f(value, count>0 flag) so that an empty reduction gives the reference's -inf/inf
+    return {
+      acc: 'vec2f',
+      init: `vec2f(${isMax ? '-inf_()' : 'inf_()'}, 0.0)`,
+      lift: (v) => `vec2f(${v}, 1.0)`,
+      combine: (a, b) => `${isMax ? 'fmaxr_' : 'fminr_'}(${a}, ${b})`,
+      result: (a) => `${a}.x`,
+      rt: 'f32',
+    };
+  }
+  const lo = ct === 'u32' ? '0u' : 'i32(-2147483648)';
+  const hi = ct === 'u32' ? '4294967295u' : '2147483647i';
+  // empty: the reference stores -inf/inf into an int, which C's (and JS's) conversion makes 0
+  return {
+    acc: `vec2<${ct}>`,
+    init: `vec2<${ct}>(${isMax ? lo : hi}, ${ct}(0))`,
+    lift: (v) => `vec2<${ct}>(${v}, ${ct}(1))`,
+    combine: (a, b) => `vec2<${ct}>(${isMax ? 'max' : 'min'}(${a}.x, ${b}.x), max(${a}.y, ${b}.y))`,
+    result: (a) => `select(${ct}(0), ${a}.x, ${a}.y != ${ct}(0))`,
+    rt: ct,
+  };
+}
+
+const MAXMIN = `
+fn fmaxr_(a: vec2f, b: vec2f) -> vec2f {
+  if (b.y == 0.0) { return a; }
+  if (a.y == 0.0 || isnan_(a.x)) { return select(b, a, a.y != 0.0); }
+  if (isnan_(b.x) || b.x > a.x) { return b; }
+  return a;
+}
+fn fminr_(a: vec2f, b: vec2f) -> vec2f {
+  if (b.y == 0.0) { return a; }
+  if (a.y == 0.0 || isnan_(a.x)) { return select(b, a, a.y != 0.0); }
+  if (isnan_(b.x) || b.x < a.x) { return b; }
+  return a;
+}`;
+
+/** Runs a per-output workgroup kernel writing 32-bit results, packing them after if narrower. */
+export function writeWords(be: WebGPUBackend, out: ArrayData, run: (target: ArrayData) => void): void {
+  if (out.dtype.size === 4) return run(out);
+  // 1- and 2-byte outputs: whole words per element first (no two workgroups share a word),
+  // then packed by the elementwise kernel
+  const m = out.shape.reduce((a, b) => a * b, 1);
+  const tmp = be.allocate(4 * m);
+  try {
+    const wide: ArrayData = { storage: tmp, dtype: { ...out.dtype, size: 4 } as Dtype, shape: out.shape, strides: out.strides, offset: 0 };
+    run(wide);
+    const words: ArrayData = { ...wide, dtype: uint32Like };
+    runElementwise(be, { inputs: [words], outputs: [out], body: `let o0 = x0 & ${out.dtype.size === 1 ? '0xffu' : '0xffffu'};` });
+  } finally {
+    tmp.released = true;
+    be.release(tmp);
+  }
+}
+// a stand-in dtype object for "raw 32-bit words" (only size and kind are read by the loaders)
+const uint32Like = { name: 'uint32', size: 4, kind: 'u' } as unknown as Dtype;
+
+export function runReduce(be: WebGPUBackend, type: ReduceType, axes: readonly number[], x: ArrayData, out: ArrayData): boolean {
+  const ct = ctypeOf(x.dtype);
+  const p = plan(type, ct, x.dtype, out.dtype);
+  if (!p) return false;
+  const m = out.shape.reduce((a, b) => a * b, 1);
+  if (m === 0) return true;
+  writeWords(be, out, (target) => {
+    const { meta } = layoutMeta(x, axes, m);
+    const { bindings, names } = be.bind([x, target]);
+    const storeRaw = toRaw(p.rt, out.dtype, p.result('sh[0]'));
+    const body = `
+var<workgroup> sh: array<${p.acc}, ${WG}>;
+${rawLoader('raw0', names[0]!, x.dtype)}
+${INDEXING}
+${FF}
+${MAXMIN}
+@compute @workgroup_size(${WG})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @builtin(local_invocation_index) li: u32) {
+  let o = wid.x + wid.y * nw.x;
+  ONE_ = bitcast<f32>(md[5]);
+  let valid = o < md[0];
+  var acc: ${p.acc} = ${p.init};
+  if (valid) {
+    let base = keptBase(o);
+    let r = md[1];
+    for (var j = li; j < r; j += ${WG}u) {
+      let v = ${fromRaw(x.dtype, `raw0(base + redOff(j))`)};
+      acc = ${p.combine('acc', p.lift('v'))};
+    }
+  }
+  sh[li] = acc;
+  workgroupBarrier();
+  for (var s = ${WG / 2}u; s > 0u; s >>= 1u) {
+    if (li < s) { sh[li] = ${p.combine('sh[li]', 'sh[li + s]')}; }
+    workgroupBarrier();
+  }
+  if (li == 0u && valid) {
+    ${names[1]}[o] = ${storeRaw};
+  }
+}`;
+    be.dispatchGroups(helpersFor(body) + body, bindings, meta, m);
+  });
+  return true;
+}
+
+export function runArgReduce(be: WebGPUBackend, type: 'argmax' | 'argmin', axis: number, x: ArrayData, out: ArrayData): boolean {
+  const ct = ctypeOf(x.dtype);
+  const m = out.shape.reduce((a, b) => a * b, 1);
+  if (m === 0) return true;
+  const { meta } = layoutMeta(x, [axis], m);
+  const { bindings, names } = be.bind([x, out]);
+  const gt = type === 'argmax' ? '>' : '<';
+  const nanOf = ct === 'f32' ? (v: string) => `isnan_(${v})` : () => 'false';
+  // better(v2, k2 | v1, k1): the first NaN wins and stays; otherwise strictly better, ties to the lower index
+  const body = `
+var<workgroup> shv: array<${ct}, ${WG}>;
+var<workgroup> shk: array<u32, ${WG}>;
+${rawLoader('raw0', names[0]!, x.dtype)}
+${INDEXING}
+fn better(v2: ${ct}, k2: u32, v1: ${ct}, k1: u32) -> bool {
+  if (k1 == 0xffffffffu) { return k2 != 0xffffffffu; }
+  if (k2 == 0xffffffffu) { return false; }
+  if (${nanOf('v1')}) { return ${nanOf('v2')} && k2 < k1; }
+  if (${nanOf('v2')}) { return true; }
+  return v2 ${gt} v1 || (v2 == v1 && k2 < k1);
+}
+@compute @workgroup_size(${WG})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @builtin(local_invocation_index) li: u32) {
+  let o = wid.x + wid.y * nw.x;
+  let valid = o < md[0];
+  var bv: ${ct} = ${ct}(0);
+  var bk = 0xffffffffu;
+  if (valid) {
+    let base = keptBase(o);
+    let r = md[1];
+    for (var j = li; j < r; j += ${WG}u) {
+      let v = ${fromRaw(x.dtype, `raw0(base + redOff(j))`)};
+      if (better(v, j, bv, bk)) { bv = v; bk = j; }
+    }
+  }
+  shv[li] = bv;
+  shk[li] = bk;
+  workgroupBarrier();
+  for (var s = ${WG / 2}u; s > 0u; s >>= 1u) {
+    if (li < s && better(shv[li + s], shk[li + s], shv[li], shk[li])) { shv[li] = shv[li + s]; shk[li] = shk[li + s]; }
+    workgroupBarrier();
+  }
+  if (li == 0u && valid) { ${names[1]}[o] = select(shk[0], 0u, shk[0] == 0xffffffffu); }
+}`;
+  be.dispatchGroups(helpersFor(body) + body, bindings, meta, m);
+  return true;
+}

@@ -1,0 +1,209 @@
+// The GPU as a device: registration and availability, a node-mlx-style program with the GPU as
+// the default device reading results synchronously, moves between devices, memory accounting,
+// and the errors (no kernel, float64).
+import { afterEach, describe, expect, it } from 'vitest';
+import * as mx from '@mlx-ts/core';
+import { gpuBackend, noGpu } from './gpu-helpers.js';
+import { registerWebGPU, WebGPUBackend } from '../src/index.js';
+
+afterEach(() => mx.setDefaultDevice(mx.cpu));
+
+describe.skipIf(noGpu)('webgpu device', () => {
+  it('registers as mx.gpu: isAvailable, metal.isAvailable, deviceCount, one backend however often called', () => {
+    expect(mx.isAvailable(mx.gpu)).toBe(true);
+    expect(mx.metal.isAvailable()).toBe(true);
+    expect(mx.deviceCount(mx.gpu)).toBe(1);
+    expect(registerWebGPU()).toBe(gpuBackend);
+    expect(gpuBackend!.adapter.description.length + gpuBackend!.adapter.vendor.length).toBeGreaterThan(0);
+  });
+
+  it.runIf(process.platform === 'linux')('without an adapter: a clear error, and mx.gpu and mx.cpu keep working', () => {
+    // Dawn has no D3D12 on Linux, so this adapter request finds nothing
+    expect(() => new WebGPUBackend({ flags: ['backend=d3d12'] })).toThrow('[webgpu] no WebGPU adapter was found');
+    expect(mx.add(mx.array([1]), 1, mx.cpu).tolist()).toEqual([2]);
+    expect(mx.add(mx.array([1]), 1, mx.gpu).tolist()).toEqual([2]);
+  });
+
+  it('runs a node-mlx program with the GPU as default device, reading synchronously', () => {
+    mx.setDefaultDevice(mx.gpu);
+    const a = mx.array([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    const b = mx.array([10, 20, 30]);
+    const c = mx.add(mx.multiply(a, 2), b); // broadcast
+    expect(c.tolist()).toEqual([
+      [12, 24, 36],
+      [18, 30, 42],
+    ]);
+    expect(mx.maximum(a, 3).tolist()).toEqual([
+      [3, 3, 3],
+      [4, 5, 6],
+    ]);
+    const t = mx.transpose(a);
+    expect(mx.astype(t, mx.int32).tolist()).toEqual([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
+    expect(mx.less(a, 3).tolist()).toEqual([
+      [true, true, false],
+      [false, false, false],
+    ]);
+    expect(mx.add(mx.array(41, mx.int32), 1).item()).toBe(42);
+    // a GPU result read by a CPU op moves once
+    const onCpu = mx.add(c, 1, mx.cpu);
+    expect(onCpu.tolist()).toEqual([
+      [13, 25, 37],
+      [19, 31, 43],
+    ]);
+  });
+
+  it('routes per-op device arguments and mx.stream contexts to the GPU', () => {
+    const x = mx.array([1, -2, 3]);
+    const y = mx.abs(x, mx.gpu);
+    mx.eval(y);
+    expect((y as unknown as { _data: { storage: { backend: { name: string } } } })._data.storage.backend.name).toBe('webgpu');
+    expect(y.tolist()).toEqual([1, 2, 3]);
+    {
+      using _s = mx.stream(mx.gpu);
+      const z = mx.negative(x);
+      mx.eval(z);
+      expect((z as unknown as { _data: { storage: { backend: { name: string } } } })._data.storage.backend.name).toBe('webgpu');
+    }
+    const w = mx.negative(x);
+    mx.eval(w);
+    expect((w as unknown as { _data: { storage: { backend: { name: string } } } })._data.storage.backend.name).not.toBe('webgpu');
+  });
+
+  it('asyncEval and the async read give the same values', async () => {
+    const x = mx.exp(mx.array([0, 1, 2]), mx.gpu);
+    await mx.asyncEval(x);
+    const d = (x as unknown as { _data: { storage: mx.Storage } })._data;
+    const bytes = await gpuBackend!.read(d.storage, 4, 8);
+    expect(Array.from(bytes)).toEqual(Array.from(gpuBackend!.readSync(d.storage, 4, 8)));
+    const f = new Float32Array(bytes.slice().buffer);
+    expect(Array.from(f)).toEqual((x.tolist() as number[]).slice(1));
+    expect(Math.abs(f[1]! - Math.exp(2))).toBeLessThan(1e-5);
+  });
+
+  it('counts GPU memory and returns it when arrays are disposed', () => {
+    const before = gpuBackend!.memory().active;
+    const a = mx.array([1, 2, 3, 4]);
+    const x = mx.add(a, a, mx.gpu);
+    mx.eval(x);
+    // x, and a, moved to the GPU once to be read there
+    expect(gpuBackend!.memory().active).toBe(before + 32);
+    expect(mx.memory().webgpu!.peak).toBeGreaterThanOrEqual(before + 32);
+    mx.dispose(x);
+    mx.dispose(a);
+    expect(gpuBackend!.memory().active).toBe(before);
+  });
+
+  it('writes and reads unaligned byte ranges of bool and int8 storage', () => {
+    const s = gpuBackend!.allocate(7);
+    gpuBackend!.write(s, 0, new Uint8Array([1, 2, 3, 4, 5, 6, 7]));
+    gpuBackend!.write(s, 2, new Uint8Array([30, 40, 50]));
+    expect(Array.from(gpuBackend!.readSync(s, 1, 5))).toEqual([2, 30, 40, 50, 6]);
+    s.released = true;
+    gpuBackend!.release(s);
+  });
+
+  it('a primitive without a GPU kernel is an error naming it, never a CPU fallback', () => {
+    const x = mx.array([3, 1, 2]);
+    const big = mx.array([1n, 2n], mx.int64);
+    expect(() => mx.eval(mx.add(big, big, mx.gpu))).toThrow(/\[webgpu\] no GPU kernel for Add \(int64\)/);
+    expect(() => mx.eval(mx.conv1d(mx.reshape(x, [1, 3, 1]), mx.ones([1, 2, 1]), 1, 0, 1, 1, mx.gpu))).toThrow(/\[webgpu\] no GPU kernel for Convolution \(float32\)/);
+  });
+
+  it('float64 raises as MLX does on its GPU', () => {
+    const x = mx.array([1, 2], mx.float64);
+    expect(() => mx.eval(mx.add(x, x, mx.gpu))).toThrow('float64 is not supported on the GPU');
+  });
+
+  it('mx.synchronize waits for the GPU', () => {
+    const x = mx.multiply(mx.array([1, 2]), 3, mx.gpu);
+    mx.eval(x);
+    mx.synchronize();
+    expect(x.tolist()).toEqual([3, 6]);
+  });
+});
+
+describe.skipIf(noGpu)('webgpu in a plain Node process (built packages)', () => {
+  it('prints its results and exits with code 0', async () => {
+    const { existsSync } = await import('node:fs');
+    const { spawnSync } = await import('node:child_process');
+    const dir = new URL('../', import.meta.url).pathname;
+    expect(existsSync(`${dir}dist/index.js`), 'build the packages first (npm run build)').toBe(true);
+    const r = spawnSync(process.execPath, [`${dir}test/fixtures/exit.mjs`], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.stderr).not.toMatch(/FATAL/);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toEqual([[12, 30], [1, 1, 1]]);
+  });
+});
+
+describe.skipIf(noGpu)('webgpu arrays read by the interop paths', () => {
+  it('toTypedArray copies synchronously, copy: false throws BufferError, printing works, DLPack device is kDLWebGPU', () => {
+    const a = mx.multiply(mx.array([[1, 2], [3, 4]]), 2, mx.gpu);
+    expect(Array.from(a.toTypedArray() as Float32Array)).toEqual([2, 4, 6, 8]);
+    expect(Array.from(mx.transpose(a, [1, 0], mx.defaultStream(mx.gpu)).toTypedArray({ copy: true }) as Float32Array)).toEqual([2, 6, 4, 8]);
+    expect(() => a.toTypedArray({ copy: false })).toThrow(/BufferError|no host memory to share/);
+    expect(String(a)).toBe('array([[2, 4],\n       [6, 8]], dtype=float32)');
+    expect(a.__dlpack_device__()).toEqual([15, 0]);
+  });
+});
+
+describe.skipIf(noGpu)('webgpu buffer cache (MLX allocator semantics)', () => {
+  it('keeps released buffers for reuse, reports them, trims to a lower limit and clears', () => {
+    mx.clearCache();
+    const prev = mx.setCacheLimit(1 << 20);
+    try {
+      expect(mx.getCacheMemory()).toBe(0);
+      const x = mx.add(mx.array([1, 2, 3, 4]), 1, mx.gpu);
+      mx.eval(x);
+      const active = gpuBackend!.memory().active;
+      mx.dispose(x);
+      expect(gpuBackend!.memory().active).toBe(active - 16);
+      expect(mx.getCacheMemory()).toBeGreaterThanOrEqual(16);
+      // the same size is served from the cache, and the values are the new ones
+      const cachedBefore = mx.getCacheMemory();
+      const y = mx.multiply(mx.array([5, 6, 7, 8]), 2, mx.gpu);
+      expect(y.tolist()).toEqual([10, 12, 14, 16]);
+      expect(mx.getCacheMemory()).toBeLessThan(cachedBefore + 16);
+      mx.dispose(y);
+      mx.setCacheLimit(0);
+      expect(mx.getCacheMemory()).toBe(0);
+      mx.setCacheLimit(1 << 20);
+      const z = mx.add(mx.array([1, 2]), 1, mx.gpu);
+      mx.eval(z);
+      mx.dispose(z);
+      expect(mx.getCacheMemory()).toBeGreaterThan(0);
+      mx.clearCache();
+      expect(mx.getCacheMemory()).toBe(0);
+    } finally {
+      mx.setCacheLimit(prev || 2 ** 30); // core records 0 until a limit is set; the GPU cache starts at 1 GiB
+    }
+  });
+});
+
+describe.skipIf(noGpu)('webgpu device errors', () => {
+  it('a GPU error (here a WGSL compile error) fails the next read, once', () => {
+    const be = new WebGPUBackend(); // a second device, so the shared one stays untouched
+    const s = be.allocate(16);
+    be.dispatchGroups('@compute @workgroup_size(1) fn main() { this is not WGSL }', [(s as unknown as { id: number }).id], new Uint32Array(4), 1);
+    expect(() => be.readSync(s, 0, 16)).toThrow(/\[webgpu\] .*(WGSL|parsing|error)/i);
+    // reported; the device goes on
+    expect(Array.from(be.readSync(s, 0, 4))).toEqual([0, 0, 0, 0]);
+  });
+
+  it('an array larger than one storage binding is a clear error before any dispatch', () => {
+    const limit = gpuBackend!.adapter.maxStorageBufferBindingSize;
+    const n = Math.floor(limit / 4) + 16;
+    if (n * 4 > gpuBackend!.adapter.maxBufferSize) return; // can't even be allocated here
+    const x = mx.zeros([n], mx.float32, mx.gpu);
+    expect(() => mx.eval(mx.add(x, 1, mx.gpu))).toThrow(/larger than this adapter's largest storage binding/);
+    mx.dispose(x);
+    // and the device is fine afterwards
+    expect(mx.add(mx.array([1]), 1, mx.gpu).tolist()).toEqual([2]);
+  });
+});
