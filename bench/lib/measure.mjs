@@ -65,10 +65,9 @@ export async function prepare(impl, { budgetMs = 3000, capMs = 20000, micro = fa
   }
   return {
     status: 'ready', firstMs: first, batch,
-    // One untimed call between the settle and the timed one: after the 20 ms idle this host
-    // runs the next call slowly (sum of 1.6e7 float32: 4.7 ms right after the wait against
-    // 2.6 ms back to back, on one thread as on two), which a short call pays in full and a
-    // long one hardly at all; the samples measure the steady per-call time of every library.
+    // One untimed call between the settle and the timed one, for every library alike: threads
+    // and caches as a loop of calls finds them (the VM's shared L3 still loses large operands
+    // during the settle: see the report's methodology).
     sample: async () => { await gc(); await wake(); return run(batch); },
   };
 }

@@ -79,7 +79,7 @@ def prepare(op, budget_ms, cap_ms, micro):
     def sample():
         settle()
         if batch == 1:
-            op()  # the untimed call before a sample, as lib/measure.mjs (the host is slow right after idle)
+            op()  # the untimed call before a sample, as lib/measure.mjs
         return run(batch)
     return dict(status='ready', firstMs=first, batch=batch), sample
 
