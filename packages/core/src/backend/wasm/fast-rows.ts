@@ -16,23 +16,13 @@ import type { RoPEParams, GatedDeltaParams } from '../../primitives/fast.js';
 import { decompose, signMatrix, type HadamardParams } from '../../primitives/hadamard.js';
 import { registerWasmKernel, addressOf, callBlocks } from './registry.js';
 import { chunkCount, parallel, splitRange } from './threads.js';
-import { elements, offsetsOf } from '../reference/registry.js';
-import { numberReader } from '../../elements.js';
+import { values as valuesOf } from '../reference/quantized.js';
 
 /** Elements of work per thread chunk below which a kernel stays on one thread. */
 const GRAIN = 1 << 15;
 
 const contiguous = (d: ArrayData): boolean => isRowContiguous(d.shape, d.strides);
 const f32 = (d: ArrayData): boolean => d.dtype === float32 && contiguous(d);
-
-/** A small array's values as doubles, in row-major order (offsets, frequencies, targets). */
-function valuesOf(d: ArrayData): Float64Array {
-  const offs = offsetsOf(d);
-  const get = numberReader(d.dtype, elements(d));
-  const out = new Float64Array(offs.length);
-  for (let i = 0; i < offs.length; i++) out[i] = get(offs[i]!);
-  return out;
-}
 
 registerWasmKernel('RoPE', (ctx, prim, [x, offset, freqs], [out]) => {
   const { dims, traditional, base, scale, forward } = prim.params as RoPEParams;

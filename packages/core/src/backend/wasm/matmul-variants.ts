@@ -9,17 +9,7 @@ import { float32, float64 } from '../../dtype.js';
 import { shapeSize } from '../../shape.js';
 import type { ArrayData } from '../interface.js';
 import { registerWasmKernel, wasmKernels, addressOf } from './registry.js';
-import { elements, offsetsOf } from '../reference/registry.js';
-import { numberReader } from '../../elements.js';
-
-/** An index array's values, row-major, as numbers. */
-function valuesOf(d: ArrayData): Float64Array {
-  const offs = offsetsOf(d);
-  const get = numberReader(d.dtype, elements(d));
-  const out = new Float64Array(offs.length);
-  for (let i = 0; i < offs.length; i++) out[i] = get(offs[i]!);
-  return out;
-}
+import { values as valuesOf } from '../reference/quantized.js';
 
 /** Element offset of matrix `i` (row-major over the batch dims) of `d`. */
 function matrixOffset(d: ArrayData, i: number): number {
