@@ -4,7 +4,8 @@
 //
 // - matvec_f32_dot, B with unit k stride (sbk == 1: a Linear layer's W.T, B[k, n] = W[n, k]):
 //   every output is a dot product of an A row with a contiguous B column. Groups of 4 columns
-//   are held (4 x K floats, in L2) while every A row block runs over them; lanes keep partial
+//   are held (4 x K floats, in L2) while blocks of up to 4 A rows run over them, 2 columns at a
+//   time (8 accumulators, 6 loads per 8 multiply-adds: the loads bound it); lanes keep partial
 //   sums that are added at the end. A must have unit k stride (the adapter packs it if not).
 // - matvec_f32_axpy, B with unit n stride (sbn == 1: W as stored, K x N row-major): four B rows
 //   at a time are scaled by A's four values and added to the output rows (held in L1 by
@@ -140,55 +141,6 @@ export function matvec_pack_a_f32(pa: usize, M: i32, K: i32, sam: i32, sak: i32,
   }
 }
 
-/** One column against eight A rows (rows past the valid `mr` repeat the first and are not stored). */
-@inline function dot1x8(a: usize, lda: usize, mr: i32, b: usize, K: i32, po: usize, ldo: i32): void {
-  const a1 = mr > 1 ? a + lda : a;
-  const a2 = mr > 2 ? a + 2 * lda : a;
-  const a3 = mr > 3 ? a + 3 * lda : a;
-  const a4 = mr > 4 ? a + 4 * lda : a;
-  const a5 = mr > 5 ? a + 5 * lda : a;
-  const a6 = mr > 6 ? a + 6 * lda : a;
-  const a7 = mr > 7 ? a + 7 * lda : a;
-  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
-  let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
-  const K4 = K & ~3;
-  const end = <usize>K4 << 2;
-  for (let o: usize = 0; o < end; o += 16) {
-    const x = v128.load(b + o);
-    c0 = madd(v128.load(a + o), x, c0);
-    c1 = madd(v128.load(a1 + o), x, c1);
-    c2 = madd(v128.load(a2 + o), x, c2);
-    c3 = madd(v128.load(a3 + o), x, c3);
-    c4 = madd(v128.load(a4 + o), x, c4);
-    c5 = madd(v128.load(a5 + o), x, c5);
-    c6 = madd(v128.load(a6 + o), x, c6);
-    c7 = madd(v128.load(a7 + o), x, c7);
-  }
-  let r0 = hsum(c0), r1 = hsum(c1), r2 = hsum(c2), r3 = hsum(c3);
-  let r4 = hsum(c4), r5 = hsum(c5), r6 = hsum(c6), r7 = hsum(c7);
-  for (let k = K4; k < K; k++) {
-    const p = <usize>k << 2;
-    const x = load<f32>(b + p);
-    r0 += load<f32>(a + p) * x;
-    r1 += load<f32>(a1 + p) * x;
-    r2 += load<f32>(a2 + p) * x;
-    r3 += load<f32>(a3 + p) * x;
-    r4 += load<f32>(a4 + p) * x;
-    r5 += load<f32>(a5 + p) * x;
-    r6 += load<f32>(a6 + p) * x;
-    r7 += load<f32>(a7 + p) * x;
-  }
-  const row = <usize>ldo << 2;
-  store<f32>(po, r0);
-  if (mr > 1) store<f32>(po + row, r1);
-  if (mr > 2) store<f32>(po + 2 * row, r2);
-  if (mr > 3) store<f32>(po + 3 * row, r3);
-  if (mr > 4) store<f32>(po + 4 * row, r4);
-  if (mr > 5) store<f32>(po + 5 * row, r5);
-  if (mr > 6) store<f32>(po + 6 * row, r6);
-  if (mr > 7) store<f32>(po + 7 * row, r7);
-}
-
 /**
  * Columns [j0, j1) of out (row stride ldo) = A @ B with B[k, n] at pb + (n * sbn + k) floats
  * (unit k stride) and A rows contiguous along k, row stride sam.
@@ -209,20 +161,15 @@ export function matvec_f32_dot(pa: usize, pb: usize, po: usize, M: i32, K: i32, 
       const left = M - m;
       const a = pa + <usize>m * lda;
       const om = o + <usize>m * row;
-      if (left >= 5) {
-        const mr = min(8, left);
-        dot1x8(a, lda, mr, b0, K, om, ldo);
-        if (nc > 1) dot1x8(a, lda, mr, b1, K, om + 4, ldo);
-        if (nc > 2) dot1x8(a, lda, mr, b2, K, om + 8, ldo);
-        if (nc > 3) dot1x8(a, lda, mr, b3, K, om + 12, ldo);
-        m += mr;
-      } else if (left >= 2) {
+      if (left >= 2) {
+        // 4 rows x 2 columns a pass: 6 loads feed 8 multiply-adds (8 rows x 1 column: 9 for 8)
+        const mr = min(4, left);
         const a1 = a + lda;
-        const a2 = left > 2 ? a + 2 * lda : a;
-        const a3 = left > 3 ? a + 3 * lda : a;
-        dot2x4(a, a1, a2, a3, left, b0, b1, K, om, ldo, min(nc, 2));
-        if (nc > 2) dot2x4(a, a1, a2, a3, left, b2, b3, K, om + 8, ldo, nc - 2);
-        m += left;
+        const a2 = mr > 2 ? a + 2 * lda : a;
+        const a3 = mr > 3 ? a + 3 * lda : a;
+        dot2x4(a, a1, a2, a3, mr, b0, b1, K, om, ldo, min(nc, 2));
+        if (nc > 2) dot2x4(a, a1, a2, a3, mr, b2, b3, K, om + 8, ldo, nc - 2);
+        m += mr;
       } else {
         dot4x1(a, b0, b1, b2, b3, K, om, nc);
         m += 1;
