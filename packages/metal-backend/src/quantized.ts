@@ -1,0 +1,205 @@
+// Dequantize, QuantizedMatmul and GatherQMM: the kernels read the packed words directly (a row
+// is a little-endian bit stream, element j at bits [j * bits, (j + 1) * bits)), no dequantized
+// copy. Each weight is dequantized as the reference does, rounding at its steps: affine
+// r2(r1(q * scale) + bias) (r1 the scales' dtype, r2 the promoted one), fp modes (mxfp4,
+// mxfp8, nvfp4) v(q) * scale with the E8M0 / E4M3 scale decoded and rounded to the dtype (and
+// scaled by the global scale / 2688 for nvfp4 with one). q * scale is exact in f32 for every
+// bit width, so each rounding is one f32 operation and Dequantize is bit-exact. The matmuls
+// accumulate the exact f32 products with x in float-float, as Matmul: they round as the
+// reference's double dot products (1 ulp at near-ties).
+import { promoteTypes, type ArrayData, type Dtype } from '@mlx-ts/core';
+import type { WebGPUBackend } from './backend.js';
+import { FF, writeWords } from './reduce.js';
+import { fromRaw, helpersFor, rawLoader, roundToDtype, toRaw } from './wgsl.js';
+import { FLOATS, GRID_MAIN, Meta, badFn, errorKind, offsetFn, storeFF } from './matmul-variants.js';
+
+export interface QParams {
+  groupSize: number;
+  bits: number;
+  mode: 'affine' | 'mxfp4' | 'mxfp8' | 'nvfp4';
+  dtype?: Dtype;
+  transpose?: boolean;
+}
+
+const prod = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+const FP4 = [0, 0.5, 1, 1.5, 2, 3, 4, 6, -0, -0.5, -1, -1.5, -2, -3, -4, -6];
+
+/**
+ * WGSL for one packed weight: `code_(rowOff, col)` (the code at column `col` of the row whose
+ * first word is at element rowOff; `swc` the words' stride) and `deq_(q, sOff, bOff)`, its value.
+ */
+function dequantFns(p: QParams, w: string, swc: string, scales: ArrayData, sName: string, third: ArrayData | null, tName: string, outType: Dtype): string {
+  const bits = p.bits;
+  const mask = bits === 32 ? '0xffffffffu' : `${(2 ** bits - 1) >>> 0}u`;
+  const code = `fn code_(rowOff: i32, col: u32) -> u32 {
+  let off = col * ${bits}u;
+  let sh = off & 31u;
+  let wi = rowOff + i32(off >> 5u) * ${swc};
+  var v = ${w}[wi] >> sh;
+  if (sh + ${bits}u > 32u) { v |= ${w}[wi + ${swc}] << (32u - sh); }
+  return v & ${mask};
+}
+${rawLoader('rawS', sName, scales.dtype)}`;
+  if (p.mode === 'affine') {
+    const b = third!;
+    const r2 = promoteTypes(scales.dtype, b.dtype);
+    return `${code}
+${rawLoader('rawBi', tName, b.dtype)}
+fn deq_(q: u32, sOff: i32, bOff: i32) -> f32 {
+  let qs = ${roundToDtype(scales.dtype, `(f32(q) * ${fromRaw(scales.dtype, 'rawS(sOff)')}) * ONE_`)};
+  return ${roundToDtype(r2, `(qs + ${fromRaw(b.dtype, 'rawBi(bOff)')}) * ONE_`)};
+}`;
+  }
+  // fp modes: the scale from its uint8 code, the value from the fp4 table or E4M3
+  const value = bits === 4 ? `fp4_[q]` : 'fp8_(q)';
+  let scale: string;
+  if (p.groupSize === 16) {
+    const dec = roundToDtype(outType, 'fp8_(c)');
+    scale = third ? `(${dec} * gInv_) * ONE_` : dec;
+  } else scale = roundToDtype(outType, 'select(ldexp(1.0, i32(c) - 127), inf_(), c == 255u)');
+  const rV = third ? (v: string) => v : (v: string) => roundToDtype(outType, v);
+  return `${code}
+${third ? `${rawLoader('rawG', tName, third.dtype)}\nvar<private> gInv_: f32;` : ''}
+var<private> fp4_: array<f32, 16> = array<f32, 16>(${FP4.map((v) => (Object.is(v, -0) ? '-0.0' : v.toFixed(1))).join(', ')});
+fn fp8_(c: u32) -> f32 {
+  if ((c & 127u) == 127u) { return nan_(); }
+  let v = h2f_((c & 127u) << 7u) * 256.0;
+  return select(v, -v, (c & 128u) != 0u);
+}
+fn deq_(q: u32, sOff: i32, bOff: i32) -> f32 {
+  let c = ${fromRaw(scales.dtype, 'rawS(sOff)')};
+  let s = ${scale};
+  return ${rV(`(${value} * s) * ONE_`)};
+}`;
+}
+
+/** nvfp4's global scale g as g / 2688 rounded to f32 (the reference's rounder of promote(f32, out)). */
+function globalInit(third: ArrayData | null, p: QParams): string {
+  if (!third || p.mode === 'affine') return '';
+  return `gInv_ = (${fromRaw(third.dtype, `rawG(${third.offset})`)} / 2688.0) * ONE_;`;
+}
+
+export function runDequantize(be: WebGPUBackend, p: QParams, [w, scales, third]: readonly ArrayData[], out: ArrayData): boolean {
+  if (!FLOATS.includes(out.dtype.name) || w!.dtype.name !== 'uint32') return false;
+  if (p.mode === 'affine' && !(FLOATS.includes(scales!.dtype.name) && FLOATS.includes(third!.dtype.name))) return false;
+  const total = prod(out.shape);
+  if (total === 0) return true;
+  const rowsShape = w!.shape.slice(0, -1);
+  const cols = out.shape[out.shape.length - 1]!;
+  const m = new Meta();
+  m.f(1);
+  const LW = m.layout(w!, rowsShape, rowsShape.length);
+  const LS = m.layout(scales!, rowsShape, rowsShape.length);
+  const LB = third && p.mode === 'affine' ? m.layout(third, rowsShape, rowsShape.length) : -1;
+  const sc = m.u(w!.strides[w!.shape.length - 1]!, scales!.strides[scales!.shape.length - 1]!, third && p.mode === 'affine' ? third.strides[third.shape.length - 1]! : 0);
+  const outType = p.dtype ?? out.dtype;
+  writeWords(be, out, (target) => {
+    const arrays = third ? [w!, scales!, third, target] : [w!, scales!, target];
+    const { bindings, names } = be.bind(arrays);
+    const O = names[arrays.length - 1]!;
+    const code = `
+${offsetFn('offW', LW, rowsShape.length)}
+${offsetFn('offS', LS, rowsShape.length)}
+${LB >= 0 ? offsetFn('offBi', LB, rowsShape.length) : ''}
+var<private> ONE_: f32;
+${dequantFns(p, names[0]!, `bitcast<i32>(md[${sc}u])`, scales!, names[1]!, third ?? null, third ? names[2]! : '', outType)}
+${GRID_MAIN}
+  ONE_ = bitcast<f32>(md[0]);
+  ${globalInit(third ?? null, p)}
+  if (tid >= ${total}u) { return; }
+  let row = tid / ${cols}u;
+  let col = tid % ${cols}u;
+  let g = i32(col / ${p.groupSize}u);
+  let v = deq_(code_(offW(row), col), offS(row) + g * bitcast<i32>(md[${sc + 1}u]), ${LB >= 0 ? `offBi(row) + g * bitcast<i32>(md[${sc + 2}u])` : '0'});
+  ${O}[tid] = ${toRaw('f32', out.dtype, 'v')};
+}`;
+    be.dispatch(helpersFor(code) + code, bindings, m.array(), total);
+  });
+  return true;
+}
+
+/**
+ * QuantizedMatmul (gather: false) and GatherQMM (gather: true): out (…, M, N) = x @ W.T
+ * (transpose, W (N, K) rows) or x @ W (W (K, N) rows), W dequantized on the fly.
+ */
+export function runQuantizedMatmul(be: WebGPUBackend, p: QParams, inputs: readonly ArrayData[], out: ArrayData, gather: boolean): boolean {
+  const affine = p.mode === 'affine';
+  const [x, w, scales] = inputs as [ArrayData, ArrayData, ArrayData];
+  const biases = affine ? inputs[3]! : null;
+  const l = gather ? inputs[inputs.length - 2]! : null;
+  const r = gather ? inputs[inputs.length - 1]! : null;
+  if (![x, out].every((d) => FLOATS.includes(d.dtype.name)) || w.dtype.name !== 'uint32') return false;
+  if (affine && !(FLOATS.includes(scales.dtype.name) && FLOATS.includes(biases!.dtype.name))) return false;
+  if (gather && (l!.dtype.name !== 'uint32' || r!.dtype.name !== 'uint32')) return false;
+  const total = prod(out.shape);
+  if (total === 0) return true;
+  const K = x.shape[x.shape.length - 1]!;
+  const M = x.shape.length > 1 ? x.shape[x.shape.length - 2]! : 1;
+  const N = out.shape[out.shape.length - 1]!;
+  const xNd = x.shape.length;
+  const batch = out.shape.slice(0, Math.max(0, out.shape.length - 2));
+  const wB = w.shape.slice(0, -2), xB = x.shape.slice(0, -2);
+  const m = new Meta();
+  m.f(1);
+  m.u(M, N, K);
+  // the matrices' batch offsets: by the output's batch entry (broadcast), or by gathered indices
+  const over = (d: ArrayData, own: number[]): number => (gather ? m.layout(d, own, own.length) : m.layout(d, batch, d.shape.length - 2));
+  const LX = gather ? m.layout(x, xB, xB.length) : m.layout(x, batch, Math.max(0, xNd - 2));
+  const LW = over(w, wB);
+  const LS = over(scales, wB);
+  const LB = biases ? over(biases, wB) : -1;
+  const LL = l ? m.layout(l, l.shape) : -1;
+  const LR = r ? m.layout(r, r.shape) : -1;
+  const cnt = m.u(prod(xB), prod(wB));
+  const st = (d: ArrayData, k: number): number => d.strides[d.shape.length - k]!;
+  const S = m.u(xNd > 1 ? st(x, 2) : 0, st(x, 1), st(w, 2), st(w, 1), st(scales, 2), st(scales, 1), biases ? st(biases, 2) : 0, biases ? st(biases, 1) : 0);
+  const s = (k: number) => `bitcast<i32>(md[${S + k}u])`;
+  const [row, col] = p.transpose ? ['j', 'k'] : ['k', 'j'];
+  const outType = out.dtype;
+  writeWords(be, out, (target) => {
+    const arrays = [x, w, scales, ...(biases ? [biases] : []), ...(gather ? [l!, r!] : []), target, ...(gather ? [be.status] : [])];
+    const { bindings, names } = be.bind(arrays);
+    const nb = biases ? 4 : 3;
+    const O = names[nb + (gather ? 2 : 0)]!;
+    const pick = gather
+      ? `var li = ${names[nb]}[offL(batch)];
+  var ri = ${names[nb + 1]}[offR(batch)];
+  if (li >= md[${cnt}u]) { bad_(${errorKind('gather_qmm', 0)}u, li, 0u, md[${cnt}u]); li = 0u; }
+  if (ri >= md[${cnt + 1}u]) { bad_(${errorKind('gather_qmm', 1)}u, ri, 0u, md[${cnt + 1}u]); ri = 0u; }`
+      : 'let li = batch;\n  let ri = batch;';
+    const code = `
+${rawLoader('rawX', names[0]!, x.dtype)}
+${offsetFn('offX', LX, gather ? xB.length : batch.length)}
+${offsetFn('offW', LW, gather ? wB.length : batch.length)}
+${offsetFn('offS', LS, gather ? wB.length : batch.length)}
+${LB >= 0 ? offsetFn('offBi', LB, gather ? wB.length : batch.length) : ''}
+${gather ? `${offsetFn('offL', LL, l!.shape.length)}\n${offsetFn('offR', LR, r!.shape.length)}\n${badFn(names[names.length - 1]!)}` : ''}
+${FF}
+${dequantFns(p, names[1]!, s(3), scales, names[2]!, biases, biases ? names[3]! : '', outType)}
+${GRID_MAIN}
+  ONE_ = bitcast<f32>(md[0]);
+  if (tid >= ${total}u) { return; }
+  let M = md[1];
+  let N = md[2];
+  let K = md[3];
+  let j = tid % N;
+  let i = (tid / N) % M;
+  let batch = tid / (M * N);
+  ${pick}
+  let xo = offX(li) + i32(i) * ${s(0)};
+  let wo = offW(ri);
+  let so = offS(ri);
+  let bo = ${LB >= 0 ? 'offBi(ri)' : '0'};
+  var acc = vec2f(0.0, 0.0);
+  for (var k = 0u; k < K; k++) {
+    let g = i32(${col} / ${p.groupSize}u);
+    let v = deq_(code_(wo + i32(${row}) * ${s(2)}, ${col}), so + i32(${row}) * ${s(4)} + g * ${s(5)}, bo + i32(${row}) * ${s(6)} + g * ${s(7)});
+    acc = ffAdd_(acc, twoProd_(${fromRaw(x.dtype, `rawX(xo + i32(k) * ${s(1)})`)}, v));
+  }
+  ${O}[tid] = ${storeFF(out.dtype, 'acc')};
+}`;
+    be.dispatch(helpersFor(code) + code, bindings, m.array(), total);
+  });
+  if (gather) be.statusDirty = true;
+  return true;
+}

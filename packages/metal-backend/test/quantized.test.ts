@@ -1,0 +1,87 @@
+// Quantized ops on the GPU against the reference: Dequantize bit-exact (affine at every bit width
+// the reference takes and group sizes 32/64/128; mxfp4, mxfp8, nvfp4 with and without a global
+// scale), QuantizedMatmul (transpose true/false, batched weights, halves) and GatherQMM within
+// the matmul bound (float-float dots: exact here, 1 ulp at near-ties). The packed words are made
+// by mx.quantize on the CPU and read in place by the kernels; a grad under compile.
+import { describe, expect, it } from 'vitest';
+import * as mx from '@mlx-ts/core';
+import { compareBackends, type ArraySpec } from '@mlx-ts/core/testing';
+import { noGpu, rng, spec } from './gpu-helpers.js';
+
+type AnyOp = (...xs: mx.MxArray[]) => mx.MxArray | mx.MxArray[];
+const check = (op: AnyOp, inputs: (ArraySpec | mx.MxArray)[], label: string, ulp = 0) => compareBackends(op, inputs, { backends: ['reference', 'webgpu'], label, ulp });
+function randArr(shape: number[], seed: number, dtype: mx.Dtype = mx.float32): mx.MxArray {
+  const r = rng(seed);
+  const n = shape.reduce((a, b) => a * b, 1);
+  return mx.array(Array.from({ length: n }, () => (r() - 0.5) * 4), mx.float32, mx.cpu).reshape(shape).astype(dtype, mx.cpu);
+}
+function rand(shape: number[], seed: number, dtype: mx.Dtype = mx.float32): ArraySpec {
+  const r = rng(seed);
+  const n = shape.reduce((a, b) => a * b, 1);
+  return spec(dtype, shape, Array.from({ length: n }, () => Math.fround((r() - 0.5) * 4)));
+}
+/** w quantized on the CPU: [packed, scales, biases?] as evaluated arrays. */
+function q(w: mx.MxArray, gs: number, bits: number, mode: 'affine' | 'mxfp4' | 'mxfp8' | 'nvfp4' = 'affine', g: mx.MxArray | null = null): mx.MxArray[] {
+  const out = mx.quantize(w, gs, bits, mode, g, mx.cpu);
+  mx.eval(...out);
+  return out;
+}
+
+describe.skipIf(noGpu)('webgpu quantized', () => {
+  it('dequantize (affine): every bit width, group sizes 32, 64, 128, halves, bit-exact', () => {
+    for (const bits of [2, 3, 4, 5, 6, 8]) {
+      for (const gs of [32, 64, 128]) {
+        const [wq, s, b] = q(randArr([2, 128], bits * 10 + gs), gs, bits);
+        check((a, c, d) => mx.dequantize(a, c, d, gs, bits), [wq!, s!, b!], `bits ${bits} gs ${gs}`);
+      }
+    }
+    for (const dt of [mx.float16, mx.bfloat16]) {
+      const [wq, s, b] = q(randArr([3, 64], 7, dt), 32, 4);
+      check((a, c, d) => mx.dequantize(a, c, d, 32, 4), [wq!, s!, b!], `affine ${dt.name}`);
+    }
+  });
+
+  it('dequantize: mxfp4, mxfp8, nvfp4 (with a global scale), bit-exact', () => {
+    const w = randArr([2, 64], 11);
+    for (const [mode, gs, bits] of [['mxfp4', 32, 4], ['mxfp8', 32, 8], ['nvfp4', 16, 4]] as const) {
+      const [wq, s] = q(w, gs, bits, mode);
+      check((a, c) => mx.dequantize(a, c, null, gs, bits, mode), [wq!, s!], mode);
+      check((a, c) => mx.dequantize(a, c, null, gs, bits, mode, null, mx.float16), [wq!, s!], `${mode} to float16`);
+    }
+    const g = mx.array(3.5, mx.float32, mx.cpu);
+    const [wq, s] = q(w, 16, 4, 'nvfp4', g);
+    check((a, c, gg) => mx.dequantize(a, c, null, 16, 4, 'nvfp4', gg), [wq!, s!, g], 'nvfp4 with a global scale');
+  });
+
+  it('quantizedMatmul: transpose true and false, bit widths, vectors, batched weights', () => {
+    for (const bits of [2, 3, 4, 6, 8]) {
+      const [wq, s, b] = q(randArr([5, 64], bits), 32, bits);
+      check((x, a, c, d) => mx.quantizedMatmul(x, a, c, d, true, 32, bits), [rand([3, 64], bits + 1), wq!, s!, b!], `transpose, bits ${bits}`);
+    }
+    const [wq, s, b] = q(randArr([64, 64], 20), 64, 4);
+    check((x, a, c, d) => mx.quantizedMatmul(x, a, c, d, false, 64, 4), [rand([2, 3, 64], 21), wq!, s!, b!], 'no transpose');
+    check((x, a, c, d) => mx.quantizedMatmul(x, a, c, d, true, 64, 4), [rand([64], 22), wq!, s!, b!], 'vector x');
+    const [bq, bs, bb] = q(randArr([2, 4, 32], 23), 32, 5);
+    check((x, a, c, d) => mx.quantizedMatmul(x, a, c, d, true, 32, 5), [rand([2, 3, 32], 24), bq!, bs!, bb!], 'batched weights');
+    const [hq, hs, hb] = q(randArr([4, 32], 25, mx.float16), 32, 8);
+    check((x, a, c, d) => mx.quantizedMatmul(x, a, c, d, true, 32, 8), [rand([2, 32], 26, mx.float16), hq!, hs!, hb!], 'float16');
+    const [fq, fs] = q(randArr([4, 32], 27), 32, 4, 'mxfp4');
+    check((x, a, c) => mx.quantizedMatmul(x, a, c, null, true, 32, 4, 'mxfp4'), [rand([2, 32], 28), fq!, fs!], 'mxfp4');
+  });
+
+  it('gatherQMM: gathered weights, an index error on the next read', () => {
+    const [wq, s, b] = q(randArr([3, 4, 32], 30), 32, 4);
+    const l = mx.array([1, 0, 1], mx.uint32, mx.cpu);
+    const r = mx.array([2, 0, 2], mx.uint32, mx.cpu);
+    check((x, a, c, d, li, ri) => mx.gatherQMM(x, a, c, d, li, ri, true, 32, 4), [rand([2, 1, 32], 31), wq!, s!, b!, l, r], 'lhs and rhs');
+    const bad = mx.gatherQMM(mx.ones([1, 32], mx.float32, mx.gpu), wq!, s!, b!, null, mx.array([3], mx.uint32), true, 32, 4, 'affine', null, false, mx.gpu);
+    expect(() => bad.tolist()).toThrow('[gather_qmm] rhs index 3 is out of bounds for 3 matrices.');
+  });
+
+  it('grads of x, scales and biases under compile', () => {
+    const [wq, s, b] = q(randArr([4, 32], 40), 32, 4);
+    const loss = (x: mx.MxArray, sc: mx.MxArray, bi: mx.MxArray) => mx.sum(mx.square(mx.quantizedMatmul(x, wq!, sc, bi, true, 32, 4)));
+    const g = mx.compile((x: mx.MxArray, sc: mx.MxArray, bi: mx.MxArray) => mx.grad(loss, [0, 1, 2])(x, sc, bi) as mx.MxArray[]);
+    check(g, [rand([3, 32], 41), s!, b!], 'grad', 1);
+  });
+});
