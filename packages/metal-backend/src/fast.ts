@@ -1,0 +1,198 @@
+// Fused mx.fast kernels: RMSNorm and LayerNorm (one workgroup per row, the row's sums in
+// float-float across the workgroup, as the reference's double sums), RoPE (one invocation per
+// element; the inverse frequencies from base computed on the host exactly as the reference,
+// freqs inverted on the GPU). Each rounds at the reference's steps (its statistics to f32,
+// products and sums to the dtype; 1 / sqrt by a float-float Newton step, so it rounds once as
+// the reference's): the norms are exact on the tests (1 ulp at near-ties); RoPE differs by
+// WGSL's sin/cos (lavapipe's within a few ulp), within 4 ulp on the tests. The backend's `fuses` says yes to these for float32, float16 and bfloat16; the
+// other fast primitives stay compositions.
+import type { ArrayData, Dtype } from '@mlx-ts/core';
+import type { WebGPUBackend } from './backend.js';
+import { FF, writeWords } from './reduce.js';
+import { fromRaw, helpersFor, rawLoader, roundToDtype, toRaw } from './wgsl.js';
+import { FLOATS, GRID_MAIN, Meta, offsetFn } from './matmul-variants.js';
+
+/** The mx.fast primitives with a GPU kernel, for `Backend.fuses`. */
+export const FUSED = new Set(['RMSNorm', 'LayerNorm', 'RoPE']);
+
+export function gpuFuses(primitive: string, dtype: Dtype): boolean {
+  return FUSED.has(primitive) && FLOATS.includes(dtype.name);
+}
+
+const WG = 64;
+const prod = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+const f32 = Math.fround;
+
+/** A workgroup-wide float-float sum of each invocation's `v` into `dst` (every invocation sees it). */
+const WG_SUM = `
+var<workgroup> part_: array<vec2f, ${WG}>;
+fn wgSum_(v: vec2f, lid: u32) -> vec2f {
+  part_[lid] = v;
+  workgroupBarrier();
+  for (var w = ${WG / 2}u; w > 0u; w = w / 2u) {
+    if (lid < w) { part_[lid] = ffAdd_(part_[lid], part_[lid + w]); }
+    workgroupBarrier();
+  }
+  let r = part_[0];
+  workgroupBarrier();
+  return r;
+}
+fn ffRound_(a: vec2f) -> f32 { return select(a.x + a.y, a.x, a.y == 0.0); }
+// 1 / sqrt(v) rounded once (as the reference's double 1 / Math.sqrt, to f32): WGSL's estimate,
+// then one Newton step r + r (1 - v r^2) / 2 in float-float
+fn rsqrt_(v: f32) -> f32 {
+  let r = 1.0 / sqrt(v);
+  if (!(v > 0.0) || (bitcast<u32>(v) & 0x7f800000u) == 0x7f800000u) { return r; }
+  let p = ffMul_(ffMul_(vec2f(r, 0.0), vec2f(r, 0.0)), vec2f(v, 0.0));
+  let e = ffAdd_(vec2f(1.0, 0.0), -p);
+  let c = ffMul_(vec2f(r, 0.0), e);
+  return ffRound_(ffAdd_(vec2f(r, 0.0), c * 0.5));
+}`;
+
+/**
+ * RMSNorm (inputs [x, w?]) or LayerNorm (inputs [x, w?, b?]): one workgroup per row of the
+ * last axis. n = 1 / sqrt(f32(f32(sum) / D) + eps), y = r(x * n) then r(y * w), r(y + b).
+ */
+export function runNorm(be: WebGPUBackend, kind: 'rms' | 'layer', eps: number, x: ArrayData, w: ArrayData | null, b: ArrayData | null, out: ArrayData): boolean {
+  if (![x, out, ...(w ? [w] : []), ...(b ? [b] : [])].every((d) => FLOATS.includes(d.dtype.name))) return false;
+  const D = x.shape[x.shape.length - 1]!;
+  const rows = prod(x.shape.slice(0, -1));
+  if (rows * D === 0) return true;
+  const rowShape = x.shape.slice(0, -1);
+  const m = new Meta();
+  m.f(1);
+  m.f(f32(1 / D));
+  m.f(f32(eps));
+  m.u(D, rows);
+  const LX = m.layout(x, rowShape, rowShape.length);
+  const S = m.u(x.strides[x.shape.length - 1]!, w ? w.offset : 0, w ? w.strides[w.shape.length - 1]! : 0, b ? b.offset : 0, b ? b.strides[b.shape.length - 1]! : 0);
+  const dt = out.dtype;
+  writeWords(be, out, (target) => {
+    const arrays = [x, ...(w ? [w] : []), ...(b ? [b] : []), target];
+    const { bindings, names } = be.bind(arrays);
+    const O = names[arrays.length - 1]!;
+    const xv = `${fromRaw(x.dtype, 'rawX(xo + i32(c) * sx)')}`;
+    let y = roundToDtype(dt, `(${kind === 'rms' ? 'xv' : '(xv - mu) * ONE_'} * n) * ONE_`);
+    if (w) y = roundToDtype(dt, `(${y} * ${fromRaw(w.dtype, `rawW(bitcast<i32>(md[${S + 1}u]) + i32(c) * bitcast<i32>(md[${S + 2}u]))`)}) * ONE_`);
+    if (b) y = roundToDtype(dt, `(${y} + ${fromRaw(b.dtype, `rawB(bitcast<i32>(md[${S + 3}u]) + i32(c) * bitcast<i32>(md[${S + 4}u]))`)}) * ONE_`);
+    const code = `
+${rawLoader('rawX', names[0]!, x.dtype)}
+${w ? rawLoader('rawW', names[1]!, w.dtype) : ''}
+${b ? rawLoader('rawB', names[w ? 2 : 1]!, b.dtype) : ''}
+${offsetFn('offX', LX, rowShape.length)}
+${FF}
+${WG_SUM}
+@compute @workgroup_size(${WG})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @builtin(local_invocation_index) lid: u32) {
+  ONE_ = bitcast<f32>(md[0]);
+  let inv = bitcast<f32>(md[1]);
+  let eps = bitcast<f32>(md[2]);
+  let D = md[3];
+  let row = wid.x + wid.y * nw.x;
+  let live = row < md[4];
+  let xo = offX(min(row, md[4] - 1u));
+  let sx = bitcast<i32>(md[${S}u]);
+  var mu = 0.0;
+  ${
+    kind === 'layer'
+      ? `var s = vec2f(0.0, 0.0);
+  for (var c = lid; c < D; c += ${WG}u) { s = ffAdd_(s, vec2f(${xv}, 0.0)); }
+  mu = (ffRound_(wgSum_(s, lid)) * inv) * ONE_;`
+      : ''
+  }
+  var ss = vec2f(0.0, 0.0);
+  for (var c = lid; c < D; c += ${WG}u) {
+    let xv = ${xv};
+    let d = ${kind === 'layer' ? '(xv - mu) * ONE_' : 'xv'};
+    ss = ffAdd_(ss, vec2f((d * d) * ONE_, 0.0));
+  }
+  let v = ((ffRound_(wgSum_(ss, lid)) * inv) * ONE_ + eps) * ONE_;
+  let n = rsqrt_(v);
+  if (!live) { return; }
+  for (var c = lid; c < D; c += ${WG}u) {
+    let xv = ${xv};
+    ${O}[row * D + c] = ${toRaw('f32', dt, y)};
+  }
+}`;
+    be.dispatchGroups(helpersFor(code) + code, bindings, m.array(), rows);
+  });
+  return true;
+}
+
+export interface RopeParams {
+  dims: number;
+  traditional: boolean;
+  base: number;
+  scale: number;
+  forward: boolean;
+}
+
+/** RoPE: inputs [x (B, ..., T, D), offset (int32, 0-d or [B]), freqs? (float32 [dims / 2])]. */
+export function runRope(be: WebGPUBackend, p: RopeParams, x: ArrayData, offset: ArrayData, freqs: ArrayData | null, out: ArrayData): boolean {
+  if (!FLOATS.includes(x.dtype.name) || !FLOATS.includes(out.dtype.name) || offset.dtype.name !== 'int32') return false;
+  if (freqs && freqs.dtype.name !== 'float32') return false;
+  const total = prod(x.shape);
+  if (total === 0) return true;
+  const nd = x.shape.length;
+  const D = x.shape[nd - 1]!;
+  const T = x.shape[nd - 2]!;
+  const perB = total / x.shape[0]!;
+  const half = p.dims / 2;
+  const m = new Meta();
+  m.f(1);
+  m.f(f32(p.scale));
+  m.u(D, T, perB, offset.offset, offset.shape.length && offset.shape[0]! > 1 ? offset.strides[0]! : 0);
+  const LX = m.layout(x, x.shape);
+  // the reference's inverse frequencies from base: exp(-i * f32(f32(log(base)) / half)), each step in f32
+  const INV = m.at;
+  if (!freqs) {
+    const c = f32(f32(Math.log(p.base)) / half);
+    for (let i = 0; i < half; i++) m.f(f32(Math.exp(f32(-i * c))));
+  } else m.u(freqs.offset, freqs.strides[0]!);
+  const dt = x.dtype;
+  const rt = (v: string): string => roundToDtype(dt, `(${v}) * ONE_`);
+  writeWords(be, out, (target) => {
+    const arrays = [x, offset, ...(freqs ? [freqs] : []), target];
+    const { bindings, names } = be.bind(arrays);
+    const O = names[arrays.length - 1]!;
+    const inv = freqs
+      ? `(1.0 / bitcast<f32>(${names[2]}[bitcast<i32>(md[${INV}u]) + i32(i) * bitcast<i32>(md[${INV + 1}u])]))`
+      : `bitcast<f32>(md[${INV}u + i])`;
+    const [first, second] = p.forward
+      ? [`${rt(`${rt('x1 * c')} - ${rt('x2 * s')}`)}`, `${rt(`${rt('x1 * s')} + ${rt('x2 * c')}`)}`]
+      : [`${rt(`${rt('x2 * s')} + ${rt('x1 * c')}`)}`, `${rt(`${rt('x2 * c')} - ${rt('x1 * s')}`)}`];
+    const code = `
+${rawLoader('rawX', names[0]!, x.dtype)}
+${offsetFn('offX', LX, nd)}
+var<private> ONE_: f32;
+${GRID_MAIN}
+  ONE_ = bitcast<f32>(md[0]);
+  if (tid >= ${total}u) { return; }
+  let D = md[2];
+  let col = tid % D;
+  let rowStart = tid - col;
+  var v: f32;
+  if (col >= ${p.dims}u) {
+    v = ${fromRaw(x.dtype, 'rawX(offX(tid))')};
+  } else {
+    let firstOfPair = ${p.traditional ? 'col % 2u == 0u' : `col < ${half}u`};
+    let i = ${p.traditional ? 'col / 2u' : `select(col - ${half}u, col, firstOfPair)`};
+    let c1 = ${p.traditional ? '2u * i' : 'i'};
+    let c2 = ${p.traditional ? '2u * i + 1u' : `i + ${half}u`};
+    let x1 = ${fromRaw(x.dtype, 'rawX(offX(rowStart + c1))')};
+    let x2 = ${fromRaw(x.dtype, 'rawX(offX(rowStart + c2))')};
+    let b = tid / md[4];
+    let t = (tid / D) % md[3];
+    let off = f32(bitcast<i32>(${names[1]}[bitcast<i32>(md[5]) + i32(b) * bitcast<i32>(md[6])]));
+    let pos = ((f32(t) + off) * ONE_ * bitcast<f32>(md[1])) * ONE_;
+    let theta = (pos * ${inv}) * ONE_;
+    let c = ${roundToDtype(dt, 'cos(theta)')};
+    let s = ${roundToDtype(dt, 'sin(theta)')};
+    if (firstOfPair) { v = ${first}; } else { v = ${second}; }
+  }
+  ${O}[tid] = ${toRaw('f32', out.dtype, 'v')};
+}`;
+    be.dispatch(helpersFor(code) + code, bindings, m.array(), total);
+  });
+  return true;
+}

@@ -1,0 +1,58 @@
+// The fused mx.fast kernels on the GPU (Backend.fuses is true for RMSNorm, LayerNorm and RoPE)
+// against the reference's fused kernels: the norms exact (1 / sqrt rounded once by a Newton
+// step), RoPE within 4 ulp (WGSL's sin/cos), halves, strided inputs, grads (their vjps are
+// compositions, RoPE's is RoPE itself) and compile.
+import { describe, expect, it } from 'vitest';
+import * as mx from '@mlx-ts/core';
+import { compareBackends, type ArraySpec } from '@mlx-ts/core/testing';
+import { gpuBackend, noGpu, rng, spec } from './gpu-helpers.js';
+
+type AnyOp = (...xs: mx.MxArray[]) => mx.MxArray | mx.MxArray[];
+const check = (op: AnyOp, inputs: (ArraySpec | mx.MxArray)[], label: string, ulp = 0) => compareBackends(op, inputs, { backends: ['reference', 'webgpu'], label, ulp });
+function rand(shape: number[], seed: number, dtype: mx.Dtype = mx.float32, view: ArraySpec['view'] = []): ArraySpec {
+  const r = rng(seed);
+  const n = shape.reduce((a, b) => a * b, 1);
+  return spec(dtype, shape, Array.from({ length: n }, () => Math.fround((r() - 0.5) * 4)), view);
+}
+
+describe.skipIf(noGpu)('webgpu fused mx.fast kernels', () => {
+  it('the backend fuses RMSNorm, LayerNorm and RoPE in float dtypes only', () => {
+    for (const p of ['RMSNorm', 'LayerNorm', 'RoPE']) {
+      for (const d of [mx.float32, mx.float16, mx.bfloat16]) expect(gpuBackend!.fuses(p, d)).toBe(true);
+    }
+    expect(gpuBackend!.fuses('ScaledDotProductAttention', mx.float32)).toBe(false);
+  });
+
+  it('rmsNorm: with and without weight, rows longer than a workgroup, strided, halves', () => {
+    check((x, w) => mx.fast.rmsNorm(x, w, 1e-5), [rand([3, 5, 8], 1), rand([8], 2)], 'weight');
+    check((x) => mx.fast.rmsNorm(x, null, 1e-4), [rand([2, 150], 3)], 'no weight, 150 columns');
+    check((x, w) => mx.fast.rmsNorm(x, w, 1e-5), [rand([6, 4], 4, mx.float32, [{ kind: 'transpose', axes: [1, 0] }]), rand([6], 5)], 'transposed x');
+    check((x, w) => mx.fast.rmsNorm(x, w, 1e-5), [rand([4, 16], 6, mx.float16), rand([16], 7, mx.float16)], 'float16', 1);
+    check((x, w) => mx.fast.rmsNorm(x, w, 1e-5), [rand([4, 16], 8, mx.bfloat16), rand([16], 9, mx.bfloat16)], 'bfloat16', 1);
+  });
+
+  it('layerNorm: weight and bias optional, halves', () => {
+    check((x, w, b) => mx.fast.layerNorm(x, w, b, 1e-5), [rand([3, 70], 10), rand([70], 11), rand([70], 12)], 'weight and bias');
+    check((x) => mx.fast.layerNorm(x, null, null, 1e-5), [rand([2, 3, 8], 13)], 'neither');
+    check((x, b) => mx.fast.layerNorm(x, null, b, 1e-5), [rand([2, 8], 14), rand([8], 15)], 'bias only');
+    check((x, w) => mx.fast.layerNorm(x, w, null, 1e-5), [rand([5, 12], 16, mx.bfloat16), rand([12], 17, mx.bfloat16)], 'bfloat16', 1);
+  });
+
+  it('rope: traditional or not, partial dims, base or freqs, scalar and per-batch offsets', () => {
+    const x = rand([2, 2, 5, 8], 20);
+    check((a) => mx.fast.rope(a, 8, false, 10000, 1, 3), [x], 'plain', 4);
+    check((a) => mx.fast.rope(a, 6, true, 500, 0.5, 0), [x], 'traditional, 6 of 8 dims', 4);
+    check((a, o) => mx.fast.rope(a, 8, false, 10000, 1, o), [x, spec(mx.int32, [2], [1, 7])], 'per-batch offsets', 4);
+    check((a, f) => mx.fast.rope(a, 4, false, null, 1, 2, f), [rand([1, 3, 6], 21), spec(mx.float32, [2], [1.5, 40])], 'freqs', 4);
+    check((a) => mx.fast.rope(a, 8, false, 10000, 1, 1), [rand([1, 4, 8], 22, mx.float16)], 'float16', 1);
+  });
+
+  it('grads (compositions and the inverse RoPE) and compile', () => {
+    const loss = (x: mx.MxArray, w: mx.MxArray, b: mx.MxArray) =>
+      mx.sum(mx.multiply(mx.fast.rope(mx.fast.layerNorm(mx.fast.rmsNorm(x, w, 1e-5), w, b, 1e-5), 8, false, 10000, 1, 2), x));
+    const g = (x: mx.MxArray, w: mx.MxArray, b: mx.MxArray) => mx.grad(loss, [0, 1, 2])(x, w, b) as mx.MxArray[];
+    const inputs = [rand([1, 2, 3, 8], 30), rand([8], 31), rand([8], 32)];
+    check(g, inputs, 'grad', 16);
+    check(mx.compile(g), inputs, 'compiled grad', 16);
+  });
+});
