@@ -13,6 +13,11 @@ import { INDEX_OPS, runGather, runGatherAxis } from './gather.js';
 import { runSort } from './sort.js';
 import { runMaskedScatter, runScatter, runScatterAxis } from './scatter.js';
 import { runArange, runConcatenate, runNumberOfElements, runRandomBits } from './misc.js';
+import { runConv } from './conv.js';
+import { runBlockMaskedMM, runGatherMM, runSegmentedMM, statusMessage } from './matmul-variants.js';
+import { runDequantize, runQuantizedMatmul } from './quantized.js';
+import { gpuFuses, runNorm, runRope } from './fast.js';
+import { cpuOnlyError } from './cpu-only.js';
 
 export interface GpuStorage extends Storage {
   readonly id: number;
@@ -60,6 +65,18 @@ kernels.set('MaskedScatter', (be, _p, inputs, [o]) => runMaskedScatter(be, input
 kernels.set('ScatterAxis', (be, p, inputs, [o]) => runScatterAxis(be, p.params.reduce, p.params.axis, inputs, o!));
 kernels.set('NumberOfElements', (be, p, [x], [o]) => runNumberOfElements(be, p.params, x!, o!));
 kernels.set('DivMod', (be, _p, [a, b], [q, r]) => runDivMod(be, a!, b!, q!, r!));
+kernels.set('Convolution', (be, p, [x, w], [o]) => runConv(be, p.params, x!, w!, o!));
+kernels.set('GatherMM', (be, _p, inputs, [o]) => runGatherMM(be, inputs, o!));
+kernels.set('BlockMaskedMM', (be, p, inputs, [o]) => runBlockMaskedMM(be, p.params.blockSize, inputs, o!));
+kernels.set('SegmentedMM', (be, _p, inputs, [o]) => runSegmentedMM(be, inputs, o!));
+kernels.set('Dequantize', (be, p, inputs, [o]) => runDequantize(be, p.params, inputs, o!));
+kernels.set('QuantizedMatmul', (be, p, inputs, [o]) => runQuantizedMatmul(be, p.params, inputs, o!, false));
+kernels.set('GatherQMM', (be, p, inputs, [o]) => runQuantizedMatmul(be, p.params, inputs, o!, true));
+kernels.set('RMSNorm', (be, p, [x, w], [o]) => runNorm(be, 'rms', p.params.eps, x!, w ?? null, null, o!));
+kernels.set('LayerNorm', (be, p, [x, ...wb], [o]) =>
+  runNorm(be, 'layer', p.params.eps, x!, p.params.hasWeight ? wb[0]! : null, p.params.hasBias ? wb[p.params.hasWeight ? 1 : 0]! : null, o!),
+);
+kernels.set('RoPE', (be, p, [x, off, f], [o]) => runRope(be, p.params, x!, off!, f ?? null, o!));
 
 export class WebGPUBackend implements Backend {
   readonly name = 'webgpu';
@@ -89,6 +106,8 @@ export class WebGPUBackend implements Backend {
     const [kind, value, axis, size] = new Uint32Array(words.slice().buffer);
     if (!kind) return;
     this.host.write((this.status as GpuStorage).id, 0, new Uint8Array(16));
+    const variant = statusMessage(kind, value!, axis!, size!);
+    if (variant) throw new RangeError(variant);
     if (INDEX_OPS[kind! >> 2] === 'masked_scatter') throw new RangeError(`[masked_scatter] The mask selects more than the ${size} rows of values given.`);
     const v = (kind! & 3) === 1 ? value! | 0 : value!;
     throw new RangeError(`[${INDEX_OPS[kind! >> 2]}] index ${v} is out of bounds for axis ${axis} with size ${size}.`);
@@ -211,14 +230,16 @@ export class WebGPUBackend implements Backend {
   }
 
   /**
-   * No fused mx.fast kernels yet: the ops build MLX's fallback compositions (use_fallback),
-   * whose primitives all run here.
+   * Fused kernels for RMSNorm, LayerNorm and RoPE (fast.ts); for the other mx.fast ops the ops
+   * build MLX's fallback compositions (use_fallback), whose primitives all run here.
    */
-  fuses(_primitive: string, _dtype: Dtype): boolean {
-    return false;
+  fuses(primitive: string, dtype: Dtype): boolean {
+    return gpuFuses(primitive, dtype);
   }
 
   run(prim: Primitive<any>, inputs: readonly ArrayData[], outputs: readonly ArrayData[]): void {
+    const cpuOnly = cpuOnlyError(prim.name);
+    if (cpuOnly) throw cpuOnly;
     for (const d of [...inputs, ...outputs]) {
       if (d.dtype.name === 'float64') throw new TypeError('float64 is not supported on the GPU');
     }
