@@ -16,7 +16,7 @@ import { runArange, runConcatenate, runNumberOfElements, runRandomBits } from '.
 import { runConv } from './conv.js';
 import { runBlockMaskedMM, runGatherMM, runSegmentedMM, statusMessage } from './matmul-variants.js';
 import { runDequantize, runQuantizedMatmul } from './quantized.js';
-import { gpuFuses, runNorm, runRope } from './fast.js';
+import { gpuFuses, runNorm, runRope, runSdpa } from './fast.js';
 import { cpuOnlyError } from './cpu-only.js';
 
 export interface GpuStorage extends Storage {
@@ -77,6 +77,7 @@ kernels.set('LayerNorm', (be, p, [x, ...wb], [o]) =>
   runNorm(be, 'layer', p.params.eps, x!, p.params.hasWeight ? wb[0]! : null, p.params.hasBias ? wb[p.params.hasWeight ? 1 : 0]! : null, o!),
 );
 kernels.set('RoPE', (be, p, [x, off, f], [o]) => runRope(be, p.params, x!, off!, f ?? null, o!));
+kernels.set('ScaledDotProductAttention', (be, p, inputs, [o]) => runSdpa(be, p.params, inputs, o!));
 
 export class WebGPUBackend implements Backend {
   readonly name = 'webgpu';

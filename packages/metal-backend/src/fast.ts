@@ -13,7 +13,7 @@ import { fromRaw, helpersFor, rawLoader, roundToDtype, toRaw } from './wgsl.js';
 import { FLOATS, GRID_MAIN, Meta, offsetFn } from './matmul-variants.js';
 
 /** The mx.fast primitives with a GPU kernel, for `Backend.fuses`. */
-export const FUSED = new Set(['RMSNorm', 'LayerNorm', 'RoPE']);
+export const FUSED = new Set(['RMSNorm', 'LayerNorm', 'RoPE', 'ScaledDotProductAttention']);
 
 export function gpuFuses(primitive: string, dtype: Dtype): boolean {
   return FUSED.has(primitive) && FLOATS.includes(dtype.name);
@@ -195,4 +195,171 @@ ${GRID_MAIN}
     be.dispatch(helpersFor(code) + code, bindings, m.array(), total);
   });
   return true;
+}
+
+export interface SdpaParams {
+  scale: number;
+  causal: boolean;
+  hasMask: boolean;
+  hasSinks: boolean;
+}
+
+/**
+ * ScaledDotProductAttention: inputs [q (B, Nq, Tq, D), k (B, Nkv, Tk, D), v (B, Nkv, Tk, Dv),
+ * mask? (broadcast to (B, Nq, Tq, Tk), bool or the dtype), sinks? (Nq)]. Three dispatches over
+ * a scratch row of scores per query (Tk, plus one for the sink): the scores (q rounded after
+ * scaling, float-float dot with k, rounded, masked), the softmax in place (one workgroup per
+ * row: NaN-first max, exps summed in float-float, each probability rounded as the reference),
+ * then the probabilities times v (float-float). Grouped-query heads read their K/V head.
+ */
+export function runSdpa(be: WebGPUBackend, p: SdpaParams, inputs: readonly ArrayData[], out: ArrayData): boolean {
+  const [q, k, v] = inputs as [ArrayData, ArrayData, ArrayData];
+  const mask = p.hasMask ? inputs[3]! : null;
+  const sinks = p.hasSinks ? inputs[inputs.length - 1]! : null;
+  const dt = out.dtype;
+  if (![q, k, v, out, ...(sinks ? [sinks] : [])].every((d) => FLOATS.includes(d.dtype.name))) return false;
+  if (mask && mask.dtype.name !== 'bool' && mask.dtype !== dt) return false;
+  const [B, Nq, Tq, D] = q.shape as [number, number, number, number];
+  const [, Nkv, Tk] = k.shape as [number, number, number];
+  const Dv = v.shape[3]!;
+  const rows = B * Nq * Tq;
+  if (rows * Dv === 0) return true;
+  const lead = sinks ? 1 : 0;
+  const n = Tk + lead;
+  const m = new Meta();
+  m.f(1);
+  m.f(dt.name === 'float32' ? f32(p.scale) : p.scale); // rounded to the dtype on the GPU
+  m.f(finfoMin(dt));
+  m.u(B, Nq, Tq, D, Nkv, Tk, Dv, n, Nq / Nkv, rows);
+  // [offset, strides (4)] of q, k, v, mask; sinks [offset, stride]
+  const L = m.u(...[q, k, v].flatMap((d) => [d.offset, ...d.strides]));
+  const LM = mask ? m.u(mask.offset, ...mask.strides) : -1;
+  const LS = sinks ? m.u(sinks.offset, sinks.strides[0]!) : -1;
+  const md = (i: number) => `md[${i}u]`;
+  const si = (i: number) => `bitcast<i32>(md[${i}u])`;
+  // element offset of array a (0 q, 1 k, 2 v) at (b, h, t, d)
+  const off = (a: number, b: string, h: string, t: string, d: string) =>
+    `(${si(L + 5 * a)} + i32(${b}) * ${si(L + 5 * a + 1)} + i32(${h}) * ${si(L + 5 * a + 2)} + i32(${t}) * ${si(L + 5 * a + 3)} + i32(${d}) * ${si(L + 5 * a + 4)})`;
+  const rt = (x: string) => roundToDtype(dt, `(${x}) * ONE_`);
+  const COMMON = `
+  ONE_ = bitcast<f32>(md[0]);
+  let Nq = ${md(4)};
+  let Tq = ${md(5)};
+  let D = ${md(6)};
+  let Tk = ${md(8)};
+  let Dv = ${md(9)};
+  let n = ${md(10)};`;
+  const scratch = be.allocate(4 * rows * n);
+  const scratchData: ArrayData = { storage: scratch, dtype: out.dtype, shape: [rows * n], strides: [1], offset: 0 };
+  try {
+    // 1. scores (and the sinks' logits) into the scratch rows
+    {
+      const arrays = [q, k, scratchData, ...(mask ? [mask] : []), ...(sinks ? [sinks] : [])];
+      const { bindings, names } = be.bind(arrays);
+      const S = names[2]!;
+      let masked = 's';
+      if (p.causal) masked = `select(bitcast<f32>(md[2]), s, i + Tk - Tq >= j)`;
+      else if (mask) {
+        const mv = fromRaw(mask.dtype, `rawM(${si(LM)} + i32(b) * ${si(LM + 1)} + i32(h) * ${si(LM + 2)} + i32(i) * ${si(LM + 3)} + i32(j) * ${si(LM + 4)})`);
+        masked = mask.dtype.name === 'bool' ? `select(bitcast<f32>(md[2]), s, ${mv} != 0)` : rt(`s + ${mv}`);
+      }
+      const code = `
+${rawLoader('rawQ', names[0]!, q.dtype)}
+${rawLoader('rawK', names[1]!, k.dtype)}
+${mask ? rawLoader('rawM', names[3]!, mask.dtype) : ''}
+${sinks ? rawLoader('rawS', names[mask ? 4 : 3]!, sinks.dtype) : ''}
+${FF}
+${GRID_MAIN}
+  ${COMMON}
+  if (tid >= ${md(12)} * n) { return; }
+  let row = tid / n;
+  let jj = tid % n;
+  let i = row % Tq;
+  let h = (row / Tq) % Nq;
+  let b = row / (Tq * Nq);
+  let hk = h / ${md(11)};
+  ${sinks ? `if (jj == 0u) { ${S}[tid] = bitcast<u32>(${fromRaw(sinks.dtype, `rawS(${si(LS)} + i32(h) * ${si(LS + 1)})`)}); return; }` : ''}
+  let j = jj - ${lead}u;
+  let sc = ${rt('bitcast<f32>(md[1])')};
+  var acc = vec2f(0.0, 0.0);
+  for (var d = 0u; d < D; d++) {
+    let qs = ${rt(`sc * ${fromRaw(q.dtype, `rawQ(${off(0, 'b', 'h', 'i', 'd')})`)}`)};
+    acc = ffAdd_(acc, twoProd_(qs, ${fromRaw(k.dtype, `rawK(${off(1, 'b', 'hk', 'j', 'd')})`)}));
+  }
+  let s = ${roundToDtype(dt, 'select(acc.x + acc.y, acc.x, acc.y == 0.0)')};
+  ${S}[tid] = bitcast<u32>(${masked});
+}`;
+      be.dispatch(helpersFor(code) + code, bindings, m.array(), rows * n);
+    }
+    // 2. softmax of each row in place
+    {
+      const { bindings, names } = be.bind([scratchData]);
+      const S = names[0]!;
+      const code = `
+${FF}
+${WG_SUM}
+var<workgroup> mx_: array<f32, ${WG}>;
+@compute @workgroup_size(${WG})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @builtin(local_invocation_index) lid: u32) {
+  ${COMMON}
+  let row = min(wid.x + wid.y * nw.x, ${md(12)} - 1u);
+  let base = row * n;
+  var m = -inf_();
+  for (var j = lid; j < n; j += ${WG}u) { m = fmax_(m, bitcast<f32>(${S}[base + j])); }
+  mx_[lid] = m;
+  workgroupBarrier();
+  for (var w = ${WG / 2}u; w > 0u; w = w / 2u) {
+    if (lid < w) { mx_[lid] = fmax_(mx_[lid], mx_[lid + w]); }
+    workgroupBarrier();
+  }
+  let top = mx_[0];
+  var s = vec2f(0.0, 0.0);
+  for (var j = lid; j < n; j += ${WG}u) {
+    let e = exp_((bitcast<f32>(${S}[base + j]) - top) * ONE_);
+    ${S}[base + j] = bitcast<u32>(e);
+    s = ffAdd_(s, vec2f(e, 0.0));
+  }
+  let z = ffRound_(wgSum_(s, lid));
+  for (var j = lid; j < n; j += ${WG}u) {
+    ${S}[base + j] = bitcast<u32>(${rt(`(bitcast<f32>(${S}[base + j]) / z) * ONE_`)});
+  }
+}`;
+      // every workgroup of a 2-d grid's last row repeats the last query row: same values, same writes
+      be.dispatchGroups(helpersFor(code) + code, bindings, m.array(), rows);
+    }
+    // 3. probabilities times v
+    writeWords(be, out, (target) => {
+      const { bindings, names } = be.bind([v, scratchData, target]);
+      const code = `
+${rawLoader('rawV', names[0]!, v.dtype)}
+${FF}
+${GRID_MAIN}
+  ${COMMON}
+  if (tid >= ${md(12)} * Dv) { return; }
+  let row = tid / Dv;
+  let e = tid % Dv;
+  let h = (row / Tq) % Nq;
+  let b = row / (Tq * Nq);
+  let hk = h / ${md(11)};
+  var acc = vec2f(0.0, 0.0);
+  for (var j = 0u; j < Tk; j++) {
+    let pj = bitcast<f32>(${names[1]}[row * n + ${lead}u + j]);
+    acc = ffAdd_(acc, twoProd_(pj, ${fromRaw(v.dtype, `rawV(${off(2, 'b', 'hk', 'j', 'e')})`)}));
+  }
+  ${names[2]}[tid] = ${toRaw('f32', dt, roundToDtype(dt, 'select(acc.x + acc.y, acc.x, acc.y == 0.0)'))};
+}`;
+      be.dispatch(helpersFor(code) + code, bindings, m.array(), rows * Dv);
+    });
+  } finally {
+    scratch.released = true;
+    be.release(scratch);
+  }
+  return true;
+}
+
+/** finfo(d).min: the masked-out score. */
+function finfoMin(d: Dtype): number {
+  if (d.name === 'float16') return -65504;
+  if (d.name === 'bfloat16') return -3.3895313892515355e38;
+  return -3.4028234663852886e38;
 }

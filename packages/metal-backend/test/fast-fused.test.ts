@@ -1,6 +1,7 @@
-// The fused mx.fast kernels on the GPU (Backend.fuses is true for RMSNorm, LayerNorm and RoPE)
+// The fused mx.fast kernels on the GPU (Backend.fuses is true for RMSNorm, LayerNorm, RoPE and
+// ScaledDotProductAttention)
 // against the reference's fused kernels: the norms exact (1 / sqrt rounded once by a Newton
-// step), RoPE within 4 ulp (WGSL's sin/cos), halves, strided inputs, grads (their vjps are
+// step), RoPE within 4 ulp (WGSL's sin/cos), attention within 4 ulp (our exp), halves, strided inputs, grads (their vjps are
 // compositions, RoPE's is RoPE itself) and compile.
 import { describe, expect, it } from 'vitest';
 import * as mx from '@mlx-ts/core';
@@ -17,10 +18,11 @@ function rand(shape: number[], seed: number, dtype: mx.Dtype = mx.float32, view:
 
 describe.skipIf(noGpu)('webgpu fused mx.fast kernels', () => {
   it('the backend fuses RMSNorm, LayerNorm and RoPE in float dtypes only', () => {
-    for (const p of ['RMSNorm', 'LayerNorm', 'RoPE']) {
+    for (const p of ['RMSNorm', 'LayerNorm', 'RoPE', 'ScaledDotProductAttention']) {
       for (const d of [mx.float32, mx.float16, mx.bfloat16]) expect(gpuBackend!.fuses(p, d)).toBe(true);
     }
-    expect(gpuBackend!.fuses('ScaledDotProductAttention', mx.float32)).toBe(false);
+    expect(gpuBackend!.fuses('CrossEntropy', mx.float32)).toBe(false);
+    expect(gpuBackend!.fuses('RMSNorm', mx.int32)).toBe(false);
   });
 
   it('rmsNorm: with and without weight, rows longer than a workgroup, strided, halves', () => {
@@ -47,6 +49,26 @@ describe.skipIf(noGpu)('webgpu fused mx.fast kernels', () => {
     check((a) => mx.fast.rope(a, 8, false, 10000, 1, 1), [rand([1, 4, 8], 22, mx.float16)], 'float16', 1);
   });
 
+  it('scaled dot-product attention: plain, causal, bool and additive masks, GQA, sinks, halves', () => {
+    // positive values: the outputs are convex combinations, with no cancellation to make ulps
+    // meaningless; the exps are ours (exp_), not the reference's, hence the bound
+    const pos = (shape: number[], seed: number, dtype: mx.Dtype = mx.float32) => {
+      const r = rng(seed);
+      return spec(dtype, shape, Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.fround(r() * 2 + 0.1)));
+    };
+    const sdpa = (scale: number, mask?: string) => (q: mx.MxArray, k: mx.MxArray, v: mx.MxArray, m?: mx.MxArray, s?: mx.MxArray) =>
+      mx.fast.scaledDotProductAttention(q, k, v, scale, mask ?? m ?? null, s ?? null);
+    const [q, k, v] = [rand([1, 2, 3, 8], 40), rand([1, 2, 5, 8], 41), pos([1, 2, 5, 6], 42)];
+    check(sdpa(0.35), [q, k, v], 'plain', 4);
+    check(sdpa(0.35, 'causal'), [q, k, v], 'causal', 4);
+    check(sdpa(0.5), [q, k, v, spec(mx.bool, [3, 5], [1, 0, 1, 1, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1])], 'bool mask', 4);
+    check(sdpa(0.5), [q, k, v, rand([1, 2, 3, 5], 43)], 'additive mask', 4);
+    check((a, b, c, s) => mx.fast.scaledDotProductAttention(a, b, c, 0.3, null, s), [rand([2, 4, 2, 4], 44), rand([2, 2, 3, 4], 45), pos([2, 2, 3, 4], 46), rand([4], 47)], 'GQA and sinks', 4);
+    check(sdpa(0.25, 'causal'), [rand([1, 2, 4, 8], 48, mx.float16), rand([1, 1, 4, 8], 49, mx.float16), pos([1, 1, 4, 8], 50, mx.float16)], 'float16 GQA causal', 2);
+    const kT = rand([1, 8, 5, 2], 51, mx.float32, [{ kind: 'transpose', axes: [0, 3, 2, 1] }]); // (1, 2, 5, 8) strided
+    check(sdpa(0.35), [q, kT, v], 'strided keys', 4);
+  });
+
   it('grads (compositions and the inverse RoPE) and compile', () => {
     const loss = (x: mx.MxArray, w: mx.MxArray, b: mx.MxArray) =>
       mx.sum(mx.multiply(mx.fast.rope(mx.fast.layerNorm(mx.fast.rmsNorm(x, w, 1e-5), w, b, 1e-5), 8, false, 10000, 1, 2), x));
@@ -54,5 +76,8 @@ describe.skipIf(noGpu)('webgpu fused mx.fast kernels', () => {
     const inputs = [rand([1, 2, 3, 8], 30), rand([8], 31), rand([8], 32)];
     check(g, inputs, 'grad', 16);
     check(mx.compile(g), inputs, 'compiled grad', 16);
+    const att = (q: mx.MxArray, k: mx.MxArray, v: mx.MxArray) => mx.sum(mx.fast.scaledDotProductAttention(q, k, v, 0.5, 'causal'));
+    const ga = mx.compile((q: mx.MxArray, k: mx.MxArray, v: mx.MxArray) => mx.grad(att, [0, 1, 2])(q, k, v) as mx.MxArray[]);
+    check(ga, [rand([1, 2, 3, 4], 33), rand([1, 2, 3, 4], 34), rand([1, 2, 3, 4], 35)], 'sdpa grad (through the fallback)', 16);
   });
 });

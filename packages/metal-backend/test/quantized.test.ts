@@ -13,7 +13,7 @@ const check = (op: AnyOp, inputs: (ArraySpec | mx.MxArray)[], label: string, ulp
 function randArr(shape: number[], seed: number, dtype: mx.Dtype = mx.float32): mx.MxArray {
   const r = rng(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  return mx.array(Array.from({ length: n }, () => (r() - 0.5) * 4), mx.float32, mx.cpu).reshape(shape).astype(dtype, mx.cpu);
+  return mx.array(Array.from({ length: n }, () => (r() - 0.5) * 4), mx.float32).reshape(shape).astype(dtype, mx.cpu);
 }
 function rand(shape: number[], seed: number, dtype: mx.Dtype = mx.float32): ArraySpec {
   const r = rng(seed);
@@ -48,7 +48,7 @@ describe.skipIf(noGpu)('webgpu quantized', () => {
       check((a, c) => mx.dequantize(a, c, null, gs, bits, mode), [wq!, s!], mode);
       check((a, c) => mx.dequantize(a, c, null, gs, bits, mode, null, mx.float16), [wq!, s!], `${mode} to float16`);
     }
-    const g = mx.array(3.5, mx.float32, mx.cpu);
+    const g = mx.array(3.5, mx.float32);
     const [wq, s] = q(w, 16, 4, 'nvfp4', g);
     check((a, c, gg) => mx.dequantize(a, c, null, 16, 4, 'nvfp4', gg), [wq!, s!, g], 'nvfp4 with a global scale');
   });
@@ -71,8 +71,8 @@ describe.skipIf(noGpu)('webgpu quantized', () => {
 
   it('gatherQMM: gathered weights, an index error on the next read', () => {
     const [wq, s, b] = q(randArr([3, 4, 32], 30), 32, 4);
-    const l = mx.array([1, 0, 1], mx.uint32, mx.cpu);
-    const r = mx.array([2, 0, 2], mx.uint32, mx.cpu);
+    const l = mx.array([1, 0, 1], mx.uint32);
+    const r = mx.array([2, 0, 2], mx.uint32);
     check((x, a, c, d, li, ri) => mx.gatherQMM(x, a, c, d, li, ri, true, 32, 4), [rand([2, 1, 32], 31), wq!, s!, b!, l, r], 'lhs and rhs');
     const bad = mx.gatherQMM(mx.ones([1, 32], mx.float32, mx.gpu), wq!, s!, b!, null, mx.array([3], mx.uint32), true, 32, 4, 'affine', null, false, mx.gpu);
     expect(() => bad.tolist()).toThrow('[gather_qmm] rhs index 3 is out of bounds for 3 matrices.');
