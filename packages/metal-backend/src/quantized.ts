@@ -6,10 +6,12 @@
 // scaled by the global scale / 2688 for nvfp4 with one). q * scale is exact in f32 for every
 // bit width, so each rounding is one f32 operation and Dequantize is bit-exact. The matmuls
 // accumulate the exact f32 products with x in float-float, as Matmul: they round as the
-// reference's double dot products (1 ulp at near-ties).
+// reference's double dot products (1 ulp at near-ties). ToFP8, FromFP8 and AffineQuantize
+// follow the reference step by step in f32 (bit-exact).
 import { promoteTypes, type ArrayData, type Dtype } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
 import { FF, writeWords } from './reduce.js';
+import { runElementwise } from './elementwise.js';
 import { fromRaw, helpersFor, rawLoader, roundToDtype, toRaw } from './wgsl.js';
 import { FLOATS, GRID_MAIN, Meta, badFn, errorKind, offsetFn, storeFF } from './matmul-variants.js';
 
@@ -201,5 +203,115 @@ ${GRID_MAIN}
     be.dispatch(helpersFor(code) + code, bindings, m.array(), total);
   });
   if (gather) be.statusDirty = true;
+  return true;
+}
+
+// ---- E4M3 conversions (MLX's bit manipulations), elementwise ----
+
+/** WGSL statements: `code` (u32) the saturating E4M3 code of the f32 `x` (MLX's ToFP8). */
+const TO_FP8 = (x: string): string => `
+      let fb = bitcast<u32>(${x});
+      let sign = fb & 0x80000000u;
+      let b = fb ^ sign;
+      let low = (bitcast<u32>(bitcast<f32>(b) + bitcast<f32>(${141 << 23}u)) - ${141 << 23}u) & 0xffu;
+      let high = ((b + ${((-120 << 23) + 0x7ffff) >>> 0}u + ((b >> 20u) & 1u)) >> 20u) & 0xffu;
+      var code = select(high, low, b < ${121 << 23}u);
+      if (b >= ${543 << 21}u) { code = 0x7eu; }
+      code = code | (sign >> 24u);`;
+
+export function runToFp8(be: WebGPUBackend, x: ArrayData, out: ArrayData): boolean {
+  if (!FLOATS.includes(x.dtype.name) || out.dtype.name !== 'uint8') return false;
+  runElementwise(be, {
+    inputs: [x],
+    outputs: [out],
+    body: `${TO_FP8(fromRaw(x.dtype, 'x0'))}
+      let o0 = code;`,
+  });
+  return true;
+}
+
+export function runFromFp8(be: WebGPUBackend, x: ArrayData, out: ArrayData): boolean {
+  if (x.dtype.name !== 'uint8' || !FLOATS.includes(out.dtype.name)) return false;
+  runElementwise(be, {
+    inputs: [x],
+    outputs: [out],
+    body: `let c = x0 & 0xffu;
+      var v = h2f_((c & 127u) << 7u) * 256.0;
+      if ((c & 128u) != 0u) { v = -v; }
+      if ((c & 127u) == 127u) { v = nan_(); }
+      let o0 = ${toRaw('f32', out.dtype, 'v')};`,
+  });
+  return true;
+}
+
+// ---- AffineQuantize: one invocation per group (a group owns whole packed words) ----
+
+export function runAffineQuantize(be: WebGPUBackend, p: { groupSize: number; bits: number }, w: ArrayData, [wq, scales, biases]: readonly ArrayData[]): boolean {
+  if (!FLOATS.includes(w.dtype.name) || wq!.dtype.name !== 'uint32' || scales!.dtype !== w.dtype || biases!.dtype !== w.dtype) return false;
+  const gs = p.groupSize, bits = p.bits;
+  const n = prod(w.shape);
+  const groups = n / gs;
+  if (groups === 0) return true;
+  const m = new Meta();
+  m.f(1);
+  m.f(1e-7);
+  const LW = m.layout(w, w.shape);
+  const nBins = 2 ** bits - 1;
+  writeWords(be, scales!, (sT) =>
+    writeWords(be, biases!, (bT) => {
+      const { bindings, names } = be.bind([w, wq!, sT, bT]);
+      const store = (v: string) => toRaw('f32', w.dtype, v);
+      const params =
+        bits === 1
+          ? `scale = max_(wMax - wMin, eps);
+  bias = wMin;`
+          : `let mask = abs(wMin) > abs(wMax);
+  scale = max_(((wMax - wMin) * ONE_) / ${nBins}.0, eps);
+  if (!mask) { scale = -scale; }
+  let edge = select(wMax, wMin, mask);
+  let q0 = round((edge / scale) * ONE_);
+  if (q0 != 0.0) { scale = (edge / q0) * ONE_; bias = edge; }`;
+      const code = `
+${rawLoader('rawW', names[0]!, w.dtype)}
+${offsetFn('offW', LW, w.shape.length)}
+var<private> ONE_: f32;
+fn max_(a: f32, b: f32) -> f32 { return select(a, b, a < b); }
+${GRID_MAIN}
+  ONE_ = bitcast<f32>(md[0]);
+  if (tid >= ${groups}u) { return; }
+  let eps = bitcast<f32>(md[1]);
+  let o = tid * ${gs}u;
+  // std::max / std::min: a NaN never replaces the running value
+  var wMax = -inf_();
+  var wMin = inf_();
+  for (var j = 0u; j < ${gs}u; j++) {
+    let x = ${fromRaw(w.dtype, 'rawW(offW(o + j))')};
+    if (wMax < x) { wMax = x; }
+    if (x < wMin) { wMin = x; }
+  }
+  var scale: f32;
+  var bias = 0.0;
+  ${params}
+  let wBase = tid * ${(gs * bits) / 32}u;
+  for (var k = 0u; k < ${(gs * bits) / 32}u; k++) { ${names[1]}[wBase + k] = 0u; }
+  for (var j = 0u; j < ${gs}u; j++) {
+    let x = ${fromRaw(w.dtype, 'rawW(offW(o + j))')};
+    var q = round((((x - bias) * ONE_) / scale) * ONE_);
+    q = select(q, 0.0, q < 0.0);
+    q = select(q, ${nBins}.0, ${nBins}.0 < q);
+    var qi = u32(q);
+    if (isnan_(q)) { qi = 0u; }
+    let off = j * ${bits}u;
+    let wi = wBase + (off >> 5u);
+    let sh = off & 31u;
+    ${names[1]}[wi] |= qi << sh;
+    if (sh + ${bits}u > 32u) { ${names[1]}[wi + 1u] |= qi >> (32u - sh); }
+  }
+  ${names[2]}[tid] = ${store('scale')};
+  ${names[3]}[tid] = ${store('bias')};
+}`;
+      be.dispatch(helpersFor(code) + code, bindings, m.array(), groups);
+    }),
+  );
   return true;
 }

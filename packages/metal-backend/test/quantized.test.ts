@@ -10,15 +10,20 @@ import { noGpu, rng, spec } from './gpu-helpers.js';
 
 type AnyOp = (...xs: mx.MxArray[]) => mx.MxArray | mx.MxArray[];
 const check = (op: AnyOp, inputs: (ArraySpec | mx.MxArray)[], label: string, ulp = 0) => compareBackends(op, inputs, { backends: ['reference', 'webgpu'], label, ulp });
+/** Storage units of `values` in `dtype`: the bits of halves (rounded as the reference stores them). */
+function units(dtype: mx.Dtype, values: number[]): number[] {
+  if (dtype !== mx.float16 && dtype !== mx.bfloat16) return values;
+  return mx.array(values, mx.float32).astype(dtype, mx.cpu).view(mx.uint16, mx.cpu).tolist() as number[];
+}
 function randArr(shape: number[], seed: number, dtype: mx.Dtype = mx.float32): mx.MxArray {
   const r = rng(seed);
   const n = shape.reduce((a, b) => a * b, 1);
   return mx.array(Array.from({ length: n }, () => (r() - 0.5) * 4), mx.float32).reshape(shape).astype(dtype, mx.cpu);
 }
-function rand(shape: number[], seed: number, dtype: mx.Dtype = mx.float32): ArraySpec {
+function rand(shape: number[], seed: number, dtype: mx.Dtype = mx.float32, view: ArraySpec['view'] = []): ArraySpec {
   const r = rng(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  return spec(dtype, shape, Array.from({ length: n }, () => Math.fround((r() - 0.5) * 4)));
+  return spec(dtype, shape, units(dtype, Array.from({ length: n }, () => Math.fround((r() - 0.5) * 4))), view);
 }
 /** w quantized on the CPU: [packed, scales, biases?] as evaluated arrays. */
 function q(w: mx.MxArray, gs: number, bits: number, mode: 'affine' | 'mxfp4' | 'mxfp8' | 'nvfp4' = 'affine', g: mx.MxArray | null = null): mx.MxArray[] {
@@ -76,6 +81,30 @@ describe.skipIf(noGpu)('webgpu quantized', () => {
     check((x, a, c, d, li, ri) => mx.gatherQMM(x, a, c, d, li, ri, true, 32, 4), [rand([2, 1, 32], 31), wq!, s!, b!, l, r], 'lhs and rhs');
     const bad = mx.gatherQMM(mx.ones([1, 32], mx.float32, mx.gpu), wq!, s!, b!, null, mx.array([3], mx.uint32), true, 32, 4, 'affine', null, false, mx.gpu);
     expect(() => bad.tolist()).toThrow('[gather_qmm] rhs index 3 is out of bounds for 3 matrices.');
+  });
+
+  it('quantize (affine) on the GPU: every bit width, group sizes, halves, strided input, bit-exact', () => {
+    for (const bits of [2, 3, 4, 5, 6, 8]) {
+      check((w) => mx.quantize(w, 32, bits), [rand([3, 64], 50 + bits)], `bits ${bits}`);
+    }
+    check((w) => mx.quantize(w, 128, 4), [rand([2, 128], 60)], 'group size 128');
+    check((w) => mx.quantize(w, 64, 8), [rand([64, 2], 61, mx.float32, [{ kind: 'transpose', axes: [1, 0] }])], 'transposed w');
+    check((w) => mx.quantize(w, 32, 4), [rand([3, 32], 62, mx.float16)], 'float16');
+    check((w) => mx.quantize(w, 32, 3), [rand([2, 64], 63, mx.bfloat16)], 'bfloat16');
+    // constant groups (a zero range) and groups whose edge quantizes to 0
+    check((w) => mx.quantize(w, 32, 4), [spec(mx.float32, [2, 32], [...Array(32).fill(0.75), ...Array.from({ length: 32 }, (_, i) => (i % 2 ? 1e-9 : -1e-9))])], 'degenerate groups');
+    // quantize then dequantize, both on the GPU
+    check((w) => { const [a, b, c] = mx.quantize(w, 64, 4); return mx.dequantize(a!, b!, c!, 64, 4); }, [rand([2, 128], 64)], 'round trip');
+  });
+
+  it('toFp8 and fromFp8: every code, saturation, NaN, halves, bit-exact', () => {
+    const codes = spec(mx.uint8, [256], Array.from({ length: 256 }, (_, i) => i));
+    for (const d of [mx.float32, mx.float16, mx.bfloat16]) check((c) => mx.fromFp8(c, d), [codes], `fromFp8 ${d.name}`);
+    const r = rng(70);
+    const vals = [0, -0, 1e-30, -1e-30, 448, 449, 464, 1e6, -1e6, Infinity, -Infinity, NaN, 2 ** -9, 2 ** -10, 0.001953125 * 1.5, ...Array.from({ length: 64 }, () => (r() - 0.5) * 2 ** Math.floor(r() * 24 - 12))];
+    check((x) => mx.toFp8(x), [spec(mx.float32, [vals.length], vals.map(Math.fround))], 'toFp8 float32');
+    check((x) => mx.toFp8(x), [rand([5, 7], 71, mx.float16)], 'toFp8 float16');
+    check((x) => mx.fromFp8(mx.toFp8(x), mx.float32), [rand([4, 9], 72)], 'round trip');
   });
 
   it('grads of x, scales and biases under compile', () => {
