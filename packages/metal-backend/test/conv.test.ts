@@ -9,10 +9,15 @@ import { gpuBackend, noGpu, rng, spec } from './gpu-helpers.js';
 
 type AnyOp = (...xs: mx.MxArray[]) => mx.MxArray | mx.MxArray[];
 const check = (op: AnyOp, inputs: ArraySpec[], label: string, ulp = 0) => compareBackends(op, inputs, { backends: ['reference', 'webgpu'], label, ulp });
+/** Storage units of `values` in `dtype`: the bits of halves (rounded as the reference stores them). */
+function units(dtype: mx.Dtype, values: number[]): number[] {
+  if (dtype !== mx.float16 && dtype !== mx.bfloat16) return values;
+  return mx.array(values, mx.float32).astype(dtype, mx.cpu).view(mx.uint16, mx.cpu).tolist() as number[];
+}
 function rand(shape: number[], seed: number, dtype: mx.Dtype = mx.float32, view: ArraySpec['view'] = []): ArraySpec {
   const r = rng(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  return spec(dtype, shape, Array.from({ length: n }, () => Math.fround(Math.round((r() - 0.5) * 64) / 16)), view);
+  return spec(dtype, shape, units(dtype, Array.from({ length: n }, () => Math.fround(Math.round((r() - 0.5) * 64) / 16))), view);
 }
 
 describe.skipIf(noGpu)('webgpu convolution', () => {

@@ -10,10 +10,15 @@ import { gpuBackend, noGpu, rng, spec } from './gpu-helpers.js';
 
 type AnyOp = (...xs: mx.MxArray[]) => mx.MxArray | mx.MxArray[];
 const check = (op: AnyOp, inputs: (ArraySpec | mx.MxArray)[], label: string, ulp = 0) => compareBackends(op, inputs, { backends: ['reference', 'webgpu'], label, ulp });
+/** Storage units of `values` in `dtype`: the bits of halves (rounded as the reference stores them). */
+function units(dtype: mx.Dtype, values: number[]): number[] {
+  if (dtype !== mx.float16 && dtype !== mx.bfloat16) return values;
+  return mx.array(values, mx.float32).astype(dtype, mx.cpu).view(mx.uint16, mx.cpu).tolist() as number[];
+}
 function rand(shape: number[], seed: number, dtype: mx.Dtype = mx.float32, view: ArraySpec['view'] = []): ArraySpec {
   const r = rng(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  return spec(dtype, shape, Array.from({ length: n }, () => Math.fround((r() - 0.5) * 4)), view);
+  return spec(dtype, shape, units(dtype, Array.from({ length: n }, () => Math.fround((r() - 0.5) * 4))), view);
 }
 
 describe.skipIf(noGpu)('webgpu fused mx.fast kernels', () => {
@@ -54,7 +59,7 @@ describe.skipIf(noGpu)('webgpu fused mx.fast kernels', () => {
     // meaningless; the exps are ours (exp_), not the reference's, hence the bound
     const pos = (shape: number[], seed: number, dtype: mx.Dtype = mx.float32) => {
       const r = rng(seed);
-      return spec(dtype, shape, Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.fround(r() * 2 + 0.1)));
+      return spec(dtype, shape, units(dtype, Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.fround(r() * 2 + 0.1))));
     };
     const sdpa = (scale: number, mask?: string) => (q: mx.MxArray, k: mx.MxArray, v: mx.MxArray, m?: mx.MxArray, s?: mx.MxArray) =>
       mx.fast.scaledDotProductAttention(q, k, v, scale, mask ?? m ?? null, s ?? null);
