@@ -10,10 +10,10 @@ import type { ArrayData, Dtype } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
 import { FF, writeWords } from './reduce.js';
 import { fromRaw, helpersFor, rawLoader, roundToDtype, toRaw } from './wgsl.js';
-import { FLOATS, GRID_MAIN, Meta, offsetFn } from './matmul-variants.js';
+import { FLOATS, GRID_MAIN, Meta, badFn, errorKind, offsetFn } from './matmul-variants.js';
 
 /** The mx.fast primitives with a GPU kernel, for `Backend.fuses`. */
-export const FUSED = new Set(['RMSNorm', 'LayerNorm', 'RoPE', 'ScaledDotProductAttention']);
+export const FUSED = new Set(['RMSNorm', 'LayerNorm', 'RoPE', 'ScaledDotProductAttention', 'CrossEntropy']);
 
 export function gpuFuses(primitive: string, dtype: Dtype): boolean {
   return FUSED.has(primitive) && FLOATS.includes(dtype.name);
@@ -298,7 +298,7 @@ ${GRID_MAIN}
       const code = `
 ${FF}
 ${WG_SUM}
-var<workgroup> mx_: array<f32, ${WG}>;
+${WG_MAX}
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @builtin(local_invocation_index) lid: u32) {
   ${COMMON}
@@ -306,13 +306,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @
   let base = row * n;
   var m = -inf_();
   for (var j = lid; j < n; j += ${WG}u) { m = fmax_(m, bitcast<f32>(${S}[base + j])); }
-  mx_[lid] = m;
-  workgroupBarrier();
-  for (var w = ${WG / 2}u; w > 0u; w = w / 2u) {
-    if (lid < w) { mx_[lid] = fmax_(mx_[lid], mx_[lid + w]); }
-    workgroupBarrier();
-  }
-  let top = mx_[0];
+  let top = wgMax_(m, lid);
   var s = vec2f(0.0, 0.0);
   for (var j = lid; j < n; j += ${WG}u) {
     let e = exp_((bitcast<f32>(${S}[base + j]) - top) * ONE_);
@@ -362,4 +356,76 @@ function finfoMin(d: Dtype): number {
   if (d.name === 'float16') return -65504;
   if (d.name === 'bfloat16') return -3.3895313892515355e38;
   return -3.4028234663852886e38;
+}
+
+/** WGSL: the NaN-first maximum of each invocation's `v` over the workgroup (every invocation sees it). */
+const WG_MAX = `
+var<workgroup> mx_: array<f32, ${WG}>;
+fn wgMax_(v: f32, lid: u32) -> f32 {
+  mx_[lid] = v;
+  workgroupBarrier();
+  for (var w = ${WG / 2}u; w > 0u; w = w / 2u) {
+    if (lid < w) { mx_[lid] = fmax_(mx_[lid], mx_[lid + w]); }
+    workgroupBarrier();
+  }
+  let r = mx_[0];
+  workgroupBarrier();
+  return r;
+}`;
+
+/**
+ * CrossEntropy: inputs [logits (..., C), targets (int32, ...)], float32 output: one workgroup per
+ * row; logsumexp around the NaN-first maximum (returned when infinite), the exps summed in
+ * float-float, log and exp our own (within a few ulp of the reference's), rounded to the
+ * logits' dtype, minus the target's logit. A target out of range is raised by the next read.
+ */
+export function runCrossEntropy(be: WebGPUBackend, x: ArrayData, y: ArrayData, out: ArrayData): boolean {
+  if (!FLOATS.includes(x.dtype.name) || y.dtype.name !== 'int32' || out.dtype.name !== 'float32') return false;
+  const C = x.shape[x.shape.length - 1]!;
+  const rows = prod(y.shape);
+  if (rows === 0) return true;
+  const rowShape = x.shape.slice(0, -1);
+  const m = new Meta();
+  m.f(1);
+  m.u(C, rows, x.strides[x.shape.length - 1]!);
+  const LX = m.layout(x, rowShape, rowShape.length);
+  const LY = m.layout(y, rowShape);
+  const { bindings, names } = be.bind([x, y, out, be.status]);
+  const dt = x.dtype;
+  const code = `
+${rawLoader('rawX', names[0]!, x.dtype)}
+${offsetFn('offX', LX, rowShape.length)}
+${offsetFn('offY', LY, rowShape.length)}
+${badFn(names[3]!)}
+${FF}
+${WG_SUM}
+${WG_MAX}
+@compute @workgroup_size(${WG})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @builtin(local_invocation_index) lid: u32) {
+  ONE_ = bitcast<f32>(md[0]);
+  let C = md[1];
+  let row0 = wid.x + wid.y * nw.x;
+  let row = min(row0, md[2] - 1u);
+  let xo = offX(row);
+  let sx = bitcast<i32>(md[3]);
+  var m = -inf_();
+  for (var c = lid; c < C; c += ${WG}u) { m = fmax_(m, ${fromRaw(dt, 'rawX(xo + i32(c) * sx)')}); }
+  m = wgMax_(m, lid);
+  var s = vec2f(0.0, 0.0);
+  for (var c = lid; c < C; c += ${WG}u) {
+    s = ffAdd_(s, vec2f(exp_((${fromRaw(dt, 'rawX(xo + i32(c) * sx)')} - m) * ONE_), 0.0));
+  }
+  let total = ffRound_(wgSum_(s, lid));
+  if (lid != 0u || row0 >= md[2]) { return; }
+  var lse = m;
+  if (!isinf_(m)) { lse = ${roundToDtype(dt, '(log_(total) + m) * ONE_')}; }
+  let t = bitcast<i32>(${names[1]}[offY(row)]);
+  var j = t;
+  if (j < 0) { j += i32(C); }
+  if (j < 0 || j >= i32(C)) { bad_(${errorKind('cross_entropy', 0)}u, bitcast<u32>(t), 0u, C); j = 0; }
+  ${names[2]}[row] = bitcast<u32>(${roundToDtype(dt, `(lse - ${fromRaw(dt, 'rawX(xo + j * sx)')}) * ONE_`)});
+}`;
+  be.dispatchGroups(helpersFor(code) + code, bindings, m.array(), rows);
+  be.statusDirty = true;
+  return true;
 }

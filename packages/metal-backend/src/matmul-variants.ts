@@ -66,7 +66,7 @@ export function offsetFn(name: string, base: number, nd: number): string {
 
 // ---- errors recorded in the status buffer: kind 0x1000 | op << 4 | what ----
 
-const OPS = ['gather_mm', 'gather_qmm', 'segmented_mm'] as const;
+const OPS = ['gather_mm', 'gather_qmm', 'segmented_mm', 'cross_entropy'] as const;
 
 /** WGSL `bad_(kind, value, a, size)`: records an error in the status binding `st`. */
 export function badFn(st: string): string {
@@ -81,6 +81,7 @@ export function errorKind(op: (typeof OPS)[number], what: number): number {
 export function statusMessage(kind: number, value: number, a: number, size: number): string | null {
   if (!(kind & 0x1000)) return null;
   const op = OPS[(kind >> 4) & 0xff]!;
+  if (op === 'cross_entropy') return `[cross_entropy] target ${value | 0} is out of bounds for ${size} classes.`;
   if (op === 'segmented_mm') return `[segmented_mm] segment [${value}, ${a}) is out of bounds for an inner dimension of ${size}.`;
   return `[${op}] ${kind & 1 ? 'rhs' : 'lhs'} index ${value} is out of bounds for ${size} matrices.`;
 }

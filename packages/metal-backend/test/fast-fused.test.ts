@@ -23,10 +23,10 @@ function rand(shape: number[], seed: number, dtype: mx.Dtype = mx.float32, view:
 
 describe.skipIf(noGpu)('webgpu fused mx.fast kernels', () => {
   it('the backend fuses RMSNorm, LayerNorm and RoPE in float dtypes only', () => {
-    for (const p of ['RMSNorm', 'LayerNorm', 'RoPE', 'ScaledDotProductAttention']) {
+    for (const p of ['RMSNorm', 'LayerNorm', 'RoPE', 'ScaledDotProductAttention', 'CrossEntropy']) {
       for (const d of [mx.float32, mx.float16, mx.bfloat16]) expect(gpuBackend!.fuses(p, d)).toBe(true);
     }
-    expect(gpuBackend!.fuses('CrossEntropy', mx.float32)).toBe(false);
+    expect(gpuBackend!.fuses('Hadamard', mx.float32)).toBe(false);
     expect(gpuBackend!.fuses('RMSNorm', mx.int32)).toBe(false);
   });
 
@@ -72,6 +72,19 @@ describe.skipIf(noGpu)('webgpu fused mx.fast kernels', () => {
     check(sdpa(0.25, 'causal'), [rand([1, 2, 4, 8], 48, mx.float16), rand([1, 1, 4, 8], 49, mx.float16), pos([1, 1, 4, 8], 50, mx.float16)], 'float16 GQA causal', 2);
     const kT = rand([1, 8, 5, 2], 51, mx.float32, [{ kind: 'transpose', axes: [0, 3, 2, 1] }]); // (1, 2, 5, 8) strided
     check(sdpa(0.35), [q, kT, v], 'strided keys', 4);
+  });
+
+  it('crossEntropy: rows longer than a workgroup, infinite and NaN rows, negative targets, halves', () => {
+    const ce = (x: mx.MxArray, y: mx.MxArray) => mx.fast.crossEntropy(x, y);
+    check(ce, [rand([3, 5], 60), spec(mx.int32, [3], [0, 4, -1])], 'small', 4);
+    check(ce, [rand([2, 100], 61), spec(mx.int32, [2], [17, 99])], '100 classes', 4);
+    check(ce, [spec(mx.float32, [3, 3], [1, Infinity, 2, -Infinity, -Infinity, -Infinity, NaN, 1, 2]), spec(mx.int32, [3], [0, 1, 2])], 'non-finite rows', 4);
+    check(ce, [rand([2, 2, 6], 62, mx.bfloat16), spec(mx.int32, [2, 2], [5, 0, 3, 2])], 'bfloat16', 1);
+  });
+
+  it('crossEntropy: a target out of range raises on the next read', () => {
+    const loss = mx.fast.crossEntropy(mx.ones([2, 3], mx.float32, mx.gpu), mx.array([1, 3], mx.int32), mx.gpu);
+    expect(() => loss.tolist()).toThrow('[cross_entropy] target 3 is out of bounds for 3 classes.');
   });
 
   it('grads (compositions and the inverse RoPE) and compile', () => {
