@@ -16,7 +16,7 @@ import { runArange, runConcatenate, runNumberOfElements, runRandomBits } from '.
 import { runConv } from './conv.js';
 import { runBlockMaskedMM, runGatherMM, runSegmentedMM, statusMessage } from './matmul-variants.js';
 import { runAffineQuantize, runDequantize, runFromFp8, runQuantizedMatmul, runToFp8 } from './quantized.js';
-import { gpuFuses, runCrossEntropy, runNorm, runRope, runSdpa } from './fast.js';
+import { gpuFuses, runCrossEntropy, runGatedDelta, runNorm, runRope, runSdpa } from './fast.js';
 import { cpuOnlyError } from './cpu-only.js';
 
 export interface GpuStorage extends Storage {
@@ -82,6 +82,7 @@ kernels.set('LayerNorm', (be, p, [x, ...wb], [o]) =>
 kernels.set('RoPE', (be, p, [x, off, f], [o]) => runRope(be, p.params, x!, off!, f ?? null, o!));
 kernels.set('ScaledDotProductAttention', (be, p, inputs, [o]) => runSdpa(be, p.params, inputs, o!));
 kernels.set('CrossEntropy', (be, _p, [x, y], [o]) => runCrossEntropy(be, x!, y!, o!));
+kernels.set('GatedDeltaUpdate', (be, p, inputs, outputs) => runGatedDelta(be, p.params.hasMask, inputs, outputs));
 
 export class WebGPUBackend implements Backend {
   readonly name = 'webgpu';

@@ -10,10 +10,10 @@ import type { ArrayData, Dtype } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
 import { FF, writeWords } from './reduce.js';
 import { fromRaw, helpersFor, rawLoader, roundToDtype, toRaw } from './wgsl.js';
-import { FLOATS, GRID_MAIN, Meta, badFn, errorKind, offsetFn } from './matmul-variants.js';
+import { FLOATS, GRID_MAIN, Meta, ROUNDED, badFn, errorKind, offsetFn } from './matmul-variants.js';
 
 /** The mx.fast primitives with a GPU kernel, for `Backend.fuses`. */
-export const FUSED = new Set(['RMSNorm', 'LayerNorm', 'RoPE', 'ScaledDotProductAttention', 'CrossEntropy']);
+export const FUSED = new Set(['RMSNorm', 'LayerNorm', 'RoPE', 'ScaledDotProductAttention', 'CrossEntropy', 'GatedDeltaUpdate']);
 
 export function gpuFuses(primitive: string, dtype: Dtype): boolean {
   return FUSED.has(primitive) && FLOATS.includes(dtype.name);
@@ -72,15 +72,16 @@ export function runNorm(be: WebGPUBackend, kind: 'rms' | 'layer', eps: number, x
     const { bindings, names } = be.bind(arrays);
     const O = names[arrays.length - 1]!;
     const xv = `${fromRaw(x.dtype, 'rawX(xo + i32(c) * sx)')}`;
-    let y = roundToDtype(dt, `(${kind === 'rms' ? 'xv' : '(xv - mu) * ONE_'} * n) * ONE_`);
-    if (w) y = roundToDtype(dt, `(${y} * ${fromRaw(w.dtype, `rawW(bitcast<i32>(md[${S + 1}u]) + i32(c) * bitcast<i32>(md[${S + 2}u]))`)}) * ONE_`);
-    if (b) y = roundToDtype(dt, `(${y} + ${fromRaw(b.dtype, `rawB(bitcast<i32>(md[${S + 3}u]) + i32(c) * bitcast<i32>(md[${S + 4}u]))`)}) * ONE_`);
+    let y = roundToDtype(dt, `r_(${kind === 'rms' ? 'xv' : 'r_(xv - mu)'} * n)`);
+    if (w) y = roundToDtype(dt, `r_(${y} * ${fromRaw(w.dtype, `rawW(bitcast<i32>(md[${S + 1}u]) + i32(c) * bitcast<i32>(md[${S + 2}u]))`)})`);
+    if (b) y = roundToDtype(dt, `r_(${y} + ${fromRaw(b.dtype, `rawB(bitcast<i32>(md[${S + 3}u]) + i32(c) * bitcast<i32>(md[${S + 4}u]))`)})`);
     const code = `
 ${rawLoader('rawX', names[0]!, x.dtype)}
 ${w ? rawLoader('rawW', names[1]!, w.dtype) : ''}
 ${b ? rawLoader('rawB', names[w ? 2 : 1]!, b.dtype) : ''}
 ${offsetFn('offX', LX, rowShape.length)}
 ${FF}
+${ROUNDED}
 ${WG_SUM}
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @builtin(local_invocation_index) lid: u32) {
@@ -97,16 +98,16 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @
     kind === 'layer'
       ? `var s = vec2f(0.0, 0.0);
   for (var c = lid; c < D; c += ${WG}u) { s = ffAdd_(s, vec2f(${xv}, 0.0)); }
-  mu = (ffRound_(wgSum_(s, lid)) * inv) * ONE_;`
+  mu = r_(ffRound_(wgSum_(s, lid)) * inv);`
       : ''
   }
   var ss = vec2f(0.0, 0.0);
   for (var c = lid; c < D; c += ${WG}u) {
     let xv = ${xv};
-    let d = ${kind === 'layer' ? '(xv - mu) * ONE_' : 'xv'};
-    ss = ffAdd_(ss, vec2f((d * d) * ONE_, 0.0));
+    let d = ${kind === 'layer' ? 'r_(xv - mu)' : 'xv'};
+    ss = ffAdd_(ss, vec2f(r_(d * d), 0.0));
   }
-  let v = ((ffRound_(wgSum_(ss, lid)) * inv) * ONE_ + eps) * ONE_;
+  let v = r_(r_(ffRound_(wgSum_(ss, lid)) * inv) + eps);
   let n = rsqrt_(v);
   if (!live) { return; }
   for (var c = lid; c < D; c += ${WG}u) {
@@ -150,7 +151,7 @@ export function runRope(be: WebGPUBackend, p: RopeParams, x: ArrayData, offset: 
     for (let i = 0; i < half; i++) m.f(f32(Math.exp(f32(-i * c))));
   } else m.u(freqs.offset, freqs.strides[0]!);
   const dt = x.dtype;
-  const rt = (v: string): string => roundToDtype(dt, `(${v}) * ONE_`);
+  const rt = (v: string): string => roundToDtype(dt, `r_(${v})`);
   writeWords(be, out, (target) => {
     const arrays = [x, offset, ...(freqs ? [freqs] : []), target];
     const { bindings, names } = be.bind(arrays);
@@ -165,6 +166,7 @@ export function runRope(be: WebGPUBackend, p: RopeParams, x: ArrayData, offset: 
 ${rawLoader('rawX', names[0]!, x.dtype)}
 ${offsetFn('offX', LX, nd)}
 var<private> ONE_: f32;
+${ROUNDED}
 ${GRID_MAIN}
   ONE_ = bitcast<f32>(md[0]);
   if (tid >= ${total}u) { return; }
@@ -184,8 +186,8 @@ ${GRID_MAIN}
     let b = tid / md[4];
     let t = (tid / D) % md[3];
     let off = f32(bitcast<i32>(${names[1]}[bitcast<i32>(md[5]) + i32(b) * bitcast<i32>(md[6])]));
-    let pos = ((f32(t) + off) * ONE_ * bitcast<f32>(md[1])) * ONE_;
-    let theta = (pos * ${inv}) * ONE_;
+    let pos = r_(r_(f32(t) + off) * bitcast<f32>(md[1]));
+    let theta = r_(pos * ${inv});
     let c = ${roundToDtype(dt, 'cos(theta)')};
     let s = ${roundToDtype(dt, 'sin(theta)')};
     if (firstOfPair) { v = ${first}; } else { v = ${second}; }
@@ -240,7 +242,7 @@ export function runSdpa(be: WebGPUBackend, p: SdpaParams, inputs: readonly Array
   // element offset of array a (0 q, 1 k, 2 v) at (b, h, t, d)
   const off = (a: number, b: string, h: string, t: string, d: string) =>
     `(${si(L + 5 * a)} + i32(${b}) * ${si(L + 5 * a + 1)} + i32(${h}) * ${si(L + 5 * a + 2)} + i32(${t}) * ${si(L + 5 * a + 3)} + i32(${d}) * ${si(L + 5 * a + 4)})`;
-  const rt = (x: string) => roundToDtype(dt, `(${x}) * ONE_`);
+  const rt = (x: string) => roundToDtype(dt, `r_(${x})`);
   const COMMON = `
   ONE_ = bitcast<f32>(md[0]);
   let Nq = ${md(4)};
@@ -269,6 +271,7 @@ ${rawLoader('rawK', names[1]!, k.dtype)}
 ${mask ? rawLoader('rawM', names[3]!, mask.dtype) : ''}
 ${sinks ? rawLoader('rawS', names[mask ? 4 : 3]!, sinks.dtype) : ''}
 ${FF}
+${ROUNDED}
 ${GRID_MAIN}
   ${COMMON}
   if (tid >= ${md(12)} * n) { return; }
@@ -297,6 +300,7 @@ ${GRID_MAIN}
       const S = names[0]!;
       const code = `
 ${FF}
+${ROUNDED}
 ${WG_SUM}
 ${WG_MAX}
 @compute @workgroup_size(${WG})
@@ -398,6 +402,7 @@ ${offsetFn('offX', LX, rowShape.length)}
 ${offsetFn('offY', LY, rowShape.length)}
 ${badFn(names[3]!)}
 ${FF}
+${ROUNDED}
 ${WG_SUM}
 ${WG_MAX}
 @compute @workgroup_size(${WG})
@@ -418,14 +423,91 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @
   let total = ffRound_(wgSum_(s, lid));
   if (lid != 0u || row0 >= md[2]) { return; }
   var lse = m;
-  if (!isinf_(m)) { lse = ${roundToDtype(dt, '(log_(total) + m) * ONE_')}; }
+  if (!isinf_(m)) { lse = ${roundToDtype(dt, 'r_(log_(total) + m)')}; }
   let t = bitcast<i32>(${names[1]}[offY(row)]);
   var j = t;
   if (j < 0) { j += i32(C); }
   if (j < 0 || j >= i32(C)) { bad_(${errorKind('cross_entropy', 0)}u, bitcast<u32>(t), 0u, C); j = 0; }
-  ${names[2]}[row] = bitcast<u32>(${roundToDtype(dt, `(lse - ${fromRaw(dt, 'rawX(xo + j * sx)')}) * ONE_`)});
+  ${names[2]}[row] = bitcast<u32>(${roundToDtype(dt, `r_(lse - ${fromRaw(dt, 'rawX(xo + j * sx)')})`)});
 }`;
   be.dispatchGroups(helpersFor(code) + code, bindings, m.array(), rows);
   be.statusDirty = true;
+  return true;
+}
+
+/**
+ * GatedDeltaUpdate: inputs [q, k (B, T, Hk, Dk), v (B, T, Hv, Dv), gates (B, T, Hv) or
+ * (B, T, Hv, Dk), beta (B, T, Hv), state (B, Hv, Dv, Dk) float32, mask? (B, T) bool], outputs
+ * [out (B, T, Hv, Dv), final state]. Each row of the state evolves on its own, so one
+ * invocation runs one row through the T steps, in the state output itself, rounding to f32 at
+ * the reference's steps (its double sums in float-float): exact on the tests.
+ */
+export function runGatedDelta(be: WebGPUBackend, hasMask: boolean, inputs: readonly ArrayData[], [out, state]: readonly ArrayData[]): boolean {
+  const [q, k, v, g, beta, h0] = inputs as [ArrayData, ArrayData, ArrayData, ArrayData, ArrayData, ArrayData];
+  const mask = hasMask ? inputs[6]! : null;
+  if (![q, k, v, g, beta, out!].every((d) => FLOATS.includes(d.dtype.name)) || h0.dtype.name !== 'float32' || state!.dtype.name !== 'float32') return false;
+  if (mask && mask.dtype.name !== 'bool') return false;
+  const [B, T, Hk, Dk] = q.shape as [number, number, number, number];
+  const [, , Hv, Dv] = v.shape as [number, number, number, number];
+  const total = B * Hv * Dv;
+  if (total === 0) return true;
+  const perKey = g.shape.length === 4;
+  const m = new Meta();
+  m.f(1);
+  m.u(T, Hv, Dv, Hv / Hk);
+  const L = [q, k, v, g, beta, h0, ...(mask ? [mask] : [])].map((d) => m.u(d.offset, ...d.strides));
+  const si = (i: number) => `bitcast<i32>(md[${i}u])`;
+  // element offset of input a at the given indices (as many as its dims)
+  const at = (a: number, ...ix: string[]) => `(${si(L[a]!)}${ix.map((x, d) => ` + i32(${x}) * ${si(L[a]! + 1 + d)}`).join('')})`;
+  const names0 = ['Q', 'K', 'V', 'G', 'Be', 'H'];
+  const ld = (a: number, ...ix: string[]) => fromRaw([q, k, v, g, beta, h0][a]!.dtype, `raw${names0[a]}(${at(a, ...ix)})`);
+  const dt = out!.dtype;
+  writeWords(be, out!, (target) => {
+    const arrays = [q, k, v, g, beta, h0, ...(mask ? [mask] : []), target, state!];
+    const { bindings, names } = be.bind(arrays);
+    const O = names[arrays.length - 2]!;
+    const S = names[arrays.length - 1]!;
+    const code = `
+${[q, k, v, g, beta, h0].map((d, i) => rawLoader(`raw${names0[i]}`, names[i]!, d.dtype)).join('\n')}
+${mask ? rawLoader('rawM', names[6]!, mask.dtype) : ''}
+${FF}
+${ROUNDED}
+${GRID_MAIN}
+  ONE_ = bitcast<f32>(md[0]);
+  if (tid >= ${total}u) { return; }
+  let T = md[1];
+  let Hv = md[2];
+  let Dv = md[3];
+  let r = tid % Dv;
+  let h = (tid / Dv) % Hv;
+  let b = tid / (Dv * Hv);
+  let hk = h / md[4];
+  let so = tid * ${Dk}u;
+  for (var c = 0u; c < ${Dk}u; c++) { ${S}[so + c] = bitcast<u32>(${ld(5, 'b', 'h', 'r', 'c')}); }
+  var nx: array<f32, ${Dk}>;
+  for (var t = 0u; t < T; t++) {
+    let keep = ${mask ? `${fromRaw(mask.dtype, `rawM(${at(6, 'b', 't')})`)} != 0` : 'true'};
+    var kv = vec2f(0.0, 0.0);
+    for (var c = 0u; c < ${Dk}u; c++) {
+      let decay = ${perKey ? ld(3, 'b', 't', 'h', 'c') : ld(3, 'b', 't', 'h')};
+      nx[c] = r_(bitcast<f32>(${S}[so + c]) * decay);
+      kv = ffAdd_(kv, vec2f(r_(nx[c] * ${ld(1, 'b', 't', 'hk', 'c')}), 0.0));
+    }
+    let delta = r_(r_(${ld(2, 'b', 't', 'h', 'r')} - select(kv.x + kv.y, kv.x, kv.y == 0.0)) * ${ld(4, 'b', 't', 'h')});
+    for (var c = 0u; c < ${Dk}u; c++) {
+      nx[c] = r_(nx[c] + r_(delta * ${ld(1, 'b', 't', 'hk', 'c')}));
+    }
+    if (keep) { for (var c = 0u; c < ${Dk}u; c++) { ${S}[so + c] = bitcast<u32>(nx[c]); } }
+    var acc = vec2f(0.0, 0.0);
+    for (var c = 0u; c < ${Dk}u; c++) {
+      acc = ffAdd_(acc, vec2f(r_(bitcast<f32>(${S}[so + c]) * ${ld(0, 'b', 't', 'hk', 'c')}), 0.0));
+    }
+    var o = 0.0;
+    if (keep) { o = select(acc.x + acc.y, acc.x, acc.y == 0.0); }
+    ${O}[((b * T + t) * Hv + h) * Dv + r] = ${toRaw('f32', dt, roundToDtype(dt, 'o'))};
+  }
+}`;
+    be.dispatch(helpersFor(code) + code, bindings, m.array(), total);
+  });
   return true;
 }

@@ -17,6 +17,13 @@ export const GRID_MAIN = `@compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: vec3u) {
   let tid = gid.x + gid.y * nw.x * 64u;`;
 
+/**
+ * WGSL `r_(x)`: x as computed, rounded, through an xor with a zero the compiler can't see (made
+ * from ONE_), so a product inside can't be contracted with a later sum into a fused
+ * multiply-add (lavapipe contracts; so do real GPUs). Needs ONE_ declared and set.
+ */
+export const ROUNDED = 'fn r_(x: f32) -> f32 { return bitcast<f32>(bitcast<u32>(x) ^ (bitcast<u32>(ONE_) ^ 0x3f800000u)); }';
+
 /** A float-float accumulator rounded once and stored as `d`'s raw bits. */
 export function storeFF(d: Dtype, acc: string): string {
   return toRaw('f32', d, `select(${acc}.x + ${acc}.y, ${acc}.x, ${acc}.y == 0.0)`);

@@ -3,8 +3,9 @@
 // copy. Each weight is dequantized as the reference does, rounding at its steps: affine
 // r2(r1(q * scale) + bias) (r1 the scales' dtype, r2 the promoted one), fp modes (mxfp4,
 // mxfp8, nvfp4) v(q) * scale with the E8M0 / E4M3 scale decoded and rounded to the dtype (and
-// scaled by the global scale / 2688 for nvfp4 with one). q * scale is exact in f32 for every
-// bit width, so each rounding is one f32 operation and Dequantize is bit-exact. The matmuls
+// scaled by the global scale / 2688 for nvfp4 with one). Each rounding is one f32 operation
+// (exact products of halves, correctly rounded ones of f32; r_ keeps the compiler from fusing a
+// product with the next sum), so Dequantize is bit-exact. The matmuls
 // accumulate the exact f32 products with x in float-float, as Matmul: they round as the
 // reference's double dot products (1 ulp at near-ties). ToFP8, FromFP8 and AffineQuantize
 // follow the reference step by step in f32 (bit-exact).
@@ -13,7 +14,7 @@ import type { WebGPUBackend } from './backend.js';
 import { FF, writeWords } from './reduce.js';
 import { runElementwise } from './elementwise.js';
 import { fromRaw, helpersFor, rawLoader, roundToDtype, toRaw } from './wgsl.js';
-import { FLOATS, GRID_MAIN, Meta, badFn, errorKind, offsetFn, storeFF } from './matmul-variants.js';
+import { FLOATS, GRID_MAIN, Meta, ROUNDED, badFn, errorKind, offsetFn, storeFF } from './matmul-variants.js';
 
 export interface QParams {
   groupSize: number;
@@ -33,7 +34,8 @@ const FP4 = [0, 0.5, 1, 1.5, 2, 3, 4, 6, -0, -0.5, -1, -1.5, -2, -3, -4, -6];
 function dequantFns(p: QParams, w: string, swc: string, scales: ArrayData, sName: string, third: ArrayData | null, tName: string, outType: Dtype): string {
   const bits = p.bits;
   const mask = bits === 32 ? '0xffffffffu' : `${(2 ** bits - 1) >>> 0}u`;
-  const code = `fn code_(rowOff: i32, col: u32) -> u32 {
+  const code = `${ROUNDED}
+fn code_(rowOff: i32, col: u32) -> u32 {
   let off = col * ${bits}u;
   let sh = off & 31u;
   let wi = rowOff + i32(off >> 5u) * ${swc};
@@ -48,8 +50,8 @@ ${rawLoader('rawS', sName, scales.dtype)}`;
     return `${code}
 ${rawLoader('rawBi', tName, b.dtype)}
 fn deq_(q: u32, sOff: i32, bOff: i32) -> f32 {
-  let qs = ${roundToDtype(scales.dtype, `(f32(q) * ${fromRaw(scales.dtype, 'rawS(sOff)')}) * ONE_`)};
-  return ${roundToDtype(r2, `(qs + ${fromRaw(b.dtype, 'rawBi(bOff)')}) * ONE_`)};
+  let qs = ${roundToDtype(scales.dtype, `r_(f32(q) * ${fromRaw(scales.dtype, 'rawS(sOff)')})`)};
+  return ${roundToDtype(r2, `r_(qs + ${fromRaw(b.dtype, 'rawBi(bOff)')})`)};
 }`;
   }
   // fp modes: the scale from its uint8 code, the value from the fp4 table or E4M3
@@ -57,7 +59,7 @@ fn deq_(q: u32, sOff: i32, bOff: i32) -> f32 {
   let scale: string;
   if (p.groupSize === 16) {
     const dec = roundToDtype(outType, 'fp8_(c)');
-    scale = third ? `(${dec} * gInv_) * ONE_` : dec;
+    scale = third ? `r_(${dec} * gInv_)` : dec;
   } else scale = roundToDtype(outType, 'select(ldexp(1.0, i32(c) - 127), inf_(), c == 255u)');
   const rV = third ? (v: string) => v : (v: string) => roundToDtype(outType, v);
   return `${code}
@@ -71,7 +73,7 @@ fn fp8_(c: u32) -> f32 {
 fn deq_(q: u32, sOff: i32, bOff: i32) -> f32 {
   let c = ${fromRaw(scales.dtype, 'rawS(sOff)')};
   let s = ${scale};
-  return ${rV(`(${value} * s) * ONE_`)};
+  return ${rV(`r_(${value} * s)`)};
 }`;
 }
 

@@ -23,7 +23,7 @@ function rand(shape: number[], seed: number, dtype: mx.Dtype = mx.float32, view:
 
 describe.skipIf(noGpu)('webgpu fused mx.fast kernels', () => {
   it('the backend fuses RMSNorm, LayerNorm and RoPE in float dtypes only', () => {
-    for (const p of ['RMSNorm', 'LayerNorm', 'RoPE', 'ScaledDotProductAttention', 'CrossEntropy']) {
+    for (const p of ['RMSNorm', 'LayerNorm', 'RoPE', 'ScaledDotProductAttention', 'CrossEntropy', 'GatedDeltaUpdate']) {
       for (const d of [mx.float32, mx.float16, mx.bfloat16]) expect(gpuBackend!.fuses(p, d)).toBe(true);
     }
     expect(gpuBackend!.fuses('Hadamard', mx.float32)).toBe(false);
@@ -85,6 +85,18 @@ describe.skipIf(noGpu)('webgpu fused mx.fast kernels', () => {
   it('crossEntropy: a target out of range raises on the next read', () => {
     const loss = mx.fast.crossEntropy(mx.ones([2, 3], mx.float32, mx.gpu), mx.array([1, 3], mx.int32), mx.gpu);
     expect(() => loss.tolist()).toThrow('[cross_entropy] target 3 is out of bounds for 3 classes.');
+  });
+
+  it('gatedDeltaUpdate: per-head and per-key gates, grouped heads, initial state, mask, halves', () => {
+    const gdu = (...xs: mx.MxArray[]) => mx.fast.gatedDeltaUpdate(xs[0]!, xs[1]!, xs[2]!, xs[3]!, xs[4]!, xs[5] ?? null, xs[6] ?? null);
+    const gates = (shape: number[], seed: number, dtype: mx.Dtype = mx.float32) => {
+      const r = rng(seed);
+      return spec(dtype, shape, units(dtype, Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.fround(0.5 + r() * 0.5))));
+    };
+    const [B, T, Hk, Hv, Dk, Dv] = [2, 3, 1, 2, 4, 3];
+    check(gdu, [rand([B, T, Hk, Dk], 70), rand([B, T, Hk, Dk], 71), rand([B, T, Hv, Dv], 72), gates([B, T, Hv], 73), gates([B, T, Hv], 74)], 'zero state, per-head gates');
+    check(gdu, [rand([B, T, Hk, Dk], 75), rand([B, T, Hk, Dk], 76), rand([B, T, Hv, Dv], 77), gates([B, T, Hv, Dk], 78), gates([B, T, Hv], 79), rand([B, Hv, Dv, Dk], 80), spec(mx.bool, [B, T], [1, 0, 1, 1, 1, 0])], 'per-key gates, state, mask');
+    check(gdu, [rand([1, 2, 2, 4], 81, mx.bfloat16), rand([1, 2, 2, 4], 82, mx.bfloat16), rand([1, 2, 2, 2], 83, mx.bfloat16), gates([1, 2, 2], 84, mx.bfloat16), gates([1, 2, 2], 85, mx.bfloat16)], 'bfloat16');
   });
 
   it('grads (compositions and the inverse RoPE) and compile', () => {
