@@ -25,6 +25,9 @@ describe.skipIf(noGpu)('webgpu convolution', () => {
     check((x, w) => mx.conv1d(x, w), [rand([2, 9, 3], 1), rand([4, 3, 3], 2)], 'plain');
     check((x, w) => mx.conv1d(x, w, 2, 1, 2), [rand([1, 11, 4], 3), rand([2, 3, 4], 4)], 'stride 2, pad 1, dilation 2');
     check((x, w) => mx.conv1d(x, w, 1, 2, 1, 2), [rand([2, 7, 4], 5), rand([6, 3, 2], 6)], 'groups 2');
+    check((x, w) => mx.conv1d(x, w, 1, 1, 1, 4), [rand([1, 6, 4], 27), rand([4, 3, 1], 28)], 'depthwise');
+    check((x, w) => mx.conv1d(x, w), [rand([1, 3, 40], 29), rand([2, 1, 40], 30)], '1x1 kernel, 40 channels');
+    check((x, w) => mx.conv1d(x, w, 3), [rand([1, 4, 1], 31), rand([1, 5, 1], 32)], 'kernel past the input: empty output');
   });
 
   it('conv2d and conv3d; asymmetric padding, input dilation and flip through convGeneral', () => {
@@ -48,6 +51,8 @@ describe.skipIf(noGpu)('webgpu convolution', () => {
     const grads = (x: mx.MxArray, w: mx.MxArray) => mx.grad(loss, [0, 1])(x, w) as mx.MxArray[];
     check(grads, [rand([2, 5, 4, 2], 23), rand([3, 3, 2, 2], 24)], 'grad x and w', 1);
     check(mx.compile(grads), [rand([2, 5, 4, 2], 25), rand([3, 3, 2, 2], 26)], 'compiled grad', 1);
+    const grouped = (x: mx.MxArray, w: mx.MxArray) => mx.grad((a: mx.MxArray, b: mx.MxArray) => mx.sum(mx.square(mx.conv1d(a, b, 2, 1, 1, 2))), [0, 1])(x, w) as mx.MxArray[];
+    check(grouped, [rand([2, 7, 4], 33), rand([4, 3, 2], 34)], 'grad with groups and stride', 1);
   });
 
   it('float64 raises', () => {
