@@ -7,9 +7,9 @@
 // weight (0 * inf is NaN, as the reference and an explicit GEMM).
 import type { ArrayData } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
-import { FF, writeWords } from './reduce.js';
+import { writeWords } from './reduce.js';
 import { fromRaw, helpersFor, rawLoader } from './wgsl.js';
-import { FLOATS, GRID_MAIN, storeFF } from './matmul-variants.js';
+import { FF, FLOATS, GRID_MAIN, storeFF } from './matmul-variants.js';
 
 export interface ConvParams {
   strides: number[];

@@ -1,16 +1,17 @@
 // Fused mx.fast kernels: RMSNorm and LayerNorm (one workgroup per row, the row's sums in
 // float-float across the workgroup, as the reference's double sums), RoPE (one invocation per
 // element; the inverse frequencies from base computed on the host exactly as the reference,
-// freqs inverted on the GPU). Each rounds at the reference's steps (its statistics to f32,
-// products and sums to the dtype; 1 / sqrt by a float-float Newton step, so it rounds once as
-// the reference's): the norms are exact on the tests (1 ulp at near-ties); RoPE differs by
-// WGSL's sin/cos (lavapipe's within a few ulp), within 4 ulp on the tests. The backend's `fuses` says yes to these for float32, float16 and bfloat16; the
-// other fast primitives stay compositions.
+// freqs inverted on the GPU, cos and sin in float-float), attention, cross entropy and the
+// gated delta rule. Each rounds at the reference's steps (statistics to f32, products and sums
+// to the dtype; 1 / sqrt by a float-float Newton step, so it rounds once as the reference's):
+// the norms, RoPE and the gated delta rule are exact on the tests (1 ulp at near-ties);
+// attention and cross entropy use our exp and log (within a few ulp). The backend's `fuses`
+// says yes to these for float32, float16 and bfloat16; Hadamard stays a composition.
 import type { ArrayData, Dtype } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
-import { FF, writeWords } from './reduce.js';
+import { writeWords } from './reduce.js';
 import { fromRaw, helpersFor, rawLoader, roundToDtype, toRaw } from './wgsl.js';
-import { FLOATS, GRID_MAIN, Meta, ROUNDED, badFn, errorKind, offsetFn } from './matmul-variants.js';
+import { FF, FLOATS, GRID_MAIN, Meta, badFn, errorKind, offsetFn } from './matmul-variants.js';
 
 /** The mx.fast primitives with a GPU kernel, for `Backend.fuses`. */
 export const FUSED = new Set(['RMSNorm', 'LayerNorm', 'RoPE', 'ScaledDotProductAttention', 'CrossEntropy', 'GatedDeltaUpdate']);
@@ -37,7 +38,6 @@ fn wgSum_(v: vec2f, lid: u32) -> vec2f {
   workgroupBarrier();
   return r;
 }
-fn ffRound_(a: vec2f) -> f32 { return select(a.x + a.y, a.x, a.y == 0.0); }
 // 1 / sqrt(v) rounded once (as the reference's double 1 / Math.sqrt, to f32): WGSL's estimate,
 // then one Newton step r + r (1 - v r^2) / 2 in float-float
 fn rsqrt_(v: f32) -> f32 {
@@ -81,7 +81,6 @@ ${w ? rawLoader('rawW', names[1]!, w.dtype) : ''}
 ${b ? rawLoader('rawB', names[w ? 2 : 1]!, b.dtype) : ''}
 ${offsetFn('offX', LX, rowShape.length)}
 ${FF}
-${ROUNDED}
 ${WG_SUM}
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @builtin(local_invocation_index) lid: u32) {
@@ -119,6 +118,42 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @
   });
   return true;
 }
+
+/**
+ * WGSL `sincos_(x) -> vec2f(cos x, sin x)`, each correctly rounded to f32 but at near-ties (the
+ * reference rounds Math.cos / Math.sin once; RoPE's x1 c - x2 s cancels, so an ulp there
+ * becomes many in the result). x - k pi/2 in float-float with pi/2 in three parts (exact for
+ * |x| < 2^16 pi/2), then the Taylor series of sin and cos of the rest in float-float. Needs FF.
+ */
+const SINCOS = `
+fn ffDivF_(a: vec2f, b: f32) -> vec2f {
+  let q1 = (a.x / b) * ONE_;
+  let rem = ffAdd_(a, -twoProd_(q1, b));
+  return ffAdd_(vec2f(q1, 0.0), vec2f((rem.x / b) * ONE_, 0.0));
+}
+fn sincos_(x: f32) -> vec2f {
+  if ((bitcast<u32>(x) & 0x7f800000u) == 0x7f800000u) { let n = nan_(); return vec2f(n, n); }
+  if (x == 0.0) { return vec2f(1.0, x); }
+  let k = round(x * 0.63661977236758134);
+  var r = ffAdd_(vec2f((x - k * 1.5703125) * ONE_, 0.0), -twoProd_(k, ${f32(Math.PI / 2 - 1.5703125)}));
+  r = ffAdd_(r, -twoProd_(k, ${f32(Math.PI / 2 - 1.5703125 - f32(Math.PI / 2 - 1.5703125))}));
+  let r2 = ffMul_(r, r);
+  var sp = vec2f(1.0, 0.0);
+  var cp = vec2f(1.0, 0.0);
+  for (var n = 9; n >= 1; n--) {
+    let a = f32(2 * n);
+    sp = ffAdd_(vec2f(1.0, 0.0), -ffDivF_(ffMul_(r2, sp), a * (a + 1.0)));
+    cp = ffAdd_(vec2f(1.0, 0.0), -ffDivF_(ffMul_(r2, cp), (a - 1.0) * a));
+  }
+  let sn = ffRound_(ffMul_(r, sp));
+  let cs = ffRound_(cp);
+  switch (i32(k) & 3) {
+    case 0: { return vec2f(cs, sn); }
+    case 1: { return vec2f(-sn, cs); }
+    case 2: { return vec2f(-cs, -sn); }
+    default: { return vec2f(sn, -cs); }
+  }
+}`;
 
 export interface RopeParams {
   dims: number;
@@ -165,8 +200,8 @@ export function runRope(be: WebGPUBackend, p: RopeParams, x: ArrayData, offset: 
     const code = `
 ${rawLoader('rawX', names[0]!, x.dtype)}
 ${offsetFn('offX', LX, nd)}
-var<private> ONE_: f32;
-${ROUNDED}
+${FF}
+${SINCOS}
 ${GRID_MAIN}
   ONE_ = bitcast<f32>(md[0]);
   if (tid >= ${total}u) { return; }
@@ -188,8 +223,9 @@ ${GRID_MAIN}
     let off = f32(bitcast<i32>(${names[1]}[bitcast<i32>(md[5]) + i32(b) * bitcast<i32>(md[6])]));
     let pos = r_(r_(f32(t) + off) * bitcast<f32>(md[1]));
     let theta = r_(pos * ${inv});
-    let c = ${roundToDtype(dt, 'cos(theta)')};
-    let s = ${roundToDtype(dt, 'sin(theta)')};
+    let cs = sincos_(theta);
+    let c = ${roundToDtype(dt, 'cs.x')};
+    let s = ${roundToDtype(dt, 'cs.y')};
     if (firstOfPair) { v = ${first}; } else { v = ${second}; }
   }
   ${O}[tid] = ${toRaw('f32', out.dtype, 'v')};
@@ -271,7 +307,6 @@ ${rawLoader('rawK', names[1]!, k.dtype)}
 ${mask ? rawLoader('rawM', names[3]!, mask.dtype) : ''}
 ${sinks ? rawLoader('rawS', names[mask ? 4 : 3]!, sinks.dtype) : ''}
 ${FF}
-${ROUNDED}
 ${GRID_MAIN}
   ${COMMON}
   if (tid >= ${md(12)} * n) { return; }
@@ -300,7 +335,6 @@ ${GRID_MAIN}
       const S = names[0]!;
       const code = `
 ${FF}
-${ROUNDED}
 ${WG_SUM}
 ${WG_MAX}
 @compute @workgroup_size(${WG})
@@ -402,7 +436,6 @@ ${offsetFn('offX', LX, rowShape.length)}
 ${offsetFn('offY', LY, rowShape.length)}
 ${badFn(names[3]!)}
 ${FF}
-${ROUNDED}
 ${WG_SUM}
 ${WG_MAX}
 @compute @workgroup_size(${WG})
@@ -471,7 +504,6 @@ export function runGatedDelta(be: WebGPUBackend, hasMask: boolean, inputs: reado
 ${[q, k, v, g, beta, h0].map((d, i) => rawLoader(`raw${names0[i]}`, names[i]!, d.dtype)).join('\n')}
 ${mask ? rawLoader('rawM', names[6]!, mask.dtype) : ''}
 ${FF}
-${ROUNDED}
 ${GRID_MAIN}
   ONE_ = bitcast<f32>(md[0]);
   if (tid >= ${total}u) { return; }

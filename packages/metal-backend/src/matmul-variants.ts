@@ -7,7 +7,7 @@
 // read raises the reference's RangeError. Also the helpers the conv/quantized/fast kernels share.
 import type { ArrayData, Dtype } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
-import { FF, writeWords } from './reduce.js';
+import { writeWords } from './reduce.js';
 import { fromRaw, helpersFor, rawLoader, roundToDtype, toRaw } from './wgsl.js';
 
 export const FLOATS = ['float32', 'float16', 'bfloat16'];
@@ -18,11 +18,47 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: 
   let tid = gid.x + gid.y * nw.x * 64u;`;
 
 /**
- * WGSL `r_(x)`: x as computed, rounded, through an xor with a zero the compiler can't see (made
- * from ONE_), so a product inside can't be contracted with a later sum into a fused
- * multiply-add (lavapipe contracts; so do real GPUs). Needs ONE_ declared and set.
+ * Float-float arithmetic for these kernels (the API of reduce.ts's FF): every rounded step goes
+ * through `r_(x)`, an xor with a zero the compiler can't see (made from ONE_, a 1.0 read at run
+ * time). Lavapipe compiles with reassociation and contraction allowed: multiplying by ONE_
+ * alone didn't stop it from dropping a two-sum's error term (x - k c1 - k c2 lost its low part),
+ * and a product followed by a sum becomes a fused multiply-add. `r_` also serves the kernels'
+ * own roundings where the reference rounds a product before adding it.
  */
-export const ROUNDED = 'fn r_(x: f32) -> f32 { return bitcast<f32>(bitcast<u32>(x) ^ (bitcast<u32>(ONE_) ^ 0x3f800000u)); }';
+export const FF = `
+var<private> ONE_: f32;
+fn r_(x: f32) -> f32 { return bitcast<f32>(bitcast<u32>(x) ^ (bitcast<u32>(ONE_) ^ 0x3f800000u)); }
+fn twoSum_(a: f32, b: f32) -> vec2f {
+  let s = r_(a + b);
+  let bb = r_(s - a);
+  return vec2f(s, r_(r_(a - r_(s - bb)) + r_(b - bb)));
+}
+fn ffNorm_(s: f32, e: f32) -> vec2f {
+  if ((bitcast<u32>(s) & 0x7f800000u) == 0x7f800000u) { return vec2f(s, 0.0); }
+  let h = r_(s + e);
+  return vec2f(h, r_(e - r_(h - s)));
+}
+fn ffAdd_(a: vec2f, b: vec2f) -> vec2f {
+  let t = twoSum_(a.x, b.x);
+  return ffNorm_(t.x, r_(t.y + r_(a.y + b.y)));
+}
+fn split_(a: f32) -> vec2f {
+  let c = r_(4097.0 * a);
+  let h = r_(c - r_(c - a));
+  return vec2f(h, r_(a - h));
+}
+fn ffMul_(a: vec2f, b: vec2f) -> vec2f {
+  let p = r_(a.x * b.x);
+  if ((bitcast<u32>(p) & 0x7f800000u) == 0x7f800000u || abs(a.x) > 1e30 || abs(b.x) > 1e30 || p == 0.0) { return vec2f(p, 0.0); }
+  let x = split_(a.x);
+  let y = split_(b.x);
+  let err = r_(r_(r_(r_(r_(x.x * y.x) - p) + r_(x.x * y.y)) + r_(x.y * y.x)) + r_(x.y * y.y));
+  return ffNorm_(p, r_(err + r_(r_(a.x * b.y) + r_(a.y * b.x))));
+}
+fn twoProd_(a: f32, b: f32) -> vec2f {
+  return ffMul_(vec2f(a, 0.0), vec2f(b, 0.0));
+}
+fn ffRound_(a: vec2f) -> f32 { return select(a.x + a.y, a.x, a.y == 0.0); }`;
 
 /** A float-float accumulator rounded once and stored as `d`'s raw bits. */
 export function storeFF(d: Dtype, acc: string): string {

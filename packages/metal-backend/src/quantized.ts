@@ -11,10 +11,10 @@
 // follow the reference step by step in f32 (bit-exact).
 import { promoteTypes, type ArrayData, type Dtype } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
-import { FF, writeWords } from './reduce.js';
+import { writeWords } from './reduce.js';
 import { runElementwise } from './elementwise.js';
 import { fromRaw, helpersFor, rawLoader, roundToDtype, toRaw } from './wgsl.js';
-import { FLOATS, GRID_MAIN, Meta, ROUNDED, badFn, errorKind, offsetFn, storeFF } from './matmul-variants.js';
+import { FF, FLOATS, GRID_MAIN, Meta, badFn, errorKind, offsetFn, storeFF } from './matmul-variants.js';
 
 export interface QParams {
   groupSize: number;
@@ -34,8 +34,7 @@ const FP4 = [0, 0.5, 1, 1.5, 2, 3, 4, 6, -0, -0.5, -1, -1.5, -2, -3, -4, -6];
 function dequantFns(p: QParams, w: string, swc: string, scales: ArrayData, sName: string, third: ArrayData | null, tName: string, outType: Dtype): string {
   const bits = p.bits;
   const mask = bits === 32 ? '0xffffffffu' : `${(2 ** bits - 1) >>> 0}u`;
-  const code = `${ROUNDED}
-fn code_(rowOff: i32, col: u32) -> u32 {
+  const code = `fn code_(rowOff: i32, col: u32) -> u32 {
   let off = col * ${bits}u;
   let sh = off & 31u;
   let wi = rowOff + i32(off >> 5u) * ${swc};
@@ -105,7 +104,7 @@ export function runDequantize(be: WebGPUBackend, p: QParams, [w, scales, third]:
 ${offsetFn('offW', LW, rowsShape.length)}
 ${offsetFn('offS', LS, rowsShape.length)}
 ${LB >= 0 ? offsetFn('offBi', LB, rowsShape.length) : ''}
-var<private> ONE_: f32;
+${FF}
 ${dequantFns(p, names[0]!, `bitcast<i32>(md[${sc}u])`, scales!, names[1]!, third ?? null, third ? names[2]! : '', outType)}
 ${GRID_MAIN}
   ONE_ = bitcast<f32>(md[0]);
@@ -276,7 +275,7 @@ export function runAffineQuantize(be: WebGPUBackend, p: { groupSize: number; bit
       const code = `
 ${rawLoader('rawW', names[0]!, w.dtype)}
 ${offsetFn('offW', LW, w.shape.length)}
-var<private> ONE_: f32;
+${FF}
 fn max_(a: f32, b: f32) -> f32 { return select(a, b, a < b); }
 ${GRID_MAIN}
   ONE_ = bitcast<f32>(md[0]);
