@@ -7,8 +7,8 @@
 // (exact products of halves, correctly rounded ones of f32; r_ keeps the compiler from fusing a
 // product with the next sum), so Dequantize is bit-exact. The matmuls
 // accumulate the exact f32 products with x in float-float, as Matmul: they round as the
-// reference's double dot products (1 ulp at near-ties). ToFP8, FromFP8 and AffineQuantize
-// follow the reference step by step in f32 (bit-exact).
+// reference's double dot products (1 ulp at near-ties). ToFP8, FromFP8, AffineQuantize and
+// FpQuantize follow the reference step by step in f32 (bit-exact on the tests).
 import { promoteTypes, type ArrayData, type Dtype } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
 import { writeWords } from './reduce.js';
@@ -314,5 +314,123 @@ ${GRID_MAIN}
       be.dispatch(helpersFor(code) + code, bindings, m.array(), groups);
     }),
   );
+  return true;
+}
+
+// ---- FpQuantize (mxfp4, mxfp8, nvfp4): one invocation per group ----
+
+const f32 = Math.fround;
+
+/**
+ * WGSL `log2ff_(s)`: log2 of a positive finite f32 in float-float (the exponent, plus
+ * 2 atanh((m - 1) / (m + 1)) / ln 2 of the significand by its series), for the mx modes'
+ * rint(rT(log2(scale))), which the reference takes from a double log2. Needs FF and ffDivF_.
+ */
+const LOG2FF = `
+fn ffDivF_(a: vec2f, b: f32) -> vec2f {
+  let q1 = r_(a.x / b);
+  let rem = ffAdd_(a, -twoProd_(q1, b));
+  return ffAdd_(vec2f(q1, 0.0), vec2f(r_(rem.x / b), 0.0));
+}
+fn log2ff_(s: f32) -> vec2f {
+  var b = bitcast<u32>(s);
+  var k = 0;
+  if (b < 0x800000u) { b = bitcast<u32>(r_(s * 16777216.0)); k = -24; }
+  k += i32(b >> 23u) - 127;
+  let m = bitcast<f32>((b & 0x7fffffu) | 0x3f800000u);
+  let u = ffDivF_(vec2f(r_(m - 1.0), 0.0), r_(m + 1.0));
+  let u2 = ffMul_(u, u);
+  var t = vec2f(0.0, 0.0);
+  for (var n = 18; n >= 0; n--) { t = ffAdd_(ffDivF_(vec2f(1.0, 0.0), f32(2 * n + 1)), ffMul_(u2, t)); }
+  let ln = ffMul_(ffMul_(u, t), vec2f(2.0, 0.0));
+  return ffAdd_(vec2f(f32(k), 0.0), ffMul_(ln, vec2f(${f32(1 / Math.LN2)}, ${f32(1 / Math.LN2 - f32(1 / Math.LN2))})));
+}`;
+
+export function runFpQuantize(be: WebGPUBackend, p: QParams, inputs: readonly ArrayData[], [wq, scales]: readonly ArrayData[]): boolean {
+  const w = inputs[0]!;
+  const g = inputs[1] ?? null;
+  if (!FLOATS.includes(w.dtype.name) || (g && !FLOATS.includes(g.dtype.name)) || wq!.dtype.name !== 'uint32' || scales!.dtype.name !== 'uint8') return false;
+  const gs = p.groupSize, bits = p.bits;
+  const groups = prod(w.shape) / gs;
+  if (groups === 0) return true;
+  const T = w.dtype;
+  const rT = (v: string) => roundToDtype(T, `r_(${v})`);
+  const m = new Meta();
+  m.f(1);
+  const LW = m.layout(w, w.shape);
+  const GO = g ? m.u(g.offset) : -1;
+  const words = (gs * bits) / 32;
+  writeWords(be, scales!, (sT) => {
+    const arrays = [w, ...(g ? [g] : []), wq!, sT];
+    const { bindings, names } = be.bind(arrays);
+    const [WQ, SC] = [names[arrays.length - 2]!, names[arrays.length - 1]!];
+    const nv = gs === 16;
+    // the group's scale: d (the divisor of its values) and the scale code
+    const scale = nv
+      ? `let enc = ${g ? `r_(2688.0 / ${fromRaw(g.dtype, `rawG(bitcast<i32>(md[${GO}u]))`)})` : '1.0'};
+  let code = toFp8_(r_(s * enc));
+  let d = ${roundToDtype(T, 'fromFp8_(code)')};`
+      : `var e = 0;
+  if (s > 0.0 && !isinf_(s)) {
+    let l = ${roundToDtype(T, 'ffRound_(log2ff_(s))')};
+    e = i32(round(l));
+  }
+  if (isinf_(s)) { e = 0; }
+  if (r_(ldexp(1.0, e)) < s) { e += 1; }
+  var se = f32(e);
+  if (s == 0.0) { se = 0.0; }
+  let d = ${roundToDtype(T, 'ldexp(1.0, i32(se))')};
+  let code = bitcast<u32>(i32(se) + 127) & 0xffu;`;
+    // q, the value to encode: the element over d (times enc for nvfp4, in f32)
+    const qv = nv ? `r_(${rT('x / d')} * enc)` : rT('x / d');
+    const dist = (v: string) => (nv ? `abs(r_(${v}))` : `abs(${rT(v)})`);
+    const encode =
+      bits === 8
+        ? 'let c = toFp8_(q);'
+        : `var c = 0u;
+    var best = ${dist('q - fp4_[0]')};
+    for (var kk = 1u; kk < 16u && !isnan_(best); kk++) {
+      let dk = ${dist('q - fp4_[kk]')};
+      if (isnan_(dk) || dk < best) { c = kk; best = dk; }
+    }`;
+    const code = `
+${rawLoader('rawW', names[0]!, w.dtype)}
+${g ? rawLoader('rawG', names[1]!, g.dtype) : ''}
+${offsetFn('offW', LW, w.shape.length)}
+${FF}
+${LOG2FF}
+var<private> fp4_: array<f32, 16> = array<f32, 16>(${FP4.map((v) => (Object.is(v, -0) ? '-0.0' : v.toFixed(1))).join(', ')});
+fn toFp8_(x: f32) -> u32 {${TO_FP8('x')}
+  return code;
+}
+fn fromFp8_(c: u32) -> f32 {
+  if ((c & 127u) == 127u) { return nan_(); }
+  let v = h2f_((c & 127u) << 7u) * 256.0;
+  return select(v, -v, (c & 128u) != 0u);
+}
+${GRID_MAIN}
+  ONE_ = bitcast<f32>(md[0]);
+  if (tid >= ${groups}u) { return; }
+  let o = tid * ${gs}u;
+  // amax: NaN propagates
+  var amax = abs(${fromRaw(T, 'rawW(offW(o))')});
+  for (var j = 1u; j < ${gs}u && !isnan_(amax); j++) {
+    let a = abs(${fromRaw(T, 'rawW(offW(o + j))')});
+    if (isnan_(a) || a > amax) { amax = a; }
+  }
+  let s = ${rT(`amax / ${bits === 4 ? '6.0' : '448.0'}`)};
+  ${scale}
+  ${SC}[tid] = code;
+  for (var k = 0u; k < ${words}u; k++) { ${WQ}[tid * ${words}u + k] = 0u; }
+  for (var j = 0u; j < ${gs}u; j++) {
+    let x = ${fromRaw(T, 'rawW(offW(o + j))')};
+    let q = ${qv};
+    ${encode}
+    let off = j * ${bits}u;
+    ${WQ}[tid * ${words}u + (off >> 5u)] |= c << (off & 31u);
+  }
+}`;
+    be.dispatch(helpersFor(code) + code, bindings, m.array(), groups);
+  });
   return true;
 }

@@ -84,7 +84,7 @@ describe.skipIf(noGpu)('webgpu quantized', () => {
   });
 
   it('quantize (affine) on the GPU: every bit width, group sizes, halves, strided input, bit-exact', () => {
-    for (const bits of [2, 3, 4, 5, 6, 8]) {
+    for (const bits of [1, 2, 3, 4, 5, 6, 8]) {
       check((w) => mx.quantize(w, 32, bits), [rand([3, 64], 50 + bits)], `bits ${bits}`);
     }
     check((w) => mx.quantize(w, 128, 4), [rand([2, 128], 60)], 'group size 128');
@@ -95,6 +95,22 @@ describe.skipIf(noGpu)('webgpu quantized', () => {
     check((w) => mx.quantize(w, 32, 4), [spec(mx.float32, [2, 32], [...Array(32).fill(0.75), ...Array.from({ length: 32 }, (_, i) => (i % 2 ? 1e-9 : -1e-9))])], 'degenerate groups');
     // quantize then dequantize, both on the GPU
     check((w) => { const [a, b, c] = mx.quantize(w, 64, 4); return mx.dequantize(a!, b!, c!, 64, 4); }, [rand([2, 128], 64)], 'round trip');
+  });
+
+  it('quantize (mxfp4, mxfp8, nvfp4 with and without a global scale) on the GPU, bit-exact', () => {
+    const big = (shape: number[], seed: number, dtype: mx.Dtype = mx.float32) => {
+      // groups of very different magnitudes, so the scales cover many exponents
+      const r = rng(seed);
+      const n = shape.reduce((a, b) => a * b, 1);
+      return spec(dtype, shape, units(dtype, Array.from({ length: n }, (_, i) => Math.fround((r() - 0.5) * 2 ** ((Math.floor(i / 16) % 9) * 3 - 12)))));
+    };
+    for (const [mode, gs, bits] of [['mxfp4', 32, 4], ['mxfp8', 32, 8], ['nvfp4', 16, 4]] as const) {
+      check((w) => mx.quantize(w, gs, bits, mode), [big([3, 96], 80)], mode);
+      check((w) => mx.quantize(w, gs, bits, mode), [big([2, 64], 81, mx.bfloat16)], `${mode} bfloat16`);
+      check((w) => mx.quantize(w, gs, bits, mode), [big([2, 32], 82, mx.float16)], `${mode} float16`);
+    }
+    check((w, g) => mx.quantize(w, 16, 4, 'nvfp4', g), [big([2, 64], 83), spec(mx.float32, [], [3.5])], 'nvfp4 with a global scale');
+    check((w) => mx.quantize(w, 32, 4, 'mxfp4'), [spec(mx.float32, [2, 32], [...Array(32).fill(0), NaN, ...Array(31).fill(1)])], 'zero and NaN groups');
   });
 
   it('toFp8 and fromFp8: every code, saturation, NaN, halves, bit-exact', () => {
