@@ -15,7 +15,7 @@ import { runMaskedScatter, runScatter, runScatterAxis } from './scatter.js';
 import { runArange, runConcatenate, runNumberOfElements, runRandomBits } from './misc.js';
 import { runConv } from './conv.js';
 import { runBlockMaskedMM, runGatherMM, runSegmentedMM, statusMessage } from './matmul-variants.js';
-import { runAffineQuantize, runDequantize, runFpQuantize, runFromFp8, runQuantizedMatmul, runToFp8 } from './quantized.js';
+import { runAffineQuantize, runDequantize, runFpQuantize, runFromFp8, runQQMatmul, runQuantizedMatmul, runToFp8 } from './quantized.js';
 import { gpuFuses, runCrossEntropy, runGatedDelta, runNorm, runRope, runSdpa } from './fast.js';
 import { cpuOnlyError } from './cpu-only.js';
 
@@ -74,6 +74,8 @@ kernels.set('QuantizedMatmul', (be, p, inputs, [o]) => runQuantizedMatmul(be, p.
 kernels.set('GatherQMM', (be, p, inputs, [o]) => runQuantizedMatmul(be, p.params, inputs, o!, true));
 kernels.set('AffineQuantize', (be, p, [w], outputs) => runAffineQuantize(be, p.params, w!, outputs));
 kernels.set('FpQuantize', (be, p, inputs, outputs) => runFpQuantize(be, p.params, inputs, outputs));
+kernels.set('QQMatmul', (be, p, inputs, [o]) => runQQMatmul(be, p.params, inputs, o!, false));
+kernels.set('GatherQQMM', (be, p, inputs, [o]) => runQQMatmul(be, p.params, inputs, o!, true));
 kernels.set('ToFP8', (be, _p, [x], [o]) => runToFp8(be, x!, o!));
 kernels.set('FromFP8', (be, _p, [x], [o]) => runFromFp8(be, x!, o!));
 kernels.set('RMSNorm', (be, p, [x, w], [o]) => runNorm(be, 'rms', p.params.eps, x!, w ?? null, null, o!));

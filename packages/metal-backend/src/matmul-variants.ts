@@ -109,7 +109,7 @@ export function offsetFn(name: string, base: number, nd: number): string {
 
 // ---- errors recorded in the status buffer: kind 0x1000 | op << 4 | what ----
 
-const OPS = ['gather_mm', 'gather_qmm', 'segmented_mm', 'cross_entropy'] as const;
+const OPS = ['gather_mm', 'gather_qmm', 'segmented_mm', 'cross_entropy', 'gather_qqmm'] as const;
 
 /** WGSL `bad_(kind, value, a, size)`: records an error in the status binding `st`. */
 export function badFn(st: string): string {

@@ -320,6 +320,8 @@ ${GRID_MAIN}
 // ---- FpQuantize (mxfp4, mxfp8, nvfp4): one invocation per group ----
 
 const f32 = Math.fround;
+/** A stand-in dtype for scratch words of f32 values (only size and kind are read). */
+const F32 = { name: 'float32', size: 4, kind: 'f' } as unknown as Dtype;
 
 /**
  * WGSL `log2ff_(s)`: log2 of a positive finite f32 in float-float (the exponent, plus
@@ -432,5 +434,175 @@ ${GRID_MAIN}
 }`;
     be.dispatch(helpersFor(code) + code, bindings, m.array(), groups);
   });
+  return true;
+}
+
+// ---- QQMatmul and GatherQQMM: x (and a float w) quantized and dequantized, then x @ w.T ----
+
+/** WGSL for the E4M3 codes both ways, the E2M1 table and MLX's to_fp4_e2m1 / to_fp8_e8m0. */
+const FP_CODES = `
+var<private> fp4_: array<f32, 16> = array<f32, 16>(${FP4.map((v) => (Object.is(v, -0) ? '-0.0' : v.toFixed(1))).join(', ')});
+fn toFp8_(x: f32) -> u32 {${TO_FP8('x')}
+  return code;
+}
+fn fromFp8_(c: u32) -> f32 {
+  if ((c & 127u) == 127u) { return nan_(); }
+  let v = h2f_((c & 127u) << 7u) * 256.0;
+  return select(v, -v, (c & 128u) != 0u);
+}
+fn fp4Code_(x: f32) -> u32 {
+  if (isnan_(x)) { return 7u; }
+  let sign = select(0u, 8u, (bitcast<u32>(x) & 0x80000000u) != 0u);
+  let a = abs(x);
+  var b = 0u;
+  if (a > 5.0) { b = 7u; } else if (a >= 3.5) { b = 6u; } else if (a > 2.5) { b = 5u; } else if (a >= 1.75) { b = 4u; }
+  else if (a > 1.25) { b = 3u; } else if (a >= 0.75) { b = 2u; } else if (a > 0.25) { b = 1u; }
+  return b | sign;
+}
+// round(log2(x)) + 127 (half away from zero), clamped; non-finite 255, negative 0
+fn e8m0Code_(x: f32) -> u32 {
+  if (isnan_(x) || isinf_(x)) { return 255u; }
+  if (x < 0.0) { return 0u; }
+  var n = -127.0;
+  if (x > 0.0) {
+    let l = ffRound_(log2ff_(x));
+    n = sign(l) * floor(abs(l) + 0.5);
+  }
+  return u32(i32(clamp(n, -127.0, 127.0)) + 127);
+}
+fn e8m0_(c: u32) -> f32 { return select(ldexp(1.0, i32(c) - 127), inf_(), c == 255u); }`;
+
+/**
+ * MLX's fp_quantize_dequantize of `src` (groups of gs along its last axis) into the f32 words
+ * of `dst` (row-major): each value becomes its fp4 / fp8 rounding times the group's scale (an
+ * E4M3 one encoded against the global scale for nvfp4, the smallest E8M0 power >= it for mx),
+ * rounded to src's dtype. One invocation per group.
+ */
+function runQdq(be: WebGPUBackend, p: QParams, src: ArrayData, global: ArrayData | null, dst: ArrayData): void {
+  const gs = p.groupSize;
+  const groups = prod(src.shape) / gs;
+  if (groups === 0) return;
+  const m = new Meta();
+  m.f(1);
+  const L = m.layout(src, src.shape);
+  const { bindings, names } = be.bind(global ? [src, global, dst] : [src, dst]);
+  const D = names[names.length - 1]!;
+  const scale =
+    gs === 16
+      ? `let enc = ${global ? `r_(2688.0 / ${fromRaw(global.dtype, `rawG(${global.offset})`)})` : '1.0'};
+  scale = r_(fromFp8_(toFp8_(r_(scale * enc))) / enc);`
+      : `var c = e8m0Code_(scale);
+  if (c < 0xfeu && e8m0_(c) < scale) { c += 1u; }
+  scale = e8m0_(c);`;
+  const code = `
+${rawLoader('rawS', names[0]!, src.dtype)}
+${global ? rawLoader('rawG', names[1]!, global.dtype) : ''}
+${offsetFn('offS', L, src.shape.length)}
+${FF}
+${LOG2FF}
+${FP_CODES}
+${GRID_MAIN}
+  ONE_ = bitcast<f32>(md[0]);
+  if (tid >= ${groups}u) { return; }
+  let o = tid * ${gs}u;
+  // std::max: a NaN never replaces the running value
+  var amax = -inf_();
+  for (var j = 0u; j < ${gs}u; j++) {
+    let a = abs(${fromRaw(src.dtype, 'rawS(offS(o + j))')});
+    if (amax < a) { amax = a; }
+  }
+  var scale = r_(amax / ${p.bits === 4 ? '6.0' : '448.0'});
+  ${scale}
+  for (var j = 0u; j < ${gs}u; j++) {
+    var x = 0.0;
+    if (scale != 0.0) { x = r_(${fromRaw(src.dtype, 'rawS(offS(o + j))')} / scale); }
+    let q = ${p.bits === 8 ? 'fromFp8_(toFp8_(x))' : 'fp4_[fp4Code_(x)]'};
+    ${D}[o + j] = bitcast<u32>(${roundToDtype(src.dtype, 'r_(scale * q)')});
+  }
+}`;
+  be.dispatch(helpersFor(code) + code, bindings, m.array(), groups);
+}
+
+export function runQQMatmul(be: WebGPUBackend, p: QParams & { wScales: boolean; globalScales: boolean }, inputs: readonly ArrayData[], out: ArrayData, gather: boolean): boolean {
+  const [x, w] = inputs as [ArrayData, ArrayData];
+  const l = gather ? inputs[2]! : null;
+  const r = gather ? inputs[3]! : null;
+  const scales = p.wScales ? inputs[gather ? 4 : 2]! : null;
+  const [gx, gw] = p.globalScales ? [inputs[inputs.length - 2]!, inputs[inputs.length - 1]!] : [null, null];
+  if (!FLOATS.includes(x.dtype.name) || !FLOATS.includes(out.dtype.name) || (gather && (l!.dtype.name !== 'uint32' || r!.dtype.name !== 'uint32'))) return false;
+  if (scales ? w.dtype.name !== 'uint32' : !FLOATS.includes(w.dtype.name)) return false;
+  if ((gx && !FLOATS.includes(gx.dtype.name)) || (gw && !FLOATS.includes(gw.dtype.name))) return false;
+  const total = prod(out.shape);
+  if (total === 0) return true;
+  const K = x.shape[x.shape.length - 1]!;
+  const M = x.shape[x.shape.length - 2]!;
+  const N = out.shape[out.shape.length - 1]!;
+  const xB = x.shape.slice(0, -2), wB = w.shape.slice(0, -2);
+  const temps: ArrayData[] = [];
+  const scratch = (n: number): ArrayData => {
+    const d: ArrayData = { storage: be.allocate(4 * n), dtype: F32, shape: [n], strides: [1], offset: 0 };
+    temps.push(d);
+    return d;
+  };
+  try {
+    const xs = scratch(prod(x.shape));
+    runQdq(be, p, x, gx, xs);
+    const ws = scales ? null : scratch(prod(w.shape));
+    if (ws) runQdq(be, p, w, gw, ws);
+    const m = new Meta();
+    m.f(1);
+    m.u(M, N, K, prod(xB), prod(wB));
+    const LL = l ? m.layout(l, l.shape) : -1;
+    const LR = r ? m.layout(r, r.shape) : -1;
+    const LW = scales ? m.layout(w, wB, wB.length) : -1;
+    const LS = scales ? m.layout(scales, wB, wB.length) : -1;
+    const S = scales ? m.u(w.strides[w.shape.length - 2]!, w.strides[w.shape.length - 1]!, scales.strides[scales.shape.length - 2]!, scales.strides[scales.shape.length - 1]!) : -1;
+    writeWords(be, out, (target) => {
+      const arrays = [xs, ...(ws ? [ws] : [w, scales!, ...(gw ? [gw] : [])]), ...(gather ? [l!, r!] : []), target, ...(gather ? [be.status] : [])];
+      const { bindings, names } = be.bind(arrays);
+      const nW = ws ? 1 : gw ? 3 : 2;
+      const O = names[1 + nW + (gather ? 2 : 0)]!;
+      const si = (i: number) => `bitcast<i32>(md[${i}u])`;
+      const weight = ws
+        ? `bitcast<f32>(${names[1]}[(ri * N + j) * K + k])`
+        : `deq_(code_(wo + i32(j) * ${si(S)}, k), so + i32(j) * ${si(S + 2)} + i32(k / ${p.groupSize}u) * ${si(S + 3)}, 0)`;
+      const pick = gather
+        ? `var li = ${names[1 + nW]}[offL(batch)];
+  var ri = ${names[2 + nW]}[offR(batch)];
+  if (li >= md[4]) { bad_(${errorKind('gather_qqmm', 0)}u, li, 0u, md[4]); li = 0u; }
+  if (ri >= md[5]) { bad_(${errorKind('gather_qqmm', 1)}u, ri, 0u, md[5]); ri = 0u; }`
+        : 'let li = 0u;\n  let ri = 0u;';
+      const code = `
+${FF}
+${gather ? `${offsetFn('offL', LL, l!.shape.length)}\n${offsetFn('offR', LR, r!.shape.length)}\n${badFn(names[names.length - 1]!)}` : ''}
+${scales ? `${offsetFn('offW', LW, wB.length)}\n${offsetFn('offSc', LS, wB.length)}\n${dequantFns(p, names[1]!, si(S + 1), scales, names[2]!, gw, gw ? names[3]! : '', x.dtype)}` : ''}
+${GRID_MAIN}
+  ONE_ = bitcast<f32>(md[0]);
+  ${scales ? globalInit(gw, p) : ''}
+  if (tid >= ${total}u) { return; }
+  let M = md[1];
+  let N = md[2];
+  let K = md[3];
+  let j = tid % N;
+  let i = (tid / N) % M;
+  let batch = tid / (M * N);
+  ${pick}
+  ${scales ? 'let wo = offW(ri);\n  let so = offSc(ri);' : ''}
+  let xo = (li * M + i) * K;
+  var acc = vec2f(0.0, 0.0);
+  for (var k = 0u; k < K; k++) {
+    acc = ffAdd_(acc, twoProd_(bitcast<f32>(${names[0]}[xo + k]), ${weight}));
+  }
+  ${O}[tid] = ${storeFF(out.dtype, 'acc')};
+}`;
+      be.dispatch(helpersFor(code) + code, bindings, m.array(), total);
+    });
+  } finally {
+    for (const t of temps) {
+      t.storage.released = true;
+      be.release(t.storage);
+    }
+  }
+  if (gather) be.statusDirty = true;
   return true;
 }

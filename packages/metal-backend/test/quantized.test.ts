@@ -113,6 +113,24 @@ describe.skipIf(noGpu)('webgpu quantized', () => {
     check((w) => mx.quantize(w, 32, 4, 'mxfp4'), [spec(mx.float32, [2, 32], [...Array(32).fill(0), NaN, ...Array(31).fill(1)])], 'zero and NaN groups');
   });
 
+  it('qqmm and gatherQQMM: x quantized on the fly, w as floats or quantized, global scales', () => {
+    for (const [mode, gs, bits] of [['nvfp4', 16, 4], ['mxfp8', 32, 8], ['mxfp4', 32, 4]] as const) {
+      check((x, w) => mx.qqmm(x, w, null, gs, bits, mode), [rand([3, 64], 90), rand([5, 64], 91)], `${mode}, float w`);
+      const [wq, ws] = q(randArr([5, 64], 92), gs, bits, mode);
+      check((x, a, c) => mx.qqmm(x, a, c, gs, bits, mode), [rand([2, 64], 93), wq!, ws!], `${mode}, quantized w`);
+    }
+    const gx = spec(mx.float32, [], [2.5]);
+    const gw = spec(mx.float32, [], [7]);
+    check((x, w, a, b) => mx.qqmm(x, w, null, 16, 4, 'nvfp4', a, b), [rand([2, 32], 94), rand([3, 32], 95), gx, gw], 'nvfp4 global scales, float w');
+    const g = mx.array(7, mx.float32);
+    const [wq, ws] = q(randArr([3, 32], 96), 16, 4, 'nvfp4', g);
+    check((x, a, c, ga, gb) => mx.qqmm(x, a, c, 16, 4, 'nvfp4', ga, gb), [rand([2, 32], 97), wq!, ws!, gx, g], 'nvfp4 global scales, quantized w');
+    check((x, w) => mx.qqmm(x, w, null, 32, 8, 'mxfp8'), [rand([2, 64], 98, mx.bfloat16), rand([3, 64], 99, mx.bfloat16)], 'bfloat16');
+    const l = spec(mx.uint32, [3], [1, 0, 1]);
+    const r = spec(mx.uint32, [3], [2, 2, 0]);
+    check((x, w, li, ri) => mx.gatherQQMM(x, w, null, li, ri, 16, 4, 'nvfp4'), [rand([2, 2, 32], 100), rand([3, 4, 32], 101), l, r], 'gatherQQMM');
+  });
+
   it('toFp8 and fromFp8: every code, saturation, NaN, halves, bit-exact', () => {
     const codes = spec(mx.uint8, [256], Array.from({ length: 256 }, (_, i) => i));
     for (const d of [mx.float32, mx.float16, mx.bfloat16]) check((c) => mx.fromFp8(c, d), [codes], `fromFp8 ${d.name}`);
