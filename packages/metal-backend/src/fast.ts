@@ -290,8 +290,8 @@ export function runSdpa(be: WebGPUBackend, p: SdpaParams, inputs: readonly Array
   const scratch = be.allocate(4 * rows * n);
   const scratchData: ArrayData = { storage: scratch, dtype: out.dtype, shape: [rows * n], strides: [1], offset: 0 };
   try {
-    // 1. scores (and the sinks' logits) into the scratch rows
-    {
+    // 1. scores (and the sinks' logits) into the scratch rows (none for Tk = 0 without sinks)
+    if (n > 0) {
       const arrays = [q, k, scratchData, ...(mask ? [mask] : []), ...(sinks ? [sinks] : [])];
       const { bindings, names } = be.bind(arrays);
       const S = names[2]!;
@@ -330,7 +330,7 @@ ${GRID_MAIN}
       be.dispatch(helpersFor(code) + code, bindings, m.array(), rows * n);
     }
     // 2. softmax of each row in place
-    {
+    if (n > 0) {
       const { bindings, names } = be.bind([scratchData]);
       const S = names[0]!;
       const code = `
@@ -516,7 +516,7 @@ ${GRID_MAIN}
   let hk = h / md[4];
   let so = tid * ${Dk}u;
   for (var c = 0u; c < ${Dk}u; c++) { ${S}[so + c] = bitcast<u32>(${ld(5, 'b', 'h', 'r', 'c')}); }
-  var nx: array<f32, ${Dk}>;
+  var nx: array<f32, ${Math.max(Dk, 1)}>;
   for (var t = 0u; t < T; t++) {
     let keep = ${mask ? `${fromRaw(mask.dtype, `rawM(${at(6, 'b', 't')})`)} != 0` : 'true'};
     var kv = vec2f(0.0, 0.0);

@@ -74,6 +74,7 @@ describe.skipIf(noGpu)('webgpu fused mx.fast kernels', () => {
     check(sdpa(0.25, 'causal'), [rand([1, 2, 4, 8], 48, mx.float16), rand([1, 1, 4, 8], 49, mx.float16), pos([1, 1, 4, 8], 50, mx.float16)], 'float16 GQA causal', 2);
     const kT = rand([1, 8, 5, 2], 51, mx.float32, [{ kind: 'transpose', axes: [0, 3, 2, 1] }]); // (1, 2, 5, 8) strided
     check(sdpa(0.35), [q, kT, v], 'strided keys', 4);
+    check(sdpa(0.35), [q, rand([1, 2, 0, 8], 52), rand([1, 2, 0, 6], 53)], 'no keys');
   });
 
   it('crossEntropy: rows longer than a workgroup, infinite and NaN rows, negative targets, halves', () => {
