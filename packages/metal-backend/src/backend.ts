@@ -239,8 +239,9 @@ export class WebGPUBackend implements Backend {
   }
 
   /**
-   * Fused kernels for RMSNorm, LayerNorm and RoPE (fast.ts); for the other mx.fast ops the ops
-   * build MLX's fallback compositions (use_fallback), whose primitives all run here.
+   * Fused kernels for RMSNorm, LayerNorm, RoPE, attention, cross entropy and the gated delta
+   * rule (fast.ts); for Hadamard the op builds MLX's fallback composition (use_fallback), whose
+   * primitives all run here.
    */
   fuses(primitive: string, dtype: Dtype): boolean {
     return gpuFuses(primitive, dtype);
