@@ -112,6 +112,13 @@ describe.skipIf(noGpu)('webgpu fused mx.fast kernels', () => {
     const att = (q: mx.MxArray, k: mx.MxArray, v: mx.MxArray) => mx.sum(mx.fast.scaledDotProductAttention(q, k, v, 0.5, 'causal'));
     const ga = mx.compile((q: mx.MxArray, k: mx.MxArray, v: mx.MxArray) => mx.grad(att, [0, 1, 2])(q, k, v) as mx.MxArray[]);
     check(ga, [rand([1, 2, 3, 4], 33), rand([1, 2, 3, 4], 34), rand([1, 2, 3, 4], 35)], 'sdpa grad (through the fallback)', 16);
+    const ce = (x: mx.MxArray) => mx.sum(mx.fast.crossEntropy(x, mx.array([2, 0, 4], mx.int32)));
+    check(mx.compile((x: mx.MxArray) => mx.grad(ce)(x) as mx.MxArray), [rand([3, 5], 36)], 'crossEntropy grad', 16);
+    const gd = (q: mx.MxArray, k: mx.MxArray, v: mx.MxArray) => {
+      const [o, st] = mx.fast.gatedDeltaUpdate(q, k, v, mx.full([1, 2, 1], 0.9), mx.full([1, 2, 1], 0.5));
+      return mx.add(mx.sum(o!), mx.sum(st!));
+    };
+    check((q, k, v) => mx.grad(gd, [0, 1, 2])(q, k, v) as mx.MxArray[], [rand([1, 2, 1, 3], 37), rand([1, 2, 1, 3], 38), rand([1, 2, 1, 2], 39)], 'gatedDeltaUpdate grad (through the fallback)', 16);
   });
 
   it('vmap (the norms and RoPE batch into their own kernels) and jvp', () => {
