@@ -18,6 +18,7 @@ import { runBlockMaskedMM, runGatherMM, runSegmentedMM, statusMessage } from './
 import { runAffineQuantize, runDequantize, runFpQuantize, runFromFp8, runQQMatmul, runQuantizedMatmul, runToFp8 } from './quantized.js';
 import { gpuFuses, runCrossEntropy, runGatedDelta, runNorm, runRope, runSdpa } from './fast.js';
 import { cpuOnlyError } from './cpu-only.js';
+import { runHadamard } from './hadamard.js';
 
 export interface GpuStorage extends Storage {
   readonly id: number;
@@ -86,6 +87,7 @@ kernels.set('RoPE', (be, p, [x, off, f], [o]) => runRope(be, p.params, x!, off!,
 kernels.set('ScaledDotProductAttention', (be, p, inputs, [o]) => runSdpa(be, p.params, inputs, o!));
 kernels.set('CrossEntropy', (be, _p, [x, y], [o]) => runCrossEntropy(be, x!, y!, o!));
 kernels.set('GatedDeltaUpdate', (be, p, inputs, outputs) => runGatedDelta(be, p.params.hasMask, inputs, outputs));
+kernels.set('Hadamard', (be, p, [x], [o]) => runHadamard(be, p.params.scale, x!, o!));
 
 export class WebGPUBackend implements Backend {
   readonly name = 'webgpu';
@@ -239,9 +241,9 @@ export class WebGPUBackend implements Backend {
   }
 
   /**
-   * Fused kernels for RMSNorm, LayerNorm, RoPE, attention, cross entropy and the gated delta
-   * rule (fast.ts); for Hadamard the op builds MLX's fallback composition (use_fallback), whose
-   * primitives all run here.
+   * Every mx.fast primitive (and Hadamard) has a fused kernel here, in the float dtypes
+   * (fast.ts, hadamard.ts); otherwise the ops build MLX's fallback compositions (use_fallback),
+   * whose primitives run here too.
    */
   fuses(primitive: string, dtype: Dtype): boolean {
     return gpuFuses(primitive, dtype);

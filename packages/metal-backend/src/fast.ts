@@ -6,7 +6,7 @@
 // to the dtype; 1 / sqrt by a float-float Newton step, so it rounds once as the reference's):
 // the norms, RoPE and the gated delta rule are exact on the tests (1 ulp at near-ties);
 // attention and cross entropy use our exp and log (within a few ulp). The backend's `fuses`
-// says yes to these for float32, float16 and bfloat16; Hadamard stays a composition.
+// says yes to these and to Hadamard (hadamard.ts) for float32, float16 and bfloat16.
 import type { ArrayData, Dtype } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
 import { writeWords } from './reduce.js';
@@ -14,7 +14,7 @@ import { fromRaw, helpersFor, rawLoader, roundToDtype, toRaw } from './wgsl.js';
 import { FF, FLOATS, GRID_MAIN, Meta, badFn, errorKind, offsetFn } from './matmul-variants.js';
 
 /** The mx.fast primitives with a GPU kernel, for `Backend.fuses`. */
-export const FUSED = new Set(['RMSNorm', 'LayerNorm', 'RoPE', 'ScaledDotProductAttention', 'CrossEntropy', 'GatedDeltaUpdate']);
+export const FUSED = new Set(['RMSNorm', 'LayerNorm', 'RoPE', 'ScaledDotProductAttention', 'CrossEntropy', 'GatedDeltaUpdate', 'Hadamard']);
 
 export function gpuFuses(primitive: string, dtype: Dtype): boolean {
   return FUSED.has(primitive) && FLOATS.includes(dtype.name);

@@ -1,10 +1,10 @@
 // The fused mx.fast kernels on the GPU (Backend.fuses is true for RMSNorm, LayerNorm, RoPE,
-// ScaledDotProductAttention, CrossEntropy and GatedDeltaUpdate) against the reference's fused
-// kernels: the norms, RoPE and the gated delta rule exact (1 / sqrt rounded once by a Newton
-// step, cos and sin in float-float), attention and cross entropy within 4 ulp (our exp and log);
-// halves, strided inputs, vmap and jvp, grads (their vjps are compositions, RoPE's is RoPE
-// itself; 16 ulp there: the compositions' rsqrt and power have the elementwise kernels' bounds)
-// and compile.
+// ScaledDotProductAttention, CrossEntropy, GatedDeltaUpdate and Hadamard) against the
+// reference's fused kernels: the norms, RoPE, the gated delta rule and Hadamard exact (1 / sqrt
+// rounded once by a Newton step, cos and sin in float-float), attention and cross entropy
+// within 4 ulp (our exp and log); halves, strided inputs, vmap and jvp, grads (their vjps are
+// compositions, RoPE's and Hadamard's are themselves; 16 ulp there: the compositions' rsqrt
+// and power have the elementwise kernels' bounds) and compile.
 import { describe, expect, it } from 'vitest';
 import * as mx from '@mlx-ts/core';
 import { compareBackends, type ArraySpec } from '@mlx-ts/core/testing';
@@ -25,10 +25,9 @@ function rand(shape: number[], seed: number, dtype: mx.Dtype = mx.float32, view:
 
 describe.skipIf(noGpu)('webgpu fused mx.fast kernels', () => {
   it('the backend fuses RMSNorm, LayerNorm and RoPE in float dtypes only', () => {
-    for (const p of ['RMSNorm', 'LayerNorm', 'RoPE', 'ScaledDotProductAttention', 'CrossEntropy', 'GatedDeltaUpdate']) {
+    for (const p of ['RMSNorm', 'LayerNorm', 'RoPE', 'ScaledDotProductAttention', 'CrossEntropy', 'GatedDeltaUpdate', 'Hadamard']) {
       for (const d of [mx.float32, mx.float16, mx.bfloat16]) expect(gpuBackend!.fuses(p, d)).toBe(true);
     }
-    expect(gpuBackend!.fuses('Hadamard', mx.float32)).toBe(false);
     expect(gpuBackend!.fuses('RMSNorm', mx.int32)).toBe(false);
   });
 
@@ -100,6 +99,19 @@ describe.skipIf(noGpu)('webgpu fused mx.fast kernels', () => {
     check(gdu, [rand([B, T, Hk, Dk], 70), rand([B, T, Hk, Dk], 71), rand([B, T, Hv, Dv], 72), gates([B, T, Hv], 73), gates([B, T, Hv], 74)], 'zero state, per-head gates');
     check(gdu, [rand([B, T, Hk, Dk], 75), rand([B, T, Hk, Dk], 76), rand([B, T, Hv, Dv], 77), gates([B, T, Hv, Dk], 78), gates([B, T, Hv], 79), rand([B, Hv, Dv, Dk], 80), spec(mx.bool, [B, T], [1, 0, 1, 1, 1, 0])], 'per-key gates, state, mask');
     check(gdu, [rand([1, 2, 2, 4], 81, mx.bfloat16), rand([1, 2, 2, 4], 82, mx.bfloat16), rand([1, 2, 2, 2], 83, mx.bfloat16), gates([1, 2, 2], 84, mx.bfloat16), gates([1, 2, 2], 85, mx.bfloat16)], 'bfloat16');
+  });
+
+  it('hadamardTransform: powers of two, m = 12, 20, 28, custom scale, strided rows, halves, bit-exact', () => {
+    check((x) => mx.hadamardTransform(x), [rand([3, 8], 110)], '8');
+    check((x) => mx.hadamardTransform(x), [rand([2, 256], 111)], '256 (rows longer than a workgroup)');
+    check((x) => mx.hadamardTransform(x, 0.5), [rand([2, 12], 112)], '12, scale 0.5');
+    check((x) => mx.hadamardTransform(x), [rand([1, 40], 113)], '20 * 2');
+    check((x) => mx.hadamardTransform(x), [rand([2, 112], 114)], '28 * 4');
+    check((x) => mx.hadamardTransform(x), [rand([16, 3], 115, mx.float32, [{ kind: 'transpose', axes: [1, 0] }])], 'transposed rows');
+    check((x) => mx.hadamardTransform(x), [rand([2, 24], 116, mx.float16)], 'float16, 12 * 2');
+    check((x) => mx.hadamardTransform(x), [rand([2, 64], 117, mx.bfloat16)], 'bfloat16');
+    const g = mx.compile((x: mx.MxArray) => mx.grad((a: mx.MxArray) => mx.sum(mx.square(mx.hadamardTransform(a))))(x) as mx.MxArray);
+    check(g, [rand([2, 20], 118)], 'compiled grad (Hadamard of the cotangent)', 1);
   });
 
   it('grads (compositions and the inverse RoPE) and compile', () => {
