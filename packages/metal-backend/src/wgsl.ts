@@ -2,7 +2,7 @@
 // conversions between dtypes with the reference backend's rules (elements.ts: C casts, integer
 // stores wrap, float -> int truncates then wraps, NaN/inf -> 0), and the float helpers that
 // WGSL lacks or leaves loose (NaN tests by bits, fmod, pow, expm1, log1p).
-import type { Dtype } from '@mlx-ts/core';
+import type { ArrayData, Dtype } from '@mlx-ts/core';
 
 /**
  * How values of a dtype are computed: floats in f32, signed ints and bool in i32, unsigned in
@@ -916,3 +916,38 @@ Object.assign(HELPERS, {
   cge_: { src: 'fn cge_(a: vec2f, b: vec2f) -> bool { return a.x > b.x || (a.x == b.x && a.y >= b.y); }' },
   cnan_: { deps: ['isnan_'], src: 'fn cnan_(a: vec2f) -> bool { return isnan_(a.x) || isnan_(a.y); }' },
 } satisfies Record<string, { deps?: string[]; src: string }>);
+
+// a stand-in dtype for raw 32-bit words (the loaders read only name, size and kind)
+const WORD = { name: 'uint32', size: 4, kind: 'u' } as unknown as Dtype;
+
+/**
+ * An 8-byte array (int64, uint64, complex64) seen as its 32-bit words: a trailing axis of 2, so
+ * the kernels that only move bits (gather, concatenate, masked scatter) run unchanged.
+ */
+export function wordsView(x: ArrayData): ArrayData {
+  return { storage: x.storage, dtype: WORD, shape: [...x.shape, 2], strides: [...x.strides.map((s) => 2 * s), 1], offset: 2 * x.offset };
+}
+
+/** An array broadcast along a new trailing axis of 2 (indices that go with a wordsView). */
+export function pairBroadcast(x: ArrayData): ArrayData {
+  return { ...x, shape: [...x.shape, 2], strides: [...x.strides, 0] };
+}
+
+/**
+ * An index element as [i32 or u32 expression, 'I' | 'U'] for the bounds checks; a 64-bit index
+ * outside 32 bits saturates (it is out of range anyway, and reported as the saturated value).
+ */
+export function indexValue(d: Dtype, raw: string): [string, 'I' | 'U'] {
+  if (d.size !== 8) return [fromRaw(d, raw), ctypeOf(d) === 'u32' ? 'U' : 'I'];
+  if (d.kind === 'u') return [`select(0xffffffffu, ${raw}.x, ${raw}.y == 0u)`, 'U'];
+  return [`sidx64_(${raw})`, 'I'];
+}
+Object.assign(HELPERS, {
+  sidx64_: {
+    src: `fn sidx64_(v: vec2u) -> i32 {
+  let lo = bitcast<i32>(v.x);
+  if ((v.y == 0u && lo >= 0) || (v.y == 0xffffffffu && lo < 0)) { return lo; }
+  return select(2147483647i, i32(-2147483648), (v.y & 0x80000000u) != 0u);
+}`,
+  },
+});

@@ -128,4 +128,78 @@ describe.skipIf(noGpu)('webgpu int64/uint64', () => {
       check((a, b) => f(a, b), [x[0]!, y[1]!], `compiled ${d.name}`);
     }
   });
+
+  it('reductions: sum/prod wrap, max/min, and/or, argmax/argmin (ties to the first index)', () => {
+    for (const d of wide) {
+      for (const x of layouts(d, big(d, 14)).slice(0, 3)) {
+        for (const axes of [[0], [1], [0, 1]]) {
+          check((a) => mx.sum(a, axes), [x], `sum ${d.name} ${axes}`);
+          check((a) => mx.prod(a, axes), [x], `prod ${d.name} ${axes}`);
+          check((a) => mx.max(a, axes), [x], `max ${d.name} ${axes}`);
+          check((a) => mx.min(a, axes), [x], `min ${d.name} ${axes}`);
+          check((a) => mx.all(a, axes), [x], `all ${d.name} ${axes}`);
+          check((a) => mx.any(a, axes), [x], `any ${d.name} ${axes}`);
+        }
+        check((a) => mx.argmax(a, 1), [x], `argmax ${d.name}`);
+        check((a) => mx.argmin(a, 0), [x], `argmin ${d.name}`);
+      }
+      // ties and the 2^32 boundary: equal high words, different low words
+      const t = [5n, 2n ** 32n + 1n, 2n ** 32n, 2n ** 32n + 1n, 4294967295n, 5n];
+      check((a) => mx.argmax(a, 0), [spec(d, [6], t)], `argmax ties ${d.name}`);
+      check((a) => mx.argmin(a, 0), [spec(d, [6], t)], `argmin ties ${d.name}`);
+      check((a) => mx.prod(a, 0), [spec(d, [0, 3], [])], `empty prod ${d.name}`);
+    }
+    check((a) => mx.sum(a), [spec(mx.int32, [5], [2147483647, 1, -5, 7, 2147483647])], 'int32 sum stays int32');
+  });
+
+  it('scans: cumsum/cumprod/cummax/cummin, forward/reverse, inclusive/exclusive', () => {
+    for (const d of wide) {
+      const x = layouts(d, big(d, 16))[1]!;
+      for (const reverse of [false, true]) {
+        for (const inclusive of [true, false]) {
+          check((a) => mx.cumsum(a, 1, reverse, inclusive), [x], `cumsum ${d.name}`);
+          check((a) => mx.cumprod(a, 0, reverse, inclusive), [x], `cumprod ${d.name}`);
+          check((a) => mx.cummax(a, 1, reverse, inclusive), [x], `cummax ${d.name}`);
+          check((a) => mx.cummin(a, 0, reverse, inclusive), [x], `cummin ${d.name}`);
+        }
+      }
+    }
+  });
+
+  it('sort family', () => {
+    for (const d of wide) {
+      for (const x of layouts(d, big(d, 18)).slice(0, 3)) {
+        check((a) => mx.sort(a, 1), [x], `sort ${d.name}`);
+        check((a) => mx.argsort(a, 0), [x], `argsort ${d.name}`);
+        check((a) => mx.partition(a, 1, 1), [x], `partition ${d.name}`);
+        check((a) => mx.argpartition(a, 2, 1), [x], `argpartition ${d.name}`);
+      }
+    }
+  });
+
+  it('gathers, scatters, concatenation, arange (and int64 indices)', () => {
+    for (const d of wide) {
+      const [x, xt, xs] = layouts(d, big(d, 20));
+      for (const id of [mx.int32, mx.int64, mx.uint64]) {
+        const idx = spec(id, [5], [2, 0, 1, 2, 0].map(BigInt).map((v) => (id === mx.int32 ? Number(v) : v)));
+        check((a, i) => mx.take(a, i, 0), [xt!, idx], `take ${d.name} ${id.name}`);
+        check((a, i) => mx.take(a, i, 1), [xs!, idx], `take axis 1 ${d.name} ${id.name}`);
+      }
+      const ia = spec(mx.int32, [3, 2], [3, 0, -1, 2, 1, 1]);
+      check((a, i) => mx.takeAlongAxis(a, i, 1), [x!, ia], `takeAlongAxis ${d.name}`);
+      const upd = spec(d, [3, 2], [5n, 2n ** 40n, 7n, 2n ** 63n - 1n, 1n, 3n].map((v) => (d === mx.int64 ? BigInt.asIntN(64, v) : v)));
+      check((a, i, u) => mx.putAlongAxis(a, i, u, 1), [xt!, ia, upd], `putAlongAxis ${d.name}`);
+      check((a, b) => mx.concatenate([a, b], 1), [x!, xs!], `concatenate ${d.name}`);
+      check((a, b) => mx.concatenate([a, b], 0), [xt!, x!], `concatenate axis 0 ${d.name}`);
+      // scatter and its reductions (at[].add and friends): flat positions, repeated ones
+      const pos = spec(mx.int64, [4], [1n, 2n, 1n, -1n]);
+      const u = spec(d, [4, 4], Array.from({ length: 16 }, (_, i) => big(d, 22)(i)));
+      check((a, p, v) => a.at(p).add(v), [x!, pos, u], `at.add ${d.name}`);
+      check((a, p, v) => a.at(p).multiply(v), [x!, pos, u], `at.multiply ${d.name}`);
+      check((a, p, v) => a.at(p).maximum(v), [x!, pos, u], `at.maximum ${d.name}`);
+      check((a, p, v) => a.at(p).minimum(v), [x!, pos, u], `at.minimum ${d.name}`);
+      check(() => mx.arange(-3, 40, 7, d), [], `arange ${d.name}`);
+    }
+    check(() => mx.arange(2 ** 40, 2 ** 40 + 3e12, 1e12, mx.int64), [], 'arange beyond 32 bits');
+  });
 });
