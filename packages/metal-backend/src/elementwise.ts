@@ -60,8 +60,12 @@ export function runElementwise(be: WebGPUBackend, spec: ElementwiseSpec): void {
     })
     .join('\n      ');
   const body = `${spec.body}`;
+  const helpers = helpersFor(body);
+  // helpers guarding against reassociation read a run-time 1.0 (ONEC_) after the meta words
+  const oneAt = 2 + nd + inputs.length * (nd + 1);
+  const needOne = helpers.includes('ONEC_');
   const code = `${loaders.join('\n')}
-${helpersFor(body)}
+${helpers}
 fn off(e: u32, k: u32) -> i32 {
   let nd = md[1];
   let base = 2u + nd + k * (nd + 1u);
@@ -79,6 +83,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: 
   let t = gid.x + gid.y * nw.x * 64u;
   let n = md[0];
   if (t * ${per}u >= n) { return; }
+  ${needOne ? `ONEC_ = bitcast<f32>(md[${oneAt}]);` : ''}
   ${wideOut ? '' : outputs.map((_o, k) => `var w${k} = 0u;`).join(' ')}
   for (var l = 0u; l < ${per}u; l++) {
     let e = t * ${per}u + l;
@@ -90,7 +95,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: 
   }
   ${wideOut ? '' : outputs.map((_o, k) => `${names[inputs.length + k]}[t] = w${k};`).join('\n  ')}
 }`;
-  const meta = new Uint32Array(2 + nd + inputs.length * (nd + 1));
+  const meta = new Uint32Array(oneAt + 1);
+  new Float32Array(meta.buffer)[oneAt] = 1;
   const m32 = new Int32Array(meta.buffer);
   meta[0] = n;
   meta[1] = nd;

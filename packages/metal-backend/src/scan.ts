@@ -31,7 +31,9 @@ export function runScan(
   const inner = x.shape.slice(p.axis + 1).reduce((a, b) => a * b, 1);
   const lines = total / n;
   const nd = x.shape.length;
-  const meta = new Uint32Array(5 + 2 * nd);
+  // [lines, n, inner, nd, offset, shape, strides, 1.0f (ONEC_, for complex products)]
+  const meta = new Uint32Array(6 + 2 * nd);
+  new Float32Array(meta.buffer)[5 + 2 * nd] = 1;
   const i32 = new Int32Array(meta.buffer);
   meta.set([lines, n, inner, nd]);
   i32[4] = x.offset;
@@ -116,6 +118,7 @@ fn off(e: u32) -> i32 {
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: vec3u) {
   let line = gid.x + gid.y * nw.x * 64u;
   if (line >= md[0]) { return; }
+  ${p.type === 'prod' && oct === 'c64' ? `ONEC_ = bitcast<f32>(md[${5 + 2 * nd}]);` : ''}
   let n = md[1];
   let inner = md[2];
   let base = (line / inner) * n * inner + line % inner;

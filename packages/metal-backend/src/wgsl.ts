@@ -759,16 +759,32 @@ Object.assign(HELPERS, {
     deps: ['isnan_'],
     src: 'fn csgn_(m: f32, s: f32) -> f32 { return select(abs(m), -abs(m), (bitcast<u32>(s) & 0x80000000u) != 0u || isnan_(s)); }',
   },
-  // one rounding of ab + cd, almost: the products' errors (fma) are added back unless zero, so
-  // cancellation keeps its digits and a zero keeps its sign
+  // the exact error a*b - fl(a*b) by Dekker's split (WGSL's fma is not fused on every driver:
+  // lavapipe lowers it to a multiply and an add). Lavapipe also reassociates, so every
+  // intermediate is multiplied by ONEC_, a 1.0 the kernel reads from its meta buffer at run time.
+  perr_: {
+    src: `var<private> ONEC_: f32;
+fn perr_(a: f32, b: f32) -> f32 {
+  let p = (a * b) * ONEC_;
+  let c = (4097.0 * a) * ONEC_;
+  let ah = (c - ((c - a) * ONEC_)) * ONEC_;
+  let al = (a - ah) * ONEC_;
+  let d = (4097.0 * b) * ONEC_;
+  let bh = (d - ((d - b) * ONEC_)) * ONEC_;
+  let bl = (b - bh) * ONEC_;
+  return ((((((ah * bh) * ONEC_ - p) * ONEC_ + (ah * bl) * ONEC_) * ONEC_ + (al * bh) * ONEC_) * ONEC_) + (al * bl) * ONEC_) * ONEC_;
+}`,
+  },
+  // ab + cd with the products' errors added back (unless zero, which keeps the sign of a zero
+  // sum), so cancellation keeps its digits
   dot2_: {
-    deps: ['isfin_'],
+    deps: ['isfin_', 'perr_'],
     src: `fn dot2_(a: f32, b: f32, c: f32, d: f32) -> f32 {
   let p = a * b;
   let q = c * d;
   let s = p + q;
-  if (!isfin_(p) || !isfin_(q)) { return s; }
-  let e = fma(a, b, -p) + fma(c, d, -q);
+  if (!isfin_(s) || max(max(abs(a), abs(b)), max(abs(c), abs(d))) > 1e30 || p == 0.0 || q == 0.0) { return s; }
+  let e = (perr_(a, b) + perr_(c, d)) * ONEC_;
   return select(s + e, s, e == 0.0);
 }`,
   },
@@ -804,11 +820,21 @@ Object.assign(HELPERS, {
   return vec2f(re, im);
 }`,
   },
-  // Smith's division with Annex G's recovery of infinities and zeros (the reference's cdiv)
+  // finite operands: (a + bi)(c - di) / (c^2 + d^2) with the divisor scaled by a power of two
+  // and each sum of products by dot2_ (a few roundings in all, where Smith's f32 steps would
+  // cancel); otherwise Smith's division with Annex G's recovery of infinities and zeros (the
+  // reference's cdiv)
   cdiv_: {
     deps: ['dot2_', 'isnan_', 'isinf_', 'isfin_', 'csgn_', 'inf_'],
     src: `fn cdiv_(x: vec2f, y: vec2f) -> vec2f {
   let a = x.x; let b = x.y; let c = y.x; let d = y.y;
+  let m = max(abs(c), abs(d));
+  if (isfin_(m) && m > 1e-30 && max(abs(a), abs(b)) < 1e30) {
+    let k = i32((bitcast<u32>(m) >> 23u) & 0xffu) - 127;
+    let cs = ldexp(c, -k); let ds = ldexp(d, -k);
+    let den = dot2_(cs, cs, ds, ds);
+    return vec2f(ldexp(dot2_(a, cs, b, ds) / den, -k), ldexp(dot2_(b, cs, -a, ds) / den, -k));
+  }
   var re: f32; var im: f32;
   if (abs(c) < abs(d)) {
     let ratio = c / d;
