@@ -1,7 +1,7 @@
 // The FFT primitive on the GPU against the reference backend (float64 transforms rounded once).
 // The GPU rounds once per transformed axis (float-float sums of float-float twiddle products in
 // between), so the bound is on the whole result: max |gpu - ref| <= (passes + 1) 2^-24 ‖ref‖₂
-// (no log n factor). Checked on every length 1..70, powers of two up to 512, inverse scaling,
+// (no log n factor). Checked on every length 1..70, powers of two up to 16384 (Stockham passes from 32 on), inverse scaling,
 // real transforms with even and odd outputs, several axes, strided inputs.
 import { describe, expect, it } from 'vitest';
 import * as mx from '@mlx-ts/core';
@@ -66,6 +66,14 @@ describe.skipIf(noGpu)('webgpu FFT', () => {
       checkFft((a) => mx.fft.fft(a), x, 1, `fft n=${n}`);
       if (n % 7 === 1 || n > 64) checkFft((a) => mx.fft.ifft(a), x, 1, `ifft n=${n}`);
     }
+  });
+
+  it('long powers of two (Stockham radix-2 passes)', () => {
+    for (const n of [2048, 16384]) {
+      checkFft((a) => mx.fft.fft(a), values(mx.complex64, [1, n], 300 + n), 1, `fft n=${n}`);
+      checkFft((a) => mx.fft.irfft(a, n), values(mx.complex64, [1, n / 2 + 1], 400 + n), 1, `irfft n=${n}`);
+    }
+    checkFft((a) => mx.fft.rfft2(a), values(mx.float32, [64, 128], 5), 2, 'rfft2 64x128');
   });
 
   it('rfft (n/2 + 1 bins) and irfft with even and odd outputs', () => {
