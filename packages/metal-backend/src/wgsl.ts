@@ -977,3 +977,94 @@ Object.assign(HELPERS, {
 }`,
   },
 });
+
+// the remaining complex functions, by the reference's formulas (MLX's), in f32
+Object.assign(HELPERS, {
+  // log(1 + z), accurate near 0
+  clog1p_: {
+    deps: ['cabs_', 'log_', 'log1p_', 'atan2_', 'sq1p_'],
+    src: `fn clog1p_(z: vec2f) -> vec2f {
+  let x = z.x; let y = z.y;
+  let theta = atan2_(y, x + 1.0);
+  // |1 + z|^2 - 1 = x (2 + x) + y^2 = 2x + (x^2 + y^2), the squares' errors kept where 2x
+  // cancels them (also beyond |z| < 0.5, where the reference's log|1 + z| is near 0)
+  let r = sq1p_(x, y);
+  if (cabs_(z) < 0.5 && r == 0.0) { return vec2f(x, theta); }
+  if (abs(x) < 1e18 && abs(y) < 1e18 && r > -0.75 && r < 3.0) { return vec2f(0.5 * log1p_(r), theta); }
+  return vec2f(log_(cabs_(vec2f(x + 1.0, y))), theta);
+}`,
+  },
+  // 2x + x^2 + y^2 with the squares exact (Dekker) and the sums compensated (Knuth's two-sum,
+  // guarded by ONEC_ against reassociation): accurate however much 2x cancels
+  sq1p_: {
+    deps: ['perr_', 'isfin_'],
+    src: `fn twos_(a: f32, b: f32) -> vec2f {
+  let s = (a + b) * ONEC_;
+  let bb = (s - a) * ONEC_;
+  return vec2f(s, ((a - (s - bb) * ONEC_) * ONEC_) + ((b - bb) * ONEC_));
+}
+fn sq1p_(x: f32, y: f32) -> f32 {
+  let p = x * x;
+  let q = y * y;
+  if (!isfin_(p + q) || max(abs(x), abs(y)) > 1e18) { return 2.0 * x + (p + q); }
+  let t1 = twos_(2.0 * x, p);
+  let t2 = twos_(t1.x, q);
+  return t2.x + ((t1.y + t2.y) * ONEC_ + (perr_(x, x) + perr_(y, y)) * ONEC_) * ONEC_;
+}`,
+  },
+  casinh_: {
+    deps: ['csqrt_', 'cmul_', 'clog_'],
+    src: `fn casinh_(z: vec2f) -> vec2f {
+  let r = csqrt_(cmul_(z, z) + vec2f(1.0, 0.0));
+  return clog_(z + r);
+}`,
+  },
+  // asin(z) = -i asinh(i z)
+  casin_: { deps: ['casinh_'], src: 'fn casin_(z: vec2f) -> vec2f { let r = casinh_(vec2f(-z.y, z.x)); return vec2f(r.y, -r.x); }' },
+  // the reference's pi/2 - asin(z), except the real part by Kahan's 2 atan2(Re sqrt(1 - z),
+  // Re sqrt(1 + z)): the same value (off the cuts too), without the cancellation near 0
+  cacos_: {
+    deps: ['casin_', 'csqrt_', 'atan2_'],
+    src: `fn cacos_(z: vec2f) -> vec2f {
+  let r = casin_(z);
+  let re = 2.0 * atan2_(csqrt_(vec2f(1.0 - z.x, -z.y)).x, csqrt_(vec2f(1.0 + z.x, z.y)).x);
+  return vec2f(select(1.5707963267948966 - r.x, re, isfin_(re) && isfin_(r.x)), -r.y);
+}`,
+  },
+  cacosh_: {
+    deps: ['csqrt_', 'cmul_', 'clog_'],
+    src: 'fn cacosh_(z: vec2f) -> vec2f { return clog_(z + cmul_(csqrt_(z + vec2f(1.0, 0.0)), csqrt_(z - vec2f(1.0, 0.0)))); }',
+  },
+  // the reference's log((1 + z) / (1 - z)) / 2, except the real part as log1p(4a / |1 - z|^2) / 4
+  // (|1 + z|^2 = |1 - z|^2 + 4a): no cancellation near 0, and continuous across the cuts as it is
+  catanh_: {
+    deps: ['cdiv_', 'clog_', 'log1p_', 'isfin_'],
+    src: `fn catanh_(z: vec2f) -> vec2f {
+  let r = 0.5 * clog_(cdiv_(vec2f(1.0 + z.x, z.y), vec2f(1.0 - z.x, -z.y)));
+  let u = 1.0 - z.x;
+  let re = 0.25 * log1p_(4.0 * z.x / (u * u + z.y * z.y));
+  return vec2f(select(r.x, re, isfin_(re) && isfin_(r.x)), r.y);
+}`,
+  },
+  // the real/imaginary closed form, whose branch cuts are C's catan's
+  catan_: {
+    deps: ['atan2_', 'log1p_'],
+    src: `fn catan_(z: vec2f) -> vec2f {
+  let a = z.x; let b = z.y;
+  let re = 0.5 * atan2_(2.0 * a, (1.0 - a * a) - b * b);
+  // log(A / B) with A - B = 4b: through log1p, without the cancellation of A / B near 1
+  let im = 0.25 * log1p_(4.0 * b / (a * a + (b - 1.0) * (b - 1.0)));
+  return vec2f(re, im);
+}`,
+  },
+  // MLX's formula: max + log1p(exp(min - max)), max/min in its lexicographic order
+  clogaddexp_: {
+    deps: ['cnan_', 'cgt_', 'clog1p_', 'cexp_', 'inf_'],
+    src: `fn clogaddexp_(a: vec2f, b: vec2f) -> vec2f {
+  let mx = select(select(b, a, cgt_(a, b)), a, cnan_(a));
+  let mn = select(select(b, a, cgt_(b, a)), a, cnan_(a));
+  if ((mn.x == -inf_() && mn.y == 0.0) || (mx.x == inf_() && mx.y == 0.0)) { return mx; }
+  return mx + clog1p_(cexp_(mn - mx));
+}`,
+  },
+});

@@ -82,6 +82,13 @@ describe.skipIf(noGpu)('webgpu complex64', () => {
     ['sinh', mx.sinh, 16, 3],
     ['cosh', mx.cosh, 16, 3],
     ['tanh', mx.tanh, 32, 1.5],
+    ['log1p', mx.log1p, 8, 2],
+    ['arcsin', mx.arcsin, 16, 2],
+    ['arccos', mx.arccos, 16, 2],
+    ['arctan', mx.arctan, 16, 2],
+    ['arcsinh', mx.arcsinh, 16, 2],
+    ['arccosh', mx.arccosh, 16, 2],
+    ['arctanh', mx.arctanh, 16, 2],
   ];
   it('complex functions within their ulp bounds', () => {
     for (const [name, f, ulp, scale] of unary) {
@@ -108,6 +115,7 @@ describe.skipIf(noGpu)('webgpu complex64', () => {
     ['divide', mx.divide, 4],
     ['floorDivide', mx.floorDivide, 4],
     ['power', mx.power, 64],
+    ['logaddexp', mx.logaddexp, 8],
     ['maximum', mx.maximum, 0],
     ['minimum', mx.minimum, 0],
     ['equal', mx.equal, 0],
@@ -119,7 +127,7 @@ describe.skipIf(noGpu)('webgpu complex64', () => {
   ];
   it('binary ops, mixed layouts and broadcasts', () => {
     for (const [name, f, ulp] of binary) {
-      const scale = name === 'power' ? 2 : 50;
+      const scale = name === 'power' ? 2 : name === 'logaddexp' ? 5 : 50;
       const a = clayouts(vals(8, scale));
       const b = clayouts(vals(9, scale));
       check(f, [a[0]!, b[1]!], ulp, name);
