@@ -1,14 +1,14 @@
 // FFT (MLX's FFT primitive: axes, inverse, real, oddOut) as one pass per transformed axis, in
 // the reference's order: a real forward transform does its real (last) axis first, a real
 // inverse its real axis last, intermediates are complex64 buffers. Powers of two from 32 on take
-// Stockham's radix-2 passes (O(n log n)); other lengths a direct DFT per output element (O(n²)
-// per line: fine for short lengths, slow for long odd ones; Bluestein through the radix-2 path is
-// still to come). Both work in float-float: the twiddles come from a host table computed in
-// float64 and split into hi + lo f32, products and sums carry about 48 bits, and each pass rounds
-// once (after the inverse's 1/N, also in float-float). So each pass is correctly rounded up to
-// about n 2^-46 ‖x‖₁, and the result is within (passes + 1) eps32 ‖y‖₂ of the reference (eps32 =
-// 2^-24, y the exact transform): no log n or n factor (measured: at most 0.37 eps32 ‖y‖₂).
-import type { ArrayData, Dtype } from '@mlx-ts/core';
+// Stockham's radix-2 passes, other lengths past 96 Bluestein's chirp-z through those passes (both
+// O(n log n)), short lengths a direct DFT per output element. All work in float-float: twiddles,
+// chirps and Bluestein's kernel come from host tables computed in float64 and split into hi + lo
+// f32, products and sums carry about 48 bits, and each pass rounds once (after the inverse's 1/N,
+// also in float-float). So each pass is correctly rounded up to about n 2^-46 ‖x‖₁, and the
+// result is within (passes + 1) eps32 ‖y‖₂ of the reference (eps32 = 2^-24, y the exact
+// transform): no log n or n factor (measured: at most 0.37 eps32 ‖y‖₂, over three passes).
+import type { ArrayData, Dtype, Storage } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
 import { FF } from './reduce.js';
 import { helpersFor } from './wgsl.js';
@@ -58,6 +58,7 @@ const C64 = { name: 'complex64', size: 8, kind: 'c' } as unknown as Dtype;
  */
 function pass(be: WebGPUBackend, mode: Mode, inverse: boolean, axis: number, n: number, scale: number, x: ArrayData, out: ArrayData): void {
   if (n >= STOCKHAM_MIN && (n & (n - 1)) === 0) return stockham(be, mode, inverse, axis, n, scale, x, out);
+  if (n > BLUESTEIN_MIN && (n & (n - 1)) !== 0) return bluestein(be, mode, inverse, axis, n, scale, x, out);
   const total = out.shape.reduce((a, b) => a * b, 1);
   if (total === 0) return;
   const nd = out.shape.length;
@@ -241,71 +242,95 @@ fn lineBase(e: u32) -> i32 {
   return { meta, code };
 }
 
+/** A host table of complex doubles as float-float words (re hi, re lo, im hi, im lo). */
+function ffTable(re: Float64Array, im: Float64Array): Float32Array {
+  const t = new Float32Array(4 * re.length);
+  for (let j = 0; j < re.length; j++) t.set([...split(re[j]!), ...split(im[j]!)], 4 * j);
+  return t;
+}
+
+/** The float-float twiddles, or another host table, in a fresh GPU buffer. */
+function upload(be: WebGPUBackend, t: Float32Array): Storage {
+  const st = be.allocate(t.byteLength);
+  be.write(st, 0, new Uint8Array(t.buffer, t.byteOffset, t.byteLength));
+  return st;
+}
+
+const RW = (A: string, B: string) => `
+fn rd(i: u32) -> vec4f { return vec4f(bitcast<f32>(${A}[4u * i]), bitcast<f32>(${A}[4u * i + 1u]), bitcast<f32>(${A}[4u * i + 2u]), bitcast<f32>(${A}[4u * i + 3u])); }
+fn wr(i: u32, v: vec4f) { ${B}[4u * i] = bitcast<u32>(v.x); ${B}[4u * i + 1u] = bitcast<u32>(v.y); ${B}[4u * i + 2u] = bitcast<u32>(v.z); ${B}[4u * i + 3u] = bitcast<u32>(v.w); }`;
+// complex float-float product (re ff, im ff) x (re ff, im ff)
+const CFF = `
+fn cff_(a: vec4f, b: vec4f) -> vec4f {
+  return vec4f(ffAdd_(ffMul_(a.xy, b.xy), -ffMul_(a.zw, b.zw)), ffAdd_(ffMul_(a.xy, b.zw), ffMul_(a.zw, b.xy)));
+}`;
+
 /**
- * Stockham's radix-2 FFT for n = 2^k: a load into float-float lines (vec4f: re hi, re lo, im hi,
- * im lo; c2r rebuilds the Hermitian line), k butterfly passes between two such buffers (natural
- * order out, no bit reversal), and a store rounding once. Every butterfly is in float-float with
- * float-float twiddles, so the result keeps the direct pass's bound.
+ * Loads each transformed line into float-float complex lines of length m (zero past n), times
+ * a float-float table (Bluestein's chirp) when given; c2r rebuilds the Hermitian line of n.
  */
-function stockham(be: WebGPUBackend, mode: Mode, inverse: boolean, axis: number, n: number, scale: number, x: ArrayData, out: ArrayData): void {
+function loadLines(be: WebGPUBackend, mode: Mode, axis: number, n: number, m: number, x: ArrayData, out: ArrayData, dst: Storage, chirp: Storage | null): number {
   const total = out.shape.reduce((a, b) => a * b, 1);
-  if (total === 0) return;
   const lines = total / out.shape[axis]!;
-  const bufs = [be.allocate(16 * lines * n), be.allocate(16 * lines * n)];
-  const tw = be.allocate(16 * n);
-  try {
-    const t = twiddles(n);
-    be.write(tw, 0, new Uint8Array(t.buffer, t.byteOffset, t.byteLength));
-    // load: line l (outer o, inner i) element j into bufs[0][l n + j]
-    {
-      const { bindings, names } = be.bind([x, bufs[0]!]);
-      const [X, A] = names as [string, string];
-      const { meta, code: shared } = lineCode(mode, axis, x, out, X);
-      const elem =
-        mode === 'c2r'
-          ? `let h = n / 2u;
+  const { bindings, names } = be.bind(chirp ? [x, dst, chirp] : [x, dst]);
+  const [X, A, C] = names as [string, string, string];
+  const { meta, code: shared } = lineCode(mode, axis, x, out, X);
+  const elem =
+    mode === 'c2r'
+      ? `let h = n / 2u;
   let k = select(j, n - j, j > h);
-  var v = vec2f(0.0);
   if (k < md[4]) { v = ld(base + i32(k) * bitcast<i32>(md[10])); }
-  if (k == 0u || k == h) { v.y = 0.0; }
+  if (k == 0u || (n % 2u == 0u && k == h)) { v.y = 0.0; }
   if (j > h) { v.y = -v.y; }`
-          : `var v = vec2f(0.0);
-  if (j < md[4]) { v = ld(base + i32(j) * bitcast<i32>(md[10])); }`;
-      const code = `${shared}
+      : `if (j < md[4]) { v = ld(base + i32(j) * bitcast<i32>(md[10])); }`;
+  const code = `${FF}
+${CFF}
+${shared}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: vec3u) {
   let g = gid.x + gid.y * nw.x * 64u;
   let n = ${n}u;
-  if (g >= md[1] * n) { return; }
-  let l = g / n;
-  let j = g % n;
+  if (g >= md[1] * ${m}u) { return; }
+  ONE_ = bitcast<f32>(md[8]);
+  let l = g / ${m}u;
+  let j = g % ${m}u;
   let inner = md[3];
   let base = lineBase((l / inner) * md[2] * inner + l % inner);
-  ${elem}
+  var v = vec2f(0.0);
+  if (j < n) {
+    ${elem}
+  }
+  var o = vec4f(v.x, 0.0, v.y, 0.0);
+  ${chirp ? `if (j < n) { o = cff_(o, vec4f(bitcast<f32>(${C}[4u * j]), bitcast<f32>(${C}[4u * j + 1u]), bitcast<f32>(${C}[4u * j + 2u]), bitcast<f32>(${C}[4u * j + 3u]))); }` : ''}
   let w = 4u * g;
-  ${A}[w] = bitcast<u32>(v.x);
-  ${A}[w + 1u] = 0u;
-  ${A}[w + 2u] = bitcast<u32>(v.y);
-  ${A}[w + 3u] = 0u;
+  ${A}[w] = bitcast<u32>(o.x);
+  ${A}[w + 1u] = bitcast<u32>(o.y);
+  ${A}[w + 2u] = bitcast<u32>(o.z);
+  ${A}[w + 3u] = bitcast<u32>(o.w);
 }`;
-      be.dispatch(helpersFor(code) + code, bindings, meta, lines * n);
-    }
-    // butterflies: half-size m = 1, 2, ..., n/2
-    let src = 0;
-    for (let m = 1; m < n; m *= 2) {
-      const { bindings, names } = be.bind([bufs[src]!, bufs[1 - src]!, tw]);
-      const [A, B, W] = names as [string, string, string];
-      const meta = new Uint32Array(4);
-      meta.set([lines, m, n / (2 * m)]);
-      new Float32Array(meta.buffer)[3] = 1;
-      const code = `
+  be.dispatch(helpersFor(code) + code, bindings, meta, lines * m);
+  return lines;
+}
+
+/**
+ * Stockham's radix-2 passes over float-float lines of length m = 2^k (natural order in and out,
+ * no bit reversal), ping-ponging between bufs; returns the index of the buffer holding the result.
+ */
+function radix2(be: WebGPUBackend, lines: number, m: number, inverse: boolean, bufs: Storage[], tw: Storage): number {
+  let src = 0;
+  for (let half = 1; half < m; half *= 2) {
+    const { bindings, names } = be.bind([bufs[src]!, bufs[1 - src]!, tw]);
+    const [A, B, W] = names as [string, string, string];
+    const meta = new Uint32Array(4);
+    meta.set([lines, half, m / (2 * half)]);
+    new Float32Array(meta.buffer)[3] = 1;
+    const code = `
 ${FF}
-fn rd(i: u32) -> vec4f { return vec4f(bitcast<f32>(${A}[4u * i]), bitcast<f32>(${A}[4u * i + 1u]), bitcast<f32>(${A}[4u * i + 2u]), bitcast<f32>(${A}[4u * i + 3u])); }
-fn wr(i: u32, v: vec4f) { ${B}[4u * i] = bitcast<u32>(v.x); ${B}[4u * i + 1u] = bitcast<u32>(v.y); ${B}[4u * i + 2u] = bitcast<u32>(v.z); ${B}[4u * i + 3u] = bitcast<u32>(v.w); }
+${RW(A, B)}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: vec3u) {
   let g = gid.x + gid.y * nw.x * 64u;
-  let n = ${n}u;
+  let n = ${m}u;
   let h = n / 2u;
   if (g >= md[0] * h) { return; }
   ONE_ = bitcast<f32>(md[3]);
@@ -325,25 +350,52 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: 
   wr(o, vec4f(ffAdd_(a.xy, wr_), ffAdd_(a.zw, wi_)));
   wr(o + m, vec4f(ffAdd_(a.xy, -wr_), ffAdd_(a.zw, -wi_)));
 }`;
-      be.dispatch(helpersFor(code) + code, bindings, meta, lines * (n / 2));
-      src = 1 - src;
-    }
-    // store: output element e is element k of line l, scaled, rounded once
-    {
-      const { bindings, names } = be.bind([bufs[src]!, out]);
-      const [A, O] = names as [string, string];
-      const meta = new Uint32Array(6);
-      const f32 = new Float32Array(meta.buffer);
-      meta.set([total, out.shape[axis]!, out.shape.slice(axis + 1).reduce((a, b) => a * b, 1)]);
-      [f32[3], f32[4]] = split(scale);
-      f32[5] = 1;
-      const store =
-        mode === 'c2r'
-          ? `${O}[e] = bitcast<u32>(select(re.x + re.y, re.x, re.y == 0.0));`
-          : `${O}[2u * e] = bitcast<u32>(select(re.x + re.y, re.x, re.y == 0.0));
-  ${O}[2u * e + 1u] = bitcast<u32>(select(im.x + im.y, im.x, im.y == 0.0));`;
-      const code = `
+    be.dispatch(helpersFor(code) + code, bindings, meta, lines * (m / 2));
+    src = 1 - src;
+  }
+  return src;
+}
+
+/** Every line of `buf` (length m) times a float-float table of length m, in place. */
+function multiplyLines(be: WebGPUBackend, lines: number, m: number, buf: Storage, table: Storage): void {
+  const { bindings, names } = be.bind([buf, table]);
+  const [A, K] = names as [string, string];
+  const meta = new Uint32Array(2);
+  meta[0] = lines * m;
+  new Float32Array(meta.buffer)[1] = 1;
+  const code = `
 ${FF}
+${CFF}
+${RW(A, A)}
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: vec3u) {
+  let g = gid.x + gid.y * nw.x * 64u;
+  if (g >= md[0]) { return; }
+  ONE_ = bitcast<f32>(md[1]);
+  let j = g % ${m}u;
+  wr(g, cff_(rd(g), vec4f(bitcast<f32>(${K}[4u * j]), bitcast<f32>(${K}[4u * j + 1u]), bitcast<f32>(${K}[4u * j + 2u]), bitcast<f32>(${K}[4u * j + 3u]))));
+}`;
+  be.dispatch(helpersFor(code) + code, bindings, meta, lines * m);
+}
+
+/** Output element e = element k of its line (length m in `buf`), times the chirp if given, scaled, rounded once. */
+function storeLines(be: WebGPUBackend, mode: Mode, axis: number, m: number, scale: number, buf: Storage, out: ArrayData, chirp: Storage | null): void {
+  const total = out.shape.reduce((a, b) => a * b, 1);
+  const { bindings, names } = be.bind(chirp ? [buf, out, chirp] : [buf, out]);
+  const [A, O, C] = names as [string, string, string];
+  const meta = new Uint32Array(6);
+  const f32 = new Float32Array(meta.buffer);
+  meta.set([total, out.shape[axis]!, out.shape.slice(axis + 1).reduce((a, b) => a * b, 1)]);
+  [f32[3], f32[4]] = split(scale);
+  f32[5] = 1;
+  const store =
+    mode === 'c2r'
+      ? `${O}[e] = bitcast<u32>(select(re.x + re.y, re.x, re.y == 0.0));`
+      : `${O}[2u * e] = bitcast<u32>(select(re.x + re.y, re.x, re.y == 0.0));
+  ${O}[2u * e + 1u] = bitcast<u32>(select(im.x + im.y, im.x, im.y == 0.0));`;
+  const code = `
+${FF}
+${CFF}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: vec3u) {
   let e = gid.x + gid.y * nw.x * 64u;
@@ -353,18 +405,134 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: 
   let inner = md[2];
   let k = (e / inner) % nOut;
   let l = (e / (inner * nOut)) * inner + e % inner;
-  let i = 4u * (l * ${n}u + k);
+  let i = 4u * (l * ${m}u + k);
+  var v = vec4f(bitcast<f32>(${A}[i]), bitcast<f32>(${A}[i + 1u]), bitcast<f32>(${A}[i + 2u]), bitcast<f32>(${A}[i + 3u]));
+  ${chirp ? `v = cff_(v, vec4f(bitcast<f32>(${C}[4u * k]), bitcast<f32>(${C}[4u * k + 1u]), bitcast<f32>(${C}[4u * k + 2u]), bitcast<f32>(${C}[4u * k + 3u])));` : ''}
   let sc = vec2f(bitcast<f32>(md[3]), bitcast<f32>(md[4]));
-  let re = ffMul_(vec2f(bitcast<f32>(${A}[i]), bitcast<f32>(${A}[i + 1u])), sc);
-  let im = ffMul_(vec2f(bitcast<f32>(${A}[i + 2u]), bitcast<f32>(${A}[i + 3u])), sc);
+  let re = ffMul_(v.xy, sc);
+  let im = ffMul_(v.zw, sc);
   ${store}
 }`;
-      be.dispatch(helpersFor(code) + code, bindings, meta, total);
-    }
+  be.dispatch(helpersFor(code) + code, bindings, meta, total);
+}
+
+function release(be: WebGPUBackend, bufs: Storage[]): void {
+  for (const b of bufs) {
+    b.released = true;
+    be.release(b);
+  }
+}
+
+/**
+ * Stockham's radix-2 FFT for n = 2^k: a load into float-float lines (vec4f: re hi, re lo, im hi,
+ * im lo), k butterfly passes between two such buffers, and a store rounding once. Every
+ * butterfly is in float-float with float-float twiddles, so the result keeps the direct pass's
+ * bound.
+ */
+function stockham(be: WebGPUBackend, mode: Mode, inverse: boolean, axis: number, n: number, scale: number, x: ArrayData, out: ArrayData): void {
+  const total = out.shape.reduce((a, b) => a * b, 1);
+  if (total === 0) return;
+  const lines = total / out.shape[axis]!;
+  const bufs = [be.allocate(16 * lines * n), be.allocate(16 * lines * n)];
+  const tw = upload(be, twiddles(n));
+  try {
+    loadLines(be, mode, axis, n, n, x, out, bufs[0]!, null);
+    const r = radix2(be, lines, n, inverse, bufs, tw);
+    storeLines(be, mode, axis, n, scale, bufs[r]!, out, null);
   } finally {
-    for (const b of [...bufs, tw]) {
-      b.released = true;
-      be.release(b);
+    release(be, [...bufs, tw]);
+  }
+}
+
+/** Lengths past this that aren't powers of two go through Bluestein's chirp-z. */
+const BLUESTEIN_MIN = 96;
+
+/** In-place radix-2 DFT (e^{-2πi jk/m}) of float64 lines, for the host's Bluestein kernel. */
+function hostFFT(re: Float64Array, im: Float64Array): void {
+  const m = re.length;
+  for (let i = 1, j = 0; i < m; i++) {
+    let bit = m >> 1;
+    for (; j & bit; bit >>= 1) j ^= bit;
+    j ^= bit;
+    if (i < j) {
+      [re[i], re[j]] = [re[j]!, re[i]!];
+      [im[i], im[j]] = [im[j]!, im[i]!];
     }
+  }
+  for (let len = 2; len <= m; len *= 2) {
+    for (let i = 0; i < m; i += len) {
+      for (let k = 0; k < len / 2; k++) {
+        const [c, s] = turn(-k, len);
+        const a = i + k;
+        const b = a + len / 2;
+        const tr = re[b]! * c - im[b]! * s;
+        const ti = re[b]! * s + im[b]! * c;
+        re[b] = re[a]! - tr;
+        im[b] = im[a]! - ti;
+        re[a] = re[a]! + tr;
+        im[a] = im[a]! + ti;
+      }
+    }
+  }
+}
+
+const chirps = new Map<string, { chirp: Float32Array; kernel: Float32Array }>();
+/**
+ * Bluestein's tables for length n, padded length m, direction sign σ (-1 forward): the chirp
+ * e^{σπi j²/n} (j < n) and the DFT of the kernel conj(chirp) laid out symmetrically over m, both
+ * computed in float64 (j² mod 2n kept exact) and split into float-float.
+ */
+function bluesteinTables(n: number, m: number, inverse: boolean): { chirp: Float32Array; kernel: Float32Array } {
+  const key = `${n},${inverse}`;
+  let t = chirps.get(key);
+  if (t) return t;
+  const cr = new Float64Array(n);
+  const ci = new Float64Array(n);
+  for (let j = 0, sq = 0; j < n; j++) {
+    const [c, s] = turn(inverse ? sq : -sq, 2 * n);
+    cr[j] = c;
+    ci[j] = s;
+    sq = (sq + 2 * j + 1) % (2 * n);
+  }
+  const kr = new Float64Array(m);
+  const ki = new Float64Array(m);
+  kr[0] = cr[0]!;
+  ki[0] = -ci[0]!;
+  for (let j = 1; j < n; j++) {
+    kr[j] = kr[m - j] = cr[j]!;
+    ki[j] = ki[m - j] = -ci[j]!;
+  }
+  hostFFT(kr, ki);
+  t = { chirp: ffTable(cr, ci), kernel: ffTable(kr, ki) };
+  if (chirps.size >= 16) chirps.clear();
+  chirps.set(key, t);
+  return t;
+}
+
+/**
+ * Bluestein's chirp-z for other lengths: X_k = chirp_k Σ_j (x_j chirp_j) conj(chirp_{k-j}), the
+ * convolution by a radix-2 FFT of length m >= 2n - 1, a product with the kernel's DFT and an
+ * inverse FFT (its 1/m folded into the store's scale), all in float-float.
+ */
+function bluestein(be: WebGPUBackend, mode: Mode, inverse: boolean, axis: number, n: number, scale: number, x: ArrayData, out: ArrayData): void {
+  const total = out.shape.reduce((a, b) => a * b, 1);
+  if (total === 0) return;
+  const lines = total / out.shape[axis]!;
+  let m = 1;
+  while (m < 2 * n - 1) m *= 2;
+  const { chirp, kernel } = bluesteinTables(n, m, inverse);
+  const bufs = [be.allocate(16 * lines * m), be.allocate(16 * lines * m)];
+  const tw = upload(be, twiddles(m));
+  const ch = upload(be, chirp);
+  const kn = upload(be, kernel);
+  try {
+    loadLines(be, mode, axis, n, m, x, out, bufs[0]!, ch);
+    let r = radix2(be, lines, m, false, bufs, tw);
+    multiplyLines(be, lines, m, bufs[r]!, kn);
+    if (r === 1) [bufs[0], bufs[1]] = [bufs[1]!, bufs[0]!];
+    r = radix2(be, lines, m, true, bufs, tw);
+    storeLines(be, mode, axis, m, scale / m, bufs[r]!, out, ch);
+  } finally {
+    release(be, [...bufs, tw, ch, kn]);
   }
 }

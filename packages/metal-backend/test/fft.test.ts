@@ -1,7 +1,8 @@
 // The FFT primitive on the GPU against the reference backend (float64 transforms rounded once).
 // The GPU rounds once per transformed axis (float-float sums of float-float twiddle products in
 // between), so the bound is on the whole result: max |gpu - ref| <= (passes + 1) 2^-24 ‖ref‖₂
-// (no log n factor). Checked on every length 1..70, powers of two up to 16384 (Stockham passes from 32 on), inverse scaling,
+// (no log n factor). Checked on every length 1..70, powers of two up to 16384 (Stockham passes
+// from 32 on), other lengths up to 3001 (Bluestein from 97 on), inverse scaling,
 // real transforms with even and odd outputs, several axes, strided inputs.
 import { describe, expect, it } from 'vitest';
 import * as mx from '@mlx-ts/core';
@@ -74,6 +75,17 @@ describe.skipIf(noGpu)('webgpu FFT', () => {
       checkFft((a) => mx.fft.irfft(a, n), values(mx.complex64, [1, n / 2 + 1], 400 + n), 1, `irfft n=${n}`);
     }
     checkFft((a) => mx.fft.rfft2(a), values(mx.float32, [64, 128], 5), 2, 'rfft2 64x128');
+  });
+
+  it("other lengths past 96 (Bluestein's chirp-z through the radix-2 passes)", () => {
+    for (const n of [97, 100, 127, 1000, 3001]) {
+      checkFft((a) => mx.fft.fft(a), values(mx.complex64, [2, n], 500 + n), 1, `fft n=${n}`);
+      checkFft((a) => mx.fft.ifft(a), values(mx.complex64, [1, n], 600 + n), 1, `ifft n=${n}`);
+      checkFft((a) => mx.fft.rfft(a), values(mx.float32, [2, n], 700 + n), 1, `rfft n=${n}`);
+      checkFft((a) => mx.fft.irfft(a, n), values(mx.complex64, [1, Math.floor(n / 2) + 1], 800 + n), 1, `irfft n=${n}`);
+    }
+    checkFft((a) => mx.fft.fft2(a), values(mx.complex64, [3, 99, 4], 9), 2, 'fft2 with a Bluestein axis');
+    checkFft((a) => mx.fft.fft(a, null, 0), values(mx.complex64, [101, 3], 10), 1, 'Bluestein along axis 0');
   });
 
   it('rfft (n/2 + 1 bins) and irfft with even and odd outputs', () => {
