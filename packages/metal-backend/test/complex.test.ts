@@ -157,8 +157,16 @@ describe.skipIf(noGpu)('webgpu complex64', () => {
     const idx = spec(mx.int32, [4], [2, 0, -1, 1]);
     check((a, i) => mx.take(a, i, 1), [xt!, idx], 0, 'take');
     check((a, b) => mx.concatenate([a, b], 0), [xs!, xb!], 0, 'concatenate');
+    check((a, k, v) => a.indexPut_(k, v), [xs!, spec(mx.bool, [3, 4], [1, 0, 0, 1, 0, 1, 1, 0, 0, 0, 0, 1]), spec(mx.complex64, [5], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])], 0, 'masked indexPut_');
     check((a, i, u) => a.at(i).add(u), [x!, spec(mx.int32, [3], [0, 2, 0]), clayouts(vals(13))[0]!], 0, 'at.add');
     check((a, i, u) => mx.putAlongAxis(a, i, u, 1), [x!, spec(mx.int32, [3, 1], [1, 3, 0]), spec(mx.complex64, [3, 1], [1, 2, 3, 4, 5, 6])], 0, 'putAlongAxis');
+  });
+
+  it('fused (compiled) chains, and a shapeless mean (its count as complex64)', () => {
+    const [x, xt] = clayouts(vals(17));
+    const f = mx.compile((a: mx.MxArray, b: mx.MxArray) => mx.add(mx.multiply(a, b), mx.conjugate(a)));
+    check((a, b) => f(a, b) as mx.MxArray, [x!, xt!], 2, 'compiled');
+    check((a) => mx.compile((y: mx.MxArray) => mx.mean(y, 1), true)(a) as mx.MxArray, [xt!], 1, 'shapeless mean');
   });
 
   it('matmul (float-float accumulation of exact products)', () => {

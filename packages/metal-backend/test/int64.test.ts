@@ -1,6 +1,6 @@
 // int64 and uint64 on the GPU (pairs of 32-bit words) against the reference backend: exact,
 // with values near ±2^63 and the 2^32 word boundary, negative divisions and wrapping.
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as mx from '@mlx-ts/core';
 import { compareBackends, type ArraySpec } from '@mlx-ts/core/testing';
 import { layouts, noGpu, rng, spec } from './gpu-helpers.js';
@@ -199,7 +199,18 @@ describe.skipIf(noGpu)('webgpu int64/uint64', () => {
       check((a, p, v) => a.at(p).maximum(v), [x!, pos, u], `at.maximum ${d.name}`);
       check((a, p, v) => a.at(p).minimum(v), [x!, pos, u], `at.minimum ${d.name}`);
       check(() => mx.arange(-3, 40, 7, d), [], `arange ${d.name}`);
+      // boolean-mask indexPut_ (MaskedScatter): elements, then whole rows
+      const mask = spec(mx.bool, [3, 4], [1, 0, 0, 1, 0, 1, 1, 0, 0, 0, 0, 1]);
+      check((a, k, v) => a.indexPut_(k, v), [xt!, mask, spec(d, [5], [0, 1, 2, 3, 4].map((i) => big(d, 24)(i)))], `mask ${d.name}`);
+      check((a, k, v) => a.indexPut_(k, v), [x!, spec(mx.bool, [3], [0, 1, 1]), spec(d, [2, 4], Array.from({ length: 8 }, (_, i) => big(d, 26)(i)))], `row mask ${d.name}`);
     }
     check(() => mx.arange(2 ** 40, 2 ** 40 + 3e12, 1e12, mx.int64), [], 'arange beyond 32 bits');
+  });
+
+  it('an int64 index out of range raises on the next read (values beyond 32 bits reported saturated)', () => {
+    const x = mx.array([1n, 2n, 3n], mx.int64);
+    expect(() => mx.take(x, mx.array([0n, 5n], mx.int64), 0, mx.gpu).tolist()).toThrow('[gather] index 5 is out of bounds for axis 0 with size 3.');
+    expect(() => mx.take(x, mx.array([-4n], mx.int64), 0, mx.gpu).tolist()).toThrow('[gather] index -4 is out of bounds for axis 0 with size 3.');
+    expect(() => mx.take(x, mx.array([2n ** 40n], mx.uint64), 0, mx.gpu).tolist()).toThrow('[gather] index 4294967295 is out of bounds for axis 0 with size 3.');
   });
 });
