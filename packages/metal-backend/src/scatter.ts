@@ -76,6 +76,7 @@ ${checkFn(S, op)}
 ${extra}
 @compute @workgroup_size(1)
 fn main() {
+  ONE_AT_
   for (var i = 0u; i < md[0]; i++) {
     let p = ${position};
     let uu = ${fromRaw(upd.dtype, 'rawU(uoff(i))')};
@@ -91,7 +92,10 @@ fn main() {
     }
   }
 }`;
-  be.dispatchGroups(helpersFor(code) + code, bindings, Uint32Array.from(meta.map((v) => v >>> 0)), 1);
+  // complex products read a run-time 1.0 (ONEC_, see wgsl.ts's perr_) after the meta words
+  const helpers = helpersFor(code);
+  const full = helpers + code.replace('ONE_AT_', helpers.includes('ONEC_') ? `ONEC_ = bitcast<f32>(md[${meta.length}]);` : '');
+  be.dispatchGroups(full, bindings, Uint32Array.from([...meta, 0x3f800000].map((v) => v >>> 0)), 1);
   be.statusDirty = true;
   return true;
 }

@@ -159,6 +159,8 @@ describe.skipIf(noGpu)('webgpu complex64', () => {
     check((a, b) => mx.concatenate([a, b], 0), [xs!, xb!], 0, 'concatenate');
     check((a, k, v) => a.indexPut_(k, v), [xs!, spec(mx.bool, [3, 4], [1, 0, 0, 1, 0, 1, 1, 0, 0, 0, 0, 1]), spec(mx.complex64, [5], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])], 0, 'masked indexPut_');
     check((a, i, u) => a.at(i).add(u), [x!, spec(mx.int32, [3], [0, 2, 0]), clayouts(vals(13))[0]!], 0, 'at.add');
+    check((a, i, u) => a.at(i).multiply(u), [x!, spec(mx.int32, [3], [1, 2, 0]), clayouts(vals(18))[0]!], 1, 'at.multiply');
+    check((a, i, u) => a.at(i).multiply(u), [x!, spec(mx.int32, [3], [1, 2, 1]), clayouts(vals(18))[0]!], 2, 'at.multiply, a repeated index (rounded every step)');
     check((a, i, u) => mx.putAlongAxis(a, i, u, 1), [x!, spec(mx.int32, [3, 1], [1, 3, 0]), spec(mx.complex64, [3, 1], [1, 2, 3, 4, 5, 6])], 0, 'putAlongAxis');
   });
 
