@@ -165,7 +165,6 @@ function planWide(type: ReduceType, ct: CType, inD: Dtype, outD: Dtype): Plan | 
     if (type === 'sum') return { acc: 'vec4f', init: 'vec4f(0.0)', lift, combine: (a, b) => `vec4f(ffAdd_(${a}.xy, ${b}.xy), ffAdd_(${a}.zw, ${b}.zw))`, result: res, rt: 'c64' };
     if (type === 'prod') return { acc: 'vec4f', init: 'vec4f(1.0, 0.0, 0.0, 0.0)', lift, combine: (a, b) => `cffMul_(${a}, ${b})`, result: res, rt: 'c64' };
   }
-  // max/min of complex values depend on the reference's order of visits where NaN is involved
   return null;
 }
 
@@ -276,8 +275,43 @@ export function writeWords(be: WebGPUBackend, out: ArrayData, run: (target: Arra
 // a stand-in dtype object for "raw 32-bit words" (only size and kind are read by the loaders)
 const uint32Like = { name: 'uint32', size: 4, kind: 'u' } as unknown as Dtype;
 
+/**
+ * Complex max/min and argmax/argmin, one invocation per output walking its elements in the
+ * reference's order: its lexicographic comparisons never pick a NaN part and break ties by
+ * order, so where NaNs sit among equal real parts the result depends on that order.
+ */
+function runComplexSequential(be: WebGPUBackend, kind: 'max' | 'min' | 'argmax' | 'argmin', axes: readonly number[], x: ArrayData, out: ArrayData): boolean {
+  const m = out.shape.reduce((a, b) => a * b, 1);
+  if (m === 0) return true;
+  const { meta } = layoutMeta(x, axes, m);
+  const { bindings, names } = be.bind([x, out]);
+  const O = names[1]!;
+  const arg = kind === 'argmax' || kind === 'argmin';
+  const wins = kind === 'max' || kind === 'argmax' ? 'clt_(best, v)' : 'clt_(v, best)';
+  const body = `
+${rawLoader('raw0', names[0]!, x.dtype)}
+${INDEXING}
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: vec3u) {
+  let o = gid.x + gid.y * nw.x * 64u;
+  if (o >= md[0]) { return; }
+  let base = keptBase(o);
+  var best = ${arg ? 'bitcast<vec2f>(raw0(base))' : kind === 'max' ? 'vec2f(-inf_(), 0.0)' : 'vec2f(inf_(), 0.0)'};
+  var bk = 0u;
+  for (var j = ${arg ? '1u' : '0u'}; j < md[1]; j++) {
+    let v = bitcast<vec2f>(raw0(base + redOff(j)));
+    if (${wins}) { best = v; bk = j; }
+  }
+  ${arg ? `${O}[o] = bk;` : `${O}[2u * o] = bitcast<u32>(best.x);
+  ${O}[2u * o + 1u] = bitcast<u32>(best.y);`}
+}`;
+  be.dispatch(helpersFor(body) + body, bindings, meta, m);
+  return true;
+}
+
 export function runReduce(be: WebGPUBackend, type: ReduceType, axes: readonly number[], x: ArrayData, out: ArrayData): boolean {
   const ct = ctypeOf(x.dtype);
+  if (ct === 'c64' && (type === 'max' || type === 'min') && out.dtype.name === 'complex64') return runComplexSequential(be, type, axes, x, out);
   const p = plan(type, ct, x.dtype, out.dtype);
   if (!p) return false;
   const m = out.shape.reduce((a, b) => a * b, 1);
@@ -326,8 +360,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @
 
 export function runArgReduce(be: WebGPUBackend, type: 'argmax' | 'argmin', axis: number, x: ArrayData, out: ArrayData): boolean {
   const ct = ctypeOf(x.dtype);
-  // complex: the reference's NaN handling depends on its visiting order
-  if (ct === 'c64') return false;
+  if (ct === 'c64') return out.dtype.size === 4 && runComplexSequential(be, type, [axis], x, out);
   const vt = wgslType(ct);
   const gt64 = ct === 'i64' ? 'slt64_' : 'ult64_';
   const m = out.shape.reduce((a, b) => a * b, 1);

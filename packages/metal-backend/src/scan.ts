@@ -20,10 +20,8 @@ export function runScan(
   // 32-bit ints would round on their way into f32 before the add; the reference adds exactly
   if (oct === 'f32' && ict !== 'f32' && x.dtype.size === 4) return false;
   if (oct !== 'f32' && ict === 'f32') return false;
-  if (p.type === 'logaddexp' && oct !== 'f32') return false;
+  if (p.type === 'logaddexp' && oct !== 'f32' && oct !== 'c64') return false;
   const wideOut = out.dtype.size === 8;
-  // complex max/min: the reference's order decides where NaN is involved; 64-bit from complex
-  if (oct === 'c64' && (p.type === 'max' || p.type === 'min')) return false;
   if (wideOut && ict === 'c64' && oct !== 'c64') return false;
   const total = x.shape.reduce((a, b) => a * b, 1);
   if (total === 0) return true;
@@ -59,7 +57,17 @@ export function runScan(
     const c = oct === 'c64';
     if (p.type === 'sum') [init, combine] = [c ? 'vec2f(0.0)' : 'vec2u(0u, 0u)', c ? 'acc = acc + v;' : 'acc = add64_(acc, v);'];
     else if (p.type === 'prod') [init, combine] = [c ? 'vec2f(1.0, 0.0)' : 'vec2u(1u, 0u)', c ? 'acc = cmul_(acc, v);' : 'acc = mul64_(acc, v);'];
-    else {
+    else if (c) {
+      // the reference's sequential rules: the lexicographic order (so a NaN part never wins a
+      // comparison), logaddexp factored around the larger real part
+      init = p.type === 'min' ? 'vec2f(inf_(), 0.0)' : 'vec2f(-inf_(), 0.0)';
+      combine =
+        p.type === 'logaddexp'
+          ? 'acc = clcse_(acc, v);'
+          : p.type === 'max'
+            ? 'if (clt_(acc, v)) { acc = v; }'
+            : 'if (clt_(v, acc)) { acc = v; }';
+    } else {
       const isMax = p.type === 'max';
       const lo = oct === 'u64' ? 'vec2u(0u, 0u)' : 'vec2u(0u, 0x80000000u)';
       const hi = oct === 'u64' ? 'vec2u(0xffffffffu, 0xffffffffu)' : 'vec2u(0xffffffffu, 0x7fffffffu)';
@@ -118,7 +126,7 @@ fn off(e: u32) -> i32 {
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: vec3u) {
   let line = gid.x + gid.y * nw.x * 64u;
   if (line >= md[0]) { return; }
-  ${p.type === 'prod' && oct === 'c64' ? `ONEC_ = bitcast<f32>(md[${5 + 2 * nd}]);` : ''}
+  ${oct === 'c64' && p.type === 'prod' ? `ONEC_ = bitcast<f32>(md[${5 + 2 * nd}]);` : ''}
   let n = md[1];
   let inner = md[2];
   let base = (line / inner) * n * inner + line % inner;

@@ -1068,3 +1068,24 @@ fn sq1p_(x: f32, y: f32) -> f32 {
 }`,
   },
 });
+
+Object.assign(HELPERS, {
+  clt_: { src: 'fn clt_(a: vec2f, b: vec2f) -> bool { return a.x < b.x || (a.x == b.x && a.y < b.y); }' },
+  // the reference's complex logcumsumexp step: log(e^a + e^b) = a + log(1 + e^(b - a)), a the
+  // operand with the larger real part
+  clcse_: {
+    deps: ['exp_', 'log1p_', 'atan2_', 'inf_'],
+    src: `fn clcse_(a0: vec2f, b0: vec2f) -> vec2f {
+  if (a0.x == -inf_()) { return b0; }
+  if (b0.x == -inf_()) { return a0; }
+  var a = a0; var b = b0;
+  if (b.x > a.x) { a = b0; b = a0; }
+  let e = exp_(b.x - a.x);
+  let c = cos(b.y - a.y);
+  let zr = 1.0 + e * c;
+  let zi = e * sin(b.y - a.y);
+  // log|z| = log1p(|z|^2 - 1) / 2 with |z|^2 - 1 = e (2 cos + e): no cancellation near |z| = 1
+  return vec2f(a.x + 0.5 * log1p_(e * (2.0 * c + e)), a.y + atan2_(zi, zr));
+}`,
+  },
+});

@@ -151,6 +151,22 @@ describe.skipIf(noGpu)('webgpu complex64', () => {
       check((a) => mx.any(a, axes), [xs!], 0, `any ${axes}`);
     }
     check((a) => mx.cumsum(a, 1), [xt!], 0, 'cumsum');
+    // max/min, argmax/argmin, cummax/cummin: the reference's lexicographic, order-dependent rules
+    // (NaN parts and ties on the real part included)
+    const ties = spec(mx.complex64, [3, 4], [1, 2, 1, NaN, 1, 3, NaN, 0, 2, 0, 2, -1, -Infinity, 0, 2, 0, 1, 1, 1, 1, 0, 0, 5, NaN]);
+    for (const t of [x!, ties]) {
+      for (const axes of [[0], [1], [0, 1]]) {
+        check((a) => mx.max(a, axes), [t], 0, `max ${axes}`);
+        check((a) => mx.min(a, axes), [t], 0, `min ${axes}`);
+      }
+      check((a) => mx.argmax(a, 1), [t], 0, 'argmax');
+      check((a) => mx.argmin(a, 0), [t], 0, 'argmin');
+      for (const reverse of [false, true]) {
+        check((a) => mx.cummax(a, 1, reverse), [t], 0, 'cummax');
+        check((a) => mx.cummin(a, 0, reverse, false), [t], 0, 'cummin');
+      }
+    }
+    check((a) => mx.logcumsumexp(a, 1), [clayouts(vals(19, 3))[0]!], 8, 'logcumsumexp');
     check((a) => mx.cumprod(a, 0), [x!], 8, 'cumprod (the running value rounds at every step: differences grow)');
     check((a) => mx.sort(a, 1), [clayouts(specials(11))[1]!], 0, 'sort (NaN last, real then imaginary)');
     check((a) => mx.argsort(a, 0), [clayouts(specials(12))[0]!], 0, 'argsort');
