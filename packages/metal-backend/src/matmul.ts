@@ -1,4 +1,4 @@
-// Matmul (float32): 16x16 output tiles per workgroup, A and B tiles staged in workgroup memory,
+// Matmul (float32, halves, complex64): 16x16 output tiles per workgroup, A and B tiles staged in workgroup memory,
 // batched over broadcast batch dims, any input strides (transposed operands need no copy).
 // Each dot product accumulates its exact f32 products in float-float (about 48 bits), so the
 // result rounds as the reference's double accumulation does (1 ulp at near-ties).
@@ -16,7 +16,7 @@ const T = 16;
 export function runMatmul(be: WebGPUBackend, a: ArrayData, b: ArrayData, out: ArrayData, addmm?: { c: ArrayData; alpha: number; beta: number }): boolean {
   const floats = ['float32', 'float16', 'bfloat16'];
   // complex64 (Matmul only): re and im accumulate in float-float as for real floats
-  const cplx = !addmm && [a, b, out].every((d) => d.dtype.name === 'complex64');
+  const cplx = [a, b, out, ...(addmm ? [addmm.c] : [])].every((d) => d.dtype.name === 'complex64');
   if (!cplx && ![a, b, out, ...(addmm ? [addmm.c] : [])].every((d) => floats.includes(d.dtype.name))) return false;
   const et = cplx ? 'vec2f' : 'f32';
   const nd = out.shape.length;
@@ -141,6 +141,14 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @
     ${
       cplx
         ? `let o = batch * M * N + i * N + j;
+    ${
+      addmm
+        ? `let al = vec2f(bitcast<f32>(md[${C + 1}u]), bitcast<f32>(md[${C + 2}u]));
+    let be = vec2f(bitcast<f32>(md[${C + 3}u]), bitcast<f32>(md[${C + 4}u]));
+    let cv = bitcast<vec2f>(rawC(cOff(o)));
+    acc = vec4f(ffAdd_(ffMul_(acc.xy, al), ffMul_(be, vec2f(cv.x, 0.0))), ffAdd_(ffMul_(acc.zw, al), ffMul_(be, vec2f(cv.y, 0.0))));`
+        : ''
+    }
     ${O}[2u * o] = bitcast<u32>(select(acc.x + acc.y, acc.x, acc.y == 0.0));
     ${O}[2u * o + 1u] = bitcast<u32>(select(acc.z + acc.w, acc.z, acc.w == 0.0));`
         : `acc = ${result};

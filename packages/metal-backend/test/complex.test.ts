@@ -187,11 +187,13 @@ describe.skipIf(noGpu)('webgpu complex64', () => {
     check((a) => mx.compile((y: mx.MxArray) => mx.mean(y, 1), true)(a) as mx.MxArray, [xt!], 1, 'shapeless mean');
   });
 
-  it('matmul (float-float accumulation of exact products)', () => {
+  it('matmul and addmm (float-float accumulation of exact products)', () => {
     const a = spec(mx.complex64, [3, 5], Array.from({ length: 30 }, vals(14)));
     const b = spec(mx.complex64, [5, 4], Array.from({ length: 40 }, vals(15)));
     check(mx.matmul, [a, b], 2, 'matmul');
     const bt = spec(mx.complex64, [2, 4, 5], Array.from({ length: 80 }, vals(16)), [{ kind: 'transpose', axes: [0, 2, 1] }]);
     check(mx.matmul, [a, bt], 2, 'batched, transposed');
+    const c = spec(mx.complex64, [1, 4], Array.from({ length: 8 }, vals(17)));
+    check((x, y, z) => mx.addmm(z, x, y, 0.75, -1.5), [a, b, c], 2, 'addmm');
   });
 });
