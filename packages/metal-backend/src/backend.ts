@@ -13,6 +13,7 @@ import { INDEX_OPS, runGather, runGatherAxis } from './gather.js';
 import { runSort } from './sort.js';
 import { runMaskedScatter, runScatter, runScatterAxis } from './scatter.js';
 import { runArange, runConcatenate, runNumberOfElements, runRandomBits } from './misc.js';
+import { runFFT } from './fft.js';
 
 export interface GpuStorage extends Storage {
   readonly id: number;
@@ -60,6 +61,7 @@ kernels.set('MaskedScatter', (be, _p, inputs, [o]) => runMaskedScatter(be, input
 kernels.set('ScatterAxis', (be, p, inputs, [o]) => runScatterAxis(be, p.params.reduce, p.params.axis, inputs, o!));
 kernels.set('NumberOfElements', (be, p, [x], [o]) => runNumberOfElements(be, p.params, x!, o!));
 kernels.set('DivMod', (be, _p, [a, b], [q, r]) => runDivMod(be, a!, b!, q!, r!));
+kernels.set('FFT', (be, p, [x], [o]) => runFFT(be, p.params, x!, o!));
 
 export class WebGPUBackend implements Backend {
   readonly name = 'webgpu';
