@@ -19,6 +19,7 @@ import { runAffineQuantize, runDequantize, runFpQuantize, runFromFp8, runQQMatmu
 import { gpuFuses, runCrossEntropy, runGatedDelta, runNorm, runRope, runSdpa } from './fast.js';
 import { cpuOnlyError } from './cpu-only.js';
 import { runHadamard } from './hadamard.js';
+import { runFFT } from './fft.js';
 
 export interface GpuStorage extends Storage {
   readonly id: number;
@@ -88,6 +89,7 @@ kernels.set('ScaledDotProductAttention', (be, p, inputs, [o]) => runSdpa(be, p.p
 kernels.set('CrossEntropy', (be, _p, [x, y], [o]) => runCrossEntropy(be, x!, y!, o!));
 kernels.set('GatedDeltaUpdate', (be, p, inputs, outputs) => runGatedDelta(be, p.params.hasMask, inputs, outputs));
 kernels.set('Hadamard', (be, p, [x], [o]) => runHadamard(be, p.params.scale, x!, o!));
+kernels.set('FFT', (be, p, [x], [o]) => runFFT(be, p.params, x!, o!));
 
 export class WebGPUBackend implements Backend {
   readonly name = 'webgpu';

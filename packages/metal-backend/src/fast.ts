@@ -163,9 +163,9 @@ export interface RopeParams {
   forward: boolean;
 }
 
-/** RoPE: inputs [x (B, ..., T, D), offset (int32, 0-d or [B]), freqs? (float32 [dims / 2])]. */
+/** RoPE: inputs [x (B, ..., T, D), offset (int32 or uint32, 0-d or [B]), freqs? (float32 [dims / 2])]. */
 export function runRope(be: WebGPUBackend, p: RopeParams, x: ArrayData, offset: ArrayData, freqs: ArrayData | null, out: ArrayData): boolean {
-  if (!FLOATS.includes(x.dtype.name) || !FLOATS.includes(out.dtype.name) || offset.dtype.name !== 'int32') return false;
+  if (!FLOATS.includes(x.dtype.name) || !FLOATS.includes(out.dtype.name) || !['int32', 'uint32'].includes(offset.dtype.name)) return false;
   if (freqs && freqs.dtype.name !== 'float32') return false;
   const total = prod(x.shape);
   if (total === 0) return true;
@@ -220,7 +220,7 @@ ${GRID_MAIN}
     let x2 = ${fromRaw(x.dtype, 'rawX(offX(rowStart + c2))')};
     let b = tid / md[4];
     let t = (tid / D) % md[3];
-    let off = f32(bitcast<i32>(${names[1]}[bitcast<i32>(md[5]) + i32(b) * bitcast<i32>(md[6])]));
+    let off = f32(${offset.dtype.name === 'int32' ? 'bitcast<i32>' : ''}(${names[1]}[bitcast<i32>(md[5]) + i32(b) * bitcast<i32>(md[6])]));
     let pos = r_(r_(f32(t) + off) * bitcast<f32>(md[1]));
     let theta = r_(pos * ${inv});
     let cs = sincos_(theta);

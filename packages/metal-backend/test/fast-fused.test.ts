@@ -51,6 +51,7 @@ describe.skipIf(noGpu)('webgpu fused mx.fast kernels', () => {
     check((a) => mx.fast.rope(a, 8, false, 10000, 1, 3), [x], 'plain');
     check((a) => mx.fast.rope(a, 6, true, 500, 0.5, 0), [x], 'traditional, 6 of 8 dims');
     check((a, o) => mx.fast.rope(a, 8, false, 10000, 1, o), [x, spec(mx.int32, [2], [1, 7])], 'per-batch offsets');
+    check((a, o) => mx.fast.rope(a, 8, true, 10000, 1, o), [x, spec(mx.uint32, [2], [4, 0])], 'uint32 offsets');
     check((a, f) => mx.fast.rope(a, 4, false, null, 1, 2, f), [rand([1, 3, 6], 21), spec(mx.float32, [2], [1.5, 40])], 'freqs');
     check((a) => mx.fast.rope(a, 8, false, 10000, 1, 1), [rand([1, 4, 8], 22, mx.float16)], 'float16');
   });
