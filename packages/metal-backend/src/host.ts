@@ -23,6 +23,11 @@ export interface HostOptions {
   flags?: string[];
   /** Passed to requestAdapter (powerPreference...). */
   adapterOptions?: Record<string, unknown>;
+  /**
+   * @internal false makes this thread behave as a browser's main thread (no blocking reads),
+   * so that Node can test that path.
+   */
+  blocking?: boolean;
   /** Longest wait for the adapter at start, in ms (default 60 s: lavapipe starts slowly under load). */
   startTimeoutMs?: number;
 }
@@ -122,7 +127,7 @@ export class GpuHost {
   /** Starts the executor and blocks until it has a device (Node, Deno, Bun; see `start`). */
   constructor(opts: HostOptions = {}, startAsync = false) {
     const kind = platform();
-    this.canBlock = threadCanBlock();
+    this.canBlock = opts.blocking !== false && threadCanBlock();
     const cfg = {
       webgpuUrl: kind === 'node' ? (opts.webgpuUrl ?? resolveWebgpu()) : null,
       flags: opts.flags ?? [],
