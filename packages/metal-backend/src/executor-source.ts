@@ -5,8 +5,8 @@
 // reads are async: mapAsync); a caller that can't block (a browser's main thread) gets them
 // as messages instead.
 //
-// Kept as source text so that it runs without a file on disk or a bundler step: as a Node/Bun
-// \`eval\` worker (Dawn from the webgpu package) or as a module Web Worker from a Blob URL
+// Kept as source text so that it runs without a file on disk or a bundler step: as a worker_threads
+// \`eval\` worker (Node and Bun: Dawn from the webgpu package; Deno: its navigator.gpu) or as a module Web Worker from a Blob URL
 // (Deno, browsers: navigator.gpu). Control block (Int32Array over a SharedArrayBuffer): [0]
 // state (0 pending, 1 done, 2 failed), [1] message byte length; the message (UTF-8) goes in the
 // data buffer.
@@ -15,6 +15,11 @@ const nodePrelude = String.raw`
 const { parentPort } = require('node:worker_threads');
 const post = (m) => parentPort.postMessage(m);
 async function getGpu(cfg) {
+  // Deno runs this thread too, with its own WebGPU
+  if (!cfg.webgpuUrl) {
+    if (!globalThis.navigator || !navigator.gpu) throw new Error('navigator.gpu is missing: this runtime has no WebGPU');
+    return navigator.gpu;
+  }
   const mod = await import(cfg.webgpuUrl);
   Object.assign(globalThis, mod.globals);
   return mod.create(cfg.flags || []);

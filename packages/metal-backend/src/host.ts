@@ -46,11 +46,12 @@ const G = globalThis as unknown as Record<string, any>;
 
 /**
  * Where the executor runs: Node and Bun drive Dawn (the webgpu package) from a worker_threads
- * thread; Deno and browsers use navigator.gpu from a Web Worker.
+ * thread, Deno its own navigator.gpu from one (its worker_threads can be unref'd, so a script
+ * still exits; its Web Workers can't), browsers navigator.gpu from a Web Worker.
  */
-export function platform(): 'node' | 'web' {
-  if (G.Deno || !proc?.versions?.node) return 'web';
-  return 'node';
+export function platform(): 'node' | 'deno' | 'web' {
+  if (G.Deno) return 'deno';
+  return proc?.versions?.node ? 'node' : 'web';
 }
 
 /**
@@ -135,7 +136,7 @@ export class GpuHost {
     };
     const onMessage = (m: HostMessage) => this.onMessage(m);
     const onError = (e: Error) => this.fail(`the GPU executor thread failed: ${e.message}`);
-    this.port = kind === 'node' ? nodePort(onMessage, onError) : webPort(onMessage, onError);
+    this.port = kind === 'web' ? webPort(onMessage, onError) : nodePort(onMessage, onError);
     if (startAsync) {
       this.ready = new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => fail(new Error(`[webgpu] starting WebGPU timed out after ${(opts.startTimeoutMs ?? 60_000) / 1000} s`)), opts.startTimeoutMs ?? 60_000);
@@ -338,12 +339,11 @@ function webPort(onMessage: (m: HostMessage) => void, onError: (e: Error) => voi
     e.preventDefault?.();
     onError(new Error(e.message ?? 'worker error'));
   };
-  // Deno keeps its process alive while a worker is referenced (its Worker has ref/unref);
-  // browsers have no process to keep
+  // a browser has no process to keep alive
   return {
     post: (m, t) => w.postMessage(m, t ?? []),
-    ref: () => w.ref?.(),
-    unref: () => w.unref?.(),
+    ref: () => {},
+    unref: () => {},
     terminate: () => {
       w.terminate();
       URL.revokeObjectURL(url);

@@ -15,7 +15,7 @@ let starting: Promise<WebGPUBackend> | null = null;
 /**
  * Starts WebGPU and registers it as mx.gpu (once; later calls return the same backend),
  * blocking until the adapter answers. In Node and Bun the device lives in a worker thread
- * (Dawn, from the optional `webgpu` package), in Deno in a Web Worker (navigator.gpu), so that
+ * (Dawn, from the optional `webgpu` package), in Deno likewise (its navigator.gpu), so that
  * item()/tolist() can wait for GPU results synchronously. Browsers start it with
  * `await registerWebGPUAsync()`.
  */
