@@ -1,6 +1,6 @@
 // The GPU in other runtimes, on the built packages (npm run build): the README's example as is
-// (test/fixtures/readme-example.mjs, which the README must quote) in Node, Deno and headless
-// Chromium's main thread (async start, asyncEval before the read), and the checks of
+// (test/fixtures/readme-example.mjs, which the README must quote) in Node, Deno, Bun and
+// headless Chromium's main thread (async start, asyncEval before the read), and the checks of
 // fixtures/gpu-checks.js (elementwise, reductions, scans, sort, gather, matmul, compile: GPU
 // against CPU in the same runtime) in Deno (blocking reads on its navigator.gpu), in a
 // Chromium page's main thread (asyncEval-prefetched reads) and in a Web Worker of a
@@ -91,6 +91,11 @@ describe.runIf(!why)('the GPU in Node, Deno and Chromium (built packages)', () =
     const r = JSON.parse(lastLine(await run(deno, ['run', '-A', 'deno-checks.mjs']))) as Checks;
     expect(r.syncReadable).toBe(true);
     expectChecks(r, 'Deno');
+  });
+
+  it('README example in Bun (Dawn from the webgpu package, as Node)', async () => {
+    const bun = await ensureTool(tools.bun);
+    expectSameSums(lastLine(await run(bun, ['readme-example.mjs'])), nodeOut, 'Bun');
   });
 
   describe('headless Chromium', () => {
