@@ -99,8 +99,16 @@ describe.runIf(!why)('the GPU in Node, Deno and Chromium (built packages)', () =
   });
 
   describe('headless Chromium', () => {
-    type Chromium = typeof import('playwright-core').chromium;
-    let browser: Awaited<ReturnType<Chromium['launch']>>;
+    // what these tests use of playwright-core (a dependency of tests/, not of this package)
+    type Listener = (x: { text(): string; stack?: string; message: string; url(): string; failure(): { errorText: string } | null; on(ev: 'console', f: Listener): void }) => void;
+    type Tab = {
+      on(ev: 'console' | 'pageerror' | 'requestfailed' | 'worker', f: Listener): void;
+      goto(url: string): Promise<unknown>;
+      waitForFunction(f: () => boolean, arg?: undefined, o?: { timeout: number }): Promise<unknown>;
+      evaluate<T>(f: () => Promise<T>): Promise<T>;
+    };
+    type Browser = { newContext(): Promise<{ newPage(): Promise<Tab>; close(): Promise<void> }>; close(): Promise<void> };
+    let browser: Browser;
     let server: Server;
     let origin = '';
     const notFound: string[] = [];
@@ -179,7 +187,7 @@ try {
       const { createRequire } = await import('node:module');
       const { pathToFileURL } = await import('node:url');
       const pw = createRequire(join(root, 'tests/package.json')).resolve('playwright-core');
-      const { chromium } = (await import(pathToFileURL(pw).href)) as typeof import('playwright-core');
+      const { chromium } = (await import(pathToFileURL(pw).href)) as { chromium: { launch(o: { executablePath: string; headless: boolean; args: string[] }): Promise<Browser> } };
       const args = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])];
       browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
     });
@@ -189,7 +197,7 @@ try {
       server?.close();
     });
 
-    async function inPage<T>(path: string, act: (tab: Awaited<ReturnType<typeof browser.newPage>>, log: string[]) => Promise<T>): Promise<T> {
+    async function inPage<T>(path: string, act: (tab: Tab, log: string[]) => Promise<T>): Promise<T> {
       const context = await browser.newContext();
       const tab = await context.newPage();
       const log: string[] = [];
