@@ -21,9 +21,9 @@ describe.skipIf(noGpu)('mx.fast.metalKernel (WGSL)', () => {
     (o!.tolist() as number[]).forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(want[i]!))));
   });
 
-  it('a template (dtype alias and integer constant), positional definition, default device GPU', () => {
+  it('a template (dtype alias and integer constant), a header, positional definition, default device GPU, verbose', () => {
     mx.setDefaultDevice(mx.gpu);
-    const k = mx.fast.metalKernel('scale_add', ['x', 'y'], ['out'], 'let i = thread_position_in_grid.x;\n  out[i] = T(N) * x[i] + y[i];');
+    const k = mx.fast.metalKernel('scale_add', ['x', 'y'], ['out'], 'let i = thread_position_in_grid.x;\n  out[i] = axpy(T(N), x[i], y[i]);', 'fn axpy(a: i32, x: i32, y: i32) -> i32 { return a * x + y; }');
     const x = mx.array([1, 2, 3, 4], mx.int32);
     const y = mx.array([10, 20, 30, 40], mx.int32);
     const [o] = k({ inputs: [x, y], template: [['T', mx.int32], ['N', 3]], grid: [4, 1, 1], threadgroup: [2, 1, 1], outputShapes: [[4]], outputDtypes: [mx.int32] });
@@ -32,6 +32,16 @@ describe.skipIf(noGpu)('mx.fast.metalKernel (WGSL)', () => {
     // the object form of the template, another value: another shader
     const [o2] = k({ inputs: [x, y], template: { T: mx.int32, N: -1 }, grid: [4, 1, 1], threadgroup: [4, 1, 1], outputShapes: [[4]], outputDtypes: [mx.int32] });
     expect(o2!.tolist()).toEqual([9, 18, 27, 36]);
+    // verbose prints the generated module
+    const logged: string[] = [];
+    const log = console.log;
+    console.log = (...a: unknown[]) => void logged.push(a.join(' '));
+    try {
+      mx.eval(k({ inputs: [x, y], template: { T: mx.int32, N: 2 }, grid: [4, 1, 1], threadgroup: [4, 1, 1], outputShapes: [[4]], outputDtypes: [mx.int32], verbose: true }));
+    } finally {
+      console.log = log;
+    }
+    expect(logged.join('\n')).toMatch(/\[metal_kernel\] scale_add \(WGSL\):[\s\S]*fn axpy[\s\S]*alias T = i32;[\s\S]*const N: i32 = 2;/);
   });
 
   it('ensureRowContiguous false: a transposed input read through its _shape/_strides/_ndim', () => {

@@ -129,14 +129,16 @@ describe.runIf(!why)('the GPU in Node, Deno and Chromium (built packages)', () =
       '/example.html': `${head}<script type="module" src="/test/readme-example.mjs"></script>`,
       '/checks.html': `${head}<script type="module">
 import * as mx from '@mlx-ts/core';
-import { registerWebGPUAsync } from '@mlx-ts/metal-backend';
+import { registerWebGPU, registerWebGPUAsync } from '@mlx-ts/metal-backend';
 import { runGpuChecks } from '/test/gpu-checks.js';
 window.runMain = async () => {
+  let syncStartError = '';
+  try { registerWebGPU(); } catch (e) { syncStartError = e.message; }
   const be = await registerWebGPUAsync();
   const y = mx.add(mx.array([1, 2]), 1, mx.gpu);
   let syncError = '';
   try { y.tolist(); } catch (e) { syncError = e.message; }
-  return { syncError, ...(await runGpuChecks(mx, be, { asyncReads: true })) };
+  return { syncStartError, syncError, ...(await runGpuChecks(mx, be, { asyncReads: true })) };
 };
 window.runWorker = () => new Promise((resolve, reject) => {
   const w = new Worker('/w/test/gpu-worker.js', { type: 'module' });
@@ -230,8 +232,9 @@ try {
         await tab.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true, undefined, { timeout: 30_000 });
         const m = await tab.evaluate(() => (window as unknown as { runMain: () => Promise<unknown> }).runMain());
         const w = await tab.evaluate(() => (window as unknown as { runWorker: () => Promise<unknown> }).runWorker());
-        return [m, w] as [Checks & { syncError: string }, Checks & { direct: number; isolated: boolean }];
+        return [m, w] as [Checks & { syncError: string; syncStartError: string }, Checks & { direct: number; isolated: boolean }];
       });
+      expect(main.syncStartError).toMatch(/in a browser, start the GPU with await registerWebGPUAsync\(\)/);
       expect(main.syncReadable).toBe(false);
       expect(main.syncError).toMatch(/await mx\.asyncEval\(x\) first/);
       expect(main.adapter.features).not.toContain('shader-f16'); // SwiftShader: the emulated halves
