@@ -90,7 +90,7 @@ async function init(cfg, ctrl, data) {
       },
     });
     device.lost.then((info) => {
-      lost = pendingError = 'the GPU device was lost (' + (info.reason || 'unknown') + (info.message ? ': ' + info.message : '') + '); register a new backend or restart the process to use the GPU again';
+      lost = pendingError = 'the GPU device was lost (' + (info.reason || 'unknown') + (info.message ? ': ' + info.message : '') + '); registerWebGPU() again starts a new device (the arrays on this one are gone)';
       post({ lost });
     });
     const info = adapter.info || {};

@@ -92,6 +92,9 @@ export function resolveWebgpu(): string {
 
 const decoder = new TextDecoder();
 
+/** How the executor's messages about a lost device begin. */
+const LOST = 'the GPU device was lost';
+
 /** What a synchronous read on a thread that can't block says. */
 export const SYNC_READ_HELP =
   "[webgpu] GPU arrays can't be read synchronously on this thread (a browser's main thread can't block on Atomics.wait): await mx.asyncEval(x) first, then item()/tolist()/toTypedArray() read the bytes it fetched (or run mx in a Web Worker of a cross-origin isolated page, where reads block)";
@@ -233,7 +236,12 @@ export class GpuHost {
       Atomics.wait(ctrl, 0, 0, Math.min(left, 1000));
     }
     const n = Atomics.load(ctrl, 1);
-    if (Atomics.load(ctrl, 0) === 2) throw new Error(`[webgpu] ${decoder.decode(data.slice(0, n))}`);
+    if (Atomics.load(ctrl, 0) === 2) {
+      const msg = decoder.decode(data.slice(0, n));
+      // known here before the executor's message can arrive (this thread was blocked)
+      if (msg.startsWith(LOST)) this.dead ??= msg;
+      throw new Error(`[webgpu] ${msg}`);
+    }
     return decoder.decode(data.slice(0, n));
   }
 

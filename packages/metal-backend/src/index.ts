@@ -13,21 +13,23 @@ let registered: WebGPUBackend | null = null;
 let starting: Promise<WebGPUBackend> | null = null;
 
 /**
- * Starts WebGPU and registers it as mx.gpu (once; later calls return the same backend),
+ * Starts WebGPU and registers it as mx.gpu (once; later calls return the same backend, or a
+ * new one once the device is lost),
  * blocking until the adapter answers. In Node and Bun the device lives in a worker thread
  * (Dawn, from the optional `webgpu` package), in Deno likewise (its navigator.gpu), so that
  * item()/tolist() can wait for GPU results synchronously. Browsers start it with
  * `await registerWebGPUAsync()`.
  */
 export function registerWebGPU(options: WebGPUOptions = {}): WebGPUBackend {
-  if (registered) return registered;
+  // a lost device is replaced by a new one
+  if (registered && !registered.host.lostReason) return registered;
   const g = globalThis as { Deno?: unknown; process?: { versions?: { node?: string } } };
   if (!g.Deno && !g.process?.versions?.node) {
     // a browser starts a worker only once this thread returns to its event loop
     throw new Error('[webgpu] in a browser, start the GPU with await registerWebGPUAsync() (registerWebGPU() would block before the executor worker can start)');
   }
   const backend = new WebGPUBackend(options);
-  registerBackend(backend);
+  registerBackend(backend, { makeDefault: registered !== null });
   registered = backend;
   return backend;
 }
@@ -39,10 +41,11 @@ export function registerWebGPU(options: WebGPUOptions = {}): WebGPUBackend {
  * and Bun they are synchronous.
  */
 export function registerWebGPUAsync(options: WebGPUOptions = {}): Promise<WebGPUBackend> {
-  if (registered) return Promise.resolve(registered);
+  if (registered && !registered.host.lostReason) return Promise.resolve(registered);
   starting ??= WebGPUBackend.create(options).then(
     (backend) => {
-      registerBackend(backend);
+      starting = null;
+      registerBackend(backend, { makeDefault: registered !== null });
       registered = backend;
       return backend;
     },

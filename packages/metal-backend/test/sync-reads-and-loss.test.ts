@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as mx from '@mlx-ts/core';
 import { gpuBackend, noGpu } from './gpu-helpers.js';
-import { registerWebGPUAsync, WebGPUBackend } from '../src/index.js';
+import { registerWebGPU, registerWebGPUAsync, WebGPUBackend } from '../src/index.js';
 
 afterEach(() => {
   mx.setDefaultDevice(mx.cpu);
@@ -67,5 +67,23 @@ describe.skipIf(noGpu)('webgpu device loss', () => {
     // the other device is untouched
     mx.registerBackend(gpuBackend!, { makeDefault: true });
     expect(mx.add(mx.array([1]), 1, mx.gpu).tolist()).toEqual([2]);
+  });
+});
+
+describe.skipIf(noGpu)('webgpu after a device loss (last: it loses the shared device)', () => {
+  it('registerWebGPU() starts a new device and makes it mx.gpu; arrays of the lost one stay errors', () => {
+    const first = registerWebGPU();
+    expect(first).toBe(gpuBackend);
+    const x = mx.add(mx.array([1, 2]), 1, mx.gpu);
+    expect(x.tolist()).toEqual([2, 3]);
+    first.host.loseDevice();
+    expect(() => mx.add(x, 1, mx.gpu).tolist()).toThrow(/device was lost/);
+    // the blocked read told this thread at once: no await needed before starting again
+    expect(first.host.lostReason).toMatch(/device was lost/);
+    const second = registerWebGPU();
+    expect(second).not.toBe(first);
+    expect(registerWebGPU()).toBe(second);
+    expect(mx.add(mx.array([1]), 1, mx.gpu).tolist()).toEqual([2]);
+    expect(() => x.tolist()).toThrow(/device was lost/);
   });
 });
