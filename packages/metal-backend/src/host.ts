@@ -211,6 +211,8 @@ export class GpuHost {
   /** Every later use throws `why`; reads in flight reject with it. */
   private fail(why: string): void {
     this.dead ??= why;
+    // an executor that dies while starting (a blocked Blob worker, say) fails the start now
+    this.started?.({ init: true, error: why });
     for (const p of this.pending.values()) p.reject(new Error(`[webgpu] ${this.dead}`));
     this.pending.clear();
   }
@@ -341,11 +343,19 @@ function webPort(onMessage: (m: HostMessage) => void, onError: (e: Error) => voi
   const W = G.Worker as (new (url: string, o: { type: 'module' }) => any) | undefined;
   if (typeof W !== 'function') throw new Error('[webgpu] this runtime has no Worker: the GPU executor needs Web Workers (or Node/Bun worker_threads)');
   const url = URL.createObjectURL(new Blob([executorSource('web')], { type: 'text/javascript' }));
-  const w = new W(url, { type: 'module' });
+  const hint = "the page must allow module workers from blob: URLs (Content-Security-Policy worker-src 'self' blob:)";
+  let w: any;
+  try {
+    w = new W(url, { type: 'module' });
+  } catch (e) {
+    URL.revokeObjectURL(url);
+    throw new Error(`[webgpu] can't start the GPU executor's Web Worker: ${(e as Error).message}; ${hint}`);
+  }
   w.onmessage = (e: { data: HostMessage }) => onMessage(e.data);
   w.onerror = (e: { message?: string; preventDefault?: () => void }) => {
     e.preventDefault?.();
-    onError(new Error(e.message ?? 'worker error'));
+    // a worker that never loaded reports an Event without a message
+    onError(new Error(e.message ?? `its Web Worker did not load (${hint})`));
   };
   // a browser has no process to keep alive
   return {

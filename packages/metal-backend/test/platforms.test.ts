@@ -148,6 +148,12 @@ window.runWorker = () => new Promise((resolve, reject) => {
 window.ready = true;
 </script>`,
     };
+    // a page whose policy forbids blob: workers: registerWebGPUAsync rejects, naming why, at once
+    pages['/csp.html'] = `${head}<script type="module">
+import { registerWebGPUAsync } from '@mlx-ts/metal-backend';
+window.cspStart = () => registerWebGPUAsync({ startTimeoutMs: 60000 }).then(() => 'started', (e) => 'rejected: ' + e.message);
+window.ready = true;
+</script>`;
     const workerJs = `import * as mx from '@mlx-ts/core';
 import { registerWebGPUAsync } from '@mlx-ts/metal-backend';
 import { runGpuChecks } from '/w/test/gpu-checks.js';
@@ -164,7 +170,8 @@ try {
       dirs.fflate = realpathSync(dirs.fflate);
       server = createServer((req, res) => {
         const url = new URL(req.url ?? '/', 'http://x');
-        const headers = { 'Cache-Control': 'no-store', 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+        const headers: Record<string, string> = { 'Cache-Control': 'no-store', 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+        if (url.pathname === '/csp.html') headers['Content-Security-Policy'] = "worker-src 'self'";
         const send = (status: number, type: string, body: string | Buffer) => {
           res.writeHead(status, { ...headers, 'Content-Type': type });
           res.end(body);
@@ -243,6 +250,16 @@ try {
       expect(worker.syncReadable).toBe(true);
       expect(worker.direct).toBe(12);
       expectChecks(worker, 'Chromium worker');
+    });
+
+    it("a page that forbids blob: workers: the start fails at once, naming the policy", async () => {
+      const t0 = Date.now();
+      const r = await inPage('/csp.html', async (tab) => {
+        await tab.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true, undefined, { timeout: 30_000 });
+        return tab.evaluate(() => (window as unknown as { cspStart: () => Promise<string> }).cspStart());
+      });
+      expect(r).toMatch(/^rejected: \[webgpu\] .*worker-src 'self' blob:/);
+      expect(Date.now() - t0).toBeLessThan(30_000);
     });
   });
 });
