@@ -128,7 +128,10 @@ export class GpuHost {
   private busy = false;
   private started: ((m: HostMessage) => void) | null = null;
 
-  /** Starts the executor and blocks until it has a device (Node, Deno, Bun; see `start`). */
+  /**
+   * Starts the executor and blocks until it has a device (where this thread may block), or,
+   * with `startAsync`, returns at once and resolves `ready` when it has one (everywhere).
+   */
   constructor(opts: HostOptions = {}, startAsync = false) {
     const kind = platform();
     this.canBlock = opts.blocking !== false && threadCanBlock();
