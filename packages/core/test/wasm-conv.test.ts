@@ -42,12 +42,14 @@ for (const d of [mx.float32, mx.float64]) {
 /** Deterministic values in [-1, 1). */
 const data = (shape: number[], seed: number) => mx.sin(mx.multiply(mx.reshape(mx.arange(seed, seed + shape.reduce((a, b) => a * b, 1), 1, mx.float32), shape), 12.9898));
 
-test('larger problems: several row blocks, partial panels, groups, threads (same bits for 1 and 2 threads)', () => {
+test('larger problems: several row blocks, partial panels, groups, threads (same bits for 1, 2 and 3 threads)', () => {
   const cases: [number[], number[], ConvParams][] = [
     [[2, 20, 21, 8], [12, 3, 3, 4], { strides: [1, 2], paddingLo: [1, 0], paddingHi: [1, 2], kernelDilation: [1, 2], inputDilation: [1, 1], groups: 2, flip: false }],
     [[1, 16, 16, 32], [32, 3, 3, 32], { strides: [1, 1], paddingLo: [1, 1], paddingHi: [1, 1], kernelDilation: [1, 1], inputDilation: [1, 1], groups: 1, flip: false }],
     [[3, 40, 7], [9, 5, 7], { strides: [2], paddingLo: [0], paddingHi: [3], kernelDilation: [1], inputDilation: [2], groups: 1, flip: true }],
     [[1, 6, 7, 5, 3], [4, 2, 3, 2, 3], { strides: [1, 1, 2], paddingLo: [1, 0, 1], paddingHi: [0, 2, 1], kernelDilation: [2, 1, 1], inputDilation: [1, 1, 1], groups: 1, flip: false }],
+    // depthwise, 80 groups: more chunks than one queue call takes (QUEUE_MAX)
+    [[1, 12, 12, 80], [80, 3, 3, 1], { strides: [1, 1], paddingLo: [1, 1], paddingHi: [1, 1], kernelDilation: [1, 1], inputDilation: [1, 1], groups: 80, flip: false }],
   ];
   const previous = mx.getNumThreads();
   try {
@@ -59,9 +61,13 @@ test('larger problems: several row blocks, partial panels, groups, threads (same
       mx.setNumThreads(2);
       checkMatmulF32(conv(p), [x, w], k, `conv ${JSON.stringify([xs, ws, p])}`);
       const two = runOn('wasm', conv(p), [x, w]).units;
+      mx.setNumThreads(3);
+      const three = runOn('wasm', conv(p), [x, w]).units;
       mx.setNumThreads(1);
       const one = runOn('wasm', conv(p), [x, w]).units;
-      expect(Buffer.from(two.buffer, two.byteOffset, two.byteLength).equals(Buffer.from(one.buffer, one.byteOffset, one.byteLength))).toBe(true);
+      const bytes = (u: typeof one) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+      expect(bytes(two).equals(bytes(one))).toBe(true);
+      expect(bytes(three).equals(bytes(one))).toBe(true);
       tally.cases++;
       const x64 = x.astype(mx.float64);
       const w64 = w.astype(mx.float64);

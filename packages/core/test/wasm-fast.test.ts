@@ -181,6 +181,31 @@ test('sdpa flash: a NaN score makes its row NaN in any key block, a block of onl
   expect(nans).toBe(3 * 2 * 8);
 });
 
+test('sdpa flash: the same bits on 1, 2 and 3 threads (tiles shared out through the queue), causal and not', () => {
+  const previous = mx.getNumThreads();
+  const build = (causal: boolean) => () => {
+    const [a, b, c] = mx.random.split(mx.random.key(9), 3) as unknown as mx.MxArray[];
+    const norm = (shape: number[], k: mx.MxArray) => mx.random.normal(shape, mx.float32, null, null, k);
+    return mx.fast.scaledDotProductAttention(norm([2, 4, 200, 32], a!), norm([2, 2, 230, 32], b!), norm([2, 2, 230, 16], c!), 0.2, causal ? 'causal' : undefined);
+  };
+  try {
+    for (const causal of [false, true]) {
+      const bits: Float64Array[] = [];
+      for (const t of [1, 2, 3]) {
+        mx.setNumThreads(t);
+        let got: number[] = [];
+        expect(withPath(true, () => (got = valuesOn('wasm', build(causal)))).flash).toBe(1);
+        bits.push(Float64Array.from(got));
+      }
+      tally.cases++;
+      expect(Buffer.from(bits[1]!.buffer).equals(Buffer.from(bits[0]!.buffer))).toBe(true);
+      expect(Buffer.from(bits[2]!.buffer).equals(Buffer.from(bits[0]!.buffer))).toBe(true);
+    }
+  } finally {
+    mx.setNumThreads(previous);
+  }
+});
+
 test('sdpa on WASM: fully masked rows, -inf masks, a grouped-query size that threads the matmuls', () => {
   const ones = () => mx.ones([1, 1, 3, 2]);
   const v = () => mx.reshape(mx.arange(4), [1, 1, 2, 2]);

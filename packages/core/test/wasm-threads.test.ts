@@ -15,7 +15,7 @@ import { getBackendByName } from '../src/device.js';
 import type { WasmBackend } from '../src/backend/wasm/index.js';
 import type { WasmContext } from '../src/backend/wasm/registry.js';
 import { kernelBytes } from '@mlx-ts/kernels-wasm';
-import { parallel, poolFor, runningPool, threadStats, resetThreadStats, setThreadTimeout, setStealing, WasmThreadError, splitRange, withoutActiveData, MAX_THREADS } from '../src/backend/wasm/threads.js';
+import { parallel, parallelQueue, QUEUE_MAX, poolFor, runningPool, threadStats, resetThreadStats, setThreadTimeout, setStealing, WasmThreadError, splitRange, withoutActiveData, MAX_THREADS } from '../src/backend/wasm/threads.js';
 import { checkMatmulF32, checkSumF32, runOn, ulp32 } from './wasm-bounds.js';
 
 const wasm = () => getBackendByName('wasm') as WasmBackend;
@@ -245,6 +245,59 @@ test('the caller takes worker chunks that no worker has started: same results, e
     expect(st.threaded).toBe(1);
     expect(st.workerChunks + st.byCaller).toBe(1);
     expect(Buffer.from(two.buffer).equals(Buffer.from(ref.buffer))).toBe(true);
+  }
+});
+
+test('parallelQueue: every chunk runs once, whichever thread claims it; workers take some; more chunks than threads', () => {
+  const c = ctx();
+  const neg = c.code('UNARY_Negative')!;
+  const n = 40 * 25_000;
+  const buf = c.heap.alloc(4 * n * 2);
+  try {
+    const x = buf.ptr;
+    const o = buf.ptr + 4 * n;
+    const src = new Float32Array(c.heap.memory.buffer, x, n);
+    for (let i = 0; i < n; i++) src[i] = i;
+    let workers = 0;
+    for (const threads of [2, 3]) {
+      mx.setNumThreads(threads);
+      for (const parts of [threads + 1, 40, QUEUE_MAX]) {
+        for (let rep = 0; rep < 10; rep++) {
+          new Float32Array(c.heap.memory.buffer, o, n).fill(7);
+          resetThreadStats();
+          const chunks = splitRange(n, parts, 4).map(([a, b]) => [neg, 0, x + 4 * a, o + 4 * a, b - a]);
+          // neg twice would give back +i: a chunk run twice shows as well as one never run
+          parallelQueue(c, 'unary_f32', chunks);
+          const out = new Float32Array(c.heap.memory.buffer, o, n);
+          for (let i = 0; i < n; i += 997) expect(out[i]).toBe(-i);
+          expect(out.every((v, i) => v === -i)).toBe(true);
+          workers += threadStats().workerChunks;
+        }
+      }
+    }
+    // on a busy machine the caller may run them all in one call, not in 60
+    expect(workers).toBeGreaterThan(0);
+    expect(() => parallelQueue(c, 'no_such_kernel', [[0]])).toThrow(/no kernel export/);
+  } finally {
+    c.heap.free(buf.ptr, buf.size);
+  }
+});
+
+test('parallelQueue: a failing chunk throws (from the caller or as a WasmThreadError), the others stop claiming, the pool works afterwards', () => {
+  const c = ctx();
+  const neg = c.code('UNARY_Negative')!;
+  const buf = c.heap.alloc(4 * 64);
+  try {
+    const beyond = c.heap.memory.buffer.byteLength + 4096;
+    for (const bad of [0, 5, 11]) {
+      const chunks = Array.from({ length: 12 }, (_, i) => [neg, 0, i === bad ? beyond : buf.ptr, buf.ptr + 128, 8]);
+      expect(() => parallelQueue(c, 'unary_f32', chunks)).toThrow(/out of bounds/);
+    }
+    const y = mx.sqrt(data(400_000, 12, 0, 4));
+    mx.eval(y);
+    expect(readHost(y).units.length).toBe(400_000);
+  } finally {
+    c.heap.free(buf.ptr, buf.size);
   }
 });
 

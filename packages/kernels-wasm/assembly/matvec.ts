@@ -207,6 +207,45 @@ export function matvec_f32_dot(pa: usize, pb: usize, po: usize, M: i32, K: i32, 
   }
 }
 
+/**
+ * Two rows at once: o[0, w) += x0 r0 + ... + x3 r3 and q[0, w) += y0 r0 + ... + y3 r3, each added
+ * left to right (k order) as axpy4 does. The four weight vectors are loaded once for both rows:
+ * 6 loads per 8 multiply-adds instead of 10 (8 splats, 4 weights and 2 sums fit 16 registers).
+ */
+@inline function axpy4x2(
+  o: usize, q: usize, w: i32,
+  x0: f32, x1: f32, x2: f32, x3: f32, y0: f32, y1: f32, y2: f32, y3: f32,
+  r0: usize, r1: usize, r2: usize, r3: usize,
+): void {
+  const v0 = f32x4.splat(x0), v1 = f32x4.splat(x1), v2 = f32x4.splat(x2), v3 = f32x4.splat(x3);
+  const u0 = f32x4.splat(y0), u1 = f32x4.splat(y1), u2 = f32x4.splat(y2), u3 = f32x4.splat(y3);
+  const end = <usize>(w & ~3) << 2;
+  let p: usize = 0;
+  for (; p < end; p += 16) {
+    const b0 = v128.load(r0 + p), b1 = v128.load(r1 + p), b2 = v128.load(r2 + p), b3 = v128.load(r3 + p);
+    let s = madd(v0, b0, v128.load(o + p));
+    let t = madd(u0, b0, v128.load(q + p));
+    s = madd(v1, b1, s);
+    t = madd(u1, b1, t);
+    s = madd(v2, b2, s);
+    t = madd(u2, b2, t);
+    v128.store(o + p, madd(v3, b3, s));
+    v128.store(q + p, madd(u3, b3, t));
+  }
+  const all = <usize>w << 2;
+  for (; p < all; p += 4) {
+    const b0 = load<f32>(r0 + p), b1 = load<f32>(r1 + p), b2 = load<f32>(r2 + p), b3 = load<f32>(r3 + p);
+    let s = load<f32>(o + p) + x0 * b0;
+    let t = load<f32>(q + p) + y0 * b0;
+    s += x1 * b1;
+    t += y1 * b1;
+    s += x2 * b2;
+    t += y2 * b2;
+    store<f32>(o + p, s + x3 * b3);
+    store<f32>(q + p, t + y3 * b3);
+  }
+}
+
 /** o[0, w) += x r. */
 @inline function axpy1(o: usize, w: i32, x: f32, r: usize): void {
   const v = f32x4.splat(x);
@@ -234,7 +273,21 @@ export function matvec_f32_axpy(pa: usize, pb: usize, po: usize, M: i32, K: i32,
       const r1 = at<f32>(pb, (k + 1) * sbk + c0);
       const r2 = at<f32>(pb, (k + 2) * sbk + c0);
       const r3 = at<f32>(pb, (k + 3) * sbk + c0);
-      for (let m = 0; m < M; m++) {
+      let m = 0;
+      for (; m + 1 < M; m += 2) {
+        const off = m * sam + k * sak;
+        const x0 = load<f32>(at<f32>(pa, off));
+        const x1 = load<f32>(at<f32>(pa, off + sak));
+        const x2 = load<f32>(at<f32>(pa, off + 2 * sak));
+        const x3 = load<f32>(at<f32>(pa, off + 3 * sak));
+        const y0 = load<f32>(at<f32>(pa, off + sam));
+        const y1 = load<f32>(at<f32>(pa, off + sam + sak));
+        const y2 = load<f32>(at<f32>(pa, off + sam + 2 * sak));
+        const y3 = load<f32>(at<f32>(pa, off + sam + 3 * sak));
+        const om = o0 + <usize>m * row;
+        axpy4x2(om, om + row, w, x0, x1, x2, x3, y0, y1, y2, y3, r0, r1, r2, r3);
+      }
+      if (m < M) {
         const off = m * sam + k * sak;
         const x0 = load<f32>(at<f32>(pa, off));
         const x1 = load<f32>(at<f32>(pa, off + sak));

@@ -14,6 +14,7 @@ import { runSort } from './sort.js';
 import { runMaskedScatter, runScatter, runScatterAxis } from './scatter.js';
 import { runArange, runConcatenate, runNumberOfElements, runRandomBits } from './misc.js';
 import { runCustomKernel } from './custom-kernel.js';
+import { runFFT } from './fft.js';
 
 export interface GpuStorage extends Storage {
   readonly id: number;
@@ -62,6 +63,7 @@ kernels.set('ScatterAxis', (be, p, inputs, [o]) => runScatterAxis(be, p.params.r
 kernels.set('NumberOfElements', (be, p, [x], [o]) => runNumberOfElements(be, p.params, x!, o!));
 kernels.set('DivMod', (be, _p, [a, b], [q, r]) => runDivMod(be, a!, b!, q!, r!));
 kernels.set('CustomKernel', (be, p, inputs, outputs) => runCustomKernel(be, p.params, inputs, outputs));
+kernels.set('FFT', (be, p, [x], [o]) => runFFT(be, p.params, x!, o!));
 
 export class WebGPUBackend implements Backend {
   readonly name = 'webgpu';

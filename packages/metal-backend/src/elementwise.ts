@@ -40,7 +40,9 @@ export function runElementwise(be: WebGPUBackend, spec: ElementwiseSpec): void {
   const out0 = outputs[0]!;
   const n = out0.shape.reduce((a, b) => a * b, 1);
   if (n === 0) return;
-  const per = Math.min(...outputs.map((o) => perWord(o.dtype)));
+  // 8-byte outputs (int64, uint64, complex64): one element, two words, per invocation
+  const wideOut = outputs.some((o) => o.dtype.size === 8);
+  const per = wideOut ? 1 : Math.min(...outputs.map((o) => perWord(o.dtype)));
   const c = collapse(
     out0.shape,
     inputs.map((x) => x.strides),
@@ -51,14 +53,19 @@ export function runElementwise(be: WebGPUBackend, spec: ElementwiseSpec): void {
   const loads = inputs.map((_x, k) => `let x${k} = raw${k}(off(e, ${k}u));`).join('\n      ');
   const stores = outputs
     .map((o, k) => {
+      if (wideOut) return `${names[inputs.length + k]}[2u * e] = o${k}.x; ${names[inputs.length + k]}[2u * e + 1u] = o${k}.y;`;
       const bits = o.dtype.size * 8;
       const shift = o.dtype.size === 4 ? '' : ` << (l * ${bits}u)`;
       return `w${k} |= o${k}${shift};`;
     })
     .join('\n      ');
   const body = `${spec.body}`;
+  const helpers = helpersFor(body);
+  // helpers guarding against reassociation read a run-time 1.0 (ONEC_) after the meta words
+  const oneAt = 2 + nd + inputs.length * (nd + 1);
+  const needOne = helpers.includes('ONEC_');
   const code = `${loaders.join('\n')}
-${helpersFor(body)}
+${helpers}
 fn off(e: u32, k: u32) -> i32 {
   let nd = md[1];
   let base = 2u + nd + k * (nd + 1u);
@@ -76,7 +83,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: 
   let t = gid.x + gid.y * nw.x * 64u;
   let n = md[0];
   if (t * ${per}u >= n) { return; }
-  ${outputs.map((_o, k) => `var w${k} = 0u;`).join(' ')}
+  ${needOne ? `ONEC_ = bitcast<f32>(md[${oneAt}]);` : ''}
+  ${wideOut ? '' : outputs.map((_o, k) => `var w${k} = 0u;`).join(' ')}
   for (var l = 0u; l < ${per}u; l++) {
     let e = t * ${per}u + l;
     if (e < n) {
@@ -85,9 +93,10 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: 
       ${stores}
     }
   }
-  ${outputs.map((_o, k) => `${names[inputs.length + k]}[t] = w${k};`).join('\n  ')}
+  ${wideOut ? '' : outputs.map((_o, k) => `${names[inputs.length + k]}[t] = w${k};`).join('\n  ')}
 }`;
-  const meta = new Uint32Array(2 + nd + inputs.length * (nd + 1));
+  const meta = new Uint32Array(oneAt + 1);
+  new Float32Array(meta.buffer)[oneAt] = 1;
   const m32 = new Int32Array(meta.buffer);
   meta[0] = n;
   meta[1] = nd;

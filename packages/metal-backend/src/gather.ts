@@ -4,7 +4,7 @@
 // of outside the buffer), and the next read from the GPU throws the reference's RangeError.
 import type { ArrayData } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
-import { ctypeOf, fromRaw, perWord, rawLoader } from './wgsl.js';
+import { helpersFor, indexValue, pairBroadcast, perWord, rawLoader, wide, wordsView } from './wgsl.js';
 
 /** The ops whose index errors the status buffer reports, by code (the reference's names). */
 export const INDEX_OPS = ['gather', 'take_along_axis', 'scatter', 'put_along_axis', 'masked_scatter'] as const;
@@ -55,6 +55,8 @@ export function runGather(be: WebGPUBackend, axes: readonly number[], inputs: re
   const a = inputs[0]!;
   const idx = inputs.slice(1);
   if (!idx.every(indexDtypeOk)) return false;
+  // 8-byte elements: gather their word pairs
+  if (wide(a.dtype)) return runGather(be, axes, [wordsView(a), ...idx], wordsView(out));
   const n = out.shape.reduce((x, y) => x * y, 1);
   if (n === 0) return true;
   const aNd = a.shape.length;
@@ -88,8 +90,8 @@ export function runGather(be: WebGPUBackend, axes: readonly number[], inputs: re
   const st = names[names.length - 1]!;
   const loaders = [rawLoader('raw0', names[0]!, a.dtype), ...idx.map((x, k) => rawLoader(`rawI${k}`, names[1 + k]!, x.dtype))];
   const idxFns = idx.map((x, k) => {
-    const v = fromRaw(x.dtype, `rawI${k}(off)`);
-    const check = ctypeOf(x.dtype) === 'u32' ? `checkU(${v}, size, ax)` : `checkI(${v}, size, ax)`;
+    const [v, sg] = indexValue(x.dtype, `rawI${k}(off)`);
+    const check = `check${sg}(${v}, size, ax)`;
     return `
 fn idx${k}(b: u32) -> i32 {
   let base = ${K + k * (1 + idxNd)}u;
@@ -122,13 +124,14 @@ fn srcOff(e: u32) -> i32 {
   return off;
 }
 ${outputLoop(perWord(out.dtype), out.dtype.size, names[1 + nIdx]!)}`;
-  be.dispatch(code, bindings, meta, Math.ceil(n / perWord(out.dtype)));
+  be.dispatch(helpersFor(code) + code, bindings, meta, Math.ceil(n / perWord(out.dtype)));
   be.statusDirty = true;
   return true;
 }
 
 export function runGatherAxis(be: WebGPUBackend, axis: number, x: ArrayData, idx: ArrayData, out: ArrayData): boolean {
   if (!indexDtypeOk(idx)) return false;
+  if (wide(x.dtype)) return runGatherAxis(be, axis, wordsView(x), pairBroadcast(idx), wordsView(out));
   const n = out.shape.reduce((p, q) => p * q, 1);
   if (n === 0) return true;
   const nd = idx.shape.length;
@@ -146,8 +149,8 @@ export function runGatherAxis(be: WebGPUBackend, axis: number, x: ArrayData, idx
     i32[H + 2 * nd + d] = idx.strides[d]!;
   }
   const { bindings, names } = be.bind([x, idx, out, be.status]);
-  const v = fromRaw(idx.dtype, 'rawI(ioff)');
-  const check = ctypeOf(idx.dtype) === 'u32' ? `checkU(${v}, i32(md[4]), md[1])` : `checkI(${v}, i32(md[4]), md[1])`;
+  const [v, sg] = indexValue(idx.dtype, 'rawI(ioff)');
+  const check = `check${sg}(${v}, i32(md[4]), md[1])`;
   const code = `
 ${rawLoader('raw0', names[0]!, x.dtype)}
 ${rawLoader('rawI', names[1]!, idx.dtype)}
@@ -166,7 +169,7 @@ fn srcOff(e: u32) -> i32 {
   return off + ${check} * bitcast<i32>(md[${H + nd}u + md[1]]);
 }
 ${outputLoop(perWord(out.dtype), out.dtype.size, names[2]!)}`;
-  be.dispatch(code, bindings, meta, Math.ceil(n / perWord(out.dtype)));
+  be.dispatch(helpersFor(code) + code, bindings, meta, Math.ceil(n / perWord(out.dtype)));
   be.statusDirty = true;
   return true;
 }

@@ -1,4 +1,4 @@
-// Matmul (float32): 16x16 output tiles per workgroup, A and B tiles staged in workgroup memory,
+// Matmul (float32, halves, complex64): 16x16 output tiles per workgroup, A and B tiles staged in workgroup memory,
 // batched over broadcast batch dims, any input strides (transposed operands need no copy).
 // Each dot product accumulates its exact f32 products in float-float (about 48 bits), so the
 // result rounds as the reference's double accumulation does (1 ulp at near-ties).
@@ -15,7 +15,10 @@ const T = 16;
  */
 export function runMatmul(be: WebGPUBackend, a: ArrayData, b: ArrayData, out: ArrayData, addmm?: { c: ArrayData; alpha: number; beta: number }): boolean {
   const floats = ['float32', 'float16', 'bfloat16'];
-  if (![a, b, out, ...(addmm ? [addmm.c] : [])].every((d) => floats.includes(d.dtype.name))) return false;
+  // complex64 (Matmul only): re and im accumulate in float-float as for real floats
+  const cplx = [a, b, out, ...(addmm ? [addmm.c] : [])].every((d) => d.dtype.name === 'complex64');
+  if (!cplx && ![a, b, out, ...(addmm ? [addmm.c] : [])].every((d) => floats.includes(d.dtype.name))) return false;
+  const et = cplx ? 'vec2f' : 'f32';
   const nd = out.shape.length;
   const M = out.shape[nd - 2]!;
   const N = out.shape[nd - 1]!;
@@ -81,8 +84,8 @@ ${rawLoader('rawA', names[0]!, a.dtype)}
 ${rawLoader('rawB', names[1]!, b.dtype)}
 ${addmm ? `${rawLoader('rawC', names[3]!, addmm.c.dtype)}
   ${C_OFF}` : ''}
-var<workgroup> As: array<f32, ${T * T}>;
-var<workgroup> Bs: array<f32, ${T * T}>;
+var<workgroup> As: array<${et}, ${T * T}>;
+var<workgroup> Bs: array<${et}, ${T * T}>;
 ${FF}
 @compute @workgroup_size(${T}, ${T})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @builtin(local_invocation_id) lid: vec3u) {
@@ -113,10 +116,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @
   let sak = bitcast<i32>(md[7]);
   let sbk = bitcast<i32>(md[8]);
   let sbn = bitcast<i32>(md[9]);
-  var acc = vec2f(0.0, 0.0);
+  var acc = ${cplx ? 'vec4f(0.0)' : 'vec2f(0.0, 0.0)'};
   for (var k0 = 0u; k0 < K; k0 += ${T}u) {
-    var av = 0.0;
-    var bv = 0.0;
+    var av = ${et}(0.0);
+    var bv = ${et}(0.0);
     if (valid && i < M && k0 + lid.x < K) { av = ${fromRaw(a.dtype, 'rawA(offA + i32(i) * sam + i32(k0 + lid.x) * sak)')}; }
     if (valid && j < N && k0 + lid.y < K) { bv = ${fromRaw(b.dtype, 'rawB(offB + i32(k0 + lid.y) * sbk + i32(j) * sbn)')}; }
     As[lid.y * ${T}u + lid.x] = av;
@@ -124,13 +127,33 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @
     workgroupBarrier();
     let kn = min(${T}u, K - k0);
     for (var kk = 0u; kk < kn; kk++) {
-      acc = ffAdd_(acc, twoProd_(As[lid.y * ${T}u + kk], Bs[kk * ${T}u + lid.x]));
+      ${
+        cplx
+          ? `let x = As[lid.y * ${T}u + kk];
+      let y = Bs[kk * ${T}u + lid.x];
+      acc = vec4f(ffAdd_(ffAdd_(acc.xy, twoProd_(x.x, y.x)), -twoProd_(x.y, y.y)), ffAdd_(ffAdd_(acc.zw, twoProd_(x.x, y.y)), twoProd_(x.y, y.x)));`
+          : `acc = ffAdd_(acc, twoProd_(As[lid.y * ${T}u + kk], Bs[kk * ${T}u + lid.x]));`
+      }
     }
     workgroupBarrier();
   }
   if (valid && i < M && j < N) {
-    acc = ${result};
-    ${O}[batch * M * N + i * N + j] = ${toRaw('f32', { ...out.dtype, size: 4, name: out.dtype.name, kind: out.dtype.kind } as typeof out.dtype, 'select(acc.x + acc.y, acc.x, acc.y == 0.0)')};
+    ${
+      cplx
+        ? `let o = batch * M * N + i * N + j;
+    ${
+      addmm
+        ? `let al = vec2f(bitcast<f32>(md[${C + 1}u]), bitcast<f32>(md[${C + 2}u]));
+    let be = vec2f(bitcast<f32>(md[${C + 3}u]), bitcast<f32>(md[${C + 4}u]));
+    let cv = bitcast<vec2f>(rawC(cOff(o)));
+    acc = vec4f(ffAdd_(ffMul_(acc.xy, al), ffMul_(be, vec2f(cv.x, 0.0))), ffAdd_(ffMul_(acc.zw, al), ffMul_(be, vec2f(cv.y, 0.0))));`
+        : ''
+    }
+    ${O}[2u * o] = bitcast<u32>(select(acc.x + acc.y, acc.x, acc.y == 0.0));
+    ${O}[2u * o + 1u] = bitcast<u32>(select(acc.z + acc.w, acc.z, acc.w == 0.0));`
+        : `acc = ${result};
+    ${O}[batch * M * N + i * N + j] = ${toRaw('f32', { ...out.dtype, size: 4, name: out.dtype.name, kind: out.dtype.kind } as typeof out.dtype, 'select(acc.x + acc.y, acc.x, acc.y == 0.0)')};`
+    }
   }
 }`;
     const tiles = Math.ceil(M / T) * Math.ceil(N / T) * nBatch;

@@ -2,7 +2,7 @@
 // Concatenate.
 import type { ArrayData } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
-import { perWord, rawLoader, toRaw, ctypeOf, helpersFor, roundToDtype } from './wgsl.js';
+import { perWord, rawLoader, toRaw, ctypeOf, helpersFor, roundToDtype, wide, wordsView } from './wgsl.js';
 
 const OFF = (name: string, base: string, nd: number) => `
 fn ${name}(e: u32) -> i32 {
@@ -149,6 +149,25 @@ fn main() {
     be.dispatchGroups(helpersFor(code) + code, bindings, meta, 1);
     return true;
   }
+  if (wide(d)) {
+    if (d.kind === 'c') return false;
+    // int64/uint64: start + e * step in 64 bits (the reference's bigint sequence, wrapped)
+    const b0 = BigInt(Math.trunc(start));
+    const bs = BigInt(Math.trunc(start + step)) - b0;
+    const words = (v: bigint) => [Number(BigInt.asUintN(32, v)), Number(BigInt.asUintN(32, v >> 32n))];
+    const m = Uint32Array.from([n, ...words(b0), ...words(bs)]);
+    const c = `
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: vec3u) {
+  let e = gid.x + gid.y * nw.x * 64u;
+  if (e >= md[0]) { return; }
+  let v = add64_(vec2u(md[1], md[2]), mul64_(vec2u(e, 0u), vec2u(md[3], md[4])));
+  ${names[0]}[2u * e] = v.x;
+  ${names[0]}[2u * e + 1u] = v.y;
+}`;
+    be.dispatch(helpersFor(c) + c, bindings, m, n);
+    return true;
+  }
   // integers: C casts truncate start and start + step; the sequence wraps in the dtype
   const s0 = Math.trunc(start);
   const st = Math.trunc(start + step) - s0;
@@ -178,6 +197,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: 
 /** Concatenate: each output element copied (raw bits) from the input whose slab holds it. */
 export function runConcatenate(be: WebGPUBackend, axis: number, inputs: readonly ArrayData[], out: ArrayData): boolean {
   if (inputs.length + 2 > be.adapter.maxStorageBuffersPerShaderStage) return false;
+  if (wide(out.dtype)) return runConcatenate(be, axis, inputs.map(wordsView), wordsView(out));
   const n = out.shape.reduce((a, b) => a * b, 1);
   if (n === 0) return true;
   const nd = out.shape.length;
@@ -261,6 +281,20 @@ export function runNumberOfElements(be: WebGPUBackend, p: { axes: number[]; inve
   new Float32Array(meta.buffer)[0] = v;
   new Int32Array(meta.buffer)[1] = Math.trunc(v) | 0;
   const { bindings, names } = be.bind([out]);
+  if (wide(d)) {
+    // a count (< 2^32) as int64/uint64, or a count or reciprocal (an f32 here, as for float32) as complex64
+    if (d.kind === 'c' && n > 2 ** 24) return false;
+    const raw = d.kind === 'c' ? toRaw('f32', d, 'bitcast<f32>(md[0])') : 'vec2u(md[1], 0u)';
+    const c = `
+@compute @workgroup_size(1)
+fn main() {
+  let r = ${raw};
+  ${names[0]}[0] = r.x;
+  ${names[0]}[1] = r.y;
+}`;
+    be.dispatchGroups(c, bindings, meta, 1);
+    return true;
+  }
   // bool: the double's truth (a reciprocal is true); ints: its truncation
   const ct = d.name === 'bool' ? 'f32' : ctypeOf(d);
   const value = ct === 'f32' ? 'bitcast<f32>(md[0])' : ct === 'u32' ? 'md[1]' : 'bitcast<i32>(md[1])';

@@ -101,3 +101,133 @@ export const binaryOps: Record<string, Binary> = {
   LeftShift: (a, b, ct) => (ct === 'f32' ? null : [`(${a} << (u32(${b}) & 31u))`, ct]),
   RightShift: (a, b, ct) => (ct === 'f32' ? null : [`(${a} >> (u32(${b}) & 31u))`, ct]),
 };
+
+// ---- int64/uint64 (vec2u: lo, hi) and complex64 (vec2f) ----
+// 64-bit integer ops through the wgsl.ts helpers (wrapping as the reference's bigint stores);
+// complex ops as the reference's complex kernels (Annex G special cases). An op the reference
+// has no complex kernel for, or whose complex GPU kernel isn't written, returns null.
+const is64 = (ct: CType): boolean => ct === 'i64' || ct === 'u64';
+const b = (cond: string): [string, RType] => [`select(0u, 1u, ${cond})`, 'bool'];
+const Z64 = 'vec2u(0u, 0u)';
+const lt64 = (ct: CType, a: string, c: string): string => `${ct === 'i64' ? 'slt64_' : 'ult64_'}(${a}, ${c})`;
+
+const unary64: Record<string, (a: string, ct: CType) => [string, RType] | null> = {
+  Abs: (a, ct) => [ct === 'i64' ? `select(${a}, neg64_(${a}), neg64b_(${a}))` : a, ct],
+  Negative: (a, ct) => [`neg64_(${a})`, ct],
+  Sign: (a, ct) => [
+    ct === 'i64'
+      ? `select(select(vec2u(1u, 0u), ${Z64}, (${a}.x | ${a}.y) == 0u), vec2u(0xffffffffu, 0xffffffffu), neg64b_(${a}))`
+      : `select(vec2u(1u, 0u), ${Z64}, (${a}.x | ${a}.y) == 0u)`,
+    ct,
+  ],
+  Square: (a, ct) => [`mul64_(${a}, ${a})`, ct],
+  Floor: (a, ct) => [a, ct],
+  Ceil: (a, ct) => [a, ct],
+  Round: (a, ct) => [a, ct],
+  LogicalNot: (a) => b(`(${a}.x | ${a}.y) == 0u`),
+  BitwiseInvert: (a, ct) => [`(~${a})`, ct],
+  IsNaN: () => ['0u', 'bool'],
+  IsInf: () => ['0u', 'bool'],
+  IsPosInf: () => ['0u', 'bool'],
+  IsNegInf: () => ['0u', 'bool'],
+  IsFinite: () => ['1u', 'bool'],
+  Real: (a, ct) => [a, ct],
+  Imag: (_a, ct) => [Z64, ct],
+  Conjugate: (a, ct) => [a, ct],
+  StopGradient: (a, ct) => [a, ct],
+};
+
+const binary64: Record<string, (a: string, c: string, ct: CType) => [string, RType] | null> = {
+  Add: (a, c, ct) => [`add64_(${a}, ${c})`, ct],
+  Subtract: (a, c, ct) => [`sub64_(${a}, ${c})`, ct],
+  Multiply: (a, c, ct) => [`mul64_(${a}, ${c})`, ct],
+  Power: (a, c, ct) => [`pow64_(${a}, ${c}, ${ct === 'i64'})`, ct],
+  FloorDivide: (a, c, ct) => [ct === 'i64' ? `sfloordiv64_(${a}, ${c})` : `udm64_(${a}, ${c}).xy`, ct],
+  Remainder: (a, c, ct) => [ct === 'i64' ? `srem64_(${a}, ${c})` : `udm64_(${a}, ${c}).zw`, ct],
+  Maximum: (a, c, ct) => [`select(${a}, ${c}, ${lt64(ct, a, c)})`, ct],
+  Minimum: (a, c, ct) => [`select(${a}, ${c}, ${lt64(ct, c, a)})`, ct],
+  Equal: (a, c) => b(`eq64_(${a}, ${c})`),
+  NotEqual: (a, c) => b(`!eq64_(${a}, ${c})`),
+  NaNEqual: (a, c) => b(`eq64_(${a}, ${c})`),
+  Less: (a, c, ct) => b(lt64(ct, a, c)),
+  LessEqual: (a, c, ct) => b(`!${lt64(ct, c, a)}`),
+  Greater: (a, c, ct) => b(lt64(ct, c, a)),
+  GreaterEqual: (a, c, ct) => b(`!${lt64(ct, a, c)}`),
+  LogicalAnd: (a, c) => b(`(${a}.x | ${a}.y) != 0u && (${c}.x | ${c}.y) != 0u`),
+  LogicalOr: (a, c) => b(`(${a}.x | ${a}.y) != 0u || (${c}.x | ${c}.y) != 0u`),
+  BitwiseAnd: (a, c, ct) => [`(${a} & ${c})`, ct],
+  BitwiseOr: (a, c, ct) => [`(${a} | ${c})`, ct],
+  BitwiseXor: (a, c, ct) => [`(${a} ^ ${c})`, ct],
+  // counts masked to 64 bits, as the reference's bigint shifts
+  LeftShift: (a, c, ct) => [`shl64_(${a}, ${c}.x)`, ct],
+  RightShift: (a, c, ct) => [`${ct === 'i64' ? 'shrs64_' : 'shru64_'}(${a}, ${c}.x)`, ct],
+};
+
+const LN2 = 0.6931471805599453;
+const LN10 = 2.302585092994046;
+const unaryC: Record<string, (a: string) => [string, RType]> = {
+  Abs: (a) => [`cabs_(${a})`, 'f32'],
+  Negative: (a) => [`(-${a})`, 'c64'],
+  Sign: (a) => [`csign_(${a})`, 'c64'],
+  Square: (a) => [`cmul_(${a}, ${a})`, 'c64'],
+  Sqrt: (a) => [`csqrt_(${a})`, 'c64'],
+  Rsqrt: (a) => [`cdiv_(vec2f(1.0, 0.0), csqrt_(${a}))`, 'c64'],
+  Reciprocal: (a) => [`cdiv_(vec2f(1.0, 0.0), ${a})`, 'c64'],
+  Exp: (a) => [`cexp_(${a})`, 'c64'],
+  Log: (a) => [`clog_(${a})`, 'c64'],
+  Log2: (a) => [`(clog_(${a}) / ${LN2})`, 'c64'],
+  Log10: (a) => [`(clog_(${a}) / ${LN10})`, 'c64'],
+  Sin: (a) => [`csin_(${a})`, 'c64'],
+  Cos: (a) => [`ccos_(${a})`, 'c64'],
+  Tan: (a) => [`cdiv_(csin_(${a}), ccos_(${a}))`, 'c64'],
+  Sinh: (a) => [`csinh_(${a})`, 'c64'],
+  Cosh: (a) => [`ccosh_(${a})`, 'c64'],
+  Tanh: (a) => [`cdiv_(csinh_(${a}), ccosh_(${a}))`, 'c64'],
+  Round: (a) => [`round(${a})`, 'c64'],
+  Log1p: (a) => [`clog1p_(${a})`, 'c64'],
+  ArcSin: (a) => [`casin_(${a})`, 'c64'],
+  ArcCos: (a) => [`cacos_(${a})`, 'c64'],
+  ArcTan: (a) => [`catan_(${a})`, 'c64'],
+  ArcSinh: (a) => [`casinh_(${a})`, 'c64'],
+  ArcCosh: (a) => [`cacosh_(${a})`, 'c64'],
+  ArcTanh: (a) => [`catanh_(${a})`, 'c64'],
+  LogicalNot: (a) => b(`${a}.x == 0.0 && ${a}.y == 0.0`),
+  IsNaN: (a) => b(`cnan_(${a})`),
+  IsInf: (a) => b(`isinf_(${a}.x) || isinf_(${a}.y)`),
+  IsPosInf: (a) => b(`bitcast<u32>(${a}.x) == 0x7f800000u && ${a}.y == 0.0`),
+  IsNegInf: (a) => b(`bitcast<u32>(${a}.x) == 0xff800000u && ${a}.y == 0.0`),
+  IsFinite: (a) => b(`isfin_(${a}.x) && isfin_(${a}.y)`),
+  Real: (a) => [`${a}.x`, 'f32'],
+  Imag: (a) => [`${a}.y`, 'f32'],
+  Conjugate: (a) => [`vec2f(${a}.x, -${a}.y)`, 'c64'],
+  StopGradient: (a) => [a, 'c64'],
+};
+
+const binaryC: Record<string, (a: string, c: string) => [string, RType]> = {
+  Add: (a, c) => [`(${a} + ${c})`, 'c64'],
+  Subtract: (a, c) => [`(${a} - ${c})`, 'c64'],
+  Multiply: (a, c) => [`cmul_(${a}, ${c})`, 'c64'],
+  Divide: (a, c) => [`cdiv_(${a}, ${c})`, 'c64'],
+  // complex floor_divide is a plain division in MLX
+  FloorDivide: (a, c) => [`cdiv_(${a}, ${c})`, 'c64'],
+  // std::pow(z, w) = exp(w log z)
+  Power: (a, c) => [`cexp_(cmul_(${c}, clog_(${a})))`, 'c64'],
+  LogAddExp: (a, c) => [`clogaddexp_(${a}, ${c})`, 'c64'],
+  Maximum: (a, c) => [`select(${c}, ${a}, cnan_(${a}) || cgt_(${a}, ${c}))`, 'c64'],
+  Minimum: (a, c) => [`select(${c}, ${a}, cnan_(${a}) || cgt_(${c}, ${a}))`, 'c64'],
+  Equal: (a, c) => b(`${a}.x == ${c}.x && ${a}.y == ${c}.y`),
+  NotEqual: (a, c) => b(`!(${a}.x == ${c}.x && ${a}.y == ${c}.y)`),
+  NaNEqual: (a, c) => b(`(${a}.x == ${c}.x || (isnan_(${a}.x) && isnan_(${c}.x))) && (${a}.y == ${c}.y || (isnan_(${a}.y) && isnan_(${c}.y)))`),
+  Less: (a, c) => b(`cgt_(${c}, ${a})`),
+  LessEqual: (a, c) => b(`cge_(${c}, ${a})`),
+  Greater: (a, c) => b(`cgt_(${a}, ${c})`),
+  GreaterEqual: (a, c) => b(`cge_(${a}, ${c})`),
+};
+
+// route the wide compute types to the tables above; 32-bit ones keep their entries
+for (const [name, f] of Object.entries(unaryOps)) {
+  unaryOps[name] = (a, ct, d) => (ct === 'c64' ? (unaryC[name]?.(a) ?? null) : is64(ct) ? (unary64[name]?.(a, ct) ?? null) : f(a, ct, d));
+}
+for (const [name, f] of Object.entries(binaryOps)) {
+  binaryOps[name] = (a, c, ct, d) => (ct === 'c64' ? (binaryC[name]?.(a, c) ?? null) : is64(ct) ? (binary64[name]?.(a, c, ct) ?? null) : f(a, c, ct, d));
+}

@@ -7,7 +7,7 @@
 import type { ArrayData, Dtype } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
 import { collapse, runElementwise } from './elementwise.js';
-import { ctypeOf, fromRaw, helpersFor, rawLoader, toRaw, type CType } from './wgsl.js';
+import { castValue, ctypeOf, fromRaw, helpersFor, rawLoader, toRaw, wgslType, type CType } from './wgsl.js';
 
 const WG = 64;
 
@@ -109,6 +109,9 @@ fn ffMul_(a: vec2f, b: vec2f) -> vec2f {
 }
 fn twoProd_(a: f32, b: f32) -> vec2f {
   return ffMul_(vec2f(a, 0.0), vec2f(b, 0.0));
+}
+fn cffMul_(a: vec4f, b: vec4f) -> vec4f {
+  return vec4f(ffAdd_(ffMul_(a.xy, b.xy), -ffMul_(a.zw, b.zw)), ffAdd_(ffMul_(a.xy, b.zw), ffMul_(a.zw, b.xy)));
 }`;
 
 type ReduceType = 'sum' | 'prod' | 'max' | 'min' | 'and' | 'or';
@@ -125,8 +128,53 @@ interface Plan {
   rt: CType | 'bool';
 }
 
+/** Reductions over and into int64/uint64 (wrapping, as the reference's bigints) and complex64. */
+function planWide(type: ReduceType, ct: CType, inD: Dtype, outD: Dtype): Plan | null {
+  const oct = ctypeOf(outD);
+  if (oct === 'i64' || oct === 'u64') {
+    if (ct === 'f32' || ct === 'c64') return null;
+    const lift = (v: string) => castValue(ct, outD, v);
+    if (type === 'sum' || type === 'prod') {
+      return {
+        acc: 'vec2u',
+        init: type === 'sum' ? 'vec2u(0u, 0u)' : 'vec2u(1u, 0u)',
+        lift,
+        combine: (a, b) => `${type === 'sum' ? 'add64_' : 'mul64_'}(${a}, ${b})`,
+        result: (a) => a,
+        rt: oct,
+      };
+    }
+    if (inD !== outD) return null;
+    // an empty max/min is the dtype's lowest/highest, as the reference's initial value
+    const lo = oct === 'u64' ? 'vec2u(0u, 0u)' : 'vec2u(0u, 0x80000000u)';
+    const hi = oct === 'u64' ? 'vec2u(0xffffffffu, 0xffffffffu)' : 'vec2u(0xffffffffu, 0x7fffffffu)';
+    const lt = oct === 'u64' ? 'ult64_' : 'slt64_';
+    return {
+      acc: 'vec2u',
+      init: type === 'max' ? lo : hi,
+      lift: (v) => v,
+      combine: (a, b) => (type === 'max' ? `select(${a}, ${b}, ${lt}(${a}, ${b}))` : `select(${a}, ${b}, ${lt}(${b}, ${a}))`),
+      result: (a) => a,
+      rt: oct,
+    };
+  }
+  if (oct === 'c64') {
+    // re and im each in float-float (re hi, re lo, im hi, im lo), as the reference's doubles
+    const lift = (v: string) => `vec4f(${castValue(ct, outD, v)}.x, 0.0, ${castValue(ct, outD, v)}.y, 0.0)`;
+    const res = (a: string) => `vec2f(select(${a}.x + ${a}.y, ${a}.x, ${a}.y == 0.0), select(${a}.z + ${a}.w, ${a}.z, ${a}.w == 0.0))`;
+    if (type === 'sum') return { acc: 'vec4f', init: 'vec4f(0.0)', lift, combine: (a, b) => `vec4f(ffAdd_(${a}.xy, ${b}.xy), ffAdd_(${a}.zw, ${b}.zw))`, result: res, rt: 'c64' };
+    if (type === 'prod') return { acc: 'vec4f', init: 'vec4f(1.0, 0.0, 0.0, 0.0)', lift, combine: (a, b) => `cffMul_(${a}, ${b})`, result: res, rt: 'c64' };
+  }
+  return null;
+}
+
 function plan(type: ReduceType, ct: CType, inD: Dtype, outD: Dtype): Plan | null {
   const oct = ctypeOf(outD);
+  const nz = (v: string) => (ct === 'c64' ? `select(1u, 0u, ${v}.x == 0.0 && ${v}.y == 0.0)` : `select(1u, 0u, (${v}.x | ${v}.y) == 0u)`);
+  if ((type === 'and' || type === 'or') && (ct === 'c64' || ct === 'i64' || ct === 'u64')) {
+    return { acc: 'u32', init: type === 'and' ? '1u' : '0u', lift: nz, combine: (a, b) => (type === 'and' ? `(${a} & ${b})` : `(${a} | ${b})`), result: (a) => a, rt: 'bool' };
+  }
+  if (ct === 'c64' || ct === 'i64' || ct === 'u64' || oct === 'c64' || oct === 'i64' || oct === 'u64') return planWide(type, ct, inD, outD);
   if (type === 'and' || type === 'or') {
     const t = (v: string) => (ct === 'f32' ? `select(1u, 0u, ${v} == 0.0)` : `select(1u, 0u, ${v} == ${ct === 'u32' ? '0u' : '0i'})`);
     return {
@@ -208,7 +256,8 @@ fn fminr_(a: vec2f, b: vec2f) -> vec2f {
 
 /** Runs a per-output workgroup kernel writing 32-bit results, packing them after if narrower. */
 export function writeWords(be: WebGPUBackend, out: ArrayData, run: (target: ArrayData) => void): void {
-  if (out.dtype.size === 4) return run(out);
+  // 8-byte outputs are written as word pairs by the kernels themselves
+  if (out.dtype.size >= 4) return run(out);
   // 1- and 2-byte outputs: whole words per element first (no two workgroups share a word),
   // then packed by the elementwise kernel
   const m = out.shape.reduce((a, b) => a * b, 1);
@@ -226,8 +275,43 @@ export function writeWords(be: WebGPUBackend, out: ArrayData, run: (target: Arra
 // a stand-in dtype object for "raw 32-bit words" (only size and kind are read by the loaders)
 const uint32Like = { name: 'uint32', size: 4, kind: 'u' } as unknown as Dtype;
 
+/**
+ * Complex max/min and argmax/argmin, one invocation per output walking its elements in the
+ * reference's order: its lexicographic comparisons never pick a NaN part and break ties by
+ * order, so where NaNs sit among equal real parts the result depends on that order.
+ */
+function runComplexSequential(be: WebGPUBackend, kind: 'max' | 'min' | 'argmax' | 'argmin', axes: readonly number[], x: ArrayData, out: ArrayData): boolean {
+  const m = out.shape.reduce((a, b) => a * b, 1);
+  if (m === 0) return true;
+  const { meta } = layoutMeta(x, axes, m);
+  const { bindings, names } = be.bind([x, out]);
+  const O = names[1]!;
+  const arg = kind === 'argmax' || kind === 'argmin';
+  const wins = kind === 'max' || kind === 'argmax' ? 'clt_(best, v)' : 'clt_(v, best)';
+  const body = `
+${rawLoader('raw0', names[0]!, x.dtype)}
+${INDEXING}
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: vec3u) {
+  let o = gid.x + gid.y * nw.x * 64u;
+  if (o >= md[0]) { return; }
+  let base = keptBase(o);
+  var best = ${arg ? 'bitcast<vec2f>(raw0(base))' : kind === 'max' ? 'vec2f(-inf_(), 0.0)' : 'vec2f(inf_(), 0.0)'};
+  var bk = 0u;
+  for (var j = ${arg ? '1u' : '0u'}; j < md[1]; j++) {
+    let v = bitcast<vec2f>(raw0(base + redOff(j)));
+    if (${wins}) { best = v; bk = j; }
+  }
+  ${arg ? `${O}[o] = bk;` : `${O}[2u * o] = bitcast<u32>(best.x);
+  ${O}[2u * o + 1u] = bitcast<u32>(best.y);`}
+}`;
+  be.dispatch(helpersFor(body) + body, bindings, meta, m);
+  return true;
+}
+
 export function runReduce(be: WebGPUBackend, type: ReduceType, axes: readonly number[], x: ArrayData, out: ArrayData): boolean {
   const ct = ctypeOf(x.dtype);
+  if (ct === 'c64' && (type === 'max' || type === 'min') && out.dtype.name === 'complex64') return runComplexSequential(be, type, axes, x, out);
   const p = plan(type, ct, x.dtype, out.dtype);
   if (!p) return false;
   const m = out.shape.reduce((a, b) => a * b, 1);
@@ -236,6 +320,7 @@ export function runReduce(be: WebGPUBackend, type: ReduceType, axes: readonly nu
     const { meta } = layoutMeta(x, axes, m);
     const { bindings, names } = be.bind([x, target]);
     const storeRaw = toRaw(p.rt, out.dtype, p.result('sh[0]'));
+    const wideOut = out.dtype.size === 8;
     const body = `
 var<workgroup> sh: array<${p.acc}, ${WG}>;
 ${rawLoader('raw0', names[0]!, x.dtype)}
@@ -263,7 +348,9 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @
     workgroupBarrier();
   }
   if (li == 0u && valid) {
-    ${names[1]}[o] = ${storeRaw};
+    ${wideOut ? `let r = ${storeRaw};
+    ${names[1]}[2u * o] = r.x;
+    ${names[1]}[2u * o + 1u] = r.y;` : `${names[1]}[o] = ${storeRaw};`}
   }
 }`;
     be.dispatchGroups(helpersFor(body) + body, bindings, meta, m);
@@ -273,6 +360,9 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @
 
 export function runArgReduce(be: WebGPUBackend, type: 'argmax' | 'argmin', axis: number, x: ArrayData, out: ArrayData): boolean {
   const ct = ctypeOf(x.dtype);
+  if (ct === 'c64') return out.dtype.size === 4 && runComplexSequential(be, type, [axis], x, out);
+  const vt = wgslType(ct);
+  const gt64 = ct === 'i64' ? 'slt64_' : 'ult64_';
   const m = out.shape.reduce((a, b) => a * b, 1);
   if (m === 0) return true;
   const { meta } = layoutMeta(x, [axis], m);
@@ -281,22 +371,26 @@ export function runArgReduce(be: WebGPUBackend, type: 'argmax' | 'argmin', axis:
   const nanOf = ct === 'f32' ? (v: string) => `isnan_(${v})` : () => 'false';
   // better(v2, k2 | v1, k1): the first NaN wins and stays; otherwise strictly better, ties to the lower index
   const body = `
-var<workgroup> shv: array<${ct}, ${WG}>;
+var<workgroup> shv: array<${vt}, ${WG}>;
 var<workgroup> shk: array<u32, ${WG}>;
 ${rawLoader('raw0', names[0]!, x.dtype)}
 ${INDEXING}
-fn better(v2: ${ct}, k2: u32, v1: ${ct}, k1: u32) -> bool {
+fn better(v2: ${vt}, k2: u32, v1: ${vt}, k1: u32) -> bool {
   if (k1 == 0xffffffffu) { return k2 != 0xffffffffu; }
   if (k2 == 0xffffffffu) { return false; }
   if (${nanOf('v1')}) { return ${nanOf('v2')} && k2 < k1; }
   if (${nanOf('v2')}) { return true; }
-  return v2 ${gt} v1 || (v2 == v1 && k2 < k1);
+  ${
+    vt === 'vec2u'
+      ? `return ${type === 'argmax' ? `${gt64}(v1, v2)` : `${gt64}(v2, v1)`} || (eq64_(v2, v1) && k2 < k1);`
+      : `return v2 ${gt} v1 || (v2 == v1 && k2 < k1);`
+  }
 }
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @builtin(local_invocation_index) li: u32) {
   let o = wid.x + wid.y * nw.x;
   let valid = o < md[0];
-  var bv: ${ct} = ${ct}(0);
+  var bv: ${vt} = ${vt}(0);
   var bk = 0xffffffffu;
   if (valid) {
     let base = keptBase(o);

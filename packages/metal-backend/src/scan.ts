@@ -5,7 +5,7 @@
 import type { ArrayData } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
 import { writeWords } from './reduce.js';
-import { ctypeOf, fromRaw, helpersFor, rawLoader, roundToDtype, toRaw } from './wgsl.js';
+import { castValue, ctypeOf, fromRaw, helpersFor, rawLoader, roundToDtype, toRaw, wgslType } from './wgsl.js';
 
 type ScanType = 'sum' | 'prod' | 'max' | 'min' | 'logaddexp';
 
@@ -20,14 +20,18 @@ export function runScan(
   // 32-bit ints would round on their way into f32 before the add; the reference adds exactly
   if (oct === 'f32' && ict !== 'f32' && x.dtype.size === 4) return false;
   if (oct !== 'f32' && ict === 'f32') return false;
-  if (p.type === 'logaddexp' && oct !== 'f32') return false;
+  if (p.type === 'logaddexp' && oct !== 'f32' && oct !== 'c64') return false;
+  const wideOut = out.dtype.size === 8;
+  if (wideOut && ict === 'c64' && oct !== 'c64') return false;
   const total = x.shape.reduce((a, b) => a * b, 1);
   if (total === 0) return true;
   const n = x.shape[p.axis]!;
   const inner = x.shape.slice(p.axis + 1).reduce((a, b) => a * b, 1);
   const lines = total / n;
   const nd = x.shape.length;
-  const meta = new Uint32Array(5 + 2 * nd);
+  // [lines, n, inner, nd, offset, shape, strides, 1.0f (ONEC_, for complex products)]
+  const meta = new Uint32Array(6 + 2 * nd);
+  new Float32Array(meta.buffer)[5 + 2 * nd] = 1;
   const i32 = new Int32Array(meta.buffer);
   meta.set([lines, n, inner, nd]);
   i32[4] = x.offset;
@@ -35,7 +39,7 @@ export function runScan(
     meta[5 + d] = s;
     i32[5 + nd + d] = x.strides[d]!;
   });
-  const conv = (v: string) => (ict === oct ? v : `${oct}(${v})`);
+  const conv = (v: string) => (ict === oct ? v : wideOut ? castValue(ict, out.dtype, v) : `${oct}(${v})`);
   let init: string;
   let combine: string;
   // the output dtype's own range (exclusive cummax/cummin start there)
@@ -48,7 +52,29 @@ export function runScan(
   // through the final store, which is the same modular result
   // halves: the running value is rounded to the output's precision at every step, as the reference's
   const r = (v: string) => roundToDtype(out.dtype, v);
-  switch (p.type) {
+  const lt = oct === 'u64' ? 'ult64_' : 'slt64_';
+  if (wideOut) {
+    const c = oct === 'c64';
+    if (p.type === 'sum') [init, combine] = [c ? 'vec2f(0.0)' : 'vec2u(0u, 0u)', c ? 'acc = acc + v;' : 'acc = add64_(acc, v);'];
+    else if (p.type === 'prod') [init, combine] = [c ? 'vec2f(1.0, 0.0)' : 'vec2u(1u, 0u)', c ? 'acc = cmul_(acc, v);' : 'acc = mul64_(acc, v);'];
+    else if (c) {
+      // the reference's sequential rules: the lexicographic order (so a NaN part never wins a
+      // comparison), logaddexp factored around the larger real part
+      init = p.type === 'min' ? 'vec2f(inf_(), 0.0)' : 'vec2f(-inf_(), 0.0)';
+      combine =
+        p.type === 'logaddexp'
+          ? 'acc = clcse_(acc, v);'
+          : p.type === 'max'
+            ? 'if (clt_(acc, v)) { acc = v; }'
+            : 'if (clt_(v, acc)) { acc = v; }';
+    } else {
+      const isMax = p.type === 'max';
+      const lo = oct === 'u64' ? 'vec2u(0u, 0u)' : 'vec2u(0u, 0x80000000u)';
+      const hi = oct === 'u64' ? 'vec2u(0xffffffffu, 0xffffffffu)' : 'vec2u(0xffffffffu, 0x7fffffffu)';
+      init = isMax ? lo : hi;
+      combine = isMax ? `acc = select(acc, v, ${lt}(acc, v));` : `acc = select(acc, v, ${lt}(v, acc));`;
+    }
+  } else switch (p.type) {
     case 'sum':
       init = `${oct}(0)`;
       combine = `acc = ${r('acc + v')};`;
@@ -80,7 +106,8 @@ fn lae_(a: f32, b: f32) -> f32 {
 }`;
   writeWords(be, out, (target) => {
     const { bindings, names } = be.bind([x, target]);
-    const store = toRaw(oct, { ...out.dtype, size: 4, name: out.dtype.name, kind: out.dtype.kind } as typeof out.dtype, 'acc');
+    const store = toRaw(oct, wideOut ? out.dtype : ({ ...out.dtype, size: 4, name: out.dtype.name, kind: out.dtype.kind } as typeof out.dtype), 'acc');
+    const put = wideOut ? `let r = ${store};\n    ${names[1]}[2u * e] = r.x;\n    ${names[1]}[2u * e + 1u] = r.y;` : `${names[1]}[e] = ${store};`;
     const code = `
 ${rawLoader('raw0', names[0]!, x.dtype)}
 ${p.type === 'logaddexp' ? LAE : ''}
@@ -99,15 +126,16 @@ fn off(e: u32) -> i32 {
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: vec3u) {
   let line = gid.x + gid.y * nw.x * 64u;
   if (line >= md[0]) { return; }
+  ${oct === 'c64' && p.type === 'prod' ? `ONEC_ = bitcast<f32>(md[${5 + 2 * nd}]);` : ''}
   let n = md[1];
   let inner = md[2];
   let base = (line / inner) * n * inner + line % inner;
-  var acc: ${oct} = ${init};
+  var acc: ${wgslType(oct)} = ${init};
   for (var s = 0u; s < n; s++) {
     let j = ${p.reverse ? 'n - 1u - s' : 's'};
     let e = base + j * inner;
     let v = ${conv(fromRaw(x.dtype, 'raw0(off(e))'))};
-    ${p.inclusive ? `${combine}\n    ${names[1]}[e] = ${store};` : `${names[1]}[e] = ${store};\n    ${combine}`}
+    ${p.inclusive ? `${combine}\n    ${put}` : `${put}\n    ${combine}`}
   }
 }`;
     be.dispatch(helpersFor(code) + code, bindings, meta, lines);

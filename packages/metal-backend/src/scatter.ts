@@ -7,7 +7,8 @@ import type { ArrayData } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
 import { runAsType } from './elementwise.js';
 import { checkFn, indexDtypeOk, INDEX_OPS } from './gather.js';
-import { ctypeOf, fromRaw, helpersFor, perWord, rawLoader, toRaw } from './wgsl.js';
+import { binaryOps } from './ops.js';
+import { ctypeOf, fromRaw, helpersFor, indexValue, perWord, rawLoader, toRaw, wide, wordsView } from './wgsl.js';
 
 type Reduce = 'none' | 'sum' | 'prod' | 'max' | 'min';
 
@@ -47,12 +48,22 @@ function combine(reduce: Reduce, ct: string, isBool: boolean): string {
   }
 }
 
-function applyUpdates(be: WebGPUBackend, reduce: Reduce, out: ArrayData, idx: ArrayData, upd: ArrayData, position: string, meta: number[], extra: string, op: 'scatter' | 'put_along_axis'): void {
+/** The combination for 64-bit and complex elements (the op tables' wide entries), or null. */
+function combineWide(reduce: Reduce, ct: string): string | null {
+  if (reduce === 'none') return 'uu';
+  if (ct === 'c64' && (reduce === 'max' || reduce === 'min')) return null;
+  const op = { sum: 'Add', prod: 'Multiply', max: 'Maximum', min: 'Minimum' }[reduce];
+  return binaryOps[op]!('vv', 'uu', ct as 'i64', undefined as never)?.[0] ?? null;
+}
+
+function applyUpdates(be: WebGPUBackend, reduce: Reduce, out: ArrayData, idx: ArrayData, upd: ArrayData, position: string, meta: number[], extra: string, op: 'scatter' | 'put_along_axis'): boolean {
   const m = upd.shape.reduce((a, b) => a * b, 1);
-  if (m === 0) return;
   const d = out.dtype;
   const ct = ctypeOf(d);
-  const per = perWord(d);
+  const combined = wide(d) ? combineWide(reduce, ct) : combine(reduce, ct, d.name === 'bool');
+  if (combined === null) return false;
+  if (m === 0) return true;
+  const per = Math.max(1, perWord(d));
   const bits = d.size * 8;
   const mask = d.size === 4 ? '0xffffffffu' : d.size === 2 ? '0xffffu' : '0xffu';
   const { bindings, names } = be.bind([out, idx, upd, be.status]);
@@ -65,18 +76,28 @@ ${checkFn(S, op)}
 ${extra}
 @compute @workgroup_size(1)
 fn main() {
+  ONE_AT_
   for (var i = 0u; i < md[0]; i++) {
     let p = ${position};
     let uu = ${fromRaw(upd.dtype, 'rawU(uoff(i))')};
     let vv = ${fromRaw(d, 'rawO(p)')};
-    let r = ${toRaw(ct, d, combine(reduce, ct, d.name === 'bool'))};
-    let wi = u32(p) / ${per}u;
+    let r = ${toRaw(ct, d, combined)};
+    ${
+      wide(d)
+        ? `${O}[2u * u32(p)] = r.x;
+    ${O}[2u * u32(p) + 1u] = r.y;`
+        : `let wi = u32(p) / ${per}u;
     let sh = (u32(p) % ${per}u) * ${bits}u;
-    ${O}[wi] = (${O}[wi] & ~(${mask} << sh)) | ((r & ${mask}) << sh);
+    ${O}[wi] = (${O}[wi] & ~(${mask} << sh)) | ((r & ${mask}) << sh);`
+    }
   }
 }`;
-  be.dispatchGroups(helpersFor(code) + code, bindings, Uint32Array.from(meta.map((v) => v >>> 0)), 1);
+  // complex products read a run-time 1.0 (ONEC_, see wgsl.ts's perr_) after the meta words
+  const helpers = helpersFor(code);
+  const full = helpers + code.replace('ONE_AT_', helpers.includes('ONEC_') ? `ONEC_ = bitcast<f32>(md[${meta.length}]);` : '');
+  be.dispatchGroups(full, bindings, Uint32Array.from([...meta, 0x3f800000].map((v) => v >>> 0)), 1);
   be.statusDirty = true;
+  return true;
 }
 
 export function runScatter(be: WebGPUBackend, reduce: Reduce, [a, pos, upd]: readonly ArrayData[], out: ArrayData): boolean {
@@ -91,10 +112,9 @@ export function runScatter(be: WebGPUBackend, reduce: Reduce, [a, pos, upd]: rea
   describe(meta, pos!);
   const U = meta.length;
   describe(meta, upd!);
-  const check = ctypeOf(pos!.dtype) === 'u32' ? 'checkU' : 'checkI';
+  const [pv, sg] = indexValue(pos!.dtype, 'rawI(poff(i))');
   const extra = `${offFn('poff', 2, pn)}\n${offFn('uoff', U, un)}`;
-  applyUpdates(be, reduce, out, pos!, upd!, `${check}(${fromRaw(pos!.dtype, 'rawI(poff(i))')}, i32(md[1]), 0u)`, meta, extra, 'scatter');
-  return true;
+  return applyUpdates(be, reduce, out, pos!, upd!, `check${sg}(${pv}, i32(md[1]), 0u)`, meta, extra, 'scatter');
 }
 
 export function runScatterAxis(be: WebGPUBackend, reduce: Reduce, axis: number, [x, idx, upd]: readonly ArrayData[], out: ArrayData): boolean {
@@ -116,7 +136,7 @@ export function runScatterAxis(be: WebGPUBackend, reduce: Reduce, axis: number, 
   describe(meta, upd!);
   const OS = meta.length;
   meta.push(...outStrides);
-  const check = ctypeOf(idx!.dtype) === 'u32' ? 'checkU' : 'checkI';
+  const [iv, sg] = indexValue(idx!.dtype, 'rawI(ioff(i))');
   const extra = `${offFn('ioff', 2, nd)}
 ${offFn('uoff', U, upd!.shape.length)}
 fn position(i: u32) -> i32 {
@@ -128,10 +148,9 @@ fn position(i: u32) -> i32 {
     rem = rem / dim;
     if (d != ${axis}) { p += c * i32(md[${OS}u + u32(d)]); }
   }
-  return p + ${check}(${fromRaw(idx!.dtype, 'rawI(ioff(i))')}, i32(md[1]), ${axis}u) * i32(md[${OS + axis}u]);
+  return p + check${sg}(${iv}, i32(md[1]), ${axis}u) * i32(md[${OS + axis}u]);
 }`;
-  applyUpdates(be, reduce, out, idx!, upd!, 'position(i)', meta, extra, 'put_along_axis');
-  return true;
+  return applyUpdates(be, reduce, out, idx!, upd!, 'position(i)', meta, extra, 'put_along_axis');
 }
 
 /**
@@ -140,6 +159,8 @@ fn position(i: u32) -> i32 {
  * More selected positions than rows is the reference's RangeError, on the next read.
  */
 export function runMaskedScatter(be: WebGPUBackend, [a, mask, values]: readonly ArrayData[], out: ArrayData): boolean {
+  // 8-byte elements: their word pairs (inner doubles)
+  if (wide(out.dtype)) return runMaskedScatter(be, [wordsView(a!), mask!, wordsView(values!)], wordsView(out));
   runAsType(be, a!, out);
   const total = out.shape.reduce((x, y) => x * y, 1);
   const nm = mask!.shape.reduce((x, y) => x * y, 1);

@@ -5,7 +5,7 @@
 import type { ArrayData } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
 import { writeWords } from './reduce.js';
-import { ctypeOf, fromRaw, helpersFor, rawLoader } from './wgsl.js';
+import { ctypeOf, fromRaw, helpersFor, rawLoader, wide } from './wgsl.js';
 
 export function runSort(be: WebGPUBackend, axis: number, indices: boolean, x: ArrayData, out: ArrayData): boolean {
   const total = x.shape.reduce((a, b) => a * b, 1);
@@ -31,7 +31,24 @@ export function runSort(be: WebGPUBackend, axis: number, indices: boolean, x: Ar
   if (na || nb) { return (na == nb && pa < pb) || (nb && !na); }
   return a < b || (a == b && pa < pb);
 }`
-      : `fn before(a: ${ct}, pa: u32, b: ${ct}, pb: u32) -> bool { return a < b || (a == b && pa < pb); }`;
+      : ct === 'i64' || ct === 'u64'
+        ? `fn before(a: vec2u, pa: u32, b: vec2u, pb: u32) -> bool { return ${ct === 'i64' ? 'slt64_' : 'ult64_'}(a, b) || (eq64_(a, b) && pa < pb); }`
+        : ct === 'c64'
+          ? // real parts first, then imaginary ones, each with NaN last
+            `fn cmpf(a: f32, b: f32) -> i32 {
+  let na = isnan_(a);
+  let nb = isnan_(b);
+  if (na || nb) { return select(select(-1, 1, na), 0, na == nb); }
+  return select(select(0, 1, a > b), -1, a < b);
+}
+fn before(a: vec2f, pa: u32, b: vec2f, pb: u32) -> bool {
+  var c = cmpf(a.x, b.x);
+  if (c == 0) { c = cmpf(a.y, b.y); }
+  return c < 0 || (c == 0 && pa < pb);
+}`
+          : `fn before(a: ${ct}, pa: u32, b: ${ct}, pb: u32) -> bool { return a < b || (a == b && pa < pb); }`;
+  // 8-byte values: two words per element, written in place (indices are 32-bit)
+  const pairs = wide(x.dtype) && !indices;
   writeWords(be, out, (target) => {
     const { bindings, names } = be.bind([x, target]);
     const code = `
@@ -66,7 +83,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: 
     let w = ${fromRaw(x.dtype, 'raw0(lineOff + i32(q) * sa)')};
     if (before(w, q, v, p)) { rank += 1u; }
   }
-  ${names[1]}[base + rank * inner] = ${indices ? 'p' : 'raw'};
+  ${pairs ? `${names[1]}[2u * (base + rank * inner)] = raw.x;
+  ${names[1]}[2u * (base + rank * inner) + 1u] = raw.y;` : `${names[1]}[base + rank * inner] = ${indices ? 'p' : 'raw'};`}
 }`;
     be.dispatch(helpersFor(code) + code, bindings, meta, total);
   });

@@ -2,24 +2,36 @@
 // conversions between dtypes with the reference backend's rules (elements.ts: C casts, integer
 // stores wrap, float -> int truncates then wraps, NaN/inf -> 0), and the float helpers that
 // WGSL lacks or leaves loose (NaN tests by bits, fmod, pow, expm1, log1p).
-import type { Dtype } from '@mlx-ts/core';
+import type { ArrayData, Dtype } from '@mlx-ts/core';
 
-/** How values of a dtype are computed: floats in f32, signed ints and bool in i32, unsigned in u32. */
-export type CType = 'f32' | 'i32' | 'u32';
+/**
+ * How values of a dtype are computed: floats in f32, signed ints and bool in i32, unsigned in
+ * u32; int64/uint64 as vec2u (lo, hi words, two's complement), complex64 as vec2f (re, im).
+ */
+export type CType = 'f32' | 'i32' | 'u32' | 'i64' | 'u64' | 'c64';
 
-const SUPPORTED = new Set(['bool', 'uint8', 'uint16', 'uint32', 'int8', 'int16', 'int32', 'float32', 'float16', 'bfloat16']);
+const SUPPORTED = new Set(['bool', 'uint8', 'uint16', 'uint32', 'int8', 'int16', 'int32', 'float32', 'float16', 'bfloat16', 'int64', 'uint64', 'complex64']);
+
+/** The WGSL type of a compute type. */
+export function wgslType(ct: CType | 'bool'): string {
+  return ct === 'i64' || ct === 'u64' ? 'vec2u' : ct === 'c64' ? 'vec2f' : ct === 'bool' ? 'u32' : ct;
+}
+
+/** Whether raw elements of the dtype are vec2u (8-byte dtypes: two words) rather than u32. */
+export const wide = (d: Dtype): boolean => d.size === 8;
 
 export function gpuDtype(d: Dtype): boolean {
   return SUPPORTED.has(d.name);
 }
 
 export function ctypeOf(d: Dtype): CType {
+  if (d.size === 8) return d.kind === 'c' ? 'c64' : d.kind === 'u' ? 'u64' : 'i64';
   if (d.kind === 'f' || d.kind === 'V') return 'f32';
   if (d.kind === 'u') return 'u32';
   return 'i32';
 }
 
-/** Elements of the dtype per 32-bit word (4 for 1-byte dtypes, 2 for 2-byte, 1 otherwise). */
+/** Elements of the dtype per 32-bit word (4 for 1-byte dtypes, 2 for 2-byte, 1 for 4-byte, 1/2 for 8-byte). */
 export function perWord(d: Dtype): number {
   return 4 / d.size;
 }
@@ -29,6 +41,7 @@ export function perWord(d: Dtype): number {
  * (zero-extended for 1- and 2-byte dtypes).
  */
 export function rawLoader(name: string, buf: string, d: Dtype): string {
+  if (d.size === 8) return `fn ${name}(j: i32) -> vec2u { let u = 2u * u32(j); return vec2u(${buf}[u], ${buf}[u + 1u]); }`;
   if (d.size === 4) return `fn ${name}(j: i32) -> u32 { return ${buf}[j]; }`;
   const per = perWord(d);
   const bits = d.size * 8;
@@ -53,13 +66,45 @@ export function fromRaw(d: Dtype, raw: string): string {
       return `(bitcast<i32>(${raw} << 24u) >> 24u)`;
     case 'bool':
       return `i32(${raw})`;
+    case 'complex64':
+      return `bitcast<vec2f>(${raw})`;
     default:
-      return raw; // unsigned
+      return raw; // unsigned, and int64/uint64 as their two words
   }
 }
 
-/** The raw bits (masked to the dtype's width) that store a compute value of type `ct` as `d`. */
+/**
+ * The raw bits (masked to the dtype's width; vec2u for 8-byte dtypes) that store a compute value
+ * of type `ct` as `d`, with the reference's casts: int64 -> float through the double (two
+ * roundings, as Number(bigint) then the store), float -> int64 truncates and wraps, complex ->
+ * real takes the real part (complex -> bool: either part non-zero).
+ */
 export function toRaw(ct: CType | 'bool', d: Dtype, v: string): string {
+  if (ct === 'c64') {
+    if (d.name === 'complex64') return `bitcast<vec2u>(${v})`;
+    if (d.name === 'bool') return `select(0u, 1u, ((bitcast<u32>(${v}.x) | bitcast<u32>(${v}.y)) & 0x7fffffffu) != 0u)`;
+    return toRaw('f32', d, `${v}.x`);
+  }
+  if (ct === 'i64' || ct === 'u64') {
+    if (d.size === 8 && d.kind !== 'c') return v;
+    if (d.name === 'bool') return `select(0u, 1u, (${v}.x | ${v}.y) != 0u)`;
+    if (d.kind === 'i' || d.kind === 'u') return toRaw('u32', d, `${v}.x`);
+    const f = ct === 'i64' ? 'sl2f_' : 'ul2f_';
+    if (d.name === 'complex64') return `bitcast<vec2u>(vec2f(${f}(${v}, 24u), 0.0))`;
+    if (d.name === 'float16') return `f2h_(${f}(${v}, 11u))`;
+    if (d.name === 'bfloat16') return `f2bf_(${f}(${v}, 8u))`;
+    return `bitcast<u32>(${f}(${v}, 24u))`;
+  }
+  if (d.name === 'complex64') {
+    const f = ct === 'f32' ? v : ct === 'bool' ? `f32(${v})` : `f32(${v})`;
+    return `bitcast<vec2u>(vec2f(${f}, 0.0))`;
+  }
+  if (d.size === 8) {
+    // 32-bit compute values (and bool) to int64/uint64
+    if (ct === 'f32') return `f2l_(${v})`;
+    if (ct === 'i32') return `vec2u(bitcast<u32>(${v}), select(0u, 0xffffffffu, ${v} < 0i))`;
+    return `vec2u(${v}, 0u)`;
+  }
   const mask = d.size === 4 ? '' : d.size === 2 ? ' & 0xffffu' : ' & 0xffu';
   if (d.name === 'bool') {
     if (ct === 'bool') return v;
@@ -77,6 +122,11 @@ export function toRaw(ct: CType | 'bool', d: Dtype, v: string): string {
   if (ct === 'bool') return v;
   if (ct === 'i32') return `(bitcast<u32>(${v})${mask})`;
   return mask ? `(${v}${mask})` : v;
+}
+
+/** A compute value of type `ct` converted to the compute type of `d` (through d's stored bits). */
+export function castValue(ct: CType | 'bool', d: Dtype, v: string): string {
+  return fromRaw(d, toRaw(ct, d, v));
 }
 
 /** `v` (f32) rounded to the precision of a half dtype, for ops the reference rounds midway. */
@@ -548,3 +598,494 @@ export function f32Lit(x: number): string {
   const b = new Uint32Array(new Float32Array([x]).buffer)[0]!;
   return `bitcast<f32>(0x${b.toString(16)}u)`;
 }
+
+// ---- int64/uint64 as vec2u (lo, hi), complex64 as vec2f (re, im) ----
+// Integer arithmetic wraps modulo 2^64 as the reference's BigInt64Array stores; complex
+// arithmetic follows the reference's C99 Annex G special cases.
+Object.assign(HELPERS, {
+  add64_: { src: 'fn add64_(a: vec2u, b: vec2u) -> vec2u { let lo = a.x + b.x; return vec2u(lo, a.y + b.y + select(0u, 1u, lo < a.x)); }' },
+  sub64_: { src: 'fn sub64_(a: vec2u, b: vec2u) -> vec2u { return vec2u(a.x - b.x, a.y - b.y - select(0u, 1u, a.x < b.x)); }' },
+  neg64_: { deps: ['sub64_'], src: 'fn neg64_(a: vec2u) -> vec2u { return sub64_(vec2u(0u, 0u), a); }' },
+  // the full 64-bit product of two words, by 16-bit halves
+  mulw_: {
+    src: `fn mulw_(a: u32, b: u32) -> vec2u {
+  let a0 = a & 0xffffu; let a1 = a >> 16u; let b0 = b & 0xffffu; let b1 = b >> 16u;
+  let p00 = a0 * b0; let p01 = a0 * b1; let p10 = a1 * b0;
+  let mid = (p00 >> 16u) + (p01 & 0xffffu) + (p10 & 0xffffu);
+  return vec2u((p00 & 0xffffu) | (mid << 16u), a1 * b1 + (p01 >> 16u) + (p10 >> 16u) + (mid >> 16u));
+}`,
+  },
+  mul64_: { deps: ['mulw_'], src: 'fn mul64_(a: vec2u, b: vec2u) -> vec2u { let p = mulw_(a.x, b.x); return vec2u(p.x, p.y + a.x * b.y + a.y * b.x); }' },
+  ult64_: { src: 'fn ult64_(a: vec2u, b: vec2u) -> bool { return a.y < b.y || (a.y == b.y && a.x < b.x); }' },
+  slt64_: { src: 'fn slt64_(a: vec2u, b: vec2u) -> bool { let sa = bitcast<i32>(a.y); let sb = bitcast<i32>(b.y); return sa < sb || (sa == sb && a.x < b.x); }' },
+  eq64_: { src: 'fn eq64_(a: vec2u, b: vec2u) -> bool { return a.x == b.x && a.y == b.y; }' },
+  neg64b_: { src: 'fn neg64b_(a: vec2u) -> bool { return (a.y & 0x80000000u) != 0u; }' },
+  shl64_: {
+    src: `fn shl64_(a: vec2u, n0: u32) -> vec2u {
+  let n = n0 & 63u;
+  if (n == 0u) { return a; }
+  if (n >= 32u) { return vec2u(0u, a.x << (n - 32u)); }
+  return vec2u(a.x << n, (a.y << n) | (a.x >> (32u - n)));
+}`,
+  },
+  shru64_: {
+    src: `fn shru64_(a: vec2u, n0: u32) -> vec2u {
+  let n = n0 & 63u;
+  if (n == 0u) { return a; }
+  if (n >= 32u) { return vec2u(a.y >> (n - 32u), 0u); }
+  return vec2u((a.x >> n) | (a.y << (32u - n)), a.y >> n);
+}`,
+  },
+  shrs64_: {
+    src: `fn shrs64_(a: vec2u, n0: u32) -> vec2u {
+  let n = n0 & 63u;
+  let s = bitcast<i32>(a.y);
+  if (n == 0u) { return a; }
+  if (n >= 32u) { return vec2u(bitcast<u32>(s >> (n - 32u)), bitcast<u32>(s >> 31u)); }
+  return vec2u((a.x >> n) | (a.y << (32u - n)), bitcast<u32>(s >> n));
+}`,
+  },
+  // unsigned quotient and remainder (q.x, q.y, r.x, r.y) by shift-and-subtract; 0 for b = 0
+  udm64_: {
+    deps: ['shl64_', 'ult64_', 'sub64_'],
+    src: `fn udm64_(a: vec2u, b: vec2u) -> vec4u {
+  if (b.x == 0u && b.y == 0u) { return vec4u(0u); }
+  var q = vec2u(0u, 0u);
+  var r = vec2u(0u, 0u);
+  for (var i = 63i; i >= 0; i--) {
+    let top = r.y >> 31u;
+    r = shl64_(r, 1u);
+    r.x |= select(a.x >> u32(i), a.y >> u32(i - 32), i >= 32) & 1u;
+    // a remainder past 2^64 (top bit shifted out) is >= b
+    if (top == 1u || !ult64_(r, b)) {
+      r = sub64_(r, b);
+      if (i >= 32) { q.y |= 1u << u32(i - 32); } else { q.x |= 1u << u32(i); }
+    }
+  }
+  return vec4u(q, r);
+}`,
+  },
+  // floor division and remainder with the divisor's sign (MLX's), 0 for division by 0
+  sfloordiv64_: {
+    deps: ['udm64_', 'neg64_', 'neg64b_', 'sub64_'],
+    src: `fn sfloordiv64_(a: vec2u, b: vec2u) -> vec2u {
+  let na = neg64b_(a);
+  let nb = neg64b_(b);
+  let qr = udm64_(select(a, neg64_(a), na), select(b, neg64_(b), nb));
+  var q = select(qr.xy, neg64_(qr.xy), na != nb);
+  if (na != nb && (qr.z | qr.w) != 0u) { q = sub64_(q, vec2u(1u, 0u)); }
+  return q;
+}`,
+  },
+  srem64_: {
+    deps: ['udm64_', 'neg64_', 'neg64b_', 'add64_'],
+    src: `fn srem64_(a: vec2u, b: vec2u) -> vec2u {
+  let na = neg64b_(a);
+  let nb = neg64b_(b);
+  let qr = udm64_(select(a, neg64_(a), na), select(b, neg64_(b), nb));
+  var r = select(qr.zw, neg64_(qr.zw), na);
+  if ((r.x | r.y) != 0u && na != nb) { r = add64_(r, b); }
+  return r;
+}`,
+  },
+  // base^e wrapping; negative exponents give 0 (the reference's integer power)
+  pow64_: {
+    deps: ['mul64_', 'shru64_'],
+    src: `fn pow64_(a: vec2u, e0: vec2u, signed: bool) -> vec2u {
+  if (signed && (e0.y & 0x80000000u) != 0u) { return vec2u(0u, 0u); }
+  var r = vec2u(1u, 0u);
+  var b = a;
+  var e = e0;
+  while ((e.x | e.y) != 0u) {
+    if ((e.x & 1u) == 1u) { r = mul64_(r, b); }
+    b = mul64_(b, b);
+    e = shru64_(e, 1u);
+  }
+  return r;
+}`,
+  },
+  // float -> int64/uint64 bits: truncate, wrap modulo 2^64; NaN and infinities give 0
+  f2l_: {
+    deps: ['shl64_', 'neg64_'],
+    src: `fn f2l_(x: f32) -> vec2u {
+  let b = bitcast<u32>(x);
+  let e = i32((b >> 23u) & 0xffu);
+  if (e == 255 || e < 127) { return vec2u(0u, 0u); }
+  let m = (b & 0x7fffffu) | 0x800000u;
+  let s = e - 150;
+  var r = vec2u(0u, 0u);
+  if (s >= 64) { r = vec2u(0u, 0u); } else if (s >= 0) { r = shl64_(vec2u(m, 0u), u32(s)); } else { r = vec2u(m >> u32(-s), 0u); }
+  return select(r, neg64_(r), (b & 0x80000000u) != 0u);
+}`,
+  },
+  // a >> s rounded to nearest even (1 <= s <= 63)
+  rne64_: {
+    deps: ['shru64_', 'shl64_', 'sub64_', 'ult64_', 'eq64_', 'add64_'],
+    src: `fn rne64_(a: vec2u, s: u32) -> vec2u {
+  let q = shru64_(a, s);
+  let rem = sub64_(a, shl64_(q, s));
+  let half = shl64_(vec2u(1u, 0u), s - 1u);
+  if (ult64_(half, rem) || (eq64_(rem, half) && (q.x & 1u) == 1u)) { return add64_(q, vec2u(1u, 0u)); }
+  return q;
+}`,
+  },
+  top64_: { src: 'fn top64_(a: vec2u) -> i32 { return select(31 - i32(countLeadingZeros(a.x)), 63 - i32(countLeadingZeros(a.y)), a.y != 0u); }' },
+  // uint64 -> float as the reference: to the nearest double (53 bits), then to \`bits\`
+  // significant bits (24 for float32, 11 float16, 8 bfloat16), each to nearest even
+  ul2f_: {
+    deps: ['rne64_', 'top64_'],
+    src: `fn ul2f_(a: vec2u, bits: u32) -> f32 {
+  if ((a.x | a.y) == 0u) { return 0.0; }
+  var m = a;
+  var e = 0i;
+  let p = top64_(m);
+  if (p > 52) { m = rne64_(m, u32(p - 52)); e = p - 52; }
+  let p2 = top64_(m);
+  if (p2 > i32(bits) - 1) { m = rne64_(m, u32(p2 - i32(bits) + 1)); e += p2 - i32(bits) + 1; }
+  return ldexp(f32(m.x), e);
+}`,
+  },
+  sl2f_: {
+    deps: ['ul2f_', 'neg64_'],
+    src: `fn sl2f_(a: vec2u, bits: u32) -> f32 {
+  if ((a.y & 0x80000000u) != 0u) { return -ul2f_(neg64_(a), bits); }
+  return ul2f_(a, bits);
+}`,
+  },
+  // ---- complex64 ----
+  isfin_: { src: 'fn isfin_(x: f32) -> bool { return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u; }' },
+  // the reference's copysign: a NaN sign counts as negative (x86's default NaN)
+  csgn_: {
+    deps: ['isnan_'],
+    src: 'fn csgn_(m: f32, s: f32) -> f32 { return select(abs(m), -abs(m), (bitcast<u32>(s) & 0x80000000u) != 0u || isnan_(s)); }',
+  },
+  // the exact error a*b - fl(a*b) by Dekker's split (WGSL's fma is not fused on every driver:
+  // lavapipe lowers it to a multiply and an add). Lavapipe also reassociates, so every
+  // intermediate is multiplied by ONEC_, a 1.0 the kernel reads from its meta buffer at run time.
+  perr_: {
+    src: `var<private> ONEC_: f32;
+fn perr_(a: f32, b: f32) -> f32 {
+  let p = (a * b) * ONEC_;
+  let c = (4097.0 * a) * ONEC_;
+  let ah = (c - ((c - a) * ONEC_)) * ONEC_;
+  let al = (a - ah) * ONEC_;
+  let d = (4097.0 * b) * ONEC_;
+  let bh = (d - ((d - b) * ONEC_)) * ONEC_;
+  let bl = (b - bh) * ONEC_;
+  return ((((((ah * bh) * ONEC_ - p) * ONEC_ + (ah * bl) * ONEC_) * ONEC_ + (al * bh) * ONEC_) * ONEC_) + (al * bl) * ONEC_) * ONEC_;
+}`,
+  },
+  // ab + cd with the products' errors added back (unless zero, which keeps the sign of a zero
+  // sum), so cancellation keeps its digits
+  dot2_: {
+    deps: ['isfin_', 'perr_'],
+    src: `fn dot2_(a: f32, b: f32, c: f32, d: f32) -> f32 {
+  let p = a * b;
+  let q = c * d;
+  let s = p + q;
+  if (!isfin_(s) || max(max(abs(a), abs(b)), max(abs(c), abs(d))) > 1e30 || p == 0.0 || q == 0.0) { return s; }
+  let e = (perr_(a, b) + perr_(c, d)) * ONEC_;
+  return select(s + e, s, e == 0.0);
+}`,
+  },
+  cmul_: {
+    deps: ['dot2_', 'isnan_', 'isinf_', 'csgn_', 'inf_'],
+    src: `fn cmul_(x: vec2f, y: vec2f) -> vec2f {
+  var a = x.x; var b = x.y; var c = y.x; var d = y.y;
+  var re = dot2_(a, c, -b, d);
+  var im = dot2_(a, d, b, c);
+  if (isnan_(re) && isnan_(im)) {
+    var recalc = false;
+    if (isinf_(a) || isinf_(b)) {
+      a = csgn_(select(0.0, 1.0, isinf_(a)), a); b = csgn_(select(0.0, 1.0, isinf_(b)), b);
+      if (isnan_(c)) { c = csgn_(0.0, c); }
+      if (isnan_(d)) { d = csgn_(0.0, d); }
+      recalc = true;
+    }
+    if (isinf_(c) || isinf_(d)) {
+      c = csgn_(select(0.0, 1.0, isinf_(c)), c); d = csgn_(select(0.0, 1.0, isinf_(d)), d);
+      if (isnan_(a)) { a = csgn_(0.0, a); }
+      if (isnan_(b)) { b = csgn_(0.0, b); }
+      recalc = true;
+    }
+    if (!recalc && (isinf_(x.x * y.x) || isinf_(x.y * y.y) || isinf_(x.x * y.y) || isinf_(x.y * y.x))) {
+      if (isnan_(a)) { a = csgn_(0.0, a); }
+      if (isnan_(b)) { b = csgn_(0.0, b); }
+      if (isnan_(c)) { c = csgn_(0.0, c); }
+      if (isnan_(d)) { d = csgn_(0.0, d); }
+      recalc = true;
+    }
+    if (recalc) { re = inf_() * (a * c - b * d); im = inf_() * (a * d + b * c); }
+  }
+  return vec2f(re, im);
+}`,
+  },
+  // finite operands: (a + bi)(c - di) / (c^2 + d^2) with the divisor scaled by a power of two
+  // and each sum of products by dot2_ (a few roundings in all, where Smith's f32 steps would
+  // cancel); otherwise Smith's division with Annex G's recovery of infinities and zeros (the
+  // reference's cdiv)
+  cdiv_: {
+    deps: ['dot2_', 'isnan_', 'isinf_', 'isfin_', 'csgn_', 'inf_'],
+    src: `fn cdiv_(x: vec2f, y: vec2f) -> vec2f {
+  let a = x.x; let b = x.y; let c = y.x; let d = y.y;
+  let m = max(abs(c), abs(d));
+  if (isfin_(m) && m > 1e-30 && max(abs(a), abs(b)) < 1e30) {
+    let k = i32((bitcast<u32>(m) >> 23u) & 0xffu) - 127;
+    let cs = ldexp(c, -k); let ds = ldexp(d, -k);
+    let den = dot2_(cs, cs, ds, ds);
+    return vec2f(ldexp(dot2_(a, cs, b, ds) / den, -k), ldexp(dot2_(b, cs, -a, ds) / den, -k));
+  }
+  var re: f32; var im: f32;
+  if (abs(c) < abs(d)) {
+    let ratio = c / d;
+    let den = fma(c, ratio, d);
+    re = fma(a, ratio, b) / den;
+    im = fma(b, ratio, -a) / den;
+  } else {
+    let ratio = d / c;
+    let den = fma(d, ratio, c);
+    re = fma(b, ratio, a) / den;
+    im = fma(-a, ratio, b) / den;
+  }
+  if (isnan_(re) && isnan_(im)) {
+    if (c == 0.0 && d == 0.0 && (!isnan_(a) || !isnan_(b))) {
+      re = csgn_(inf_(), c) * a; im = csgn_(inf_(), c) * b;
+    } else if ((isinf_(a) || isinf_(b)) && isfin_(c) && isfin_(d)) {
+      let p = csgn_(select(0.0, 1.0, isinf_(a)), a); let q = csgn_(select(0.0, 1.0, isinf_(b)), b);
+      re = inf_() * (p * c + q * d); im = inf_() * (q * c - p * d);
+    } else if ((isinf_(c) || isinf_(d)) && isfin_(a) && isfin_(b)) {
+      let p = csgn_(select(0.0, 1.0, isinf_(c)), c); let q = csgn_(select(0.0, 1.0, isinf_(d)), d);
+      re = 0.0 * (a * p + b * q); im = 0.0 * (b * p - a * q);
+    }
+  }
+  return vec2f(re, im);
+}`,
+  },
+  // |z| scaled by a power of two (no overflow or underflow of the squares)
+  cabs_: {
+    deps: ['isinf_', 'isnan_', 'inf_', 'nan_'],
+    src: `fn cabs_(z: vec2f) -> f32 {
+  let x = abs(z.x); let y = abs(z.y);
+  if (isinf_(x) || isinf_(y)) { return inf_(); }
+  if (isnan_(x) || isnan_(y)) { return nan_(); }
+  let m = max(x, y);
+  if (m == 0.0) { return 0.0; }
+  let e = i32((bitcast<u32>(m) >> 23u) & 0xffu) - 127;
+  let a = ldexp(x, -e); let b = ldexp(y, -e);
+  return ldexp(sqrt(fma(a, a, b * b)), e);
+}`,
+  },
+  cexp_: {
+    deps: ['exp_', 'isfin_', 'isnan_', 'nan_', 'inf_', 'csgn_'],
+    src: `fn cexp_(z: vec2f) -> vec2f {
+  let re = z.x; let im = z.y;
+  if (isfin_(re)) {
+    if (!isfin_(im)) { return vec2f(nan_(), nan_()); }
+    let e = exp_(re);
+    if (im == 0.0) { return vec2f(e, im); }
+    return vec2f(e * cos(im), e * sin(im));
+  }
+  if (isnan_(re)) { return select(vec2f(nan_(), nan_()), vec2f(nan_(), im), im == 0.0); }
+  if (re > 0.0) {
+    if (!isfin_(im)) { return vec2f(inf_(), nan_()); }
+    if (im == 0.0) { return vec2f(inf_(), im); }
+    return vec2f(inf_() * cos(im), inf_() * sin(im));
+  }
+  if (!isfin_(im)) { return vec2f(0.0, csgn_(0.0, im)); }
+  return vec2f(csgn_(0.0, cos(im)), csgn_(0.0, sin(im)));
+}`,
+  },
+  // log|z| through log1p near the unit circle, where log(|z|) would cancel
+  clog_: {
+    deps: ['cabs_', 'log_', 'log1p_', 'atan2_'],
+    src: `fn clog_(z: vec2f) -> vec2f {
+  let x = abs(z.x); let y = abs(z.y);
+  let m = max(x, y); let s = min(x, y);
+  var r: f32;
+  if (m >= 0.5 && m <= 2.0 && s < 1.0) { r = 0.5 * log1p_(fma(m - 1.0, m + 1.0, s * s)); }
+  else { r = log_(cabs_(z)); }
+  return vec2f(r, atan2_(z.y, z.x));
+}`,
+  },
+  csqrt_: {
+    deps: ['cabs_', 'isfin_', 'isinf_', 'isnan_', 'inf_', 'nan_', 'csgn_'],
+    src: `fn csqrt_(z: vec2f) -> vec2f {
+  let re = z.x; let im = z.y;
+  if (!isfin_(re) || !isfin_(im)) {
+    if (isinf_(im)) { return vec2f(inf_(), im); }
+    if (isinf_(re) && re < 0.0) { return vec2f(select(0.0, nan_(), isnan_(im)), csgn_(inf_(), im)); }
+    if (isinf_(re)) { return vec2f(inf_(), select(csgn_(0.0, im), nan_(), isnan_(im))); }
+    return vec2f(nan_(), nan_());
+  }
+  if (im == 0.0) {
+    if (re < 0.0) { return vec2f(0.0, csgn_(sqrt(-re), im)); }
+    return vec2f(sqrt(re), im);
+  }
+  if (re == 0.0) { let r = sqrt(0.5 * abs(im)); return vec2f(r, csgn_(r, im)); }
+  let d = cabs_(z);
+  if (re > 0.0) { let r = sqrt(0.5 * (d + re)); return vec2f(r, 0.5 * (im / r)); }
+  let s = sqrt(0.5 * (d - re));
+  return vec2f(abs(0.5 * (im / s)), csgn_(s, im));
+}`,
+  },
+  csin_: { deps: ['cosh_', 'sinh_'], src: 'fn csin_(z: vec2f) -> vec2f { return vec2f(sin(z.x) * cosh_(z.y), cos(z.x) * sinh_(z.y)); }' },
+  ccos_: { deps: ['cosh_', 'sinh_'], src: 'fn ccos_(z: vec2f) -> vec2f { return vec2f(cos(z.x) * cosh_(z.y), -sin(z.x) * sinh_(z.y)); }' },
+  csinh_: { deps: ['cosh_', 'sinh_'], src: 'fn csinh_(z: vec2f) -> vec2f { return vec2f(sinh_(z.x) * cos(z.y), cosh_(z.x) * sin(z.y)); }' },
+  ccosh_: { deps: ['cosh_', 'sinh_'], src: 'fn ccosh_(z: vec2f) -> vec2f { return vec2f(cosh_(z.x) * cos(z.y), sinh_(z.x) * sin(z.y)); }' },
+  // z / |z| as a complex division (inf parts give nan), zero kept as it is
+  csign_: {
+    deps: ['cdiv_', 'cabs_'],
+    src: 'fn csign_(z: vec2f) -> vec2f { if (z.x == 0.0 && z.y == 0.0) { return z; } return cdiv_(z, vec2f(cabs_(z), 0.0)); }',
+  },
+  // MLX's lexicographic order (real part, then imaginary), C's NaN comparisons
+  cgt_: { src: 'fn cgt_(a: vec2f, b: vec2f) -> bool { return a.x > b.x || (a.x == b.x && a.y > b.y); }' },
+  cge_: { src: 'fn cge_(a: vec2f, b: vec2f) -> bool { return a.x > b.x || (a.x == b.x && a.y >= b.y); }' },
+  cnan_: { deps: ['isnan_'], src: 'fn cnan_(a: vec2f) -> bool { return isnan_(a.x) || isnan_(a.y); }' },
+} satisfies Record<string, { deps?: string[]; src: string }>);
+
+// a stand-in dtype for raw 32-bit words (the loaders read only name, size and kind)
+const WORD = { name: 'uint32', size: 4, kind: 'u' } as unknown as Dtype;
+
+/**
+ * An 8-byte array (int64, uint64, complex64) seen as its 32-bit words: a trailing axis of 2, so
+ * the kernels that only move bits (gather, concatenate, masked scatter) run unchanged.
+ */
+export function wordsView(x: ArrayData): ArrayData {
+  return { storage: x.storage, dtype: WORD, shape: [...x.shape, 2], strides: [...x.strides.map((s) => 2 * s), 1], offset: 2 * x.offset };
+}
+
+/** An array broadcast along a new trailing axis of 2 (indices that go with a wordsView). */
+export function pairBroadcast(x: ArrayData): ArrayData {
+  return { ...x, shape: [...x.shape, 2], strides: [...x.strides, 0] };
+}
+
+/**
+ * An index element as [i32 or u32 expression, 'I' | 'U'] for the bounds checks; a 64-bit index
+ * outside 32 bits saturates (it is out of range anyway, and reported as the saturated value).
+ */
+export function indexValue(d: Dtype, raw: string): [string, 'I' | 'U'] {
+  if (d.size !== 8) return [fromRaw(d, raw), ctypeOf(d) === 'u32' ? 'U' : 'I'];
+  if (d.kind === 'u') return [`select(0xffffffffu, ${raw}.x, ${raw}.y == 0u)`, 'U'];
+  return [`sidx64_(${raw})`, 'I'];
+}
+Object.assign(HELPERS, {
+  sidx64_: {
+    src: `fn sidx64_(v: vec2u) -> i32 {
+  let lo = bitcast<i32>(v.x);
+  if ((v.y == 0u && lo >= 0) || (v.y == 0xffffffffu && lo < 0)) { return lo; }
+  return select(2147483647i, i32(-2147483648), (v.y & 0x80000000u) != 0u);
+}`,
+  },
+});
+
+// the remaining complex functions, by the reference's formulas (MLX's), in f32
+Object.assign(HELPERS, {
+  // log(1 + z), accurate near 0
+  clog1p_: {
+    deps: ['cabs_', 'log_', 'log1p_', 'atan2_', 'sq1p_'],
+    src: `fn clog1p_(z: vec2f) -> vec2f {
+  let x = z.x; let y = z.y;
+  let theta = atan2_(y, x + 1.0);
+  // |1 + z|^2 - 1 = x (2 + x) + y^2 = 2x + (x^2 + y^2), the squares' errors kept where 2x
+  // cancels them (also beyond |z| < 0.5, where the reference's log|1 + z| is near 0)
+  let r = sq1p_(x, y);
+  if (cabs_(z) < 0.5 && r == 0.0) { return vec2f(x, theta); }
+  if (abs(x) < 1e18 && abs(y) < 1e18 && r > -0.75 && r < 3.0) { return vec2f(0.5 * log1p_(r), theta); }
+  return vec2f(log_(cabs_(vec2f(x + 1.0, y))), theta);
+}`,
+  },
+  // 2x + x^2 + y^2 with the squares exact (Dekker) and the sums compensated (Knuth's two-sum,
+  // guarded by ONEC_ against reassociation): accurate however much 2x cancels
+  sq1p_: {
+    deps: ['perr_', 'isfin_'],
+    src: `fn twos_(a: f32, b: f32) -> vec2f {
+  let s = (a + b) * ONEC_;
+  let bb = (s - a) * ONEC_;
+  return vec2f(s, ((a - (s - bb) * ONEC_) * ONEC_) + ((b - bb) * ONEC_));
+}
+fn sq1p_(x: f32, y: f32) -> f32 {
+  let p = x * x;
+  let q = y * y;
+  if (!isfin_(p + q) || max(abs(x), abs(y)) > 1e18) { return 2.0 * x + (p + q); }
+  let t1 = twos_(2.0 * x, p);
+  let t2 = twos_(t1.x, q);
+  return t2.x + ((t1.y + t2.y) * ONEC_ + (perr_(x, x) + perr_(y, y)) * ONEC_) * ONEC_;
+}`,
+  },
+  casinh_: {
+    deps: ['csqrt_', 'cmul_', 'clog_'],
+    src: `fn casinh_(z: vec2f) -> vec2f {
+  let r = csqrt_(cmul_(z, z) + vec2f(1.0, 0.0));
+  return clog_(z + r);
+}`,
+  },
+  // asin(z) = -i asinh(i z)
+  casin_: { deps: ['casinh_'], src: 'fn casin_(z: vec2f) -> vec2f { let r = casinh_(vec2f(-z.y, z.x)); return vec2f(r.y, -r.x); }' },
+  // the reference's pi/2 - asin(z), except the real part by Kahan's 2 atan2(Re sqrt(1 - z),
+  // Re sqrt(1 + z)): the same value (off the cuts too), without the cancellation near 0
+  cacos_: {
+    deps: ['casin_', 'csqrt_', 'atan2_'],
+    src: `fn cacos_(z: vec2f) -> vec2f {
+  let r = casin_(z);
+  let re = 2.0 * atan2_(csqrt_(vec2f(1.0 - z.x, -z.y)).x, csqrt_(vec2f(1.0 + z.x, z.y)).x);
+  return vec2f(select(1.5707963267948966 - r.x, re, isfin_(re) && isfin_(r.x)), -r.y);
+}`,
+  },
+  cacosh_: {
+    deps: ['csqrt_', 'cmul_', 'clog_'],
+    src: 'fn cacosh_(z: vec2f) -> vec2f { return clog_(z + cmul_(csqrt_(z + vec2f(1.0, 0.0)), csqrt_(z - vec2f(1.0, 0.0)))); }',
+  },
+  // the reference's log((1 + z) / (1 - z)) / 2, except the real part as log1p(4a / |1 - z|^2) / 4
+  // (|1 + z|^2 = |1 - z|^2 + 4a): no cancellation near 0, and continuous across the cuts as it is
+  catanh_: {
+    deps: ['cdiv_', 'clog_', 'log1p_', 'isfin_'],
+    src: `fn catanh_(z: vec2f) -> vec2f {
+  let r = 0.5 * clog_(cdiv_(vec2f(1.0 + z.x, z.y), vec2f(1.0 - z.x, -z.y)));
+  let u = 1.0 - z.x;
+  let re = 0.25 * log1p_(4.0 * z.x / (u * u + z.y * z.y));
+  return vec2f(select(r.x, re, isfin_(re) && isfin_(r.x)), r.y);
+}`,
+  },
+  // the real/imaginary closed form, whose branch cuts are C's catan's
+  catan_: {
+    deps: ['atan2_', 'log1p_'],
+    src: `fn catan_(z: vec2f) -> vec2f {
+  let a = z.x; let b = z.y;
+  let re = 0.5 * atan2_(2.0 * a, (1.0 - a * a) - b * b);
+  // log(A / B) with A - B = 4b: through log1p, without the cancellation of A / B near 1
+  let im = 0.25 * log1p_(4.0 * b / (a * a + (b - 1.0) * (b - 1.0)));
+  return vec2f(re, im);
+}`,
+  },
+  // MLX's formula: max + log1p(exp(min - max)), max/min in its lexicographic order
+  clogaddexp_: {
+    deps: ['cnan_', 'cgt_', 'clog1p_', 'cexp_', 'inf_'],
+    src: `fn clogaddexp_(a: vec2f, b: vec2f) -> vec2f {
+  let mx = select(select(b, a, cgt_(a, b)), a, cnan_(a));
+  let mn = select(select(b, a, cgt_(b, a)), a, cnan_(a));
+  if ((mn.x == -inf_() && mn.y == 0.0) || (mx.x == inf_() && mx.y == 0.0)) { return mx; }
+  return mx + clog1p_(cexp_(mn - mx));
+}`,
+  },
+});
+
+Object.assign(HELPERS, {
+  clt_: { src: 'fn clt_(a: vec2f, b: vec2f) -> bool { return a.x < b.x || (a.x == b.x && a.y < b.y); }' },
+  // the reference's complex logcumsumexp step: log(e^a + e^b) = a + log(1 + e^(b - a)), a the
+  // operand with the larger real part
+  clcse_: {
+    deps: ['exp_', 'log1p_', 'atan2_', 'inf_'],
+    src: `fn clcse_(a0: vec2f, b0: vec2f) -> vec2f {
+  if (a0.x == -inf_()) { return b0; }
+  if (b0.x == -inf_()) { return a0; }
+  var a = a0; var b = b0;
+  if (b.x > a.x) { a = b0; b = a0; }
+  let e = exp_(b.x - a.x);
+  let c = cos(b.y - a.y);
+  let zr = 1.0 + e * c;
+  let zi = e * sin(b.y - a.y);
+  // log|z| = log1p(|z|^2 - 1) / 2 with |z|^2 - 1 = e (2 cos + e): no cancellation near |z| = 1
+  return vec2f(a.x + 0.5 * log1p_(e * (2.0 * c + e)), a.y + atan2_(zi, zr));
+}`,
+  },
+});

@@ -111,8 +111,6 @@ describe.skipIf(noGpu)('webgpu device', () => {
 
   it('a primitive without a GPU kernel is an error naming it, never a CPU fallback', () => {
     const x = mx.array([3, 1, 2]);
-    const big = mx.array([1n, 2n], mx.int64);
-    expect(() => mx.eval(mx.add(big, big, mx.gpu))).toThrow(/\[webgpu\] no GPU kernel for Add \(int64\)/);
     expect(() => mx.eval(mx.conv1d(mx.reshape(x, [1, 3, 1]), mx.ones([1, 2, 1]), 1, 0, 1, 1, mx.gpu))).toThrow(/\[webgpu\] no GPU kernel for Convolution \(float32\)/);
   });
 

@@ -21,7 +21,7 @@ import { rowMajorStrides, shapeSize } from '../../shape.js';
 import { registerWasmKernel, callBlocks, wasmKernels, addressOf, mergeDims, fitsI32, type WasmContext } from './registry.js';
 import { copyStrided } from './shape.js';
 import { THREAD_FLOPS } from './matmul.js';
-import { chunkCount, parallel, splitRange } from './threads.js';
+import { chunkCount, parallel, parallelQueue, queueParts, QUEUE_MAX, splitRange } from './threads.js';
 import type { ArrayData, Storage } from '../interface.js';
 import type { Primitive } from '../../primitive.js';
 import type { ConvParams } from '../../primitives/conv.js';
@@ -200,16 +200,16 @@ function indirectGemm(q: Plan): boolean {
   const panel = Math.ceil(Og / 8) * 8 * Kg * 4;
   const pb = q.alloc(G * panel);
   for (let g = 0; g < G; g++) k.conv_pack_b_f32(q.wp + g * Og * q.sO * 4, q.sk, q.sO, Kg, Og, pb + g * panel);
-  const parts = M >= 8 ? chunkCount(ctx, M * Og * Kg, THREAD_FLOPS) : 1;
-  const chunks = splitRange(M, parts, 4);
+  // rows of every group in one queue, a few chunks per thread (see parallelQueue)
+  const parts = M >= 8 ? queueParts(ctx, G * M * Og * Kg, THREAD_FLOPS) : 1;
+  const perGroup = Math.max(1, Math.round(parts / G));
+  const rows = splitRange(M, Math.min(perGroup, Math.max(1, Math.floor(QUEUE_MAX / G))), 4);
   const po = addressOf(q.out);
+  const chunks: number[][] = [];
   for (let g = 0; g < G; g++) {
-    parallel(
-      ctx,
-      'conv_igemm_f32',
-      chunks.map(([r0, r1]) => [src + g * Cg * 4, zero, ind + r0 * T * 4, T, Cg, pb + g * panel, po + (r0 * O + g * Og) * 4, r1 - r0, Og, O]),
-    );
+    for (const [r0, r1] of rows) chunks.push([src + g * Cg * 4, zero, ind + r0 * T * 4, T, Cg, pb + g * panel, po + (r0 * O + g * Og) * 4, r1 - r0, Og, O]);
   }
+  for (let c = 0; c < chunks.length; c += QUEUE_MAX) parallelQueue(ctx, 'conv_igemm_f32', chunks.slice(c, c + QUEUE_MAX));
   return true;
 }
 

@@ -38,7 +38,7 @@ import { Primitive } from '../../primitive.js';
 import { Reduce } from '../../primitives/reduce.js';
 import { AsType } from '../../primitives/copy.js';
 import { unary } from '../../primitives/elementwise.js';
-import { chunkCount, parallel, splitRange } from './threads.js';
+import { chunkCount, parallel, parallelQueue, queueParts, splitRange } from './threads.js';
 
 /** Score elements per thread chunk below which the softmax stays on one thread. */
 const SOFTMAX_GRAIN = 1 << 14;
@@ -119,7 +119,8 @@ function flash(ctx: WasmContext, p: SdpaParams, inputs: readonly ArrayData[], ou
   const block = heap.alloc(words * 4);
   const kt = heap.alloc(Math.max(4, ktBytes));
   const items = kk.flashItems(B, Nq, Tq);
-  const parts = Math.min(items, chunkCount(ctx, B * Nq * Tq * Tk * (D + Dv), FLASH_GRAIN));
+  // a few interleaved chunks per thread, claimed as threads come free (parallelQueue)
+  const parts = Math.min(items, queueParts(ctx, B * Nq * Tq * Tk * (D + Dv), FLASH_GRAIN));
   const scratch = Array.from({ length: parts }, () => heap.alloc(kk.flashScratchBytes(D, Dv)));
   try {
     const w = new Int32Array(heap.buffer, block.ptr, words);
@@ -142,9 +143,9 @@ function flash(ctx: WasmContext, p: SdpaParams, inputs: readonly ArrayData[], ou
     put('PTR', [addressOf(q), addressOf(k), addressOf(v), addressOf(out), mask ? addressOf(mask) : 0, sinks ? addressOf(sinks) : 0, kt.ptr]);
     // the keys transposed once (blocks of 64), then the tiles
     const units = B * Nkv * kk.flashKeyBlocks(Tk);
-    if (units > 0) parallel(ctx, 'flash_kt', splitRange(units, Math.min(parts, units)).map(([u0, u1]) => [block.ptr, u0, u1]));
+    if (units > 0) parallelQueue(ctx, 'flash_kt', splitRange(units, Math.min(parts, units)).map(([u0, u1]) => [block.ptr, u0, u1]));
     // interleaved items: under causal, later query blocks have more keys
-    parallel(ctx, 'flash_attn_f32', scratch.map((sc, i) => [block.ptr, i, items, parts, sc.ptr]));
+    parallelQueue(ctx, 'flash_attn_f32', scratch.map((sc, i) => [block.ptr, i, items, parts, sc.ptr]));
   } finally {
     heap.free(block.ptr, block.size);
     heap.free(kt.ptr, kt.size);

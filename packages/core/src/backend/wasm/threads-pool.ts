@@ -42,11 +42,18 @@ const W_READY = 0;
 const W_PENDING = 1;
 const W_ERROR = 2; // worker index + 1 of the first error, 0 = none
 const W_DEAD = 3; // workers that failed to start
+// queue mode (runQueue): the next chunk to claim, the chunk count, the export and its argument count
+const Q_NEXT = 4;
+const Q_LEN = 5;
+const Q_FN = 6;
+const Q_ARGC = 7;
 const HEADER_WORDS = 16;
 // seq, fn, nargs, state (0 = assigned, 1 = taken by the worker, 2 = taken by the caller, 3 = idle),
 // chunks this worker ran (counted by the worker: proof for tests that workers do run them)
 const WORKER_WORDS = 5;
 const MAX_ARGS = 16;
+/** Most chunks runQueue takes in one call. */
+export const QUEUE_MAX = 64;
 const ERR_BYTES = 1024;
 /** How long pool creation waits for its workers to instantiate the kernels. */
 const READY_TIMEOUT_MS = 10_000;
@@ -54,8 +61,9 @@ const READY_TIMEOUT_MS = 10_000;
 const layoutOf = (workers: number) => {
   const argsOff = (HEADER_WORDS + WORKER_WORDS * workers) * 4;
   const argsAligned = Math.ceil(argsOff / 16) * 16;
-  const errOff = argsAligned + workers * MAX_ARGS * 8;
-  return { argsOff: argsAligned, errOff, bytes: errOff + ERR_BYTES };
+  const queueOff = argsAligned + workers * MAX_ARGS * 8;
+  const errOff = queueOff + QUEUE_MAX * MAX_ARGS * 8;
+  return { argsOff: argsAligned, queueOff, errOff, bytes: errOff + ERR_BYTES };
 };
 
 let webWorkerUrl: string | null = null;
@@ -107,11 +115,16 @@ export class ThreadPool {
       index,
       names: this.names,
       argsOff: this.lay.argsOff,
+      queueOff: this.lay.queueOff,
       errOff: this.lay.errOff,
       HEADER_WORDS,
       WORKER_WORDS,
       MAX_ARGS,
       ERR_BYTES,
+      Q_NEXT,
+      Q_LEN,
+      Q_FN,
+      Q_ARGC,
     };
   }
 
@@ -285,6 +298,66 @@ export class ThreadPool {
       }
       Atomics.sub(i32, W_PENDING, 1);
     }
+    this.join(i32, nw, name, t0, mainError);
+    return result;
+  }
+
+  /**
+   * Runs export `name` once per argument list (at most QUEUE_MAX of them, more than the pool
+   * has threads), each chunk claimed by whichever thread is free through an atomic counter:
+   * a worker that starts late or loses its core does less of the work instead of holding up
+   * the others. Chunks must write disjoint outputs (the result may not depend on which
+   * thread ran a chunk); their return values are dropped.
+   */
+  runQueue(name: string, chunks: readonly (readonly number[])[], main: (...a: number[]) => number): void {
+    if (!this.alive) throw new WasmThreadError('WASM threads: the pool was shut down');
+    const fi = this.fnIndex.get(name);
+    if (fi === undefined) throw new Error(`internal: kernel export ${name} is unknown to the thread pool`);
+    const n = chunks.length;
+    if (n > QUEUE_MAX) throw new Error(`internal: ${n} queued chunks (at most ${QUEUE_MAX})`);
+    const argc = chunks[0]?.length ?? 0;
+    for (const c of chunks) if (c.length !== argc || argc > MAX_ARGS) throw new Error(`internal: queued chunks need the same number of arguments, at most ${MAX_ARGS}`);
+    const i32 = this.i32();
+    const buf = this.heap.memory.buffer;
+    chunks.forEach((c, i) => new Float64Array(buf, this.ctrl.ptr + this.lay.queueOff + i * MAX_ARGS * 8, argc).set(c));
+    i32[Q_FN] = fi;
+    i32[Q_ARGC] = argc;
+    i32[Q_LEN] = n;
+    Atomics.store(i32, Q_NEXT, 0);
+    const nw = Math.min(this.size - 1, n - 1);
+    Atomics.store(i32, W_PENDING, nw);
+    this.seq = (this.seq + 1) & 0x3fffffff;
+    if (this.seq === 0) this.seq = 1;
+    for (let w = 0; w < nw; w++) {
+      const base = HEADER_WORDS + WORKER_WORDS * w;
+      i32[base + 1] = -1;
+      Atomics.store(i32, base + 3, 0);
+      Atomics.store(i32, base, this.seq);
+      Atomics.notify(i32, base);
+    }
+    const t0 = Date.now();
+    let mainError: unknown = null;
+    for (;;) {
+      const c = Atomics.add(i32, Q_NEXT, 1);
+      if (c >= n) break;
+      try {
+        main(...chunks[c]!);
+      } catch (e) {
+        mainError = e;
+        Atomics.store(i32, Q_NEXT, n);
+        break;
+      }
+    }
+    // the queue is empty: a worker that hasn't woken yet has nothing left to do
+    for (let w = 0; w < nw; w++) {
+      const base = HEADER_WORDS + WORKER_WORDS * w;
+      if (Atomics.compareExchange(i32, base + 3, 0, 2) === 0) Atomics.sub(i32, W_PENDING, 1);
+    }
+    this.join(i32, nw, name, t0, mainError);
+  }
+
+  /** Waits for the workers' chunks (bounded: a hung worker shuts the pool down), then throws the first error. */
+  private join(i32: Int32Array, nw: number, name: string, t0: number, mainError: unknown): void {
     const limit = Math.max(timeoutMs, 20 * (Date.now() - t0));
     const deadline = Date.now() + limit;
     for (let spins = 0; ; spins++) {
@@ -303,7 +376,6 @@ export class ThreadPool {
     if (mainError) throw mainError;
     const errWorker = Atomics.load(i32, W_ERROR);
     if (errWorker) throw new WasmThreadError(`WASM thread ${errWorker} failed in ${name}: ${this.takeError()}`);
-    return result;
   }
 
   /** Stops the workers (they exit at their next wake-up; terminate() makes sure). */

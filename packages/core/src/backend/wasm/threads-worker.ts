@@ -11,7 +11,7 @@ import { kernelBytes } from '@mlx-ts/kernels-wasm';
 // then runs chunks until its sequence word goes negative.
 export const serveSource = `
 function serve(data, started) {
-  const { module, memory, ctrl, index, names, argsOff, errOff, HEADER_WORDS, WORKER_WORDS, MAX_ARGS, ERR_BYTES } = data;
+  const { module, memory, ctrl, index, names, argsOff, queueOff, errOff, HEADER_WORDS, WORKER_WORDS, MAX_ARGS, ERR_BYTES, Q_NEXT, Q_LEN, Q_FN, Q_ARGC } = data;
   const i32 = new Int32Array(memory.buffer, ctrl, HEADER_WORDS + WORKER_WORDS * (index + 1));
   const base = HEADER_WORDS + WORKER_WORDS * index;
   function fail(e) {
@@ -57,16 +57,37 @@ function serve(data, started) {
     // claim the chunk: the calling thread may have taken it already (it takes the chunks that
     // no worker has started once its own is done)
     if (Atomics.compareExchange(i32, base + 3, 0, 1) !== 0) continue;
-    try {
-      const f = fns[i32[base + 1]];
-      const n = i32[base + 2];
-      const a = [];
-      for (let i = 0; i < n; i++) a.push(args[i]);
-      f(...a);
-    } catch (e) {
-      fail(e);
+    const fi = i32[base + 1];
+    if (fi >= 0) {
+      try {
+        const f = fns[fi];
+        const n = i32[base + 2];
+        const a = [];
+        for (let i = 0; i < n; i++) a.push(args[i]);
+        f(...a);
+      } catch (e) {
+        fail(e);
+      }
+      Atomics.add(i32, base + 4, 1);
+    } else {
+      // queue mode: claim chunks one at a time until none is left (or one failed)
+      const f = fns[i32[Q_FN]];
+      const n = i32[Q_ARGC];
+      const len = i32[Q_LEN];
+      for (;;) {
+        const c = Atomics.add(i32, Q_NEXT, 1);
+        if (c >= len) break;
+        const q = new Float64Array(memory.buffer, ctrl + queueOff + c * MAX_ARGS * 8, n);
+        try {
+          f(...q);
+        } catch (e) {
+          fail(e);
+          Atomics.store(i32, Q_NEXT, len);
+          break;
+        }
+        Atomics.add(i32, base + 4, 1);
+      }
     }
-    Atomics.add(i32, base + 4, 1);
     Atomics.sub(i32, 1, 1);
     Atomics.notify(i32, 1);
   }

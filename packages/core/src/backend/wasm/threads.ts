@@ -22,9 +22,9 @@ import type { KernelSet, WasmHeap } from './heap.js';
 import type { WasmContext } from './registry.js';
 import type { WasmBackend } from './index.js';
 import { coreCount, nodeModulesLoading, nodeModulesReady, runtimeReason, workerHost } from './threads-runtime.js';
-import { ThreadPool, poolOf, pools } from './threads-pool.js';
+import { QUEUE_MAX, ThreadPool, poolOf, pools } from './threads-pool.js';
 
-export { ThreadPool, WasmThreadError, setStealing, setThreadTimeout } from './threads-pool.js';
+export { ThreadPool, WasmThreadError, setStealing, setThreadTimeout, QUEUE_MAX } from './threads-pool.js';
 export { withoutActiveData } from './threads-worker.js';
 
 /** Most threads a pool may have (main thread included). */
@@ -176,6 +176,40 @@ export function parallel(ctx: WasmContext, name: string, chunks: readonly (reado
   });
   return r;
 }
+
+/**
+ * Calls kernel export `name` once per argument list, the chunks shared out while they run:
+ * every thread (this one included) claims the next chunk when it is free, so a worker that
+ * wakes late or loses its core on a busy machine does less, instead of the others waiting for
+ * it. Cut the work into a few chunks per thread (`queueParts`). The chunks must write
+ * disjoint outputs; the kernel's return value is not used.
+ */
+export function parallelQueue(ctx: WasmContext, name: string, chunks: readonly (readonly number[])[]): void {
+  const fn = (ctx.k as unknown as Record<string, (...a: number[]) => number>)[name];
+  if (!fn) throw new Error(`internal: no kernel export ${name}`);
+  const pool = chunks.length > 1 && chunks.length <= QUEUE_MAX ? poolFor(ctx) : null;
+  if (!pool) {
+    for (const c of chunks) fn(...c);
+    return;
+  }
+  stats.threaded++;
+  const ran = pool.workerRuns();
+  try {
+    pool.runQueue(name, chunks, fn);
+  } finally {
+    stats.workerChunks += pool.workerRuns() - ran;
+  }
+}
+
+/** Chunks to cut `work` units into for parallelQueue: QUEUE_PER_THREAD per thread, at most one per `grain` units. */
+export function queueParts(ctx: WasmContext, work: number, grain: number): number {
+  const t = threadsFor(ctx.heap);
+  if (t <= 1) return 1;
+  return Math.max(1, Math.min(t * QUEUE_PER_THREAD, QUEUE_MAX, Math.floor(work / grain)));
+}
+
+/** Chunks per thread that parallelQueue callers cut their work into: enough to even out a late thread, few enough that each chunk's setup stays small. */
+export const QUEUE_PER_THREAD = 4;
 
 // ---- the public start / status ----
 
