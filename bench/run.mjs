@@ -8,6 +8,7 @@
 //   options: --only=mlx,tfjs,jax,numpy   --workloads=add,matmul   --budget=MS  --max-reps=N
 //            --cap=MS  --total=S  --threads=N  --out=FILE  --json=FILE  --python=CMD  --no-numpy
 //            --render=RUN.json (only re-render a saved run's report)
+//            --no-gpu (leave out mlx-ts:webgpu)  --gpu=all (every workload on a software GPU adapter too)
 import os from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync, mkdirSync, existsSync } from 'node:fs';
@@ -90,6 +91,15 @@ if (wanted('mlx')) {
     }
   } else if (names.includes('wasm')) mlxNotes.push(`no Node 24 binary at ${node24} (set MLX_TS_NODE24): the FMA kernel set's A/B (issue 17 item 3) is not measured`);
 }
+// The GPU (packages/metal-backend, built): mlx-ts:webgpu on the same workloads, where an adapter
+// is found. On a software adapter (lavapipe, SwiftShader: the CPU pretending) only GPU_SMALL
+// runs, unless --gpu=all, so that the GPU rows don't make a CI-class run much longer.
+const GPU_SMALL = ['small-add-100', 'chain-10-add-100', 'matmul-64', 'add-1e6', 'fused-1e6', 'fused-compiled-1e6', 'matmul-256'];
+if (wanted('mlx') && !args['no-gpu'] && configs.some((c) => c.name === 'mlx-ts:wasm')) {
+  if (existsSync(`${root}packages/metal-backend/dist/index.js`)) {
+    configs.push({ name: 'mlx-ts:webgpu', lib: 'mlx-ts', kind: 'node', runner: 'mlx', gpu: true, options: { backend: 'wasm', threads: opts.threads, gpu: true } });
+  } else mlxNotes.push('mlx-ts:webgpu not measured: packages/metal-backend is not built (npm run build)');
+}
 if (wanted('tfjs')) {
   configs.push({ name: 'tfjs:cpu', lib: 'tfjs', kind: 'node', runner: 'tfjs', options: { backend: 'cpu' } });
   configs.push({ name: 'tfjs:wasm', lib: 'tfjs', kind: 'node', runner: 'tfjs', options: { backend: 'wasm' } });
@@ -115,12 +125,19 @@ for (const c of configs) {
   const w = new Worker(c);
   log(`starting ${c.name}`);
   if (await w.start()) workers.set(c.name, w);
-  else { c.startError = w.error; log(`  ${c.name} failed: ${String(w.error).split('\n')[0]}`); }
+  else if (c.gpu) {
+    // no adapter (or no Dawn) here: a note, not a row of errors
+    configs.splice(configs.indexOf(c), 1);
+    mlxNotes.push(`mlx-ts:webgpu not measured: ${String(w.error).split('\n').find((l) => l.includes('[webgpu]')) ?? String(w.error).split('\n')[0]}`.slice(0, 300));
+    log(`  ${c.name} not started (no GPU)`);
+    continue;
+  } else { c.startError = w.error; log(`  ${c.name} failed: ${String(w.error).split('\n')[0]}`); }
   c.info = w.info;
+  if (c.gpu && c.info?.gpu?.software && args.gpu !== 'all') c.workloadIds = GPU_SMALL;
 }
 // A second mlx-ts configuration on one thread, for the matmul targets, where the backend can be told.
 for (const c of [...configs]) {
-  if (c.lib === 'mlx-ts' && c.info?.threadControl && opts.threads !== 1 && !c.families) {
+  if (c.lib === 'mlx-ts' && c.info?.threadControl && opts.threads !== 1 && !c.families && !c.gpu) {
     const one = { name: `${c.name}·1t`, lib: 'mlx-ts', kind: 'node', runner: 'mlx', options: { ...c.options, threads: 1 }, families: ['matmul', 'conv2d', 'matvec', 'decode'] };
     const w = new Worker(one);
     if (await w.start()) { workers.set(one.name, w); one.info = w.info; configs.splice(configs.indexOf(c) + 1, 0, one); }
@@ -143,6 +160,7 @@ for (const w of workloads) {
   const active = [];
   for (const c of configs) {
     if (c.families && !c.families.includes(w.family)) continue;
+    if (c.workloadIds && !c.workloadIds.includes(w.id)) continue;
     const worker = workers.get(c.name);
     if (!worker) { res[c.name] = { status: 'error', note: `not started: ${String(c.startError).split('\n')[0].slice(0, 200)}` }; continue; }
     const pred = w.predictFrom && results[w.predictFrom]?.[c.name];
@@ -188,7 +206,7 @@ for (const w of workers.values()) w.stop();
 machine.loadEnd = os.loadavg();
 machine.elapsedS = (Date.now() - t0) / 1000;
 
-const run = { machine, opts: { ...opts, quick }, configs: configs.map(({ name, lib, info, families, startError }) => ({ name, lib, info, families, startError })), workloads, results, notes: { mlx: mlxNotes, numpy: numpyNote } };
+const run = { machine, opts: { ...opts, quick }, configs: configs.map(({ name, lib, info, families, workloadIds, startError }) => ({ name, lib, info, families, workloadIds, startError })), workloads, results, notes: { mlx: mlxNotes, numpy: numpyNote } };
 mkdirSync(dirname(jsonFile), { recursive: true });
 writeFileSync(jsonFile, JSON.stringify(run, null, 1));
 mkdirSync(dirname(outFile), { recursive: true });

@@ -1,5 +1,7 @@
-// mlx-ts on one of its registered CPU backends (mx.setCpuBackend(name)).
-// Timed call = the op(s) + mx.eval(outputs). Inputs are evaluated before timing.
+// mlx-ts on one of its registered CPU backends (mx.setCpuBackend(name)), or with `gpu: true` on
+// the WebGPU backend (packages/metal-backend, built) as the default device.
+// Timed call = the op(s) + mx.eval(outputs) (+ mx.synchronize() on the GPU, where eval only
+// queues the work). Inputs are evaluated before timing.
 import { hashData, checksum, pkgVersion, mlpParams, llamaParams, intData, DECODER } from '../lib/workloads.mjs';
 
 /** Ways a CPU backend may expose its thread count; the first one found is used. */
@@ -15,9 +17,23 @@ function threadControl(mx) {
   return { set, get, how };
 }
 
-export async function init({ backend = 'reference', threads } = {}) {
+/** Registers the GPU (the built packages/metal-backend) on this very core module and makes it the default device. */
+async function startGpu(mx) {
+  const gpuPkg = await import(new URL('../../packages/metal-backend/dist/index.js', import.meta.url));
+  const be = gpuPkg.registerWebGPU();
+  if (!mx.isAvailable(mx.gpu)) throw new Error('packages/metal-backend registered its GPU on another copy of @mlx-ts/core than MLX_CORE');
+  mx.setDefaultDevice(mx.gpu);
+  const a = be.adapter;
+  const name = [a.description, a.architecture].filter(Boolean).join(', ') || `vendor ${a.vendor}`;
+  // software rasterizers: Mesa's llvmpipe/lavapipe, SwiftShader, WARP
+  const software = /llvmpipe|lavapipe|softpipe|swiftshader|warp|basic render/i.test(`${a.description} ${a.architecture} ${a.device}`);
+  return { adapter: name, software, features: a.features };
+}
+
+export async function init({ backend = 'reference', threads, gpu = false } = {}) {
   const mx = await import(process.env.MLX_CORE ?? '@mlx-ts/core');
   mx.setCpuBackend(backend);
+  const gpuInfo = gpu ? await startGpu(mx) : null;
   const tc = threadControl(mx);
   let threadNote;
   if (threads != null) {
@@ -179,6 +195,16 @@ export async function init({ backend = 'reference', threads } = {}) {
     missing['copy-out'] = missing.view = 'skipped: a.toTypedArray() is not in this build of @mlx-ts/core';
   }
   await addNnWorkloads(mx, f32, workloads, missing);
+  if (gpuInfo) {
+    // the GPU queues on eval: the timed call waits for the kernels (a 4-byte read after them)
+    for (const [family, make] of Object.entries(workloads)) {
+      workloads[family] = async (w) => {
+        const impl = await make(w);
+        const op = impl.op;
+        return { ...impl, op: () => { const r = op(); mx.synchronize(); return r; } };
+      };
+    }
+  }
   // Where the registered backend object can be reached and counts its kernels (the wasm
   // backend's kernelStats()), each workload notes the primitives that fell back to the
   // reference kernels.
@@ -195,7 +221,7 @@ export async function init({ backend = 'reference', threads } = {}) {
     beforeWorkload,
     afterWorkload,
     info: {
-      library: 'mlx-ts', backend, threads: threadCount ?? null, threadControl: !!tc.set, threadNote: threadNote ?? (tc.set ? `default (${tc.how} available)` : undefined),
+      library: 'mlx-ts', backend: gpuInfo ? `webgpu (${gpuInfo.adapter}; CPU backend ${backend})` : backend, gpu: gpuInfo ?? undefined, threads: threadCount ?? null, threadControl: !!tc.set, threadNote: threadNote ?? (tc.set ? `default (${tc.how} available)` : undefined),
       version: pkgVersion('../node_modules/@mlx-ts/core/package.json'),
       backends: mx.listBackends(),
       node: process.version,

@@ -524,8 +524,9 @@ export function hostElements(a: MxArray): {
   evalArrays([a]);
   const { storage, offset, strides } = a._data!;
   const b = storage.backend;
-  // A GPU backend that can wait for its results (the WebGPU one in Node) hands over a copy.
-  if (b.syncReadable && !b.hostBytes && b.readSync) {
+  // A GPU backend that can wait for its results (the WebGPU one in Node) hands over a copy; one
+  // that can't serves what asyncEval prefetched, or says how to get it.
+  if ((b.syncReadable || b.prefetch) && !b.hostBytes && b.readSync) {
     return { data: typedView(a._dtype, b.readSync(storage, 0, storage.byteLength)), offset, strides };
   }
   if (!b.syncReadable || !b.hostBytes) {

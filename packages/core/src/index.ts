@@ -89,6 +89,7 @@ export * from './ops/graph.js';
 export { conv1d, conv2d, conv3d, convGeneral, convTranspose1d, convTranspose2d, convTranspose3d, convolve } from './ops/conv.js';
 export { quantize, dequantize, quantizedMatmul, gatherQMM, qqmm, gatherQQMM, toFp8, fromFp8 } from './ops/quantized.js';
 export type { QuantizationMode } from './primitives/quantized.js';
+export type { CustomKernelParams, TemplateValue } from './primitives/custom-kernel.js';
 export { gatherMM, blockMaskedMM, segmentedMM } from './ops/matmul-variants.js';
 export * as random from './ops/random.js';
 export * as fft from './ops/fft.js';

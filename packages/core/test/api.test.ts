@@ -72,7 +72,6 @@ const entries = (module: Module, names: string, reason: string): [string, string
 
 /** MLX names (module.python_name) that mlx-ts does not have, and why. */
 const leftOut = new Map<string, string>([
-  ['fast.metal_kernel', 'custom Metal kernels come with the GPU backend (its issue)'],
   ...entries('fast', 'cuda_kernel precompiled_cuda_kernel', 'CUDA kernels: no JS runtime runs CUDA'),
   ...entries('core', 'export_function import_function exporter FunctionExporter', 'exporting and importing functions (.mlxfn) is a later issue'),
   ['core.ArrayIterator', 'arrays iterate through the JS iteration protocol (a generator), with no class of its own'],

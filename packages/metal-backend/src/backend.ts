@@ -2,7 +2,7 @@
 // generated WGSL, and every primitive without a GPU kernel is an error, never a silent trip
 // to the CPU.
 import type { ArrayData, Backend, Dtype, Primitive, Storage } from '@mlx-ts/core';
-import { GpuHost, type HostOptions } from './host.js';
+import { GpuHost, SYNC_READ_HELP, type HostOptions } from './host.js';
 import { gpuDtype } from './wgsl.js';
 import { runAsType, runBinary, runCompiled, runDivMod, runSelect, runUnary } from './elementwise.js';
 import { binaryOps, unaryOps } from './ops.js';
@@ -19,6 +19,7 @@ import { runAffineQuantize, runDequantize, runFpQuantize, runFromFp8, runQQMatmu
 import { gpuFuses, runCrossEntropy, runGatedDelta, runNorm, runRope, runSdpa } from './fast.js';
 import { cpuOnlyError } from './cpu-only.js';
 import { runHadamard } from './hadamard.js';
+import { runCustomKernel } from './custom-kernel.js';
 import { runFFT } from './fft.js';
 
 export interface GpuStorage extends Storage {
@@ -89,13 +90,23 @@ kernels.set('ScaledDotProductAttention', (be, p, inputs, [o]) => runSdpa(be, p.p
 kernels.set('CrossEntropy', (be, _p, [x, y], [o]) => runCrossEntropy(be, x!, y!, o!));
 kernels.set('GatedDeltaUpdate', (be, p, inputs, outputs) => runGatedDelta(be, p.params.hasMask, inputs, outputs));
 kernels.set('Hadamard', (be, p, [x], [o]) => runHadamard(be, p.params.scale, x!, o!));
+kernels.set('CustomKernel', (be, p, inputs, outputs) => runCustomKernel(be, p.params, inputs, outputs));
 kernels.set('FFT', (be, p, [x], [o]) => runFFT(be, p.params, x!, o!));
 
 export class WebGPUBackend implements Backend {
   readonly name = 'webgpu';
   readonly kind = 'gpu' as const;
-  readonly syncReadable = true;
+  /** False on a thread that can't block (a browser's main thread): reads go through asyncEval. */
+  readonly syncReadable: boolean;
   readonly host: GpuHost;
+  /** Bytes fetched by prefetch (asyncEval) for threads that can't block, until the storage changes. */
+  private readonly fetched = new WeakMap<Storage, Uint8Array>();
+  /** Changes per storage (kernels and writes), so a prefetch that raced one is dropped. */
+  private readonly changes = new WeakMap<Storage, number>();
+  private changed(s: Storage): void {
+    this.fetched.delete(s);
+    this.changes.set(s, (this.changes.get(s) ?? 0) + 1);
+  }
   private active = 0;
   private peak = 0;
 
@@ -107,10 +118,19 @@ export class WebGPUBackend implements Backend {
   /** @internal */
   statusDirty = false;
 
-  constructor(opts: HostOptions = {}) {
-    this.host = new GpuHost(opts);
+  /** Starts WebGPU, blocking until there is a device (see `WebGPUBackend.create` for the async start). */
+  constructor(opts: HostOptions = {}, host?: GpuHost) {
+    this.host = host ?? new GpuHost(opts);
+    this.syncReadable = this.host.canBlock;
     const id = this.host.createBuffer(16); // WebGPU buffers start zeroed
     this.status = { backend: this, byteLength: 16, refs: 1, released: false, id, size: 16 } as GpuStorage;
+  }
+
+  /** Starts WebGPU without blocking (the only way on a browser's main thread). */
+  static async create(opts: HostOptions = {}): Promise<WebGPUBackend> {
+    const host = new GpuHost(opts, true);
+    await host.ready;
+    return new WebGPUBackend(opts, host);
   }
 
   /** Throws the error a kernel recorded since the last check (and clears it). */
@@ -158,6 +178,7 @@ export class WebGPUBackend implements Backend {
 
   release(storage: Storage): void {
     const s = storage as GpuStorage;
+    this.changed(storage);
     this.active -= s.byteLength;
     // kept for reuse while the cache has room: the GPU queue runs every later write after
     // the work already queued on the buffer
@@ -209,6 +230,14 @@ export class WebGPUBackend implements Backend {
   }
 
   readSync(storage: Storage, byteOffset: number, byteLength: number): Uint8Array {
+    if (!this.host.canBlock) {
+      // the bytes asyncEval fetched, while no kernel or write has changed them since
+      const bytes = this.fetched.get(storage);
+      if (!bytes) throw new Error(SYNC_READ_HELP);
+      this.own(storage);
+      if (byteOffset < 0 || byteOffset + byteLength > bytes.byteLength) throw new RangeError(`[webgpu] read of ${byteLength} bytes at ${byteOffset} is outside a ${bytes.byteLength}-byte buffer`);
+      return bytes.slice(byteOffset, byteOffset + byteLength);
+    }
     this.statusSync();
     if (byteLength === 0) return new Uint8Array(0);
     const [start, len, skip] = this.span(storage, byteOffset, byteLength);
@@ -222,8 +251,20 @@ export class WebGPUBackend implements Backend {
     return (await this.host.read((storage as GpuStorage).id, start, len)).subarray(skip, skip + byteLength);
   }
 
+  /**
+   * Brings a storage's bytes to the host without blocking (asyncEval calls it where
+   * syncReadable is false), so that the synchronous readers that follow find them.
+   */
+  async prefetch(storage: Storage): Promise<void> {
+    if (this.host.canBlock || this.fetched.has(storage)) return;
+    const before = this.changes.get(storage);
+    const bytes = await this.read(storage, 0, storage.byteLength);
+    if (!storage.released && this.changes.get(storage) === before) this.fetched.set(storage, bytes);
+  }
+
   write(storage: Storage, byteOffset: number, bytes: Uint8Array): void {
     const s = this.own(storage);
+    this.changed(storage);
     if (bytes.byteLength === 0) return;
     const end = byteOffset + bytes.byteLength;
     if (byteOffset < 0 || end > s.byteLength) throw new RangeError(`[webgpu] write of ${bytes.byteLength} bytes at ${byteOffset} is outside a ${s.byteLength}-byte buffer`);
@@ -237,6 +278,7 @@ export class WebGPUBackend implements Backend {
     // unaligned: merge with the words' current bytes
     const start = byteOffset & ~3;
     const len = Math.min(align4(end), s.size) - start;
+    if (!this.host.canBlock) throw new Error(`[webgpu] a write of ${bytes.byteLength} bytes at byte ${byteOffset} (not whole 32-bit words) needs a synchronous read, which this thread can't do; use mx.cpu for it`);
     const words = this.host.readSync(s.id, start, len);
     words.set(bytes, byteOffset - start);
     this.host.write(s.id, start, words);
@@ -257,18 +299,31 @@ export class WebGPUBackend implements Backend {
     for (const d of [...inputs, ...outputs]) {
       if (d.dtype.name === 'float64') throw new TypeError('float64 is not supported on the GPU');
     }
+    if (this.host.lostReason) throw new Error(`[webgpu] ${this.host.lostReason}`);
+    for (const o of outputs) this.changed(o.storage);
     const k = kernels.get(prim.name);
     const bad = [...inputs, ...outputs].find((d) => !gpuDtype(d.dtype));
     if (!k || bad) noKernel(prim, (bad ?? inputs[0] ?? outputs[0]!).dtype);
     if (!k(this, prim, inputs, outputs)) noKernel(prim, (inputs[0] ?? outputs[0]!).dtype);
   }
 
-  synchronize(): void {
+  synchronize(): void | Promise<void> {
+    if (!this.host.canBlock) return this.synchronizeAsync();
     this.statusSync();
     // an empty read waits for everything queued before it
     const s = this.allocate(4);
     try {
       this.host.readSync((s as GpuStorage).id, 0, 4);
+    } finally {
+      this.release(s);
+    }
+  }
+
+  private async synchronizeAsync(): Promise<void> {
+    await this.statusAsync();
+    const s = this.allocate(4);
+    try {
+      await this.host.read((s as GpuStorage).id, 0, 4);
     } finally {
       this.release(s);
     }

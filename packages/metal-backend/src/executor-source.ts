@@ -2,14 +2,46 @@
 // replays command batches (buffers, shader modules, dispatches, reads); every decision (WGSL,
 // layouts, batching) is the main thread's. Reads land in SharedArrayBuffers and wake the
 // main thread through Atomics.notify, so item()/tolist() can block on them (WebGPU's own
-// reads are async: mapAsync).
+// reads are async: mapAsync); a caller that can't block (a browser's main thread) gets them
+// as messages instead.
 //
-// Kept as source text so that Node runs it as an `eval` worker without a file on disk or a
-// bundler step. Control block (Int32Array over a SharedArrayBuffer): [0] state (0 pending,
-// 1 done, 2 failed), [1] message byte length; the message (UTF-8) goes in the data buffer.
-export const executorSource = String.raw`
+// Kept as source text so that it runs without a file on disk or a bundler step: as a worker_threads
+// \`eval\` worker (Node and Bun: Dawn from the webgpu package; Deno: its navigator.gpu) or as a module Web Worker from a Blob URL
+// (Deno, browsers: navigator.gpu). Control block (Int32Array over a SharedArrayBuffer): [0]
+// state (0 pending, 1 done, 2 failed), [1] message byte length; the message (UTF-8) goes in the
+// data buffer.
+const nodePrelude = String.raw`
 'use strict';
-const { parentPort, workerData } = require('node:worker_threads');
+const { parentPort } = require('node:worker_threads');
+const post = (m) => parentPort.postMessage(m);
+async function getGpu(cfg) {
+  // Deno runs this thread too, with its own WebGPU
+  if (!cfg.webgpuUrl) {
+    if (!globalThis.navigator || !navigator.gpu) throw new Error('navigator.gpu is missing: this runtime has no WebGPU');
+    return navigator.gpu;
+  }
+  const mod = await import(cfg.webgpuUrl);
+  Object.assign(globalThis, mod.globals);
+  return mod.create(cfg.flags || []);
+}
+parentPort.on('message', (m) => onMessage(m));
+`;
+
+const webPrelude = String.raw`
+const post = (m) => self.postMessage(m);
+async function getGpu() {
+  if (!self.navigator || !self.navigator.gpu) throw new Error('navigator.gpu is missing in this worker: this browser or runtime has no WebGPU (or it is disabled)');
+  return self.navigator.gpu;
+}
+self.onmessage = (e) => onMessage(e.data);
+`;
+
+/** The executor for a Node/Bun worker_threads eval worker, or for a module Web Worker. */
+export function executorSource(kind: 'node' | 'web'): string {
+  return (kind === 'node' ? nodePrelude : webPrelude) + executorBody;
+}
+
+const executorBody = String.raw`
 let gpu = null; // what create() returned: kept for the life of the thread or Dawn crashes
 let device = null;
 const buffers = new Map();
@@ -22,6 +54,7 @@ let lost = null;
 const enc = new TextEncoder();
 
 function fail(ctrl, data, msg) {
+  if (!ctrl) return post({ init: true, error: String(msg) });
   const bytes = enc.encode(String(msg));
   const n = Math.min(bytes.length, data.length);
   data.set(bytes.subarray(0, n));
@@ -35,12 +68,10 @@ function done(ctrl, n) {
   Atomics.notify(ctrl, 0);
 }
 
-async function init(ctrl, data) {
+async function init(cfg, ctrl, data) {
   try {
-    const mod = await import(workerData.webgpuUrl);
-    Object.assign(globalThis, mod.globals);
-    gpu = mod.create(workerData.flags || []);
-    const adapter = await gpu.requestAdapter(workerData.adapterOptions || undefined);
+    gpu = await getGpu(cfg);
+    const adapter = await gpu.requestAdapter(cfg.adapterOptions || undefined);
     if (!adapter) return fail(ctrl, data, 'no WebGPU adapter was found (requestAdapter returned null)');
     const features = [];
     for (const f of ['shader-f16', 'subgroups']) if (adapter.features.has(f)) features.push(f);
@@ -54,15 +85,24 @@ async function init(ctrl, data) {
         maxComputeWorkgroupStorageSize: L.maxComputeWorkgroupStorageSize,
         maxComputeInvocationsPerWorkgroup: L.maxComputeInvocationsPerWorkgroup,
         maxComputeWorkgroupSizeX: L.maxComputeWorkgroupSizeX,
+        maxComputeWorkgroupSizeY: L.maxComputeWorkgroupSizeY,
+        maxComputeWorkgroupSizeZ: L.maxComputeWorkgroupSizeZ,
       },
     });
-    device.lost.then((info) => { lost = pendingError = 'the GPU device was lost (' + info.reason + '): ' + info.message; });
+    device.lost.then((info) => {
+      lost = pendingError = 'the GPU device was lost (' + (info.reason || 'unknown') + (info.message ? ': ' + info.message : '') + '); registerWebGPU() again starts a new device (the arrays on this one are gone)';
+      post({ lost });
+    });
     const info = adapter.info || {};
     const desc = JSON.stringify({
       vendor: info.vendor || '', architecture: info.architecture || '', device: info.device || '', description: info.description || '',
       features, maxStorageBuffersPerShaderStage: L.maxStorageBuffersPerShaderStage,
       maxBufferSize: L.maxBufferSize, maxStorageBufferBindingSize: L.maxStorageBufferBindingSize,
+      maxComputeInvocationsPerWorkgroup: L.maxComputeInvocationsPerWorkgroup,
+      maxComputeWorkgroupSize: [L.maxComputeWorkgroupSizeX, L.maxComputeWorkgroupSizeY, L.maxComputeWorkgroupSizeZ],
+      maxComputeWorkgroupsPerDimension: L.maxComputeWorkgroupsPerDimension,
     });
+    if (!ctrl) return post({ init: true, text: desc });
     const bytes = enc.encode(desc);
     data.set(bytes.subarray(0, data.length));
     done(ctrl, Math.min(bytes.length, data.length));
@@ -91,6 +131,15 @@ function layoutFor(n) {
 }
 
 async function run(cmds) {
+  if (lost) {
+    // nothing runs on a lost device; its reads answer at once with why
+    for (const c of cmds) {
+      if (c[0] !== 'r') continue;
+      if (c[4]) fail(new Int32Array(c[4]), new Uint8Array(c[5]), lost);
+      else post({ token: c[6], error: lost });
+    }
+    return;
+  }
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');
   const temps = [];
@@ -132,7 +181,7 @@ async function run(cmds) {
           if (!pass) pass = encoder.beginComputePass();
           pass.setPipeline(m.pipeline);
           pass.setBindGroup(0, bg);
-          pass.dispatchWorkgroups(c[4], c[5], 1);
+          pass.dispatchWorkgroups(c[4], c[5], c[6] || 1);
           break;
         }
         case 'r': {
@@ -165,14 +214,14 @@ async function run(cmds) {
               data.set(bytes);
               done(ctrl, len);
             } else {
-              parentPort.postMessage({ token, bytes: bytes.slice() });
+              post({ token, bytes: bytes.slice() });
             }
             staging.unmap();
             staging.destroy();
           } catch (e) {
             const msg = e && e.message ? e.message : String(e);
             if (ctrl) fail(ctrl, data, msg);
-            else parentPort.postMessage({ token, error: msg });
+            else post({ token, error: msg });
           }
           break;
         }
@@ -188,7 +237,7 @@ async function run(cmds) {
       const c = cmds[k];
       if (c[0] !== 'r') continue;
       if (c[4]) fail(new Int32Array(c[4]), new Uint8Array(c[5]), pendingError);
-      else parentPort.postMessage({ token: c[6], error: pendingError });
+      else post({ token: c[6], error: pendingError });
     }
   } finally {
     const errV = await device.popErrorScope();
@@ -200,15 +249,20 @@ async function run(cmds) {
 }
 
 let chain = Promise.resolve();
-parentPort.on('message', (msg) => {
+function onMessage(msg) {
   if (msg.init) {
-    chain = chain.then(() => init(new Int32Array(msg.ctrl), new Uint8Array(msg.data)));
+    chain = chain.then(() => init(msg.cfg, msg.ctrl ? new Int32Array(msg.ctrl) : null, msg.data ? new Uint8Array(msg.data) : null));
+    return;
+  }
+  if (msg.loseDevice) {
+    // test hook: what a driver reset or an unplugged GPU does
+    chain = chain.then(async () => { if (device) { device.destroy(); await device.lost; } });
     return;
   }
   // Batches run one after another: a read's await must not interleave the next batch's
   // error scopes.
   // 'done' lets the main thread hold the process open until Dawn has no callbacks pending:
   // ending the thread with one in flight aborts the process.
-  chain = chain.then(() => run(msg.cmds)).then(() => parentPort.postMessage({ done: msg.seq }));
-});
+  chain = chain.then(() => run(msg.cmds)).then(() => post({ done: msg.seq }));
+}
 `;

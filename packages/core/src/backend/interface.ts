@@ -65,8 +65,17 @@ export interface Backend {
   hostBytes?(storage: Storage): Uint8Array;
   /** Copies `byteLength` bytes starting at `byteOffset` out of storage. */
   read(storage: Storage, byteOffset: number, byteLength: number): Promise<Uint8Array>;
-  /** Synchronous read; present only when syncReadable. */
+  /**
+   * Synchronous read; present when syncReadable, or with `prefetch`, where it serves the bytes
+   * prefetch brought over (and throws, naming asyncEval, for any others).
+   */
   readSync?(storage: Storage, byteOffset: number, byteLength: number): Uint8Array;
+  /**
+   * Optional, for backends that can't block (syncReadable false: WebGPU on a browser's main
+   * thread): brings a storage's bytes to the host; asyncEval awaits it for every array it
+   * evaluates, so the synchronous readers (item, tolist, printing) work after it.
+   */
+  prefetch?(storage: Storage): Promise<void>;
   write(storage: Storage, byteOffset: number, bytes: Uint8Array): void;
 
   /**

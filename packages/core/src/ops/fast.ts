@@ -1,6 +1,6 @@
 // mx.fast (MLX's mlx/fast.cpp, node-mlx's names and argument order): validate, promote, and
 // return one fused primitive per call (primitives/fast.ts holds the compositions they equal
-// and their transform rules). fast.metalKernel / cudaKernel belong to the GPU backends.
+// and their transform rules). fast.metalKernel (ops/custom-kernel.ts) runs WGSL on the GPU backend.
 import { MxArray, makeArray, makeArrays, type ScalarOrArray } from '../array.js';
 import { Primitive } from '../primitive.js';
 import { bool, float32, int32, isFloating, isInteger, promoteTypes, resultType, type Dtype } from '../dtype.js';
@@ -319,3 +319,5 @@ export function gatedDeltaUpdate(
   );
   return [o!, state!];
 }
+
+export { metalKernel, type MetalKernel, type MetalKernelOptions, type MetalKernelCall } from './custom-kernel.js';

@@ -41,7 +41,11 @@ export function asyncEval(...args: unknown[]): Promise<void> {
   if (inTracing() && arrays.some((a) => a._tracer)) throw new Error('[async_eval] Not allowed inside a graph transformation.');
   evalArrays(arrays);
   const backends = new Set(arrays.map((a) => a._data!.storage.backend));
-  return Promise.all([...backends].map((b) => b.synchronize())).then(() => undefined);
+  // a backend that can't block fetches the bytes now, for the synchronous readers after this
+  const fetches = arrays.map((a) => a._data!.storage).filter((st) => !st.backend.syncReadable && st.backend.prefetch);
+  return Promise.all([...backends].map((b) => b.synchronize()))
+    .then(() => Promise.all(fetches.map((st) => st.backend.prefetch!(st))))
+    .then(() => undefined);
 }
 
 /** Frees the memory of every array in a tree now (as node-mlx's mx.dispose). */

@@ -1,0 +1,124 @@
+// mx.fast.metalKernel with WGSL bodies: elementwise, a template, strided inputs with their
+// _shape/_strides/_ndim, a 0-d input, atomics with initValue, several outputs; and the errors
+// (bad definitions, bad calls, the CPU, dtypes WGSL can't bind).
+import { afterEach, describe, expect, it } from 'vitest';
+import * as mx from '@mlx-ts/core';
+import { gpuBackend, noGpu } from './gpu-helpers.js';
+
+afterEach(() => mx.setDefaultDevice(mx.cpu));
+
+describe.skipIf(noGpu)('mx.fast.metalKernel (WGSL)', () => {
+  it('an elementwise kernel: exp over thread_position_in_grid.x', () => {
+    const k = mx.fast.metalKernel({
+      name: 'myexp',
+      inputNames: ['inp'],
+      outputNames: ['out'],
+      source: 'let i = thread_position_in_grid.x;\n  out[i] = exp(inp[i]);',
+    });
+    const a = mx.array([0, 1, -1, 2.5, 3, -3, 0.5]);
+    const [o] = k({ inputs: [a], grid: [7, 1, 1], threadgroup: [4, 1, 1], outputShapes: [[7]], outputDtypes: [mx.float32], stream: mx.gpu });
+    const want = mx.exp(a, mx.cpu).tolist() as number[];
+    (o!.tolist() as number[]).forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(want[i]!))));
+  });
+
+  it('a template (dtype alias and integer constant), a header, positional definition, default device GPU, verbose', () => {
+    mx.setDefaultDevice(mx.gpu);
+    const k = mx.fast.metalKernel('scale_add', ['x', 'y'], ['out'], 'let i = thread_position_in_grid.x;\n  out[i] = axpy(T(N), x[i], y[i]);', 'fn axpy(a: i32, x: i32, y: i32) -> i32 { return a * x + y; }');
+    const x = mx.array([1, 2, 3, 4], mx.int32);
+    const y = mx.array([10, 20, 30, 40], mx.int32);
+    const [o] = k({ inputs: [x, y], template: [['T', mx.int32], ['N', 3]], grid: [4, 1, 1], threadgroup: [2, 1, 1], outputShapes: [[4]], outputDtypes: [mx.int32] });
+    expect(o!.dtype).toBe(mx.int32);
+    expect(o!.tolist()).toEqual([13, 26, 39, 52]);
+    // the object form of the template, another value: another shader
+    const [o2] = k({ inputs: [x, y], template: { T: mx.int32, N: -1 }, grid: [4, 1, 1], threadgroup: [4, 1, 1], outputShapes: [[4]], outputDtypes: [mx.int32] });
+    expect(o2!.tolist()).toEqual([9, 18, 27, 36]);
+    // verbose prints the generated module
+    const logged: string[] = [];
+    const log = console.log;
+    console.log = (...a: unknown[]) => void logged.push(a.join(' '));
+    try {
+      mx.eval(k({ inputs: [x, y], template: { T: mx.int32, N: 2 }, grid: [4, 1, 1], threadgroup: [4, 1, 1], outputShapes: [[4]], outputDtypes: [mx.int32], verbose: true }));
+    } finally {
+      console.log = log;
+    }
+    expect(logged.join('\n')).toMatch(/\[metal_kernel\] scale_add \(WGSL\):[\s\S]*fn axpy[\s\S]*alias T = i32;[\s\S]*const N: i32 = 2;/);
+  });
+
+  it('ensureRowContiguous false: a transposed input read through its _shape/_strides/_ndim', () => {
+    const src = `
+  let i = i32(thread_position_in_grid.x);
+  // row-major position i of the logical array -> its element through the strides
+  var rem = i;
+  var loc = 0;
+  for (var d = a_ndim - 1; d >= 0; d--) {
+    loc += (rem % a_shape[d]) * a_strides[d];
+    rem /= a_shape[d];
+  }
+  out[i] = a[loc] * 10.0;`;
+    const k = mx.fast.metalKernel({ name: 'strided', inputNames: ['a'], outputNames: ['out'], source: src, ensureRowContiguous: false });
+    const base = mx.reshape(mx.arange(6, mx.float32), [2, 3]);
+    const t = mx.transpose(base);
+    const [o] = k({ inputs: [t], grid: [6, 1, 1], threadgroup: [8, 1, 1], outputShapes: [[3, 2]], outputDtypes: [mx.float32], stream: mx.gpu });
+    expect(o!.tolist()).toEqual(mx.multiply(t, 10, mx.cpu).tolist());
+    // with the default (row contiguous) the same body sees row-major strides
+    const k2 = mx.fast.metalKernel({ name: 'strided2', inputNames: ['a'], outputNames: ['out'], source: src });
+    const [o3] = k2({ inputs: [t], grid: [6, 1, 1], threadgroup: [8, 1, 1], outputShapes: [[3, 2]], outputDtypes: [mx.float32], stream: mx.gpu });
+    expect(o3!.tolist()).toEqual(mx.multiply(t, 10, mx.cpu).tolist());
+  });
+
+  it('atomicOutputs with initValue: a histogram, and two outputs plus a 0-d input', () => {
+    const k = mx.fast.metalKernel({
+      name: 'hist',
+      inputNames: ['v'],
+      outputNames: ['counts'],
+      source: 'let i = thread_position_in_grid.x;\n  atomicAdd(&counts[u32(v[i])], 1);',
+      atomicOutputs: true,
+    });
+    const v = mx.array([0, 1, 1, 3, 3, 3, 2, 0, 3], mx.int32);
+    const [h] = k({ inputs: [v], grid: [9, 1, 1], threadgroup: [4, 1, 1], outputShapes: [[4]], outputDtypes: [mx.int32], initValue: 0, stream: mx.gpu });
+    expect(h!.tolist()).toEqual([2, 2, 1, 4]);
+
+    const k2 = mx.fast.metalKernel({
+      name: 'two',
+      inputNames: ['x', 'c'],
+      outputNames: ['lo', 'hi'],
+      source: 'let i = thread_position_in_grid.x;\n  lo[i] = min(x[i], c);\n  hi[i] = max(x[i], c);',
+    });
+    const x = mx.array([1, 5, 2, 8]);
+    const [lo, hi] = k2({ inputs: [x, 4], grid: [4, 1, 1], threadgroup: [4, 1, 1], outputShapes: [[4], [2, 2]], outputDtypes: [mx.float32, mx.float32], stream: mx.gpu });
+    expect(lo!.tolist()).toEqual([1, 4, 2, 4]);
+    expect(hi!.tolist()).toEqual([[4, 5], [4, 8]]);
+    // the same array twice: each name gets its own binding
+    const k3 = mx.fast.metalKernel({ name: 'addself', inputNames: ['a', 'b'], outputNames: ['o'], source: 'let i = thread_position_in_grid.x;\n  o[i] = a[i] + b[i];' });
+    expect(k3({ inputs: [x, x], grid: [4, 1, 1], threadgroup: [4, 1, 1], outputShapes: [[4]], outputDtypes: [mx.float32], stream: mx.gpu })[0]!.tolist()).toEqual([2, 10, 4, 16]);
+  });
+
+  it('errors: definitions, calls, the CPU, dtypes and atomics WGSL lacks, a WGSL compile error', () => {
+    const body = 'out[thread_position_in_grid.x] = inp[thread_position_in_grid.x];';
+    expect(() => mx.fast.metalKernel({ name: 'bad name', inputNames: ['inp'], outputNames: ['out'], source: body })).toThrow(/\[metal_kernel\] name must be an identifier/);
+    expect(() => mx.fast.metalKernel({ name: 'k', inputNames: ['inp'], outputNames: [], source: body })).toThrow(/outputNames must name at least one array/);
+    expect(() => mx.fast.metalKernel({ name: 'k', inputNames: ['inp'], outputNames: ['inp'], source: body })).toThrow(/'inp' is given twice/);
+    expect(() => mx.fast.metalKernel({ name: 'k', inputNames: ['1x'], outputNames: ['out'], source: body })).toThrow(/not an identifier/);
+    expect(() => mx.fast.metalKernel({ name: 'k', inputNames: ['inp'], outputNames: ['out'], source: '' })).toThrow(/source must be the kernel body/);
+    const k = mx.fast.metalKernel({ name: 'copyk', inputNames: ['inp'], outputNames: ['out'], source: body });
+    const a = mx.array([1, 2, 3]);
+    const call = { inputs: [a], grid: [3, 1, 1] as [number, number, number], threadgroup: [3, 1, 1] as [number, number, number], outputShapes: [[3]], outputDtypes: [mx.float32] };
+    expect(() => k(call)).toThrow(/metalKernel needs the GPU: 'copyk' was called on Device\(cpu, 0\)/);
+    expect(() => k({ ...call, stream: mx.cpu })).toThrow(/metalKernel needs the GPU/);
+    expect(() => k({ ...call, inputs: [], stream: mx.gpu })).toThrow(/copyk takes 1 inputs \(inp\), got 0/);
+    expect(() => k({ ...call, grid: [3, 1] as unknown as [number, number, number], stream: mx.gpu })).toThrow(/grid must be three positive integers/);
+    expect(() => k({ ...call, threadgroup: [0, 1, 1], stream: mx.gpu })).toThrow(/threadgroup must be three positive integers/);
+    expect(() => k({ ...call, outputShapes: [], stream: mx.gpu })).toThrow(/outputShapes must give one shape per output/);
+    expect(() => k({ ...call, outputDtypes: ['float32' as unknown as mx.Dtype], stream: mx.gpu })).toThrow(/outputDtypes\[0\] must be an mx dtype/);
+    expect(() => k({ ...call, template: [['T', 'f32' as unknown as number]], stream: mx.gpu })).toThrow(/template argument 'T' must be a dtype, an integer or a boolean/);
+    expect(() => mx.eval(k({ ...call, threadgroup: [4096, 1, 1], stream: mx.gpu }))).toThrow(/threadgroup \(4096, 1, 1\) is larger than this adapter allows/);
+    expect(() => mx.eval(k({ ...call, inputs: [mx.array([1, 2, 3], mx.float16)], stream: mx.gpu }))).toThrow(/input 'inp' is float16; WGSL kernels on WebGPU take float32, int32 and uint32/);
+    const atomicF = mx.fast.metalKernel({ name: 'af', inputNames: ['inp'], outputNames: ['out'], source: body, atomicOutputs: true });
+    expect(() => mx.eval(atomicF({ ...call, stream: mx.gpu }))).toThrow(/atomic output 'out' is float32; WGSL has atomics on int32 and uint32 only/);
+    // a body that doesn't compile: the WGSL error at the next read, and the device goes on
+    const broken = mx.fast.metalKernel({ name: 'broken', inputNames: ['inp'], outputNames: ['out'], source: 'out[0] = undefined_name;' });
+    expect(() => broken({ ...call, stream: mx.gpu })[0]!.tolist()).toThrow(/\[webgpu\] .*undefined_name/);
+    expect(k({ ...call, stream: mx.gpu })[0]!.tolist()).toEqual([1, 2, 3]);
+    expect(gpuBackend!.host.lostReason).toBe(null);
+  });
+});
