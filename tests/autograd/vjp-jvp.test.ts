@@ -121,7 +121,10 @@ function checkInstance(spec: Spec, inst: Instance): string[] {
 describe('every registered primitive is in the autograd table', () => {
   it('coverage', () => {
     const table = coverageTable();
-    const missing = [...primitiveDefs().keys()].filter((n) => !table.has(n));
+    // CustomKernel (mx.fast.metalKernel) runs only on the GPU and has no rules, as in MLX: its
+    // transforms raise, checked in packages/metal-backend/test/custom-kernel.test.ts
+    const gpuOnly = new Set(['CustomKernel']);
+    const missing = [...primitiveDefs().keys()].filter((n) => !table.has(n) && !gpuOnly.has(n));
     expect(missing, `primitives with no autograd/vmap case in tests/autograd/table.ts: ${missing.join(', ')}`).toEqual([]);
     const unknown = [...table.keys()].filter((n) => !primitiveDefs().has(n));
     expect(unknown, 'table names that are not registered primitives').toEqual([]);

@@ -242,6 +242,21 @@ export class StreamContext implements Disposable {
   }
 }
 
+/**
+ * @internal f() with `s` as the default stream: a primitive's transform rules (vjp, jvp, vmap)
+ * build their ops on the stream of the node they transform, as MLX's rules use the
+ * primitive's stream() (a CPU-only op called with mx.cpu stays on the CPU under vmap).
+ */
+export function onStream<T>(s: Stream, f: () => T): T {
+  if (defaultDev === s.device && defaultStreams.get(key(s.device)) === s) return f();
+  const ctx = new StreamContext(s);
+  try {
+    return f();
+  } finally {
+    ctx[Symbol.dispose]();
+  }
+}
+
 /** `using _ = mx.stream(mx.cpu)`: runs ops on a stream until disposed. */
 export function stream(s: StreamOrDevice): StreamContext {
   return new StreamContext(s);

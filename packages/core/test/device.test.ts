@@ -59,6 +59,36 @@ describe('devices and streams', () => {
     }
   });
 
+  it('transform rules build their ops on the stream of the op they transform (vmap, vjp, jvp)', () => {
+    const s = mx.newStream(mx.cpu);
+    // every node of the transformed graph that a rule made for an op on `s`
+    const streamsOf = (y: mx.MxArray, name: string): unknown[] => {
+      const seen = new Set<unknown>();
+      const out: unknown[] = [];
+      const walk = (a: mx.MxArray) => {
+        const node = (a as unknown as { _node: { prim: { name: string }; inputs: mx.MxArray[]; stream: unknown } | null })._node;
+        if (!node || seen.has(node)) return;
+        seen.add(node);
+        if (node.prim.name === name) out.push(node.stream);
+        node.inputs.forEach(walk);
+      };
+      walk(y);
+      return out;
+    };
+    const x = mx.array([[1, 2], [3, 4]]);
+    const v = mx.vmap((r: mx.MxArray) => mx.exp(r, s))(x);
+    expect(streamsOf(v, 'Exp')).toEqual([s]);
+    expect(mx.defaultStream(mx.cpu)).not.toBe(s);
+    // vjp of exp is a multiply by exp: made on s
+    const [, [ct]] = mx.vjp((r: mx.MxArray) => mx.exp(r, s), [x], [mx.onesLike(x)]);
+    expect(streamsOf(ct!, 'Multiply')).toContain(s);
+    const [, [t]] = mx.jvp((r: mx.MxArray) => mx.sin(r, s), [x], [mx.onesLike(x)]);
+    expect(streamsOf(t!, 'Cos')).toEqual([s]);
+    expect(v.tolist()).toEqual(mx.exp(x).tolist());
+    // the default stream is back after each rule
+    expect(mx.defaultStream(mx.cpu)).not.toBe(s);
+  });
+
   it('asyncEval resolves with evaluated arrays', async () => {
     const a = mx.add(mx.array([1, 2]), 2);
     await mx.asyncEval(a);

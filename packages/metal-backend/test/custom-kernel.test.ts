@@ -93,6 +93,16 @@ describe.skipIf(noGpu)('mx.fast.metalKernel (WGSL)', () => {
     expect(k3({ inputs: [x, x], grid: [4, 1, 1], threadgroup: [4, 1, 1], outputShapes: [[4]], outputDtypes: [mx.float32], stream: mx.gpu })[0]!.tolist()).toEqual([2, 10, 4, 16]);
   });
 
+  it('no transforms, as in MLX: grad, jvp and vmap of a custom kernel raise that the primitive has no rule', () => {
+    const k = mx.fast.metalKernel({ name: 'sq', inputNames: ['inp'], outputNames: ['out'], source: 'let i = thread_position_in_grid.x;\n  out[i] = inp[i] * inp[i];' });
+    const f = (a: mx.MxArray) => k({ inputs: [a], grid: [3, 1, 1], threadgroup: [3, 1, 1], outputShapes: [[3]], outputDtypes: [mx.float32], stream: mx.gpu })[0]!;
+    const a = mx.array([1, 2, 3]);
+    expect(f(a).tolist()).toEqual([1, 4, 9]);
+    expect(() => mx.grad((x: mx.MxArray) => mx.sum(f(x)))(a)).toThrow('[vjp] The primitive CustomKernel has no vjp rule.');
+    expect(() => mx.jvp(f, [a], [mx.onesLike(a)])).toThrow('[jvp] The primitive CustomKernel has no jvp rule.');
+    expect(() => mx.vmap(f)(mx.stack([a, a]))).toThrow(/CustomKernel/);
+  });
+
   it('errors: definitions, calls, the CPU, dtypes and atomics WGSL lacks, a WGSL compile error', () => {
     const body = 'out[thread_position_in_grid.x] = inp[thread_position_in_grid.x];';
     expect(() => mx.fast.metalKernel({ name: 'bad name', inputNames: ['inp'], outputNames: ['out'], source: body })).toThrow(/\[metal_kernel\] name must be an identifier/);

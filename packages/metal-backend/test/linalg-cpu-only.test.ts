@@ -49,4 +49,20 @@ describe.skipIf(noGpu)('webgpu: linalg is CPU-only', () => {
     const inv = mx.linalg.inv(a, mx.cpu);
     expect(mx.matmul(a, inv).tolist()).toEqual([[1, 0], [0, 1]]);
   });
+
+  it('under vmap and grad a CPU stream stays the CPU: the rules build their ops on the stream of the op they transform', () => {
+    mx.setDefaultDevice(mx.gpu);
+    const a = mx.array([[[4, 1], [0, 2]], [[1, 0], [3, 1]], [[2, 1], [1, 2]]]);
+    const invs = mx.vmap((x: mx.MxArray) => mx.linalg.inv(x, mx.cpu))(a);
+    const want = [0, 1, 2].map((i) => mx.linalg.inv(a.index(i), mx.cpu).tolist());
+    expect(invs.tolist()).toEqual(want);
+    const [, s, vt] = mx.vmap((x: mx.MxArray) => mx.linalg.svd(x, true, mx.cpu))(a) as unknown as mx.MxArray[];
+    expect(s!.shape).toEqual([3, 2]);
+    expect(vt!.shape).toEqual([3, 2, 2]);
+    // the vjp of inv (CPU stream) with the GPU as default device
+    const g = mx.grad((x: mx.MxArray) => mx.sum(mx.linalg.inv(x, mx.cpu)))(mx.array([[4, 1], [0, 2]]));
+    mx.setDefaultDevice(mx.cpu);
+    const gc = mx.grad((x: mx.MxArray) => mx.sum(mx.linalg.inv(x)))(mx.array([[4, 1], [0, 2]]));
+    expect(g.tolist()).toEqual(gc.tolist());
+  });
 });

@@ -2,6 +2,7 @@
 // the traced function built and calling each primitive's own rule (primitives/*.ts). Rules
 // are written in ops, so the cotangents are lazy graphs too and grad of grad just works.
 import { MxArray, internalArrays, type Node } from '../array.js';
+import { onStream } from '../device.js';
 import { Reshape } from '../primitives/views.js';
 import { unary } from '../primitives/elementwise.js';
 import { add } from '../ops/elementwise.js';
@@ -90,7 +91,8 @@ function reverseWalk(outputs: readonly MxArray[], cotangents: readonly MxArray[]
     if (!def.vjp) throw new Error(`[vjp] The primitive ${node.prim.name} has no vjp rule.`);
     const cts = outs.map((o) => cot.get(o) ?? zerosLike(o));
     for (const o of outs) cot.delete(o); // done with them: let their memory go
-    const res = def.vjp(node.prim.params, node.inputs, cts, argnums, outs);
+    const vjp = def.vjp;
+    const res = onStream(node.stream, () => vjp(node.prim.params, node.inputs, cts, argnums, outs));
     argnums.forEach((ai, j) => {
       const x = node.inputs[ai]!;
       const r = checkRuleOutput(res[j], x, node.prim.name, 'vjp', ai);
@@ -124,7 +126,8 @@ function forwardWalk(outputs: readonly MxArray[], tangents: readonly MxArray[], 
     });
     if (!argnums.length) continue;
     if (!def.jvp) throw new Error(`[jvp] The primitive ${node.prim.name} has no jvp rule.`);
-    const res = def.jvp(node.prim.params, node.inputs, ts, argnums);
+    const jvp = def.jvp;
+    const res = onStream(node.stream, () => jvp(node.prim.params, node.inputs, ts, argnums));
     node.outputs.forEach((o, i) => {
       const r = checkRuleOutput(res[i], o, node.prim.name, 'jvp', i);
       if (r) tan.set(o, r);

@@ -1,6 +1,7 @@
 // vmap: trace the function once on one-example stand-ins (VmapInput), then rebuild the graph
 // it made with every primitive's batching rule applied to the real batched inputs.
 import { MxArray, makeArrays, internalArrays, type Node } from '../array.js';
+import { onStream } from '../device.js';
 import { VmapInput } from '../primitives/transforms.js';
 import { moveaxis, expandDims } from '../ops/shape.js';
 import { broadcastTo } from '../ops/views.js';
@@ -64,17 +65,20 @@ function batchWalk(outputs: readonly MxArray[], leaves: readonly Node[], batched
       // Its batched inputs turned out unbatched. A rule may have rebuilt one of them on the
       // real arrays (an element count): the node is then rebuilt on it, still unbatched.
       if (ins.some(([x], i) => x !== node.inputs[i])) {
-        const outs = makeArrays(node.outputs.map((o) => [...o._shape]), node.outputs.map((o) => o._dtype), node.prim, ins.map(([x]) => x));
+        const outs = makeArrays(node.outputs.map((o) => [...o._shape]), node.outputs.map((o) => o._dtype), node.prim, ins.map(([x]) => x), node.stream);
         node.outputs.forEach((o, i) => map.set(o, [outs[i]!, -1]));
       }
       continue;
     }
     const def = node.prim.def;
     if (!def.vmap) throw new Error(`[vmap] The primitive ${node.prim.name} has no batching rule.`);
-    const [outs, outAxes] = def.vmap(
-      node.prim.params,
-      ins.map(([x]) => x),
-      ins.map(([, ax]) => ax),
+    const vmap = def.vmap;
+    const [outs, outAxes] = onStream(node.stream, () =>
+      vmap(
+        node.prim.params,
+        ins.map(([x]) => x),
+        ins.map(([, ax]) => ax),
+      ),
     );
     node.outputs.forEach((o, i) => map.set(o, [outs[i]!, outAxes[i]!]));
   }
