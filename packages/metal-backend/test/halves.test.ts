@@ -139,3 +139,12 @@ describe.skipIf(noGpu)('webgpu float16 option', () => {
     expect(be.f16ProbeFailure).toBeUndefined(); // never probed: nothing asked for the native path
   });
 });
+
+describe.skipIf(noGpu)('webgpu float16 where reads cannot block', () => {
+  it('probes the native path at the async start', async () => {
+    const be = await WebGPUBackend.create({ blocking: false });
+    expect(be.syncReadable).toBe(false);
+    expect(be.f16ProbeFailure).toBe(hasF16 ? null : undefined);
+    expect(be.f16).toBe(hasF16 ? 'native' : 'emulated');
+  });
+});
