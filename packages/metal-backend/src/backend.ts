@@ -3,7 +3,8 @@
 // to the CPU.
 import type { ArrayData, Backend, Dtype, Primitive, Storage } from '@mlx-ts/core';
 import { GpuHost, SYNC_READ_HELP, type HostOptions } from './host.js';
-import { gpuDtype } from './wgsl.js';
+import { gpuDtype, nativeHalves, usesHalves } from './wgsl.js';
+import { probeNativeHalves, probeNativeHalvesAsync } from './f16.js';
 import { runAsType, runBinary, runCompiled, runDivMod, runSelect, runUnary } from './elementwise.js';
 import { binaryOps, unaryOps } from './ops.js';
 import { runArgReduce, runReduce } from './reduce.js';
@@ -124,13 +125,49 @@ export class WebGPUBackend implements Backend {
     this.syncReadable = this.host.canBlock;
     const id = this.host.createBuffer(16); // WebGPU buffers start zeroed
     this.status = { backend: this, byteLength: 16, refs: 1, released: false, id, size: 16 } as GpuStorage;
+    this.f16Mode = opts.features?.f16 === false || !this.host.adapter.features.includes('shader-f16') ? 'emulated' : 'native';
+  }
+
+  // ---- float16: WGSL's f16 where the adapter has shader-f16 (and passes the probe), else emulated ----
+  private f16Mode: 'native' | 'emulated';
+  private f16Probe: string | null | undefined;
+
+  /**
+   * How float16 kernels convert: 'native' (WGSL's f16, on adapters with shader-f16 whose
+   * conversions pass a probe run at the first float16 shader) or 'emulated' (integer code). Set
+   * it to choose ('native' throws where the adapter lacks shader-f16; a failed probe still gives
+   * 'emulated', and `f16ProbeFailure` says why).
+   */
+  get f16(): 'native' | 'emulated' {
+    return this.f16Mode === 'native' && this.f16Probed() ? 'native' : 'emulated';
+  }
+
+  set f16(mode: 'native' | 'emulated') {
+    if (mode !== 'native' && mode !== 'emulated') throw new TypeError(`[webgpu] f16: expected 'native' or 'emulated', got ${String(mode)}`);
+    if (mode === 'native' && !this.host.adapter.features.includes('shader-f16')) {
+      throw new Error("[webgpu] f16: 'native' needs the adapter feature shader-f16, which this adapter lacks");
+    }
+    this.f16Mode = mode;
+  }
+
+  /** Why the native float16 path was refused on this adapter (null: it wasn't; undefined: not probed yet). */
+  get f16ProbeFailure(): string | null | undefined {
+    return this.f16Probe;
+  }
+
+  private f16Probed(): boolean {
+    if (this.f16Probe === undefined) this.f16Probe = this.host.canBlock ? probeNativeHalves(this) : 'not probed: this thread cannot block';
+    return this.f16Probe === null;
   }
 
   /** Starts WebGPU without blocking (the only way on a browser's main thread). */
   static async create(opts: HostOptions = {}): Promise<WebGPUBackend> {
     const host = new GpuHost(opts, true);
     await host.ready;
-    return new WebGPUBackend(opts, host);
+    const be = new WebGPUBackend(opts, host);
+    // where reads can't block, the float16 probe runs now (it would otherwise run at the first float16 shader)
+    if (be.f16Mode === 'native' && !host.canBlock) be.f16Probe = await probeNativeHalvesAsync(be);
+    return be;
   }
 
   /** Throws the error a kernel recorded since the last check (and clears it). */
@@ -378,7 +415,8 @@ export class WebGPUBackend implements Backend {
       '@group(0) @binding(0) var<storage, read> md: array<u32>;',
       ...bindings.map((_b, k) => `@group(0) @binding(${k + 1}) var<storage, read_write> b${k}: array<u32>;`),
     ].join('\n');
-    const shader = this.host.shader(`${decl}\n${code}`, bindings.length);
+    const module = `${decl}\n${code}`;
+    const shader = this.host.shader(this.f16Mode === 'native' && usesHalves(module) && this.f16Probed() ? nativeHalves(module) : module, bindings.length);
     const gx = Math.min(groups, 65535);
     const gy = Math.ceil(groups / gx);
     this.host.dispatch(shader, bindings, meta, gx, gy);

@@ -1089,3 +1089,42 @@ Object.assign(HELPERS, {
 }`,
   },
 });
+
+// ---- float16 through WGSL's f16 (adapters with shader-f16) ----
+// The same h2f_/f2h_ signatures over the same u32 words, so every kernel takes this path with no
+// change of its own. The hardware conversion does the rounding of normal values; WGSL leaves
+// out-of-range conversions indeterminate and drivers may flush f16 subnormals, so NaN, overflow,
+// the top of the range and subnormals keep their integer code (the same bits as the emulation).
+const NATIVE_H2F = `fn h2f_(h: u32) -> f32 {
+  let e = h & 0x7c00u;
+  if (e == 0u || e == 0x7c00u) { return h2fe_(h); }
+  return f32(bitcast<vec2<f16>>(h & 0xffffu).x);
+}`;
+const NATIVE_F2H = `fn f2h_(x: f32) -> u32 {
+  let a = bitcast<u32>(x) & 0x7fffffffu;
+  if (a < 0x38800000u || a >= 0x477fe000u) { return f2he_(x); }
+  return bitcast<u32>(vec2<f16>(f16(x), 0.0h)) & 0xffffu;
+}`;
+
+/** The emulated h2f_/f2h_ sources renamed h2fe_/f2he_ (the native ones call them at the edges). */
+export function emulatedHalves(): string {
+  return `${HELPERS.h2f_!.src.replace('fn h2f_(', 'fn h2fe_(')}\n${HELPERS.f2h_!.src.replace('fn f2h_(', 'fn f2he_(')}`;
+}
+
+/** Whether a shader module converts float16 (includes h2f_ or f2h_). */
+export function usesHalves(module: string): boolean {
+  return module.includes(HELPERS.h2f_!.src) || module.includes(HELPERS.f2h_!.src);
+}
+
+/**
+ * A whole shader module (bindings included) with its float16 conversions on WGSL's f16:
+ * `enable f16;` first, the emulated h2f_/f2h_ replaced by the native ones.
+ */
+export function nativeHalves(module: string): string {
+  if (!usesHalves(module)) return module;
+  const body = module.replace(HELPERS.h2f_!.src, NATIVE_H2F).replace(HELPERS.f2h_!.src, NATIVE_F2H);
+  return `enable f16;\n${body}\n${emulatedHalves()}`;
+}
+
+/** The native h2f_/f2h_ (for the start-up probe that compares them with the emulated ones). */
+export const NATIVE_HALVES = `${NATIVE_H2F}\n${NATIVE_F2H}`;
