@@ -137,7 +137,7 @@ export function deviceCount(type: DeviceType): number {
 export function deviceInfo(device?: DeviceOrType | null): Record<string, string | number> {
   const d = device === undefined || device === null ? defaultDev : toDevice(device);
   if (!isAvailable(d)) return {};
-  if (d.type === gpu) return { architecture: current.gpu!.name, device_name: current.gpu!.name };
+  if (d.type === gpu) return current.gpu!.deviceInfo?.() ?? { architecture: current.gpu!.name, device_name: current.gpu!.name };
   const proc = (globalThis as { process?: { arch?: string; getBuiltinModule?: (id: string) => unknown } }).process;
   const os = proc?.getBuiltinModule?.('node:os') as { cpus?: () => { model: string }[] } | undefined;
   const arch = proc?.arch === 'x64' ? 'x86_64' : (proc?.arch ?? 'unknown');

@@ -45,8 +45,17 @@ export function setCacheLimit(limit: number): number {
   return prev;
 }
 
+/**
+ * Records the wired limit and returns the previous one. As MLX, a limit above the GPU's
+ * recommended working set is refused (where the GPU backend knows that size).
+ */
 export function setWiredLimit(limit: number): number {
   checkLimit(limit, 'setWiredLimit');
+  const gpuBackend = listBackends().map(getBackendByName).find((b) => b.kind === 'gpu');
+  const most = gpuBackend?.deviceInfo?.().max_recommended_working_set_size;
+  if (typeof most === 'number' && most > 0 && limit > most) {
+    throw new RangeError('[metal::set_wired_limit] Setting a wired limit larger than the maximum working set size is not allowed.');
+  }
   const prev = wiredLimit;
   wiredLimit = limit;
   return prev;

@@ -20,8 +20,21 @@ export interface DeviceInfo {
   memory_size: number;
 }
 
+/**
+ * The GPU's description, as MLX's metal.device_info: what the backend knows (the WebGPU backend:
+ * the adapter's architecture and largest buffer, the host's memory where the runtime tells it);
+ * 0 for what WebGPU doesn't expose.
+ */
 export function deviceInfo(): DeviceInfo {
   if (!isAvailable()) throw new Error('[metal.deviceInfo] No GPU backend is registered: import @mlx-ts/metal-backend (WebGPU) first.');
   const gpuBackend = listBackends().map(getBackendByName).find((b) => b.kind === 'gpu')!;
-  return { architecture: gpuBackend.name, max_buffer_length: 0, max_recommended_working_set_size: 0, memory_size: 0 };
+  const info = gpuBackend.deviceInfo?.() ?? {};
+  const num = (k: string) => (typeof info[k] === 'number' ? (info[k] as number) : 0);
+  return {
+    ...info,
+    architecture: typeof info.architecture === 'string' ? info.architecture : gpuBackend.name,
+    max_buffer_length: num('max_buffer_length'),
+    max_recommended_working_set_size: num('max_recommended_working_set_size'),
+    memory_size: num('memory_size'),
+  };
 }

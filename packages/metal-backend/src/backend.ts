@@ -200,6 +200,27 @@ export class WebGPUBackend implements Backend {
     return this.host.adapter;
   }
 
+  /**
+   * MLX's device_info for the GPU. WebGPU tells the adapter's architecture, description and
+   * largest buffer, not its memory: memory_size is the host's memory where the runtime gives
+   * it (node:os, as on Apple's unified memory; 0 in browsers), and the recommended working set
+   * is 3/4 of that, about what Metal's recommendedMaxWorkingSetSize gives on Apple silicon: the
+   * bound setWiredLimit checks.
+   */
+  deviceInfo(): Record<string, string | number> {
+    const a = this.host.adapter;
+    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+    const os = proc?.getBuiltinModule?.('node:os') as { totalmem?: () => number } | undefined;
+    const memory = os?.totalmem?.() ?? 0;
+    return {
+      architecture: a.architecture || a.vendor || 'webgpu',
+      device_name: a.description || a.device || 'webgpu',
+      memory_size: memory,
+      max_buffer_length: a.maxBufferSize,
+      max_recommended_working_set_size: Math.floor(memory * 0.75),
+    };
+  }
+
   allocate(byteLength: number): Storage {
     if (!Number.isInteger(byteLength) || byteLength < 0) throw new RangeError(`[webgpu] allocate: invalid byte length ${byteLength}`);
     const size = Math.max(4, align4(byteLength));

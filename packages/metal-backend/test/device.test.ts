@@ -24,6 +24,21 @@ describe.skipIf(noGpu)('webgpu device', () => {
     expect(mx.add(mx.array([1]), 1, mx.gpu).tolist()).toEqual([2]);
   });
 
+  it('deviceInfo tells the adapter and the host memory; setWiredLimit refuses more than the working set, as MLX', () => {
+    const info = mx.metal.deviceInfo();
+    const be = gpuBackend!;
+    expect(info.max_buffer_length).toBe(be.adapter.maxBufferSize);
+    expect(info.memory_size).toBeGreaterThan(0);
+    expect(info.max_recommended_working_set_size).toBeGreaterThan(0);
+    expect(info.max_recommended_working_set_size).toBeLessThanOrEqual(info.memory_size);
+    expect(mx.deviceInfo(mx.gpu)).toMatchObject({ max_buffer_length: info.max_buffer_length, memory_size: info.memory_size });
+    expect(typeof mx.deviceInfo(mx.gpu).device_name).toBe('string');
+    const old = mx.setWiredLimit(1000);
+    expect(mx.setWiredLimit(old)).toBe(1000);
+    expect(() => mx.setWiredLimit(info.max_recommended_working_set_size + 10)).toThrow('[metal::set_wired_limit] Setting a wired limit larger than the maximum working set size is not allowed.');
+    expect(mx.setWiredLimit(old)).toBe(old);
+  });
+
   it('runs a node-mlx program with the GPU as default device, reading synchronously', () => {
     mx.setDefaultDevice(mx.gpu);
     const a = mx.array([

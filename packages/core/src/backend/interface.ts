@@ -93,6 +93,12 @@ export interface Backend {
    */
   readonly cache?: { memory(): number; clear(): void; setLimit(bytes: number): void };
 
+  /**
+   * Optional: what MLX's device_info reports for this device (a GPU backend: architecture,
+   * device_name, memory_size, max_buffer_length, max_recommended_working_set_size).
+   */
+  deviceInfo?(): Record<string, string | number>;
+
   /** Live and peak bytes of storage held by this backend. */
   memory(): { active: number; peak: number };
   resetPeakMemory(): void;
