@@ -90,6 +90,10 @@ export { conv1d, conv2d, conv3d, convGeneral, convTranspose1d, convTranspose2d, 
 export { quantize, dequantize, quantizedMatmul, gatherQMM, qqmm, gatherQQMM, toFp8, fromFp8 } from './ops/quantized.js';
 export type { QuantizationMode } from './primitives/quantized.js';
 export type { CustomKernelParams, TemplateValue } from './primitives/custom-kernel.js';
+// for backends: the Convolution primitive's parameters, and the sign matrices (m = 12, 20, 28)
+// of the Hadamard primitive, so that a backend's kernel uses the same table as the reference
+export type { ConvParams } from './primitives/conv.js';
+export { signRows as hadamardSignRows } from './primitives/hadamard.js';
 export { gatherMM, blockMaskedMM, segmentedMM } from './ops/matmul-variants.js';
 export * as random from './ops/random.js';
 export * as fft from './ops/fft.js';

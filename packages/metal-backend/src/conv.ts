@@ -5,21 +5,13 @@
 // float-float, so it rounds as the reference's double accumulation (1 ulp at near-ties).
 // Padding, dilation holes and positions past the input read as zeros that still multiply the
 // weight (0 * inf is NaN, as the reference and an explicit GEMM).
-import type { ArrayData } from '@mlx-ts/core';
+import type { ArrayData, ConvParams } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
 import { writeWords } from './reduce.js';
 import { fromRaw, helpersFor, rawLoader } from './wgsl.js';
 import { FF, FLOATS, GRID_MAIN, storeFF } from './matmul-variants.js';
 
-export interface ConvParams {
-  strides: number[];
-  paddingLo: number[];
-  paddingHi: number[];
-  kernelDilation: number[];
-  inputDilation: number[];
-  groups: number;
-  flip: boolean;
-}
+
 
 const H = 12;
 const PER_DIM = 9;

@@ -4,33 +4,11 @@
 // stage by stage (storage barriers between stages), rounded to the dtype, the last stage scaled
 // when m = 1; then for m > 1 each column of the m x n view mixed by the sign matrix with a
 // float32 running sum in k order and scaled. The reference's roundings step by step: bit-exact.
-import type { ArrayData } from '@mlx-ts/core';
+import { hadamardSignRows, type ArrayData } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
 import { writeWords } from './reduce.js';
 import { fromRaw, helpersFor, rawLoader, roundToDtype, toRaw } from './wgsl.js';
 import { FF, FLOATS, Meta, offsetFn } from './matmul-variants.js';
-
-// The m x m sign matrices MLX uses (neilsloane.com/hadamard, mlx/backend/common/hadamard.h): the
-// same table as core's primitives/hadamard.ts, which the package's public API doesn't export.
-const SIGN_ROWS: Record<number, string> = {
-  12: `+-++++++++++ --+-+-+-+-+- +++-++----++ +---+--+-++- +++++-++---- +-+---+--+-+
-       ++--+++-++-- +--++---+--+ ++----+++-++ +--+-++---+- ++++----+++- +-+--+-++---`,
-  20: `+----+----++--++-++- -+----+---+++---+-++ --+----+---+++-+-+-+ ---+----+---+++++-+-
-       ----+----++--++-++-+ -+++++-----+--+++--+ +-+++-+---+-+--+++-- ++-++--+---+-+--+++-
-       +++-+---+---+-+--+++ ++++-----++--+-+--++ --++-+-++-+-----++++ ---++-+-++-+---+-+++
-       +---++-+-+--+--++-++ ++---++-+----+-+++-+ -++---++-+----+++++- -+--+--++-+----+----
-       +-+-----++-+----+--- -+-+-+---+--+----+-- --+-+++------+----+- +--+--++------+----+`,
-  28: `+------++----++-+--+-+--++-- -+-----+++-----+-+--+-+--++- --+-----+++---+-+-+----+--++
-       ---+-----+++---+-+-+-+--+--+ ----+-----+++---+-+-+++--+-- -----+-----++++--+-+--++--+-
-       ------++----++-+--+-+--++--+ --++++-+-------++--+++-+--+- ---++++-+-----+-++--+-+-+--+
-       +---+++--+----++-++--+-+-+-- ++---++---+----++-++--+-+-+- +++---+----+----++-++--+-+-+
-       ++++--------+-+--++-++--+-+- -++++--------+++--++--+--+-+ -+-++-++--++--+--------++++-
-       +-+-++--+--++--+--------++++ -+-+-++--+--++--+----+---+++ +-+-+-++--+--+---+---++---++
-       ++-+-+-++--+------+--+++---+ -++-+-+-++--+------+-++++--- +-++-+---++--+------+-++++--
-       -++--++-+-++-+++----++------ +-++--++-+-++-+++-----+----- ++-++---+-+-++-+++-----+----
-       -++-++-+-+-+-+--+++-----+--- --++-++++-+-+----+++-----+-- +--++-+-++-+-+----+++-----+-
-       ++--++-+-++-+-+----++------+`,
-};
 
 const WG = 64;
 
@@ -56,7 +34,7 @@ export function runHadamard(be: WebGPUBackend, scale: number, x: ArrayData, out:
   const LX = meta.layout(x, rowShape, rowShape.length);
   const SG = meta.at;
   if (m > 1) {
-    const r = SIGN_ROWS[m]!.split(/\s+/).filter(Boolean);
+    const r = hadamardSignRows[m]!.split(/\s+/).filter(Boolean);
     for (let j = 0; j < m; j++) for (let k = 0; k < m; k++) meta.u(r[j]![k] === '+' ? 1 : 0);
   }
   const rt = (v: string) => roundToDtype(dt, `r_(${v})`);
