@@ -4,55 +4,45 @@
 // reference's double sums: exact here (1 ulp at near-ties).
 import { describe, expect, it } from 'vitest';
 import * as mx from '@mlx-ts/core';
-import { compareBackends, type ArraySpec } from '@mlx-ts/core/testing';
-import { gpuBackend, noGpu, rng, spec } from './gpu-helpers.js';
+import type { ArraySpec } from '@mlx-ts/core/testing';
+import { gpuBackend, noGpu, checkGpu, randSpec } from './gpu-helpers.js';
 
-type AnyOp = (...xs: mx.MxArray[]) => mx.MxArray | mx.MxArray[];
-const check = (op: AnyOp, inputs: ArraySpec[], label: string, ulp = 0) => compareBackends(op, inputs, { backends: ['reference', 'webgpu'], label, ulp });
-/** Storage units of `values` in `dtype`: the bits of halves (rounded as the reference stores them). */
-function units(dtype: mx.Dtype, values: number[]): number[] {
-  if (dtype !== mx.float16 && dtype !== mx.bfloat16) return values;
-  return mx.array(values, mx.float32).astype(dtype, mx.cpu).view(mx.uint16, mx.cpu).tolist() as number[];
-}
-function rand(shape: number[], seed: number, dtype: mx.Dtype = mx.float32, view: ArraySpec['view'] = []): ArraySpec {
-  const r = rng(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  return spec(dtype, shape, units(dtype, Array.from({ length: n }, () => Math.fround(Math.round((r() - 0.5) * 64) / 16))), view);
-}
+const rand = (shape: number[], seed: number, dtype: mx.Dtype = mx.float32, view: ArraySpec['view'] = []): ArraySpec =>
+  randSpec(shape, seed, dtype, view, (r) => Math.fround(Math.round((r() - 0.5) * 64) / 16));
 
 describe.skipIf(noGpu)('webgpu convolution', () => {
   it('conv1d: stride, padding, dilation, groups', () => {
-    check((x, w) => mx.conv1d(x, w), [rand([2, 9, 3], 1), rand([4, 3, 3], 2)], 'plain');
-    check((x, w) => mx.conv1d(x, w, 2, 1, 2), [rand([1, 11, 4], 3), rand([2, 3, 4], 4)], 'stride 2, pad 1, dilation 2');
-    check((x, w) => mx.conv1d(x, w, 1, 2, 1, 2), [rand([2, 7, 4], 5), rand([6, 3, 2], 6)], 'groups 2');
-    check((x, w) => mx.conv1d(x, w, 1, 1, 1, 4), [rand([1, 6, 4], 27), rand([4, 3, 1], 28)], 'depthwise');
-    check((x, w) => mx.conv1d(x, w), [rand([1, 3, 40], 29), rand([2, 1, 40], 30)], '1x1 kernel, 40 channels');
-    check((x, w) => mx.conv1d(x, w, 3), [rand([1, 4, 1], 31), rand([1, 5, 1], 32)], 'kernel past the input: empty output');
+    checkGpu((x, w) => mx.conv1d(x, w), [rand([2, 9, 3], 1), rand([4, 3, 3], 2)], 'plain');
+    checkGpu((x, w) => mx.conv1d(x, w, 2, 1, 2), [rand([1, 11, 4], 3), rand([2, 3, 4], 4)], 'stride 2, pad 1, dilation 2');
+    checkGpu((x, w) => mx.conv1d(x, w, 1, 2, 1, 2), [rand([2, 7, 4], 5), rand([6, 3, 2], 6)], 'groups 2');
+    checkGpu((x, w) => mx.conv1d(x, w, 1, 1, 1, 4), [rand([1, 6, 4], 27), rand([4, 3, 1], 28)], 'depthwise');
+    checkGpu((x, w) => mx.conv1d(x, w), [rand([1, 3, 40], 29), rand([2, 1, 40], 30)], '1x1 kernel, 40 channels');
+    checkGpu((x, w) => mx.conv1d(x, w, 3), [rand([1, 4, 1], 31), rand([1, 5, 1], 32)], 'kernel past the input: empty output');
   });
 
   it('conv2d and conv3d; asymmetric padding, input dilation and flip through convGeneral', () => {
-    check((x, w) => mx.conv2d(x, w, [1, 2], [1, 0]), [rand([1, 6, 7, 3], 7), rand([5, 3, 2, 3], 8)], 'conv2d');
-    check((x, w) => mx.conv3d(x, w, 1, 1), [rand([1, 4, 3, 5, 2], 9), rand([3, 2, 2, 3, 2], 10)], 'conv3d');
-    check((x, w) => mx.convGeneral(x, w, [2, 1], [[1, 0], [0, 2]], [1, 2], [2, 1], 1, true), [rand([2, 5, 4, 2], 11), rand([3, 3, 2, 2], 12)], 'general');
+    checkGpu((x, w) => mx.conv2d(x, w, [1, 2], [1, 0]), [rand([1, 6, 7, 3], 7), rand([5, 3, 2, 3], 8)], 'conv2d');
+    checkGpu((x, w) => mx.conv3d(x, w, 1, 1), [rand([1, 4, 3, 5, 2], 9), rand([3, 2, 2, 3, 2], 10)], 'conv3d');
+    checkGpu((x, w) => mx.convGeneral(x, w, [2, 1], [[1, 0], [0, 2]], [1, 2], [2, 1], 1, true), [rand([2, 5, 4, 2], 11), rand([3, 3, 2, 2], 12)], 'general');
   });
 
   it('transposed convolution, strided inputs, halves', () => {
-    check((x, w) => mx.convTranspose2d(x, w, 2, 1), [rand([1, 4, 3, 2], 13), rand([3, 3, 3, 2], 14)], 'convTranspose2d');
+    checkGpu((x, w) => mx.convTranspose2d(x, w, 2, 1), [rand([1, 4, 3, 2], 13), rand([3, 3, 3, 2], 14)], 'convTranspose2d');
     const xT = rand([2, 8, 3], 15, mx.float32, [{ kind: 'transpose', axes: [0, 1, 2] }, { kind: 'slice', start: [0, 1, 0], stop: [2, 8, 3], step: [1, 1, 1] }]);
-    check((x, w) => mx.conv1d(x, w), [xT, rand([2, 3, 3], 16, mx.float32, [])], 'sliced input');
+    checkGpu((x, w) => mx.conv1d(x, w), [xT, rand([2, 3, 3], 16, mx.float32, [])], 'sliced input');
     const wT = rand([3, 2, 4], 17, mx.float32, [{ kind: 'transpose', axes: [2, 1, 0] }]); // (4, 2, 3)
-    check((x, w) => mx.conv1d(x, w), [rand([1, 6, 3], 18), wT], 'transposed weight');
-    check((x, w) => mx.conv2d(x, w, 1, 1), [rand([1, 4, 4, 2], 19, mx.float16), rand([2, 3, 3, 2], 20, mx.float16)], 'float16');
-    check((x, w) => mx.conv1d(x, w), [rand([1, 5, 2], 21, mx.bfloat16), rand([2, 2, 2], 22, mx.bfloat16)], 'bfloat16');
+    checkGpu((x, w) => mx.conv1d(x, w), [rand([1, 6, 3], 18), wT], 'transposed weight');
+    checkGpu((x, w) => mx.conv2d(x, w, 1, 1), [rand([1, 4, 4, 2], 19, mx.float16), rand([2, 3, 3, 2], 20, mx.float16)], 'float16');
+    checkGpu((x, w) => mx.conv1d(x, w), [rand([1, 5, 2], 21, mx.bfloat16), rand([2, 2, 2], 22, mx.bfloat16)], 'bfloat16');
   });
 
   it('gradients run on the GPU (and under compile)', () => {
     const loss = (x: mx.MxArray, w: mx.MxArray) => mx.sum(mx.square(mx.conv2d(x, w, [2, 1], [1, 1], 1, 1)));
     const grads = (x: mx.MxArray, w: mx.MxArray) => mx.grad(loss, [0, 1])(x, w) as mx.MxArray[];
-    check(grads, [rand([2, 5, 4, 2], 23), rand([3, 3, 2, 2], 24)], 'grad x and w', 1);
-    check(mx.compile(grads), [rand([2, 5, 4, 2], 25), rand([3, 3, 2, 2], 26)], 'compiled grad', 1);
+    checkGpu(grads, [rand([2, 5, 4, 2], 23), rand([3, 3, 2, 2], 24)], 'grad x and w', 1);
+    checkGpu(mx.compile(grads), [rand([2, 5, 4, 2], 25), rand([3, 3, 2, 2], 26)], 'compiled grad', 1);
     const grouped = (x: mx.MxArray, w: mx.MxArray) => mx.grad((a: mx.MxArray, b: mx.MxArray) => mx.sum(mx.square(mx.conv1d(a, b, 2, 1, 1, 2))), [0, 1])(x, w) as mx.MxArray[];
-    check(grouped, [rand([2, 7, 4], 33), rand([4, 3, 2], 34)], 'grad with groups and stride', 1);
+    checkGpu(grouped, [rand([2, 7, 4], 33), rand([4, 3, 2], 34)], 'grad with groups and stride', 1);
   });
 
   it('float64 raises', () => {

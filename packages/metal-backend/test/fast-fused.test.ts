@@ -7,21 +7,9 @@
 // and power have the elementwise kernels' bounds) and compile.
 import { describe, expect, it } from 'vitest';
 import * as mx from '@mlx-ts/core';
-import { compareBackends, type ArraySpec } from '@mlx-ts/core/testing';
-import { gpuBackend, noGpu, rng, spec } from './gpu-helpers.js';
+import { gpuBackend, noGpu, rng, spec, checkGpu, halfUnits, randSpec } from './gpu-helpers.js';
 
-type AnyOp = (...xs: mx.MxArray[]) => mx.MxArray | mx.MxArray[];
-const check = (op: AnyOp, inputs: (ArraySpec | mx.MxArray)[], label: string, ulp = 0) => compareBackends(op, inputs, { backends: ['reference', 'webgpu'], label, ulp });
-/** Storage units of `values` in `dtype`: the bits of halves (rounded as the reference stores them). */
-function units(dtype: mx.Dtype, values: number[]): number[] {
-  if (dtype !== mx.float16 && dtype !== mx.bfloat16) return values;
-  return mx.array(values, mx.float32).astype(dtype, mx.cpu).view(mx.uint16, mx.cpu).tolist() as number[];
-}
-function rand(shape: number[], seed: number, dtype: mx.Dtype = mx.float32, view: ArraySpec['view'] = []): ArraySpec {
-  const r = rng(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  return spec(dtype, shape, units(dtype, Array.from({ length: n }, () => Math.fround((r() - 0.5) * 4))), view);
-}
+const rand = randSpec;
 
 describe.skipIf(noGpu)('webgpu fused mx.fast kernels', () => {
   it('the backend fuses RMSNorm, LayerNorm and RoPE in float dtypes only', () => {
@@ -32,28 +20,28 @@ describe.skipIf(noGpu)('webgpu fused mx.fast kernels', () => {
   });
 
   it('rmsNorm: with and without weight, rows longer than a workgroup, strided, halves', () => {
-    check((x, w) => mx.fast.rmsNorm(x, w, 1e-5), [rand([3, 5, 8], 1), rand([8], 2)], 'weight');
-    check((x) => mx.fast.rmsNorm(x, null, 1e-4), [rand([2, 150], 3)], 'no weight, 150 columns');
-    check((x, w) => mx.fast.rmsNorm(x, w, 1e-5), [rand([6, 4], 4, mx.float32, [{ kind: 'transpose', axes: [1, 0] }]), rand([6], 5)], 'transposed x');
-    check((x, w) => mx.fast.rmsNorm(x, w, 1e-5), [rand([4, 16], 6, mx.float16), rand([16], 7, mx.float16)], 'float16', 1);
-    check((x, w) => mx.fast.rmsNorm(x, w, 1e-5), [rand([4, 16], 8, mx.bfloat16), rand([16], 9, mx.bfloat16)], 'bfloat16', 1);
+    checkGpu((x, w) => mx.fast.rmsNorm(x, w, 1e-5), [rand([3, 5, 8], 1), rand([8], 2)], 'weight');
+    checkGpu((x) => mx.fast.rmsNorm(x, null, 1e-4), [rand([2, 150], 3)], 'no weight, 150 columns');
+    checkGpu((x, w) => mx.fast.rmsNorm(x, w, 1e-5), [rand([6, 4], 4, mx.float32, [{ kind: 'transpose', axes: [1, 0] }]), rand([6], 5)], 'transposed x');
+    checkGpu((x, w) => mx.fast.rmsNorm(x, w, 1e-5), [rand([4, 16], 6, mx.float16), rand([16], 7, mx.float16)], 'float16', 1);
+    checkGpu((x, w) => mx.fast.rmsNorm(x, w, 1e-5), [rand([4, 16], 8, mx.bfloat16), rand([16], 9, mx.bfloat16)], 'bfloat16', 1);
   });
 
   it('layerNorm: weight and bias optional, halves', () => {
-    check((x, w, b) => mx.fast.layerNorm(x, w, b, 1e-5), [rand([3, 70], 10), rand([70], 11), rand([70], 12)], 'weight and bias');
-    check((x) => mx.fast.layerNorm(x, null, null, 1e-5), [rand([2, 3, 8], 13)], 'neither');
-    check((x, b) => mx.fast.layerNorm(x, null, b, 1e-5), [rand([2, 8], 14), rand([8], 15)], 'bias only');
-    check((x, w) => mx.fast.layerNorm(x, w, null, 1e-5), [rand([5, 12], 16, mx.bfloat16), rand([12], 17, mx.bfloat16)], 'bfloat16', 1);
+    checkGpu((x, w, b) => mx.fast.layerNorm(x, w, b, 1e-5), [rand([3, 70], 10), rand([70], 11), rand([70], 12)], 'weight and bias');
+    checkGpu((x) => mx.fast.layerNorm(x, null, null, 1e-5), [rand([2, 3, 8], 13)], 'neither');
+    checkGpu((x, b) => mx.fast.layerNorm(x, null, b, 1e-5), [rand([2, 8], 14), rand([8], 15)], 'bias only');
+    checkGpu((x, w) => mx.fast.layerNorm(x, w, null, 1e-5), [rand([5, 12], 16, mx.bfloat16), rand([12], 17, mx.bfloat16)], 'bfloat16', 1);
   });
 
   it('rope: traditional or not, partial dims, base or freqs, scalar and per-batch offsets', () => {
     const x = rand([2, 2, 5, 8], 20);
-    check((a) => mx.fast.rope(a, 8, false, 10000, 1, 3), [x], 'plain');
-    check((a) => mx.fast.rope(a, 6, true, 500, 0.5, 0), [x], 'traditional, 6 of 8 dims');
-    check((a, o) => mx.fast.rope(a, 8, false, 10000, 1, o), [x, spec(mx.int32, [2], [1, 7])], 'per-batch offsets');
-    check((a, o) => mx.fast.rope(a, 8, true, 10000, 1, o), [x, spec(mx.uint32, [2], [4, 0])], 'uint32 offsets');
-    check((a, f) => mx.fast.rope(a, 4, false, null, 1, 2, f), [rand([1, 3, 6], 21), spec(mx.float32, [2], [1.5, 40])], 'freqs');
-    check((a) => mx.fast.rope(a, 8, false, 10000, 1, 1), [rand([1, 4, 8], 22, mx.float16)], 'float16');
+    checkGpu((a) => mx.fast.rope(a, 8, false, 10000, 1, 3), [x], 'plain');
+    checkGpu((a) => mx.fast.rope(a, 6, true, 500, 0.5, 0), [x], 'traditional, 6 of 8 dims');
+    checkGpu((a, o) => mx.fast.rope(a, 8, false, 10000, 1, o), [x, spec(mx.int32, [2], [1, 7])], 'per-batch offsets');
+    checkGpu((a, o) => mx.fast.rope(a, 8, true, 10000, 1, o), [x, spec(mx.uint32, [2], [4, 0])], 'uint32 offsets');
+    checkGpu((a, f) => mx.fast.rope(a, 4, false, null, 1, 2, f), [rand([1, 3, 6], 21), spec(mx.float32, [2], [1.5, 40])], 'freqs');
+    checkGpu((a) => mx.fast.rope(a, 8, false, 10000, 1, 1), [rand([1, 4, 8], 22, mx.float16)], 'float16');
   });
 
   it('scaled dot-product attention: plain, causal, bool and additive masks, GQA, sinks, halves', () => {
@@ -61,28 +49,28 @@ describe.skipIf(noGpu)('webgpu fused mx.fast kernels', () => {
     // meaningless; the exps are ours (exp_), not the reference's, hence the bound
     const pos = (shape: number[], seed: number, dtype: mx.Dtype = mx.float32) => {
       const r = rng(seed);
-      return spec(dtype, shape, units(dtype, Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.fround(r() * 2 + 0.1))));
+      return spec(dtype, shape, halfUnits(dtype, Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.fround(r() * 2 + 0.1))));
     };
     const sdpa = (scale: number, mask?: string) => (q: mx.MxArray, k: mx.MxArray, v: mx.MxArray, m?: mx.MxArray, s?: mx.MxArray) =>
       mx.fast.scaledDotProductAttention(q, k, v, scale, mask ?? m ?? null, s ?? null);
     const [q, k, v] = [rand([1, 2, 3, 8], 40), rand([1, 2, 5, 8], 41), pos([1, 2, 5, 6], 42)];
-    check(sdpa(0.35), [q, k, v], 'plain', 4);
-    check(sdpa(0.35, 'causal'), [q, k, v], 'causal', 4);
-    check(sdpa(0.5), [q, k, v, spec(mx.bool, [3, 5], [1, 0, 1, 1, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1])], 'bool mask', 4);
-    check(sdpa(0.5), [q, k, v, rand([1, 2, 3, 5], 43)], 'additive mask', 4);
-    check((a, b, c, s) => mx.fast.scaledDotProductAttention(a, b, c, 0.3, null, s), [rand([2, 4, 2, 4], 44), rand([2, 2, 3, 4], 45), pos([2, 2, 3, 4], 46), rand([4], 47)], 'GQA and sinks', 4);
-    check(sdpa(0.25, 'causal'), [rand([1, 2, 4, 8], 48, mx.float16), rand([1, 1, 4, 8], 49, mx.float16), pos([1, 1, 4, 8], 50, mx.float16)], 'float16 GQA causal', 2);
+    checkGpu(sdpa(0.35), [q, k, v], 'plain', 4);
+    checkGpu(sdpa(0.35, 'causal'), [q, k, v], 'causal', 4);
+    checkGpu(sdpa(0.5), [q, k, v, spec(mx.bool, [3, 5], [1, 0, 1, 1, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1])], 'bool mask', 4);
+    checkGpu(sdpa(0.5), [q, k, v, rand([1, 2, 3, 5], 43)], 'additive mask', 4);
+    checkGpu((a, b, c, s) => mx.fast.scaledDotProductAttention(a, b, c, 0.3, null, s), [rand([2, 4, 2, 4], 44), rand([2, 2, 3, 4], 45), pos([2, 2, 3, 4], 46), rand([4], 47)], 'GQA and sinks', 4);
+    checkGpu(sdpa(0.25, 'causal'), [rand([1, 2, 4, 8], 48, mx.float16), rand([1, 1, 4, 8], 49, mx.float16), pos([1, 1, 4, 8], 50, mx.float16)], 'float16 GQA causal', 2);
     const kT = rand([1, 8, 5, 2], 51, mx.float32, [{ kind: 'transpose', axes: [0, 3, 2, 1] }]); // (1, 2, 5, 8) strided
-    check(sdpa(0.35), [q, kT, v], 'strided keys', 4);
-    check(sdpa(0.35), [q, rand([1, 2, 0, 8], 52), rand([1, 2, 0, 6], 53)], 'no keys');
+    checkGpu(sdpa(0.35), [q, kT, v], 'strided keys', 4);
+    checkGpu(sdpa(0.35), [q, rand([1, 2, 0, 8], 52), rand([1, 2, 0, 6], 53)], 'no keys');
   });
 
   it('crossEntropy: rows longer than a workgroup, infinite and NaN rows, negative targets, halves', () => {
     const ce = (x: mx.MxArray, y: mx.MxArray) => mx.fast.crossEntropy(x, y);
-    check(ce, [rand([3, 5], 60), spec(mx.int32, [3], [0, 4, -1])], 'small', 4);
-    check(ce, [rand([2, 100], 61), spec(mx.int32, [2], [17, 99])], '100 classes', 4);
-    check(ce, [spec(mx.float32, [3, 3], [1, Infinity, 2, -Infinity, -Infinity, -Infinity, NaN, 1, 2]), spec(mx.int32, [3], [0, 1, 2])], 'non-finite rows', 4);
-    check(ce, [rand([2, 2, 6], 62, mx.bfloat16), spec(mx.int32, [2, 2], [5, 0, 3, 2])], 'bfloat16', 1);
+    checkGpu(ce, [rand([3, 5], 60), spec(mx.int32, [3], [0, 4, -1])], 'small', 4);
+    checkGpu(ce, [rand([2, 100], 61), spec(mx.int32, [2], [17, 99])], '100 classes', 4);
+    checkGpu(ce, [spec(mx.float32, [3, 3], [1, Infinity, 2, -Infinity, -Infinity, -Infinity, NaN, 1, 2]), spec(mx.int32, [3], [0, 1, 2])], 'non-finite rows', 4);
+    checkGpu(ce, [rand([2, 2, 6], 62, mx.bfloat16), spec(mx.int32, [2, 2], [5, 0, 3, 2])], 'bfloat16', 1);
   });
 
   it('crossEntropy: a target out of range raises on the next read', () => {
@@ -94,25 +82,25 @@ describe.skipIf(noGpu)('webgpu fused mx.fast kernels', () => {
     const gdu = (...xs: mx.MxArray[]) => mx.fast.gatedDeltaUpdate(xs[0]!, xs[1]!, xs[2]!, xs[3]!, xs[4]!, xs[5] ?? null, xs[6] ?? null);
     const gates = (shape: number[], seed: number, dtype: mx.Dtype = mx.float32) => {
       const r = rng(seed);
-      return spec(dtype, shape, units(dtype, Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.fround(0.5 + r() * 0.5))));
+      return spec(dtype, shape, halfUnits(dtype, Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.fround(0.5 + r() * 0.5))));
     };
     const [B, T, Hk, Hv, Dk, Dv] = [2, 3, 1, 2, 4, 3];
-    check(gdu, [rand([B, T, Hk, Dk], 70), rand([B, T, Hk, Dk], 71), rand([B, T, Hv, Dv], 72), gates([B, T, Hv], 73), gates([B, T, Hv], 74)], 'zero state, per-head gates');
-    check(gdu, [rand([B, T, Hk, Dk], 75), rand([B, T, Hk, Dk], 76), rand([B, T, Hv, Dv], 77), gates([B, T, Hv, Dk], 78), gates([B, T, Hv], 79), rand([B, Hv, Dv, Dk], 80), spec(mx.bool, [B, T], [1, 0, 1, 1, 1, 0])], 'per-key gates, state, mask');
-    check(gdu, [rand([1, 2, 2, 4], 81, mx.bfloat16), rand([1, 2, 2, 4], 82, mx.bfloat16), rand([1, 2, 2, 2], 83, mx.bfloat16), gates([1, 2, 2], 84, mx.bfloat16), gates([1, 2, 2], 85, mx.bfloat16)], 'bfloat16');
+    checkGpu(gdu, [rand([B, T, Hk, Dk], 70), rand([B, T, Hk, Dk], 71), rand([B, T, Hv, Dv], 72), gates([B, T, Hv], 73), gates([B, T, Hv], 74)], 'zero state, per-head gates');
+    checkGpu(gdu, [rand([B, T, Hk, Dk], 75), rand([B, T, Hk, Dk], 76), rand([B, T, Hv, Dv], 77), gates([B, T, Hv, Dk], 78), gates([B, T, Hv], 79), rand([B, Hv, Dv, Dk], 80), spec(mx.bool, [B, T], [1, 0, 1, 1, 1, 0])], 'per-key gates, state, mask');
+    checkGpu(gdu, [rand([1, 2, 2, 4], 81, mx.bfloat16), rand([1, 2, 2, 4], 82, mx.bfloat16), rand([1, 2, 2, 2], 83, mx.bfloat16), gates([1, 2, 2], 84, mx.bfloat16), gates([1, 2, 2], 85, mx.bfloat16)], 'bfloat16');
   });
 
   it('hadamardTransform: powers of two, m = 12, 20, 28, custom scale, strided rows, halves, bit-exact', () => {
-    check((x) => mx.hadamardTransform(x), [rand([3, 8], 110)], '8');
-    check((x) => mx.hadamardTransform(x), [rand([2, 256], 111)], '256 (rows longer than a workgroup)');
-    check((x) => mx.hadamardTransform(x, 0.5), [rand([2, 12], 112)], '12, scale 0.5');
-    check((x) => mx.hadamardTransform(x), [rand([1, 40], 113)], '20 * 2');
-    check((x) => mx.hadamardTransform(x), [rand([2, 112], 114)], '28 * 4');
-    check((x) => mx.hadamardTransform(x), [rand([16, 3], 115, mx.float32, [{ kind: 'transpose', axes: [1, 0] }])], 'transposed rows');
-    check((x) => mx.hadamardTransform(x), [rand([2, 24], 116, mx.float16)], 'float16, 12 * 2');
-    check((x) => mx.hadamardTransform(x), [rand([2, 64], 117, mx.bfloat16)], 'bfloat16');
+    checkGpu((x) => mx.hadamardTransform(x), [rand([3, 8], 110)], '8');
+    checkGpu((x) => mx.hadamardTransform(x), [rand([2, 256], 111)], '256 (rows longer than a workgroup)');
+    checkGpu((x) => mx.hadamardTransform(x, 0.5), [rand([2, 12], 112)], '12, scale 0.5');
+    checkGpu((x) => mx.hadamardTransform(x), [rand([1, 40], 113)], '20 * 2');
+    checkGpu((x) => mx.hadamardTransform(x), [rand([2, 112], 114)], '28 * 4');
+    checkGpu((x) => mx.hadamardTransform(x), [rand([16, 3], 115, mx.float32, [{ kind: 'transpose', axes: [1, 0] }])], 'transposed rows');
+    checkGpu((x) => mx.hadamardTransform(x), [rand([2, 24], 116, mx.float16)], 'float16, 12 * 2');
+    checkGpu((x) => mx.hadamardTransform(x), [rand([2, 64], 117, mx.bfloat16)], 'bfloat16');
     const g = mx.compile((x: mx.MxArray) => mx.grad((a: mx.MxArray) => mx.sum(mx.square(mx.hadamardTransform(a))))(x) as mx.MxArray);
-    check(g, [rand([2, 20], 118)], 'compiled grad (Hadamard of the cotangent)', 1);
+    checkGpu(g, [rand([2, 20], 118)], 'compiled grad (Hadamard of the cotangent)', 1);
   });
 
   it('grads (compositions and the inverse RoPE) and compile', () => {
@@ -120,28 +108,28 @@ describe.skipIf(noGpu)('webgpu fused mx.fast kernels', () => {
       mx.sum(mx.multiply(mx.fast.rope(mx.fast.layerNorm(mx.fast.rmsNorm(x, w, 1e-5), w, b, 1e-5), 8, false, 10000, 1, 2), x));
     const g = (x: mx.MxArray, w: mx.MxArray, b: mx.MxArray) => mx.grad(loss, [0, 1, 2])(x, w, b) as mx.MxArray[];
     const inputs = [rand([1, 2, 3, 8], 30), rand([8], 31), rand([8], 32)];
-    check(g, inputs, 'grad', 16);
-    check(mx.compile(g), inputs, 'compiled grad', 16);
+    checkGpu(g, inputs, 'grad', 16);
+    checkGpu(mx.compile(g), inputs, 'compiled grad', 16);
     const att = (q: mx.MxArray, k: mx.MxArray, v: mx.MxArray) => mx.sum(mx.fast.scaledDotProductAttention(q, k, v, 0.5, 'causal'));
     const ga = mx.compile((q: mx.MxArray, k: mx.MxArray, v: mx.MxArray) => mx.grad(att, [0, 1, 2])(q, k, v) as mx.MxArray[]);
-    check(ga, [rand([1, 2, 3, 4], 33), rand([1, 2, 3, 4], 34), rand([1, 2, 3, 4], 35)], 'sdpa grad (through the fallback)', 16);
+    checkGpu(ga, [rand([1, 2, 3, 4], 33), rand([1, 2, 3, 4], 34), rand([1, 2, 3, 4], 35)], 'sdpa grad (through the fallback)', 16);
     const ce = (x: mx.MxArray) => mx.sum(mx.fast.crossEntropy(x, mx.array([2, 0, 4], mx.int32)));
-    check(mx.compile((x: mx.MxArray) => mx.grad(ce)(x) as mx.MxArray), [rand([3, 5], 36)], 'crossEntropy grad', 16);
+    checkGpu(mx.compile((x: mx.MxArray) => mx.grad(ce)(x) as mx.MxArray), [rand([3, 5], 36)], 'crossEntropy grad', 16);
     const gd = (q: mx.MxArray, k: mx.MxArray, v: mx.MxArray) => {
       const [o, st] = mx.fast.gatedDeltaUpdate(q, k, v, mx.full([1, 2, 1], 0.9), mx.full([1, 2, 1], 0.5));
       return mx.add(mx.sum(o!), mx.sum(st!));
     };
-    check((q, k, v) => mx.grad(gd, [0, 1, 2])(q, k, v) as mx.MxArray[], [rand([1, 2, 1, 3], 37), rand([1, 2, 1, 3], 38), rand([1, 2, 1, 2], 39)], 'gatedDeltaUpdate grad (through the fallback)', 16);
+    checkGpu((q, k, v) => mx.grad(gd, [0, 1, 2])(q, k, v) as mx.MxArray[], [rand([1, 2, 1, 3], 37), rand([1, 2, 1, 3], 38), rand([1, 2, 1, 2], 39)], 'gatedDeltaUpdate grad (through the fallback)', 16);
   });
 
   it('vmap (the norms and RoPE batch into their own kernels) and jvp', () => {
     const vr = mx.vmap((x: mx.MxArray, w: mx.MxArray) => mx.fast.rmsNorm(x, w, 1e-5), [1, null]);
-    check((x, w) => vr(x, w) as mx.MxArray, [rand([4, 3, 8], 90), rand([8], 91)], 'vmap rmsNorm over axis 1');
+    checkGpu((x, w) => vr(x, w) as mx.MxArray, [rand([4, 3, 8], 90), rand([8], 91)], 'vmap rmsNorm over axis 1');
     const vl = mx.vmap((x: mx.MxArray) => mx.fast.layerNorm(x, null, null, 1e-5), [2]);
-    check((x) => vl(x) as mx.MxArray, [rand([2, 8, 3], 92)], 'vmap layerNorm over the last axis');
+    checkGpu((x) => vl(x) as mx.MxArray, [rand([2, 8, 3], 92)], 'vmap layerNorm over the last axis');
     const vp = mx.vmap((x: mx.MxArray) => mx.fast.rope(x, 4, true, 10000, 1, 1), [0]);
-    check((x) => vp(x) as mx.MxArray, [rand([2, 1, 3, 4], 93)], 'vmap rope');
+    checkGpu((x) => vp(x) as mx.MxArray, [rand([2, 1, 3, 4], 93)], 'vmap rope');
     const jv = (x: mx.MxArray, t: mx.MxArray) => mx.jvp((a: mx.MxArray) => [mx.fast.rope(a, 8, false, 10000, 1, 0)], [x], [t])[1] as mx.MxArray[];
-    check(jv, [rand([1, 2, 8], 94), rand([1, 2, 8], 95)], 'jvp rope (RoPE of the tangent)');
+    checkGpu(jv, [rand([1, 2, 8], 94), rand([1, 2, 8], 95)], 'jvp rope (RoPE of the tangent)');
   });
 });

@@ -3,7 +3,7 @@
 // skip with a printed reason.
 import { vi } from 'vitest';
 import * as mx from '@mlx-ts/core';
-import type { ArraySpec, ViewStep } from '@mlx-ts/core/testing';
+import { compareBackends, type ArraySpec, type ViewStep } from '@mlx-ts/core/testing';
 import { registerWebGPU, type WebGPUBackend } from '../src/index.js';
 
 let backend: WebGPUBackend | null = null;
@@ -56,4 +56,22 @@ export function layouts(dtype: mx.Dtype, gen: (i: number) => number | bigint): A
     if (prod(s.baseShape) !== s.units.length) throw new Error('bad spec');
     return s;
   });
+}
+
+type AnyOp = (...xs: mx.MxArray[]) => mx.MxArray | mx.MxArray[];
+
+/** compareBackends of `op` between the reference and the GPU, within `ulp` (0: exact). */
+export const checkGpu = (op: AnyOp, inputs: (ArraySpec | mx.MxArray)[], label: string, ulp = 0) =>
+  compareBackends(op, inputs, { backends: ['reference', 'webgpu'], label, ulp });
+
+/** Storage units of `values` in `dtype`: the bits of halves (rounded as the reference stores them). */
+export function halfUnits(dtype: mx.Dtype, values: number[]): number[] {
+  if (dtype !== mx.float16 && dtype !== mx.bfloat16) return values;
+  return mx.array(values, mx.float32).astype(dtype, mx.cpu).view(mx.uint16, mx.cpu).tolist() as number[];
+}
+
+/** A spec of seeded values in [-2, 2) (or value(r) for each) in `dtype`, through `view`. */
+export function randSpec(shape: number[], seed: number, dtype: mx.Dtype = mx.float32, view: ArraySpec['view'] = [], value = (r: () => number) => Math.fround((r() - 0.5) * 4)): ArraySpec {
+  const r = rng(seed);
+  return spec(dtype, shape, halfUnits(dtype, Array.from({ length: prod(shape) }, () => value(r))), view);
 }
