@@ -94,6 +94,9 @@ kernels.set('Hadamard', (be, p, [x], [o]) => runHadamard(be, p.params.scale, x!,
 kernels.set('CustomKernel', (be, p, inputs, outputs) => runCustomKernel(be, p.params, inputs, outputs));
 kernels.set('FFT', (be, p, [x], [o]) => runFFT(be, p.params, x!, o!));
 
+/** The primitives that run in windows of buffers larger than one storage binding (runInWindows). */
+const WINDOWED = new Set([...Object.keys(unaryOps), ...Object.keys(binaryOps), 'AsType', 'Select']);
+
 export class WebGPUBackend implements Backend {
   readonly name = 'webgpu';
   readonly kind = 'gpu' as const;
@@ -362,7 +365,66 @@ export class WebGPUBackend implements Backend {
     const k = kernels.get(prim.name);
     const bad = [...inputs, ...outputs].find((d) => !gpuDtype(d.dtype));
     if (!k || bad) noKernel(prim, (bad ?? inputs[0] ?? outputs[0]!).dtype);
+    if (WINDOWED.has(prim.name) && this.runInWindows(prim, k, inputs, outputs)) return;
     if (!k(this, prim, inputs, outputs)) noKernel(prim, (inputs[0] ?? outputs[0]!).dtype);
+  }
+
+  /**
+   * An elementwise op over arrays larger than one storage binding (lavapipe's is 128 MiB): the
+   * kernel runs on chunks of the output's rows, each array bound through a window of its buffer
+   * that holds the chunk's elements (starting at a 256-byte boundary, as WebGPU requires).
+   * False when nothing exceeds the limit, or the layout can't be cut so (then bind() raises).
+   */
+  private runInWindows(prim: Primitive<any>, k: Kernel, inputs: readonly ArrayData[], outputs: readonly ArrayData[]): boolean {
+    const limit = this.host.adapter.maxStorageBufferBindingSize;
+    const all = [...inputs, ...outputs];
+    const big = (d: ArrayData) => (d.storage as GpuStorage).size > limit;
+    if (!all.some(big)) return false;
+    const out = outputs[0]!;
+    const nd = out.shape.length;
+    const R = out.shape[0] ?? 0;
+    if (outputs.length !== 1 || nd === 0 || R < 2 || out.offset !== 0) return false;
+    if (!all.every((d) => d.shape.length === nd && d.strides.every((st) => st >= 0))) return false;
+    // elements past a row's first that the rest of the dims reach
+    const rest = (d: ArrayData) => d.shape.reduce((e, n, i) => (i === 0 ? e : e + (n - 1) * d.strides[i]!), 0);
+    const rowBytes = out.dtype.size * out.strides[0]!;
+    // every chunk of the output starts at a 256-byte boundary: a multiple of `step` rows
+    let step = 1;
+    while ((step * rowBytes) % 256 !== 0 && step < 256) step *= 2;
+    if ((step * rowBytes) % 256 !== 0) return false;
+    // rows that one window of each windowed array (the output, and inputs over the limit) holds
+    const windowed = (d: ArrayData) => d === out || big(d);
+    let rows = R;
+    for (const d of all) {
+      if (!windowed(d)) continue;
+      const s0 = d.strides[0]! * d.dtype.size;
+      if (s0 === 0) return false;
+      rows = Math.min(rows, Math.floor((limit - 260 - (rest(d) + 1) * d.dtype.size) / s0) + 1);
+    }
+    if (rows < R) rows = Math.floor(rows / step) * step;
+    if (rows < 1) return false;
+    const opened: number[] = [];
+    try {
+      for (let r0 = 0; r0 < R; r0 += rows) {
+        const n = Math.min(rows, R - r0);
+        const cut = (d: ArrayData): ArrayData => {
+          const shape = [n, ...d.shape.slice(1)];
+          const first = d.offset + r0 * d.strides[0]!;
+          if (!windowed(d)) return { ...d, shape, offset: first };
+          const st = d.storage as GpuStorage;
+          const start = first * d.dtype.size - ((first * d.dtype.size) % 256);
+          const end = Math.min(st.size, align4((first + (n - 1) * d.strides[0]! + rest(d) + 1) * d.dtype.size));
+          const id = this.host.openWindow(st.id, start, end - start);
+          opened.push(id);
+          const win = { backend: this, byteLength: end - start, refs: 1, released: false, id, size: end - start } as GpuStorage;
+          return { storage: win, dtype: d.dtype, shape, strides: d.strides, offset: first - start / d.dtype.size };
+        };
+        if (!k(this, prim, inputs.map(cut), [cut(out)])) noKernel(prim, (inputs[0] ?? out).dtype);
+      }
+    } finally {
+      for (const w of opened) this.host.closeWindow(w);
+    }
+    return true;
   }
 
   synchronize(): void | Promise<void> {

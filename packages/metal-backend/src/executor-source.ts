@@ -45,6 +45,7 @@ const executorBody = String.raw`
 let gpu = null; // what create() returned: kept for the life of the thread or Dawn crashes
 let device = null;
 const buffers = new Map();
+const windows = new Map();
 const modules = new Map(); // shader id -> { pipeline, layout }
 const layouts = new Map(); // number of buffers -> { bgl, pl }
 let encoder = null;
@@ -151,6 +152,13 @@ async function run(cmds) {
         case 'c':
           buffers.set(c[1], device.createBuffer({ size: c[2], usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST }));
           break;
+        case 'v':
+          // a window [offset, offset + size) of a buffer, bound under its own id
+          windows.set(c[1], [c[2], c[3], c[4]]);
+          break;
+        case 'x':
+          windows.delete(c[1]);
+          break;
         case 'd': {
           const b = buffers.get(c[1]);
           buffers.delete(c[1]);
@@ -175,7 +183,10 @@ async function run(cmds) {
           meta.unmap();
           temps.push(meta);
           const entries = [{ binding: 0, resource: { buffer: meta } }];
-          c[2].forEach((id, i) => entries.push({ binding: i + 1, resource: { buffer: buffers.get(id) } }));
+          c[2].forEach((id, i) => {
+            const w = windows.get(id);
+            entries.push({ binding: i + 1, resource: w ? { buffer: buffers.get(w[0]), offset: w[1], size: w[2] } : { buffer: buffers.get(id) } });
+          });
           const bg = device.createBindGroup({ layout: m.bgl, entries });
           if (!encoder) encoder = device.createCommandEncoder();
           if (!pass) pass = encoder.beginComputePass();

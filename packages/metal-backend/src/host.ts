@@ -283,6 +283,22 @@ export class GpuHost {
     return id;
   }
 
+  /**
+   * A window [byteOffset, byteOffset + size) of buffer `id` (offset a multiple of 256, size of 4),
+   * bound by dispatches under the id returned, for arrays larger than one storage binding;
+   * `closeWindow` forgets it (the buffer stays).
+   */
+  openWindow(id: number, byteOffset: number, size: number): number {
+    const w = this.nextBuffer++;
+    this.push(['v', w, id, byteOffset, size]);
+    return w;
+  }
+
+  closeWindow(w: number): void {
+    if (this.dead) return;
+    this.push(['x', w]);
+  }
+
   destroyBuffer(id: number): void {
     if (this.dead) return;
     this.push(['d', id]);

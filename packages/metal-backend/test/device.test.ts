@@ -214,13 +214,58 @@ describe.skipIf(noGpu)('webgpu device errors', () => {
     expect(Array.from(be.readSync(s, 0, 4))).toEqual([0, 0, 0, 0]);
   });
 
-  it('an array larger than one storage binding is a clear error before any dispatch', () => {
-    const limit = gpuBackend!.adapter.maxStorageBufferBindingSize;
-    const n = Math.floor(limit / 4) + 16;
-    if (n * 4 > gpuBackend!.adapter.maxBufferSize) return; // can't even be allocated here
-    const x = mx.zeros([n], mx.float32, mx.gpu);
-    expect(() => mx.eval(mx.add(x, 1, mx.gpu))).toThrow(/larger than this adapter's largest storage binding/);
-    mx.dispose(x);
+  it('arrays larger than one storage binding: elementwise ops run in windows of them; other ops are a clear error', () => {
+    // the adapter's limit lowered to 64 KiB, so that arrays of a few hundred KB exceed it
+    const adapter = gpuBackend!.adapter as { maxStorageBufferBindingSize: number };
+    const old = adapter.maxStorageBufferBindingSize;
+    adapter.maxStorageBufferBindingSize = 65536;
+    try {
+      const gpu = (op: (...xs: mx.MxArray[]) => mx.MxArray, xs: mx.MxArray[]) => {
+        const want = op(...xs).tolist();
+        mx.setDefaultDevice(mx.gpu);
+        try {
+          return [op(...xs).tolist(), want];
+        } finally {
+          mx.setDefaultDevice(mx.cpu);
+        }
+      };
+      const r = (n: number, seed: number) => Array.from({ length: n }, (_, i) => ((i * 7919 + seed * 104729) % 2003) / 1001 - 1);
+      const a = mx.array(r(1500 * 41, 1)).reshape([1500, 41]); // 246 KB of float32
+      const b = mx.array(r(41, 2));
+      const i8 = mx.array(r(700 * 300, 3).map((v) => Math.round(v * 100)), mx.int8).reshape([700, 300]); // 210 KB
+      const cases: [string, (...xs: mx.MxArray[]) => mx.MxArray, mx.MxArray[]][] = [
+        ['add, a row broadcast', (x, y) => mx.add(x, y), [a, b]],
+        ['square', (x) => mx.square(x), [a]],
+        ['int8 + int8 row (packed words)', (x, y) => mx.add(x, y), [i8, i8.index(0)]],
+        ['astype float32 -> int8 (a smaller output)', (x) => x.astype(mx.int8), [mx.multiply(a, 100)]],
+        ['where', (c, x, y) => mx.where(c, x, y), [mx.greater(a, 0), a, mx.negative(a)]],
+        ['1-d', (x) => mx.multiply(x, 3), [mx.arange(50000, mx.float32)]],
+        ['a sliced input (every other row)', (x) => mx.add(x, 1), [a.index(mx.Slice(0, 1500, 2))]],
+      ];
+      const host = gpuBackend!.host;
+      const openWindow = host.openWindow.bind(host);
+      let windows = 0;
+      host.openWindow = (id: number, off: number, size: number) => {
+        expect(off % 256, 'window offsets are multiples of 256').toBe(0);
+        expect(size).toBeLessThanOrEqual(65536);
+        windows++;
+        return openWindow(id, off, size);
+      };
+      try {
+        for (const [label, op, xs] of cases) {
+          const before = windows;
+          const [got, want] = gpu(op, xs);
+          expect(got, label).toEqual(want);
+          expect(windows, `${label}: ran in windows`).toBeGreaterThan(before + 2);
+        }
+      } finally {
+        host.openWindow = openWindow;
+      }
+      // a reduction is not cut into windows: the clear error, before any dispatch
+      expect(() => mx.eval(mx.sum(a, undefined, undefined, mx.gpu))).toThrow(/larger than this adapter's largest storage binding \(65536 bytes\)/);
+    } finally {
+      adapter.maxStorageBufferBindingSize = old;
+    }
     // and the device is fine afterwards
     expect(mx.add(mx.array([1]), 1, mx.gpu).tolist()).toEqual([2]);
   });
