@@ -30,7 +30,7 @@ const rowStrides = (shape: readonly number[]): number[] => {
 const i32s = (xs: readonly number[]): string => `array<i32, ${Math.max(1, xs.length)}>(${(xs.length ? xs : [0]).join(', ')})`;
 
 /** The WGSL module for one launch (cached by the host per source). */
-export function customKernelSource(p: CustomKernelParams, inputs: readonly ArrayData[], outputs: readonly ArrayData[], guard: boolean): string {
+export function customKernelSource(p: CustomKernelParams, inputs: readonly ArrayData[], outputs: readonly ArrayData[], guard: boolean, foldedX = 0): string {
   const used = (n: string) => p.source.includes(n);
   const lines: string[] = [`// ${p.name}`, p.header];
   for (const [n, v] of p.template) {
@@ -63,12 +63,30 @@ export function customKernelSource(p: CustomKernelParams, inputs: readonly Array
     `const threads_per_threadgroup = vec3<u32>(${tx}u, ${ty}u, ${tz}u);`,
     `const threads_per_grid = vec3<u32>(${p.grid.map((g) => `${g}u`).join(', ')});`,
     `@compute @workgroup_size(${tx}, ${ty}, ${tz})`,
-    'fn main(@builtin(global_invocation_id) thread_position_in_grid: vec3<u32>,',
-    '        @builtin(local_invocation_id) thread_position_in_threadgroup: vec3<u32>,',
-    '        @builtin(local_invocation_index) thread_index_in_threadgroup: u32,',
-    '        @builtin(workgroup_id) threadgroup_position_in_grid: vec3<u32>,',
-    '        @builtin(num_workgroups) threadgroups_per_grid: vec3<u32>) {',
   );
+  if (foldedX === 0) {
+    lines.push(
+      'fn main(@builtin(global_invocation_id) thread_position_in_grid: vec3<u32>,',
+      '        @builtin(local_invocation_id) thread_position_in_threadgroup: vec3<u32>,',
+      '        @builtin(local_invocation_index) thread_index_in_threadgroup: u32,',
+      '        @builtin(workgroup_id) threadgroup_position_in_grid: vec3<u32>,',
+      '        @builtin(num_workgroups) threadgroups_per_grid: vec3<u32>) {',
+    );
+  } else {
+    // a 1-d grid of more threadgroups than one dispatch dimension takes, folded onto two: the
+    // names the body sees are those of the unfolded grid (the extra groups return at once)
+    lines.push(
+      'fn main(@builtin(local_invocation_id) thread_position_in_threadgroup: vec3<u32>,',
+      '        @builtin(local_invocation_index) thread_index_in_threadgroup: u32,',
+      '        @builtin(workgroup_id) folded_id_: vec3<u32>,',
+      '        @builtin(num_workgroups) folded_n_: vec3<u32>) {',
+      '  let group_x_ = folded_id_.y * folded_n_.x + folded_id_.x;',
+      `  if (group_x_ >= ${foldedX}u) { return; }`,
+      '  let threadgroup_position_in_grid = vec3<u32>(group_x_, 0u, 0u);',
+      `  let threadgroups_per_grid = vec3<u32>(${foldedX}u, 1u, 1u);`,
+      `  let thread_position_in_grid = vec3<u32>(group_x_ * ${tx}u, 0u, 0u) + thread_position_in_threadgroup;`,
+    );
+  }
   if (guard) lines.push('  if (any(thread_position_in_grid >= threads_per_grid)) { return; }');
   lines.push(...scalars, p.source, '}');
   return lines.join('\n');
@@ -83,8 +101,16 @@ export function runCustomKernel(be: WebGPUBackend, p: CustomKernelParams, inputs
     );
   }
   const groups = p.grid.map((g, i) => Math.ceil(g / p.threadgroup[i]!));
-  if (groups.some((g) => g > a.maxComputeWorkgroupsPerDimension)) {
-    throw new RangeError(`[metal_kernel] ${p.name}: grid (${p.grid.join(', ')}) needs more than ${a.maxComputeWorkgroupsPerDimension} threadgroups in one dimension`);
+  const most = a.maxComputeWorkgroupsPerDimension;
+  // a 1-d grid past one dimension's limit (Metal takes it in one): folded onto x and y
+  let foldedX = 0;
+  if (groups[0]! > most && groups[1] === 1 && groups[2] === 1 && groups[0]! <= most * most) {
+    foldedX = groups[0]!;
+    groups[1] = Math.ceil(foldedX / most);
+    groups[0] = Math.ceil(foldedX / groups[1]);
+  }
+  if (groups.some((g) => g > most)) {
+    throw new RangeError(`[metal_kernel] ${p.name}: grid (${p.grid.join(', ')}) needs more than ${most} threadgroups in one dimension (a 1-d grid may take up to ${most}^2)`);
   }
   if (inputs.length + outputs.length + 1 > a.maxStorageBuffersPerShaderStage) {
     throw new RangeError(`[metal_kernel] ${p.name}: ${inputs.length} inputs and ${outputs.length} outputs need more storage bindings than this adapter's ${a.maxStorageBuffersPerShaderStage - 1}`);
@@ -113,7 +139,7 @@ export function runCustomKernel(be: WebGPUBackend, p: CustomKernelParams, inputs
     }
   }
   const guard = p.grid.some((g, i) => g % p.threadgroup[i]! !== 0);
-  const code = customKernelSource(p, ins, outputs, guard);
+  const code = customKernelSource(p, ins, outputs, guard, foldedX);
   if (p.verbose) console.log(`[metal_kernel] ${p.name} (WGSL):\n${code}`);
   const { bindings } = be.bind([...ins, ...outputs]);
   be.host.dispatch(be.host.shader(code, bindings.length), bindings, new Uint32Array(4), groups[0]!, groups[1]!, groups[2]!);

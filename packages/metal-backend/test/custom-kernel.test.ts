@@ -93,6 +93,29 @@ describe.skipIf(noGpu)('mx.fast.metalKernel (WGSL)', () => {
     expect(k3({ inputs: [x, x], grid: [4, 1, 1], threadgroup: [4, 1, 1], outputShapes: [[4]], outputDtypes: [mx.float32], stream: mx.gpu })[0]!.tolist()).toEqual([2, 10, 4, 16]);
   });
 
+  it('a 1-d grid of more threadgroups than one dispatch dimension takes runs folded, with the names of the unfolded grid', () => {
+    const most = gpuBackend!.adapter.maxComputeWorkgroupsPerDimension;
+    const n = most * 64 + 100; // one more threadgroup than a dimension takes, the last one partial
+    const k = mx.fast.metalKernel({
+      name: 'iota_big',
+      inputNames: ['inp'],
+      outputNames: ['out', 'grp'],
+      source: [
+        'let i = thread_position_in_grid.x;',
+        '  out[i] = u32(inp[0]) + i;',
+        '  if (thread_position_in_threadgroup.x == 0u) { grp[threadgroup_position_in_grid.x] = threadgroups_per_grid.x; }',
+      ].join('\n'),
+    });
+    const groups = Math.ceil(n / 64);
+    const [o, g] = k({ inputs: [mx.array([5], mx.float32)], grid: [n, 1, 1], threadgroup: [64, 1, 1], outputShapes: [[n], [groups]], outputDtypes: [mx.uint32, mx.uint32], stream: mx.gpu });
+    const probe = [0, 1, 63, 64, most * 64 - 1, most * 64, n - 1];
+    expect(probe.map((i) => o!.index(i).item())).toEqual(probe.map((i) => 5 + i));
+    expect(mx.all(mx.equal(o!, mx.add(mx.arange(n, mx.uint32), 5)), undefined, undefined, mx.cpu).item()).toBe(true);
+    expect(mx.all(mx.equal(g!, groups), undefined, undefined, mx.cpu).item()).toBe(true);
+    // a 2-d grid past the limit stays an error that says so
+    expect(() => mx.eval(k({ inputs: [mx.array([5], mx.float32)], grid: [n, 2, 1], threadgroup: [64, 1, 1], outputShapes: [[4], [4]], outputDtypes: [mx.uint32, mx.uint32], stream: mx.gpu }))).toThrow(/threadgroups in one dimension \(a 1-d grid may take up to/);
+  });
+
   it('no transforms, as in MLX: grad, jvp and vmap of a custom kernel raise that the primitive has no rule', () => {
     const k = mx.fast.metalKernel({ name: 'sq', inputNames: ['inp'], outputNames: ['out'], source: 'let i = thread_position_in_grid.x;\n  out[i] = inp[i] * inp[i];' });
     const f = (a: mx.MxArray) => k({ inputs: [a], grid: [3, 1, 1], threadgroup: [3, 1, 1], outputShapes: [[3]], outputDtypes: [mx.float32], stream: mx.gpu })[0]!;
