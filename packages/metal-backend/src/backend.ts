@@ -392,8 +392,18 @@ export class WebGPUBackend implements Backend {
     let step = 1;
     while ((step * rowBytes) % 256 !== 0 && step < 256) step *= 2;
     if ((step * rowBytes) % 256 !== 0) return false;
-    // rows that one window of each windowed array (the output, and inputs over the limit) holds
-    const windowed = (d: ArrayData) => d === out || big(d);
+    // windowed: the output's buffer and those over the limit, for every array on them (an input
+    // donated to the output shares its buffer: one window of the same range, never two bindings
+    // of overlapping writable ranges, which WebGPU refuses)
+    const onWindows = new Set<Storage>([out.storage, ...all.filter(big).map((d) => d.storage)]);
+    const windowed = (d: ArrayData) => onWindows.has(d.storage);
+    const layoutOf = new Map<Storage, string>();
+    for (const d of all.filter(windowed)) {
+      const layout = `${d.offset}:${d.strides.join(',')}:${d.dtype.size}`;
+      if ((layoutOf.get(d.storage) ?? layout) !== layout) return false;
+      layoutOf.set(d.storage, layout);
+    }
+    // rows that one window of each windowed array holds
     let rows = R;
     for (const d of all) {
       if (!windowed(d)) continue;
@@ -407,6 +417,7 @@ export class WebGPUBackend implements Backend {
     try {
       for (let r0 = 0; r0 < R; r0 += rows) {
         const n = Math.min(rows, R - r0);
+        const chunkWindows = new Map<Storage, GpuStorage>();
         const cut = (d: ArrayData): ArrayData => {
           const shape = [n, ...d.shape.slice(1)];
           const first = d.offset + r0 * d.strides[0]!;
@@ -414,9 +425,13 @@ export class WebGPUBackend implements Backend {
           const st = d.storage as GpuStorage;
           const start = first * d.dtype.size - ((first * d.dtype.size) % 256);
           const end = Math.min(st.size, align4((first + (n - 1) * d.strides[0]! + rest(d) + 1) * d.dtype.size));
-          const id = this.host.openWindow(st.id, start, end - start);
-          opened.push(id);
-          const win = { backend: this, byteLength: end - start, refs: 1, released: false, id, size: end - start } as GpuStorage;
+          let win = chunkWindows.get(st);
+          if (!win) {
+            const id = this.host.openWindow(st.id, start, end - start);
+            opened.push(id);
+            win = { backend: this, byteLength: end - start, refs: 1, released: false, id, size: end - start } as GpuStorage;
+            chunkWindows.set(st, win);
+          }
           return { storage: win, dtype: d.dtype, shape, strides: d.strides, offset: first - start / d.dtype.size };
         };
         if (!k(this, prim, inputs.map(cut), [cut(out)])) noKernel(prim, (inputs[0] ?? out).dtype);

@@ -241,6 +241,19 @@ describe.skipIf(noGpu)('webgpu device errors', () => {
         ['where', (c, x, y) => mx.where(c, x, y), [mx.greater(a, 0), a, mx.negative(a)]],
         ['1-d', (x) => mx.multiply(x, 3), [mx.arange(50000, mx.float32)]],
         ['a sliced input (every other row)', (x) => mx.add(x, 1), [a.index(mx.Slice(0, 1500, 2))]],
+        ['a chain', (x, y) => mx.square(mx.subtract(mx.multiply(mx.add(x, y), 3), y)), [a, b]],
+        // a disposed intermediate's buffer is donated to the next op's output: one window of it,
+        // not two aliasing writable bindings (which WebGPU refuses)
+        [
+          'a donated input',
+          (x, y) => {
+            const t = mx.add(x, y);
+            const z = mx.square(t);
+            mx.dispose(t);
+            return z;
+          },
+          [a, b],
+        ],
       ];
       const host = gpuBackend!.host;
       const openWindow = host.openWindow.bind(host);
