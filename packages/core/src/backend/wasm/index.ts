@@ -7,6 +7,7 @@ import type { ArrayData, Backend, Storage } from '../interface.js';
 import type { Primitive } from '../../primitive.js';
 import type { Dtype } from '../../dtype.js';
 import { kernels as referenceKernels } from '../reference/registry.js';
+import { runWidened, widens } from './widen.js';
 import '../reference/index.js';
 import { binaryFns, unaryFns } from '../reference/elementwise.js';
 import { WasmHeap, heapOwning, type HeapOptions, type HeapStats, type KernelSet } from './heap.js';
@@ -334,9 +335,12 @@ export class WasmBackend implements Backend {
     if (!c) this.counts.set(name, (c = { wasm: 0, fallback: 0 }));
     const fast = wasmKernels.get(name);
     const ours = (d: ArrayData) => d.storage.backend === this;
-    if (fast && inputs.every(ours) && outputs.every(ours) && fast(this.rt.ctx, prim, inputs, outputs)) {
-      c.wasm++;
-      return;
+    if (fast && inputs.every(ours) && outputs.every(ours)) {
+      const ctx = this.rt.ctx;
+      if (fast(ctx, prim, inputs, outputs) || (widens(name, inputs, outputs) && runWidened(ctx, this, fast, prim, inputs, outputs))) {
+        c.wasm++;
+        return;
+      }
     }
     const k = referenceKernels.get(name);
     if (!k) throw new Error(`The ${this.name} backend has no kernel for primitive ${name}`);
