@@ -80,6 +80,9 @@ export const WORKLOADS = [
   { id: 'chain-10-add-100', family: 'chain', title: 'a chain of 10 adds on 100 float32, then one eval', n: 100, ops: 10, micro: true },
   { id: 'matmul-64', family: 'matmul', title: 'matmul 64x64 @ 64x64 float32 (op + eval)', n: 64, flops: 2 * 64 ** 3, micro: true },
   { id: 'decode-step', family: 'decode', title: 'one decoding step (tokens/s = 1000 / ms): Llama-style, 4 layers, width 512, 8 heads, MLP 1536, vocab 4096, KV cache 256, batch 1, float32', micro: false },
+  // the same model as MLX users load it (weights and activations bfloat16; Linear layers 4-bit): mlx-ts only
+  { id: 'decode-step-bf16', family: 'decode-half', title: 'the decoding step of decode-step with weights, cache and activations in bfloat16', micro: false, dtype: 'bfloat16' },
+  { id: 'decode-step-q4', family: 'decode-half', title: 'the decoding step of decode-step with 4-bit Linear weights (group 64) and bfloat16 activations', micro: false, dtype: 'bfloat16', bits: 4 },
 ];
 
 /** The decoder of the decode-step workload (same weights, seeds and math in every runner). */

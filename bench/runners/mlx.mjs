@@ -121,47 +121,54 @@ export async function init({ backend = 'reference', threads, gpu = false } = {})
       const call = () => { const all = []; let c = a; for (let i = 0; i < w.ops; i++) all.push((c = mx.add(c, b))); mx.eval(c); return all; };
       return { op: call, dispose: (all) => mx.dispose(all), check: () => { const all = call(); const r = readback(all.at(-1)); mx.dispose(all); return r; }, teardown: () => mx.dispose([a, b]) };
     },
-    decode: () => {
+    decode: (w) => {
       const { layers, dim: D, heads: H, hidden: F, vocab: V, cache: T, token, eps, ropeBase } = DECODER;
       const hd = D / H;
-      const lin = (o, i, seed) => f32(o * i, seed, 1 / Math.sqrt(i)).reshape(o, i); // (out, in), used as x @ W.T
-      const norm = (seed) => mx.add(f32(D, seed, 0.1), 1);
-      const emb = f32(V * D, 90).reshape(V, D);
+      // float32 (the peers' model), or the same weights in bfloat16 / 4-bit (w.dtype, w.bits)
+      const dt = w.dtype === 'bfloat16' ? mx.bfloat16 : mx.float32;
+      const cast = (a) => (dt === mx.float32 ? a : a.astype(dt));
+      const lin = (o, i, seed) => {
+        const W = cast(f32(o * i, seed, 1 / Math.sqrt(i)).reshape(o, i)); // (out, in), used as x @ W.T
+        return w.bits ? mx.quantize(W, 64, w.bits) : W;
+      };
+      const mm = (x, W) => (Array.isArray(W) ? mx.quantizedMatmul(x, W[0], W[1], W[2], true, 64, w.bits) : mx.matmul(x, mx.transpose(W)));
+      const norm = (seed) => cast(mx.add(f32(D, seed, 0.1), 1));
+      const emb = cast(f32(V * D, 90).reshape(V, D));
       const L = [];
       for (let l = 0; l < layers; l++) {
         const s = 100 + 20 * l;
         L.push({
           an: norm(s), wq: lin(D, D, s + 1), wk: lin(D, D, s + 2), wv: lin(D, D, s + 3), wo: lin(D, D, s + 4),
           mn: norm(s + 5), w1: lin(F, D, s + 6), w3: lin(F, D, s + 7), w2: lin(D, F, s + 8),
-          kc: f32(H * T * hd, s + 9).reshape(1, H, T, hd), vc: f32(H * T * hd, s + 10).reshape(1, H, T, hd),
+          kc: cast(f32(H * T * hd, s + 9).reshape(1, H, T, hd)), vc: cast(f32(H * T * hd, s + 10).reshape(1, H, T, hd)),
         });
       }
       const fn = norm(95), head = lin(V, D, 96);
       const tok = mx.array([token], mx.int32);
-      const all = [emb, fn, head, tok, ...L.flatMap((l) => Object.values(l))];
+      const all = [emb, fn, head, tok, ...L.flatMap((l) => Object.values(l))].flat();
       evald(...all);
       const heads = (t) => mx.transpose(mx.reshape(t, [1, 1, H, hd]), [0, 2, 1, 3]); // (1, H, 1, hd)
       const step = () => mx.tidy(() => {
         let x = mx.reshape(mx.take(emb, tok, 0), [1, 1, D]);
         for (const p of L) {
           const h = mx.fast.rmsNorm(x, p.an, eps);
-          const q = mx.fast.rope(heads(mx.matmul(h, mx.transpose(p.wq))), hd, false, ropeBase, 1, T);
-          const k = mx.fast.rope(heads(mx.matmul(h, mx.transpose(p.wk))), hd, false, ropeBase, 1, T);
-          const v = heads(mx.matmul(h, mx.transpose(p.wv)));
+          const q = mx.fast.rope(heads(mm(h, p.wq)), hd, false, ropeBase, 1, T);
+          const k = mx.fast.rope(heads(mm(h, p.wk)), hd, false, ropeBase, 1, T);
+          const v = heads(mm(h, p.wv));
           const K = mx.concatenate([p.kc, k], 2), Vc = mx.concatenate([p.vc, v], 2);
           const att = mx.softmax(mx.multiply(mx.matmul(q, mx.transpose(K, [0, 1, 3, 2])), 1 / Math.sqrt(hd)), -1);
           const o = mx.reshape(mx.transpose(mx.matmul(att, Vc), [0, 2, 1, 3]), [1, 1, D]);
-          x = mx.add(x, mx.matmul(o, mx.transpose(p.wo)));
+          x = mx.add(x, mm(o, p.wo));
           const h2 = mx.fast.rmsNorm(x, p.mn, eps);
-          const g = mx.matmul(h2, mx.transpose(p.w1));
-          const u = mx.matmul(h2, mx.transpose(p.w3));
-          x = mx.add(x, mx.matmul(mx.multiply(mx.multiply(g, mx.sigmoid(g)), u), mx.transpose(p.w2)));
+          const g = mm(h2, p.w1);
+          const u = mm(h2, p.w3);
+          x = mx.add(x, mm(mx.multiply(mx.multiply(g, mx.sigmoid(g)), u), p.w2));
         }
-        const logits = mx.matmul(mx.fast.rmsNorm(x, fn, eps), mx.transpose(head));
+        const logits = mm(mx.fast.rmsNorm(x, fn, eps), head);
         mx.eval(logits);
         return logits;
       });
-      return { op: step, dispose: (c) => mx.dispose(c), check: () => { const c = step(); const r = readback(c); mx.dispose(c); return r; }, teardown: () => mx.dispose(all) };
+      return { op: step, dispose: (c) => mx.dispose(c), check: () => { const c = step(); const r = readback(c.astype(mx.float32)); mx.dispose(c); return r; }, teardown: () => mx.dispose(all) };
     },
     'copy-in': (w) => {
       const src = hashData(w.n, 1);
@@ -169,6 +176,7 @@ export async function init({ backend = 'reference', threads, gpu = false } = {})
       return { op: call, dispose: (x) => mx.dispose(x), check: () => { const x = call(); const r = readback(x); mx.dispose(x); return r; } };
     },
   };
+  workloads['decode-half'] = workloads.decode;
   const missing = {};
   if (typeof mx.quantizedMatmul === 'function') {
     workloads.qmv = (w) => {

@@ -142,6 +142,7 @@ export async function init({ backend = 'cpu' } = {}) {
   addTrainWorkloads(tf, workloads);
   const missing = {
     'generate-llama': 'not written for tfjs (a KV-cache decoder by hand); mlx-ts only',
+    'decode-half': 'tfjs has no bfloat16 and no quantized matmul',
     'fused-compiled': 'tfjs has no jit/compile',
     'grad-compiled': 'tfjs has no jit/compile',
     view: 'tfjs has no zero-copy export API',

@@ -14,6 +14,7 @@ import { getBackendByName } from '../src/device.js';
 import type { WasmBackend } from '../src/backend/wasm/index.js';
 import { runOn } from './wasm-bounds.js';
 import { runs, tally } from './wasm-helpers.js';
+import { skinnyStats } from '../src/backend/wasm/matvec.js';
 
 type Op = (...xs: mx.MxArray[]) => mx.MxArray;
 const wasm = () => getBackendByName('wasm') as WasmBackend;
@@ -89,8 +90,12 @@ for (const d of halves) {
     checkWidened(mx.matmul, [data([3, 5, 17], d, 1), data([17, 9], d, 2)], 17, 'Matmul', `batched ${d.name}`);
     checkWidened(mx.matmul, [data([2, 1, 4, 8], d, 3), data([3, 8, 6], d, 4)], 8, 'Matmul', `broadcast batch ${d.name}`);
     checkWidened(mx.matmul, [data([33], d, 5), data([33, 7], d, 6)], 33, 'Matmul', `vector ${d.name}`);
-    // the inference shape: a vector by a large matrix stored as W (Linear: x @ W.T)
-    checkWidened((x, w) => mx.matmul(x, w.T), [data([1, 512], d, 7), data([300, 512], d, 8)], 512, 'Matmul', `matvec W.T ${d.name}`);
+    // the inference shape: a vector by a large matrix stored as W (Linear: x @ W.T), split
+    // across threads; a bfloat16 W is read in place (matvec_bf16_dot), K with a tail of 8
+    const before = skinnyStats.bf16;
+    checkWidened((x, w) => mx.matmul(x, w.T), [data([1, 515], d, 7), data([300, 515], d, 8)], 515, 'Matmul', `matvec W.T ${d.name}`);
+    checkWidened((x, w) => mx.matmul(x, w.T), [data([2, 5, 64], d, 9), data([37, 64], d, 10)], 64, 'Matmul', `batched rows W.T ${d.name}`);
+    expect(skinnyStats.bf16 - before, 'bfloat16 weights read in place').toBe(d === mx.bfloat16 ? 2 : 0);
   });
 
   test(`addmm, gatherMM, segmentedMM ${d.name}`, () => {

@@ -302,3 +302,190 @@ export function matvec_f32_axpy(pa: usize, pb: usize, po: usize, M: i32, K: i32,
     }
   }
 }
+
+// ---- bfloat16 weights (B columns contiguous, 2 bytes an element) ----
+// A bfloat16 value is the high half of a float32, so a v128 of 8 of them (4 i32 lanes, each
+// [odd : even]) gives the even elements as float32 by a shift left of 16 and the odd ones by
+// clearing the low halves: 2 instructions for 8 weights. A's rows are prepared to match (each
+// 8-block as its even then its odd elements; matvec_pack_a_eo), so every product is the one
+// of the float32 kernels (the weight exact in float32): within the same bound as matmul_f32,
+// the weight's values widened exactly. Half the bytes of float32 weights per multiply-add.
+
+const BF16_ODD: usize = memory.data<i32>([0xffff0000, 0xffff0000, 0xffff0000, 0xffff0000]);
+
+@inline function bfEven(v: v128): v128 {
+  return i32x4.shl(v, 16);
+}
+
+@inline function bfOdd(v: v128, mask: v128): v128 {
+  return v128.and(v, mask);
+}
+
+@inline function bf16At(p: usize): f32 {
+  return reinterpret<f32>(<u32>load<u16>(p) << 16);
+}
+
+/**
+ * A (M x K f32, strides sam/sak) copied to dst (row stride K) with each whole 8-block of k as
+ * its even elements then its odd ones, the K mod 8 tail in order: the rows matvec_bf16_dot takes.
+ */
+export function matvec_pack_a_eo(pa: usize, M: i32, K: i32, sam: i32, sak: i32, dst: usize): void {
+  const K8 = K & ~7;
+  for (let m = 0; m < M; m++) {
+    const row = dst + (<usize>(m * K) << 2);
+    const off = m * sam;
+    for (let k = 0; k < K8; k += 8) {
+      for (let i = 0; i < 4; i++) {
+        store<f32>(row + (<usize>(k + i) << 2), load<f32>(at<f32>(pa, off + (k + 2 * i) * sak)));
+        store<f32>(row + (<usize>(k + 4 + i) << 2), load<f32>(at<f32>(pa, off + (k + 2 * i + 1) * sak)));
+      }
+    }
+    for (let k = K8; k < K; k++) store<f32>(row + (<usize>k << 2), load<f32>(at<f32>(pa, off + k * sak)));
+  }
+}
+
+/** Four bfloat16 columns (b0..b3, K contiguous each) against one prepared A row. */
+@inline function dotBf4x1(a: usize, b0: usize, b1: usize, b2: usize, b3: usize, K: i32, po: usize, nc: i32): void {
+  const mask = v128.load(BF16_ODD);
+  let s0 = f32x4.splat(0), t0 = f32x4.splat(0);
+  let s1 = f32x4.splat(0), t1 = f32x4.splat(0);
+  let s2 = f32x4.splat(0), t2 = f32x4.splat(0);
+  let s3 = f32x4.splat(0), t3 = f32x4.splat(0);
+  const K8 = K & ~7;
+  const end = <usize>K8 << 1;
+  let a8 = a;
+  for (let o: usize = 0; o < end; o += 16) {
+    const xe = v128.load(a8);
+    const xo = v128.load(a8, 16);
+    let v = v128.load(b0 + o);
+    s0 = madd(xe, bfEven(v), s0);
+    t0 = madd(xo, bfOdd(v, mask), t0);
+    v = v128.load(b1 + o);
+    s1 = madd(xe, bfEven(v), s1);
+    t1 = madd(xo, bfOdd(v, mask), t1);
+    v = v128.load(b2 + o);
+    s2 = madd(xe, bfEven(v), s2);
+    t2 = madd(xo, bfOdd(v, mask), t2);
+    v = v128.load(b3 + o);
+    s3 = madd(xe, bfEven(v), s3);
+    t3 = madd(xo, bfOdd(v, mask), t3);
+    a8 += 32;
+  }
+  let r0 = hsum(f32x4.add(s0, t0));
+  let r1 = hsum(f32x4.add(s1, t1));
+  let r2 = hsum(f32x4.add(s2, t2));
+  let r3 = hsum(f32x4.add(s3, t3));
+  for (let k = K8; k < K; k++) {
+    const x = load<f32>(a + (<usize>k << 2));
+    const p = <usize>k << 1;
+    r0 += x * bf16At(b0 + p);
+    r1 += x * bf16At(b1 + p);
+    r2 += x * bf16At(b2 + p);
+    r3 += x * bf16At(b3 + p);
+  }
+  store<f32>(po, r0);
+  if (nc > 1) store<f32>(po, r1, 4);
+  if (nc > 2) store<f32>(po, r2, 8);
+  if (nc > 3) store<f32>(po, r3, 12);
+}
+
+/** Two bfloat16 columns against four prepared A rows (rows past `mr` repeat a0, not stored). */
+@inline function dotBf2x4(a0: usize, a1: usize, a2: usize, a3: usize, mr: i32, b0: usize, b1: usize, K: i32, po: usize, ldo: i32, nc: i32): void {
+  const mask = v128.load(BF16_ODD);
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  const K8 = K & ~7;
+  const end = <usize>K8 << 1;
+  let o4: usize = 0;
+  for (let o: usize = 0; o < end; o += 16) {
+    const v0 = v128.load(b0 + o), v1 = v128.load(b1 + o);
+    const e0 = bfEven(v0), d0 = bfOdd(v0, mask), e1 = bfEven(v1), d1 = bfOdd(v1, mask);
+    let y = v128.load(a0 + o4), z = v128.load(a0 + o4, 16);
+    c00 = madd(z, d0, madd(y, e0, c00));
+    c01 = madd(z, d1, madd(y, e1, c01));
+    y = v128.load(a1 + o4); z = v128.load(a1 + o4, 16);
+    c10 = madd(z, d0, madd(y, e0, c10));
+    c11 = madd(z, d1, madd(y, e1, c11));
+    y = v128.load(a2 + o4); z = v128.load(a2 + o4, 16);
+    c20 = madd(z, d0, madd(y, e0, c20));
+    c21 = madd(z, d1, madd(y, e1, c21));
+    y = v128.load(a3 + o4); z = v128.load(a3 + o4, 16);
+    c30 = madd(z, d0, madd(y, e0, c30));
+    c31 = madd(z, d1, madd(y, e1, c31));
+    o4 += 32;
+  }
+  let r00 = hsum(c00), r01 = hsum(c01);
+  let r10 = hsum(c10), r11 = hsum(c11);
+  let r20 = hsum(c20), r21 = hsum(c21);
+  let r30 = hsum(c30), r31 = hsum(c31);
+  for (let k = K8; k < K; k++) {
+    const p = <usize>k << 1, q = <usize>k << 2;
+    const x0 = bf16At(b0 + p), x1 = bf16At(b1 + p);
+    let y = load<f32>(a0 + q);
+    r00 += y * x0;
+    r01 += y * x1;
+    y = load<f32>(a1 + q);
+    r10 += y * x0;
+    r11 += y * x1;
+    y = load<f32>(a2 + q);
+    r20 += y * x0;
+    r21 += y * x1;
+    y = load<f32>(a3 + q);
+    r30 += y * x0;
+    r31 += y * x1;
+  }
+  const row = <usize>ldo << 2;
+  store<f32>(po, r00);
+  if (nc > 1) store<f32>(po, r01, 4);
+  if (mr > 1) {
+    store<f32>(po + row, r10);
+    if (nc > 1) store<f32>(po + row, r11, 4);
+  }
+  if (mr > 2) {
+    store<f32>(po + 2 * row, r20);
+    if (nc > 1) store<f32>(po + 2 * row, r21, 4);
+  }
+  if (mr > 3) {
+    store<f32>(po + 3 * row, r30);
+    if (nc > 1) store<f32>(po + 3 * row, r31, 4);
+  }
+}
+
+/**
+ * Columns [j0, j1) of out (f32, row stride ldo) = A @ B, B bfloat16 with B[k, n] at
+ * pb + 2 (n * sbn + k) (unit k stride: W.T of a bfloat16 Linear weight), A prepared by
+ * matvec_pack_a_eo (M rows of K f32).
+ */
+export function matvec_bf16_dot(pa: usize, pb: usize, po: usize, M: i32, K: i32, sbn: i32, ldo: i32, j0: i32, j1: i32): void {
+  const lda = <usize>K << 2;
+  const row = <usize>ldo << 2;
+  const col = <usize>sbn << 1;
+  for (let j = j0; j < j1; j += 4) {
+    const nc = min(4, j1 - j);
+    const b0 = pb + <usize>j * col;
+    const b1 = nc > 1 ? b0 + col : b0;
+    const b2 = nc > 2 ? b1 + col : b1;
+    const b3 = nc > 3 ? b2 + col : b2;
+    const o = po + (<usize>j << 2);
+    let m = 0;
+    while (m < M) {
+      const left = M - m;
+      const a = pa + <usize>m * lda;
+      const om = o + <usize>m * row;
+      if (left >= 2) {
+        const mr = min(4, left);
+        const a1 = a + lda;
+        const a2 = mr > 2 ? a + 2 * lda : a;
+        const a3 = mr > 3 ? a + 3 * lda : a;
+        dotBf2x4(a, a1, a2, a3, mr, b0, b1, K, om, ldo, min(nc, 2));
+        if (nc > 2) dotBf2x4(a, a1, a2, a3, mr, b2, b3, K, om + 8, ldo, nc - 2);
+        m += mr;
+      } else {
+        dotBf4x1(a, b0, b1, b2, b3, K, om, nc);
+        m += 1;
+      }
+    }
+  }
+}

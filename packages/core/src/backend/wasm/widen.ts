@@ -12,6 +12,7 @@ import { bfloat16, float16, float32, type Dtype } from '../../dtype.js';
 import { shapeSize } from '../../shape.js';
 import { addressOf, fitsI32, stridedOperand, type WasmContext, type WasmKernel, type WasmStorage } from './registry.js';
 import { castContiguous } from './convert.js';
+import { SKINNY_MAX_ROWS, skinnyMatmulF32 } from './matvec.js';
 import type { ArrayData, Backend } from '../interface.js';
 import type { Primitive } from '../../primitive.js';
 
@@ -42,6 +43,16 @@ function span(d: ArrayData): [number, number] {
  * declines the widened operands or a layout can't be converted; the caller then falls back.
  */
 export function runWidened(ctx: WasmContext, backend: Backend, kernel: WasmKernel, prim: Primitive<any>, inputs: readonly ArrayData[], outputs: readonly ArrayData[]): boolean {
+  // a bfloat16 weight of a matrix-vector product streamed as it is (half the bytes), x widened
+  if (prim.name === 'Matmul' && inputs[1]!.dtype === bfloat16 && outputs[0]!.dtype === bfloat16) {
+    const M = outputs[0]!.shape.at(-2)!;
+    if (M <= SKINNY_MAX_ROWS && widenAndRun(ctx, backend, (c, _p, [a, b], [o]) => skinnyMatmulF32(c, a!, b!, o!), prim, inputs, outputs, 1)) return true;
+  }
+  return widenAndRun(ctx, backend, kernel, prim, inputs, outputs, -1);
+}
+
+/** runWidened's work, input `keep` left in its half dtype. */
+function widenAndRun(ctx: WasmContext, backend: Backend, kernel: WasmKernel, prim: Primitive<any>, inputs: readonly ArrayData[], outputs: readonly ArrayData[], keep: number): boolean {
   const blocks: { ptr: number; size: number }[] = [];
   const temp = (elements: number): WasmStorage => {
     const b = ctx.heap.alloc(Math.max(4, elements * 4));
@@ -50,8 +61,8 @@ export function runWidened(ctx: WasmContext, backend: Backend, kernel: WasmKerne
   };
   try {
     const wide: ArrayData[] = [];
-    for (const d of inputs) {
-      if (!isHalf(d.dtype)) {
+    for (const [i, d] of inputs.entries()) {
+      if (!isHalf(d.dtype) || i === keep) {
         wide.push(d);
         continue;
       }
