@@ -53,7 +53,7 @@ import {
   UNARY_ArcSinh, UNARY_ArcCosh, UNARY_ArcTanh, UNARY_Sigmoid, UNARY_Erf, UNARY_ErfInv,
 } from './elementwise';
 import { halfToF64, bf16ToF64, f64ToHalf, f64ToBf16 } from './half-double';
-import { expD, expV, sigmoidD, sigmoidV, erfD } from './math';
+import { expD, expV, sigmoidD, sigmoidV, erfD, erfinvD } from './math';
 
 // ---- 64-bit integers ----
 
@@ -153,7 +153,7 @@ function doubleToBf16(x: f64): u32 {
   return bf ? doubleToBf16(x) : doubleToF16(x);
 }
 
-/** Native double functions for UNARY_Exp..UNARY_Erf (unaryArith's float32 cases, with exp in double). */
+/** Native double functions for UNARY_Exp..UNARY_ErfInv (unaryArith's float32 cases, with exp in double). */
 @inline function nativeD(op: i32, x: f64): f64 {
   switch (op) {
     case UNARY_Exp: return expD(x);
@@ -176,6 +176,7 @@ function doubleToBf16(x: f64): u32 {
     case UNARY_ArcTanh: return Math.atanh(x);
     case UNARY_Sigmoid: return sigmoidD(x);
     case UNARY_Erf: return erfD(x);
+    case UNARY_ErfInv: return erfinvD(x);
   }
   return x;
 }
@@ -193,7 +194,7 @@ function doubleToBf16(x: f64): u32 {
   if (op == UNARY_Abs) return <R>(h & 0x7fff);
   const x = decode(bf, h);
   if (op >= UNARY_IsNaN && op <= UNARY_LogicalNot) return <R>predicate<f64>(op, x);
-  if (op >= UNARY_Exp && op <= UNARY_Erf) return <R>encode(bf, nativeD(op, x));
+  if (op >= UNARY_Exp && op <= UNARY_ErfInv) return <R>encode(bf, nativeD(op, x));
   return <R>encode(bf, unaryArith<f64>(op, x));
 }
 
@@ -732,10 +733,10 @@ export function binary_i64_native(op: i32): bool {
 export function binary_u64_native(op: i32): bool {
   return binary_i64_native(op);
 }
-/** The transcendental functions up to erf are native (math.ts / NativeMath); erfinv calls the reference's. */
+/** The transcendental functions are native (math.ts / NativeMath). */
 export function unary_f16_native(op: i32): bool {
-  return op <= UNARY_Erf;
+  return op <= UNARY_ErfInv;
 }
 export function unary_bf16_native(op: i32): bool {
-  return op <= UNARY_Erf;
+  return op <= UNARY_ErfInv;
 }

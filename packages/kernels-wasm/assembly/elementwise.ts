@@ -3,9 +3,9 @@
 // reference backend (packages/core/src/backend/reference/elementwise.ts), bit for bit.
 // Transcendental functions: float32 outputs use native double-precision functions (math.ts:
 // expm1, log, log1p, log2, log10, sin, cos, tan, asin, acos, atan, sinh, cosh, tanh, asinh,
-// acosh, atanh, sigmoid, erf; sigmoid also as f64x2), stated bound <= 1 ulp of float32
+// acosh, atanh, sigmoid, erf, erfinv; sigmoid also as f64x2), stated bound <= 1 ulp of float32
 // against the reference (almost always 0), and float32 exp in float32 arithmetic (f32x4,
-// math.ts expF4): <= 1 ulp too, checked over every float32 input, ~0.8% of results 1 ulp off. Float64 outputs, ErfInv and the binary
+// math.ts expF4): <= 1 ulp too, checked over every float32 input, ~0.8% of results 1 ulp off. Float64 outputs and the binary
 // ones (pow, logaddexp, atan2) call the reference's own double functions, imported (module
 // "reference", named after the primitive), so those results are the reference's by
 // construction (JS's Math and AssemblyScript's Math may differ in the last ulp of double).
@@ -17,7 +17,7 @@
 //
 // Every exported function returns false for an op it doesn't implement, so JS falls back.
 import { word, at, wordAt, COUNTERS, jumpTable, startDescWalk, advance, jump } from './layout';
-import { expF, expF4, expF32Loop, sigmoidD, sigmoidV, erfD } from './math';
+import { expF, expF4, expF32Loop, sigmoidD, sigmoidV, erfD, erfinvD } from './math';
 
 // ---- op codes: exported so that JS looks them up by primitive name (one source of truth) ----
 export const BINARY_Add: i32 = 1;
@@ -223,7 +223,7 @@ export const UNARY_ErfInv: i32 = 60;
       case UNARY_ArcTanh: return sizeof<T>() == 4 ? <T>Math.atanh(<f64>x) : <T>refArcTanh(<f64>x);
       case UNARY_Sigmoid: return sizeof<T>() == 4 ? <T>sigmoidD(<f64>x) : <T>refSigmoid(<f64>x);
       case UNARY_Erf: return sizeof<T>() == 4 ? <T>erfD(<f64>x) : <T>refErf(<f64>x);
-      case UNARY_ErfInv: return <T>refErfInv(<f64>x);
+      case UNARY_ErfInv: return sizeof<T>() == 4 ? <T>erfinvD(<f64>x) : <T>refErfInv(<f64>x);
     }
   } else {
     switch (op) {
@@ -649,7 +649,7 @@ export function compare_i32(op: i32, mode: i32, pa: usize, pb: usize, po: usize,
 }
 /** Whether unary_f32 computes `op` without calling a JS import (math.ts): such calls may run on worker threads. */
 export function unary_f32_native(op: i32): bool {
-  return op <= UNARY_Erf;
+  return op <= UNARY_ErfInv;
 }
 export function unary_f32(op: i32, strided: bool, px: usize, po: usize, n: i32): bool {
   return unaryFloat<f32>(op, strided, px, po, n);

@@ -350,3 +350,30 @@ export function erfD(x: f64): f64 {
   const erfc = expD(-ax * ax) / SQRT_PI / f;
   return signD(x) * (1 - erfc);
 }
+
+// ---- erfinv: the reference's algorithm (Winitzki's first guess, Halley steps on erfD) ----
+const WINITZKI_A: f64 = 0.147;
+const TWO_OVER_PI_A: f64 = 2.0 / (Math.PI * 0.147);
+
+/**
+ * erf^-1(y) as the reference computes it (packages/core/src/backend/reference/elementwise.ts),
+ * natively: the same first guess and the same four steps, so float32 results equal the
+ * reference's except within ~1 ulp of double of a rounding boundary (Math.log and Math.sqrt
+ * here are NativeMath's; erfD is the reference's erf).
+ */
+export function erfinvD(y: f64): f64 {
+  if (y != y || y < -1 || y > 1) return NaN;
+  if (y == 1) return Infinity;
+  if (y == -1) return -Infinity;
+  if (y == 0) return y;
+  const ln = Math.log(1 - y * y);
+  const t = TWO_OVER_PI_A + ln / 2;
+  let x = signD(y) * Math.sqrt(Math.sqrt(t * t - ln / WINITZKI_A) - t);
+  for (let i = 0; i < 4; i++) {
+    const err = erfD(x) - y;
+    const deriv = TWO_OVER_SQRT_PI * expD(-x * x);
+    if (deriv == 0) break;
+    x -= err / (deriv + x * err);
+  }
+  return x;
+}
