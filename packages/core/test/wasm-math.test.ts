@@ -1,4 +1,4 @@
-// Native transcendental functions of the WASM kernels (packages/kernels-wasm/assembly/math.ts)
+// Native transcendental functions of the WASM kernels (packages/kernels-wasm/assembly/math.ts, erfinv included)
 // against the reference backend, through the oracle. Stated bound: float32 outputs within
 // 1 ulp of float32 of the reference. Most are double-precision functions rounded once, so
 // they differ only when the exact value is within ~1 ulp of double of a float32 rounding
@@ -16,7 +16,7 @@ import { runs, tally, applyPrim } from './wasm-helpers.js';
 
 const backend = getBackendByName('wasm') as WasmBackend;
 const NATIVE = ['Exp', 'Expm1', 'Log', 'Log2', 'Log10', 'Log1p', 'Sin', 'Cos', 'Tan', 'ArcSin', 'ArcCos', 'ArcTan', 'Sinh', 'Cosh', 'Tanh',
-  'ArcSinh', 'ArcCosh', 'ArcTanh', 'Sigmoid', 'Erf'] as const;
+  'ArcSinh', 'ArcCosh', 'ArcTanh', 'Sigmoid', 'Erf', 'ErfInv'] as const;
 /** Most float32 elements per function allowed to differ (by 1 ulp) from the reference in the dense set. */
 const MAX_MISMATCH = 4;
 /** Exp is float32 arithmetic (math.ts expF4): 1-ulp differences are ~0.8% over its range, ~5% on the dense set (many inputs near 0). */
