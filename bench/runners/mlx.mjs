@@ -125,7 +125,7 @@ export async function init({ backend = 'reference', threads, gpu = false } = {})
       const { layers, dim: D, heads: H, hidden: F, vocab: V, cache: T, token, eps, ropeBase } = DECODER;
       const hd = D / H;
       // float32 (the peers' model), or the same weights in bfloat16 / 4-bit (w.dtype, w.bits)
-      const dt = w.dtype === 'bfloat16' ? mx.bfloat16 : mx.float32;
+      const dt = w.dtype === 'bfloat16' ? mx.bfloat16 : w.dtype === 'float16' ? mx.float16 : mx.float32;
       const cast = (a) => (dt === mx.float32 ? a : a.astype(dt));
       const lin = (o, i, seed) => {
         const W = cast(f32(o * i, seed, 1 / Math.sqrt(i)).reshape(o, i)); // (out, in), used as x @ W.T

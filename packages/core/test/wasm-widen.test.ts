@@ -56,6 +56,10 @@ function checkWidened(op: Op, inputs: mx.MxArray[], K: number, prim: string, lab
       expect(Number.isNaN(o), `${label}: element ${i}: wasm ${o}, reference NaN`).toBe(true);
       continue;
     }
+    if (!Number.isFinite(r)) {
+      expect(o, `${label}: element ${i}: wasm ${o}, reference ${r}`).toBe(r);
+      continue;
+    }
     const S = sAbs[i]! * (1 + 2 ** -20);
     const bound = ulpHalf(r, d) + (K + 8) * 2 ** -24 * S + K * 2 ** -149 + (quantized ? 3 * unit(d) * S : 0);
     const err = Math.abs(o - r);
@@ -91,11 +95,30 @@ for (const d of halves) {
     checkWidened(mx.matmul, [data([2, 1, 4, 8], d, 3), data([3, 8, 6], d, 4)], 8, 'Matmul', `broadcast batch ${d.name}`);
     checkWidened(mx.matmul, [data([33], d, 5), data([33, 7], d, 6)], 33, 'Matmul', `vector ${d.name}`);
     // the inference shape: a vector by a large matrix stored as W (Linear: x @ W.T), split
-    // across threads; a bfloat16 W is read in place (matvec_bf16_dot), K with a tail of 8
-    const before = skinnyStats.bf16;
+    // across threads; a half W is read in place (matvec_bf16_dot / matvec_f16_dot), K with a tail of 8
+    const before = skinnyStats.half;
     checkWidened((x, w) => mx.matmul(x, w.T), [data([1, 515], d, 7), data([300, 515], d, 8)], 515, 'Matmul', `matvec W.T ${d.name}`);
     checkWidened((x, w) => mx.matmul(x, w.T), [data([2, 5, 64], d, 9), data([37, 64], d, 10)], 64, 'Matmul', `batched rows W.T ${d.name}`);
-    expect(skinnyStats.bf16 - before, 'bfloat16 weights read in place').toBe(d === mx.bfloat16 ? 2 : 0);
+    expect(skinnyStats.half - before, 'half weights read in place').toBe(2);
+  });
+
+  test(`matvec ${d.name} weights read in place: zeros, subnormals, extremes, infinities and NaN among them`, () => {
+    // every special of the dtype at scattered places (one vector of 8 with several), the rest normal values
+    const specials = d === mx.float16 ? [0, -0, 2 ** -24, -(2 ** -24), 2 ** -14, 6e-5, 65504, -65504, Infinity, -Infinity, NaN] : [0, -0, 2 ** -133, 1e-38, 3e38, -3e38, Infinity, -Infinity, NaN];
+    for (const [N, K, seed] of [[9, 67, 1], [40, 24, 2], [5, 8, 3]] as const) {
+      const w = new Float32Array(N * K);
+      let a = seed * 7919;
+      for (let i = 0; i < w.length; i++) {
+        a = (Math.imul(a, 1103515245) + 12345) >>> 0;
+        w[i] = a % 13 === 0 ? specials[(a >>> 8) % specials.length]! : ((a >>> 8) % 2001) / 1000 - 1;
+      }
+      // a row of only finite specials, so some outputs stay finite and their bound is checked
+      const W = mx.array(w).reshape([N, K]).astype(d);
+      const x = data([2, K], d, seed + 90);
+      checkWidened((xx, ww) => mx.matmul(xx!, ww!.T), [x, W], K, 'Matmul', `matvec specials ${d.name} ${N}x${K}`);
+      const finite = mx.where(mx.isfinite(W), W, mx.zeros([N, K], d));
+      checkWidened((xx, ww) => mx.matmul(xx!, ww!.T), [x, finite], K, 'Matmul', `matvec extremes ${d.name} ${N}x${K}`);
+    }
   });
 
   test(`addmm, gatherMM, segmentedMM ${d.name}`, () => {

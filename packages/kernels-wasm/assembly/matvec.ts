@@ -19,6 +19,7 @@
 // No static scratch: threads run disjoint column ranges at once.
 import { at } from './layout';
 import { madd } from './fma';
+import { halfToF64 } from './half-double';
 
 @inline function hsum(v: v128): f32 {
   return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
@@ -310,8 +311,41 @@ export function matvec_f32_axpy(pa: usize, pb: usize, po: usize, M: i32, K: i32,
 // 8-block as its even then its odd elements; matvec_pack_a_eo), so every product is the one
 // of the float32 kernels (the weight exact in float32): within the same bound as matmul_f32,
 // the weight's values widened exactly. Half the bytes of float32 weights per multiply-add.
+// float16 weights take the same path with a float16 -> float32 step on each half-lane (its
+// magnitude shifted into place and scaled by 2^112, exact for normal and subnormal values;
+// vectors holding an infinity or a NaN take a step that also rebuilds those).
 
 const BF16_ODD: usize = memory.data<i32>([0xffff0000, 0xffff0000, 0xffff0000, 0xffff0000]);
+// float16 steps: magnitude mask (after >> 3), 2^112, sign and magnitude mask, the infinity/NaN threshold and exponent fill, exponent field (16-bit lanes)
+const F16_K: usize = memory.data<i32>([0x0fffe000, 0x77800000, 0x8fffe000, 0x0f800000, 0x70000000, 0x7c007c00]);
+
+@inline function kv(i: i32): v128 {
+  return v128.load32_splat(F16_K + (<usize>i << 2));
+}
+
+/** float16 values in the high halves of the i32 lanes of u (low halves zero) as float32, exactly. */
+@inline function f16Hi(u: v128, mag: v128, two112: v128, signMag: v128, special: bool, infAt: v128, fill: v128): v128 {
+  // the arithmetic shift copies the sign into bits 31..28; the mask keeps bit 31 and the
+  // magnitude's 15 bits at 27..13
+  const m = v128.and(i32x4.shr_s(u, 3), signMag);
+  const f = f32x4.mul(m, two112);
+  if (!special) return f; // a runtime flag: vectors with an infinity or a NaN are rare
+  // infinity / NaN: the f32 exponent filled in, the mantissa (payload) and sign kept
+  return v128.bitselect(v128.or(m, fill), f, i32x4.ge_u(v128.and(m, mag), infAt));
+}
+
+/** Whether any of the 8 float16 values in v is an infinity or a NaN. */
+@inline function f16Special(v: v128, expField: v128): bool {
+  return v128.any_true(i16x8.eq(v128.and(v, expField), expField));
+}
+
+/** The even (e) and odd (d) float32 values of 8 weights, bfloat16 or float16 (`f16`). */
+@inline function halfEven(v: v128, f16: bool, mag: v128, two112: v128, sign: v128, special: bool, infAt: v128, fill: v128): v128 {
+  return f16 ? f16Hi(i32x4.shl(v, 16), mag, two112, sign, special, infAt, fill) : bfEven(v);
+}
+@inline function halfOdd(v: v128, mask: v128, f16: bool, mag: v128, two112: v128, sign: v128, special: bool, infAt: v128, fill: v128): v128 {
+  return f16 ? f16Hi(v128.and(v, mask), mag, two112, sign, special, infAt, fill) : bfOdd(v, mask);
+}
 
 @inline function bfEven(v: v128): v128 {
   return i32x4.shl(v, 16);
@@ -344,9 +378,15 @@ export function matvec_pack_a_eo(pa: usize, M: i32, K: i32, sam: i32, sak: i32, 
   }
 }
 
-/** Four bfloat16 columns (b0..b3, K contiguous each) against one prepared A row. */
-@inline function dotBf4x1(a: usize, b0: usize, b1: usize, b2: usize, b3: usize, K: i32, po: usize, nc: i32): void {
+/** The scalar tail's weight at p: bfloat16 or float16 (`f16`), exactly as float32. */
+@inline function halfAt(p: usize, f16: bool): f32 {
+  return f16 ? <f32>halfToF64(load<u16>(p)) : bf16At(p);
+}
+
+/** Four half columns (b0..b3, K contiguous each) against one prepared A row. */
+@inline function dotBf4x1(a: usize, b0: usize, b1: usize, b2: usize, b3: usize, K: i32, po: usize, nc: i32, f16: bool): void {
   const mask = v128.load(BF16_ODD);
+  const mag = kv(0), two112 = kv(1), sign = kv(2), infAt = kv(3), fill = kv(4), expField = kv(5);
   let s0 = f32x4.splat(0), t0 = f32x4.splat(0);
   let s1 = f32x4.splat(0), t1 = f32x4.splat(0);
   let s2 = f32x4.splat(0), t2 = f32x4.splat(0);
@@ -358,17 +398,21 @@ export function matvec_pack_a_eo(pa: usize, M: i32, K: i32, sam: i32, sak: i32, 
     const xe = v128.load(a8);
     const xo = v128.load(a8, 16);
     let v = v128.load(b0 + o);
-    s0 = madd(xe, bfEven(v), s0);
-    t0 = madd(xo, bfOdd(v, mask), t0);
+    let sp = f16 && f16Special(v, expField);
+    s0 = madd(xe, halfEven(v, f16, mag, two112, sign, sp, infAt, fill), s0);
+    t0 = madd(xo, halfOdd(v, mask, f16, mag, two112, sign, sp, infAt, fill), t0);
     v = v128.load(b1 + o);
-    s1 = madd(xe, bfEven(v), s1);
-    t1 = madd(xo, bfOdd(v, mask), t1);
+    sp = f16 && f16Special(v, expField);
+    s1 = madd(xe, halfEven(v, f16, mag, two112, sign, sp, infAt, fill), s1);
+    t1 = madd(xo, halfOdd(v, mask, f16, mag, two112, sign, sp, infAt, fill), t1);
     v = v128.load(b2 + o);
-    s2 = madd(xe, bfEven(v), s2);
-    t2 = madd(xo, bfOdd(v, mask), t2);
+    sp = f16 && f16Special(v, expField);
+    s2 = madd(xe, halfEven(v, f16, mag, two112, sign, sp, infAt, fill), s2);
+    t2 = madd(xo, halfOdd(v, mask, f16, mag, two112, sign, sp, infAt, fill), t2);
     v = v128.load(b3 + o);
-    s3 = madd(xe, bfEven(v), s3);
-    t3 = madd(xo, bfOdd(v, mask), t3);
+    sp = f16 && f16Special(v, expField);
+    s3 = madd(xe, halfEven(v, f16, mag, two112, sign, sp, infAt, fill), s3);
+    t3 = madd(xo, halfOdd(v, mask, f16, mag, two112, sign, sp, infAt, fill), t3);
     a8 += 32;
   }
   let r0 = hsum(f32x4.add(s0, t0));
@@ -378,10 +422,10 @@ export function matvec_pack_a_eo(pa: usize, M: i32, K: i32, sam: i32, sak: i32, 
   for (let k = K8; k < K; k++) {
     const x = load<f32>(a + (<usize>k << 2));
     const p = <usize>k << 1;
-    r0 += x * bf16At(b0 + p);
-    r1 += x * bf16At(b1 + p);
-    r2 += x * bf16At(b2 + p);
-    r3 += x * bf16At(b3 + p);
+    r0 += x * halfAt(b0 + p, f16);
+    r1 += x * halfAt(b1 + p, f16);
+    r2 += x * halfAt(b2 + p, f16);
+    r3 += x * halfAt(b3 + p, f16);
   }
   store<f32>(po, r0);
   if (nc > 1) store<f32>(po, r1, 4);
@@ -389,9 +433,10 @@ export function matvec_pack_a_eo(pa: usize, M: i32, K: i32, sam: i32, sak: i32, 
   if (nc > 3) store<f32>(po, r3, 12);
 }
 
-/** Two bfloat16 columns against four prepared A rows (rows past `mr` repeat a0, not stored). */
-@inline function dotBf2x4(a0: usize, a1: usize, a2: usize, a3: usize, mr: i32, b0: usize, b1: usize, K: i32, po: usize, ldo: i32, nc: i32): void {
+/** Two half columns against four prepared A rows (rows past `mr` repeat a0, not stored). */
+@inline function dotBf2x4(a0: usize, a1: usize, a2: usize, a3: usize, mr: i32, b0: usize, b1: usize, K: i32, po: usize, ldo: i32, nc: i32, f16: bool): void {
   const mask = v128.load(BF16_ODD);
+  const mag = kv(0), two112 = kv(1), sign = kv(2), infAt = kv(3), fill = kv(4), expField = kv(5);
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -401,7 +446,9 @@ export function matvec_pack_a_eo(pa: usize, M: i32, K: i32, sam: i32, sak: i32, 
   let o4: usize = 0;
   for (let o: usize = 0; o < end; o += 16) {
     const v0 = v128.load(b0 + o), v1 = v128.load(b1 + o);
-    const e0 = bfEven(v0), d0 = bfOdd(v0, mask), e1 = bfEven(v1), d1 = bfOdd(v1, mask);
+    const p0 = f16 && f16Special(v0, expField), p1 = f16 && f16Special(v1, expField);
+    const e0 = halfEven(v0, f16, mag, two112, sign, p0, infAt, fill), d0 = halfOdd(v0, mask, f16, mag, two112, sign, p0, infAt, fill);
+    const e1 = halfEven(v1, f16, mag, two112, sign, p1, infAt, fill), d1 = halfOdd(v1, mask, f16, mag, two112, sign, p1, infAt, fill);
     let y = v128.load(a0 + o4), z = v128.load(a0 + o4, 16);
     c00 = madd(z, d0, madd(y, e0, c00));
     c01 = madd(z, d1, madd(y, e1, c01));
@@ -422,7 +469,7 @@ export function matvec_pack_a_eo(pa: usize, M: i32, K: i32, sam: i32, sak: i32, 
   let r30 = hsum(c30), r31 = hsum(c31);
   for (let k = K8; k < K; k++) {
     const p = <usize>k << 1, q = <usize>k << 2;
-    const x0 = bf16At(b0 + p), x1 = bf16At(b1 + p);
+    const x0 = halfAt(b0 + p, f16), x1 = halfAt(b1 + p, f16);
     let y = load<f32>(a0 + q);
     r00 += y * x0;
     r01 += y * x1;
@@ -459,6 +506,15 @@ export function matvec_pack_a_eo(pa: usize, M: i32, K: i32, sam: i32, sak: i32, 
  * matvec_pack_a_eo (M rows of K f32).
  */
 export function matvec_bf16_dot(pa: usize, pb: usize, po: usize, M: i32, K: i32, sbn: i32, ldo: i32, j0: i32, j1: i32): void {
+  halfDot(pa, pb, po, M, K, sbn, ldo, j0, j1, false);
+}
+
+/** matvec_bf16_dot for a float16 B. */
+export function matvec_f16_dot(pa: usize, pb: usize, po: usize, M: i32, K: i32, sbn: i32, ldo: i32, j0: i32, j1: i32): void {
+  halfDot(pa, pb, po, M, K, sbn, ldo, j0, j1, true);
+}
+
+@inline function halfDot(pa: usize, pb: usize, po: usize, M: i32, K: i32, sbn: i32, ldo: i32, j0: i32, j1: i32, f16: bool): void {
   const lda = <usize>K << 2;
   const row = <usize>ldo << 2;
   const col = <usize>sbn << 1;
@@ -479,11 +535,11 @@ export function matvec_bf16_dot(pa: usize, pb: usize, po: usize, M: i32, K: i32,
         const a1 = a + lda;
         const a2 = mr > 2 ? a + 2 * lda : a;
         const a3 = mr > 3 ? a + 3 * lda : a;
-        dotBf2x4(a, a1, a2, a3, mr, b0, b1, K, om, ldo, min(nc, 2));
-        if (nc > 2) dotBf2x4(a, a1, a2, a3, mr, b2, b3, K, om + 8, ldo, nc - 2);
+        dotBf2x4(a, a1, a2, a3, mr, b0, b1, K, om, ldo, min(nc, 2), f16);
+        if (nc > 2) dotBf2x4(a, a1, a2, a3, mr, b2, b3, K, om + 8, ldo, nc - 2, f16);
         m += mr;
       } else {
-        dotBf4x1(a, b0, b1, b2, b3, K, om, nc);
+        dotBf4x1(a, b0, b1, b2, b3, K, om, nc, f16);
         m += 1;
       }
     }

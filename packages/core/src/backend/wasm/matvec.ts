@@ -4,10 +4,10 @@
 // matvec_f32_axpy (unit n stride: W as stored), and the columns are split across threads: every
 // thread writes its own columns of every output row, so the result doesn't depend on the thread
 // count. Same error bound as matmul_f32 (kernels-wasm/assembly/matvec.ts). Other layouts (no
-// unit stride in the weight) go to the packing GEMM. A bfloat16 weight with unit k stride is
-// read in place too (matvec_bf16_dot, for widen.ts's bfloat16 products).
+// unit stride in the weight) go to the packing GEMM. A bfloat16 or float16 weight with unit k
+// stride is read in place too (matvec_bf16_dot / matvec_f16_dot, for widen.ts's half products).
 import { shapeSize } from '../../shape.js';
-import { bfloat16 } from '../../dtype.js';
+import { bfloat16, float16 } from '../../dtype.js';
 import { addressOf, batchOffsets, mergeDims, type WasmContext } from './registry.js';
 import type { ArrayData } from '../interface.js';
 import { chunkCount, parallel, splitRange } from './threads.js';
@@ -25,13 +25,13 @@ export const SKINNY_MAX_ROWS = 32;
 export const SKINNY_THREAD_ELEMS = 1 << 16;
 
 /** Calls of each skinny kernel (tests check which path a layout takes). @internal */
-export const skinnyStats = { dot: 0, axpy: 0, packedA: 0, bf16: 0 };
+export const skinnyStats = { dot: 0, axpy: 0, packedA: 0, half: 0 };
 
 /**
  * out = a @ b (float32, out contiguous), or false where the layout doesn't suit (the caller runs
  * the GEMM). Shapes: a (..., M, K), b (..., K, N), out (..., M, N), batch dims broadcast already.
- * b may be bfloat16 with unit k stride (a bfloat16 Linear weight's W.T; matvec_bf16_dot reads it
- * in place, half the bytes of float32), a float32.
+ * b may be bfloat16 or float16 with unit k stride (a half Linear weight's W.T; matvec_bf16_dot /
+ * matvec_f16_dot read it in place, half the bytes of float32), a float32.
  */
 export function skinnyMatmulF32(ctx: WasmContext, a: ArrayData, b: ArrayData, out: ArrayData): boolean {
   const nd = out.shape.length;
@@ -60,16 +60,16 @@ export function skinnyMatmulF32(ctx: WasmContext, a: ArrayData, b: ArrayData, ou
     }
   }
   if (M > SKINNY_MAX_ROWS) return false;
-  const bf16 = b.dtype === bfloat16;
+  const half = b.dtype === bfloat16 || b.dtype === float16;
   // a single column or a single k reads one line of the weight either way
-  const axpy = !bf16 && ((sbn === 1 && N > 1) || (N === 1 && sbk !== 1 && K > 1));
+  const axpy = !half && ((sbn === 1 && N > 1) || (N === 1 && sbk !== 1 && K > 1));
   const dot = !axpy && (sbk === 1 || K === 1);
   if (!axpy && !dot) return false;
   const { heap } = ctx;
   const nBatch = shapeSize(batchShape);
   const parts = chunkCount(ctx, N * K, SKINNY_THREAD_ELEMS);
   const cols = splitRange(N, parts, 16);
-  const packA = bf16 || (dot && sak !== 1 && K > 1) ? heap.alloc(M * K * 4) : null;
+  const packA = half || (dot && sak !== 1 && K > 1) ? heap.alloc(M * K * 4) : null;
   try {
     const pa = addressOf(a);
     const pb = addressOf(b);
@@ -79,12 +79,12 @@ export function skinnyMatmulF32(ctx: WasmContext, a: ArrayData, b: ArrayData, ou
       let a0 = pa + offA * 4;
       const b0 = pb + offB * b.dtype.size;
       const o0 = po + bi * M * N * 4;
-      if (bf16) {
-        skinnyStats.bf16++;
+      if (half) {
+        skinnyStats.half++;
         ctx.k.matvec_pack_a_eo(a0, M, K, sam, sak, packA!.ptr);
         for (let r0 = 0; r0 < M; r0 += SKINNY_ROWS) {
           const m = Math.min(SKINNY_ROWS, M - r0);
-          parallel(ctx, 'matvec_bf16_dot', cols.map(([j0, j1]) => [packA!.ptr + r0 * K * 4, b0, o0 + r0 * N * 4, m, K, sbn, N, j0, j1]));
+          parallel(ctx, b.dtype === bfloat16 ? 'matvec_bf16_dot' : 'matvec_f16_dot', cols.map(([j0, j1]) => [packA!.ptr + r0 * K * 4, b0, o0 + r0 * N * 4, m, K, sbn, N, j0, j1]));
         }
       } else if (dot) {
         let lda = sam;

@@ -43,8 +43,8 @@ function span(d: ArrayData): [number, number] {
  * declines the widened operands or a layout can't be converted; the caller then falls back.
  */
 export function runWidened(ctx: WasmContext, backend: Backend, kernel: WasmKernel, prim: Primitive<any>, inputs: readonly ArrayData[], outputs: readonly ArrayData[]): boolean {
-  // a bfloat16 weight of a matrix-vector product streamed as it is (half the bytes), x widened
-  if (prim.name === 'Matmul' && inputs[1]!.dtype === bfloat16 && outputs[0]!.dtype === bfloat16) {
+  // a half weight of a matrix-vector product streamed as it is (half the bytes), x widened
+  if (prim.name === 'Matmul' && isHalf(inputs[1]!.dtype) && outputs[0]!.dtype === inputs[1]!.dtype) {
     const M = outputs[0]!.shape.at(-2)!;
     if (M <= SKINNY_MAX_ROWS && widenAndRun(ctx, backend, (c, _p, [a, b], [o]) => skinnyMatmulF32(c, a!, b!, o!), prim, inputs, outputs, 1)) return true;
   }
