@@ -253,7 +253,41 @@ test('rmsNorm / layerNorm float32: the WASM adapters against the reference kerne
   expect(stats('LayerNorm').fallback).toBe(before[1]!.fallback);
 });
 
-test('Backend.fuses: the WASM backend fuses float32 norms, attention, RoPE and Hadamard, the gated delta rule, float cross entropy; elsewhere the op is its composition', () => {
+test('rmsNorm / layerNorm float16 / bfloat16: the half path (float32 steps, rounded, then weight and bias in the half dtype) against the reference kernel', () => {
+  const stats = (n: string) => wasm.kernelStats()[n] ?? { wasm: 0, fallback: 0 };
+  const before = [stats('RMSNorm'), stats('LayerNorm')];
+  fc.assert(
+    fc.property(
+      fc.record({ lead: fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 2 }), D: fc.integer({ min: 0, max: 40 }), transposed: fc.boolean(), which: fc.nat(3), half: fc.boolean(), seed: fc.nat() }),
+      ({ lead, D, transposed, which, half, seed }) => {
+        tally.cases++;
+        const d = half ? mx.float16 : mx.bfloat16;
+        const build = (ln: boolean) => () => {
+          const [k1, k2, k3] = mx.random.split(mx.random.key(seed), 3) as unknown as mx.MxArray[];
+          let x = mx.random.normal([...lead, D], mx.float32, null, null, k1!).astype(d);
+          if (transposed && x.ndim >= 2) x = mx.swapaxes(mx.copy(mx.swapaxes(x, -1, -2)), -1, -2);
+          const w = which & 1 ? mx.random.normal([D], mx.float32, null, null, k2!).astype(d) : null;
+          const b = which & 2 ? mx.random.normal([D], mx.float32, null, null, k3!).astype(d) : null;
+          return ln ? mx.fast.layerNorm(x, w, b, 1e-5) : mx.fast.rmsNorm(x, w, 1e-5);
+        };
+        const unit = half ? 2 ** -10 : 2 ** -7;
+        for (const ln of [false, true]) {
+          const ref = valuesOn('reference', build(ln));
+          const got = valuesOn('wasm', build(ln));
+          // the statistics' float32 sums in another order: at most a flip of the rounding to the half
+          // dtype before the weight and bias (one unit each step)
+          ref.forEach((r, i) => (Number.isNaN(r) ? expect(got[i]).toBeNaN() : expect(Math.abs(got[i]! - r)).toBeLessThanOrEqual(3 * unit * Math.max(1, Math.abs(r)))));
+        }
+      },
+    ),
+    { numRuns: runs(100) },
+  );
+  expect(stats('RMSNorm').wasm).toBeGreaterThan(before[0]!.wasm);
+  expect(stats('RMSNorm').fallback).toBe(before[0]!.fallback);
+  expect(stats('LayerNorm').fallback).toBe(before[1]!.fallback);
+});
+
+test('Backend.fuses: the WASM backend fuses norms (float32 and the half dtypes), float32 attention, RoPE and Hadamard, the gated delta rule, float cross entropy; elsewhere the op is its composition', () => {
   const rootOn = (backend: string, f: () => mx.MxArray): string => {
     let name = '';
     runOn(backend, () => {
@@ -269,7 +303,8 @@ test('Backend.fuses: the WASM backend fuses float32 norms, attention, RoPE and H
     [() => mx.fast.layerNorm(h(2), null, mx.ones([8]), 1e-5), 'LayerNorm', true],
     [() => mx.fast.scaledDotProductAttention(h(3), h(4), h(5), 0.5, 'causal'), 'ScaledDotProductAttention', true],
     [() => mx.fast.crossEntropy(h(6), mx.zeros([1, 2, 3], mx.int32)), 'CrossEntropy', true],
-    [() => mx.fast.rmsNorm(h(1, mx.float16), null, 1e-5), 'RMSNorm', false],
+    [() => mx.fast.rmsNorm(h(1, mx.float16), null, 1e-5), 'RMSNorm', true],
+    [() => mx.fast.layerNorm(h(2, mx.bfloat16), mx.ones([8], mx.bfloat16), mx.ones([8], mx.bfloat16), 1e-5), 'LayerNorm', true],
     [() => mx.fast.scaledDotProductAttention(h(3, mx.bfloat16), h(4, mx.bfloat16), h(5, mx.bfloat16), 0.5), 'ScaledDotProductAttention', false],
     [() => mx.fast.rope(h(7), 8, true, 10000, 1, 3), 'RoPE', true],
     [() => mx.fast.rope(h(7, mx.float16), 8, true, 10000, 1, 3), 'RoPE', false],

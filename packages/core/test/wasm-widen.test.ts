@@ -17,6 +17,7 @@ import { runs, tally } from './wasm-helpers.js';
 import { skinnyStats } from '../src/backend/wasm/matvec.js';
 
 type Op = (...xs: mx.MxArray[]) => mx.MxArray;
+const mm: Op = (a, b) => mx.matmul(a!, b!);
 const wasm = () => getBackendByName('wasm') as WasmBackend;
 const halves = [mx.float16, mx.bfloat16] as const;
 
@@ -86,14 +87,14 @@ for (const d of halves) {
         else if (layout === 3) b = mx.broadcastTo(data([1, N], d, seed + 1), [K, N]);
         else b = data([K, N], d, seed + 1);
         const x = layout === 4 ? mx.where(mx.equal(mx.arange(M * K).reshape([M, K]), 3), mx.array(NaN, d), a) : a;
-        checkWidened(mx.matmul, [x, b], K, 'Matmul', `matmul ${d.name} ${M}x${K} @ ${K}x${N} layout ${layout}`);
+        checkWidened(mm, [x, b], K, 'Matmul', `matmul ${d.name} ${M}x${K} @ ${K}x${N} layout ${layout}`);
       }),
       { numRuns: runs(40) },
     );
     // batched with a broadcast operand, and a 1-D vector
-    checkWidened(mx.matmul, [data([3, 5, 17], d, 1), data([17, 9], d, 2)], 17, 'Matmul', `batched ${d.name}`);
-    checkWidened(mx.matmul, [data([2, 1, 4, 8], d, 3), data([3, 8, 6], d, 4)], 8, 'Matmul', `broadcast batch ${d.name}`);
-    checkWidened(mx.matmul, [data([33], d, 5), data([33, 7], d, 6)], 33, 'Matmul', `vector ${d.name}`);
+    checkWidened(mm, [data([3, 5, 17], d, 1), data([17, 9], d, 2)], 17, 'Matmul', `batched ${d.name}`);
+    checkWidened(mm, [data([2, 1, 4, 8], d, 3), data([3, 8, 6], d, 4)], 8, 'Matmul', `broadcast batch ${d.name}`);
+    checkWidened(mm, [data([33], d, 5), data([33, 7], d, 6)], 33, 'Matmul', `vector ${d.name}`);
     // the inference shape: a vector by a large matrix stored as W (Linear: x @ W.T), split
     // across threads; a half W is read in place (matvec_bf16_dot / matvec_f16_dot), K with a tail of 8
     const before = skinnyStats.half;
@@ -159,7 +160,7 @@ for (const d of halves) {
     const x = data([4, 16], d, 61), w1 = data([16, 12], d, 62), w2 = data([12, 5], d, 63);
     const loss = (a: mx.MxArray, b: mx.MxArray, c: mx.MxArray) => mx.sum(mx.square(mx.matmul(mx.tanh(mx.matmul(a, b)), c)));
     // each gradient is a chain of half matmuls; its reference value within a few half units
-    const g = (...xs: mx.MxArray[]) => mx.stack(mx.grad(loss, [1, 2])(xs[0]!, xs[1]!, xs[2]!).map((t) => mx.sum(mx.abs(t))));
+    const g = (...xs: mx.MxArray[]) => mx.stack(mx.grad(loss, [1, 2])(xs[0]!, xs[1]!, xs[2]!).map((t: mx.MxArray) => mx.sum(mx.abs(t))));
     const ref = runOn('reference', (...xs) => g(...xs).astype(mx.float32), [x, w1, w2]).units as Float32Array;
     const ours = runOn('wasm', (...xs) => g(...xs).astype(mx.float32), [x, w1, w2]).units as Float32Array;
     for (let i = 0; i < ref.length; i++) expect(Math.abs(ours[i]! - ref[i]!), `grad ${i}: ${ours[i]} vs ${ref[i]}`).toBeLessThanOrEqual(64 * unit(d) * Math.abs(ref[i]!));
@@ -170,7 +171,7 @@ for (const d of halves) {
 
 test('mixed half operands: float16 @ bfloat16 promotes to float32 (no widening needed), results unchanged', () => {
   const a = data([3, 8], mx.float16, 71), b = data([8, 4], mx.bfloat16, 72);
-  const r = runOn('reference', mx.matmul, [a, b]).units as Float32Array;
-  const o = runOn('wasm', mx.matmul, [a, b]).units as Float32Array;
+  const r = runOn('reference', mm, [a, b]).units as Float32Array;
+  const o = runOn('wasm', mm, [a, b]).units as Float32Array;
   for (let i = 0; i < r.length; i++) expect(Math.abs(o[i]! - r[i]!)).toBeLessThanOrEqual(16 * 2 ** -24 * 8);
 });

@@ -29,11 +29,12 @@
 // for non-causal masks), and the f32 matmul writes probabilities @ V straight into the
 // output. Its differences: the f32 matmul's sums (bound in matmul.ts) on the scores and on
 // the output, carried through the softmax, and the WASM exp, within the same bound.
-import { bool, float32, float64, finfo, type Dtype } from '../../dtype.js';
+import { bfloat16, bool, float16, float32, float64, finfo, type Dtype } from '../../dtype.js';
 import { isRowContiguous, shapeSize } from '../../shape.js';
 import type { ArrayData } from '../interface.js';
 import type { SdpaParams } from '../../primitives/fast.js';
-import { registerWasmKernel, addressOf, fitsI32, wasmKernels, type WasmContext, type WasmStorage } from './registry.js';
+import { registerWasmKernel, addressOf, fitsI32, stridedOperand, wasmKernels, type WasmContext, type WasmStorage } from './registry.js';
+import { castContiguous } from './convert.js';
 import { Primitive } from '../../primitive.js';
 import { Reduce } from '../../primitives/reduce.js';
 import { AsType } from '../../primitives/copy.js';
@@ -58,12 +59,14 @@ function scratch(d: ArrayData, ptr: number, shape: [number, number]): ArrayData 
  * The mx.fast primitives this backend runs fused (see Backend.fuses): the float32 kernels
  * below and in fast-rows.ts, and for the other dtypes the gated delta rule's and cross
  * entropy's reference kernels (one pass each, where the compositions make many nodes; cross
- * entropy's in float64 too). RoPE and the Hadamard transform in half types build their
+ * entropy's in float64 too); the norms in float16 / bfloat16 (halfRows: the composition's
+ * roundings). RoPE, attention and the Hadamard transform in half types build their
  * compositions instead, whose WASM kernels beat the reference loops.
  */
 export function wasmFuses(primitive: string, dtype: Dtype): boolean {
   if (primitive === 'GatedDeltaUpdate') return true;
   if (primitive === 'CrossEntropy') return dtype === float32 || dtype === float64;
+  if ((primitive === 'RMSNorm' || primitive === 'LayerNorm') && isHalf(dtype)) return true;
   return dtype === float32 && ['RMSNorm', 'LayerNorm', 'ScaledDotProductAttention', 'RoPE', 'Hadamard'].includes(primitive);
 }
 
@@ -350,14 +353,8 @@ function normRows(ctx: WasmContext, x: ArrayData, out: ArrayData): { rows: numbe
   return { rows, D, x2: o2, o2 };
 }
 
-registerWasmKernel('RMSNorm', (ctx, prim, [x, w], [out]) => {
-  const mul = ctx.code('BINARY_Multiply');
-  if (mul === undefined || !paramOk(w ?? null)) return false;
-  const dims = normRows(ctx, x!, out!);
-  if (!dims) return false;
-  const { rows, D, x2, o2 } = dims;
-  if (rows === 0) return true;
-  const { eps } = prim.params as { eps: number };
+/** x / sqrt(mean(x^2) + eps) row by row, float32 rows [rows, D] (x2 and o2 may be the same). */
+function rmsRows32(ctx: WasmContext, eps: number, x2: ArrayData, o2: ArrayData, rows: number, D: number, mul: number): boolean {
   const stat = ctx.heap.alloc(rows * 4);
   const sq = ctx.heap.alloc(rows * D * 4);
   const st = scratch(x2, stat.ptr, [rows, 1]);
@@ -370,25 +367,15 @@ registerWasmKernel('RMSNorm', (ctx, prim, [x, w], [out]) => {
     const at = stat.ptr / 4;
     for (let r = 0; r < rows; r++) f[at + r] = 1 / Math.sqrt(Math.fround(Math.fround(f[at + r]! * inv) + Math.fround(eps)));
     byRow(ctx, mul, x2, st, o2, rows, D);
-    if (w) byParam(ctx, mul, o2, w, o2, rows, D);
   } finally {
     ctx.heap.free(stat.ptr, stat.size);
     ctx.heap.free(sq.ptr, sq.size);
   }
   return true;
-});
+}
 
-registerWasmKernel('LayerNorm', (ctx, prim, inputs, [out]) => {
-  const { eps, hasWeight, hasBias } = prim.params as { eps: number; hasWeight: boolean; hasBias: boolean };
-  const x = inputs[0]!;
-  const w = hasWeight ? inputs[1]! : null;
-  const b = hasBias ? inputs[hasWeight ? 2 : 1]! : null;
-  const [mul, sub, add] = ['Multiply', 'Subtract', 'Add'].map((n) => ctx.code(`BINARY_${n}`));
-  if (mul === undefined || sub === undefined || add === undefined || !paramOk(w) || !paramOk(b)) return false;
-  const dims = normRows(ctx, x, out!);
-  if (!dims) return false;
-  const { rows, D, x2, o2 } = dims;
-  if (rows === 0) return true;
+/** (x - mean) / sqrt(var + eps) row by row, float32 rows [rows, D] (x2 and o2 may be the same). */
+function layerRows32(ctx: WasmContext, eps: number, x2: ArrayData, o2: ArrayData, rows: number, D: number, mul: number, sub: number): boolean {
   const stat = ctx.heap.alloc(rows * 4);
   const sq = ctx.heap.alloc(rows * D * 4);
   const st = scratch(x2, stat.ptr, [rows, 1]);
@@ -406,11 +393,89 @@ registerWasmKernel('LayerNorm', (ctx, prim, inputs, [out]) => {
     f = new Float32Array(ctx.heap.buffer);
     for (let r = 0; r < rows; r++) f[at + r] = 1 / Math.sqrt(Math.fround(Math.fround(f[at + r]! * inv) + Math.fround(eps)));
     byRow(ctx, mul, o2, st, o2, rows, D);
-    if (w) byParam(ctx, mul, o2, w, o2, rows, D);
-    if (b) byParam(ctx, add, o2, b, o2, rows, D);
   } finally {
     ctx.heap.free(stat.ptr, stat.size);
     ctx.heap.free(sq.ptr, sq.size);
   }
   return true;
+}
+
+const isHalf = (d: Dtype): boolean => d === float16 || d === bfloat16;
+
+/**
+ * The norms in float16 / bfloat16, as the composition (and the reference kernel) computes them:
+ * x widened to float32 (exact), the float32 steps without weight and bias, their results
+ * rounded to the half dtype (the composition's astype), then the weight and bias applied by the
+ * half binary kernels (each product and sum rounded once to the half dtype, as the
+ * composition's half ops). `params`: [parameter, binary op code] in order.
+ */
+function halfRows(ctx: WasmContext, x: ArrayData, out: ArrayData, params: [ArrayData, number][], steps32: (x2: ArrayData, o2: ArrayData, rows: number, D: number) => boolean): boolean {
+  const d = out.dtype;
+  if (x.dtype !== d || !isRowContiguous(out.shape, out.strides)) return false;
+  if (params.some(([p]) => p.dtype !== d || !(p.strides[0] === 1 || p.shape[0]! <= 1))) return false;
+  const D = x.shape[x.shape.length - 1]!;
+  const n = shapeSize(x.shape);
+  const rows = D === 0 ? 0 : n / D;
+  if (rows === 0) return true;
+  const x32 = ctx.heap.alloc(n * 4);
+  const o32 = ctx.heap.alloc(n * 4);
+  try {
+    if (isRowContiguous(x.shape, x.strides)) {
+      if (!castContiguous(ctx, d, float32, addressOf(x), x32.ptr, n)) return false;
+    } else {
+      const layout = stridedOperand(ctx, x);
+      if (!layout || !ctx.k.cast(d.index, float32.index, layout.strided ? 1 : 0, addressOf(x), x32.ptr, n)) return false;
+    }
+    const rowsOf = (ptr: number): ArrayData => ({ ...scratch(x, ptr, [rows, D]), dtype: float32 });
+    if (!steps32(rowsOf(x32.ptr), rowsOf(o32.ptr), rows, D)) return false;
+    const po = addressOf(out);
+    if (!castContiguous(ctx, float32, d, o32.ptr, po, n)) return false;
+    const binary = d === float16 ? ctx.k.binary_f16 : ctx.k.binary_bf16;
+    for (const [p, code] of params) {
+      const pp = addressOf(p);
+      for (let r = 0; r < rows; r++) binary(code, 0, po + 2 * r * D, pp, po + 2 * r * D, D);
+    }
+  } finally {
+    ctx.heap.free(x32.ptr, x32.size);
+    ctx.heap.free(o32.ptr, o32.size);
+  }
+  return true;
+}
+
+registerWasmKernel('RMSNorm', (ctx, prim, [x, w], [out]) => {
+  const mul = ctx.code('BINARY_Multiply');
+  if (mul === undefined) return false;
+  const { eps } = prim.params as { eps: number };
+  if (isHalf(out!.dtype)) return halfRows(ctx, x!, out!, w ? [[w, mul]] : [], (x2, o2, rows, D) => rmsRows32(ctx, eps, x2, o2, rows, D, mul));
+  if (!paramOk(w ?? null)) return false;
+  const dims = normRows(ctx, x!, out!);
+  if (!dims) return false;
+  const { rows, D, x2, o2 } = dims;
+  if (rows === 0) return true;
+  if (!rmsRows32(ctx, eps, x2, o2, rows, D, mul)) return false;
+  if (w) byParam(ctx, mul, o2, w, o2, rows, D);
+  return true;
 });
+
+registerWasmKernel('LayerNorm', (ctx, prim, inputs, [out]) => {
+  const { eps, hasWeight, hasBias } = prim.params as { eps: number; hasWeight: boolean; hasBias: boolean };
+  const x = inputs[0]!;
+  const w = hasWeight ? inputs[1]! : null;
+  const b = hasBias ? inputs[hasWeight ? 2 : 1]! : null;
+  const [mul, sub, add] = ['Multiply', 'Subtract', 'Add'].map((n) => ctx.code(`BINARY_${n}`));
+  if (mul === undefined || sub === undefined || add === undefined) return false;
+  if (isHalf(out!.dtype)) {
+    const params: [ArrayData, number][] = [...(w ? [[w, mul] as [ArrayData, number]] : []), ...(b ? [[b, add] as [ArrayData, number]] : [])];
+    return halfRows(ctx, x, out!, params, (x2, o2, rows, D) => layerRows32(ctx, eps, x2, o2, rows, D, mul, sub));
+  }
+  if (!paramOk(w) || !paramOk(b)) return false;
+  const dims = normRows(ctx, x, out!);
+  if (!dims) return false;
+  const { rows, D, x2, o2 } = dims;
+  if (rows === 0) return true;
+  if (!layerRows32(ctx, eps, x2, o2, rows, D, mul, sub)) return false;
+  if (w) byParam(ctx, mul, o2, w, o2, rows, D);
+  if (b) byParam(ctx, add, o2, b, o2, rows, D);
+  return true;
+});
+
