@@ -183,6 +183,49 @@ test('rope float32: the WASM kernel against the reference (cos/sin within a floa
   expect(stats('RoPE').wasm).toBeGreaterThan(before);
 });
 
+test('rope float16 / bfloat16: the half kernel against the reference (its roundings; cos/sin ties aside, identical)', () => {
+  const before = stats('RoPE').wasm;
+  let differing = 0, total = 0;
+  fc.assert(
+    fc.property(
+      fc.record({
+        B: fc.integer({ min: 1, max: 3 }), H: fc.integer({ min: 1, max: 3 }), T: fc.integer({ min: 1, max: 9 }), half: fc.integer({ min: 1, max: 8 }), extra: fc.integer({ min: 0, max: 3 }),
+        traditional: fc.boolean(), freqs: fc.boolean(), perBatch: fc.boolean(), offset: fc.integer({ min: 0, max: 5000 }), scale: fc.constantFrom(1, 0.5, 2.5), inverse: fc.boolean(), bf: fc.boolean(), seed: fc.nat(),
+      }),
+      ({ B, H, T, half, extra, traditional, freqs, perBatch, offset, scale, inverse, bf, seed }) => {
+        tally.cases++;
+        const d = bf ? mx.bfloat16 : mx.float16;
+        const dims = 2 * half, D = dims + extra;
+        const [k1, k2] = keys(seed, 2);
+        const [x, f] = made(() => [normal([B, H, T, D], k1!).astype(d), mx.exp(normal([half], k2!))] as const);
+        const off = perBatch ? mx.add(mx.arange(BigInt(B)), BigInt(offset)) : BigInt(offset);
+        const offArr = typeof off === 'bigint' ? mx.array(off, mx.int32) : off;
+        const r = (v: mx.MxArray) => mx.fast.rope(v, dims, traditional, freqs ? null : 10000, scale, offArr, freqs ? f : null);
+        const op = () => (inverse ? (mx.grad((v: mx.MxArray) => mx.sum(mx.multiply(r(v), x)))(x) as mx.MxArray) : r(x)).astype(mx.float32);
+        const [ours, ref] = both(op);
+        const xs = runOn('reference', () => x.astype(mx.float32), []).units as Float32Array;
+        const u = bf ? 2 ** -8 : 2 ** -11;
+        // a cos/sin whose float32 value ties across a libm ulp may round to the neighbouring half:
+        // the products move by |x| 2 u, then the roundings
+        within(`rope ${d.name} B${B} H${H} T${T} D${D}`, ours, ref, (i) => {
+          const row = i - (i % D);
+          let mx2 = 0;
+          for (let j = 0; j < dims; j++) mx2 = Math.max(mx2, Math.abs(xs[row + j]!));
+          return 4 * mx2 * u + 4 * u * Math.abs(ref[i]!) + 2 ** -24;
+        });
+        for (let i = 0; i < ref.length; i++) if (!Object.is(ours[i], ref[i])) differing++;
+        total += ref.length;
+      },
+    ),
+    { numRuns: runs(60) },
+  );
+  expect(differing, `${differing} of ${total} half results differ from the reference's`).toBeLessThanOrEqual(Math.ceil(total * 1e-3));
+  const x = made(() => normal([2, 8, 256, 64], mx.random.key(12)).astype(mx.bfloat16));
+  const [ours, ref] = both(() => mx.fast.rope(x, 64, false, 10000, 1, mx.array([3n, 700n])).astype(mx.float32));
+  within('rope bfloat16 threads', ours, ref, (i) => 8 * 2 ** -8 * Math.max(1, Math.abs(ref[i]!)));
+  expect(stats('RoPE').wasm).toBeGreaterThan(before);
+});
+
 test('cross entropy float32: the WASM kernel against the reference (exp and log within a float32 ulp), targets checked', () => {
   const before = stats('CrossEntropy').wasm;
   fc.assert(
@@ -210,9 +253,11 @@ test('cross entropy float32: the WASM kernel against the reference (exp and log 
   for (const b of ['wasm', 'reference']) expect(() => runOn(b, () => mx.fast.crossEntropy(mx.zeros([2, 3]), mx.array([0, 3], mx.int32)), [])).toThrow(/target 3 is out of bounds for 3 classes/);
 });
 
-test('the WASM backend fuses RoPE and the Hadamard transform in float32 only', () => {
+test('the WASM backend fuses RoPE in float32 and the half dtypes, the Hadamard transform in float32 only', () => {
   expect(wasm.fuses('RoPE', mx.float32)).toBe(true);
   expect(wasm.fuses('Hadamard', mx.float32)).toBe(true);
-  expect(wasm.fuses('RoPE', mx.float16)).toBe(false);
+  expect(wasm.fuses('RoPE', mx.float16)).toBe(true);
+  expect(wasm.fuses('RoPE', mx.bfloat16)).toBe(true);
+  expect(wasm.fuses('RoPE', mx.float64)).toBe(false);
   expect(wasm.fuses('Hadamard', mx.bfloat16)).toBe(false);
 });

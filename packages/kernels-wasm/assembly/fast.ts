@@ -8,6 +8,7 @@
 // for ties a double ulp apart) and the exp of the SIMD kernels (expF, within 1 float32 ulp).
 // Every kernel takes a range of independent work items so threads can split it.
 import { expF } from './math';
+import { halfToF64, bf16ToF64, f64ToHalf, f64ToBf16 } from './half-double';
 
 /**
  * RoPE over row-major x and out of [B, H, T, D] (H: every middle axis, flattened), for the
@@ -49,6 +50,64 @@ export function rope_f32(
         }
       }
       if (dims < D && xr != orow) memory.copy(orow + (<usize>dims << 2), xr + (<usize>dims << 2), <usize>(D - dims) << 2);
+    }
+  }
+}
+
+@inline function halfIn(bf: bool, p: usize): f64 {
+  return bf ? bf16ToF64(load<u16>(p)) : halfToF64(load<u16>(p));
+}
+@inline function halfRound(bf: bool, x: f64): u32 {
+  return bf ? f64ToBf16(x) : f64ToHalf(x);
+}
+@inline function halfOut(bf: bool, x: f64): f64 {
+  return bf ? bf16ToF64(halfRound(bf, x)) : halfToF64(halfRound(bf, x));
+}
+
+/**
+ * rope_f32 for float16 (bf = 0) / bfloat16 (bf = 1) x and out, with the composition's roundings
+ * (the reference kernel's): the angle in float32, its cosine and sine rounded to float32 then to
+ * the half dtype, each product and each sum of two products rounded to the half dtype (computed
+ * exactly in double first: products of two halves and sums of two halves are exact there).
+ * `flags`: 1 traditional, 2 forward, 4 bfloat16 (else float16). `trig` holds 2 * half f64 per
+ * thread.
+ */
+export function rope_half(
+  px: usize, po: usize, B: i32, H: i32, T: i32, D: i32, dims: i32, flags: i32,
+  inv: usize, offsets: usize, offStride: i32, scale: f32, trig: usize, i0: i32, i1: i32,
+): void {
+  const traditional = (flags & 1) != 0, forward = (flags & 2) != 0, b16 = (flags & 4) != 0;
+  const half = dims >> 1;
+  const sines = trig + (<usize>half << 3);
+  for (let it = i0; it < i1; it++) {
+    const b = it / T, t = it % T;
+    const off = load<f32>(offsets + (<usize>(b * offStride) << 2));
+    const pos = <f32>(<f64>t + <f64>off) * scale;
+    for (let i = 0; i < half; i++) {
+      const theta = <f64>(pos * load<f32>(inv + (<usize>i << 2)));
+      store<f64>(trig + (<usize>i << 3), halfOut(b16, <f64><f32>Math.cos(theta)));
+      store<f64>(sines + (<usize>i << 3), halfOut(b16, <f64><f32>Math.sin(theta)));
+    }
+    for (let h = 0; h < H; h++) {
+      const row = <usize>(((b * H + h) * T + t) * D) << 1;
+      const xr = px + row, orow = po + row;
+      for (let i = 0; i < half; i++) {
+        const a1 = traditional ? 2 * i : i;
+        const a2 = traditional ? 2 * i + 1 : i + half;
+        const x1 = halfIn(b16, xr + (<usize>a1 << 1)), x2 = halfIn(b16, xr + (<usize>a2 << 1));
+        const c = load<f64>(trig + (<usize>i << 3)), s = load<f64>(sines + (<usize>i << 3));
+        let y1: u32, y2: u32;
+        if (forward) {
+          y1 = halfRound(b16, halfOut(b16, x1 * c) - halfOut(b16, x2 * s));
+          y2 = halfRound(b16, halfOut(b16, x1 * s) + halfOut(b16, x2 * c));
+        } else {
+          y1 = halfRound(b16, halfOut(b16, x2 * s) + halfOut(b16, x1 * c));
+          y2 = halfRound(b16, halfOut(b16, x2 * c) - halfOut(b16, x1 * s));
+        }
+        store<u16>(orow + (<usize>a1 << 1), <u16>y1);
+        store<u16>(orow + (<usize>a2 << 1), <u16>y2);
+      }
+      if (dims < D && xr != orow) memory.copy(orow + (<usize>dims << 1), xr + (<usize>dims << 1), <usize>(D - dims) << 1);
     }
   }
 }

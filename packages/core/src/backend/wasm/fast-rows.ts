@@ -7,9 +7,12 @@
 // straddles a float32 rounding boundary, at most 1 float32 ulp on that value), and cross
 // entropy's exp (expF: within 1 float32 ulp). The Hadamard transform and the gated delta rule
 // use no libm: bit-identical (wasm-fast-rows.test.ts checks all four).
-// Layouts: row-contiguous float32 operands (the mask: bool bytes, targets: int32); anything
-// else declines to the reference kernel. Threads split independent rows / (batch, head) items.
-import { bool, float32, int32 } from '../../dtype.js';
+// RoPE in float16 / bfloat16 (rope_half): the reference's half roundings of the angles' cos/sin,
+// of each product and of each sum (exact in double before each rounding), so the results are
+// the reference's but for those libm ties.
+// Layouts: row-contiguous float32 operands (RoPE: or half ones; the mask: bool bytes, targets:
+// int32); anything else declines to the reference kernel. Threads split independent rows / (batch, head) items.
+import { bfloat16, bool, float16, float32, int32 } from '../../dtype.js';
 import { isRowContiguous, shapeSize } from '../../shape.js';
 import type { ArrayData } from '../interface.js';
 import type { RoPEParams, GatedDeltaParams } from '../../primitives/fast.js';
@@ -26,7 +29,8 @@ const f32 = (d: ArrayData): boolean => d.dtype === float32 && contiguous(d);
 
 registerWasmKernel('RoPE', (ctx, prim, [x, offset, freqs], [out]) => {
   const { dims, traditional, base, scale, forward } = prim.params as RoPEParams;
-  if (!f32(x!) || out!.dtype !== float32) return false;
+  const half16 = x!.dtype === float16 || x!.dtype === bfloat16;
+  if (half16 ? !(contiguous(x!) && out!.dtype === x!.dtype && contiguous(out!)) : !f32(x!) || out!.dtype !== float32) return false;
   const shape = x!.shape;
   const nd = shape.length;
   const B = shape[0]!, T = shape[nd - 2]!, D = shape[nd - 1]!;
@@ -50,14 +54,16 @@ registerWasmKernel('RoPE', (ctx, prim, [x, offset, freqs], [out]) => {
     const parts = chunkCount(ctx, size, GRAIN);
     const pInv = blocks.alloc(4 * half);
     const pOff = blocks.alloc(4 * offs.length);
-    const trig = blocks.alloc(4 * dims * parts);
+    const trigBytes = (half16 ? 8 : 4) * dims; // the half kernel keeps its rounded cos/sin as f64
+    const trig = blocks.alloc(trigBytes * parts);
     new Float32Array(ctx.heap.buffer, pInv, half).set(inv);
     new Float32Array(ctx.heap.buffer, pOff, offs.length).set(offs);
+    const modes = half16 ? [(traditional ? 1 : 0) | (forward ? 2 : 0) | (x!.dtype === bfloat16 ? 4 : 0)] : [traditional ? 1 : 0, forward ? 1 : 0];
     const args = splitRange(items, parts).map(([i0, i1], c) => [
-      addressOf(x!), addressOf(out!), B, H, T, D, dims, traditional ? 1 : 0, forward ? 1 : 0,
-      pInv, pOff, offs.length > 1 ? 1 : 0, Math.fround(scale), trig + 4 * dims * c, i0, i1,
+      addressOf(x!), addressOf(out!), B, H, T, D, dims, ...modes,
+      pInv, pOff, offs.length > 1 ? 1 : 0, Math.fround(scale), trig + trigBytes * c, i0, i1,
     ]);
-    parallel(ctx, 'rope_f32', args);
+    parallel(ctx, half16 ? 'rope_half' : 'rope_f32', args);
   } finally {
     blocks.release();
   }

@@ -59,14 +59,14 @@ function scratch(d: ArrayData, ptr: number, shape: [number, number]): ArrayData 
  * The mx.fast primitives this backend runs fused (see Backend.fuses): the float32 kernels
  * below and in fast-rows.ts, and for the other dtypes the gated delta rule's and cross
  * entropy's reference kernels (one pass each, where the compositions make many nodes; cross
- * entropy's in float64 too); the norms in float16 / bfloat16 (halfRows: the composition's
- * roundings). RoPE, attention and the Hadamard transform in half types build their
- * compositions instead, whose WASM kernels beat the reference loops.
+ * entropy's in float64 too); the norms and RoPE in float16 / bfloat16 (the composition's
+ * roundings: halfRows, fast-rows.ts rope_half). Attention and the Hadamard transform in half
+ * types build their compositions instead, whose WASM kernels beat the reference loops.
  */
 export function wasmFuses(primitive: string, dtype: Dtype): boolean {
   if (primitive === 'GatedDeltaUpdate') return true;
   if (primitive === 'CrossEntropy') return dtype === float32 || dtype === float64;
-  if ((primitive === 'RMSNorm' || primitive === 'LayerNorm') && isHalf(dtype)) return true;
+  if ((primitive === 'RMSNorm' || primitive === 'LayerNorm' || primitive === 'RoPE') && isHalf(dtype)) return true;
   return dtype === float32 && ['RMSNorm', 'LayerNorm', 'ScaledDotProductAttention', 'RoPE', 'Hadamard'].includes(primitive);
 }
 
