@@ -192,6 +192,11 @@ export function renderReport(run) {
     if (wl['decode-step']) {
       row(`decode step (4 layers, width 512, KV cache 256), tokens/s: ${M} (${threadsText(thr)}) vs tfjs:wasm (issue 17)`, speed('decode-step', 'tfjs:wasm'), 2, tps);
       if (mlxOne) row(`decode step, tokens/s: ${mlxOne.name} (1 thread) vs tfjs:wasm (issue 17)`, speed('decode-step', 'tfjs:wasm', 'decode-step', mlxOne.name), 2, tps);
+      const f32 = get('decode-step', M), bf = get('decode-step-bf16', M), q4 = get('decode-step-q4', M);
+      if (ok(f32) && ok(bf) && ok(q4)) {
+        const per = (r) => `${(1000 / r.medianMs).toFixed(1)} tokens/s (${fmtMs(r.medianMs)})`;
+        targetNotes.push(`The decoding step as MLX users load the model (no target; ${M}, this run): float32 weights ${per(f32)}, bfloat16 weights and activations ${per(bf)}, 4-bit Linear weights with bfloat16 activations ${per(q4)}. Half operands run the float32 kernels on widened copies, a half W.T is read in place (packages/core/src/backend/wasm/README.md, "Half dtypes").`);
+      }
     }
     const v1 = get('view-1e3', M), v2 = get('view-1.6e7', M);
     if (ok(v1) && ok(v2)) {
