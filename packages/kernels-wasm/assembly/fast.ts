@@ -10,6 +10,17 @@
 import { expF } from './math';
 import { halfToF64, bf16ToF64, f64ToHalf, f64ToBf16 } from './half-double';
 
+/** Position t of batch entry b, (t + offset) * scale in float32 (the reference's rounding). */
+@inline function ropePosition(offsets: usize, offStride: i32, b: i32, t: i32, scale: f32): f32 {
+  const off = load<f32>(offsets + (<usize>(b * offStride) << 2));
+  return <f32>(<f64>t + <f64>off) * scale;
+}
+
+/** The angle of frequency i at a position, rounded to float32, as a double for the libm call. */
+@inline function ropeAngle(pos: f32, inv: usize, i: i32): f64 {
+  return <f64>(pos * load<f32>(inv + (<usize>i << 2)));
+}
+
 /**
  * RoPE over row-major x and out of [B, H, T, D] (H: every middle axis, flattened), for the
  * items b * T + t in [i0, i1): positions (t + offset[b]) * scale, angles position * inv[i]
@@ -26,10 +37,9 @@ export function rope_f32(
   const sines = trig + (<usize>half << 2);
   for (let it = i0; it < i1; it++) {
     const b = it / T, t = it % T;
-    const off = load<f32>(offsets + (<usize>(b * offStride) << 2));
-    const pos = <f32>(<f64>t + <f64>off) * scale;
+    const pos = ropePosition(offsets, offStride, b, t, scale);
     for (let i = 0; i < half; i++) {
-      const theta = <f64>(pos * load<f32>(inv + (<usize>i << 2)));
+      const theta = ropeAngle(pos, inv, i);
       store<f32>(trig + (<usize>i << 2), <f32>Math.cos(theta));
       store<f32>(sines + (<usize>i << 2), <f32>Math.sin(theta));
     }
@@ -81,10 +91,9 @@ export function rope_half(
   const sines = trig + (<usize>half << 3);
   for (let it = i0; it < i1; it++) {
     const b = it / T, t = it % T;
-    const off = load<f32>(offsets + (<usize>(b * offStride) << 2));
-    const pos = <f32>(<f64>t + <f64>off) * scale;
+    const pos = ropePosition(offsets, offStride, b, t, scale);
     for (let i = 0; i < half; i++) {
-      const theta = <f64>(pos * load<f32>(inv + (<usize>i << 2)));
+      const theta = ropeAngle(pos, inv, i);
       store<f64>(trig + (<usize>i << 3), halfOut(b16, <f64><f32>Math.cos(theta)));
       store<f64>(sines + (<usize>i << 3), halfOut(b16, <f64><f32>Math.sin(theta)));
     }

@@ -80,6 +80,25 @@ export function matvec_pack_a_f32(pa: usize, M: i32, K: i32, sam: i32, sak: i32,
   if (nc > 3) store<f32>(po, r3, 12);
 }
 
+/** The valid part (mr rows, nc columns) of a 4-row x 2-column block of results, rows ldo floats apart. */
+@inline function store2x4(po: usize, ldo: i32, mr: i32, nc: i32, r00: f32, r01: f32, r10: f32, r11: f32, r20: f32, r21: f32, r30: f32, r31: f32): void {
+  const row = <usize>ldo << 2;
+  store<f32>(po, r00);
+  if (nc > 1) store<f32>(po, r01, 4);
+  if (mr > 1) {
+    store<f32>(po + row, r10);
+    if (nc > 1) store<f32>(po + row, r11, 4);
+  }
+  if (mr > 2) {
+    store<f32>(po + 2 * row, r20);
+    if (nc > 1) store<f32>(po + 2 * row, r21, 4);
+  }
+  if (mr > 3) {
+    store<f32>(po + 3 * row, r30);
+    if (nc > 1) store<f32>(po + 3 * row, r31, 4);
+  }
+}
+
 /** Two columns against four A rows (a0..a3; rows past the valid `mr` repeat a0 and are not stored). */
 @inline function dot2x4(a0: usize, a1: usize, a2: usize, a3: usize, mr: i32, b0: usize, b1: usize, K: i32, po: usize, ldo: i32, nc: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
@@ -125,21 +144,7 @@ export function matvec_pack_a_f32(pa: usize, M: i32, K: i32, sam: i32, sak: i32,
     r30 += y * x0;
     r31 += y * x1;
   }
-  const row = <usize>ldo << 2;
-  store<f32>(po, r00);
-  if (nc > 1) store<f32>(po, r01, 4);
-  if (mr > 1) {
-    store<f32>(po + row, r10);
-    if (nc > 1) store<f32>(po + row, r11, 4);
-  }
-  if (mr > 2) {
-    store<f32>(po + 2 * row, r20);
-    if (nc > 1) store<f32>(po + 2 * row, r21, 4);
-  }
-  if (mr > 3) {
-    store<f32>(po + 3 * row, r30);
-    if (nc > 1) store<f32>(po + 3 * row, r31, 4);
-  }
+  store2x4(po, ldo, mr, nc, r00, r01, r10, r11, r20, r21, r30, r31);
 }
 
 /**
@@ -483,21 +488,7 @@ export function matvec_pack_a_eo(pa: usize, M: i32, K: i32, sam: i32, sak: i32, 
     r30 += y * x0;
     r31 += y * x1;
   }
-  const row = <usize>ldo << 2;
-  store<f32>(po, r00);
-  if (nc > 1) store<f32>(po, r01, 4);
-  if (mr > 1) {
-    store<f32>(po + row, r10);
-    if (nc > 1) store<f32>(po + row, r11, 4);
-  }
-  if (mr > 2) {
-    store<f32>(po + 2 * row, r20);
-    if (nc > 1) store<f32>(po + 2 * row, r21, 4);
-  }
-  if (mr > 3) {
-    store<f32>(po + 3 * row, r30);
-    if (nc > 1) store<f32>(po + 3 * row, r31, 4);
-  }
+  store2x4(po, ldo, mr, nc, r00, r01, r10, r11, r20, r21, r30, r31);
 }
 
 /**
