@@ -66,18 +66,7 @@ export function runElementwise(be: WebGPUBackend, spec: ElementwiseSpec): void {
   const needOne = helpers.includes('ONEC_');
   const code = `${loaders.join('\n')}
 ${helpers}
-fn off(e: u32, k: u32) -> i32 {
-  let nd = md[1];
-  let base = 2u + nd + k * (nd + 1u);
-  var r = bitcast<i32>(md[base]);
-  var rem = e;
-  for (var d = i32(nd) - 1; d >= 0; d--) {
-    let dim = md[2u + u32(d)];
-    r += i32(rem % dim) * bitcast<i32>(md[base + 1u + u32(d)]);
-    rem = rem / dim;
-  }
-  return r;
-}
+${offsetFn(nd)}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: vec3u) {
   let t = gid.x + gid.y * nw.x * 64u;
@@ -107,6 +96,33 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: 
     c.strides[k]!.forEach((s, d) => (m32[base + 1 + d] = s));
   });
   be.dispatch(code, bindings, meta, Math.ceil(n / per));
+}
+
+/**
+ * Element e's offset in input k (meta: [n, nd, shape..., then per input offset, strides...]).
+ * After collapse most calls have at most one dimension: then no division (a u32 division is
+ * tens of cycles on a GPU, and far more under a CPU adapter such as lavapipe); the general
+ * form walks the dims. nd is part of the source, so each form is its own cached pipeline.
+ */
+function offsetFn(nd: number): string {
+  if (nd <= 1) {
+    return `fn off(e: u32, k: u32) -> i32 {
+  let base = 2u + ${nd}u + k * ${nd + 1}u;
+  return bitcast<i32>(md[base])${nd === 1 ? ' + i32(e) * bitcast<i32>(md[base + 1u])' : ''};
+}`;
+  }
+  return `fn off(e: u32, k: u32) -> i32 {
+  let nd = md[1];
+  let base = 2u + nd + k * (nd + 1u);
+  var r = bitcast<i32>(md[base]);
+  var rem = e;
+  for (var d = i32(nd) - 1; d >= 0; d--) {
+    let dim = md[2u + u32(d)];
+    r += i32(rem % dim) * bitcast<i32>(md[base + 1u + u32(d)]);
+    rem = rem / dim;
+  }
+  return r;
+}`;
 }
 
 /** Raw bits of `d` to compute type and back: the conversion every kernel's stores go through. */
