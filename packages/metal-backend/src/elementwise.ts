@@ -50,7 +50,9 @@ export function runElementwise(be: WebGPUBackend, spec: ElementwiseSpec): void {
   const nd = c.shape.length;
   const { bindings, names } = be.bind([...inputs, ...outputs]);
   const loaders = inputs.map((x, k) => rawLoader(`raw${k}`, names[k]!, x.dtype));
-  const loads = inputs.map((_x, k) => `let x${k} = raw${k}(off(e, ${k}u));`).join('\n      ');
+  // 2 dims (a row broadcast, a transpose): the element's coordinates once, for every input
+  const coords = nd === 2 ? 'let c0 = e / md[3]; let c1 = e - c0 * md[3];\n      ' : '';
+  const loads = coords + inputs.map((_x, k) => `let x${k} = raw${k}(${nd === 2 ? `off2(${k}u, c0, c1)` : `off(e, ${k}u)`});`).join('\n      ');
   const stores = outputs
     .map((o, k) => {
       if (wideOut) return `${names[inputs.length + k]}[2u * e] = o${k}.x; ${names[inputs.length + k]}[2u * e + 1u] = o${k}.y;`;
@@ -101,10 +103,18 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: 
 /**
  * Element e's offset in input k (meta: [n, nd, shape..., then per input offset, strides...]).
  * After collapse most calls have at most one dimension: then no division (a u32 division is
- * tens of cycles on a GPU, and far more under a CPU adapter such as lavapipe); the general
- * form walks the dims. nd is part of the source, so each form is its own cached pipeline.
+ * tens of cycles on a GPU, and far more under a CPU adapter such as lavapipe); with two (a row
+ * broadcast, a transpose) the coordinates come from one division shared by the inputs
+ * (`off2`); the general form walks the dims. nd is part of the source, so each form is its own
+ * cached pipeline.
  */
 function offsetFn(nd: number): string {
+  if (nd === 2) {
+    return `fn off2(k: u32, c0: u32, c1: u32) -> i32 {
+  let base = 4u + k * 3u;
+  return bitcast<i32>(md[base]) + i32(c0) * bitcast<i32>(md[base + 1u]) + i32(c1) * bitcast<i32>(md[base + 2u]);
+}`;
+  }
   if (nd <= 1) {
     return `fn off(e: u32, k: u32) -> i32 {
   let base = 2u + ${nd}u + k * ${nd + 1}u;
