@@ -12,7 +12,7 @@ import { castValue, ctypeOf, fromRaw, helpersFor, rawLoader, toRaw, wgslType, ty
 const WG = 64;
 
 /** Kept and reduced dims of x (each collapsed), and the meta words that describe them. */
-function layoutMeta(x: ArrayData, axes: readonly number[], m: number): { meta: Uint32Array; r: number } {
+function layoutMeta(x: ArrayData, axes: readonly number[], m: number): { meta: Uint32Array; r: number; index: string } {
   const keptShape: number[] = [];
   const keptStrides: number[] = [];
   const redShape: number[] = [];
@@ -46,11 +46,21 @@ function layoutMeta(x: ArrayData, axes: readonly number[], m: number): { meta: U
     meta[H + 2 * nk + d] = s;
     i32[H + 2 * nk + nr + d] = rd.strides[0]![d]!;
   });
-  return { meta, r };
+  return { meta, r, index: indexing(nk, nr) };
 }
 
-const INDEXING = `
-fn keptBase(o: u32) -> i32 {
+/**
+ * The kept elements' base offsets and the reduced elements' offsets. nk and nr (the collapsed
+ * kept and reduced dims) are known when the source is made: with at most one dim the offset
+ * takes no division (a u32 division costs tens of cycles on a GPU, far more on lavapipe); the
+ * general forms walk the dims. Each form is its own cached pipeline.
+ */
+function indexing(nk: number, nr: number): string {
+  const kept = nk <= 1
+    ? `fn keptBase(o: u32) -> i32 {
+  return bitcast<i32>(md[4])${nk === 1 ? ' + i32(o) * bitcast<i32>(md[7u])' : ''};
+}`
+    : `fn keptBase(o: u32) -> i32 {
   let nk = md[2];
   var r = bitcast<i32>(md[4]);
   var rem = o;
@@ -60,8 +70,12 @@ fn keptBase(o: u32) -> i32 {
     rem = rem / dim;
   }
   return r;
-}
-fn redOff(j: u32) -> i32 {
+}`;
+  const red = nr <= 1
+    ? `fn redOff(j: u32) -> i32 {
+  return ${nr === 1 ? `i32(j) * bitcast<i32>(md[${6 + 2 * nk + 1}u])` : '0i'};
+}`
+    : `fn redOff(j: u32) -> i32 {
   let nk = md[2];
   let nr = md[3];
   let b = 6u + 2u * nk;
@@ -74,6 +88,8 @@ fn redOff(j: u32) -> i32 {
   }
   return r;
 }`;
+  return `\n${kept}\n${red}`;
+}
 
 // Float-float arithmetic. Lavapipe compiles with reassociation allowed, which folds the
 // error terms of these transformations to 0; every intermediate is multiplied by ONE_, a 1.0
@@ -283,14 +299,14 @@ const uint32Like = { name: 'uint32', size: 4, kind: 'u' } as unknown as Dtype;
 function runComplexSequential(be: WebGPUBackend, kind: 'max' | 'min' | 'argmax' | 'argmin', axes: readonly number[], x: ArrayData, out: ArrayData): boolean {
   const m = out.shape.reduce((a, b) => a * b, 1);
   if (m === 0) return true;
-  const { meta } = layoutMeta(x, axes, m);
+  const { meta, index } = layoutMeta(x, axes, m);
   const { bindings, names } = be.bind([x, out]);
   const O = names[1]!;
   const arg = kind === 'argmax' || kind === 'argmin';
   const wins = kind === 'max' || kind === 'argmax' ? 'clt_(best, v)' : 'clt_(v, best)';
   const body = `
 ${rawLoader('raw0', names[0]!, x.dtype)}
-${INDEXING}
+${index}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: vec3u) {
   let o = gid.x + gid.y * nw.x * 64u;
@@ -317,14 +333,14 @@ export function runReduce(be: WebGPUBackend, type: ReduceType, axes: readonly nu
   const m = out.shape.reduce((a, b) => a * b, 1);
   if (m === 0) return true;
   writeWords(be, out, (target) => {
-    const { meta } = layoutMeta(x, axes, m);
+    const { meta, index } = layoutMeta(x, axes, m);
     const { bindings, names } = be.bind([x, target]);
     const storeRaw = toRaw(p.rt, out.dtype, p.result('sh[0]'));
     const wideOut = out.dtype.size === 8;
     const body = `
 var<workgroup> sh: array<${p.acc}, ${WG}>;
 ${rawLoader('raw0', names[0]!, x.dtype)}
-${INDEXING}
+${index}
 ${FF}
 ${MAXMIN}
 @compute @workgroup_size(${WG})
@@ -365,7 +381,7 @@ export function runArgReduce(be: WebGPUBackend, type: 'argmax' | 'argmin', axis:
   const gt64 = ct === 'i64' ? 'slt64_' : 'ult64_';
   const m = out.shape.reduce((a, b) => a * b, 1);
   if (m === 0) return true;
-  const { meta } = layoutMeta(x, [axis], m);
+  const { meta, index } = layoutMeta(x, [axis], m);
   const { bindings, names } = be.bind([x, out]);
   const gt = type === 'argmax' ? '>' : '<';
   const nanOf = ct === 'f32' ? (v: string) => `isnan_(${v})` : () => 'false';
@@ -374,7 +390,7 @@ export function runArgReduce(be: WebGPUBackend, type: 'argmax' | 'argmin', axis:
 var<workgroup> shv: array<${vt}, ${WG}>;
 var<workgroup> shk: array<u32, ${WG}>;
 ${rawLoader('raw0', names[0]!, x.dtype)}
-${INDEXING}
+${index}
 fn better(v2: ${vt}, k2: u32, v1: ${vt}, k1: u32) -> bool {
   if (k1 == 0xffffffffu) { return k2 != 0xffffffffu; }
   if (k2 == 0xffffffffu) { return false; }
