@@ -89,6 +89,31 @@ describe('wasm elementwise: unary', () => {
   });
 });
 
+describe('wasm elementwise: strided rows in lanes', () => {
+  test('rows of unit stride against one value a row or a shared row (softmax, bias): the lanes equal the scalar loop', () => {
+    const specials = [NaN, -0, 0, Infinity, -Infinity, 1e-40, -3.5];
+    for (const d of [mx.float32, mx.float64, mx.int32]) {
+      const f = d === mx.int32;
+      // rows 67 long (lanes and a tail), 40 apart in a [6, 80] parent: the rows are strided
+      const base = mx.reshape(mx.arange(0, 480, 1, mx.float32), [6, 80]);
+      let parent = mx.subtract(mx.multiply(mx.sin(base), 1000), 3);
+      if (!f) parent = mx.where(mx.equal(mx.remainder(base, 11), 0), mx.array(specials[0]!), mx.where(mx.equal(mx.remainder(base, 13), 0), mx.array(-0), parent));
+      const a = parent.astype(d).index(mx.Slice(), mx.Slice(5, 72));
+      const perRow = mx.add(mx.multiply(mx.cos(mx.arange(6)), 7), 0.5).astype(d).reshape([6, 1]);
+      const shared = mx.add(mx.multiply(mx.cos(mx.arange(67)), 9), f ? 3 : 0.25).astype(d);
+      const specialRow = mx.array(Array.from({ length: 6 }, (_, i) => (f ? i - 3 : specials[i]!))).astype(d).reshape([6, 1]);
+      for (const name of ['Add', 'Subtract', 'Multiply', 'Divide', 'Maximum', 'Minimum']) {
+        if (f && name === 'Divide') continue;
+        const def = binary[name as keyof typeof binary];
+        for (const [x, y] of [[a, perRow], [perRow, a], [a, shared], [shared, a], [a, specialRow], [a, a.T.T]] as const) {
+          tally.cases++;
+          compareBackends((p, q) => applyPrim(def, {}, [p, q], d), [x, y], { label: `${name} ${d.name} [${x.shape}] with [${y.shape}]` });
+        }
+      }
+    }
+  });
+});
+
 describe('wasm elementwise: raw copies', () => {
   test('Select (mx.where) of every dtype, three broadcast operands in any layouts', () => {
     const caseArb = fc.constantFrom(...allDtypes).chain((d) =>

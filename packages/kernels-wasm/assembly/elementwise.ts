@@ -453,10 +453,40 @@ export const UNARY_ErfInv: i32 = 60;
   let oa = 0;
   let ob = 0;
   let o = po;
+  // rows whose operands are unit-stride or one value (a row broadcast, softmax's x - max):
+  // lanes of the same op, as the contiguous modes
+  const isCompare = op >= BINARY_Equal && op <= BINARY_LogicalOr;
+  const L = lanes<T>();
+  const vec = !isCompare && simdBinary<T>(op) && (sa0 == 1 || sa0 == 0) && (sb0 == 1 || sb0 == 0) && (sa0 | sb0) != 0 ? n0 - (n0 % L) : 0;
   for (let r = 0; r < rows; r++) {
     let ia = oa;
     let ib = ob;
-    for (let j = 0; j < n0; j++) {
+    let j = 0;
+    if (vec > 0) {
+      const a0 = at<T>(pa, ia), b0 = at<T>(pb, ib);
+      if (sa0 == 1 && sb0 == 1) {
+        for (; j < vec; j += L) {
+          const off = <usize>j << alignof<T>();
+          v128.store(o + off, arithV<T>(op, v128.load(a0 + off), v128.load(b0 + off)));
+        }
+      } else if (sa0 == 1) {
+        const vb = splatV<T>(load<T>(b0));
+        for (; j < vec; j += L) {
+          const off = <usize>j << alignof<T>();
+          v128.store(o + off, arithV<T>(op, v128.load(a0 + off), vb));
+        }
+      } else {
+        const va = splatV<T>(load<T>(a0));
+        for (; j < vec; j += L) {
+          const off = <usize>j << alignof<T>();
+          v128.store(o + off, arithV<T>(op, va, v128.load(b0 + off)));
+        }
+      }
+      o += <usize>vec * sizeof<R>();
+      ia += vec * sa0;
+      ib += vec * sb0;
+    }
+    for (; j < n0; j++) {
       store<R>(o, applyBinary<T, R>(op, load<T>(at<T>(pa, ia)), load<T>(at<T>(pb, ib))));
       o += sizeof<R>();
       ia += sa0;
