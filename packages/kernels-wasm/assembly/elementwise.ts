@@ -382,6 +382,26 @@ export const UNARY_ErfInv: i32 = 60;
   v128.store(po + off, arithV<T>(op, v128.load(pa + off), v128.load(pb + off)));
 }
 
+/** po[i] = a[i] op b for i < end (a multiple of the lanes); returns end. */
+@inline function lanesScalarB<T>(op: i32, pa: usize, b: T, po: usize, end: i32): i32 {
+  const vb = splatV<T>(b);
+  for (let i = 0; i < end; i += lanes<T>()) {
+    const off = <usize>i << alignof<T>();
+    v128.store(po + off, arithV<T>(op, v128.load(pa + off), vb));
+  }
+  return end;
+}
+
+/** po[i] = a op b[i] for i < end (a multiple of the lanes); returns end. */
+@inline function lanesScalarA<T>(op: i32, a: T, pb: usize, po: usize, end: i32): i32 {
+  const va = splatV<T>(a);
+  for (let i = 0; i < end; i += lanes<T>()) {
+    const off = <usize>i << alignof<T>();
+    v128.store(po + off, arithV<T>(op, va, v128.load(pb + off)));
+  }
+  return end;
+}
+
 @inline function binaryLoops<T, R>(op: i32, mode: i32, pa: usize, pb: usize, po: usize, n: i32): void {
   const isCompare = op >= BINARY_Equal && op <= BINARY_LogicalOr;
   let i = 0;
@@ -402,17 +422,9 @@ export const UNARY_ErfInv: i32 = 60;
       }
       for (i = 4 * q; i < end; i += L) contiguousVector<T>(op, pa, pb, po, <usize>i << alignof<T>());
     } else if (mode == 1) {
-      const vb = splatV<T>(load<T>(pb));
-      for (; i < end; i += L) {
-        const off = <usize>i << alignof<T>();
-        v128.store(po + off, arithV<T>(op, v128.load(pa + off), vb));
-      }
+      i = lanesScalarB<T>(op, pa, load<T>(pb), po, end);
     } else {
-      const va = splatV<T>(load<T>(pa));
-      for (; i < end; i += L) {
-        const off = <usize>i << alignof<T>();
-        v128.store(po + off, arithV<T>(op, va, v128.load(pb + off)));
-      }
+      i = lanesScalarA<T>(op, load<T>(pa), pb, po, end);
     }
   }
   if (mode == 0) {
@@ -470,17 +482,9 @@ export const UNARY_ErfInv: i32 = 60;
           v128.store(o + off, arithV<T>(op, v128.load(a0 + off), v128.load(b0 + off)));
         }
       } else if (sa0 == 1) {
-        const vb = splatV<T>(load<T>(b0));
-        for (; j < vec; j += L) {
-          const off = <usize>j << alignof<T>();
-          v128.store(o + off, arithV<T>(op, v128.load(a0 + off), vb));
-        }
+        j = lanesScalarB<T>(op, a0, load<T>(b0), o, vec);
       } else {
-        const va = splatV<T>(load<T>(a0));
-        for (; j < vec; j += L) {
-          const off = <usize>j << alignof<T>();
-          v128.store(o + off, arithV<T>(op, va, v128.load(b0 + off)));
-        }
+        j = lanesScalarA<T>(op, load<T>(a0), b0, o, vec);
       }
       o += <usize>vec * sizeof<R>();
       ia += vec * sa0;
