@@ -13,6 +13,8 @@ import { AsType } from '../src/primitives/copy.js';
 import { allDtypes, isBigInt, type Dtype } from '../src/dtype.js';
 import { numberToHalf, numberToBfloat16 } from '../src/half.js';
 import { runs, tally, applyPrim } from './wasm-helpers.js';
+import { runOn } from './wasm-bounds.js';
+import { threadStats, resetThreadStats, setStealing } from '../src/backend/wasm/threads.js';
 
 const cast = (to: mx.Dtype) => (x: mx.MxArray) => applyPrim(AsType, { dtype: to }, [x], to);
 
@@ -209,3 +211,37 @@ test('every case above ran in WASM', () => {
 });
 
 afterAll(() => console.log(`wasm-convert: ${tally.cases} generated cases`));
+
+test('large contiguous casts split across threads: the same bits as one thread and as the reference', () => {
+  const threads = mx.getNumThreads();
+  mx.setNumThreads(2);
+  setStealing(false);
+  try {
+    const n = 300_001; // several chunks of CAST_GRAIN, and a tail
+    let s = 7;
+    const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0), s);
+    const f32Bits = new Uint32Array(n).map(() => rnd());
+    const halfBits = new Uint16Array(n).map(() => rnd() & 0xffff);
+    const f32 = mx.view(mx.array(f32Bits, mx.uint32), mx.float32);
+    const pairs: [mx.MxArray, mx.Dtype][] = [
+      [f32, mx.float16],
+      [f32, mx.bfloat16],
+      [mx.view(mx.array(halfBits, mx.uint16), mx.float16), mx.float32],
+      [mx.view(mx.array(halfBits, mx.uint16), mx.bfloat16), mx.float32],
+      [f32, mx.int32],
+    ];
+    for (const [x, to] of pairs) {
+      tally.cases++;
+      mx.setNumThreads(1);
+      const one = runOn('wasm', (a) => applyPrim(AsType, { dtype: to }, [a], to), [x]).units;
+      mx.setNumThreads(2);
+      resetThreadStats();
+      const [, [two]] = compareBackends((a) => applyPrim(AsType, { dtype: to }, [a], to), [x], { label: `${x.dtype.name} -> ${to.name} threaded` });
+      expect(threadStats().workerChunks, `${x.dtype.name} -> ${to.name}`).toBeGreaterThan(0);
+      expect(Buffer.from(two!.units.buffer).equals(Buffer.from(one.buffer))).toBe(true);
+    }
+  } finally {
+    setStealing(true);
+    mx.setNumThreads(threads);
+  }
+});
