@@ -66,7 +66,7 @@ export * as metal from './metal.js';
 export type { Backend, Storage, ArrayData, DeviceKind } from './backend/interface.js';
 export { ReferenceBackend } from './backend/reference/index.js';
 export { WasmBackend, type WasmBackendOptions, type KernelStats } from './backend/wasm/index.js';
-export { setNumThreads, getNumThreads, initThreads, threadStatus, wasmKernelSet, type ThreadStatus } from './backend/wasm/threads.js';
+export { setNumThreads, getNumThreads, setThreadSpin, initThreads, threadStatus, wasmKernelSet, type ThreadStatus } from './backend/wasm/threads.js';
 export type { KernelSet } from './backend/wasm/heap.js';
 export { Primitive, type PrimitiveDef } from './primitive.js';
 export { eval, asyncEval, dispose, tidy } from './transforms/eval.js';

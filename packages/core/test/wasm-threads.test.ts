@@ -15,7 +15,7 @@ import { getBackendByName } from '../src/device.js';
 import type { WasmBackend } from '../src/backend/wasm/index.js';
 import type { WasmContext } from '../src/backend/wasm/registry.js';
 import { kernelBytes } from '@mlx-ts/kernels-wasm';
-import { parallel, parallelQueue, QUEUE_MAX, poolFor, runningPool, threadStats, resetThreadStats, setThreadTimeout, setStealing, WasmThreadError, splitRange, withoutActiveData, MAX_THREADS } from '../src/backend/wasm/threads.js';
+import { parallel, parallelQueue, QUEUE_MAX, poolFor, runningPool, threadStats, resetThreadStats, setThreadTimeout, setThreadSpin, setStealing, WasmThreadError, splitRange, withoutActiveData, MAX_THREADS } from '../src/backend/wasm/threads.js';
 import { checkMatmulF32, checkSumF32, runOn, ulp32 } from './wasm-bounds.js';
 
 const wasm = () => getBackendByName('wasm') as WasmBackend;
@@ -322,6 +322,39 @@ test('a worker that fails surfaces as a WasmThreadError (import missing in worke
   } finally {
     c.heap.free(buf.ptr, buf.size);
   }
+});
+
+test('setThreadSpin: validates; workers that poll, block at once, or poll then block all run every chunk', async () => {
+  expect(mx.setThreadSpin).toBe(setThreadSpin);
+  for (const bad of [-1, NaN, 1e7, Infinity]) expect(() => setThreadSpin(bad), String(bad)).toThrow(/setThreadSpin: expected microseconds/);
+  const old = setThreadSpin(0);
+  try {
+    const a = data(300_000, 21);
+    const b = data(300_000, 22);
+    mx.eval(a, b);
+    const want = onWasm(1, (x, y) => mx.add(mx.multiply(x, y), x), [a, b]);
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // 0: block at once; 2e5 us: still polling when the next op comes; 500 us: blocked again after the sleep
+    for (const spin of [0, 200_000, 500]) {
+      setThreadSpin(spin);
+      resetThreadStats();
+      for (let i = 0; i < 6; i++) {
+        // stealing is off: each op returns only once a worker has run its chunks, polling or woken
+        const got = onWasm(2, (x, y) => mx.add(mx.multiply(x, y), x), [a, b]);
+        expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer)), `spin ${spin}, op ${i}`).toBe(true);
+        if (i % 2) await sleep(5);
+      }
+      expect(threadStats().workerChunks, `spin ${spin}`).toBeGreaterThanOrEqual(6);
+    }
+    // a pool replaced while its workers poll: the old workers leave, the new pool serves
+    setThreadSpin(200_000);
+    onWasm(2, (x, y) => mx.add(x, y), [a, b]);
+    const got = onWasm(3, (x, y) => mx.add(mx.multiply(x, y), x), [a, b]);
+    expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer))).toBe(true);
+  } finally {
+    setThreadSpin(old);
+  }
+  expect(setThreadSpin(old)).toBe(old);
 });
 
 test('a chunk that takes too long: a timeout error, not a hang; the next call starts a new pool', () => {

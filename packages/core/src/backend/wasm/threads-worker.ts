@@ -11,7 +11,7 @@ import { kernelBytes } from '@mlx-ts/kernels-wasm';
 // then runs chunks until its sequence word goes negative.
 export const serveSource = `
 function serve(data, started) {
-  const { module, memory, ctrl, index, names, argsOff, queueOff, errOff, HEADER_WORDS, WORKER_WORDS, MAX_ARGS, ERR_BYTES, Q_NEXT, Q_LEN, Q_FN, Q_ARGC } = data;
+  const { module, memory, ctrl, index, names, argsOff, queueOff, errOff, HEADER_WORDS, WORKER_WORDS, MAX_ARGS, ERR_BYTES, Q_NEXT, Q_LEN, Q_FN, Q_ARGC, W_SPIN_US } = data;
   const i32 = new Int32Array(memory.buffer, ctrl, HEADER_WORDS + WORKER_WORDS * (index + 1));
   const base = HEADER_WORDS + WORKER_WORDS * index;
   function fail(e) {
@@ -47,8 +47,17 @@ function serve(data, started) {
   Atomics.notify(i32, 0);
   started(null);
   const args = new Float64Array(memory.buffer, ctrl + argsOff + index * MAX_ARGS * 8, MAX_ARGS);
+  const now = typeof performance !== 'undefined' ? () => performance.now() : () => Date.now();
   let seen = 0;
   for (;;) {
+    // Poll a short while before blocking: a worker that blocks is placed again by the OS at its
+    // next wake-up, often on the calling thread's core when the machine was busy a moment ago
+    // (the two then share one core); one that polls keeps its core for the next op.
+    const spin = seen > 0 ? Atomics.load(i32, W_SPIN_US) : 0;
+    if (spin > 0 && Atomics.load(i32, base) === seen) {
+      const until = now() + spin / 1000;
+      for (let k = 1; Atomics.load(i32, base) === seen; k++) if ((k & 255) === 0 && now() >= until) break;
+    }
     Atomics.wait(i32, base, seen);
     const seq = Atomics.load(i32, base);
     if (seq === seen) continue;

@@ -24,7 +24,7 @@ import type { WasmBackend } from './index.js';
 import { coreCount, nodeModulesLoading, nodeModulesReady, runtimeReason, workerHost } from './threads-runtime.js';
 import { QUEUE_MAX, ThreadPool, poolOf, pools } from './threads-pool.js';
 
-export { ThreadPool, WasmThreadError, setStealing, setThreadTimeout, QUEUE_MAX } from './threads-pool.js';
+export { ThreadPool, WasmThreadError, setStealing, setThreadTimeout, setThreadSpin, QUEUE_MAX } from './threads-pool.js';
 export { withoutActiveData } from './threads-worker.js';
 
 /** Most threads a pool may have (main thread included). */
