@@ -129,7 +129,15 @@ export class WebGPUBackend implements Backend {
     const id = this.host.createBuffer(16); // WebGPU buffers start zeroed
     this.status = { backend: this, byteLength: 16, refs: 1, released: false, id, size: 16 } as GpuStorage;
     this.f16Mode = opts.features?.f16 === false || !this.host.adapter.features.includes('shader-f16') ? 'emulated' : 'native';
+    this.subgroups = opts.features?.subgroups !== false && this.host.adapter.features.includes('subgroups');
   }
+
+  /**
+   * Whether kernels use WGSL subgroup operations (the adapter's `subgroups` feature, unless
+   * `features: { subgroups: false }`): the skinny matmul reduces its dot products across a
+   * subgroup by shuffles before one workgroup step. Settable, for tests of both paths.
+   */
+  subgroups: boolean;
 
   // ---- float16: WGSL's f16 where the adapter has shader-f16 (and passes the probe), else emulated ----
   private f16Mode: 'native' | 'emulated';
@@ -514,7 +522,9 @@ export class WebGPUBackend implements Backend {
       ...bindings.map((_b, k) => `@group(0) @binding(${k + 1}) var<storage, read_write> b${k}: array<u32>;`),
     ].join('\n');
     const module = `${decl}\n${code}`;
-    const shader = this.host.shader(this.f16Mode === 'native' && usesHalves(module) && this.f16Probed() ? nativeHalves(module) : module, bindings.length);
+    const src = this.f16Mode === 'native' && usesHalves(module) && this.f16Probed() ? nativeHalves(module) : module;
+    // global directives come first: `enable subgroups;` before everything (f16's included)
+    const shader = this.host.shader(/\bsubgroup[A-Z]|@builtin\(subgroup_/.test(code) ? `enable subgroups;\n${src}` : src, bindings.length);
     const gx = Math.min(groups, 65535);
     const gy = Math.ceil(groups / gx);
     this.host.dispatch(shader, bindings, meta, gx, gy);

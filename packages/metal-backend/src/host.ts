@@ -30,8 +30,8 @@ export interface HostOptions {
   blocking?: boolean;
   /** Longest wait for the adapter at start, in ms (default 60 s: lavapipe starts slowly under load). */
   startTimeoutMs?: number;
-  /** Adapter features to leave unused: `{ f16: false }` keeps float16 emulated where the adapter has shader-f16. */
-  features?: { f16?: boolean };
+  /** Adapter features to leave unused: `{ f16: false }` keeps float16 emulated where the adapter has shader-f16; `{ subgroups: false }` keeps kernels off subgroup operations. */
+  features?: { f16?: boolean; subgroups?: boolean };
 }
 
 /** The executor's thread: a worker_threads Worker (Node, Bun) or a module Web Worker (Deno, browsers). */

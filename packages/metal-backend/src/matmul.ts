@@ -10,6 +10,140 @@ import { fromRaw, helpersFor, rawLoader, toRaw } from './wgsl.js';
 const T = 16;
 
 /**
+ * At most this many output rows (per batch entry) take the skinny kernels: a matrix-vector
+ * product in the 16 x 16 tiles would leave 15 of 16 rows of every tile idle.
+ */
+export const SKINNY_M = 8;
+
+/** @internal (tests) dispatches of each skinny kernel */
+export const skinnyStats = { dotSubgroup: 0, dotWorkgroup: 0, columns: 0 };
+
+interface SkinnyPlan {
+  M: number;
+  K: number;
+  nb: number;
+  H: number;
+  /** b's k stride is 1: the workgroup splits each dot product's k */
+  dot: boolean;
+  subgroups: boolean;
+  a: ArrayData;
+  b: ArrayData;
+  out: ArrayData;
+  O: string;
+  /** the value written for output (batch, i, j) from its float-float sum acc (AddMM's epilogue) */
+  result: string;
+  loaders: string;
+}
+
+/**
+ * Skinny products (M <= SKINNY_M): every B element is loaded once and used for all M rows, float-float
+ * sums as the tiled kernel's (the same rounding up to near-ties).
+ * - b with unit k stride (a Linear layer's W.T): a workgroup of 64 per output column, its
+ *   invocations taking k = lid, lid + 64, ... (adjacent k, adjacent addresses); the 64 partial
+ *   sums of each row are added across each subgroup by shuffles (subgroupShuffleXor, where the
+ *   adapter has subgroups), then the subgroups' sums (or, without subgroups, all 64) through
+ *   workgroup memory.
+ * - otherwise (W as stored): an invocation per output column, adjacent columns in adjacent
+ *   invocations, k in order.
+ */
+function skinnyCode(p: SkinnyPlan): { code: string; kind: keyof typeof skinnyStats; groups: (N: number, nBatch: number) => number } {
+  const { M, H, a, b, out, O } = p;
+  const batchOffsets = `
+  var offA = bitcast<i32>(md[4]);
+  var offB = bitcast<i32>(md[5]);
+  var rem = batch;
+  for (var d = i32(md[3]) - 1; d >= 0; d--) {
+    let dim = md[${H}u + u32(d)];
+    let c = i32(rem % dim);
+    rem = rem / dim;
+    offA += c * bitcast<i32>(md[${H}u + md[3] + u32(d)]);
+    offB += c * bitcast<i32>(md[${H}u + 2u * md[3] + u32(d)]);
+  }
+  let sam = bitcast<i32>(md[6]);
+  let sak = bitcast<i32>(md[7]);
+  let sbk = bitcast<i32>(md[8]);
+  let sbn = bitcast<i32>(md[9]);`;
+  const accumulate = (k: string) => `
+      let bv = ${fromRaw(b.dtype, `rawB(offB + i32(${k}) * sbk + i32(j) * sbn)`)};
+      for (var r = 0u; r < ${M}u; r++) {
+        accs[r] = ffAdd_(accs[r], twoProd_(${fromRaw(a.dtype, `rawA(offA + i32(r) * sam + i32(${k}) * sak)`)}, bv));
+      }`;
+  const store = (i: string, sum: string) => `{
+      let i = ${i};
+      var acc = ${sum};
+      acc = ${p.result};
+      ${O}[batch * M * N + i * N + j] = ${toRaw('f32', { ...out.dtype, size: 4 } as typeof out.dtype, 'select(acc.x + acc.y, acc.x, acc.y == 0.0)')};
+    }`;
+  const head = `${p.loaders}
+${FF}`;
+  const common = `
+  ONE_ = bitcast<f32>(md[10]);
+  let M = md[0];
+  let N = md[1];
+  let K = md[2];
+  let g = wid.x + wid.y * nw.x;`;
+  if (!p.dot) {
+    const code = `${head}
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @builtin(local_invocation_index) lid: u32) {${common}
+  let tiles = (N + 63u) / 64u;
+  let batch = g / tiles;
+  let j = (g % tiles) * 64u + lid;
+  if (batch >= md[11] || j >= N) { return; }${batchOffsets}
+  var accs: array<vec2f, ${M}>;
+  for (var k = 0u; k < K; k++) {${accumulate('k')}
+  }
+  for (var r = 0u; r < ${M}u; r++) ${store('r', 'accs[r]')}
+}`;
+    return { code, kind: 'columns', groups: (N, nBatch) => Math.ceil(N / 64) * nBatch };
+  }
+  const sg = p.subgroups;
+  const code = `${head}
+var<workgroup> part: array<vec2f, ${64 * M}>;
+${sg ? 'var<workgroup> slots: atomic<u32>;' : ''}
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @builtin(local_invocation_index) lid: u32${sg ? ', @builtin(subgroup_invocation_id) sgl: u32, @builtin(subgroup_size) sgs: u32' : ''}) {${common}
+  let batch = g / N;
+  let j = g % N;
+  let valid = batch < md[11];${batchOffsets}
+  var accs: array<vec2f, ${M}>;
+  if (valid) {
+    for (var k = lid; k < K; k += 64u) {${accumulate('k')}
+    }
+  }${
+    sg
+      ? `
+  if (lid == 0u) { atomicStore(&slots, 0u); }
+  workgroupBarrier();
+  // each row's partial sums added across the subgroup: after the butterfly every lane holds the total
+  for (var r = 0u; r < ${M}u; r++) {
+    var v = accs[r];
+    for (var s = 1u; s < sgs; s = s << 1u) {
+      v = ffAdd_(v, subgroupShuffleXor(v, s));
+    }
+    accs[r] = v;
+  }
+  if (sgl == 0u) {
+    let slot = atomicAdd(&slots, 1u);
+    for (var r = 0u; r < ${M}u; r++) { part[slot * ${M}u + r] = accs[r]; }
+  }
+  workgroupBarrier();
+  let used = atomicLoad(&slots);`
+      : `
+  for (var r = 0u; r < ${M}u; r++) { part[lid * ${M}u + r] = accs[r]; }
+  workgroupBarrier();
+  let used = 64u;`
+  }
+  if (valid && lid < ${M}u) {
+    var sum = vec2f(0.0, 0.0);
+    for (var q = 0u; q < used; q++) { sum = ffAdd_(sum, part[q * ${M}u + lid]); }
+    ${store('lid', 'sum')}
+  }
+}`;
+  return { code, kind: sg ? 'dotSubgroup' : 'dotWorkgroup', groups: (N, nBatch) => N * nBatch };
+}
+
+/**
  * out = a @ b, or AddMM's alpha * (a @ b) + beta * c (c broadcast to out's shape) with one
  * rounding per element, as the reference: alpha and beta enter as float-float pairs.
  */
@@ -79,6 +213,15 @@ fn cOff(o: u32) -> i32 {
     const result = addmm
       ? `ffAdd_(ffMul_(acc, vec2f(bitcast<f32>(md[${C + 1}u]), bitcast<f32>(md[${C + 2}u]))), ffMul_(vec2f(bitcast<f32>(md[${C + 3}u]), bitcast<f32>(md[${C + 4}u])), vec2f(${fromRaw(addmm.c.dtype, 'rawC(cOff(batch * M * N + i * N + j))')}, 0.0)))`
       : 'acc';
+    if (!cplx && M <= SKINNY_M) {
+      const skinny = skinnyCode({ M, K, nb, H, dot: b.strides[nd - 2] === 1 && K > 1, subgroups: be.subgroups, a, b, out, O, result, loaders: `${rawLoader('rawA', names[0]!, a.dtype)}
+${rawLoader('rawB', names[1]!, b.dtype)}
+${addmm ? `${rawLoader('rawC', names[3]!, addmm.c.dtype)}
+  ${C_OFF}` : ''}` });
+      skinnyStats[skinny.kind]++;
+      be.dispatchGroups(helpersFor(skinny.code) + skinny.code, bindings, metaAll, skinny.groups(N, nBatch));
+      return;
+    }
     const code = `
 ${rawLoader('rawA', names[0]!, a.dtype)}
 ${rawLoader('rawB', names[1]!, b.dtype)}
