@@ -10,7 +10,7 @@
 //            --render=RUN.json (only re-render a saved run's report)
 //            --no-gpu (leave out mlx-ts:webgpu)  --gpu=all (every workload on a software GPU adapter too)
 import os from 'node:os';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -206,7 +206,18 @@ for (const w of workers.values()) w.stop();
 machine.loadEnd = os.loadavg();
 machine.elapsedS = (Date.now() - t0) / 1000;
 
-const run = { machine, opts: { ...opts, quick }, configs: configs.map(({ name, lib, info, families, workloadIds, startError }) => ({ name, lib, info, families, workloadIds, startError })), workloads, results, notes: { mlx: mlxNotes, numpy: numpyNote } };
+// The bound on the FMA kernel set's gain (issue 17 item 3): this CPU's f32x4 multiply-add peak
+// with and without fusing (bench/fma/peak.mjs, one thread, operands from L1), where the Node 24
+// configurations ran matmul-1024.
+let fmaPeak;
+const fmaCfg = configs.find((c) => c.name === 'mlx-ts:wasm@node24');
+if (fmaCfg && results['matmul-1024']?.[fmaCfg.name]?.status === 'ok') {
+  const r = spawnSync(fmaCfg.node, [fileURLToPath(new URL('./fma/peak.mjs', import.meta.url))], { encoding: 'utf8', timeout: 180_000 });
+  const m = /plain ([\d.]+) GFLOP\/s, FMA ([\d.]+) GFLOP\/s, FMA\/plain ([\d.]+)x/.exec(r.stdout ?? '');
+  fmaPeak = m ? { plain: Number(m[1]), fma: Number(m[2]), ratio: Number(m[3]) } : { error: String(r.error?.message ?? r.stderr ?? 'no output').split('\n')[0].slice(0, 200) };
+  log(`fma peak: ${m ? `plain ${m[1]}, FMA ${m[2]} GFLOP/s (${m[3]}x)` : fmaPeak.error}`);
+}
+const run = { machine, opts: { ...opts, quick }, configs: configs.map(({ name, lib, info, families, workloadIds, startError }) => ({ name, lib, info, families, workloadIds, startError })), workloads, results, fmaPeak, notes: { mlx: mlxNotes, numpy: numpyNote } };
 mkdirSync(dirname(jsonFile), { recursive: true });
 writeFileSync(jsonFile, JSON.stringify(run, null, 1));
 mkdirSync(dirname(outFile), { recursive: true });
