@@ -153,7 +153,18 @@ export function renderReport(run) {
     const fftNote = (s) => `${fmtMs(s.a.medianMs)} vs ${fmtMs(s.b.medianMs)}`;
     // issue 12 (fft): within 2x of NumPy's time, i.e. NumPy's time / ours >= 0.5
     row(`complex fft of 2^20 points: ${M} vs numpy (within 2× of NumPy's time) (issue 12)`, speed('fft-2^20', 'numpy'), 0.5, fftNote);
-    row(`scaledDotProductAttention 8 heads × 512 × 64: ${M} fused vs ${M} written with ops (issue 12)`, speed('sdpa-8x512x64', M, 'sdpa-ops-8x512x64'), 2, t);
+    const ss = speed('sdpa-8x512x64', M, 'sdpa-ops-8x512x64');
+    row(`scaledDotProductAttention 8 heads × 512 × 64: ${M} fused vs ${M} written with ops (issue 12)`, ss, 2, t);
+    // what the unmet compute-bound targets ask for, next to this backend's GEMM rate in this run
+    const gemm = get('matmul-1024', M);
+    const need = (what, flops, ms) => `${what} needs ≤ ${fmtMs(ms)}, ${(flops / ms / 1e6).toFixed(1)} GFLOP/s, against ${(wl['matmul-1024'].flops / gemm.medianMs / 1e6).toFixed(1)} GFLOP/s for ${M}'s matmul 1024 in this run`;
+    if (ok(gemm) && wl.conv2d) {
+      const cs = speed('conv2d', 'tfjs:wasm');
+      if (cs.missing === undefined && cs.x < 2) targetNotes.push(`${need('conv2d at 2× tfjs:wasm', wl.conv2d.flops, cs.b.medianMs / 2)} (the convolution is a GEMM over the input's windows: its rate can't pass the GEMM's).`);
+    }
+    if (ok(gemm) && ss.missing === undefined && ss.x < 2 && wl['sdpa-8x512x64']?.flops) {
+      targetNotes.push(`${need('Attention at 2× the ops version', wl['sdpa-8x512x64'].flops, ss.b.medianMs / 2)} (the ops version is two such GEMMs and a softmax: 2× it asks the fused kernel to outrun the GEMM itself).`);
+    }
     // issue 13: training steps of the examples' models against the same models in TF.js
     if (wl['train-mlp']) row(`training step, digits MLP (batch 128): ${M} vs tfjs:wasm (issue 13)`, speed('train-mlp', 'tfjs:wasm'), 2, t);
     if (wl['train-llama']) {
