@@ -25,11 +25,17 @@ import { runFFT } from './fft.js';
 
 export interface GpuStorage extends Storage {
   readonly id: number;
-  /** Bytes of the GPU buffer: byteLength rounded up to whole 32-bit words. */
+  /** Bytes of the GPU buffer: byteLength rounded up to whole 32-bit words, then to whole pages past one page, or a cached buffer somewhat larger. */
   readonly size: number;
 }
 
 const align4 = (n: number): number => Math.ceil(n / 4) * 4;
+
+/**
+ * MLX's Metal allocator page (vm_page_size on Apple silicon): requests above it get whole pages,
+ * so that sizes that differ by a little (a KV cache that grows a token a step) share buffers.
+ */
+export const PAGE_BYTES = 16384;
 
 export class NoKernelError extends Error {
   override readonly name = 'NoKernelError';
@@ -234,12 +240,19 @@ export class WebGPUBackend implements Backend {
 
   allocate(byteLength: number): Storage {
     if (!Number.isInteger(byteLength) || byteLength < 0) throw new RangeError(`[webgpu] allocate: invalid byte length ${byteLength}`);
-    const size = Math.max(4, align4(byteLength));
-    if (size > this.host.adapter.maxBufferSize) {
-      throw new RangeError(`[webgpu] can't allocate ${byteLength} bytes: the adapter's largest buffer is ${this.host.adapter.maxBufferSize} bytes`);
+    const words = Math.max(4, align4(byteLength));
+    const { maxBufferSize, maxStorageBufferBindingSize } = this.host.adapter;
+    if (words > maxBufferSize) {
+      throw new RangeError(`[webgpu] can't allocate ${byteLength} bytes: the adapter's largest buffer is ${maxBufferSize} bytes`);
     }
-    const id = this.fromCache(size) ?? this.host.createBuffer(size);
-    this.active += byteLength;
+    // MLX: whole pages above one page (not past a limit the exact size keeps)
+    let size = words > PAGE_BYTES ? Math.ceil(words / PAGE_BYTES) * PAGE_BYTES : words;
+    if (size > maxBufferSize || (size > maxStorageBufferBindingSize && words <= maxStorageBufferBindingSize)) size = words;
+    const hit = this.fromCache(size, words <= maxStorageBufferBindingSize ? maxStorageBufferBindingSize : Infinity);
+    if (hit) size = hit.size;
+    const id = hit ? hit.id : this.host.createBuffer(size);
+    // MLX counts a buffer's length
+    this.active += size;
     if (this.active > this.peak) this.peak = this.active;
     const s: GpuStorage = { backend: this, byteLength, refs: 0, released: false, id, size };
     return s;
@@ -248,12 +261,15 @@ export class WebGPUBackend implements Backend {
   release(storage: Storage): void {
     const s = storage as GpuStorage;
     this.changed(storage);
-    this.active -= s.byteLength;
+    this.active -= s.size;
     // kept for reuse while the cache has room: the GPU queue runs every later write after
     // the work already queued on the buffer
     if (this.cached + s.size <= this.cacheLimit) {
       let ids = this.free.get(s.size);
-      if (!ids) this.free.set(s.size, (ids = []));
+      if (!ids) {
+        this.free.set(s.size, (ids = []));
+        this.sizes.splice(this.lowerBound(s.size), 0, s.size);
+      }
       ids.push(s.id);
       this.cached += s.size;
     } else this.host.destroyBuffer(s.id);
@@ -261,14 +277,39 @@ export class WebGPUBackend implements Backend {
 
   // ---- MLX's allocator cache: released buffers by size ----
   private readonly free = new Map<number, number[]>();
+  /** the sizes in `free`, ascending */
+  private readonly sizes: number[] = [];
   private cached = 0;
   /** Bytes the cache may hold (mx.setCacheLimit); 1 GiB until set. */
   private cacheLimit = 2 ** 30;
 
-  private fromCache(size: number): number | undefined {
-    const id = this.free.get(size)?.pop();
-    if (id !== undefined) this.cached -= size;
-    return id;
+  private lowerBound(size: number): number {
+    let lo = 0;
+    let hi = this.sizes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sizes[mid]! < size) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /**
+   * MLX's BufferCache::reuse_from_cache: the smallest cached buffer of at least `size` bytes,
+   * if it is under min(2 size, size + 2 pages) (and within `most`).
+   */
+  private fromCache(size: number, most: number): { id: number; size: number } | undefined {
+    const at = this.lowerBound(size);
+    const found = this.sizes[at];
+    if (found === undefined || found >= Math.min(2 * size, size + 2 * PAGE_BYTES) || found > most) return undefined;
+    const ids = this.free.get(found)!;
+    const id = ids.pop()!;
+    if (!ids.length) {
+      this.free.delete(found);
+      this.sizes.splice(at, 1);
+    }
+    this.cached -= found;
+    return { id, size: found };
   }
 
   readonly cache = {
@@ -276,6 +317,7 @@ export class WebGPUBackend implements Backend {
     clear: (): void => {
       for (const ids of this.free.values()) for (const id of ids) this.host.destroyBuffer(id);
       this.free.clear();
+      this.sizes.length = 0;
       this.cached = 0;
     },
     setLimit: (bytes: number): void => {
@@ -285,6 +327,10 @@ export class WebGPUBackend implements Backend {
         while (this.cached > bytes && ids.length) {
           this.host.destroyBuffer(ids.pop()!);
           this.cached -= size;
+        }
+        if (!ids.length) {
+          this.free.delete(size);
+          this.sizes.splice(this.lowerBound(size), 1);
         }
       }
     },

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as mx from '@mlx-ts/core';
 import { gpuBackend, noGpu } from './gpu-helpers.js';
 import { registerWebGPU, WebGPUBackend } from '../src/index.js';
+import { PAGE_BYTES } from '../src/backend.js';
 
 afterEach(() => mx.setDefaultDevice(mx.cpu));
 
@@ -103,6 +104,7 @@ describe.skipIf(noGpu)('webgpu device', () => {
   });
 
   it('counts GPU memory and returns it when arrays are disposed', () => {
+    mx.clearCache(); // fresh buffers: exactly their sizes (a cached one may be larger)
     const before = gpuBackend!.memory().active;
     const a = mx.array([1, 2, 3, 4]);
     const x = mx.add(a, a, mx.gpu);
@@ -200,6 +202,89 @@ describe.skipIf(noGpu)('webgpu buffer cache (MLX allocator semantics)', () => {
       expect(mx.getCacheMemory()).toBe(0);
     } finally {
       mx.setCacheLimit(prev || 2 ** 30); // core records 0 until a limit is set; the GPU cache starts at 1 GiB
+    }
+  });
+});
+
+describe.skipIf(noGpu)("webgpu allocator sizes (MLX's Metal allocator)", () => {
+  const be = () => gpuBackend!;
+  const take = (bytes: number) => be().allocate(bytes) as unknown as { id: number; size: number; released: boolean };
+  const give = (s: { released: boolean }) => {
+    s.released = true;
+    be().release(s as never);
+  };
+
+  it('whole pages past one page; a cached buffer serves a request under min(2 size, size + 2 pages); active counts buffer lengths', () => {
+    mx.clearCache();
+    const prev = mx.setCacheLimit(1 << 24);
+    const base = be().memory().active;
+    try {
+      const a = take(20_000);
+      expect(a.size).toBe(2 * PAGE_BYTES);
+      const small = take(16_000);
+      expect(small.size, 'one page or less: words').toBe(16_000);
+      expect(be().memory().active).toBe(base + 2 * PAGE_BYTES + 16_000);
+      give(a);
+      expect(mx.getCacheMemory()).toBe(2 * PAGE_BYTES);
+      // 30000 -> 2 pages: the same buffer back
+      const b = take(30_000);
+      expect([b.id, b.size, mx.getCacheMemory()]).toEqual([a.id, 2 * PAGE_BYTES, 0]);
+      give(b);
+      // 16500 -> 2 pages too: reused; 10000 bytes: 2 pages is >= 2 x 10000: a new buffer
+      const c = take(10_000);
+      expect(c.id).not.toBe(a.id);
+      expect(mx.getCacheMemory()).toBe(2 * PAGE_BYTES);
+      const d = take(16_500);
+      expect(d.id).toBe(a.id);
+      give(d);
+      // 7 pages cached: 5 pages (needs < 5 + 2) no, 6 pages yes, and it counts as 7 while in use
+      const e = take(7 * PAGE_BYTES - 100);
+      give(e);
+      const f = take(5 * PAGE_BYTES);
+      expect(f.id).not.toBe(e.id);
+      const g = take(6 * PAGE_BYTES - 3);
+      expect([g.id, g.size]).toEqual([e.id, 7 * PAGE_BYTES]);
+      const activeNow = be().memory().active;
+      give(g);
+      expect(be().memory().active).toBe(activeNow - 7 * PAGE_BYTES);
+      for (const s of [c, f, small]) give(s);
+      // a KV cache growing by 2 KiB a step: buffers of one page count serve several steps (exact sizes: a new buffer every step)
+      mx.clearCache();
+      let kv = take(64 * 1024);
+      const ids = new Set([kv.id]);
+      for (let step = 1; step <= 24; step++) {
+        const next = take(64 * 1024 + step * 2048);
+        give(kv);
+        kv = next;
+        ids.add(kv.id);
+      }
+      give(kv);
+      expect(ids.size, 'buffers created over 24 steps').toBeLessThanOrEqual(8);
+      expect(mx.getCacheMemory()).toBeLessThanOrEqual(8 * 7 * PAGE_BYTES);
+    } finally {
+      mx.clearCache();
+      mx.setCacheLimit(prev || 2 ** 30);
+    }
+  });
+
+  it('never hands a buffer past the binding limit to an array that fits it', () => {
+    const adapter = gpuBackend!.adapter as { maxStorageBufferBindingSize: number };
+    const old = adapter.maxStorageBufferBindingSize;
+    mx.clearCache();
+    try {
+      adapter.maxStorageBufferBindingSize = 65536;
+      const big = take(65536 + PAGE_BYTES);
+      give(big);
+      const fits = take(60_000);
+      expect(fits.id).not.toBe(big.id);
+      expect(fits.size).toBeLessThanOrEqual(65536);
+      // exactly at the limit: not rounded past it
+      const edge = take(65536 - 8);
+      expect(edge.size).toBeLessThanOrEqual(65536);
+      for (const s of [fits, edge]) give(s);
+    } finally {
+      adapter.maxStorageBufferBindingSize = old;
+      mx.clearCache();
     }
   });
 });
