@@ -126,6 +126,76 @@ describe.skipIf(noGpu)('mx.fast.metalKernel (WGSL)', () => {
     expect(() => mx.vmap(f)(mx.stack([a, a]))).toThrow(/CustomKernel/);
   });
 
+  it('float16 as f16 where the adapter has it, and widened to f32 otherwise; bfloat16 widened; a template T naming them', () => {
+    const be = gpuBackend!;
+    const mode = be.f16;
+    const k = mx.fast.metalKernel({ name: 'halfaxpy', inputNames: ['x', 'y'], outputNames: ['out'], source: 'let i = thread_position_in_grid.x;\n  out[i] = T(2.5) * x[i] + y[i];' });
+    // values whose results are exact in float16 and bfloat16, and one that rounds (ties to even)
+    const xs = [1, -2, 0.5, 1024, 3, 0.1];
+    const ys = [0.25, 8, -1, 1, 1 / 1024, 0];
+    try {
+      for (const m of mode === 'native' ? (['native', 'emulated'] as const) : (['emulated'] as const)) {
+        be.f16 = m;
+        for (const dt of [mx.float16, mx.bfloat16]) {
+          const x = mx.array(xs, dt);
+          const y = mx.array(ys, dt);
+          const logged: string[] = [];
+          const log = console.log;
+          console.log = (...a: unknown[]) => void logged.push(a.join(' '));
+          let o: mx.MxArray;
+          try {
+            [o] = k({ inputs: [x, y], template: { T: dt }, grid: [6, 1, 1], threadgroup: [3, 1, 1], outputShapes: [[6]], outputDtypes: [dt], stream: mx.gpu, verbose: true }) as [mx.MxArray];
+            mx.eval(o);
+          } finally {
+            console.log = log;
+          }
+          expect(o.dtype).toBe(dt);
+          // the kernel computes in its element type: f16 natively, else f32, rounded once when written
+          const want = mx.add(mx.multiply(mx.astype(x, mx.float32), 2.5, mx.cpu), mx.astype(y, mx.float32), mx.cpu);
+          const nativeHalf = dt === mx.float16 && m === 'native';
+          const expected = nativeHalf ? mx.add(mx.multiply(x, mx.array(2.5, mx.float16), mx.cpu), y, mx.cpu) : mx.astype(want, dt, mx.cpu);
+          expect(o.tolist(), `${dt.name}, ${m}`).toEqual(expected.tolist());
+          expect(logged.join('\n'), `${dt.name}, ${m}`).toMatch(nativeHalf ? /\(WGSL\):\nenable f16;[\s\S]*alias T = f16;[\s\S]*x: array<f16>/ : /alias T = f32;[\s\S]*x: array<f32>/);
+        }
+      }
+    } finally {
+      be.f16 = mode;
+    }
+  });
+
+  it('8- and 16-bit integers and bool widened to i32 / u32, written back as astype converts; complex64 as vec2<f32>; initValue on each', () => {
+    const k = mx.fast.metalKernel({ name: 'inc', inputNames: ['a'], outputNames: ['out'], source: 'let i = thread_position_in_grid.x;\n  out[i] = a[i] * T(3) + T(1);' });
+    const run = (vals: number[], dt: mx.Dtype) => {
+      const [o] = k({ inputs: [mx.array(vals, dt)], template: { T: dt }, grid: [vals.length, 1, 1], threadgroup: [1, 1, 1], outputShapes: [[vals.length]], outputDtypes: [dt], stream: mx.gpu });
+      return o!;
+    };
+    // int8 wraps as the C cast (and astype) does: 100 * 3 + 1 = 301 -> 45; -128 * 3 + 1 -> -127
+    expect(run([1, -2, 100, -128], mx.int8).tolist()).toEqual([4, -5, 45, -127]);
+    expect(run([1, -2, 20000], mx.int16).tolist()).toEqual([4, -5, (20000 * 3 + 1) - 65536]);
+    expect(run([1, 200, 255], mx.uint8).tolist()).toEqual([4, (601) % 256, (766) % 256]);
+    expect(run([1, 40000], mx.uint16).tolist()).toEqual([4, (120001) % 65536]);
+    // bool: a u32 whose nonzero values are true
+    const b = mx.fast.metalKernel({ name: 'notk', inputNames: ['a'], outputNames: ['out'], source: 'let i = thread_position_in_grid.x;\n  out[i] = select(0u, 7u, a[i] == 0u);' });
+    const [bo] = b({ inputs: [mx.array([true, false, false, true])], grid: [4, 1, 1], threadgroup: [2, 1, 1], outputShapes: [[4]], outputDtypes: [mx.bool], stream: mx.gpu });
+    expect(bo!.dtype).toBe(mx.bool);
+    expect(bo!.tolist()).toEqual([false, true, true, false]);
+    // complex64: vec2<f32> (re, im)
+    const c = mx.fast.metalKernel({ name: 'cmul', inputNames: ['z'], outputNames: ['out'], source: 'let i = thread_position_in_grid.x;\n  let v = z[i];\n  out[i] = vec2<f32>(v.x * v.x - v.y * v.y, 2.0 * v.x * v.y);' });
+    const z = mx.array([new mx.Complex(1, 2), new mx.Complex(-3, 0.5)]);
+    const [co] = c({ inputs: [z], grid: [2, 1, 1], threadgroup: [2, 1, 1], outputShapes: [[2]], outputDtypes: [mx.complex64], stream: mx.gpu });
+    expect(co!.tolist()).toEqual(mx.square(z, mx.cpu).tolist());
+    // initValue fills the bound array: untouched elements keep it, converted as the output's dtype
+    const some = mx.fast.metalKernel({ name: 'firsthalf', inputNames: ['a'], outputNames: ['out'], source: 'let i = thread_position_in_grid.x;\n  if (i < 2u) { out[i] = a[i]; }' });
+    for (const [dt, init, want] of [
+      [mx.int8, 300, [5, 6, 44, 44]],
+      [mx.float16, 1 / 3, [5, 6, 0.333251953125, 0.333251953125]],
+      [mx.bfloat16, 1 / 3, [5, 6, 0.333984375, 0.333984375]],
+    ] as const) {
+      const [o] = some({ inputs: [mx.array([5, 6, 7, 8], dt)], grid: [4, 1, 1], threadgroup: [4, 1, 1], outputShapes: [[4]], outputDtypes: [dt], initValue: init, stream: mx.gpu });
+      expect(o!.tolist(), dt.name).toEqual(want);
+    }
+  });
+
   it('errors: definitions, calls, the CPU, dtypes and atomics WGSL lacks, a WGSL compile error', () => {
     const body = 'out[thread_position_in_grid.x] = inp[thread_position_in_grid.x];';
     expect(() => mx.fast.metalKernel({ name: 'bad name', inputNames: ['inp'], outputNames: ['out'], source: body })).toThrow(/\[metal_kernel\] name must be an identifier/);
@@ -145,9 +215,11 @@ describe.skipIf(noGpu)('mx.fast.metalKernel (WGSL)', () => {
     expect(() => k({ ...call, outputDtypes: ['float32' as unknown as mx.Dtype], stream: mx.gpu })).toThrow(/outputDtypes\[0\] must be an mx dtype/);
     expect(() => k({ ...call, template: [['T', 'f32' as unknown as number]], stream: mx.gpu })).toThrow(/template argument 'T' must be a dtype, an integer or a boolean/);
     expect(() => mx.eval(k({ ...call, threadgroup: [4096, 1, 1], stream: mx.gpu }))).toThrow(/threadgroup \(4096, 1, 1\) is larger than this adapter allows/);
-    expect(() => mx.eval(k({ ...call, inputs: [mx.array([1, 2, 3], mx.float16)], stream: mx.gpu }))).toThrow(/input 'inp' is float16; WGSL kernels on WebGPU take float32, int32 and uint32/);
+    expect(() => mx.eval(k({ ...call, inputs: [mx.array([1, 2, 3], mx.int64)], stream: mx.gpu }))).toThrow(/input 'inp' is int64; WGSL kernels on WebGPU take float32, float16, bfloat16, complex64 and the 8-, 16- and 32-bit integer and bool arrays/);
+    expect(() => mx.eval(k({ ...call, outputDtypes: [mx.uint64], stream: mx.gpu }))).toThrow(/output 'out' is uint64/);
     const atomicF = mx.fast.metalKernel({ name: 'af', inputNames: ['inp'], outputNames: ['out'], source: body, atomicOutputs: true });
     expect(() => mx.eval(atomicF({ ...call, stream: mx.gpu }))).toThrow(/atomic output 'out' is float32; WGSL has atomics on int32 and uint32 only/);
+    expect(() => mx.eval(atomicF({ ...call, outputDtypes: [mx.int8], stream: mx.gpu }))).toThrow(/atomic output 'out' is int8; WGSL has atomics on int32 and uint32 only/);
     // a body that doesn't compile: the WGSL error at the next read, and the device goes on
     const broken = mx.fast.metalKernel({ name: 'broken', inputNames: ['inp'], outputNames: ['out'], source: 'out[0] = undefined_name;' });
     expect(() => broken({ ...call, stream: mx.gpu })[0]!.tolist()).toThrow(/\[webgpu\] .*undefined_name/);
