@@ -18,6 +18,51 @@ export const SKINNY_M = 8;
 /** @internal (tests) dispatches of each skinny kernel */
 export const skinnyStats = { dotSubgroup: 0, dotWorkgroup: 0, columns: 0 };
 
+/**
+ * Split-k reductions (a workgroup of 64 per output column, invocation lid taking k = lid, lid + 64, ...,
+ * M float-float sums `accs` each): the declarations, the extra builtins, and the statements that
+ * leave each row r's total in `sum` for invocation lid = r (r < M). With subgroups, each row's 64
+ * partial sums are added across every subgroup by shuffles first (after the butterfly every lane
+ * holds the subgroup's total), then one per subgroup through workgroup memory (slots claimed by
+ * an atomic, as WGSL fixes no mapping of invocations to subgroups); without, all 64.
+ */
+export function splitKDecls(M: number, subgroups: boolean): string {
+  return `var<workgroup> part: array<vec2f, ${64 * M}>;${subgroups ? '\nvar<workgroup> slots: atomic<u32>;' : ''}`;
+}
+
+export function splitKBuiltins(subgroups: boolean): string {
+  return subgroups ? ', @builtin(subgroup_invocation_id) sgl: u32, @builtin(subgroup_size) sgs: u32' : '';
+}
+
+export function splitKReduce(M: number, subgroups: boolean): string {
+  const collect = subgroups
+    ? `
+  if (lid == 0u) { atomicStore(&slots, 0u); }
+  workgroupBarrier();
+  for (var r = 0u; r < ${M}u; r++) {
+    var v = accs[r];
+    for (var s = 1u; s < sgs; s = s << 1u) {
+      v = ffAdd_(v, subgroupShuffleXor(v, s));
+    }
+    accs[r] = v;
+  }
+  if (sgl == 0u) {
+    let slot = atomicAdd(&slots, 1u);
+    for (var r = 0u; r < ${M}u; r++) { part[slot * ${M}u + r] = accs[r]; }
+  }
+  workgroupBarrier();
+  let used = atomicLoad(&slots);`
+    : `
+  for (var r = 0u; r < ${M}u; r++) { part[lid * ${M}u + r] = accs[r]; }
+  workgroupBarrier();
+  let used = 64u;`;
+  return `${collect}
+  var sum = vec2f(0.0, 0.0);
+  if (lid < ${M}u) {
+    for (var q = 0u; q < used; q++) { sum = ffAdd_(sum, part[q * ${M}u + lid]); }
+  }`;
+}
+
 interface SkinnyPlan {
   M: number;
   K: number;
@@ -99,10 +144,9 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @
   }
   const sg = p.subgroups;
   const code = `${head}
-var<workgroup> part: array<vec2f, ${64 * M}>;
-${sg ? 'var<workgroup> slots: atomic<u32>;' : ''}
+${splitKDecls(M, sg)}
 @compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @builtin(local_invocation_index) lid: u32${sg ? ', @builtin(subgroup_invocation_id) sgl: u32, @builtin(subgroup_size) sgs: u32' : ''}) {${common}
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @builtin(local_invocation_index) lid: u32${splitKBuiltins(sg)}) {${common}
   let batch = g / N;
   let j = g % N;
   let valid = batch < md[11];${batchOffsets}
@@ -110,33 +154,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @
   if (valid) {
     for (var k = lid; k < K; k += 64u) {${accumulate('k')}
     }
-  }${
-    sg
-      ? `
-  if (lid == 0u) { atomicStore(&slots, 0u); }
-  workgroupBarrier();
-  // each row's partial sums added across the subgroup: after the butterfly every lane holds the total
-  for (var r = 0u; r < ${M}u; r++) {
-    var v = accs[r];
-    for (var s = 1u; s < sgs; s = s << 1u) {
-      v = ffAdd_(v, subgroupShuffleXor(v, s));
-    }
-    accs[r] = v;
-  }
-  if (sgl == 0u) {
-    let slot = atomicAdd(&slots, 1u);
-    for (var r = 0u; r < ${M}u; r++) { part[slot * ${M}u + r] = accs[r]; }
-  }
-  workgroupBarrier();
-  let used = atomicLoad(&slots);`
-      : `
-  for (var r = 0u; r < ${M}u; r++) { part[lid * ${M}u + r] = accs[r]; }
-  workgroupBarrier();
-  let used = 64u;`
-  }
+  }${splitKReduce(M, sg)}
   if (valid && lid < ${M}u) {
-    var sum = vec2f(0.0, 0.0);
-    for (var q = 0u; q < used; q++) { sum = ffAdd_(sum, part[q * ${M}u + lid]); }
     ${store('lid', 'sum')}
   }
 }`;

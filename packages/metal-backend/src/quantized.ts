@@ -15,6 +15,10 @@ import { writeWords } from './reduce.js';
 import { runElementwise } from './elementwise.js';
 import { fromRaw, helpersFor, rawLoader, roundToDtype, toRaw } from './wgsl.js';
 import { FF, FLOATS, GRID_MAIN, Meta, badFn, errorKind, offsetFn, storeFF } from './matmul-variants.js';
+import { SKINNY_M, splitKBuiltins, splitKDecls, splitKReduce } from './matmul.js';
+
+/** @internal (tests) dispatches of the split-k quantized matmul (W.T, few rows) */
+export const qmvStats = { splitK: 0 };
 
 export interface QParams {
   groupSize: number;
@@ -170,6 +174,55 @@ export function runQuantizedMatmul(be: WebGPUBackend, p: QParams, inputs: readon
   if (li >= md[${cnt}u]) { bad_(${errorKind('gather_qmm', 0)}u, li, 0u, md[${cnt}u]); li = 0u; }
   if (ri >= md[${cnt + 1}u]) { bad_(${errorKind('gather_qmm', 1)}u, ri, 0u, md[${cnt + 1}u]); ri = 0u; }`
       : 'let li = batch;\n  let ri = batch;';
+    const header = `
+${rawLoader('rawX', names[0]!, x.dtype)}
+${offsetFn('offX', LX, gather ? xB.length : batch.length)}
+${offsetFn('offW', LW, gather ? wB.length : batch.length)}
+${offsetFn('offS', LS, gather ? wB.length : batch.length)}
+${LB >= 0 ? offsetFn('offBi', LB, gather ? wB.length : batch.length) : ''}
+${gather ? `${offsetFn('offL', LL, l!.shape.length)}\n${offsetFn('offR', LR, r!.shape.length)}\n${badFn(names[names.length - 1]!)}` : ''}
+${FF}
+${dequantFns(p, names[1]!, s(3), scales, names[2]!, biases, biases ? names[3]! : '', outType)}`;
+    if (p.transpose && M <= SKINNY_M) {
+      // x @ W.T with few rows (decoding): a workgroup of 64 per output column, splitting k, so
+      // that adjacent invocations read adjacent codes of one row of W; each code dequantized
+      // once for the M rows; the partial sums added as the skinny matmul adds them
+      const sg = be.subgroups;
+      const entries = total / (M * N);
+      const code = `${header}
+${splitKDecls(M, sg)}
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @builtin(local_invocation_index) lid: u32${splitKBuiltins(sg)}) {
+  ONE_ = bitcast<f32>(md[0]);
+  let N = md[2];
+  let K = md[3];
+  let g0 = wid.x + wid.y * nw.x;
+  let j = g0 % N;
+  let valid = g0 / N < ${entries}u;
+  let batch = min(g0 / N, ${entries - 1}u);
+  ${pick}
+  let wo = offW(ri) + i32(j) * ${s(2)};
+  let so = offS(ri) + i32(j) * ${s(4)};
+  let bo = ${LB >= 0 ? 'offBi(ri)' : '0'} + i32(j) * ${s(6)};
+  let xo = offX(li);
+  var accs: array<vec2f, ${M}>;
+  if (valid) {
+    for (var k = lid; k < K; k += 64u) {
+      let g = i32(k / ${p.groupSize}u);
+      let v = deq_(code_(wo, k), so + g * ${s(5)}, bo + g * ${s(7)});
+      for (var r = 0u; r < ${M}u; r++) {
+        accs[r] = ffAdd_(accs[r], twoProd_(${fromRaw(x.dtype, `rawX(xo + i32(r) * ${s(0)} + i32(k) * ${s(1)})`)}, v));
+      }
+    }
+  }${splitKReduce(M, sg)}
+  if (valid && lid < ${M}u) {
+    ${O}[(batch * ${M}u + lid) * N + j] = ${storeFF(out.dtype, 'sum')};
+  }
+}`;
+      qmvStats.splitK++;
+      be.dispatchGroups(helpersFor(code) + code, bindings, m.array(), entries * N);
+      return;
+    }
     const code = `
 ${rawLoader('rawX', names[0]!, x.dtype)}
 ${offsetFn('offX', LX, gather ? xB.length : batch.length)}

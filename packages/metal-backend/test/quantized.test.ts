@@ -5,7 +5,8 @@
 // by mx.quantize on the CPU and read in place by the kernels; a grad under compile.
 import { describe, expect, it } from 'vitest';
 import * as mx from '@mlx-ts/core';
-import { noGpu, rng, spec, checkGpu, halfUnits, randSpec } from './gpu-helpers.js';
+import { gpuBackend, noGpu, rng, spec, checkGpu, halfUnits, randSpec } from './gpu-helpers.js';
+import { qmvStats } from '../src/quantized.js';
 
 function randArr(shape: number[], seed: number, dtype: mx.Dtype = mx.float32): mx.MxArray {
   const r = rng(seed);
@@ -60,6 +61,35 @@ describe.skipIf(noGpu)('webgpu quantized', () => {
     checkGpu((x, a, c, d) => mx.quantizedMatmul(x, a, c, d, true, 32, 8), [rand([2, 32], 26, mx.float16), hq!, hs!, hb!], 'float16');
     const [fq, fs] = q(randArr([4, 32], 27), 32, 4, 'mxfp4');
     checkGpu((x, a, c) => mx.quantizedMatmul(x, a, c, null, true, 32, 4, 'mxfp4'), [rand([2, 32], 28), fq!, fs!], 'mxfp4');
+  });
+
+  it('x @ W.T with up to 8 rows takes the split-k kernel (subgroup shuffles where the adapter has them, and without)', () => {
+    const be = gpuBackend!;
+    const had = be.subgroups;
+    try {
+      for (const sg of had ? [true, false] : [false]) {
+        be.subgroups = sg;
+        const before = qmvStats.splitK;
+        // K of 96 and 160: lanes past K's end in the last pass; 1, 3 and 8 rows; batches
+        const [wq, s, b] = q(randArr([7, 96], 40), 32, 4);
+        for (const m of [1, 3, 8]) checkGpu((x, a, c, d) => mx.quantizedMatmul(x, a, c, d, true, 32, 4), [rand([m, 96], 41 + m), wq!, s!, b!], `affine 4-bit, ${m} rows, subgroups ${sg}`);
+        checkGpu((x, a, c, d) => mx.quantizedMatmul(x, a, c, d, true, 32, 4), [rand([2, 3, 96], 45), wq!, s!, b!], `batched x, subgroups ${sg}`);
+        const [w8, s8, b8] = q(randArr([5, 160], 46, mx.bfloat16), 32, 8);
+        checkGpu((x, a, c, d) => mx.quantizedMatmul(x, a, c, d, true, 32, 8), [rand([2, 160], 47, mx.bfloat16), w8!, s8!, b8!], `8-bit bfloat16, subgroups ${sg}`);
+        const [fq, fs] = q(randArr([6, 64], 48), 32, 4, 'mxfp4');
+        checkGpu((x, a, c) => mx.quantizedMatmul(x, a, c, null, true, 32, 4, 'mxfp4'), [rand([4, 64], 49), fq!, fs!], `mxfp4, subgroups ${sg}`);
+        const [gq, gs, gb] = q(randArr([3, 4, 96], 50), 32, 4);
+        checkGpu((x, a, c, d, li, ri) => mx.gatherQMM(x, a, c, d, li, ri, true, 32, 4), [rand([2, 1, 96], 51), gq!, gs!, gb!, mx.array([1, 0, 1], mx.uint32), mx.array([2, 0, 1], mx.uint32)], `gatherQMM, subgroups ${sg}`);
+        expect(qmvStats.splitK - before, `subgroups ${sg}`).toBeGreaterThanOrEqual(7);
+      }
+      // nine rows: the kernel of one invocation per output
+      const before = qmvStats.splitK;
+      const [wq, s, b] = q(randArr([5, 64], 52), 32, 4);
+      checkGpu((x, a, c, d) => mx.quantizedMatmul(x, a, c, d, true, 32, 4), [rand([9, 64], 53), wq!, s!, b!], '9 rows');
+      expect(qmvStats.splitK).toBe(before);
+    } finally {
+      be.subgroups = had;
+    }
   });
 
   it('gatherQMM: gathered weights, an index error on the next read', () => {
