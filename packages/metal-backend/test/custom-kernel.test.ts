@@ -181,7 +181,7 @@ describe.skipIf(noGpu)('mx.fast.metalKernel (WGSL)', () => {
     expect(bo!.tolist()).toEqual([false, true, true, false]);
     // complex64: vec2<f32> (re, im)
     const c = mx.fast.metalKernel({ name: 'cmul', inputNames: ['z'], outputNames: ['out'], source: 'let i = thread_position_in_grid.x;\n  let v = z[i];\n  out[i] = vec2<f32>(v.x * v.x - v.y * v.y, 2.0 * v.x * v.y);' });
-    const z = mx.array([new mx.Complex(1, 2), new mx.Complex(-3, 0.5)]);
+    const z = mx.array([mx.Complex(1, 2), mx.Complex(-3, 0.5)]);
     const [co] = c({ inputs: [z], grid: [2, 1, 1], threadgroup: [2, 1, 1], outputShapes: [[2]], outputDtypes: [mx.complex64], stream: mx.gpu });
     expect(co!.tolist()).toEqual(mx.square(z, mx.cpu).tolist());
     // initValue fills the bound array: untouched elements keep it, converted as the output's dtype

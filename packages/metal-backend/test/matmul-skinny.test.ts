@@ -108,7 +108,7 @@ describe.skipIf(noGpu)('webgpu skinny matmul', () => {
     const x = mx.reshape(mx.array(new Float32Array(Array.from({ length: 2 * 48 }, (_, i) => Math.sin(i)))), [2, 48]);
     const W = mx.reshape(mx.array(new Float32Array(Array.from({ length: 5 * 48 }, (_, i) => Math.cos(i * 0.3)))), [5, 48]);
     const loss = (w: mx.MxArray) => mx.sum(mx.square(mx.matmul(x, mx.transpose(w))));
-    const g = (d: mx.Device) => {
+    const g = (d: mx.DeviceOrType) => {
       const prev = mx.defaultDevice();
       mx.setDefaultDevice(d);
       try {
