@@ -52,11 +52,19 @@ function serve(data, started) {
   for (;;) {
     // Poll a short while before blocking: a worker that blocks is placed again by the OS at its
     // next wake-up, often on the calling thread's core when the machine was busy a moment ago
-    // (the two then share one core); one that polls keeps its core for the next op.
+    // (the two then share one core); one that polls keeps its core for the next op. A gap in
+    // the polling (descheduled for 100 us: the core is wanted, perhaps by the calling thread
+    // itself) ends it at once, so that a worker that shares a core never holds it.
     const spin = seen > 0 ? Atomics.load(i32, W_SPIN_US) : 0;
     if (spin > 0 && Atomics.load(i32, base) === seen) {
-      const until = now() + spin / 1000;
-      for (let k = 1; Atomics.load(i32, base) === seen; k++) if ((k & 255) === 0 && now() >= until) break;
+      let last = now();
+      const until = last + spin / 1000;
+      for (let k = 1; Atomics.load(i32, base) === seen; k++) {
+        if ((k & 255) !== 0) continue;
+        const t = now();
+        if (t >= until || t - last > 0.1) break;
+        last = t;
+      }
     }
     Atomics.wait(i32, base, seen);
     const seq = Atomics.load(i32, base);
