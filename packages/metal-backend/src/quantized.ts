@@ -223,15 +223,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @
       be.dispatchGroups(helpersFor(code) + code, bindings, m.array(), entries * N);
       return;
     }
-    const code = `
-${rawLoader('rawX', names[0]!, x.dtype)}
-${offsetFn('offX', LX, gather ? xB.length : batch.length)}
-${offsetFn('offW', LW, gather ? wB.length : batch.length)}
-${offsetFn('offS', LS, gather ? wB.length : batch.length)}
-${LB >= 0 ? offsetFn('offBi', LB, gather ? wB.length : batch.length) : ''}
-${gather ? `${offsetFn('offL', LL, l!.shape.length)}\n${offsetFn('offR', LR, r!.shape.length)}\n${badFn(names[names.length - 1]!)}` : ''}
-${FF}
-${dequantFns(p, names[1]!, s(3), scales, names[2]!, biases, biases ? names[3]! : '', outType)}
+    const code = `${header}
 ${GRID_MAIN}
   ONE_ = bitcast<f32>(md[0]);
   if (tid >= ${total}u) { return; }
