@@ -2,7 +2,7 @@
 // generated WGSL, and every primitive without a GPU kernel is an error, never a silent trip
 // to the CPU.
 import type { ArrayData, Backend, Dtype, Primitive, Storage } from '@mlx-ts/core';
-import { GpuHost, SYNC_READ_HELP, type HostOptions } from './host.js';
+import { GpuHost, SYNC_READ_HELP, type AdapterDescription, type HostOptions } from './host.js';
 import { gpuDtype, nativeHalves, usesHalves } from './wgsl.js';
 import { probeNativeHalves, probeNativeHalvesAsync } from './f16.js';
 import { runAsType, runBinary, runCompiled, runDivMod, runSelect, runUnary } from './elementwise.js';
@@ -30,6 +30,12 @@ export interface GpuStorage extends Storage {
 }
 
 const align4 = (n: number): number => Math.ceil(n / 4) * 4;
+
+/**
+ * Kernels with subgroup operations run workgroups of 64 and need every subgroup full: the
+ * feature, and a largest subgroup size the adapter states and that fits (some GPUs have 128).
+ */
+const subgroupsFit = (a: AdapterDescription): boolean => a.features.includes('subgroups') && a.subgroupMaxSize > 0 && a.subgroupMaxSize <= 64 && 64 % a.subgroupMaxSize === 0;
 
 /**
  * MLX's Metal allocator page (vm_page_size on Apple silicon): requests above it get whole pages,
@@ -135,15 +141,25 @@ export class WebGPUBackend implements Backend {
     const id = this.host.createBuffer(16); // WebGPU buffers start zeroed
     this.status = { backend: this, byteLength: 16, refs: 1, released: false, id, size: 16 } as GpuStorage;
     this.f16Mode = opts.features?.f16 === false || !this.host.adapter.features.includes('shader-f16') ? 'emulated' : 'native';
-    this.subgroups = opts.features?.subgroups !== false && this.host.adapter.features.includes('subgroups');
+    this.subgroups = opts.features?.subgroups !== false && subgroupsFit(this.host.adapter);
   }
 
   /**
-   * Whether kernels use WGSL subgroup operations (the adapter's `subgroups` feature, unless
-   * `features: { subgroups: false }`): the skinny matmul reduces its dot products across a
-   * subgroup by shuffles before one workgroup step. Settable, for tests of both paths.
+   * Whether kernels use WGSL subgroup operations (the adapter's `subgroups` feature, with
+   * subgroups of at most 64 invocations, unless `features: { subgroups: false }`): the skinny
+   * matmul reduces its dot products across a subgroup by shuffles before one workgroup step.
+   * Settable (to true only where the adapter allows it), for tests of both paths.
    */
-  subgroups: boolean;
+  get subgroups(): boolean {
+    return this.useSubgroups;
+  }
+
+  set subgroups(on: boolean) {
+    if (on && !subgroupsFit(this.host.adapter)) throw new Error(`[webgpu] subgroups: this adapter has no subgroups of at most 64 invocations (feature: ${this.host.adapter.features.includes('subgroups')}, sizes ${this.host.adapter.subgroupMinSize}-${this.host.adapter.subgroupMaxSize})`);
+    this.useSubgroups = on;
+  }
+
+  private useSubgroups = false;
 
   // ---- float16: WGSL's f16 where the adapter has shader-f16 (and passes the probe), else emulated ----
   private f16Mode: 'native' | 'emulated';

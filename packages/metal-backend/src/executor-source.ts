@@ -102,6 +102,7 @@ async function init(cfg, ctrl, data) {
       maxComputeInvocationsPerWorkgroup: L.maxComputeInvocationsPerWorkgroup,
       maxComputeWorkgroupSize: [L.maxComputeWorkgroupSizeX, L.maxComputeWorkgroupSizeY, L.maxComputeWorkgroupSizeZ],
       maxComputeWorkgroupsPerDimension: L.maxComputeWorkgroupsPerDimension,
+      subgroupMinSize: info.subgroupMinSize || 0, subgroupMaxSize: info.subgroupMaxSize || 0,
     });
     if (!ctrl) return post({ init: true, text: desc });
     const bytes = enc.encode(desc);

@@ -14,6 +14,9 @@ export interface AdapterDescription {
   maxComputeInvocationsPerWorkgroup: number;
   maxComputeWorkgroupSize: [number, number, number];
   maxComputeWorkgroupsPerDimension: number;
+  /** The adapter's subgroup sizes (GPUAdapterInfo), 0 where it doesn't say. */
+  subgroupMinSize: number;
+  subgroupMaxSize: number;
 }
 
 export interface HostOptions {

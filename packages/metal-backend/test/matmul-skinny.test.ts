@@ -33,8 +33,23 @@ describe.skipIf(noGpu)('webgpu skinny matmul', () => {
     if (be) be.subgroups = hasSubgroups;
   });
 
-  it('lavapipe has subgroups (the subgroup path is exercised in CI)', () => {
-    if (process.env.CI) expect(hasSubgroups).toBe(true);
+  it('lavapipe has subgroups (the subgroup path is exercised in CI); only subgroups of at most 64 that fill a workgroup of 64 are used', () => {
+    const a = be.adapter;
+    if (process.env.CI) {
+      expect(hasSubgroups).toBe(true);
+      expect([a.subgroupMinSize, a.subgroupMaxSize]).toEqual([8, 8]);
+    }
+    // an adapter whose subgroups may hold 128 invocations: a workgroup of 64 would leave lanes empty
+    const saved = a.subgroupMaxSize;
+    try {
+      (a as { subgroupMaxSize: number }).subgroupMaxSize = 128;
+      expect(() => (be.subgroups = true)).toThrow(/no subgroups of at most 64 invocations/);
+      (a as { subgroupMaxSize: number }).subgroupMaxSize = 0; // the adapter doesn't say
+      expect(() => (be.subgroups = true)).toThrow(/no subgroups of at most 64 invocations/);
+    } finally {
+      (a as { subgroupMaxSize: number }).subgroupMaxSize = saved;
+      be.subgroups = hasSubgroups;
+    }
   });
 
   for (const mode of ['subgroups', 'workgroup'] as const) {
