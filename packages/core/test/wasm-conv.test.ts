@@ -48,6 +48,8 @@ test('larger problems: several row blocks, partial panels, groups, threads (same
     [[1, 16, 16, 32], [32, 3, 3, 32], { strides: [1, 1], paddingLo: [1, 1], paddingHi: [1, 1], kernelDilation: [1, 1], inputDilation: [1, 1], groups: 1, flip: false }],
     [[3, 40, 7], [9, 5, 7], { strides: [2], paddingLo: [0], paddingHi: [3], kernelDilation: [1], inputDilation: [2], groups: 1, flip: true }],
     [[1, 6, 7, 5, 3], [4, 2, 3, 2, 3], { strides: [1, 1, 2], paddingLo: [1, 0, 1], paddingHi: [0, 2, 1], kernelDilation: [2, 1, 1], inputDilation: [1, 1, 1], groups: 1, flip: false }],
+    // 1024 x 64 x 576 multiply-adds, past HAND_OFF_WORK: the workers take every chunk while the caller sleeps
+    [[1, 32, 32, 64], [64, 3, 3, 64], { strides: [1, 1], paddingLo: [1, 1], paddingHi: [1, 1], kernelDilation: [1, 1], inputDilation: [1, 1], groups: 1, flip: false }],
     // depthwise, 80 groups: more chunks than one queue call takes (QUEUE_MAX)
     [[1, 12, 12, 80], [80, 3, 3, 1], { strides: [1, 1], paddingLo: [1, 1], paddingHi: [1, 1], kernelDilation: [1, 1], inputDilation: [1, 1], groups: 80, flip: false }],
   ];

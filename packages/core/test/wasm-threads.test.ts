@@ -15,7 +15,7 @@ import { getBackendByName } from '../src/device.js';
 import type { WasmBackend } from '../src/backend/wasm/index.js';
 import type { WasmContext } from '../src/backend/wasm/registry.js';
 import { kernelBytes } from '@mlx-ts/kernels-wasm';
-import { parallel, parallelQueue, QUEUE_MAX, poolFor, runningPool, threadStats, resetThreadStats, setThreadTimeout, setThreadSpin, setStealing, WasmThreadError, splitRange, withoutActiveData, MAX_THREADS } from '../src/backend/wasm/threads.js';
+import { parallel, parallelQueue, QUEUE_MAX, HAND_OFF_WORK, poolFor, runningPool, threadStats, resetThreadStats, setThreadTimeout, setThreadSpin, setStealing, WasmThreadError, splitRange, withoutActiveData, MAX_THREADS } from '../src/backend/wasm/threads.js';
 import { checkMatmulF32, checkSumF32, runOn, ulp32 } from './wasm-bounds.js';
 
 const wasm = () => getBackendByName('wasm') as WasmBackend;
@@ -283,6 +283,60 @@ test('parallelQueue: every chunk runs once, whichever thread claims it; workers 
   }
 });
 
+test('parallelQueue hand-off (work >= HAND_OFF_WORK): the workers run every chunk once while the caller sleeps; a failing chunk throws; a hung worker times out', () => {
+  const c = ctx();
+  const neg = c.code('UNARY_Negative')!;
+  const n = 40 * 25_000;
+  const buf = c.heap.alloc(4 * n * 2);
+  try {
+    const x = buf.ptr;
+    const o = buf.ptr + 4 * n;
+    const src = new Float32Array(c.heap.memory.buffer, x, n);
+    for (let i = 0; i < n; i++) src[i] = i;
+    for (const threads of [2, 3]) {
+      mx.setNumThreads(threads);
+      const pool = poolFor(c)!;
+      // where the caller can block (Node), as many workers as threads
+      expect([pool.size, pool.workers]).toEqual([threads, threads]);
+      for (const parts of [2, threads + 1, 40, QUEUE_MAX]) {
+        for (let rep = 0; rep < 5; rep++) {
+          new Float32Array(c.heap.memory.buffer, o, n).fill(7);
+          resetThreadStats();
+          const chunks = splitRange(n, parts, 4).map(([a, b]) => [neg, 0, x + 4 * a, o + 4 * a, b - a]);
+          parallelQueue(c, 'unary_f32', chunks, HAND_OFF_WORK);
+          const out = new Float32Array(c.heap.memory.buffer, o, n);
+          // neg twice would give back +i: a chunk run twice shows as well as one never run
+          expect(out.every((v, i) => v === -i), `${threads} threads, ${parts} chunks`).toBe(true);
+          // every chunk by a worker, none by the caller
+          expect(threadStats().workerChunks, `${threads} threads, ${parts} chunks`).toBe(chunks.length);
+        }
+      }
+    }
+    // a failing chunk surfaces from a worker; the pool works afterwards
+    const beyond = c.heap.memory.buffer.byteLength + 4096;
+    for (const bad of [0, 7]) {
+      const chunks = Array.from({ length: 12 }, (_, i) => [neg, 0, i === bad ? beyond : x, o, 8]);
+      expect(() => parallelQueue(c, 'unary_f32', chunks, HAND_OFF_WORK)).toThrow(WasmThreadError);
+      expect(() => parallelQueue(c, 'unary_f32', chunks, HAND_OFF_WORK)).toThrow(/out of bounds/);
+    }
+    const y = mx.sqrt(data(400_000, 12, 0, 4));
+    mx.eval(y);
+    expect(readHost(y).units.length).toBe(400_000);
+    // a worker that dies: the sleeping caller is not left waiting forever
+    mx.setNumThreads(2);
+    const pool = poolFor(c)!;
+    pool.killWorker(1);
+    setThreadTimeout(50);
+    const t0 = Date.now();
+    expect(() => parallelQueue(c, 'unary_f32', splitRange(n, 8, 4).map(([a, b]) => [neg, 0, x + 4 * a, o + 4 * a, b - a]), HAND_OFF_WORK)).toThrow(/did not finish within/);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(pool.running).toBe(false);
+  } finally {
+    setThreadTimeout(30_000);
+    c.heap.free(buf.ptr, buf.size);
+  }
+});
+
 test('parallelQueue: a failing chunk throws (from the caller or as a WasmThreadError), the others stop claiming, the pool works afterwards', () => {
   const c = ctx();
   const neg = c.code('UNARY_Negative')!;
@@ -432,8 +486,8 @@ test('starting workers leaves the static data alone (their module has passive da
   const pattern = Int32Array.from({ length: desc.length }, (_, i) => 0x5a5a0000 + i);
   mx.setNumThreads(4);
   desc.set(pattern);
-  const pool = poolFor(c)!; // starts 3 workers now
-  expect(pool.size).toBe(4);
+  const pool = poolFor(c)!; // starts 4 workers now (the caller can block: see ThreadPool.runQueue's hand-off)
+  expect([pool.size, pool.workers]).toEqual([4, 4]);
   expect(Array.from(c.desc())).toEqual(Array.from(pattern));
   desc.fill(0);
   // the transform: same exports and imports, and instantiating it writes nothing

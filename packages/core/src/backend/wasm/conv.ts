@@ -201,7 +201,8 @@ function indirectGemm(q: Plan): boolean {
   const pb = q.alloc(G * panel);
   for (let g = 0; g < G; g++) k.conv_pack_b_f32(q.wp + g * Og * q.sO * 4, q.sk, q.sO, Kg, Og, pb + g * panel);
   // rows of every group in one queue, a few chunks per thread (see parallelQueue)
-  const parts = M >= 8 ? queueParts(ctx, G * M * Og * Kg, THREAD_FLOPS) : 1;
+  const work = G * M * Og * Kg;
+  const parts = M >= 8 ? queueParts(ctx, work, THREAD_FLOPS) : 1;
   const perGroup = Math.max(1, Math.round(parts / G));
   const rows = splitRange(M, Math.min(perGroup, Math.max(1, Math.floor(QUEUE_MAX / G))), 4);
   const po = addressOf(q.out);
@@ -209,7 +210,7 @@ function indirectGemm(q: Plan): boolean {
   for (let g = 0; g < G; g++) {
     for (const [r0, r1] of rows) chunks.push([src + g * Cg * 4, zero, ind + r0 * T * 4, T, Cg, pb + g * panel, po + (r0 * O + g * Og) * 4, r1 - r0, Og, O]);
   }
-  for (let c = 0; c < chunks.length; c += QUEUE_MAX) parallelQueue(ctx, 'conv_igemm_f32', chunks.slice(c, c + QUEUE_MAX));
+  for (let c = 0; c < chunks.length; c += QUEUE_MAX) parallelQueue(ctx, 'conv_igemm_f32', chunks.slice(c, c + QUEUE_MAX), work);
   return true;
 }
 

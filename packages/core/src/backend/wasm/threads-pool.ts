@@ -97,9 +97,15 @@ export const pools = new Set<ThreadPool>();
 /** The pool of each heap (set by the dispatcher, threads.ts). */
 export const poolOf = new WeakMap<WasmHeap, ThreadPool>();
 
-/** One pool per heap (memory): `size - 1` workers plus the calling thread. Start it with startSync (Node) or start (Web Workers). */
+/**
+ * One pool per heap (memory) for `size` threads of compute: `size` workers where the calling
+ * thread may block (see runQueue's hand-off), else `size - 1` workers plus the calling thread.
+ * Start it with startSync (Node) or start (Web Workers).
+ */
 export class ThreadPool {
   readonly size: number;
+  /** Workers started: `size` where the calling thread can block, else `size - 1`. */
+  readonly workers: number;
   private readonly heap: WasmHeap;
   private readonly ctrl: { ptr: number; size: number };
   private readonly threads: ThreadHandle[] = [];
@@ -115,9 +121,10 @@ export class ThreadPool {
     if (!heap.shared) throw new WasmThreadError('WASM threads need a shared memory');
     this.heap = heap;
     this.size = size;
+    this.workers = canBlock ? size : size - 1;
     this.names = exportNames;
     exportNames.forEach((n, i) => this.fnIndex.set(n, i));
-    const nw = size - 1;
+    const nw = this.workers;
     this.lay = layoutOf(nw);
     this.ctrl = heap.alloc(this.lay.bytes);
     new Uint8Array(heap.memory.buffer, this.ctrl.ptr, this.lay.bytes).fill(0);
@@ -156,7 +163,7 @@ export class ThreadPool {
     // the kernel set the backend runs (their packing layouts differ)
     const module = workerModuleSync(heap.kernelSet === 'fma');
     const pool = new ThreadPool(heap, size, exportNames);
-    const nw = size - 1;
+    const nw = pool.workers;
     for (let w = 0; w < nw; w++) {
       const worker = new NodeWorkerImpl(nodeWorkerSource, {
         eval: true,
@@ -198,7 +205,7 @@ export class ThreadPool {
     const url = webWorkerUrl;
     const started: Promise<void>[] = [];
     try {
-      for (let w = 0; w < size - 1; w++) {
+      for (let w = 0; w < pool.workers; w++) {
         const worker = new Worker(url, { type: 'module', name: `mlx-ts wasm thread ${w + 1}` });
         pool.threads.push(worker);
         started.push(
@@ -240,7 +247,7 @@ export class ThreadPool {
   }
 
   private i32(): Int32Array {
-    return new Int32Array(this.heap.memory.buffer, this.ctrl.ptr, HEADER_WORDS + WORKER_WORDS * (this.size - 1));
+    return new Int32Array(this.heap.memory.buffer, this.ctrl.ptr, HEADER_WORDS + WORKER_WORDS * this.workers);
   }
 
   private takeError(): string {
@@ -261,7 +268,7 @@ export class ThreadPool {
   workerRuns(): number {
     const i32 = this.i32();
     let n = 0;
-    for (let w = 0; w < this.size - 1; w++) n += Atomics.load(i32, HEADER_WORDS + WORKER_WORDS * w + 4);
+    for (let w = 0; w < this.workers; w++) n += Atomics.load(i32, HEADER_WORDS + WORKER_WORDS * w + 4);
     return n;
   }
 
@@ -334,8 +341,16 @@ export class ThreadPool {
    * a worker that starts late or loses its core does less of the work instead of holding up
    * the others. Chunks must write disjoint outputs (the result may not depend on which
    * thread ran a chunk); their return values are dropped.
+   *
+   * `handOff` (a long op; only where this thread can block): the `size` workers take every
+   * chunk while this thread sleeps until they are done. A worker woken from sleep is often
+   * placed by the OS on the core of the thread that woke it, even with the other core idle
+   * (Linux on a 2-vCPU VM, checked with a perf sched trace: both threads of conv2d on one CPU
+   * for the whole call, the other idle); then the two shared one core until the load balancer
+   * moved one, milliseconds later. A sleeping caller leaves its core to whichever worker landed
+   * there. The cost, a wake-up of this thread at the end, is small next to a long op.
    */
-  runQueue(name: string, chunks: readonly (readonly number[])[], main: (...a: number[]) => number): void {
+  runQueue(name: string, chunks: readonly (readonly number[])[], main: (...a: number[]) => number, handOff = false): void {
     if (!this.alive) throw new WasmThreadError('WASM threads: the pool was shut down');
     const fi = this.fnIndex.get(name);
     if (fi === undefined) throw new Error(`internal: kernel export ${name} is unknown to the thread pool`);
@@ -350,7 +365,8 @@ export class ThreadPool {
     i32[Q_ARGC] = argc;
     i32[Q_LEN] = n;
     Atomics.store(i32, Q_NEXT, 0);
-    const nw = Math.min(this.size - 1, n - 1);
+    const away = handOff && canBlock;
+    const nw = away ? Math.min(this.workers, n) : Math.min(this.size - 1, n - 1);
     Atomics.store(i32, W_PENDING, nw);
     this.seq = (this.seq + 1) & 0x3fffffff;
     if (this.seq === 0) this.seq = 1;
@@ -363,6 +379,8 @@ export class ThreadPool {
     }
     const t0 = Date.now();
     let mainError: unknown = null;
+    // handed off: wait for the workers first; whatever they left (none unless one failed) runs here
+    if (away) this.join(i32, nw, name, t0, null);
     for (;;) {
       const c = Atomics.add(i32, Q_NEXT, 1);
       if (c >= n) break;
@@ -411,7 +429,7 @@ export class ThreadPool {
     pools.delete(this);
     if (poolOf.get(this.heap) === this) poolOf.delete(this.heap);
     const i32 = this.i32();
-    for (let w = 0; w < this.size - 1; w++) {
+    for (let w = 0; w < this.workers; w++) {
       const base = HEADER_WORDS + WORKER_WORDS * w;
       Atomics.store(i32, base, -1);
       Atomics.notify(i32, base);
