@@ -7,9 +7,11 @@
 //   are held (4 x K floats, in L2) while blocks of up to 4 A rows run over them, 2 columns at a
 //   time (8 accumulators, 6 loads per 8 multiply-adds: the loads bound it); lanes keep partial
 //   sums that are added at the end. A must have unit k stride (the adapter packs it if not).
+//   One A row (decoding): eight columns a pass (dot8x1), so that A, which the streamed weights
+//   evict to L2, is loaded once per eight weight vectors.
 // - matvec_f32_axpy, B with unit n stride (sbn == 1: W as stored, K x N row-major): four B rows
-//   at a time are scaled by A's four values and added to the output rows (held in L1 by
-//   splitting the columns into chunks), in k order.
+//   at a time (eight for one A row: axpy8) are scaled by A's values and added to the output
+//   rows (held in L1 by splitting the columns into chunks), in k order.
 //
 // f32 products and sums, in another order than the reference's double sums, within the same
 // bound as matmul_f32 (any summation order of K products keeps |ours - exact| <= K * u * S):
@@ -40,33 +42,24 @@ export function matvec_pack_a_f32(pa: usize, M: i32, K: i32, sam: i32, sak: i32,
 
 // ---- dot products (B columns contiguous) ----
 
-/** Four columns (b0..b3, contiguous K floats each) against one A row: 8 accumulators (two per column). */
+/**
+ * Columns b0..b3 (contiguous K floats each) against one A row: one accumulator a column (4
+ * lanes of partial sums, added by hsum), then the k tail. dot8x1 sums each column in exactly
+ * this order, so a column's bits don't depend on which of the two ran it (nor on the threads).
+ */
 @inline function dot4x1(a: usize, b0: usize, b1: usize, b2: usize, b3: usize, K: i32, po: usize, nc: i32): void {
-  let s0 = f32x4.splat(0), t0 = f32x4.splat(0);
-  let s1 = f32x4.splat(0), t1 = f32x4.splat(0);
-  let s2 = f32x4.splat(0), t2 = f32x4.splat(0);
-  let s3 = f32x4.splat(0), t3 = f32x4.splat(0);
-  const K8 = K & ~7;
-  let o: usize = 0;
-  const end = <usize>K8 << 2;
-  while (o < end) {
+  let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+  const K4 = K & ~3;
+  const end = <usize>K4 << 2;
+  for (let o: usize = 0; o < end; o += 16) {
     const x = v128.load(a + o);
-    const y = v128.load(a + o, 16);
     s0 = madd(x, v128.load(b0 + o), s0);
-    t0 = madd(y, v128.load(b0 + o, 16), t0);
     s1 = madd(x, v128.load(b1 + o), s1);
-    t1 = madd(y, v128.load(b1 + o, 16), t1);
     s2 = madd(x, v128.load(b2 + o), s2);
-    t2 = madd(y, v128.load(b2 + o, 16), t2);
     s3 = madd(x, v128.load(b3 + o), s3);
-    t3 = madd(y, v128.load(b3 + o, 16), t3);
-    o += 32;
   }
-  let r0 = hsum(f32x4.add(s0, t0));
-  let r1 = hsum(f32x4.add(s1, t1));
-  let r2 = hsum(f32x4.add(s2, t2));
-  let r3 = hsum(f32x4.add(s3, t3));
-  for (let k = K8; k < K; k++) {
+  let r0 = hsum(s0), r1 = hsum(s1), r2 = hsum(s2), r3 = hsum(s3);
+  for (let k = K4; k < K; k++) {
     const p = <usize>k << 2;
     const x = load<f32>(a + p);
     r0 += x * load<f32>(b0 + p);
@@ -78,6 +71,55 @@ export function matvec_pack_a_f32(pa: usize, M: i32, K: i32, sam: i32, sak: i32,
   if (nc > 1) store<f32>(po, r1, 4);
   if (nc > 2) store<f32>(po, r2, 8);
   if (nc > 3) store<f32>(po, r3, 12);
+}
+
+/**
+ * Eight columns, `cs` bytes apart from b, against one A row (x @ W.T, one row): one load of A
+ * feeds eight multiply-adds. A's loads come from L2 (the streamed weights evict it from L1),
+ * and with four columns a load they held one thread at 15 GB/s against 27 for a plain sum of
+ * the same bytes; eight: 21 GB/s (AMD EPYC 2-vCPU VM, 4096 x 4096). More columns spill
+ * registers. The order of dot4x1 for each column.
+ */
+@inline function dot8x1(a: usize, b: usize, cs: usize, K: i32, po: usize): void {
+  let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+  let s4 = f32x4.splat(0), s5 = f32x4.splat(0), s6 = f32x4.splat(0), s7 = f32x4.splat(0);
+  const K4 = K & ~3;
+  const end = <usize>K4 << 2;
+  for (let o: usize = 0; o < end; o += 16) {
+    const x = v128.load(a + o);
+    const p = b + o;
+    s0 = madd(x, v128.load(p), s0);
+    s1 = madd(x, v128.load(p + cs), s1);
+    s2 = madd(x, v128.load(p + 2 * cs), s2);
+    s3 = madd(x, v128.load(p + 3 * cs), s3);
+    s4 = madd(x, v128.load(p + 4 * cs), s4);
+    s5 = madd(x, v128.load(p + 5 * cs), s5);
+    s6 = madd(x, v128.load(p + 6 * cs), s6);
+    s7 = madd(x, v128.load(p + 7 * cs), s7);
+  }
+  let r0 = hsum(s0), r1 = hsum(s1), r2 = hsum(s2), r3 = hsum(s3);
+  let r4 = hsum(s4), r5 = hsum(s5), r6 = hsum(s6), r7 = hsum(s7);
+  for (let k = K4; k < K; k++) {
+    const p = <usize>k << 2;
+    const x = load<f32>(a + p);
+    const q = b + p;
+    r0 += x * load<f32>(q);
+    r1 += x * load<f32>(q + cs);
+    r2 += x * load<f32>(q + 2 * cs);
+    r3 += x * load<f32>(q + 3 * cs);
+    r4 += x * load<f32>(q + 4 * cs);
+    r5 += x * load<f32>(q + 5 * cs);
+    r6 += x * load<f32>(q + 6 * cs);
+    r7 += x * load<f32>(q + 7 * cs);
+  }
+  store<f32>(po, r0);
+  store<f32>(po, r1, 4);
+  store<f32>(po, r2, 8);
+  store<f32>(po, r3, 12);
+  store<f32>(po, r4, 16);
+  store<f32>(po, r5, 20);
+  store<f32>(po, r6, 24);
+  store<f32>(po, r7, 28);
 }
 
 /** The valid part (mr rows, nc columns) of a 4-row x 2-column block of results, rows ldo floats apart. */
@@ -154,7 +196,10 @@ export function matvec_pack_a_f32(pa: usize, M: i32, K: i32, sam: i32, sak: i32,
 export function matvec_f32_dot(pa: usize, pb: usize, po: usize, M: i32, K: i32, sam: i32, sbn: i32, ldo: i32, j0: i32, j1: i32): void {
   const lda = <usize>sam << 2;
   const row = <usize>ldo << 2;
-  for (let j = j0; j < j1; j += 4) {
+  let j = j0;
+  // one row: eight columns a pass, then the ones left in fours
+  if (M == 1) for (; j + 8 <= j1; j += 8) dot8x1(pa, at<f32>(pb, j * sbn), <usize>sbn << 2, K, po + (<usize>j << 2));
+  for (; j < j1; j += 4) {
     const nc = min(4, j1 - j);
     // columns past the range repeat the last one (read, never stored)
     const b0 = at<f32>(pb, j * sbn);
@@ -252,6 +297,43 @@ export function matvec_f32_dot(pa: usize, pb: usize, po: usize, M: i32, K: i32, 
   }
 }
 
+/**
+ * o[0, w) += x0 r0 + ... + x7 r7 (rows `rs` bytes apart from r), added left to right: the same
+ * operations as two axpy4 steps, with one load and store of o per eight weight vectors instead
+ * of two. With four rows a pass one thread streamed W (4096 x 4096, as stored) at 16 GB/s, with
+ * eight at 21 (AMD EPYC 2-vCPU VM): o's traffic competes with W's.
+ */
+@inline function axpy8(o: usize, w: i32, xa: usize, sak: i32, r: usize, rs: usize): void {
+  const s1 = <usize>sak << 2;
+  const v0 = v128.load32_splat(xa), v1 = v128.load32_splat(xa + s1), v2 = v128.load32_splat(xa + 2 * s1), v3 = v128.load32_splat(xa + 3 * s1);
+  const v4 = v128.load32_splat(xa + 4 * s1), v5 = v128.load32_splat(xa + 5 * s1), v6 = v128.load32_splat(xa + 6 * s1), v7 = v128.load32_splat(xa + 7 * s1);
+  const end = <usize>(w & ~3) << 2;
+  let p: usize = 0;
+  for (; p < end; p += 16) {
+    const q = r + p;
+    let s = madd(v0, v128.load(q), v128.load(o + p));
+    s = madd(v1, v128.load(q + rs), s);
+    s = madd(v2, v128.load(q + 2 * rs), s);
+    s = madd(v3, v128.load(q + 3 * rs), s);
+    s = madd(v4, v128.load(q + 4 * rs), s);
+    s = madd(v5, v128.load(q + 5 * rs), s);
+    s = madd(v6, v128.load(q + 6 * rs), s);
+    v128.store(o + p, madd(v7, v128.load(q + 7 * rs), s));
+  }
+  const all = <usize>w << 2;
+  for (; p < all; p += 4) {
+    const q = r + p;
+    let s = load<f32>(o + p) + f32x4.extract_lane(v0, 0) * load<f32>(q);
+    s += f32x4.extract_lane(v1, 0) * load<f32>(q + rs);
+    s += f32x4.extract_lane(v2, 0) * load<f32>(q + 2 * rs);
+    s += f32x4.extract_lane(v3, 0) * load<f32>(q + 3 * rs);
+    s += f32x4.extract_lane(v4, 0) * load<f32>(q + 4 * rs);
+    s += f32x4.extract_lane(v5, 0) * load<f32>(q + 5 * rs);
+    s += f32x4.extract_lane(v6, 0) * load<f32>(q + 6 * rs);
+    store<f32>(o + p, s + f32x4.extract_lane(v7, 0) * load<f32>(q + 7 * rs));
+  }
+}
+
 /** o[0, w) += x r. */
 @inline function axpy1(o: usize, w: i32, x: f32, r: usize): void {
   const v = f32x4.splat(x);
@@ -274,7 +356,10 @@ export function matvec_f32_axpy(pa: usize, pb: usize, po: usize, M: i32, K: i32,
     const w = min(j1, c0 + C) - c0;
     const o0 = po + (<usize>c0 << 2);
     for (let m = 0; m < M; m++) memory.fill(o0 + <usize>m * row, 0, <usize>w << 2);
-    for (let k = 0; k < K4; k += 4) {
+    let k = 0;
+    // one row: eight B rows a pass (the same sums as two of four)
+    if (M == 1) for (; k + 8 <= K; k += 8) axpy8(o0, w, at<f32>(pa, k * sak), sak, at<f32>(pb, k * sbk + c0), <usize>sbk << 2);
+    for (; k < K4; k += 4) {
       const r0 = at<f32>(pb, k * sbk + c0);
       const r1 = at<f32>(pb, (k + 1) * sbk + c0);
       const r2 = at<f32>(pb, (k + 2) * sbk + c0);
@@ -302,7 +387,7 @@ export function matvec_f32_axpy(pa: usize, pb: usize, po: usize, M: i32, K: i32,
         axpy4(o0 + <usize>m * row, w, x0, x1, x2, x3, r0, r1, r2, r3);
       }
     }
-    for (let k = K4; k < K; k++) {
+    for (k = max(k, K4); k < K; k++) {
       const r = at<f32>(pb, k * sbk + c0);
       for (let m = 0; m < M; m++) axpy1(o0 + <usize>m * row, w, load<f32>(at<f32>(pa, m * sam + k * sak)), r);
     }
