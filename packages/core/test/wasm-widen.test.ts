@@ -15,6 +15,7 @@ import type { WasmBackend } from '../src/backend/wasm/index.js';
 import { runOn } from './wasm-bounds.js';
 import { runs, tally } from './wasm-helpers.js';
 import { skinnyStats } from '../src/backend/wasm/matvec.js';
+import { resetThreadStats, threadStats } from '../src/backend/wasm/threads.js';
 
 type Op = (...xs: mx.MxArray[]) => mx.MxArray;
 const mm: Op = (a, b) => mx.matmul(a!, b!);
@@ -115,10 +116,35 @@ for (const d of halves) {
       }
       // a row of only finite specials, so some outputs stay finite and their bound is checked
       const W = mx.array(w).reshape([N, K]).astype(d);
-      const x = data([2, K], d, seed + 90);
-      checkWidened((xx, ww) => mx.matmul(xx!, ww!.T), [x, W], K, 'Matmul', `matvec specials ${d.name} ${N}x${K}`);
       const finite = mx.where(mx.isfinite(W), W, mx.zeros([N, K], d));
-      checkWidened((xx, ww) => mx.matmul(xx!, ww!.T), [x, finite], K, 'Matmul', `matvec extremes ${d.name} ${N}x${K}`);
+      // one row (eight columns a pass, then fours) and two (two columns by four rows)
+      for (const M of [1, 2]) {
+        const x = data([M, K], d, seed + 90);
+        checkWidened((xx, ww) => mx.matmul(xx!, ww!.T), [x, W], K, 'Matmul', `matvec specials ${d.name} ${M}x${K} @ (${N}x${K}).T`);
+        checkWidened((xx, ww) => mx.matmul(xx!, ww!.T), [x, finite], K, 'Matmul', `matvec extremes ${d.name} ${M}x${K} @ (${N}x${K}).T`);
+      }
+    }
+  });
+
+  test(`matvec ${d.name}, one row: the same bits on 1, 2 and 3 threads (columns split at any multiple of 4)`, () => {
+    const previous = mx.getNumThreads();
+    try {
+      for (const [K, N] of [[515, 3003], [64, 20004]] as const) {
+        const x = data([1, K], d, K);
+        const W = data([N, K], d, N);
+        const op: Op = (xx, ww) => mx.matmul(xx!, ww!.T);
+        mx.setNumThreads(1);
+        const one = Buffer.from(runOn('wasm', op, [x, W]).units.buffer);
+        for (const t of [2, 3]) {
+          mx.setNumThreads(t);
+          resetThreadStats();
+          expect(Buffer.from(runOn('wasm', op, [x, W]).units.buffer).equals(one), `${K} x ${N}, ${t} threads`).toBe(true);
+          expect(threadStats().threaded, `${K} x ${N}, ${t} threads: split`).toBeGreaterThan(0);
+        }
+        checkWidened(op, [x, W], K, 'Matmul', `matvec ${d.name} 1x${K} @ (${N}x${K}).T`);
+      }
+    } finally {
+      mx.setNumThreads(previous);
     }
   });
 
