@@ -248,16 +248,21 @@ test('the caller takes worker chunks that no worker has started: same results, e
   }
 });
 
-test('parallelQueue: every chunk runs once, whichever thread claims it; workers take some; more chunks than threads', () => {
-  const c = ctx();
+/** n floats 0, 1, 2, ... at x and room for as many at o, in the heap; Negative's op code for unary_f32 chunks. */
+function negFixture(c: WasmContext) {
   const neg = c.code('UNARY_Negative')!;
   const n = 40 * 25_000;
   const buf = c.heap.alloc(4 * n * 2);
+  const x = buf.ptr;
+  const src = new Float32Array(c.heap.memory.buffer, x, n);
+  for (let i = 0; i < n; i++) src[i] = i;
+  return { neg, n, x, o: buf.ptr + 4 * n, free: () => c.heap.free(buf.ptr, buf.size) };
+}
+
+test('parallelQueue: every chunk runs once, whichever thread claims it; workers take some; more chunks than threads', () => {
+  const c = ctx();
+  const { neg, n, x, o, free } = negFixture(c);
   try {
-    const x = buf.ptr;
-    const o = buf.ptr + 4 * n;
-    const src = new Float32Array(c.heap.memory.buffer, x, n);
-    for (let i = 0; i < n; i++) src[i] = i;
     let workers = 0;
     for (const threads of [2, 3]) {
       mx.setNumThreads(threads);
@@ -279,20 +284,14 @@ test('parallelQueue: every chunk runs once, whichever thread claims it; workers 
     expect(workers).toBeGreaterThan(0);
     expect(() => parallelQueue(c, 'no_such_kernel', [[0]])).toThrow(/no kernel export/);
   } finally {
-    c.heap.free(buf.ptr, buf.size);
+    free();
   }
 });
 
 test('parallelQueue hand-off (work >= HAND_OFF_WORK): the workers run every chunk once while the caller sleeps; a failing chunk throws; a hung worker times out', () => {
   const c = ctx();
-  const neg = c.code('UNARY_Negative')!;
-  const n = 40 * 25_000;
-  const buf = c.heap.alloc(4 * n * 2);
+  const { neg, n, x, o, free } = negFixture(c);
   try {
-    const x = buf.ptr;
-    const o = buf.ptr + 4 * n;
-    const src = new Float32Array(c.heap.memory.buffer, x, n);
-    for (let i = 0; i < n; i++) src[i] = i;
     for (const threads of [2, 3]) {
       mx.setNumThreads(threads);
       const pool = poolFor(c)!;
@@ -333,7 +332,7 @@ test('parallelQueue hand-off (work >= HAND_OFF_WORK): the workers run every chun
     expect(pool.running).toBe(false);
   } finally {
     setThreadTimeout(30_000);
-    c.heap.free(buf.ptr, buf.size);
+    free();
   }
 });
 
