@@ -128,7 +128,8 @@ test('no unit stride in the weight: the packing GEMM, same bound', () => {
 test('threads split the columns: the same bits on 1, 2 and 3 threads, within the bound', () => {
   setStealing(false);
   for (const M of [1, 5, 16, 27]) {
-    for (const [K, N, t] of [[515, 1003, false], [515, 1003, true], [1, 140_001, false]] as const) {
+    // K = 516 (a multiple of 4): one row takes the eight-column / eight-row kernels, 515 the fours
+    for (const [K, N, t] of [[515, 1003, false], [515, 1003, true], [516, 1003, false], [516, 1003, true], [1, 140_001, false]] as const) {
       const x = data([M, K], M + K);
       const w = t ? data([N, K], N) : data([K, N], N + 1);
       const op = t ? (a: mx.MxArray, b: mx.MxArray) => mm(a, mx.transpose(b)) : mm;

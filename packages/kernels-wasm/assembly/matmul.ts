@@ -1,5 +1,5 @@
 // Matmul for f32 and f64: out = a @ b for one batch entry, any strides.
-// f64 (and AddMM's f32 path, matmul_f32_acc, and matmul_f32_exact): both operands packed
+// f64 (and AddMM's f32 path, matmul_f32_acc): both operands packed
 // (converted to f64) into panels, a 4x4 register-blocked micro-kernel over cache-sized blocks,
 // every output a dot product accumulated in double in k order and rounded once, exactly as the
 // reference does (bit-identical). matmul_f32: f32 SIMD accumulation, within a stated bound
@@ -380,11 +380,6 @@ export function matmul_f32(pa: usize, pb: usize, po: usize, M: i32, N: i32, K: i
       }
     }
   }
-}
-
-/** The reference's exact float32 matmul (double sums in k order, rounded once), kept for tests and comparison. */
-export function matmul_f32_exact(pa: usize, pb: usize, po: usize, M: i32, N: i32, K: i32, sam: i32, sak: i32, sbk: i32, sbn: i32, bufA: usize, bufB: usize): void {
-  gemm<f32, f32>(pa, pb, po, M, N, K, sam, sak, sbk, sbn, bufA, bufB);
 }
 
 export function matmul_f64(pa: usize, pb: usize, po: usize, M: i32, N: i32, K: i32, sam: i32, sak: i32, sbk: i32, sbn: i32, bufA: usize, bufB: usize): void {

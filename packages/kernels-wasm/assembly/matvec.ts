@@ -78,13 +78,12 @@ export function matvec_pack_a_f32(pa: usize, M: i32, K: i32, sam: i32, sak: i32,
  * feeds eight multiply-adds. A's loads come from L2 (the streamed weights evict it from L1),
  * and with four columns a load they held one thread at 15 GB/s against 27 for a plain sum of
  * the same bytes; eight: 21 GB/s (AMD EPYC 2-vCPU VM, 4096 x 4096). More columns spill
- * registers. The order of dot4x1 for each column.
+ * registers. The order of dot4x1 for each column; K a multiple of 4 (no tail: a smaller bundle).
  */
 @inline function dot8x1(a: usize, b: usize, cs: usize, K: i32, po: usize): void {
   let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
   let s4 = f32x4.splat(0), s5 = f32x4.splat(0), s6 = f32x4.splat(0), s7 = f32x4.splat(0);
-  const K4 = K & ~3;
-  const end = <usize>K4 << 2;
+  const end = <usize>K << 2;
   for (let o: usize = 0; o < end; o += 16) {
     const x = v128.load(a + o);
     const p = b + o;
@@ -97,29 +96,14 @@ export function matvec_pack_a_f32(pa: usize, M: i32, K: i32, sam: i32, sak: i32,
     s6 = madd(x, v128.load(p + 6 * cs), s6);
     s7 = madd(x, v128.load(p + 7 * cs), s7);
   }
-  let r0 = hsum(s0), r1 = hsum(s1), r2 = hsum(s2), r3 = hsum(s3);
-  let r4 = hsum(s4), r5 = hsum(s5), r6 = hsum(s6), r7 = hsum(s7);
-  for (let k = K4; k < K; k++) {
-    const p = <usize>k << 2;
-    const x = load<f32>(a + p);
-    const q = b + p;
-    r0 += x * load<f32>(q);
-    r1 += x * load<f32>(q + cs);
-    r2 += x * load<f32>(q + 2 * cs);
-    r3 += x * load<f32>(q + 3 * cs);
-    r4 += x * load<f32>(q + 4 * cs);
-    r5 += x * load<f32>(q + 5 * cs);
-    r6 += x * load<f32>(q + 6 * cs);
-    r7 += x * load<f32>(q + 7 * cs);
-  }
-  store<f32>(po, r0);
-  store<f32>(po, r1, 4);
-  store<f32>(po, r2, 8);
-  store<f32>(po, r3, 12);
-  store<f32>(po, r4, 16);
-  store<f32>(po, r5, 20);
-  store<f32>(po, r6, 24);
-  store<f32>(po, r7, 28);
+  store<f32>(po, hsum(s0));
+  store<f32>(po, hsum(s1), 4);
+  store<f32>(po, hsum(s2), 8);
+  store<f32>(po, hsum(s3), 12);
+  store<f32>(po, hsum(s4), 16);
+  store<f32>(po, hsum(s5), 20);
+  store<f32>(po, hsum(s6), 24);
+  store<f32>(po, hsum(s7), 28);
 }
 
 /** The valid part (mr rows, nc columns) of a 4-row x 2-column block of results, rows ldo floats apart. */
@@ -198,7 +182,7 @@ export function matvec_f32_dot(pa: usize, pb: usize, po: usize, M: i32, K: i32, 
   const row = <usize>ldo << 2;
   let j = j0;
   // one row: eight columns a pass, then the ones left in fours
-  if (M == 1) for (; j + 8 <= j1; j += 8) dot8x1(pa, at<f32>(pb, j * sbn), <usize>sbn << 2, K, po + (<usize>j << 2));
+  if (M == 1 && (K & 3) == 0) for (; j + 8 <= j1; j += 8) dot8x1(pa, at<f32>(pb, j * sbn), <usize>sbn << 2, K, po + (<usize>j << 2));
   for (; j < j1; j += 4) {
     const nc = min(4, j1 - j);
     // columns past the range repeat the last one (read, never stored)
@@ -304,12 +288,12 @@ export function matvec_f32_dot(pa: usize, pb: usize, po: usize, M: i32, K: i32, 
  * eight at 21 (AMD EPYC 2-vCPU VM): o's traffic competes with W's.
  */
 @inline function axpy8(o: usize, w: i32, xa: usize, sak: i32, r: usize, rs: usize): void {
+  // w a multiple of 4 (no tail: a smaller bundle)
   const s1 = <usize>sak << 2;
   const v0 = v128.load32_splat(xa), v1 = v128.load32_splat(xa + s1), v2 = v128.load32_splat(xa + 2 * s1), v3 = v128.load32_splat(xa + 3 * s1);
   const v4 = v128.load32_splat(xa + 4 * s1), v5 = v128.load32_splat(xa + 5 * s1), v6 = v128.load32_splat(xa + 6 * s1), v7 = v128.load32_splat(xa + 7 * s1);
-  const end = <usize>(w & ~3) << 2;
-  let p: usize = 0;
-  for (; p < end; p += 16) {
+  const end = <usize>w << 2;
+  for (let p: usize = 0; p < end; p += 16) {
     const q = r + p;
     let s = madd(v0, v128.load(q), v128.load(o + p));
     s = madd(v1, v128.load(q + rs), s);
@@ -319,18 +303,6 @@ export function matvec_f32_dot(pa: usize, pb: usize, po: usize, M: i32, K: i32, 
     s = madd(v5, v128.load(q + 5 * rs), s);
     s = madd(v6, v128.load(q + 6 * rs), s);
     v128.store(o + p, madd(v7, v128.load(q + 7 * rs), s));
-  }
-  const all = <usize>w << 2;
-  for (; p < all; p += 4) {
-    const q = r + p;
-    let s = load<f32>(o + p) + f32x4.extract_lane(v0, 0) * load<f32>(q);
-    s += f32x4.extract_lane(v1, 0) * load<f32>(q + rs);
-    s += f32x4.extract_lane(v2, 0) * load<f32>(q + 2 * rs);
-    s += f32x4.extract_lane(v3, 0) * load<f32>(q + 3 * rs);
-    s += f32x4.extract_lane(v4, 0) * load<f32>(q + 4 * rs);
-    s += f32x4.extract_lane(v5, 0) * load<f32>(q + 5 * rs);
-    s += f32x4.extract_lane(v6, 0) * load<f32>(q + 6 * rs);
-    store<f32>(o + p, s + f32x4.extract_lane(v7, 0) * load<f32>(q + 7 * rs));
   }
 }
 
@@ -358,7 +330,7 @@ export function matvec_f32_axpy(pa: usize, pb: usize, po: usize, M: i32, K: i32,
     for (let m = 0; m < M; m++) memory.fill(o0 + <usize>m * row, 0, <usize>w << 2);
     let k = 0;
     // one row: eight B rows a pass (the same sums as two of four)
-    if (M == 1) for (; k + 8 <= K; k += 8) axpy8(o0, w, at<f32>(pa, k * sak), sak, at<f32>(pb, k * sbk + c0), <usize>sbk << 2);
+    if (M == 1 && (w & 3) == 0) for (; k + 8 <= K; k += 8) axpy8(o0, w, at<f32>(pa, k * sak), sak, at<f32>(pb, k * sbk + c0), <usize>sbk << 2);
     for (; k < K4; k += 4) {
       const r0 = at<f32>(pb, k * sbk + c0);
       const r1 = at<f32>(pb, (k + 1) * sbk + c0);
@@ -514,17 +486,17 @@ export function matvec_pack_a_eo(pa: usize, M: i32, K: i32, sam: i32, sak: i32, 
 
 /**
  * Eight half columns, `cs` bytes apart from b, against one prepared A row (decoding with a
- * bfloat16 / float16 Linear weight): A's two loads (from L2, as in dot8x1) feed eight columns
+ * bfloat16 Linear weight): A's two loads (from L2, as in dot8x1) feed eight columns
  * instead of four. bfloat16 x @ W.T, 4096 x 4096, through the library back to back (AMD EPYC
- * 2-vCPU VM): one thread 2.70 -> 2.26 ms, two 1.49 -> 1.13 ms. The order of dotBf4x1.
+ * 2-vCPU VM): one thread 2.70 -> 2.26 ms, two 1.49 -> 1.13 ms. The order of dotBf4x1; K a
+ * multiple of 8 (no tail: a smaller bundle).
  */
 @inline function dotBf8x1(a: usize, b: usize, cs: usize, K: i32, po: usize, f16: bool): void {
   const mask = v128.load(BF16_ODD);
   const mag = kv(0), two112 = kv(1), sign = kv(2), infAt = kv(3), fill = kv(4), expField = kv(5);
   let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
   let s4 = f32x4.splat(0), s5 = f32x4.splat(0), s6 = f32x4.splat(0), s7 = f32x4.splat(0);
-  const K8 = K & ~7;
-  const end = <usize>K8 << 1;
+  const end = <usize>K << 1;
   let a8 = a;
   for (let o: usize = 0; o < end; o += 16) {
     const xe = v128.load(a8);
@@ -540,14 +512,14 @@ export function matvec_pack_a_eo(pa: usize, M: i32, K: i32, sam: i32, sak: i32, 
     s7 = halfStep(s7, xe, xo, v128.load(p + 7 * cs), mask, f16, mag, two112, sign, infAt, fill, expField);
     a8 += 32;
   }
-  store<f32>(po, halfTail(hsum(s0), a, b, K8, K, f16));
-  store<f32>(po, halfTail(hsum(s1), a, b + cs, K8, K, f16), 4);
-  store<f32>(po, halfTail(hsum(s2), a, b + 2 * cs, K8, K, f16), 8);
-  store<f32>(po, halfTail(hsum(s3), a, b + 3 * cs, K8, K, f16), 12);
-  store<f32>(po, halfTail(hsum(s4), a, b + 4 * cs, K8, K, f16), 16);
-  store<f32>(po, halfTail(hsum(s5), a, b + 5 * cs, K8, K, f16), 20);
-  store<f32>(po, halfTail(hsum(s6), a, b + 6 * cs, K8, K, f16), 24);
-  store<f32>(po, halfTail(hsum(s7), a, b + 7 * cs, K8, K, f16), 28);
+  store<f32>(po, hsum(s0));
+  store<f32>(po, hsum(s1), 4);
+  store<f32>(po, hsum(s2), 8);
+  store<f32>(po, hsum(s3), 12);
+  store<f32>(po, hsum(s4), 16);
+  store<f32>(po, hsum(s5), 20);
+  store<f32>(po, hsum(s6), 24);
+  store<f32>(po, hsum(s7), 28);
 }
 
 /** Two half columns against four prepared A rows (rows past `mr` repeat a0, not stored). */
@@ -622,8 +594,9 @@ export function matvec_f16_dot(pa: usize, pb: usize, po: usize, M: i32, K: i32, 
   const row = <usize>ldo << 2;
   const col = <usize>sbn << 1;
   let j = j0;
-  // one row: eight columns a pass, then the ones left in fours
-  if (M == 1) for (; j + 8 <= j1; j += 8) dotBf8x1(pa, pb + <usize>j * col, col, K, po + (<usize>j << 2), f16);
+  // one row of bfloat16: eight columns a pass, then the ones left in fours (float16's conversion,
+  // not x's loads, bounds it: eight columns gained 6% for 4 kB more of the browser bundle)
+  if (!f16 && M == 1 && (K & 7) == 0) for (; j + 8 <= j1; j += 8) dotBf8x1(pa, pb + <usize>j * col, col, K, po + (<usize>j << 2), f16);
   for (; j < j1; j += 4) {
     const nc = min(4, j1 - j);
     const b0 = pb + <usize>j * col;

@@ -381,19 +381,6 @@ export function qmvPrepare(px: usize, sxm: i32, M: i32, K: i32, gs: i32, bits: i
 }
 
 /**
- * Bench only (bench/qmv-floor.mjs), never called by the backend: qmv_f32's single-row
- * arithmetic `pairs` times over one resident pair of rows (w, its scales and biases stay in L1),
- * so its time is the unpack + convert + multiply-add alone, without streaming the weights.
- */
-export function qmv_floor_f32(prep: usize, pw: usize, ps: usize, pb: usize, po: usize, K: i32, pairs: i32, bits: i32, gs: i32): void {
-  const G = K / gs;
-  const wpr = (K * bits) >> 5;
-  const sums = prep + (<usize>K << 2);
-  const rb = pw + (<usize>wpr << 2);
-  for (let i = 0; i < pairs; i++) qmvPair(prep, sums, pw, rb, ps, ps + (<usize>G << 2), pb, pb + (<usize>G << 2), po, G, gs, bits);
-}
-
-/**
  * out[m, n0..n1) for the prepared x (qmvPrepare at `prep`), w (N x K packed, 4 or 8 bits),
  * scales and biases (N x K/gs f32). `scratch` holds qmvScratchBytes(M). With one row of x the
  * sums stay in registers, two rows of w a pass (sharing the x loads); with more, each block of
