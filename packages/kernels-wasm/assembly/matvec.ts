@@ -73,6 +73,18 @@ export function matvec_pack_a_f32(pa: usize, M: i32, K: i32, sam: i32, sak: i32,
   if (nc > 3) store<f32>(po, r3, 12);
 }
 
+/** Eight columns' sums (hsum of each accumulator) to po[0..8). */
+@inline function store8(po: usize, s0: v128, s1: v128, s2: v128, s3: v128, s4: v128, s5: v128, s6: v128, s7: v128): void {
+  store<f32>(po, hsum(s0));
+  store<f32>(po, hsum(s1), 4);
+  store<f32>(po, hsum(s2), 8);
+  store<f32>(po, hsum(s3), 12);
+  store<f32>(po, hsum(s4), 16);
+  store<f32>(po, hsum(s5), 20);
+  store<f32>(po, hsum(s6), 24);
+  store<f32>(po, hsum(s7), 28);
+}
+
 /**
  * Eight columns, `cs` bytes apart from b, against one A row (x @ W.T, one row): one load of A
  * feeds eight multiply-adds. A's loads come from L2 (the streamed weights evict it from L1),
@@ -96,14 +108,7 @@ export function matvec_pack_a_f32(pa: usize, M: i32, K: i32, sam: i32, sak: i32,
     s6 = madd(x, v128.load(p + 6 * cs), s6);
     s7 = madd(x, v128.load(p + 7 * cs), s7);
   }
-  store<f32>(po, hsum(s0));
-  store<f32>(po, hsum(s1), 4);
-  store<f32>(po, hsum(s2), 8);
-  store<f32>(po, hsum(s3), 12);
-  store<f32>(po, hsum(s4), 16);
-  store<f32>(po, hsum(s5), 20);
-  store<f32>(po, hsum(s6), 24);
-  store<f32>(po, hsum(s7), 28);
+  store8(po, s0, s1, s2, s3, s4, s5, s6, s7);
 }
 
 /** The valid part (mr rows, nc columns) of a 4-row x 2-column block of results, rows ldo floats apart. */
@@ -512,14 +517,7 @@ export function matvec_pack_a_eo(pa: usize, M: i32, K: i32, sam: i32, sak: i32, 
     s7 = halfStep(s7, xe, xo, v128.load(p + 7 * cs), mask, f16, mag, two112, sign, infAt, fill, expField);
     a8 += 32;
   }
-  store<f32>(po, hsum(s0));
-  store<f32>(po, hsum(s1), 4);
-  store<f32>(po, hsum(s2), 8);
-  store<f32>(po, hsum(s3), 12);
-  store<f32>(po, hsum(s4), 16);
-  store<f32>(po, hsum(s5), 20);
-  store<f32>(po, hsum(s6), 24);
-  store<f32>(po, hsum(s7), 28);
+  store8(po, s0, s1, s2, s3, s4, s5, s6, s7);
 }
 
 /** Two half columns against four prepared A rows (rows past `mr` repeat a0, not stored). */
