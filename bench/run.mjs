@@ -11,7 +11,7 @@
 //            --no-gpu (leave out mlx-ts:webgpu)  --gpu=all (every workload on a software GPU adapter too)
 import os from 'node:os';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { writeFileSync, mkdirSync, existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WORKLOADS } from './lib/workloads.mjs';
@@ -217,7 +217,17 @@ if (fmaCfg && results['matmul-1024']?.[fmaCfg.name]?.status === 'ok') {
   fmaPeak = m ? { plain: Number(m[1]), fma: Number(m[2]), ratio: Number(m[3]) } : { error: String(r.error?.message ?? r.stderr ?? 'no output').split('\n')[0].slice(0, 200) };
   log(`fma peak: ${m ? `plain ${m[1]}, FMA ${m[2]} GFLOP/s (${m[3]}x)` : fmaPeak.error}`);
 }
-const run = { machine, opts: { ...opts, quick }, configs: configs.map(({ name, lib, info, families, workloadIds, startError }) => ({ name, lib, info, families, workloadIds, startError })), workloads, results, fmaPeak, notes: { mlx: mlxNotes, numpy: numpyNote } };
+// The compute floor of the 4-bit quantized matvec (issue 12's 4x target): bench/qmv-floor.mjs,
+// one thread, the kernel's arithmetic over one resident pair of rows (no weight traffic), where
+// mlx-ts:wasm ran qmv-4096.
+let qmvFloor;
+if (results['qmv-4096']?.['mlx-ts:wasm']?.status === 'ok') {
+  const r = spawnSync(process.execPath, [fileURLToPath(new URL('./qmv-floor.mjs', import.meta.url))], { encoding: 'utf8', timeout: 180_000 });
+  const m = /resident pair of rows, N \/ 2 times, one thread: ([\d.]+) ms CPU/.exec(r.stdout ?? '');
+  qmvFloor = m ? { ms: Number(m[1]) } : { error: String(r.error?.message ?? r.stderr ?? 'no output').split('\n')[0].slice(0, 200) };
+  log(`qmv floor: ${m ? `${m[1]} ms of one core` : qmvFloor.error}`);
+}
+const run = { machine, opts: { ...opts, quick }, configs: configs.map(({ name, lib, info, families, workloadIds, startError }) => ({ name, lib, info, families, workloadIds, startError })), workloads, results, fmaPeak, qmvFloor, notes: { mlx: mlxNotes, numpy: numpyNote } };
 mkdirSync(dirname(jsonFile), { recursive: true });
 writeFileSync(jsonFile, JSON.stringify(run, null, 1));
 mkdirSync(dirname(outFile), { recursive: true });
@@ -235,5 +245,25 @@ function machineInfo() {
   return {
     date: new Date().toISOString(), cpu: cpus[0]?.model, cores: cpus.length, memGiB: os.totalmem() / 2 ** 30,
     os: `${os.type()} ${os.release()} ${os.arch()}`, node: process.version, v8: process.versions.v8, commit,
+    caches: cpuCaches(), vcpuPack: readText('/proc/sys/kernel/sched_vcpu_pack'),
   };
+}
+
+/** A small system file's text, trimmed; undefined where it can't be read (not Linux, no such setting). */
+function readText(path) {
+  try { return readFileSync(path, 'utf8').trim(); } catch { return undefined; }
+}
+
+/** CPU 0's data and unified caches from Linux's sysfs, e.g. "L1d 48K, L2 2048K, L3 491520K (shared by 0-1)". */
+function cpuCaches() {
+  const out = [];
+  for (let i = 0; i < 8; i++) {
+    const at = `/sys/devices/system/cpu/cpu0/cache/index${i}`;
+    const level = readText(`${at}/level`), type = readText(`${at}/type`), size = readText(`${at}/size`);
+    if (!level) break;
+    if (type === 'Instruction') continue;
+    const shared = readText(`${at}/shared_cpu_list`);
+    out.push(`L${level}${type === 'Data' ? 'd' : ''} ${size}${shared && shared !== '0' ? ` (shared by CPUs ${shared})` : ''}`);
+  }
+  return out.length ? out.join(', ') : undefined;
 }

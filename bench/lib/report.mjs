@@ -79,6 +79,9 @@ export function renderReport(run) {
   const np = configs.find((c) => c.lib === 'numpy')?.info;
   if (np) L.push(`| Python / NumPy | ${np.python} / ${np.version}${np.blas ? ` (${np.blas})` : ''} |`);
   if (m.commit) L.push(`| mlx-ts commit | ${m.commit} |`);
+  if (m.caches) L.push(`| caches (CPU 0) | ${m.caches} |`);
+  // a scheduler setting of the development VM's kernel (on its boot command line; mainline Linux has none)
+  if (m.vcpuPack !== undefined) L.push(`| kernel.sched_vcpu_pack | ${m.vcpuPack} (a scheduler setting of this VM's kernel, given on its boot command line; mainline Linux has none. By its name and the traces it packs threads onto fewer vCPUs; see the two-thread note under Targets) |`);
   L.push(`| load average (1/5/15 min) | at start ${m.loadStart.map((x) => x.toFixed(2)).join(' / ')}, at end ${m.loadEnd.map((x) => x.toFixed(2)).join(' / ')} |`);
   L.push('');
   if (m.loadStart[0] > m.cores * 0.75 || m.loadEnd[0] > m.cores * 0.75) {
@@ -151,7 +154,19 @@ export function renderReport(run) {
     row(`4-bit quantizedMatmul 1x4096 @ 4096x4096 (group 64) vs ${M}'s float32 matmul of that shape (issue 12)`, qs, 4, t);
     // the target needs more than the kernel's arithmetic allows on 2 cores: say by how much
     if (qs.missing === undefined && qs.x < 4) {
-      targetNotes.push(`4-bit quantizedMatmul: 4× needs qmv-4096 ≤ ${fmtMs(qs.b.medianMs / 4)} in this run; the compute floor of its unpack + convert + multiply-add alone (no weight traffic; \`node bench/qmv-floor.mjs\` after \`npm run build\`) was 2.5 ms of one core for the 16.8 M codes on the 2-core development VM (AMD EPYC, December 2026; 3.0 ms on its earlier Intel Xeon), so ≥ 1.25 ms on 2 cores (one mask, one convert, one multiply and one add a 4 codes, no fused multiply-add in WASM SIMD): the target is out of reach of float32 arithmetic per code on 2 cores.`);
+      const need = qs.b.medianMs / 4, fl = run.qmvFloor, cores = thr ?? 1;
+      const measured = fl?.ms !== undefined
+        ? `was ${fmtMs(fl.ms)} of one core in this run for the 16.8 M codes, so ≥ ${fmtMs(fl.ms / cores)} on ${cores} core${cores > 1 ? 's' : ''} with no loss in the split`
+        : `was not measured in this run (${fl?.error ?? 'qmv-4096 did not run'}); it was 2.2-3.0 ms of one core on the development VMs`;
+      // the packed weights (4 bits a code) and float32 scales and biases (one each per 64 codes), read once
+      const sumR = get('sum-1.6e7', M);
+      const bytes = (4096 * 4096) / 2 + 2 * 4 * ((4096 * 4096) / 64);
+      const readMs = ok(sumR) ? (sumR.medianMs * bytes) / (4 * wl['sum-1.6e7'].n) : null;
+      const floorMs = fl?.ms !== undefined ? fl.ms / cores : null;
+      const bound = Math.max(floorMs ?? 0, readMs ?? 0);
+      const reading = readMs !== null ? `; reading its ${(bytes / 1e6).toFixed(1)} MB of codes, scales and biases takes ${fmtMs(readMs)} at sum-1.6e7's rate in this run` : '';
+      const verdict = floorMs === null ? reading : `${reading}${bound >= 0.95 * need ? `. Even with the two overlapped perfectly the call takes ≥ ${fmtMs(bound)}, ${fmtX(bound / need)} what 4× allows: ${bound >= need ? 'the target is out of reach of float32 arithmetic per code on this machine' : 'the arithmetic alone leaves under 5% for the rest (the calls, the split, the weight traffic that does not overlap)'}` : `. Overlapped, these bound the call at ${fmtMs(bound)}, under the ${fmtMs(need)} 4× allows: the kernel, not the arithmetic, misses the target`}`;
+      targetNotes.push(`4-bit quantizedMatmul: 4× needs qmv-4096 ≤ ${fmtMs(need)} in this run; the compute floor of its unpack + convert + multiply-add alone (no weight traffic; \`node bench/qmv-floor.mjs\`, run after the workloads) ${measured} (one mask, one convert, one multiply and one add a 4 codes, no fused multiply-add in WASM SIMD)${verdict}.`);
     }
     const fftNote = (s) => `${fmtMs(s.a.medianMs)} vs ${fmtMs(s.b.medianMs)}`;
     // issue 12 (fft): within 2x of NumPy's time, i.e. NumPy's time / ours >= 0.5
@@ -186,6 +201,12 @@ export function renderReport(run) {
       const bw = sumR.medianMs * wl[id].bytes / (4 * wl['sum-1.6e7'].n);
       const x = r.medianMs / bw;
       L.push(`| matmul ${what}: ${M} within 1.3× of the memory-bandwidth time (issue 17) | ${fmtX(x)} (${fmtMs(r.medianMs)} vs ${fmtMs(bw)} = ${(wl[id].bytes / 1e6).toFixed(0)} MB at ${(4 * wl['sum-1.6e7'].n / sumR.medianMs / 1e6).toFixed(1)} GB/s, sum-1.6e7's rate) | ≤ 1.3× | ${x <= 1.3 ? '**met**' : '**not met**'} |`);
+      // more rows than one: the product may be bound by arithmetic, not by the weight's bytes
+      if (x > 1.3 && ok(gemm) && wl[id].flops) {
+        const gemmRate = wl['matmul-1024'].flops / gemm.medianMs; // flops per ms
+        const floor = wl[id].flops / gemmRate;
+        if (floor > 1.3 * bw) targetNotes.push(`matmul ${what} within 1.3× of the bandwidth time needs ≤ ${fmtMs(1.3 * bw)}; its ${(wl[id].flops / 1e6).toFixed(0)} M flops take ${fmtMs(floor)} at the rate of ${M}'s matmul 1024 in this run (${(gemmRate / 1e6).toFixed(1)} GFLOP/s), its fastest kernel: with ${wl[id].m} rows this product is bound by arithmetic, and the bandwidth target is beyond it (it is ${fmtX(r.medianMs / floor)} that time).`);
+      }
       // 2x a peer that already streams the weight near this rate would need more than the bandwidth
       const s2 = speed(id, 'tfjs:wasm');
       if (s2.missing === undefined && s2.x < 2 && s2.b.medianMs / 2 < bw) {
@@ -228,7 +249,7 @@ export function renderReport(run) {
         .filter(({ r }) => ok(r) && r.reps >= 5 && r.medianMs >= 1 && r.medianMs >= 1.5 * r.minMs);
       if (spread.length) {
         const item = ({ id, r, one }) => `${id} ${fmtMs(r.medianMs)} vs ${fmtMs(r.minMs)}${ok(one) ? ` (one thread: ${fmtMs(one.medianMs)})` : ''}`;
-        targetNotes.push(`Two threads: on ${spread.length} workloads ${M}'s median is at least 1.5× its fastest sample: ${spread.map(item).join(', ')}. perf sched traces of such samples on the 2-vCPU development VM showed both threads on one vCPU for the whole call while the other idled: woken from sleep (the protocol sleeps 20 ms before each sample), the worker was placed on the calling thread's CPU and not moved within the call. The medians are kept as measured; the fastest sample is the time when the two threads had their two CPUs (packages/core/src/backend/wasm/README.md, "Threads").`);
+        targetNotes.push(`Two threads: on ${spread.length} workloads ${M}'s median is at least 1.5× its fastest sample: ${spread.map(item).join(', ')}. perf sched traces of such samples on the 2-vCPU development VM showed both threads on one vCPU for the whole call while the other idled: woken from sleep (the protocol sleeps 20 ms before each sample), the worker was placed on the calling thread's CPU and not moved within the call.${m.vcpuPack !== undefined && m.vcpuPack !== '0' ? ` This VM's kernel was booted with \`sched_vcpu_pack=${m.vcpuPack}\` (Machine), a scheduler policy that mainline Linux, macOS and Windows don't have and whose name (and the traces) say it packs threads onto fewer vCPUs; it can't be changed from inside the VM (writing it is refused, even as root). Back to back, without the sleep, both threads keep their CPUs.` : ''} The medians are kept as measured; the fastest sample is the time when the two threads had their two CPUs (packages/core/src/backend/wasm/README.md, "Threads").`);
       }
     }
     const v1 = get('view-1e3', M), v2 = get('view-1.6e7', M);

@@ -1,0 +1,81 @@
+// The benchmark report's computed notes (bench/lib/report.mjs): the limits it states next to an
+// unmet target come from numbers of the same run, never from text written for one machine.
+import { describe, expect, it } from 'vitest';
+
+type Result = { status: 'ok'; medianMs: number; minMs: number; reps: number; batch: number; check?: number[] };
+type Run = Record<string, unknown>;
+const reportUrl = new URL('../../bench/lib/report.mjs', import.meta.url).href;
+const workloadsUrl = new URL('../../bench/lib/workloads.mjs', import.meta.url).href;
+const { renderReport } = (await import(reportUrl)) as { renderReport: (run: Run) => string };
+const { WORKLOADS } = (await import(workloadsUrl)) as { WORKLOADS: { id: string }[] };
+
+const ok = (medianMs: number, minMs = medianMs): Result => ({ status: 'ok', medianMs, minMs, reps: 21, batch: 1 });
+
+/** A run of mlx-ts:wasm (2 threads) and tfjs:wasm over a few workloads, with the given times. */
+function runWith(times: Record<string, [number, number?]>, extra: Run = {}): Run {
+  const ids = Object.keys(times);
+  const results: Record<string, Record<string, Result>> = {};
+  for (const id of ids) results[id] = { 'mlx-ts:wasm': ok(times[id]![0], times[id]![1]), 'tfjs:wasm': ok(times[id]![0] * 3) };
+  return {
+    machine: {
+      date: '2026-12-07T00:00:00.000Z', cpu: 'Test CPU', cores: 2, memGiB: 24, os: 'Linux test', node: 'v20', v8: '11', commit: 'abc1234',
+      loadStart: [0, 0, 0], loadEnd: [0, 0, 0], elapsedS: 1, caches: 'L1d 48K, L2 2048K, L3 491520K (shared by CPUs 0-1)', vcpuPack: '15',
+    },
+    opts: { budgetMs: 3000, maxReps: 21, capMs: 20000, totalS: 1200, threads: 2, quick: false },
+    configs: [
+      { name: 'mlx-ts:wasm', lib: 'mlx-ts', info: { library: 'mlx-ts', backend: 'wasm', threads: 2, threadControl: true, version: '0.1.0' } },
+      { name: 'tfjs:wasm', lib: 'tfjs', info: { library: 'tfjs', backend: 'wasm', threads: 1, version: '4.22.0' } },
+    ],
+    workloads: WORKLOADS.filter((w) => ids.includes(w.id)),
+    results,
+    notes: { mlx: [] },
+    ...extra,
+  };
+}
+
+describe('bench report notes', () => {
+  it("states the machine's caches and the VM kernel's vCPU packing setting", () => {
+    const md = renderReport(runWith({ 'sum-1.6e7': [2] }));
+    expect(md).toContain('| caches (CPU 0) | L1d 48K, L2 2048K, L3 491520K (shared by CPUs 0-1) |');
+    expect(md).toMatch(/\| kernel\.sched_vcpu_pack \| 15 \(/);
+    // no such row where the setting doesn't exist
+    const plain = runWith({ 'sum-1.6e7': [2] });
+    delete (plain.machine as Record<string, unknown>).vcpuPack;
+    expect(renderReport(plain)).not.toContain('sched_vcpu_pack');
+  });
+
+  it('the two-thread note names the packing setting only where the kernel has it', () => {
+    const times = { 'sum-1.6e7': [4, 2] as [number, number] };
+    expect(renderReport(runWith(times))).toMatch(/Two threads: on 1 workloads .*booted with `sched_vcpu_pack=15`/);
+    const off = runWith(times);
+    (off.machine as Record<string, unknown>).vcpuPack = '0';
+    const md = renderReport(off);
+    expect(md).toMatch(/Two threads: on 1 workloads/);
+    expect(md).not.toContain('booted with');
+  });
+
+  it("sets the 4-bit matvec's measured floor and weight traffic against what 4x allows", () => {
+    // 4x the 4 ms float32 matvec allows 1 ms; the floor is 3 ms of one core: 1.5 ms on two
+    const slow = renderReport(runWith({ 'matvec-4096': [4], 'qmv-4096': [3], 'sum-1.6e7': [4] }, { qmvFloor: { ms: 3 } }));
+    expect(slow).toMatch(/4× needs qmv-4096 ≤ 1\.00 ms in this run; .* was 3\.00 ms of one core in this run .* so ≥ 1\.50 ms on 2 cores/);
+    // 10.5 MB of codes, scales and biases at 64 MB per 4 ms
+    expect(slow).toMatch(/reading its 10\.5 MB of codes, scales and biases takes 655 µs/);
+    expect(slow).toMatch(/call takes ≥ 1\.50 ms, 1\.50× what 4× allows: the target is out of reach/);
+    // a floor well under the target: the kernel is to blame, and the note says so
+    const room = renderReport(runWith({ 'matvec-4096': [4], 'qmv-4096': [3], 'sum-1.6e7': [4] }, { qmvFloor: { ms: 1 } }));
+    expect(room).toMatch(/these bound the call at 655 µs, under the 1\.00 ms 4× allows: the kernel, not the arithmetic, misses the target/);
+    // not measured: said, not invented
+    const none = renderReport(runWith({ 'matvec-4096': [4], 'qmv-4096': [3], 'sum-1.6e7': [4] }, { qmvFloor: { error: 'spawn failed' } }));
+    expect(none).toMatch(/was not measured in this run \(spawn failed\)/);
+  });
+
+  it('an 8-row product bound by arithmetic says so, from the GEMM rate of the same run', () => {
+    // 268 M flops at 2147 M flops / 26 ms (82.6 GFLOP/s) take 3.25 ms; 1.3x the bandwidth time is
+    // 67.1 MB at 64 MB / 1.2 ms = 1.26 ms x 1.3 = 1.64 ms
+    const md = renderReport(runWith({ 'sum-1.6e7': [1.2], 'matmul-1024': [26], 'matvec-4096-m8': [4.2] }));
+    expect(md).toMatch(/matmul X @ W\.T, X 8x4096 within 1\.3× of the bandwidth time needs ≤ 1\.64 ms; its 268 M flops take 3\.25 ms at the rate of mlx-ts:wasm's matmul 1024 in this run \(82\.6 GFLOP\/s\)/);
+    // where the GEMM rate would allow it, no such note
+    const fast = renderReport(runWith({ 'sum-1.6e7': [4], 'matmul-1024': [26], 'matvec-4096-m8': [8] }));
+    expect(fast).not.toMatch(/bound by arithmetic/);
+  });
+});
