@@ -176,12 +176,17 @@ export function renderReport(run) {
     // what the unmet compute-bound targets ask for, next to this backend's GEMM rate in this run
     const gemm = get('matmul-1024', M);
     const need = (what, flops, ms) => `${what} needs ≤ ${fmtMs(ms)}, ${(flops / ms / 1e6).toFixed(1)} GFLOP/s, against ${(wl['matmul-1024'].flops / gemm.medianMs / 1e6).toFixed(1)} GFLOP/s for ${M}'s matmul 1024 in this run`;
+    // past the GEMM's rate the target is beyond this backend's fastest kernel; under it, the gap is the kernel's
+    const beyondGemm = (flops, ms, why) => {
+      const share = flops / ms / (wl['matmul-1024'].flops / gemm.medianMs);
+      return share > 1 ? `(${fmtX(share)} the GEMM's rate; ${why})` : `(${(100 * share).toFixed(0)}% of the GEMM's rate in this run: not beyond this backend's arithmetic; the kernel falls short)`;
+    };
     if (ok(gemm) && wl.conv2d) {
       const cs = speed('conv2d', 'tfjs:wasm');
-      if (cs.missing === undefined && cs.x < 2) targetNotes.push(`${need('conv2d at 2× tfjs:wasm', wl.conv2d.flops, cs.b.medianMs / 2)} (the convolution is a GEMM over the input's windows: its rate can't pass the GEMM's).`);
+      if (cs.missing === undefined && cs.x < 2) targetNotes.push(`${need('conv2d at 2× tfjs:wasm', wl.conv2d.flops, cs.b.medianMs / 2)} ${beyondGemm(wl.conv2d.flops, cs.b.medianMs / 2, 'the convolution is a GEMM over the input\'s windows: its rate can\'t pass the GEMM\'s')}.`);
     }
     if (ok(gemm) && ss.missing === undefined && ss.x < 2 && wl['sdpa-8x512x64']?.flops) {
-      targetNotes.push(`${need('Attention at 2× the ops version', wl['sdpa-8x512x64'].flops, ss.b.medianMs / 2)} (the ops version is two such GEMMs and a softmax: 2× it asks the fused kernel to outrun the GEMM itself).`);
+      targetNotes.push(`${need('Attention at 2× the ops version', wl['sdpa-8x512x64'].flops, ss.b.medianMs / 2)} ${beyondGemm(wl['sdpa-8x512x64'].flops, ss.b.medianMs / 2, 'the ops version is two such GEMMs and a softmax: 2× it asks the fused kernel to outrun the GEMM itself')}.`);
     }
     // issue 13: training steps of the examples' models against the same models in TF.js
     if (wl['train-mlp']) row(`training step, digits MLP (batch 128): ${M} vs tfjs:wasm (issue 13)`, speed('train-mlp', 'tfjs:wasm'), 2, t);

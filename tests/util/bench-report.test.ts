@@ -69,6 +69,14 @@ describe('bench report notes', () => {
     expect(none).toMatch(/was not measured in this run \(spawn failed\)/);
   });
 
+  it("attention's 2x note tells a target past the GEMM's rate from one under it", () => {
+    // 537 M flops; the ops version at 16 ms: 2x needs 8 ms, 67.1 GFLOP/s
+    const under = renderReport(runWith({ 'matmul-1024': [26], 'sdpa-8x512x64': [9], 'sdpa-ops-8x512x64': [16] }));
+    expect(under).toMatch(/Attention at 2× the ops version needs ≤ 8\.00 ms, 67\.1 GFLOP\/s, against 82\.6 GFLOP\/s .*\(81% of the GEMM's rate in this run: not beyond this backend's arithmetic; the kernel falls short\)/);
+    const past = renderReport(runWith({ 'matmul-1024': [40], 'sdpa-8x512x64': [9], 'sdpa-ops-8x512x64': [16] }));
+    expect(past).toMatch(/\(1\.25× the GEMM's rate; the ops version is two such GEMMs and a softmax/);
+  });
+
   it('an 8-row product bound by arithmetic says so, from the GEMM rate of the same run', () => {
     // 268 M flops at 2147 M flops / 26 ms (82.6 GFLOP/s) take 3.25 ms; 1.3x the bandwidth time is
     // 67.1 MB at 64 MB / 1.2 ms = 1.26 ms x 1.3 = 1.64 ms

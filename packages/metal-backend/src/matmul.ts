@@ -1,10 +1,13 @@
-// Matmul (float32, halves, complex64): 16x16 output tiles per workgroup, A and B tiles staged in workgroup memory,
-// batched over broadcast batch dims, any input strides (transposed operands need no copy).
-// Each dot product accumulates its exact f32 products in float-float (about 48 bits), so the
+// Matmul (float32, halves, complex64), batched over broadcast batch dims, any input strides
+// (transposed operands need no copy). Real floats with more than SKINNY_M rows take the
+// float32-accumulating 64 x 64 tiles of matmul-fast.ts, as MLX's Metal GEMM accumulates; with
+// `backend.exactMatmul` (and always for complex64 and the skinny sizes) each dot product
+// accumulates its exact f32 products in float-float (about 48 bits) in 16 x 16 tiles, so the
 // result rounds as the reference's double accumulation does (1 ulp at near-ties).
 import type { ArrayData } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
 import { FF, writeWords } from './reduce.js';
+import { FAST_TILE, fastTiledCode } from './matmul-fast.js';
 import { fromRaw, helpersFor, rawLoader, toRaw } from './wgsl.js';
 
 const T = 16;
@@ -17,6 +20,8 @@ export const SKINNY_M = 8;
 
 /** @internal (tests) dispatches of each skinny kernel */
 export const skinnyStats = { dotSubgroup: 0, dotWorkgroup: 0, columns: 0 };
+/** @internal (tests) dispatches of the float32-accumulating tiles (matmul-fast.ts) */
+export const fastStats = { tiles: 0 };
 
 /**
  * Split-k reductions (a workgroup of 64 per output column, invocation lid taking k = lid, lid + 64, ...,
@@ -232,6 +237,19 @@ fn cOff(o: u32) -> i32 {
     const result = addmm
       ? `ffAdd_(ffMul_(acc, vec2f(bitcast<f32>(md[${C + 1}u]), bitcast<f32>(md[${C + 2}u]))), ffMul_(vec2f(bitcast<f32>(md[${C + 3}u]), bitcast<f32>(md[${C + 4}u])), vec2f(${fromRaw(addmm.c.dtype, 'rawC(cOff(batch * M * N + i * N + j))')}, 0.0)))`
       : 'acc';
+    // past the skinny sizes: MLX's float32 accumulation, unless the backend is asked for exact dots
+    if (!cplx && M > SKINNY_M && !be.exactMatmul) {
+      const code = fastTiledCode({
+        a, b, out, O, H, C: addmm ? C : null, cDtype: addmm?.c.dtype,
+        loaders: `${rawLoader('rawA', names[0]!, a.dtype)}
+${rawLoader('rawB', names[1]!, b.dtype)}
+${addmm ? `${rawLoader('rawC', names[3]!, addmm.c.dtype)}
+  ${C_OFF}` : ''}`,
+      });
+      fastStats.tiles++;
+      be.dispatchGroups(helpersFor(code) + code, bindings, metaAll, Math.ceil(M / FAST_TILE) * Math.ceil(N / FAST_TILE) * nBatch);
+      return;
+    }
     if (!cplx && M <= SKINNY_M) {
       const skinny = skinnyCode({ M, K, nb, H, dot: b.strides[nd - 2] === 1 && K > 1, subgroups: be.subgroups, a, b, out, O, result, loaders: `${rawLoader('rawA', names[0]!, a.dtype)}
 ${rawLoader('rawB', names[1]!, b.dtype)}

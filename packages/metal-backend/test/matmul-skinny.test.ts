@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as mx from '@mlx-ts/core';
 import { compareBackends, type ArraySpec } from '@mlx-ts/core/testing';
 import { gpuBackend, noGpu, randSpec, spec } from './gpu-helpers.js';
-import { skinnyStats, SKINNY_M } from '../src/matmul.js';
+import { fastStats, skinnyStats, SKINNY_M } from '../src/matmul.js';
 
 const mm = (a: mx.MxArray, b: mx.MxArray) => mx.matmul(a, b);
 const check = (inputs: ArraySpec[], label: string, op: (...xs: mx.MxArray[]) => mx.MxArray = mm) => compareBackends(op, inputs, { backends: ['reference', 'webgpu'], label });
@@ -113,9 +113,19 @@ describe.skipIf(noGpu)('webgpu skinny matmul', () => {
     });
   });
 
-  it('nine rows and more take the tiled kernel', () => {
+  it('nine rows and more take the tiled kernels: the float32 tiles, or the exact ones on request', () => {
     const before = { ...skinnyStats };
-    check([randSpec([9, 20], 23), randSpec([7, 20], 24, mx.float32, T)], '9 rows');
+    const tiles = fastStats.tiles;
+    const x = mx.ones([9, 20]);
+    mx.eval(mx.matmul(x, mx.ones([20, 7]), mx.gpu));
+    expect(fastStats.tiles).toBe(tiles + 1);
+    gpuBackend!.exactMatmul = true;
+    try {
+      check([randSpec([9, 20], 23), randSpec([7, 20], 24, mx.float32, T)], '9 rows');
+    } finally {
+      gpuBackend!.exactMatmul = false;
+    }
+    expect(fastStats.tiles).toBe(tiles + 1);
     expect(skinnyStats).toEqual(before);
   });
 

@@ -1,10 +1,11 @@
-// Matmul on the GPU against the reference: tile edges (sizes not multiples of 16), K longer than
-// a tile, transposed and sliced operands, broadcast batches, vectors. The float-float dot
-// products round as the reference's double ones (exact here; 1 ulp at near-ties).
-import { describe, it } from 'vitest';
+// Matmul on the GPU against the reference, on the exact path (`backend.exactMatmul`; the
+// default float32 tiles are matmul-fast.test.ts's): tile edges (sizes not multiples of 16), K
+// longer than a tile, transposed and sliced operands, broadcast batches, vectors. The
+// float-float dot products round as the reference's double ones (exact here; 1 ulp at near-ties).
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import * as mx from '@mlx-ts/core';
 import { compareBackends, type ArraySpec } from '@mlx-ts/core/testing';
-import { noGpu, rng, spec } from './gpu-helpers.js';
+import { gpuBackend, noGpu, rng, spec } from './gpu-helpers.js';
 
 const mm = (a: mx.MxArray, b: mx.MxArray) => mx.matmul(a, b);
 const check = (inputs: ArraySpec[], label: string, op: (...xs: mx.MxArray[]) => mx.MxArray = mm) => compareBackends(op, inputs, { backends: ['reference', 'webgpu'], label });
@@ -16,6 +17,13 @@ function rand(shape: number[], seed: number, view: ArraySpec['view'] = []): Arra
 }
 
 describe.skipIf(noGpu)('webgpu matmul', () => {
+  beforeAll(() => {
+    gpuBackend!.exactMatmul = true;
+  });
+  afterAll(() => {
+    gpuBackend!.exactMatmul = false;
+  });
+
   it('tile edges and a K longer than a tile', () => {
     for (const [m, k, n] of [
       [1, 1, 1],

@@ -1,0 +1,178 @@
+// The float32-accumulating matmul tiles (src/matmul-fast.ts, more than 8 rows, the default)
+// against the exact dot products computed here in float64: within the float32 matmul bound
+// (K + 2) 2^-24 sum|a b|, plus a half's rounding for half outputs. Tile edges, k stages with a
+// remainder, every operand layout (each loads along its contiguous axis), batches with
+// broadcasting, AddMM's epilogue, halves, NaN and infinity, and the exact path on request.
+import { afterEach, describe, expect, it } from 'vitest';
+import * as mx from '@mlx-ts/core';
+import { fastStats } from '../src/matmul.js';
+import { checkGpu, gpuBackend, noGpu, randSpec, rng } from './gpu-helpers.js';
+
+/** Seeded float32 values in [-2, 2) as a [rows, cols] array (on the CPU until a GPU op reads it). */
+function rand(shape: number[], seed: number, dtype: mx.Dtype = mx.float32): mx.MxArray {
+  const r = rng(seed);
+  const n = shape.reduce((a, b) => a * b, 1);
+  return mx.array(Array.from({ length: n }, () => Math.fround((r() - 0.5) * 4)), mx.float32).reshape(shape).astype(dtype, mx.cpu);
+}
+
+/** Row-major float64 copies of a (... x M x K) and b (... x K x N), broadcast to the output's batch. */
+function exactProducts(a: mx.MxArray, b: mx.MxArray): { ab: Float64Array; abs: Float64Array; shape: number[]; K: number } {
+  const A = a.astype(mx.float32, mx.cpu);
+  const B = b.astype(mx.float32, mx.cpu);
+  const batch = mx.broadcastShapes(A.shape.slice(0, -2), B.shape.slice(0, -2));
+  const [M, K] = A.shape.slice(-2) as [number, number];
+  const N = B.shape[B.shape.length - 1]!;
+  const av = mx.broadcastTo(A, [...batch, M, K], mx.cpu).toTypedArray() as Float32Array;
+  const bv = mx.broadcastTo(B, [...batch, K, N], mx.cpu).toTypedArray() as Float32Array;
+  const nb = batch.reduce((x, y) => x * y, 1);
+  const ab = new Float64Array(nb * M * N);
+  const abs = new Float64Array(nb * M * N);
+  for (let q = 0; q < nb; q++) {
+    for (let i = 0; i < M; i++) {
+      for (let j = 0; j < N; j++) {
+        let s = 0;
+        let t = 0;
+        for (let k = 0; k < K; k++) {
+          const p = av[q * M * K + i * K + k]! * bv[q * K * N + k * N + j]!;
+          s += p;
+          t += Math.abs(p);
+        }
+        ab[q * M * N + i * N + j] = s;
+        abs[q * M * N + i * N + j] = t;
+      }
+    }
+  }
+  return { ab, abs, shape: [...batch, M, N], K };
+}
+
+/** half outputs: one more rounding, at most half an ulp of the result (2^-11 relative for float16, 2^-8 for bfloat16) */
+const halfEps = (d: mx.Dtype) => (d === mx.float16 ? 2 ** -11 : d === mx.bfloat16 ? 2 ** -8 : 0);
+
+/** Checks got (any float dtype) against alpha * ab + beta * c within the bound; returns the largest error / bound. */
+function checkBound(got: mx.MxArray, ex: ReturnType<typeof exactProducts>, label: string, alpha = 1, cTerm?: Float64Array): number {
+  expect(got.shape, label).toEqual(ex.shape);
+  const g = got.astype(mx.float32, mx.cpu).toTypedArray() as Float32Array;
+  let worst = 0;
+  for (let i = 0; i < g.length; i++) {
+    const want = alpha * ex.ab[i]! + (cTerm ? cTerm[i]! : 0);
+    // the dot's bound, scaled by alpha, then the epilogue's multiply-add and the output's rounding
+    const bound = Math.abs(alpha) * (ex.K + 2) * 2 ** -24 * ex.abs[i]! * (1 + 2 ** -20) + 3 * 2 ** -24 * (Math.abs(alpha * ex.ab[i]!) + Math.abs(cTerm?.[i] ?? 0)) + halfEps(got.dtype) * Math.abs(want) * 1.01 + 2 ** -140;
+    const err = Math.abs(g[i]! - want);
+    if (!(err <= bound)) throw new Error(`${label}: element ${i}: got ${g[i]}, exact ${want}, |diff| ${err} > bound ${bound}`);
+    worst = Math.max(worst, err / bound);
+  }
+  return worst;
+}
+
+const onGpu = <T>(f: () => T): T => {
+  mx.setDefaultDevice(mx.gpu);
+  try {
+    return f();
+  } finally {
+    mx.setDefaultDevice(mx.cpu);
+  }
+};
+
+describe.skipIf(noGpu)('webgpu matmul, float32 accumulation (the default past 8 rows)', () => {
+  afterEach(() => {
+    gpuBackend!.exactMatmul = false;
+  });
+
+  it('tile edges, k stages with a remainder, within the float32 bound, on the fast tiles', () => {
+    for (const [m, k, n] of [
+      [9, 1, 1],
+      [9, 5, 7],
+      [16, 16, 16],
+      [64, 64, 64],
+      [65, 17, 130],
+      [100, 300, 70],
+      [130, 33, 65],
+    ] as const) {
+      const a = rand([m, k], m * 31 + k);
+      const b = rand([k, n], n * 17 + k);
+      const before = fastStats.tiles;
+      const got = onGpu(() => mx.matmul(a, b));
+      mx.eval(got);
+      expect(fastStats.tiles, `${m}x${k}x${n} ran on the fast tiles`).toBe(before + 1);
+      checkBound(got, exactProducts(a, b), `${m}x${k} @ ${k}x${n}`);
+    }
+  });
+
+  it('every operand layout: A and B as stored, transposed (W.T, a Linear layer) and sliced, read in place', () => {
+    const A = rand([40, 24], 1);
+    const At = rand([24, 40], 2).T; // m contiguous
+    const B = rand([24, 36], 3);
+    const Wt = rand([36, 24], 4).T; // k contiguous: x @ W.T
+    const As = rand([40, 50], 5).index(mx.Slice(), mx.Slice(1, 49, 2)); // a strided k
+    for (const [la, a] of [['A', A], ['A.T', At], ['A sliced', As]] as const) {
+      for (const [lb, b] of [['B', B], ['W.T', Wt]] as const) {
+        checkBound(onGpu(() => mx.matmul(a, b)), exactProducts(a, b), `${la} @ ${lb}`);
+      }
+    }
+  });
+
+  it('batched, with broadcast batch dims', () => {
+    const a = rand([2, 3, 20, 17], 6);
+    const b = rand([2, 3, 17, 19], 7);
+    checkBound(onGpu(() => mx.matmul(a, b)), exactProducts(a, b), 'batch 2x3');
+    const a2 = rand([4, 33, 10], 8);
+    const w = rand([10, 12], 9);
+    checkBound(onGpu(() => mx.matmul(a2, w)), exactProducts(a2, w), 'b broadcast over the batch');
+    const one = rand([1, 12, 10], 10);
+    const bs = rand([3, 10, 5], 11);
+    checkBound(onGpu(() => mx.matmul(mx.broadcastTo(one, [3, 12, 10]), bs)), exactProducts(mx.broadcastTo(one, [3, 12, 10]), bs), 'a broadcast');
+  });
+
+  it('AddMM: alpha (a @ b) + beta c, c broadcast, in float32 as the GEMM epilogue', () => {
+    const a = rand([2, 12, 30], 12);
+    const b = rand([2, 30, 9], 13);
+    const c = rand([9], 14);
+    const ex = exactProducts(a, b);
+    const cv = c.toTypedArray() as Float32Array;
+    for (const [alpha, beta] of [[1, 1], [0.5, -2], [-1.25, 0]] as const) {
+      const got = onGpu(() => mx.addmm(c, a, b, alpha, beta));
+      const cTerm = Float64Array.from({ length: ex.ab.length }, (_, i) => beta * cv[i % 9]!);
+      checkBound(got, ex, `addmm ${alpha}, ${beta}`, alpha, cTerm);
+    }
+  });
+
+  it('float16 and bfloat16 operands and outputs: float32 accumulation, one rounding to the half', () => {
+    for (const h of [mx.float16, mx.bfloat16]) {
+      const a = rand([20, 45], 15, h);
+      const b = rand([45, 11], 16, h);
+      const got = onGpu(() => mx.matmul(a, b));
+      expect(got.dtype).toBe(h);
+      checkBound(got, exactProducts(a, b), `matmul ${h.name}`);
+    }
+  });
+
+  it('NaN and infinity propagate as in float32 sums', () => {
+    const a = mx.array(Array.from({ length: 12 * 3 }, (_, i) => (i === 4 ? NaN : i === 9 ? Infinity : 1)), mx.float32).reshape([12, 3]);
+    const b = mx.array([1, 0, 3, 4, 5, 6], mx.float32).reshape([3, 2]);
+    const got = onGpu(() => mx.matmul(a, b)).tolist() as number[][];
+    // row 1 holds the NaN; row 3 an infinity, times 1 and times 0 (NaN)
+    expect(got[1]).toEqual([NaN, NaN]);
+    expect(got[3]).toEqual([Infinity, NaN]);
+    expect(got[0]).toEqual([9, 10]);
+  });
+
+  it('exactMatmul: the float-float tiles, equal to the reference backend', () => {
+    gpuBackend!.exactMatmul = true;
+    const before = fastStats.tiles;
+    checkGpu((x, y) => mx.matmul(x, y), [randSpec([17, 33], 17), randSpec([33, 18], 18)], 'exact 17x33x18');
+    checkGpu((c, x, y) => mx.addmm(c, x, y, 0.1, -2.5), [randSpec([18], 19), randSpec([17, 33], 20), randSpec([33, 18], 21)], 'exact addmm');
+    expect(fastStats.tiles).toBe(before);
+  });
+
+  it('a gradient through the fast tiles: the same values as on the CPU, within the bound', () => {
+    const x = rand([16, 24], 22);
+    const w = rand([10, 24], 23);
+    const loss = (ww: mx.MxArray) => mx.sum(mx.square(mx.matmul(x, mx.transpose(ww))));
+    const cpu = mx.grad(loss)(w);
+    const gpu = onGpu(() => mx.grad(loss)(w));
+    const c = cpu.toTypedArray() as Float32Array;
+    const g = gpu.astype(mx.float32, mx.cpu).toTypedArray() as Float32Array;
+    const scale = c.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    for (let i = 0; i < c.length; i++) expect(Math.abs(g[i]! - c[i]!), `dL/dw[${i}]`).toBeLessThanOrEqual(scale * 64 * 2 ** -20);
+  });
+});
