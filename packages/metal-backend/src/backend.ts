@@ -162,10 +162,12 @@ export class WebGPUBackend implements Backend {
   private useSubgroups = false;
 
   /**
-   * Matmul and AddMM past 8 rows: false (the default) accumulates in float32 as MLX's Metal GEMM
-   * does, within (K + 2) 2^-24 sum|a b| of the exact dot product; true takes float-float dot
-   * products that round as the reference backend's double ones (1 ulp at near-ties), several
-   * times slower. Matrix-vector products (up to 8 rows) and complex64 are float-float either way.
+   * Matmul, AddMM and QuantizedMatmul past 8 rows, and Convolution (an implicit GEMM in the
+   * same tiles): false (the default) accumulates in float32
+   * as MLX's Metal GEMM does, within (K + 2) 2^-24 sum|a b| of the exact dot product; true takes
+   * float-float dot products that round as the reference backend's double ones (1 ulp at
+   * near-ties), several times slower. Matrix-vector products (up to 8 rows), complex64 and the
+   * gathered variants are float-float either way.
    */
   exactMatmul = false;
 

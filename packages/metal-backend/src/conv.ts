@@ -1,17 +1,21 @@
 // Convolution (MLX's primitive: 1/2/3-D, strides, padding lo/hi, kernel and input dilation,
-// groups, flip; x (N, ...S, C), w (O, ...K, C / groups), out (N, ...out, O)): a direct kernel,
-// one invocation per output element, any input strides. Each output sums over the taps
-// (row-major over the kernel) then the group's channels, exact f32 products accumulated in
-// float-float, so it rounds as the reference's double accumulation (1 ulp at near-ties).
+// groups, flip; x (N, ...S, C), w (O, ...K, C / groups), out (N, ...out, O)), any input
+// strides. By default an implicit GEMM per group in Matmul's float32 tiles (matmul-fast.ts):
+// rows the output positions, columns the group's filters, k the taps (row-major over the
+// kernel) times the group's channels, each window element read by the tile loads; within the
+// float32 matmul bound with K = taps x channels. With `backend.exactMatmul`: a direct kernel,
+// one invocation per output element summing over the taps then the group's channels, exact f32
+// products accumulated in float-float, so it rounds as the reference's double accumulation
+// (1 ulp at near-ties).
 // Padding, dilation holes and positions past the input read as zeros that still multiply the
 // weight (0 * inf is NaN, as the reference and an explicit GEMM).
 import type { ArrayData, ConvParams } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
 import { writeWords } from './reduce.js';
-import { fromRaw, helpersFor, rawLoader } from './wgsl.js';
+import { fromRaw, helpersFor, rawLoader, toRaw } from './wgsl.js';
 import { FF, FLOATS, GRID_MAIN, storeFF } from './matmul-variants.js';
-
-
+import { fastStats } from './matmul.js';
+import { tiledGemmCode, tiledGroups } from './matmul-fast.js';
 
 const H = 12;
 const PER_DIM = 9;
@@ -53,6 +57,62 @@ export function runConv(be: WebGPUBackend, p: ConvParams, x: ArrayData, w: Array
   }
   writeWords(be, out, (target) => {
     const { bindings, names } = be.bind([x, w, target]);
+    if (!be.exactMatmul) {
+      // an implicit GEMM per group: rows the output positions (batch and spatial), columns the
+      // group's filters, k the taps times the group's channels; x's windows read in the tiles' loads
+      const groups = p.groups;
+      const code = tiledGemmCode({
+        decls: `
+${rawLoader('rawX', names[0]!, x.dtype)}
+${rawLoader('rawW', names[1]!, w.dtype)}
+fn convA_(i: u32, k: u32, g: u32) -> f32 {
+  let Cg = md[2];
+  var r = k / Cg;
+  var rem = i;
+  var xo = bitcast<i32>(md[4]) + i32(g * Cg + k % Cg) * bitcast<i32>(md[7]);
+  var inside = true;
+  for (var d = ${nd - 1}; d >= 0; d--) {
+    let b = ${H}u + ${PER_DIM}u * u32(d);
+    let os = md[b];
+    let op = i32(rem % os);
+    rem = rem / os;
+    let ks = md[b + 1u];
+    let kq = r % ks;
+    r = r / ks;
+    let q = op * i32(md[b + 3u]) + i32(kq * md[b + 4u]) - bitcast<i32>(md[b + 6u]);
+    let dil = i32(md[b + 5u]);
+    if (q < 0 || q % dil != 0 || q / dil >= i32(md[b + 2u])) { inside = false; }
+    else { xo += (q / dil) * bitcast<i32>(md[b + 7u]); }
+  }
+  if (!inside) { return 0.0; }
+  return ${fromRaw(x.dtype, 'rawX(xo + i32(rem) * bitcast<i32>(md[6]))')};
+}
+fn convB_(k: u32, j: u32, g: u32) -> f32 {
+  let Cg = md[2];
+  var r = k / Cg;
+  var wo = bitcast<i32>(md[5]) + i32(g * md[3] + j) * bitcast<i32>(md[8]) + i32(k % Cg) * bitcast<i32>(md[9]);
+  for (var d = ${nd - 1}; d >= 0; d--) {
+    let b = ${H}u + ${PER_DIM}u * u32(d);
+    let ks = md[b + 1u];
+    let kq = r % ks;
+    r = r / ks;
+    wo += i32(${p.flip ? 'ks - 1u - kq' : 'kq'}) * bitcast<i32>(md[b + 8u]);
+  }
+  return ${fromRaw(w.dtype, 'rawW(wo)')};
+}`,
+        dims: `let M = md[0] / md[1];\n  let N = md[3];\n  let K = md[11] * md[2];\n  let batches = ${groups}u;`,
+        prologue: '',
+        loadA: 'convA_(i, k, batch)',
+        loadB: 'convB_(k, j, batch)',
+        // k runs over a tap's channels first: contiguous where the channel stride is 1
+        aAlongK: x.strides[nd + 1] === 1,
+        bAlongK: w.strides[nd + 1] === 1,
+        store: `${names[2]}[i * md[1] + batch * N + j] = ${toRaw('f32', { ...out.dtype, size: 4 } as typeof out.dtype, 'v')};`,
+      });
+      fastStats.tiles++;
+      be.dispatchGroups(helpersFor(code) + code, bindings, meta, tiledGroups(total / O, O / groups, groups));
+      return;
+    }
     const code = `
 ${rawLoader('rawX', names[0]!, x.dtype)}
 ${rawLoader('rawW', names[1]!, w.dtype)}

@@ -29,79 +29,69 @@ export interface FastPlan {
 }
 
 /**
- * The kernel (one workgroup per 64 x 64 tile of one batch entry): meta as runMatmul writes it.
- * Loads go along whichever of each operand's axes is contiguous, so that neighbouring
- * invocations read neighbouring words (A row-major or transposed, B as stored or as W.T).
+ * A float32-accumulating tiled product, with the operands' loads and the output's store given
+ * as WGSL: `dims` defines M, N, K (u32) and `batches` (how many batch entries); `prologue`
+ * runs once per workgroup with `batch` (u32) known, e.g. to compute offsets; `loadA` is the
+ * f32 value of A[i, k] and `loadB` of B[k, j] (u32 i, j, k in range); `store` writes the f32
+ * `v` at output (i, j) of `batch`. Loads run along k where `aAlongK` / `bAlongK`, so that
+ * neighbouring invocations read neighbouring words of an operand contiguous in k.
  */
-export function fastTiledCode(p: FastPlan): string {
-  const nd = p.out.shape.length;
-  const { H, C } = p;
-  // an operand's k-contiguous layout: invocations next to each other take neighbouring k
-  const aAlongK = p.a.strides[nd - 1] === 1 || p.a.strides[nd - 2] !== 1;
-  const bAlongK = p.b.strides[nd - 2] === 1 && p.b.strides[nd - 1] !== 1;
-  // [kk, quad] of invocation li: the stage's row kk (0..15) and which 4 rows/columns (0..15)
+export interface TiledGemm {
+  decls: string;
+  dims: string;
+  prologue: string;
+  loadA: string;
+  loadB: string;
+  aAlongK: boolean;
+  bAlongK: boolean;
+  store: string;
+}
+
+/** The kernel of a TiledGemm: one workgroup per 64 x 64 tile of one batch entry (dispatch tiledGroups of them). */
+export function tiledGemmCode(t: TiledGemm): string {
+  // [kk, q] of invocation li: the stage's row kk (0..15) and which 4 rows/columns (0..15)
   const slot = (alongK: boolean) => (alongK ? 'let kk = li % 16u; let q = li / 16u;' : 'let kk = li / 16u; let q = li % 16u;');
-  const epilogue =
-    C === null
-      ? 'v'
-      : `bitcast<f32>(md[${C + 1}u]) * v + bitcast<f32>(md[${C + 3}u]) * ${fromRaw(p.cDtype!, 'rawC(cOff(o))')}`;
   return `
-${p.loaders}
+${t.decls}
 var<workgroup> As: array<vec4f, ${KS * 16}>;
 var<workgroup> Bs: array<vec4f, ${KS * 16}>;
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @builtin(local_invocation_id) lid: vec3u, @builtin(local_invocation_index) li: u32) {
-  let M = md[0];
-  let N = md[1];
-  let K = md[2];
-  let nb = md[3];
+  ${t.dims}
   let g = wid.x + wid.y * nw.x;
   let tn = (N + ${FAST_TILE - 1}u) / ${FAST_TILE}u;
   let tm = (M + ${FAST_TILE - 1}u) / ${FAST_TILE}u;
-  let batch = g / (tn * tm);
+  let valid = g / (tn * tm) < batches;
+  let batch = min(g / (tn * tm), batches - 1u);
   let t = g % (tn * tm);
   let m0 = (t / tn) * ${FAST_TILE}u;
   let n0 = (t % tn) * ${FAST_TILE}u;
-  let valid = batch < md[11];
-  var offA = bitcast<i32>(md[4]);
-  var offB = bitcast<i32>(md[5]);
-  var rem = batch;
-  for (var d = i32(nb) - 1; d >= 0; d--) {
-    let dim = md[${H}u + u32(d)];
-    let c = i32(rem % dim);
-    rem = rem / dim;
-    offA += c * bitcast<i32>(md[${H}u + nb + u32(d)]);
-    offB += c * bitcast<i32>(md[${H}u + 2u * nb + u32(d)]);
-  }
-  let sam = bitcast<i32>(md[6]);
-  let sak = bitcast<i32>(md[7]);
-  let sbk = bitcast<i32>(md[8]);
-  let sbn = bitcast<i32>(md[9]);
+  ${t.prologue}
   var acc0 = vec4f(0.0);
   var acc1 = vec4f(0.0);
   var acc2 = vec4f(0.0);
   var acc3 = vec4f(0.0);
   for (var k0 = 0u; k0 < K; k0 += ${KS}u) {
     {
-      ${slot(aAlongK)}
+      ${slot(t.aAlongK)}
       var v = vec4f(0.0);
       let k = k0 + kk;
       if (valid && k < K) {
         for (var c = 0u; c < 4u; c++) {
           let i = m0 + q * 4u + c;
-          if (i < M) { v[c] = ${fromRaw(p.a.dtype, 'rawA(offA + i32(i) * sam + i32(k) * sak)')}; }
+          if (i < M) { v[c] = ${t.loadA}; }
         }
       }
       As[kk * 16u + q] = v;
     }
     {
-      ${slot(bAlongK)}
+      ${slot(t.bAlongK)}
       var v = vec4f(0.0);
       let k = k0 + kk;
       if (valid && k < K) {
         for (var c = 0u; c < 4u; c++) {
           let j = n0 + q * 4u + c;
-          if (j < N) { v[c] = ${fromRaw(p.b.dtype, 'rawB(offB + i32(k) * sbk + i32(j) * sbn)')}; }
+          if (j < N) { v[c] = ${t.loadB}; }
         }
       }
       Bs[kk * 16u + q] = v;
@@ -125,10 +115,46 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @
     for (var c = 0u; c < 4u; c++) {
       let j = n0 + lid.x * 4u + c;
       if (j >= N) { break; }
-      let o = batch * M * N + i * N + j;
       let v = accs[r][c];
-      ${p.O}[o] = ${toRaw('f32', { ...p.out.dtype, size: 4 } as typeof p.out.dtype, epilogue)};
+      ${t.store}
     }
   }
 }`;
+}
+
+/** Workgroups of a TiledGemm over `batches` entries of M x N outputs. */
+export const tiledGroups = (M: number, N: number, batches: number): number => Math.ceil(M / FAST_TILE) * Math.ceil(N / FAST_TILE) * batches;
+
+/** Matmul / AddMM's kernel, meta as runMatmul writes it. */
+export function fastTiledCode(p: FastPlan): string {
+  const nd = p.out.shape.length;
+  const { H, C } = p;
+  const epilogue =
+    C === null
+      ? 'v'
+      : `bitcast<f32>(md[${C + 1}u]) * v + bitcast<f32>(md[${C + 3}u]) * ${fromRaw(p.cDtype!, 'rawC(cOff(o))')}`;
+  return tiledGemmCode({
+    decls: p.loaders,
+    dims: 'let M = md[0];\n  let N = md[1];\n  let K = md[2];\n  let nb = md[3];\n  let batches = md[11];',
+    prologue: `var offA = bitcast<i32>(md[4]);
+  var offB = bitcast<i32>(md[5]);
+  var rem = batch;
+  for (var d = i32(nb) - 1; d >= 0; d--) {
+    let dim = md[${H}u + u32(d)];
+    let c = i32(rem % dim);
+    rem = rem / dim;
+    offA += c * bitcast<i32>(md[${H}u + nb + u32(d)]);
+    offB += c * bitcast<i32>(md[${H}u + 2u * nb + u32(d)]);
+  }
+  let sam = bitcast<i32>(md[6]);
+  let sak = bitcast<i32>(md[7]);
+  let sbk = bitcast<i32>(md[8]);
+  let sbn = bitcast<i32>(md[9]);`,
+    loadA: fromRaw(p.a.dtype, 'rawA(offA + i32(i) * sam + i32(k) * sak)'),
+    loadB: fromRaw(p.b.dtype, 'rawB(offB + i32(k) * sbk + i32(j) * sbn)'),
+    aAlongK: p.a.strides[nd - 1] === 1 || p.a.strides[nd - 2] !== 1,
+    bAlongK: p.b.strides[nd - 2] === 1 && p.b.strides[nd - 1] !== 1,
+    store: `let o = batch * M * N + i * N + j;
+      ${p.O}[o] = ${toRaw('f32', { ...p.out.dtype, size: 4 } as typeof p.out.dtype, epilogue)};`,
+  });
 }

@@ -7,7 +7,7 @@
 import type { ArrayData } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
 import { FF, writeWords } from './reduce.js';
-import { FAST_TILE, fastTiledCode } from './matmul-fast.js';
+import { fastTiledCode, tiledGroups } from './matmul-fast.js';
 import { fromRaw, helpersFor, rawLoader, toRaw } from './wgsl.js';
 
 const T = 16;
@@ -247,7 +247,7 @@ ${addmm ? `${rawLoader('rawC', names[3]!, addmm.c.dtype)}
   ${C_OFF}` : ''}`,
       });
       fastStats.tiles++;
-      be.dispatchGroups(helpersFor(code) + code, bindings, metaAll, Math.ceil(M / FAST_TILE) * Math.ceil(N / FAST_TILE) * nBatch);
+      be.dispatchGroups(helpersFor(code) + code, bindings, metaAll, tiledGroups(M, N, nBatch));
       return;
     }
     if (!cplx && M <= SKINNY_M) {

@@ -7,7 +7,8 @@
 // (exact products of halves, correctly rounded ones of f32; r_ keeps the compiler from fusing a
 // product with the next sum), so Dequantize is bit-exact. The matmuls
 // accumulate the exact f32 products with x in float-float, as Matmul: they round as the
-// reference's double dot products (1 ulp at near-ties). ToFP8, FromFP8, AffineQuantize and
+// reference's double dot products (1 ulp at near-ties); past 8 rows (not gathered) they
+// accumulate in float32 in Matmul's tiles (matmul-fast.ts) unless `backend.exactMatmul`. ToFP8, FromFP8, AffineQuantize and
 // FpQuantize follow the reference step by step in f32 (bit-exact on the tests).
 import { promoteTypes, type ArrayData, type Dtype } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
@@ -15,7 +16,8 @@ import { writeWords } from './reduce.js';
 import { runElementwise } from './elementwise.js';
 import { fromRaw, helpersFor, rawLoader, roundToDtype, toRaw } from './wgsl.js';
 import { FF, FLOATS, GRID_MAIN, Meta, badFn, errorKind, offsetFn, storeFF } from './matmul-variants.js';
-import { SKINNY_M, splitKBuiltins, splitKDecls, splitKReduce } from './matmul.js';
+import { fastStats, SKINNY_M, splitKBuiltins, splitKDecls, splitKReduce } from './matmul.js';
+import { tiledGemmCode, tiledGroups } from './matmul-fast.js';
 
 /** @internal (tests) dispatches of the split-k quantized matmul (W.T, few rows) */
 export const qmvStats = { splitK: 0 };
@@ -221,6 +223,25 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @
 }`;
       qmvStats.splitK++;
       be.dispatchGroups(helpersFor(code) + code, bindings, m.array(), entries * N);
+      return;
+    }
+    // more rows (a prompt, a batch): float32 accumulation in 64 x 64 tiles, as Matmul's default;
+    // each weight of a tile's stage dequantized once for its 64 rows
+    if (!gather && M > SKINNY_M && !be.exactMatmul) {
+      const entries = total / (M * N);
+      const code = tiledGemmCode({
+        decls: header,
+        dims: `ONE_ = bitcast<f32>(md[0]);\n  let M = md[1];\n  let N = md[2];\n  let K = md[3];\n  let batches = ${entries}u;`,
+        prologue: `let xo = offX(batch);\n  let wo = offW(batch);\n  let so = offS(batch);\n  let bo = ${LB >= 0 ? 'offBi(batch)' : '0'};`,
+        loadA: fromRaw(x.dtype, `rawX(xo + i32(i) * ${s(0)} + i32(k) * ${s(1)})`),
+        loadB: `deq_(code_(wo + i32(${row}) * ${s(2)}, ${col}), so + i32(${row}) * ${s(4)} + i32(${col} / ${p.groupSize}u) * ${s(5)}, bo + i32(${row}) * ${s(6)} + i32(${col} / ${p.groupSize}u) * ${s(7)})`,
+        aAlongK: st(x, 1) === 1 || xNd < 2 || st(x, 2) !== 1,
+        // a row of W.T's codes runs along k; W as stored runs along j
+        bAlongK: !!p.transpose,
+        store: `${O}[(batch * M + i) * N + j] = ${toRaw('f32', { ...out.dtype, size: 4 } as Dtype, 'v')};`,
+      });
+      fastStats.tiles++;
+      be.dispatchGroups(helpersFor(code) + code, bindings, m.array(), tiledGroups(M, N, entries));
       return;
     }
     const code = `${header}

@@ -156,6 +156,29 @@ describe.skipIf(noGpu)('webgpu matmul, float32 accumulation (the default past 8 
     expect(got[0]).toEqual([9, 10]);
   });
 
+  it('quantizedMatmul past 8 rows: the same tiles over weights dequantized in place, both layouts, fp modes, halves', () => {
+    const cases: [string, mx.Dtype, boolean, number, number, 'affine' | 'mxfp4' | 'mxfp8'][] = [
+      ['affine 4-bit, W.T', mx.float32, true, 32, 4, 'affine'],
+      ['affine 8-bit, W as stored', mx.float32, false, 64, 8, 'affine'],
+      ['affine 3-bit, W.T, bfloat16 x', mx.bfloat16, true, 32, 3, 'affine'],
+      ['mxfp4, W.T', mx.float32, true, 32, 4, 'mxfp4'],
+      ['mxfp8, W as stored, float16 x', mx.float16, false, 32, 8, 'mxfp8'],
+    ];
+    for (const [label, dt, transpose, gs, bits, mode] of cases) {
+      const K = 96, N = transpose ? 70 : 128, M = 19;
+      const w = rand(transpose ? [N, K] : [K, N], gs * bits + (transpose ? 1 : 2));
+      const [wq, sc, bi] = mx.quantize(w, gs, bits, mode, undefined, mx.cpu);
+      const x = rand([2, M, K], bits + gs, dt);
+      const before = fastStats.tiles;
+      const got = onGpu(() => mx.quantizedMatmul(x, wq!, sc!, bi ?? null, transpose, gs, bits, mode));
+      mx.eval(got);
+      expect(fastStats.tiles, `${label} ran on the fast tiles`).toBe(before + 1);
+      // the reference's dequantized weights, then exact dot products
+      const deq = mx.dequantize(wq!, sc!, bi ?? null, gs, bits, mode, undefined, undefined, mx.cpu).astype(mx.float32, mx.cpu);
+      checkBound(got, exactProducts(x, transpose ? mx.transpose(deq, [1, 0], mx.cpu) : deq), label);
+    }
+  });
+
   it('exactMatmul: the float-float tiles, equal to the reference backend', () => {
     gpuBackend!.exactMatmul = true;
     const before = fastStats.tiles;

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as mx from '@mlx-ts/core';
 import { gpuBackend, noGpu, rng, spec, checkGpu, halfUnits, randSpec } from './gpu-helpers.js';
 import { qmvStats } from '../src/quantized.js';
+import { fastStats } from '../src/matmul.js';
 
 function randArr(shape: number[], seed: number, dtype: mx.Dtype = mx.float32): mx.MxArray {
   const r = rng(seed);
@@ -82,10 +83,20 @@ describe.skipIf(noGpu)('webgpu quantized', () => {
         checkGpu((x, a, c, d, li, ri) => mx.gatherQMM(x, a, c, d, li, ri, true, 32, 4), [rand([2, 1, 96], 51), gq!, gs!, gb!, mx.array([1, 0, 1], mx.uint32), mx.array([2, 0, 1], mx.uint32)], `gatherQMM, subgroups ${sg}`);
         expect(qmvStats.splitK - before, `subgroups ${sg}`).toBeGreaterThanOrEqual(7);
       }
-      // nine rows: the kernel of one invocation per output
+      // nine rows: the kernel of one invocation per output with exactMatmul (float-float dots,
+      // equal to the reference); by default the float32 tiles (matmul-fast.test.ts checks their bound)
       const before = qmvStats.splitK;
+      const tiles = fastStats.tiles;
       const [wq, s, b] = q(randArr([5, 64], 52), 32, 4);
-      checkGpu((x, a, c, d) => mx.quantizedMatmul(x, a, c, d, true, 32, 4), [rand([9, 64], 53), wq!, s!, b!], '9 rows');
+      be.exactMatmul = true;
+      try {
+        checkGpu((x, a, c, d) => mx.quantizedMatmul(x, a, c, d, true, 32, 4), [rand([9, 64], 53), wq!, s!, b!], '9 rows');
+      } finally {
+        be.exactMatmul = false;
+      }
+      expect(fastStats.tiles).toBe(tiles);
+      mx.eval(mx.quantizedMatmul(mx.ones([9, 64]), wq!, s!, b!, true, 32, 4, mx.gpu));
+      expect(fastStats.tiles).toBe(tiles + 1);
       expect(qmvStats.splitK).toBe(before);
     } finally {
       be.subgroups = had;
