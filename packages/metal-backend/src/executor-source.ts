@@ -145,6 +145,10 @@ async function run(cmds) {
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');
   const temps = [];
+  // The readers are answered after the batch's last call into Dawn: an answered reader may end
+  // the process at once (process.exit after a read), and a Dawn call made while this thread is
+  // being torn down aborts the whole process (napi_throw: FATAL ERROR, exit code 134).
+  const answers = [];
   let k = 0;
   try {
     for (; k < cmds.length; k++) {
@@ -224,16 +228,17 @@ async function run(cmds) {
             const bytes = new Uint8Array(staging.getMappedRange());
             if (ctrl) {
               data.set(bytes);
-              done(ctrl, len);
+              answers.push(() => done(ctrl, len));
             } else {
-              post({ token, bytes: bytes.slice() });
+              const copy = bytes.slice();
+              answers.push(() => post({ token, bytes: copy }));
             }
             staging.unmap();
             staging.destroy();
           } catch (e) {
             const msg = e && e.message ? e.message : String(e);
-            if (ctrl) fail(ctrl, data, msg);
-            else post({ token, error: msg });
+            if (ctrl) answers.push(() => fail(ctrl, data, msg));
+            else answers.push(() => post({ token, error: msg }));
           }
           break;
         }
@@ -245,18 +250,23 @@ async function run(cmds) {
   } catch (e) {
     pendingError = pendingError || (e && e.message ? e.message : String(e));
     // the reads after the failing command must still answer, or their callers wait forever
+    const msg = pendingError;
     for (k++; k < cmds.length; k++) {
       const c = cmds[k];
       if (c[0] !== 'r') continue;
-      if (c[4]) fail(new Int32Array(c[4]), new Uint8Array(c[5]), pendingError);
-      else post({ token: c[6], error: pendingError });
+      if (c[4]) answers.push(() => fail(new Int32Array(c[4]), new Uint8Array(c[5]), msg));
+      else answers.push(() => post({ token: c[6], error: msg }));
     }
   } finally {
-    const errV = await device.popErrorScope();
-    const errM = await device.popErrorScope();
-    const err = errV || errM;
-    if (err && !pendingError) pendingError = err.message;
-    for (const t of temps) t.destroy();
+    try {
+      const errV = await device.popErrorScope();
+      const errM = await device.popErrorScope();
+      const err = errV || errM;
+      if (err && !pendingError) pendingError = err.message;
+      for (const t of temps) t.destroy();
+    } finally {
+      for (const answer of answers) answer();
+    }
   }
 }
 
