@@ -196,7 +196,19 @@ export function renderReport(run) {
     }
     // issue 17: the shapes inference runs
     const i17 = [['matvec-4096', 'x @ W.T, x 1x4096'], ['matvec-4096-w', 'x @ W (as stored), x 1x4096'], ['matvec-4096-m8', 'X @ W.T, X 8x4096'], ['matvec-4096-m8-w', 'X @ W (as stored), X 8x4096']];
-    for (const [id, what] of i17) if (wl[id]) row(`matmul ${what}, W 4096x4096: ${M} (${threadsText(thr)}) vs tfjs:wasm (issue 17)`, speed(id, 'tfjs:wasm'), 2, t);
+    // an unmet two-thread target whose fastest quarter of samples meets it, with the slow
+    // samples at one thread's time: the split of the two-thread note, stated for that row
+    const splitNote = (id, limitMs, what) => {
+      const r = get(id, M), one = mlxOne ? get(id, mlxOne.name) : null;
+      if (!ok(r) || (thr ?? 1) < 2 || r.reps < 8 || !(r.p25Ms <= limitMs && r.medianMs > limitMs)) return;
+      targetNotes.push(`${what}: needs ≤ ${fmtMs(limitMs)}; ${M}'s samples are split, the fastest quarter at ≤ ${fmtMs(r.p25Ms)} (fastest ${fmtMs(r.minMs)}) and the slowest at ≥ ${fmtMs(r.p75Ms)}${ok(one) ? ` where one thread takes ${fmtMs(one.medianMs)}` : ''}: the fastest quarter meets the target, and the median (${fmtMs(r.medianMs)}) falls among ${ok(one) && r.p75Ms >= 0.8 * one.medianMs ? 'samples that ran at about one thread\'s speed (see the two-thread note)' : 'the slower samples'}.`);
+    };
+    for (const [id, what] of i17) {
+      if (!wl[id]) continue;
+      const s = speed(id, 'tfjs:wasm');
+      row(`matmul ${what}, W 4096x4096: ${M} (${threadsText(thr)}) vs tfjs:wasm (issue 17)`, s, 2, t);
+      if (s.missing === undefined && s.x < 2) splitNote(id, s.b.medianMs / 2, `matmul ${what} at 2× tfjs:wasm`);
+    }
     // bandwidth-bound: the weight's bytes at the rate this backend sums 64 MB (sum-1.6e7) in this run
     const sumR = get('sum-1.6e7', M);
     for (const [id, what] of i17) {
@@ -206,6 +218,7 @@ export function renderReport(run) {
       const bw = sumR.medianMs * wl[id].bytes / (4 * wl['sum-1.6e7'].n);
       const x = r.medianMs / bw;
       L.push(`| matmul ${what}: ${M} within 1.3× of the memory-bandwidth time (issue 17) | ${fmtX(x)} (${fmtMs(r.medianMs)} vs ${fmtMs(bw)} = ${(wl[id].bytes / 1e6).toFixed(0)} MB at ${(4 * wl['sum-1.6e7'].n / sumR.medianMs / 1e6).toFixed(1)} GB/s, sum-1.6e7's rate) | ≤ 1.3× | ${x <= 1.3 ? '**met**' : '**not met**'} |`);
+      if (x > 1.3) splitNote(id, 1.3 * bw, `matmul ${what} within 1.3× of the bandwidth time`);
       // more rows than one: the product may be bound by arithmetic, not by the weight's bytes
       if (x > 1.3 && ok(gemm) && wl[id].flops) {
         const gemmRate = wl['matmul-1024'].flops / gemm.medianMs; // flops per ms

@@ -77,6 +77,21 @@ describe('bench report notes', () => {
     expect(past).toMatch(/\(1\.25× the GEMM's rate; the ops version is two such GEMMs and a softmax/);
   });
 
+  it('an unmet two-thread row whose fastest quarter meets it says so, with the one-thread time', () => {
+    const run = runWith({ 'sum-1.6e7': [4], 'matvec-4096-m8-w': [8.6] });
+    const results = run.results as Record<string, Record<string, Result & { p25Ms?: number; p75Ms?: number }>>;
+    // tfjs:wasm at 3 x 8.6 = 25.8 ms: 2x needs 12.9 ms, met; the bandwidth row needs 1.3 x 4.19 = 5.45 ms
+    Object.assign(results['matvec-4096-m8-w']!['mlx-ts:wasm']!, { p25Ms: 5.2, p75Ms: 11.9, minMs: 5 });
+    (run.configs as unknown[]).push({ name: 'mlx-ts:wasm·1t', lib: 'mlx-ts', info: { threads: 1 }, families: ['matvec'] });
+    results['matvec-4096-m8-w']!['mlx-ts:wasm·1t'] = ok(12.4);
+    const md = renderReport(run);
+    expect(md).toMatch(/X @ W \(as stored\), X 8x4096 within 1\.3× of the bandwidth time: needs ≤ 5\.45 ms; mlx-ts:wasm's samples are split, the fastest quarter at ≤ 5\.20 ms \(fastest 5\.00 ms\) and the slowest at ≥ 11\.9 ms where one thread takes 12\.4 ms: .*among samples that ran at about one thread's speed/);
+    expect(md).not.toMatch(/at 2× tfjs:wasm: needs/); // that row is met
+    // a fastest quarter that misses too: no such note
+    Object.assign(results['matvec-4096-m8-w']!['mlx-ts:wasm']!, { p25Ms: 6 });
+    expect(renderReport(run)).not.toMatch(/samples are split/);
+  });
+
   it('an 8-row product bound by arithmetic says so, from the GEMM rate of the same run', () => {
     // 268 M flops at 2147 M flops / 26 ms (82.6 GFLOP/s) take 3.25 ms; 1.3x the bandwidth time is
     // 67.1 MB at 64 MB / 1.2 ms = 1.26 ms x 1.3 = 1.64 ms
