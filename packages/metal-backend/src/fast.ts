@@ -12,6 +12,8 @@ import type { WebGPUBackend } from './backend.js';
 import { writeWords } from './reduce.js';
 import { fromRaw, helpersFor, rawLoader, roundToDtype, toRaw } from './wgsl.js';
 import { FF, FLOATS, GRID_MAIN, Meta, badFn, errorKind, offsetFn } from './matmul-variants.js';
+import { fastStats, SKINNY_M } from './matmul.js';
+import { tiledGemmCode, tiledGroups } from './matmul-fast.js';
 
 /** The mx.fast primitives with a GPU kernel, for `Backend.fuses`. */
 export const FUSED = new Set(['RMSNorm', 'LayerNorm', 'RoPE', 'ScaledDotProductAttention', 'CrossEntropy', 'GatedDeltaUpdate', 'Hadamard']);
@@ -287,6 +289,9 @@ export function runSdpa(be: WebGPUBackend, p: SdpaParams, inputs: readonly Array
   let Tk = ${md(8)};
   let Dv = ${md(9)};
   let n = ${md(10)};`;
+  // more than 8 queries (a prompt, training): both products in Matmul's float32 tiles, as MLX's
+  // Metal attention accumulates; fewer (decoding), or with exactMatmul: float-float dots
+  const tiled = Tq > SKINNY_M && !be.exactMatmul;
   const scratch = be.allocate(4 * rows * n);
   const scratchData: ArrayData = { storage: scratch, dtype: out.dtype, shape: [rows * n], strides: [1], offset: 0 };
   try {
@@ -301,12 +306,40 @@ export function runSdpa(be: WebGPUBackend, p: SdpaParams, inputs: readonly Array
         const mv = fromRaw(mask.dtype, `rawM(${si(LM)} + i32(b) * ${si(LM + 1)} + i32(h) * ${si(LM + 2)} + i32(i) * ${si(LM + 3)} + i32(j) * ${si(LM + 4)})`);
         masked = mask.dtype.name === 'bool' ? `select(bitcast<f32>(md[2]), s, ${mv} != 0)` : rt(`s + ${mv}`);
       }
-      const code = `
+      const loaders = `
 ${rawLoader('rawQ', names[0]!, q.dtype)}
 ${rawLoader('rawK', names[1]!, k.dtype)}
 ${mask ? rawLoader('rawM', names[3]!, mask.dtype) : ''}
 ${sinks ? rawLoader('rawS', names[mask ? 4 : 3]!, sinks.dtype) : ''}
-${FF}
+${FF}`;
+      if (tiled) {
+        // Q K^T per (batch, head) in Matmul's float32 tiles: the scaled q rounded as below, each
+        // score rounded to the dtype and masked at the store; the sinks' column by its own pass
+        const code = tiledGemmCode({
+          decls: loaders,
+          dims: `${COMMON}\n  let M = Tq;\n  let N = Tk;\n  let K = D;\n  let batches = ${B * Nq}u;`,
+          prologue: `let b = batch / Nq;\n  let h = batch % Nq;\n  let hk = h / ${md(11)};\n  let sc = ${rt('bitcast<f32>(md[1])')};`,
+          loadA: rt(`sc * ${fromRaw(q.dtype, `rawQ(${off(0, 'b', 'h', 'i', 'k')})`)}`),
+          loadB: fromRaw(k.dtype, `rawK(${off(1, 'b', 'hk', 'j', 'k')})`),
+          aAlongK: q.strides[3] === 1,
+          bAlongK: k.strides[3] === 1,
+          store: `let s = ${roundToDtype(dt, 'v')};
+      ${S}[(batch * Tq + i) * n + ${lead}u + j] = bitcast<u32>(${masked});`,
+        });
+        fastStats.tiles++;
+        be.dispatchGroups(helpersFor(code) + code, bindings, m.array(), tiledGroups(Tq, Tk, B * Nq));
+        if (sinks) {
+          const sinkCode = `${loaders}
+${GRID_MAIN}
+  ${COMMON}
+  if (tid >= ${md(12)}) { return; }
+  let h = (tid / Tq) % Nq;
+  ${S}[tid * n] = bitcast<u32>(${fromRaw(sinks.dtype, `rawS(${si(LS)} + i32(h) * ${si(LS + 1)})`)});
+}`;
+          be.dispatch(helpersFor(sinkCode) + sinkCode, bindings, m.array(), rows);
+        }
+      } else {
+      const code = `${loaders}
 ${GRID_MAIN}
   ${COMMON}
   if (tid >= ${md(12)} * n) { return; }
@@ -328,6 +361,7 @@ ${GRID_MAIN}
   ${S}[tid] = bitcast<u32>(${masked});
 }`;
       be.dispatch(helpersFor(code) + code, bindings, m.array(), rows * n);
+      }
     }
     // 2. softmax of each row in place
     if (n > 0) {
@@ -362,6 +396,22 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @
     // 3. probabilities times v
     writeWords(be, out, (target) => {
       const { bindings, names } = be.bind([v, scratchData, target]);
+      if (tiled && Tk > 0) {
+        // the probabilities times v per (batch, head), in the same tiles
+        const code = tiledGemmCode({
+          decls: `${rawLoader('rawV', names[0]!, v.dtype)}\n${FF}`,
+          dims: `${COMMON}\n  let M = Tq;\n  let N = Dv;\n  let K = Tk;\n  let batches = ${B * Nq}u;`,
+          prologue: `let b = batch / Nq;\n  let hk = (batch % Nq) / ${md(11)};`,
+          loadA: `bitcast<f32>(${names[1]}[(batch * Tq + i) * n + ${lead}u + k])`,
+          loadB: fromRaw(v.dtype, `rawV(${off(2, 'b', 'hk', 'k', 'j')})`),
+          aAlongK: true,
+          bAlongK: v.strides[2] === 1 && v.strides[3] !== 1,
+          store: `${names[2]}[(batch * Tq + i) * Dv + j] = ${toRaw('f32', dt, roundToDtype(dt, 'v'))};`,
+        });
+        fastStats.tiles++;
+        be.dispatchGroups(helpersFor(code) + code, bindings, m.array(), tiledGroups(Tq, Dv, B * Nq));
+        return;
+      }
       const code = `
 ${rawLoader('rawV', names[0]!, v.dtype)}
 ${FF}

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import * as mx from '@mlx-ts/core';
 import { gpuBackend, noGpu, rng, spec, checkGpu, halfUnits, randSpec } from './gpu-helpers.js';
+import { fastStats } from '../src/matmul.js';
 
 const rand = randSpec;
 
@@ -63,6 +64,65 @@ describe.skipIf(noGpu)('webgpu fused mx.fast kernels', () => {
     const kT = rand([1, 8, 5, 2], 51, mx.float32, [{ kind: 'transpose', axes: [0, 3, 2, 1] }]); // (1, 2, 5, 8) strided
     checkGpu(sdpa(0.35), [q, kT, v], 'strided keys', 4);
     checkGpu(sdpa(0.35), [q, rand([1, 2, 0, 8], 52), rand([1, 2, 0, 6], 53)], 'no keys');
+  });
+
+  it('attention past 8 queries: both products in the float32 tiles, within the bound against float64 attention', () => {
+    // float64 attention on the CPU (the same masks), and sum_j p_j |v_j| for the bound
+    const real = (shape: number[], seed: number, lo = -2, span = 4): mx.MxArray => {
+      const r = rng(seed);
+      return mx.array(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.fround(lo + r() * span)), mx.float32).reshape(shape);
+    };
+    const u = 2 ** -24;
+    type Case = [string, mx.MxArray, mx.MxArray, mx.MxArray, number, 'causal' | mx.MxArray | null, mx.MxArray | null];
+    const [B, Nq, Nkv, Tq, Tk, D, Dv] = [2, 4, 2, 20, 37, 16, 12];
+    const q = real([B, Nq, Tq, D], 70), k = real([B, Nkv, Tk, D], 71), v = real([B, Nkv, Tk, Dv], 72);
+    const boolMask = mx.greater(real([Tq, Tk], 73), -1.2);
+    const addMask = real([B, Nq, Tq, Tk], 74, -1, 2);
+    const cases: Case[] = [
+      ['plain, GQA', q, k, v, 0.3, null, null],
+      ['causal', q, k, v, 0.25, 'causal', null],
+      ['bool mask', q, k, v, 0.3, boolMask, null],
+      ['additive mask and sinks', q, k, v, 0.3, addMask, real([Nq], 75)],
+      ['keys read through strides', q, mx.swapaxes(real([B, Nkv, D, Tk], 76), 2, 3), v, 0.3, null, null],
+    ];
+    for (const [label, qq, kk, vv, scale, mask, sinks] of cases) {
+      const before = fastStats.tiles;
+      const got = mx.fast.scaledDotProductAttention(qq, kk, vv, scale, mask, sinks, mx.gpu);
+      mx.eval(got);
+      expect(fastStats.tiles - before, `${label}: both products on the tiles`).toBe(2);
+      const g = got.toTypedArray() as Float32Array;
+      // float64 reference: scores, masks, sinks as an extra logit, softmax, @ v
+      const c = mx.cpu;
+      const f = (x: mx.MxArray) => x.astype(mx.float64, c);
+      const rep = (x: mx.MxArray) => mx.repeat(f(x), Nq / Nkv, 1, c);
+      let sc = mx.matmul(mx.multiply(f(qq), scale, c), mx.swapaxes(rep(kk), 2, 3, c), c);
+      const absS = mx.matmul(mx.abs(mx.multiply(f(qq), scale, c), c), mx.abs(mx.swapaxes(rep(kk), 2, 3, c), c), c);
+      const causal = mx.array(Array.from({ length: Tq * Tk }, (_, x) => Math.floor(x / Tk) + Tk - Tq >= x % Tk), mx.bool).reshape([Tq, Tk]);
+      if (mask === 'causal') sc = mx.where(causal, sc, -Infinity, c);
+      else if (mask && mask.dtype === mx.bool) sc = mx.where(mask, sc, -Infinity, c);
+      else if (mask) sc = mx.add(sc, f(mask), c);
+      let p: mx.MxArray;
+      if (sinks) {
+        const sk = mx.broadcastTo(f(sinks).reshape([1, Nq, 1, 1]), [B, Nq, Tq, 1], c);
+        p = mx.softmax(mx.concatenate([sk, sc], 3, c), 3, false, c).index(mx.Slice(), mx.Slice(), mx.Slice(), mx.Slice(1));
+      } else p = mx.softmax(sc, 3, false, c);
+      const want = mx.matmul(p, rep(vv), c).toTypedArray() as Float64Array;
+      const pAbsV = mx.matmul(p, mx.abs(rep(vv), c), c).toTypedArray() as Float64Array;
+      const maxAbsS = mx.max(absS, 3, true, c).toTypedArray() as Float64Array; // per query row
+      for (let e = 0; e < g.length; e++) {
+        const row = Math.floor(e / Dv);
+        // each score within (D + 3) u sum|q k| (float32 dot, the scaled q and the score rounded):
+        // the probabilities within 2 of that relatively (the softmax's shift cancels), then their
+        // own rounding and exp's ulps, and the float32 sum over Tk of p v
+        const delta = (D + 3) * u * maxAbsS[row]!;
+        const bound = (2.2 * delta + (Tk + 16) * u) * pAbsV[e]! + 2 ** -140;
+        if (!(Math.abs(g[e]! - want[e]!) <= bound)) throw new Error(`${label}: element ${e}: got ${g[e]}, float64 ${want[e]}, bound ${bound}`);
+      }
+    }
+    // decoding (8 queries or fewer) stays on the float-float kernels, within 4 ulp of the reference
+    const before = fastStats.tiles;
+    checkGpu((a, b, c2) => mx.fast.scaledDotProductAttention(a, b, c2, 0.3), [rand([1, 2, 8, 16], 77), rand([1, 2, 30, 16], 78), randSpec([1, 2, 30, 8], 79, mx.float32, [], (r) => Math.fround(r() * 2 + 0.1))], '8 queries (positive v: no cancellation)', 4);
+    expect(fastStats.tiles).toBe(before);
   });
 
   it('crossEntropy: rows longer than a workgroup, infinite and NaN rows, negative targets, halves', () => {
