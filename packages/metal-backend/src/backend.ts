@@ -162,12 +162,13 @@ export class WebGPUBackend implements Backend {
   private useSubgroups = false;
 
   /**
-   * Matmul, AddMM and QuantizedMatmul past 8 rows, and Convolution (an implicit GEMM in the
-   * same tiles): false (the default) accumulates in float32
+   * Matmul, AddMM, GatherMM, QuantizedMatmul and GatherQMM past 8 rows, attention past 8
+   * queries, and Convolution (an implicit GEMM in the same tiles): false (the default)
+   * accumulates in float32
    * as MLX's Metal GEMM does, within (K + 2) 2^-24 sum|a b| of the exact dot product; true takes
    * float-float dot products that round as the reference backend's double ones (1 ulp at
-   * near-ties), several times slower. Matrix-vector products (up to 8 rows), complex64 and the
-   * gathered variants are float-float either way.
+   * near-ties), several times slower. Matrix-vector products (up to 8 rows), complex64,
+   * BlockMaskedMM and SegmentedMM are float-float either way.
    */
   exactMatmul = false;
 

@@ -49,14 +49,14 @@ export interface TiledGemm {
 
 /** The kernel of a TiledGemm: one workgroup per 64 x 64 tile of one batch entry (dispatch tiledGroups of them). */
 export function tiledGemmCode(t: TiledGemm): string {
-  // [kk, q] of invocation li: the stage's row kk (0..15) and which 4 rows/columns (0..15)
-  const slot = (alongK: boolean) => (alongK ? 'let kk = li % 16u; let q = li / 16u;' : 'let kk = li / 16u; let q = li % 16u;');
+  // [kk, q] of invocation lix_: the stage's row kk (0..15) and which 4 rows/columns (0..15)
+  const slot = (alongK: boolean) => (alongK ? 'let kk = lix_ % 16u; let q = lix_ / 16u;' : 'let kk = lix_ / 16u; let q = lix_ % 16u;');
   return `
 ${t.decls}
 var<workgroup> As: array<vec4f, ${KS * 16}>;
 var<workgroup> Bs: array<vec4f, ${KS * 16}>;
 @compute @workgroup_size(16, 16)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @builtin(local_invocation_id) lid: vec3u, @builtin(local_invocation_index) li: u32) {
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @builtin(local_invocation_id) lid: vec3u, @builtin(local_invocation_index) lix_: u32) {
   ${t.dims}
   let g = wid.x + wid.y * nw.x;
   let tn = (N + ${FAST_TILE - 1}u) / ${FAST_TILE}u;
@@ -125,18 +125,12 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @
 /** Workgroups of a TiledGemm over `batches` entries of M x N outputs. */
 export const tiledGroups = (M: number, N: number, batches: number): number => Math.ceil(M / FAST_TILE) * Math.ceil(N / FAST_TILE) * batches;
 
-/** Matmul / AddMM's kernel, meta as runMatmul writes it. */
-export function fastTiledCode(p: FastPlan): string {
-  const nd = p.out.shape.length;
-  const { H, C } = p;
-  const epilogue =
-    C === null
-      ? 'v'
-      : `bitcast<f32>(md[${C + 1}u]) * v + bitcast<f32>(md[${C + 3}u]) * ${fromRaw(p.cDtype!, 'rawC(cOff(o))')}`;
-  return tiledGemmCode({
-    decls: p.loaders,
-    dims: 'let M = md[0];\n  let N = md[1];\n  let K = md[2];\n  let nb = md[3];\n  let batches = md[11];',
-    prologue: `var offA = bitcast<i32>(md[4]);
+/**
+ * WGSL statements of runMatmul's meta: offA and offB of `batch` (u32; broadcast batch dims from
+ * word H on) and the operands' strides sam, sak, sbk, sbn.
+ */
+export function matmulOperands(H: number): string {
+  return `var offA = bitcast<i32>(md[4]);
   var offB = bitcast<i32>(md[5]);
   var rem = batch;
   for (var d = i32(nb) - 1; d >= 0; d--) {
@@ -149,7 +143,21 @@ export function fastTiledCode(p: FastPlan): string {
   let sam = bitcast<i32>(md[6]);
   let sak = bitcast<i32>(md[7]);
   let sbk = bitcast<i32>(md[8]);
-  let sbn = bitcast<i32>(md[9]);`,
+  let sbn = bitcast<i32>(md[9]);`;
+}
+
+/** Matmul / AddMM's kernel, meta as runMatmul writes it. */
+export function fastTiledCode(p: FastPlan): string {
+  const nd = p.out.shape.length;
+  const { H, C } = p;
+  const epilogue =
+    C === null
+      ? 'v'
+      : `bitcast<f32>(md[${C + 1}u]) * v + bitcast<f32>(md[${C + 3}u]) * ${fromRaw(p.cDtype!, 'rawC(cOff(o))')}`;
+  return tiledGemmCode({
+    decls: p.loaders,
+    dims: 'let M = md[0];\n  let N = md[1];\n  let K = md[2];\n  let nb = md[3];\n  let batches = md[11];',
+    prologue: matmulOperands(H),
     loadA: fromRaw(p.a.dtype, 'rawA(offA + i32(i) * sam + i32(k) * sak)'),
     loadB: fromRaw(p.b.dtype, 'rawB(offB + i32(k) * sbk + i32(j) * sbn)'),
     aAlongK: p.a.strides[nd - 1] === 1 || p.a.strides[nd - 2] !== 1,

@@ -9,6 +9,8 @@ import type { ArrayData, Dtype } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
 import { writeWords } from './reduce.js';
 import { fromRaw, helpersFor, rawLoader, roundToDtype, toRaw } from './wgsl.js';
+import { fastStats, SKINNY_M } from './matmul.js';
+import { tiledGemmCode, tiledGroups } from './matmul-fast.js';
 
 export const FLOATS = ['float32', 'float16', 'bfloat16'];
 
@@ -170,7 +172,7 @@ export function runGatherMM(be: WebGPUBackend, [a, b, l, r]: readonly ArrayData[
   const LR = m.layout(r!, iShape);
   writeWords(be, out, (target) => {
     const { bindings, names } = be.bind([a!, b!, l!, r!, target, be.status]);
-    const code = `
+    const decls = `
 ${rawLoader('rawA', names[0]!, a!.dtype)}
 ${rawLoader('rawB', names[1]!, b!.dtype)}
 ${offsetFn('offA', LA, aB.length)}
@@ -178,14 +180,40 @@ ${offsetFn('offB', LB, bB.length)}
 ${offsetFn('offL', LL, iShape.length)}
 ${offsetFn('offR', LR, iShape.length)}
 ${badFn(names[5]!)}
-${FF}
+${FF}`;
+    const pick = `var li = ${names[2]}[offL(batch)];
+  var ri = ${names[3]}[offR(batch)];
+  if (li >= md[${cnt}u]) { bad_(${errorKind('gather_mm', 0)}u, li, 0u, md[${cnt}u]); li = 0u; }
+  if (ri >= md[${cnt + 1}u]) { bad_(${errorKind('gather_mm', 1)}u, ri, 0u, md[${cnt + 1}u]); ri = 0u; }`;
+    if (M > SKINNY_M && !be.exactMatmul) {
+      // more rows than a matrix-vector product: Matmul's float32 tiles, each tile's pair of
+      // matrices picked by its batch entry's indices
+      const na = a!.shape.length, nb = b!.shape.length;
+      const code = tiledGemmCode({
+        decls,
+        dims: `ONE_ = bitcast<f32>(md[3]);\n  let M = md[0];\n  let N = md[1];\n  let K = md[2];\n  let batches = ${total / (M * N)}u;`,
+        prologue: `let sam = bitcast<i32>(md[4]);
+  let sak = bitcast<i32>(md[5]);
+  let sbk = bitcast<i32>(md[6]);
+  let sbn = bitcast<i32>(md[7]);
+  ${pick}
+  let oa = offA(li);
+  let ob = offB(ri);`,
+        loadA: fromRaw(a!.dtype, 'rawA(oa + i32(i) * sam + i32(k) * sak)'),
+        loadB: fromRaw(b!.dtype, 'rawB(ob + i32(k) * sbk + i32(j) * sbn)'),
+        aAlongK: a!.strides[na - 1] === 1 || a!.strides[na - 2] !== 1,
+        bAlongK: b!.strides[nb - 2] === 1 && b!.strides[nb - 1] !== 1,
+        store: `${names[4]}[(batch * M + i) * N + j] = ${toRaw('f32', { ...out.dtype, size: 4 } as Dtype, 'v')};`,
+      });
+      fastStats.tiles++;
+      be.dispatchGroups(helpersFor(code) + code, bindings, m.array(), tiledGroups(M, N, total / (M * N)));
+      return;
+    }
+    const code = `${decls}
 ${GRID_MAIN}
   if (tid >= ${total}u) { return; }
   ${HEAD}
-  var li = ${names[2]}[offL(batch)];
-  var ri = ${names[3]}[offR(batch)];
-  if (li >= md[${cnt}u]) { bad_(${errorKind('gather_mm', 0)}u, li, 0u, md[${cnt}u]); li = 0u; }
-  if (ri >= md[${cnt + 1}u]) { bad_(${errorKind('gather_mm', 1)}u, ri, 0u, md[${cnt + 1}u]); ri = 0u; }
+  ${pick}
   let oa = offA(li) + i32(i) * sam;
   let ob = offB(ri) + i32(j) * sbn;
   var acc = vec2f(0.0, 0.0);

@@ -7,7 +7,7 @@
 import type { ArrayData } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
 import { FF, writeWords } from './reduce.js';
-import { fastTiledCode, tiledGroups } from './matmul-fast.js';
+import { fastTiledCode, matmulOperands, tiledGroups } from './matmul-fast.js';
 import { fromRaw, helpersFor, rawLoader, toRaw } from './wgsl.js';
 
 const T = 16;
@@ -282,20 +282,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @
   let i = (t / tn) * ${T}u + lid.y;
   let j = (t % tn) * ${T}u + lid.x;
   let valid = batch < md[11];
-  var offA = bitcast<i32>(md[4]);
-  var offB = bitcast<i32>(md[5]);
-  var rem = batch;
-  for (var d = i32(nb) - 1; d >= 0; d--) {
-    let dim = md[${H}u + u32(d)];
-    let c = i32(rem % dim);
-    rem = rem / dim;
-    offA += c * bitcast<i32>(md[${H}u + nb + u32(d)]);
-    offB += c * bitcast<i32>(md[${H}u + 2u * nb + u32(d)]);
-  }
-  let sam = bitcast<i32>(md[6]);
-  let sak = bitcast<i32>(md[7]);
-  let sbk = bitcast<i32>(md[8]);
-  let sbn = bitcast<i32>(md[9]);
+  ${matmulOperands(H)}
   var acc = ${cplx ? 'vec4f(0.0)' : 'vec2f(0.0, 0.0)'};
   for (var k0 = 0u; k0 < K; k0 += ${T}u) {
     var av = ${et}(0.0);

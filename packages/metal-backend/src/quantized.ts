@@ -7,7 +7,7 @@
 // (exact products of halves, correctly rounded ones of f32; r_ keeps the compiler from fusing a
 // product with the next sum), so Dequantize is bit-exact. The matmuls
 // accumulate the exact f32 products with x in float-float, as Matmul: they round as the
-// reference's double dot products (1 ulp at near-ties); past 8 rows (not gathered) they
+// reference's double dot products (1 ulp at near-ties); past 8 rows they
 // accumulate in float32 in Matmul's tiles (matmul-fast.ts) unless `backend.exactMatmul`. ToFP8, FromFP8, AffineQuantize and
 // FpQuantize follow the reference step by step in f32 (bit-exact on the tests).
 import { promoteTypes, type ArrayData, type Dtype } from '@mlx-ts/core';
@@ -226,13 +226,14 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @
       return;
     }
     // more rows (a prompt, a batch): float32 accumulation in 64 x 64 tiles, as Matmul's default;
-    // each weight of a tile's stage dequantized once for its 64 rows
-    if (!gather && M > SKINNY_M && !be.exactMatmul) {
+    // each weight of a tile's stage dequantized once for its 64 rows (gathered: the tile's pair
+    // of matrices picked by its batch entry's indices)
+    if (M > SKINNY_M && !be.exactMatmul) {
       const entries = total / (M * N);
       const code = tiledGemmCode({
         decls: header,
         dims: `ONE_ = bitcast<f32>(md[0]);\n  let M = md[1];\n  let N = md[2];\n  let K = md[3];\n  let batches = ${entries}u;`,
-        prologue: `let xo = offX(batch);\n  let wo = offW(batch);\n  let so = offS(batch);\n  let bo = ${LB >= 0 ? 'offBi(batch)' : '0'};`,
+        prologue: `${pick}\n  let xo = offX(li);\n  let wo = offW(ri);\n  let so = offS(ri);\n  let bo = ${LB >= 0 ? 'offBi(ri)' : '0'};`,
         loadA: fromRaw(x.dtype, `rawX(xo + i32(i) * ${s(0)} + i32(k) * ${s(1)})`),
         loadB: `deq_(code_(wo + i32(${row}) * ${s(2)}, ${col}), so + i32(${row}) * ${s(4)} + i32(${col} / ${p.groupSize}u) * ${s(5)}, bo + i32(${row}) * ${s(6)} + i32(${col} / ${p.groupSize}u) * ${s(7)})`,
         aAlongK: st(x, 1) === 1 || xNd < 2 || st(x, 2) !== 1,

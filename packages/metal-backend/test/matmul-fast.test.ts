@@ -179,6 +179,33 @@ describe.skipIf(noGpu)('webgpu matmul, float32 accumulation (the default past 8 
     }
   });
 
+  it('gatherMM and gatherQMM past 8 rows: each tile picks its matrices by the indices; a bad index is raised', () => {
+    // a: 3 matrices of 12 x 20, b: 4 of 20 x 9; five (lhs, rhs) pairs
+    const a = rand([3, 12, 20], 81);
+    const b = rand([4, 20, 9], 82);
+    const lhs = [2, 0, 1, 1, 2], rhs = [3, 3, 0, 2, 1];
+    const before = fastStats.tiles;
+    const got = onGpu(() => mx.gatherMM(a, b, mx.array(lhs, mx.uint32), mx.array(rhs, mx.uint32)));
+    mx.eval(got);
+    expect(fastStats.tiles).toBe(before + 1);
+    const pickA = mx.stack(lhs.map((i) => a.index(i)), 0, mx.cpu);
+    const pickB = mx.stack(rhs.map((i) => b.index(i)), 0, mx.cpu);
+    checkBound(got, exactProducts(pickA, pickB), 'gatherMM');
+    // W.T with 4-bit experts: x (5, 1, 16, 64) against 3 experts of 24 x 64
+    const w = rand([3, 24, 64], 83);
+    const [wq, sc, bi] = mx.quantize(w, 32, 4, 'affine', undefined, mx.cpu);
+    const x = rand([5, 1, 16, 64], 84);
+    const experts = [2, 0, 2, 1, 0];
+    const q = onGpu(() => mx.gatherQMM(x, wq!, sc!, bi!, null, mx.array(experts, mx.uint32).reshape([5, 1]), true, 32, 4));
+    mx.eval(q);
+    expect(fastStats.tiles).toBe(before + 2);
+    const deq = mx.dequantize(wq!, sc!, bi!, 32, 4, 'affine', undefined, undefined, mx.cpu);
+    const pickW = mx.stack(experts.map((e) => mx.transpose(deq.index(e), [1, 0], mx.cpu)), 0, mx.cpu).reshape([5, 1, 64, 24]);
+    checkBound(q, exactProducts(x, pickW), 'gatherQMM');
+    // an index past the matrices: the reference's error at the next read
+    expect(() => onGpu(() => mx.gatherMM(a, b, mx.array([0, 3], mx.uint32), mx.array([0, 0], mx.uint32))).tolist()).toThrow(/\[gather_mm\] lhs index 3 is out of bounds for 3 matrices/);
+  });
+
   it('exactMatmul: the float-float tiles, equal to the reference backend', () => {
     gpuBackend!.exactMatmul = true;
     const before = fastStats.tiles;
