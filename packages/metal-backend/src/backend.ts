@@ -590,6 +590,7 @@ export class WebGPUBackend implements Backend {
 
   /** Queues `groups` workgroups of `code`, on a 2-d grid where they exceed one dimension's limit. */
   dispatchGroups(code: string, bindings: number[], meta: Uint32Array, groups: number): void {
+    if (!(groups > 0)) return; // nothing to run (WebGPU refuses a grid of 0 x NaN)
     const decl = [
       '@group(0) @binding(0) var<storage, read> md: array<u32>;',
       ...bindings.map((_b, k) => `@group(0) @binding(${k + 1}) var<storage, read_write> b${k}: array<u32>;`),

@@ -23,6 +23,13 @@ export function gpuFuses(primitive: string, dtype: Dtype): boolean {
 }
 
 const WG = 64;
+/**
+ * Most bytes of attention scores held at once (fewer where a storage binding is smaller):
+ * longer prompts run in chunks of queries. Settable for tests.
+ */
+export const attentionScratch = { bytes: 256 << 20 };
+/** @internal (tests) chunks of queries attention ran */
+export const attentionStats = { chunks: 0 };
 const prod = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 const f32 = Math.fround;
 
@@ -246,8 +253,9 @@ export interface SdpaParams {
 
 /**
  * ScaledDotProductAttention: inputs [q (B, Nq, Tq, D), k (B, Nkv, Tk, D), v (B, Nkv, Tk, Dv),
- * mask? (broadcast to (B, Nq, Tq, Tk), bool or the dtype), sinks? (Nq)]. Three dispatches over
- * a scratch row of scores per query (Tk, plus one for the sink): the scores (q rounded after
+ * mask? (broadcast to (B, Nq, Tq, Tk), bool or the dtype), sinks? (Nq)]. Per chunk of queries
+ * (as many as keep the scores within attentionScratch.bytes and one storage binding), three
+ * dispatches over a scratch row of scores per query (Tk, plus one for the sink): the scores (q rounded after
  * scaling, float-float dot with k, rounded, masked), the softmax in place (one workgroup per
  * row: NaN-first max, exps summed in float-float, each probability rounded as the reference),
  * then the probabilities times v (float-float). Grouped-query heads read their K/V head.
@@ -275,12 +283,15 @@ export function runSdpa(be: WebGPUBackend, p: SdpaParams, inputs: readonly Array
   const L = m.u(...[q, k, v].flatMap((d) => [d.offset, ...d.strides]));
   const LM = mask ? m.u(mask.offset, ...mask.strides) : -1;
   const LS = sinks ? m.u(sinks.offset, sinks.strides[0]!) : -1;
+  // the chunk of queries [i0, i0 + cq) this pass covers (set per chunk)
+  const CH = m.u(0, 0);
   const md = (i: number) => `md[${i}u]`;
   const si = (i: number) => `bitcast<i32>(md[${i}u])`;
   // element offset of array a (0 q, 1 k, 2 v) at (b, h, t, d)
   const off = (a: number, b: string, h: string, t: string, d: string) =>
     `(${si(L + 5 * a)} + i32(${b}) * ${si(L + 5 * a + 1)} + i32(${h}) * ${si(L + 5 * a + 2)} + i32(${t}) * ${si(L + 5 * a + 3)} + i32(${d}) * ${si(L + 5 * a + 4)})`;
   const rt = (x: string) => roundToDtype(dt, `r_(${x})`);
+  const G = B * Nq; // (batch, head) pairs
   const COMMON = `
   ONE_ = bitcast<f32>(md[0]);
   let Nq = ${md(4)};
@@ -288,66 +299,88 @@ export function runSdpa(be: WebGPUBackend, p: SdpaParams, inputs: readonly Array
   let D = ${md(6)};
   let Tk = ${md(8)};
   let Dv = ${md(9)};
-  let n = ${md(10)};`;
+  let n = ${md(10)};
+  let i0 = ${md(CH)};
+  let cq = ${md(CH + 1)};`;
   // more than 8 queries (a prompt, training): both products in Matmul's float32 tiles, as MLX's
   // Metal attention accumulates; fewer (decoding), or with exactMatmul: float-float dots
   const tiled = Tq > SKINNY_M && !be.exactMatmul;
-  const scratch = be.allocate(4 * rows * n);
-  const scratchData: ArrayData = { storage: scratch, dtype: out.dtype, shape: [rows * n], strides: [1], offset: 0 };
+  // The scores of cq queries at a time (every (batch, head)): the scratch stays within one
+  // storage binding and attentionScratch.bytes, however long the prompt (8 heads of 8192 x 8192 would be 2 GiB)
+  const perQuery = 4 * G * n;
+  const budget = Math.min(attentionScratch.bytes, be.host.adapter.maxStorageBufferBindingSize);
+  const cqMax = Math.max(1, Math.min(Tq, Math.floor(budget / Math.max(perQuery, 1))));
+  const scratch = be.allocate(Math.max(4, perQuery * cqMax));
+  const scratchData: ArrayData = { storage: scratch, dtype: out.dtype, shape: [G * cqMax * n], strides: [1], offset: 0 };
+  const metaOf = (i0: number, cq: number): Uint32Array => {
+    const a = m.array();
+    a[CH] = i0;
+    a[CH + 1] = cq;
+    return a;
+  };
+  // score (b, h, i, j) masked: `iv` the query's index in its head
+  const maskedOf = (iv: string): string => {
+    if (p.causal) return `select(bitcast<f32>(md[2]), s, ${iv} + Tk - Tq >= j)`;
+    if (!mask) return 's';
+    const mv = fromRaw(mask.dtype, `rawM(${si(LM)} + i32(b) * ${si(LM + 1)} + i32(h) * ${si(LM + 2)} + i32(${iv}) * ${si(LM + 3)} + i32(j) * ${si(LM + 4)})`);
+    return mask.dtype.name === 'bool' ? `select(bitcast<f32>(md[2]), s, ${mv} != 0)` : rt(`s + ${mv}`);
+  };
   try {
-    // 1. scores (and the sinks' logits) into the scratch rows (none for Tk = 0 without sinks)
-    if (n > 0) {
-      const arrays = [q, k, scratchData, ...(mask ? [mask] : []), ...(sinks ? [sinks] : [])];
-      const { bindings, names } = be.bind(arrays);
-      const S = names[2]!;
-      let masked = 's';
-      if (p.causal) masked = `select(bitcast<f32>(md[2]), s, i + Tk - Tq >= j)`;
-      else if (mask) {
-        const mv = fromRaw(mask.dtype, `rawM(${si(LM)} + i32(b) * ${si(LM + 1)} + i32(h) * ${si(LM + 2)} + i32(i) * ${si(LM + 3)} + i32(j) * ${si(LM + 4)})`);
-        masked = mask.dtype.name === 'bool' ? `select(bitcast<f32>(md[2]), s, ${mv} != 0)` : rt(`s + ${mv}`);
-      }
-      const loaders = `
+    writeWords(be, out, (target) => {
+      for (let i0 = 0; i0 < Tq; i0 += cqMax) {
+        const cq = Math.min(cqMax, Tq - i0);
+        const meta = () => metaOf(i0, cq);
+        attentionStats.chunks++;
+        // 1. scores (and the sinks' logits) into the scratch rows (none for Tk = 0 without sinks);
+        // scratch row (g, i) = g * cq + (i - i0) for g = b * Nq + h
+        if (n > 0) {
+          const arrays = [q, k, scratchData, ...(mask ? [mask] : []), ...(sinks ? [sinks] : [])];
+          const { bindings, names } = be.bind(arrays);
+          const S = names[2]!;
+          const loaders = `
 ${rawLoader('rawQ', names[0]!, q.dtype)}
 ${rawLoader('rawK', names[1]!, k.dtype)}
 ${mask ? rawLoader('rawM', names[3]!, mask.dtype) : ''}
 ${sinks ? rawLoader('rawS', names[mask ? 4 : 3]!, sinks.dtype) : ''}
 ${FF}`;
-      if (tiled) {
-        // Q K^T per (batch, head) in Matmul's float32 tiles: the scaled q rounded as below, each
-        // score rounded to the dtype and masked at the store; the sinks' column by its own pass
-        const code = tiledGemmCode({
-          decls: loaders,
-          dims: `${COMMON}\n  let M = Tq;\n  let N = Tk;\n  let K = D;\n  let batches = ${B * Nq}u;`,
-          prologue: `let b = batch / Nq;\n  let h = batch % Nq;\n  let hk = h / ${md(11)};\n  let sc = ${rt('bitcast<f32>(md[1])')};`,
-          loadA: rt(`sc * ${fromRaw(q.dtype, `rawQ(${off(0, 'b', 'h', 'i', 'k')})`)}`),
-          loadB: fromRaw(k.dtype, `rawK(${off(1, 'b', 'hk', 'j', 'k')})`),
-          aAlongK: q.strides[3] === 1,
-          bAlongK: k.strides[3] === 1,
-          store: `let s = ${roundToDtype(dt, 'v')};
-      ${S}[(batch * Tq + i) * n + ${lead}u + j] = bitcast<u32>(${masked});`,
-        });
-        fastStats.tiles++;
-        be.dispatchGroups(helpersFor(code) + code, bindings, m.array(), tiledGroups(Tq, Tk, B * Nq));
-        if (sinks) {
-          const sinkCode = `${loaders}
+          if (tiled) {
+            // Q K^T per (batch, head) in Matmul's float32 tiles: the scaled q rounded as below, each
+            // score rounded to the dtype and masked at the store; the sinks' column by its own pass
+            const code = Tk === 0 ? '' : tiledGemmCode({
+              decls: loaders,
+              dims: `${COMMON}\n  let M = cq;\n  let N = Tk;\n  let K = D;\n  let batches = ${G}u;`,
+              prologue: `let b = batch / Nq;\n  let h = batch % Nq;\n  let hk = h / ${md(11)};\n  let sc = ${rt('bitcast<f32>(md[1])')};`,
+              loadA: rt(`sc * ${fromRaw(q.dtype, `rawQ(${off(0, 'b', 'h', 'i0 + i', 'k')})`)}`),
+              loadB: fromRaw(k.dtype, `rawK(${off(1, 'b', 'hk', 'j', 'k')})`),
+              aAlongK: q.strides[3] === 1,
+              bAlongK: k.strides[3] === 1,
+              store: `let s = ${roundToDtype(dt, 'v')};
+      ${S}[(batch * cq + i) * n + ${lead}u + j] = bitcast<u32>(${maskedOf('(i0 + i)')});`,
+            });
+            if (Tk > 0) {
+              fastStats.tiles++;
+              be.dispatchGroups(helpersFor(code) + code, bindings, meta(), tiledGroups(cq, Tk, G));
+            }
+            if (sinks) {
+              const sinkCode = `${loaders}
 ${GRID_MAIN}
   ${COMMON}
-  if (tid >= ${md(12)}) { return; }
-  let h = (tid / Tq) % Nq;
+  if (tid >= ${G}u * cq) { return; }
+  let h = (tid / cq) % Nq;
   ${S}[tid * n] = bitcast<u32>(${fromRaw(sinks.dtype, `rawS(${si(LS)} + i32(h) * ${si(LS + 1)})`)});
 }`;
-          be.dispatch(helpersFor(sinkCode) + sinkCode, bindings, m.array(), rows);
-        }
-      } else {
-      const code = `${loaders}
+              be.dispatch(helpersFor(sinkCode) + sinkCode, bindings, meta(), G * cq);
+            }
+          } else {
+            const code = `${loaders}
 ${GRID_MAIN}
   ${COMMON}
-  if (tid >= ${md(12)} * n) { return; }
+  if (tid >= ${G}u * cq * n) { return; }
   let row = tid / n;
   let jj = tid % n;
-  let i = row % Tq;
-  let h = (row / Tq) % Nq;
-  let b = row / (Tq * Nq);
+  let i = i0 + row % cq;
+  let h = (row / cq) % Nq;
+  let b = row / (cq * Nq);
   let hk = h / ${md(11)};
   ${sinks ? `if (jj == 0u) { ${S}[tid] = bitcast<u32>(${fromRaw(sinks.dtype, `rawS(${si(LS)} + i32(h) * ${si(LS + 1)})`)}); return; }` : ''}
   let j = jj - ${lead}u;
@@ -358,79 +391,77 @@ ${GRID_MAIN}
     acc = ffAdd_(acc, twoProd_(qs, ${fromRaw(k.dtype, `rawK(${off(1, 'b', 'hk', 'j', 'd')})`)}));
   }
   let s = ${roundToDtype(dt, 'select(acc.x + acc.y, acc.x, acc.y == 0.0)')};
-  ${S}[tid] = bitcast<u32>(${masked});
+  ${S}[tid] = bitcast<u32>(${maskedOf('i')});
 }`;
-      be.dispatch(helpersFor(code) + code, bindings, m.array(), rows * n);
-      }
-    }
-    // 2. softmax of each row in place
-    if (n > 0) {
-      const { bindings, names } = be.bind([scratchData]);
-      const S = names[0]!;
-      const code = `
+            be.dispatch(helpersFor(code) + code, bindings, meta(), G * cq * n);
+          }
+          // 2. softmax of each row in place
+          const sm = be.bind([scratchData]);
+          const code = `
 ${FF}
 ${WG_SUM}
 ${WG_MAX}
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @builtin(local_invocation_index) lid: u32) {
   ${COMMON}
-  let row = min(wid.x + wid.y * nw.x, ${md(12)} - 1u);
+  let row = min(wid.x + wid.y * nw.x, ${G}u * cq - 1u);
   let base = row * n;
   var m = -inf_();
-  for (var j = lid; j < n; j += ${WG}u) { m = fmax_(m, bitcast<f32>(${S}[base + j])); }
+  for (var j = lid; j < n; j += ${WG}u) { m = fmax_(m, bitcast<f32>(${sm.names[0]}[base + j])); }
   let top = wgMax_(m, lid);
   var s = vec2f(0.0, 0.0);
   for (var j = lid; j < n; j += ${WG}u) {
-    let e = exp_((bitcast<f32>(${S}[base + j]) - top) * ONE_);
-    ${S}[base + j] = bitcast<u32>(e);
+    let e = exp_((bitcast<f32>(${sm.names[0]}[base + j]) - top) * ONE_);
+    ${sm.names[0]}[base + j] = bitcast<u32>(e);
     s = ffAdd_(s, vec2f(e, 0.0));
   }
   let z = ffRound_(wgSum_(s, lid));
   for (var j = lid; j < n; j += ${WG}u) {
-    ${S}[base + j] = bitcast<u32>(${rt(`(bitcast<f32>(${S}[base + j]) / z) * ONE_`)});
+    ${sm.names[0]}[base + j] = bitcast<u32>(${rt(`(bitcast<f32>(${sm.names[0]}[base + j]) / z) * ONE_`)});
   }
 }`;
-      // every workgroup of a 2-d grid's last row repeats the last query row: same values, same writes
-      be.dispatchGroups(helpersFor(code) + code, bindings, m.array(), rows);
-    }
-    // 3. probabilities times v
-    writeWords(be, out, (target) => {
-      const { bindings, names } = be.bind([v, scratchData, target]);
-      if (tiled && Tk > 0) {
-        // the probabilities times v per (batch, head), in the same tiles
-        const code = tiledGemmCode({
-          decls: `${rawLoader('rawV', names[0]!, v.dtype)}\n${FF}`,
-          dims: `${COMMON}\n  let M = Tq;\n  let N = Dv;\n  let K = Tk;\n  let batches = ${B * Nq}u;`,
-          prologue: `let b = batch / Nq;\n  let hk = (batch % Nq) / ${md(11)};`,
-          loadA: `bitcast<f32>(${names[1]}[(batch * Tq + i) * n + ${lead}u + k])`,
-          loadB: fromRaw(v.dtype, `rawV(${off(2, 'b', 'hk', 'k', 'j')})`),
-          aAlongK: true,
-          bAlongK: v.strides[2] === 1 && v.strides[3] !== 1,
-          store: `${names[2]}[(batch * Tq + i) * Dv + j] = ${toRaw('f32', dt, roundToDtype(dt, 'v'))};`,
-        });
-        fastStats.tiles++;
-        be.dispatchGroups(helpersFor(code) + code, bindings, m.array(), tiledGroups(Tq, Dv, B * Nq));
-        return;
-      }
-      const code = `
+          // every workgroup of a 2-d grid's last row repeats the last query row: same values, same writes
+          be.dispatchGroups(helpersFor(code) + code, sm.bindings, meta(), G * cq);
+        }
+        // 3. probabilities times v, into the output rows of these queries
+        const { bindings, names } = be.bind([v, scratchData, target]);
+        if (tiled && Tk > 0) {
+          // the probabilities times v per (batch, head), in the same tiles
+          const code = tiledGemmCode({
+            decls: `${rawLoader('rawV', names[0]!, v.dtype)}\n${FF}`,
+            dims: `${COMMON}\n  let M = cq;\n  let N = Dv;\n  let K = Tk;\n  let batches = ${G}u;`,
+            prologue: `let b = batch / Nq;\n  let hk = (batch % Nq) / ${md(11)};`,
+            loadA: `bitcast<f32>(${names[1]}[(batch * cq + i) * n + ${lead}u + k])`,
+            loadB: fromRaw(v.dtype, `rawV(${off(2, 'b', 'hk', 'k', 'j')})`),
+            aAlongK: true,
+            bAlongK: v.strides[2] === 1 && v.strides[3] !== 1,
+            store: `${names[2]}[(batch * Tq + i0 + i) * Dv + j] = ${toRaw('f32', dt, roundToDtype(dt, 'v'))};`,
+          });
+          fastStats.tiles++;
+          be.dispatchGroups(helpersFor(code) + code, bindings, meta(), tiledGroups(cq, Dv, G));
+          continue;
+        }
+        const code = `
 ${rawLoader('rawV', names[0]!, v.dtype)}
 ${FF}
 ${GRID_MAIN}
   ${COMMON}
-  if (tid >= ${md(12)} * Dv) { return; }
+  if (tid >= ${G}u * cq * Dv) { return; }
   let row = tid / Dv;
   let e = tid % Dv;
-  let h = (row / Tq) % Nq;
-  let b = row / (Tq * Nq);
+  let g = row / cq;
+  let h = g % Nq;
+  let b = g / Nq;
   let hk = h / ${md(11)};
   var acc = vec2f(0.0, 0.0);
   for (var j = 0u; j < Tk; j++) {
     let pj = bitcast<f32>(${names[1]}[row * n + ${lead}u + j]);
     acc = ffAdd_(acc, twoProd_(pj, ${fromRaw(v.dtype, `rawV(${off(2, 'b', 'hk', 'j', 'e')})`)}));
   }
-  ${names[2]}[tid] = ${toRaw('f32', dt, roundToDtype(dt, 'select(acc.x + acc.y, acc.x, acc.y == 0.0)'))};
+  ${names[2]}[(g * Tq + i0 + row % cq) * Dv + e] = ${toRaw('f32', dt, roundToDtype(dt, 'select(acc.x + acc.y, acc.x, acc.y == 0.0)'))};
 }`;
-      be.dispatch(helpersFor(code) + code, bindings, m.array(), rows * Dv);
+        be.dispatch(helpersFor(code) + code, bindings, meta(), G * cq * Dv);
+      }
     });
   } finally {
     scratch.released = true;

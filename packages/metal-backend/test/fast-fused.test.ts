@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import * as mx from '@mlx-ts/core';
 import { gpuBackend, noGpu, rng, spec, checkGpu, halfUnits, randSpec } from './gpu-helpers.js';
 import { fastStats } from '../src/matmul.js';
+import { attentionScratch, attentionStats } from '../src/fast.js';
 
 const rand = randSpec;
 
@@ -119,6 +120,32 @@ describe.skipIf(noGpu)('webgpu fused mx.fast kernels', () => {
         if (!(Math.abs(g[e]! - want[e]!) <= bound)) throw new Error(`${label}: element ${e}: got ${g[e]}, float64 ${want[e]}, bound ${bound}`);
       }
     }
+    // a long prompt in chunks of queries: the scores of 3 queries (all heads) at a time, on both
+    // paths; the same values as in one piece
+    const whole = mx.fast.scaledDotProductAttention(q, k, v, 0.3, 'causal', null, mx.gpu).toTypedArray() as Float32Array;
+    const had = attentionScratch.bytes;
+    attentionScratch.bytes = 3 * 4 * B * Nq * Tk;
+    try {
+      const tiles = fastStats.tiles;
+      const chunked = mx.fast.scaledDotProductAttention(q, k, v, 0.3, 'causal', null, mx.gpu).toTypedArray() as Float32Array;
+      expect(fastStats.tiles - tiles, 'seven chunks, two products each').toBe(14);
+      expect(Array.from(chunked)).toEqual(Array.from(whole));
+      // the exact path: 2 queries (2 heads of 12 scores) a chunk, 5 chunks
+      gpuBackend!.exactMatmul = true;
+      attentionScratch.bytes = 2 * 4 * 2 * 12;
+      const chunks = attentionStats.chunks;
+      const sinkAtt = (a: mx.MxArray, b: mx.MxArray, c2: mx.MxArray, m2: mx.MxArray, s2: mx.MxArray) => mx.fast.scaledDotProductAttention(a, b, c2, 0.3, m2, s2);
+      checkGpu(sinkAtt, [rand([1, 2, 10, 8], 80), rand([1, 1, 12, 8], 81), randSpec([1, 1, 12, 6], 82, mx.float32, [], (r) => Math.fround(r() * 2 + 0.1)), rand([1, 2, 10, 12], 83), rand([2], 84)], 'exact path in chunks, additive mask and sinks', 4);
+      // five chunks per run of the op (compareBackends may run it more than once)
+      const ran = attentionStats.chunks - chunks;
+      expect(ran > 0 && ran % 5 === 0, `${ran} chunks`).toBe(true);
+    } finally {
+      attentionScratch.bytes = had;
+      gpuBackend!.exactMatmul = false;
+    }
+    // no keys past 8 queries: zeros, or with sinks the sinks' weight alone (zeros too)
+    checkGpu((a, b, c2, s2) => mx.fast.scaledDotProductAttention(a, b, c2, 0.5, null, s2), [rand([1, 2, 12, 4], 85), rand([1, 2, 0, 4], 86), rand([1, 2, 0, 4], 87), rand([2], 88)], 'no keys, 12 queries, sinks');
+    checkGpu((a, b, c2) => mx.fast.scaledDotProductAttention(a, b, c2, 0.5), [rand([1, 2, 12, 4], 89), rand([1, 2, 0, 4], 90), rand([1, 2, 0, 4], 91)], 'no keys, 12 queries');
     // decoding (8 queries or fewer) stays on the float-float kernels, within 4 ulp of the reference
     const before = fastStats.tiles;
     checkGpu((a, b, c2) => mx.fast.scaledDotProductAttention(a, b, c2, 0.3), [rand([1, 2, 8, 16], 77), rand([1, 2, 30, 16], 78), randSpec([1, 2, 30, 8], 79, mx.float32, [], (r) => Math.fround(r() * 2 + 0.1))], '8 queries (positive v: no cancellation)', 4);
