@@ -1,6 +1,7 @@
 // Reduce (sum/prod/max/min/and/or over any axes) and ArgReduce (argmax/argmin along one axis):
 // one workgroup per output element; its 64 invocations stride over the reduced elements and
-// combine their partials in workgroup memory. Float sums and products carry a float-float
+// combine their partials in workgroup memory (a few outputs over long lines: each line split
+// among workgroups, their accumulators combined by a second pass). Float sums and products carry a float-float
 // accumulator (about 48 bits), so that the result rounds as the reference's double
 // accumulation does (within 1 ulp at near-ties); integers wrap as C does (modular arithmetic,
 // so the order doesn't matter); max/min and the arg reductions keep the first NaN.
@@ -332,11 +333,98 @@ export function runReduce(be: WebGPUBackend, type: ReduceType, axes: readonly nu
   if (!p) return false;
   const m = out.shape.reduce((a, b) => a * b, 1);
   if (m === 0) return true;
+  const { meta, r, index } = layoutMeta(x, axes, m);
+  // few outputs over long lines (a full sum, a loss over a batch): each line split among P
+  // workgroups whose partial accumulators a second pass combines, so that more than m
+  // workgroups run. Float sums stay float-float throughout (a different order, the same ~48 bits).
+  const P = m < SPLIT_OUTPUTS && r >= 2 * SPLIT_CHUNK ? Math.min(Math.ceil(r / SPLIT_CHUNK), SPLIT_MAX) : 1;
   writeWords(be, out, (target) => {
-    const { meta, index } = layoutMeta(x, axes, m);
-    const { bindings, names } = be.bind([x, target]);
-    const storeRaw = toRaw(p.rt, out.dtype, p.result('sh[0]'));
     const wideOut = out.dtype.size === 8;
+    const store = (v: string) => {
+      const storeRaw = toRaw(p.rt, out.dtype, p.result(v));
+      return wideOut ? `let r = ${storeRaw};
+    ${names[1]}[2u * o] = r.x;
+    ${names[1]}[2u * o + 1u] = r.y;` : `${names[1]}[o] = ${storeRaw};`;
+    };
+    let names: string[];
+    if (P > 1) {
+      const words = ACC_WORDS[p.acc]!;
+      const parts = be.allocate(4 * words * m * P);
+      try {
+        {
+          const b = be.bind([x, parts]);
+          names = b.names;
+          const body = `
+var<workgroup> sh: array<${p.acc}, ${WG}>;
+${rawLoader('raw0', names[0]!, x.dtype)}
+${index}
+${FF}
+${MAXMIN}
+@compute @workgroup_size(${WG})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @builtin(local_invocation_index) li: u32) {
+  let g = min(wid.x + wid.y * nw.x, md[0] * ${P}u - 1u);
+  let o = g / ${P}u;
+  let part = g % ${P}u;
+  ONE_ = bitcast<f32>(md[5]);
+  let r = md[1];
+  let chunk = (r + ${P - 1}u) / ${P}u;
+  let j1 = min(r, (part + 1u) * chunk);
+  var acc: ${p.acc} = ${p.init};
+  let base = keptBase(o);
+  for (var j = part * chunk + li; j < j1; j += ${WG}u) {
+    let v = ${fromRaw(x.dtype, `raw0(base + redOff(j))`)};
+    acc = ${p.combine('acc', p.lift('v'))};
+  }
+  sh[li] = acc;
+  workgroupBarrier();
+  for (var s = ${WG / 2}u; s > 0u; s >>= 1u) {
+    if (li < s) { sh[li] = ${p.combine('sh[li]', 'sh[li + s]')}; }
+    workgroupBarrier();
+  }
+  if (li == 0u) {
+    ${putAcc(p.acc, names[1]!, `g * ${words}u`, 'sh[0]')}
+  }
+}`;
+          be.dispatchGroups(helpersFor(body) + body, b.bindings, meta.slice(), m * P);
+        }
+        const b = be.bind([parts, target]);
+        names = b.names;
+        const body = `
+var<workgroup> sh: array<${p.acc}, ${WG}>;
+${FF}
+${MAXMIN}
+@compute @workgroup_size(${WG})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @builtin(local_invocation_index) li: u32) {
+  let o = wid.x + wid.y * nw.x;
+  ONE_ = bitcast<f32>(md[5]);
+  let valid = o < md[0];
+  var acc: ${p.acc} = ${p.init};
+  if (valid) {
+    for (var q = li; q < ${P}u; q += ${WG}u) {
+      acc = ${p.combine('acc', getAcc(p.acc, names[0]!, `(o * ${P}u + q) * ${words}u`))};
+    }
+  }
+  sh[li] = acc;
+  workgroupBarrier();
+  for (var s = ${WG / 2}u; s > 0u; s >>= 1u) {
+    if (li < s) { sh[li] = ${p.combine('sh[li]', 'sh[li + s]')}; }
+    workgroupBarrier();
+  }
+  if (li == 0u && valid) {
+    ${store('sh[0]')}
+  }
+}`;
+        splitStats.passes++;
+        be.dispatchGroups(helpersFor(body) + body, b.bindings, meta.slice(), m);
+      } finally {
+        parts.released = true;
+        be.release(parts);
+      }
+      return;
+    }
+    const b = be.bind([x, target]);
+    names = b.names;
+    const bindings = b.bindings;
     const body = `
 var<workgroup> sh: array<${p.acc}, ${WG}>;
 ${rawLoader('raw0', names[0]!, x.dtype)}
@@ -364,14 +452,39 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @
     workgroupBarrier();
   }
   if (li == 0u && valid) {
-    ${wideOut ? `let r = ${storeRaw};
-    ${names[1]}[2u * o] = r.x;
-    ${names[1]}[2u * o + 1u] = r.y;` : `${names[1]}[o] = ${storeRaw};`}
+    ${store('sh[0]')}
   }
 }`;
     be.dispatchGroups(helpersFor(body) + body, bindings, meta, m);
   });
   return true;
+}
+
+/** Reductions with fewer outputs than this and lines of at least 2 SPLIT_CHUNK elements split each line. */
+const SPLIT_OUTPUTS = 256;
+/** Elements a workgroup of a split line takes, about. */
+const SPLIT_CHUNK = 4096;
+/** Most workgroups one line is split among. */
+const SPLIT_MAX = 1024;
+/** @internal (tests) reductions that ran split */
+export const splitStats = { passes: 0 };
+
+/** u32 words of each accumulator type of the plans. */
+const ACC_WORDS: Record<string, number> = { u32: 1, i32: 1, f32: 1, vec2f: 2, vec2u: 2, 'vec2<i32>': 2, 'vec2<u32>': 2, vec4f: 4 };
+
+/** WGSL: store accumulator `v` of type `acc` as words at buf[at...]. */
+function putAcc(acc: string, buf: string, at: string, v: string): string {
+  const n = ACC_WORDS[acc]!;
+  if (n === 1) return `${buf}[${at}] = bitcast<u32>(${v});`;
+  return Array.from({ length: n }, (_, c) => `${buf}[${at} + ${c}u] = bitcast<u32>(${v}[${c}]);`).join('\n    ');
+}
+
+/** WGSL: the accumulator of type `acc` stored as words at buf[at...]. */
+function getAcc(acc: string, buf: string, at: string): string {
+  const n = ACC_WORDS[acc]!;
+  if (n === 1) return `bitcast<${acc}>(${buf}[${at}])`;
+  const el = acc === 'vec2f' || acc === 'vec4f' ? 'f32' : acc === 'vec2u' ? 'u32' : acc.slice(5, -1);
+  return `${acc}(${Array.from({ length: n }, (_, c) => `bitcast<${el}>(${buf}[${at} + ${c}u])`).join(', ')})`;
 }
 
 export function runArgReduce(be: WebGPUBackend, type: 'argmax' | 'argmin', axis: number, x: ArrayData, out: ArrayData): boolean {

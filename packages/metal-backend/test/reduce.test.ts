@@ -2,10 +2,11 @@
 // strided/broadcast inputs, every GPU dtype. Float sums and products use a float-float
 // accumulator: they agree with the reference's double accumulation (exactly on these inputs;
 // the stated bound is 1 ulp at near-ties).
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as mx from '@mlx-ts/core';
 import { compareBackends, type ArraySpec } from '@mlx-ts/core/testing';
 import { noGpu, rng, spec } from './gpu-helpers.js';
+import { splitStats } from '../src/reduce.js';
 
 type AnyOp = (...xs: any[]) => mx.MxArray | readonly mx.MxArray[];
 const check = (op: AnyOp, inputs: ArraySpec[], ulp = 0, label = '') =>
@@ -83,6 +84,29 @@ describe.skipIf(noGpu)('webgpu reductions', () => {
     check((a) => mx.max(a, [0]), [big], 0, 'max over 3, 700 outputs');
     const ints = spec(mx.int32, [2100], Array.from({ length: 2100 }, () => Math.floor(r() * 2 ** 32) - 2 ** 31));
     check((a) => mx.sum(a), [ints], 0, 'int32 sum wraps');
+  });
+
+  it('long lines into few outputs split among workgroups, then combined: the same results', () => {
+    const r = rng(31);
+    const before = splitStats.passes;
+    const n = 40000; // about 10 workgroups a line
+    const floats = Array.from({ length: n }, () => Math.fround((r() - 0.5) * 8));
+    const x = spec(mx.float32, [n], floats);
+    for (const op of [(a: mx.MxArray) => mx.sum(a), (a: mx.MxArray) => mx.max(a), (a: mx.MxArray) => mx.min(a), (a: mx.MxArray) => mx.mean(a)]) check(op, [x], 0, `${op} of ${n} float32`);
+    check((a) => mx.prod(a), [spec(mx.float32, [9000], Array.from({ length: 9000 }, () => Math.fround(1 + (r() - 0.5) / 1000)))], 0, 'prod of 9000 near 1');
+    // two outputs over 20000 each, along the first axis (strided)
+    check((a) => mx.sum(a, 0), [spec(mx.float32, [20000, 2], floats)], 0, 'sum along axis 0 of [20000, 2]');
+    // integers wrap; int64 pairs; bools; NaN in a late chunk
+    const ints = Array.from({ length: 30000 }, () => Math.floor(r() * 2 ** 31));
+    check((a) => mx.sum(a), [spec(mx.int32, [30000], ints)], 0, 'int32 sum (wraps)');
+    check((a) => mx.max(a), [spec(mx.uint32, [30000], ints)], 0, 'uint32 max');
+    check((a) => mx.sum(a), [spec(mx.int64, [12000], ints.slice(0, 12000).map((v) => BigInt(v) * 4000000000n))], 0, 'int64 sum');
+    check((a) => mx.all(a), [spec(mx.bool, [20000], ints.slice(0, 20000).map((v, i) => (i === 17000 ? 0 : 1)))], 0, 'all of 20000, one false late');
+    const withNaN = floats.slice();
+    withNaN[33000] = NaN;
+    check((a) => mx.max(a), [spec(mx.float32, [n], withNaN)], 0, 'max with a NaN in a late chunk');
+    check((a) => mx.sum(a), [spec(mx.complex64, [9000], Array.from({ length: 18000 }, () => Math.fround(r() - 0.5)))], 0, 'complex64 sum');
+    expect(splitStats.passes - before).toBeGreaterThanOrEqual(11);
   });
 
   it('argmax and argmin along each axis: ties to the first index, the first NaN wins', () => {
