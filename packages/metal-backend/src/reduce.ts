@@ -334,6 +334,13 @@ export function runReduce(be: WebGPUBackend, type: ReduceType, axes: readonly nu
   const m = out.shape.reduce((a, b) => a * b, 1);
   if (m === 0) return true;
   const { meta, r, index } = layoutMeta(x, axes, m);
+  // each invocation's acc combined over the workgroup into sh[0]
+  const tree = `sh[li] = acc;
+  workgroupBarrier();
+  for (var s = ${WG / 2}u; s > 0u; s >>= 1u) {
+    if (li < s) { sh[li] = ${p.combine('sh[li]', 'sh[li + s]')}; }
+    workgroupBarrier();
+  }`;
   // few outputs over long lines (a full sum, a loss over a batch): each line split among P
   // workgroups whose partial accumulators a second pass combines, so that more than m
   // workgroups run. Float sums stay float-float throughout (a different order, the same ~48 bits).
@@ -347,6 +354,26 @@ export function runReduce(be: WebGPUBackend, type: ReduceType, axes: readonly nu
     ${names[1]}[2u * o + 1u] = r.y;` : `${names[1]}[o] = ${storeRaw};`;
     };
     let names: string[];
+    // one workgroup per output o (< md[0]): `loop` folds the output's elements into acc
+    const perOutput = (decls: string, loop: string) => `
+var<workgroup> sh: array<${p.acc}, ${WG}>;
+${decls}
+${FF}
+${MAXMIN}
+@compute @workgroup_size(${WG})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @builtin(local_invocation_index) li: u32) {
+  let o = wid.x + wid.y * nw.x;
+  ONE_ = bitcast<f32>(md[5]);
+  let valid = o < md[0];
+  var acc: ${p.acc} = ${p.init};
+  if (valid) {
+    ${loop}
+  }
+  ${tree}
+  if (li == 0u && valid) {
+    ${store('sh[0]')}
+  }
+}`;
     if (P > 1) {
       const words = ACC_WORDS[p.acc]!;
       const parts = be.allocate(4 * words * m * P);
@@ -375,12 +402,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @
     let v = ${fromRaw(x.dtype, `raw0(base + redOff(j))`)};
     acc = ${p.combine('acc', p.lift('v'))};
   }
-  sh[li] = acc;
-  workgroupBarrier();
-  for (var s = ${WG / 2}u; s > 0u; s >>= 1u) {
-    if (li < s) { sh[li] = ${p.combine('sh[li]', 'sh[li + s]')}; }
-    workgroupBarrier();
-  }
+  ${tree}
   if (li == 0u) {
     ${putAcc(p.acc, names[1]!, `g * ${words}u`, 'sh[0]')}
   }
@@ -389,31 +411,12 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @
         }
         const b = be.bind([parts, target]);
         names = b.names;
-        const body = `
-var<workgroup> sh: array<${p.acc}, ${WG}>;
-${FF}
-${MAXMIN}
-@compute @workgroup_size(${WG})
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @builtin(local_invocation_index) li: u32) {
-  let o = wid.x + wid.y * nw.x;
-  ONE_ = bitcast<f32>(md[5]);
-  let valid = o < md[0];
-  var acc: ${p.acc} = ${p.init};
-  if (valid) {
-    for (var q = li; q < ${P}u; q += ${WG}u) {
+        const body = perOutput(
+          '',
+          `for (var q = li; q < ${P}u; q += ${WG}u) {
       acc = ${p.combine('acc', getAcc(p.acc, names[0]!, `(o * ${P}u + q) * ${words}u`))};
-    }
-  }
-  sh[li] = acc;
-  workgroupBarrier();
-  for (var s = ${WG / 2}u; s > 0u; s >>= 1u) {
-    if (li < s) { sh[li] = ${p.combine('sh[li]', 'sh[li + s]')}; }
-    workgroupBarrier();
-  }
-  if (li == 0u && valid) {
-    ${store('sh[0]')}
-  }
-}`;
+    }`,
+        );
         splitStats.passes++;
         be.dispatchGroups(helpersFor(body) + body, b.bindings, meta.slice(), m);
       } finally {
@@ -425,36 +428,15 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @
     const b = be.bind([x, target]);
     names = b.names;
     const bindings = b.bindings;
-    const body = `
-var<workgroup> sh: array<${p.acc}, ${WG}>;
-${rawLoader('raw0', names[0]!, x.dtype)}
-${index}
-${FF}
-${MAXMIN}
-@compute @workgroup_size(${WG})
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @builtin(local_invocation_index) li: u32) {
-  let o = wid.x + wid.y * nw.x;
-  ONE_ = bitcast<f32>(md[5]);
-  let valid = o < md[0];
-  var acc: ${p.acc} = ${p.init};
-  if (valid) {
-    let base = keptBase(o);
+    const body = perOutput(
+      `${rawLoader('raw0', names[0]!, x.dtype)}\n${index}`,
+      `let base = keptBase(o);
     let r = md[1];
     for (var j = li; j < r; j += ${WG}u) {
       let v = ${fromRaw(x.dtype, `raw0(base + redOff(j))`)};
       acc = ${p.combine('acc', p.lift('v'))};
-    }
-  }
-  sh[li] = acc;
-  workgroupBarrier();
-  for (var s = ${WG / 2}u; s > 0u; s >>= 1u) {
-    if (li < s) { sh[li] = ${p.combine('sh[li]', 'sh[li + s]')}; }
-    workgroupBarrier();
-  }
-  if (li == 0u && valid) {
-    ${store('sh[0]')}
-  }
-}`;
+    }`,
+    );
     be.dispatchGroups(helpersFor(body) + body, bindings, meta, m);
   });
   return true;
