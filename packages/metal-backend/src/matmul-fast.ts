@@ -51,6 +51,19 @@ export interface TiledGemm {
 export function tiledGemmCode(t: TiledGemm): string {
   // [kk, q] of invocation lix_: the stage's row kk (0..15) and which 4 rows/columns (0..15)
   const slot = (alongK: boolean) => (alongK ? 'let kk = lix_ % 16u; let q = lix_ / 16u;' : 'let kk = lix_ / 16u; let q = lix_ % 16u;');
+  // one operand's 16 k x 64 stage into workgroup memory: `idx` (i or j) from `first`, below `end`
+  const stage = (dst: string, alongK: boolean, idx: string, first: string, end: string, load: string) => `{
+      ${slot(alongK)}
+      var v = vec4f(0.0);
+      let k = k0 + kk;
+      if (valid && k < K) {
+        for (var c = 0u; c < 4u; c++) {
+          let ${idx} = ${first} + q * 4u + c;
+          if (${idx} < ${end}) { v[c] = ${load}; }
+        }
+      }
+      ${dst}[kk * 16u + q] = v;
+    }`;
   return `
 ${t.decls}
 var<workgroup> As: array<vec4f, ${KS * 16}>;
@@ -72,30 +85,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw: vec3u, @
   var acc2 = vec4f(0.0);
   var acc3 = vec4f(0.0);
   for (var k0 = 0u; k0 < K; k0 += ${KS}u) {
-    {
-      ${slot(t.aAlongK)}
-      var v = vec4f(0.0);
-      let k = k0 + kk;
-      if (valid && k < K) {
-        for (var c = 0u; c < 4u; c++) {
-          let i = m0 + q * 4u + c;
-          if (i < M) { v[c] = ${t.loadA}; }
-        }
-      }
-      As[kk * 16u + q] = v;
-    }
-    {
-      ${slot(t.bAlongK)}
-      var v = vec4f(0.0);
-      let k = k0 + kk;
-      if (valid && k < K) {
-        for (var c = 0u; c < 4u; c++) {
-          let j = n0 + q * 4u + c;
-          if (j < N) { v[c] = ${t.loadB}; }
-        }
-      }
-      Bs[kk * 16u + q] = v;
-    }
+    ${stage('As', t.aAlongK, 'i', 'm0', 'M', t.loadA)}
+    ${stage('Bs', t.bAlongK, 'j', 'n0', 'N', t.loadB)}
     workgroupBarrier();
     for (var kk = 0u; kk < ${KS}u; kk++) {
       let a = As[kk * 16u + lid.y];

@@ -10,20 +10,7 @@ import type { ArrayData } from '@mlx-ts/core';
 import type { WebGPUBackend } from './backend.js';
 import { writeWords } from './reduce.js';
 import { ctypeOf, fromRaw, helpersFor, rawLoader, wide } from './wgsl.js';
-
-/** WGSL: x's element offset of logical (row-major) index e, from the meta's shape and strides. */
-const OFF = `
-fn off(e: u32) -> i32 {
-  let nd = md[3];
-  var r = bitcast<i32>(md[4]);
-  var rem = e;
-  for (var d = i32(nd) - 1; d >= 0; d--) {
-    let dim = md[6u + u32(d)];
-    r += i32(rem % dim) * bitcast<i32>(md[6u + nd + u32(d)]);
-    rem = rem / dim;
-  }
-  return r;
-}`;
+import { offsetFn } from './matmul-variants.js';
 
 /** Lines longer than this take the block sort and merge passes. */
 export const BLOCK = 256;
@@ -39,8 +26,9 @@ export function runSort(be: WebGPUBackend, axis: number, indices: boolean, x: Ar
   const meta = new Uint32Array(6 + 2 * nd);
   const i32 = new Int32Array(meta.buffer);
   meta.set([total, n, inner, nd]);
-  i32[4] = x.offset;
-  i32[5] = x.strides[axis]!;
+  // [total, n, inner, nd, the axis' stride, offset, shape, strides]: offsetFn's layout from word 5
+  i32[4] = x.strides[axis]!;
+  i32[5] = x.offset;
   x.shape.forEach((s, d) => {
     meta[6 + d] = s;
     i32[6 + nd + d] = x.strides[d]!;
@@ -78,7 +66,7 @@ fn before(a: vec2f, pa: u32, b: vec2f, pb: u32) -> bool {
     const code = `
 ${rawLoader('raw0', names[0]!, x.dtype)}
 ${before}
-${OFF}
+${offsetFn('off', 5, nd)}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: vec3u) {
   let e = gid.x + gid.y * nw.x * 64u;
@@ -87,7 +75,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: 
   let inner = md[2];
   let p = (e / inner) % n;
   let base = e - p * inner;
-  let sa = bitcast<i32>(md[5]);
+  let sa = bitcast<i32>(md[4]);
   let mine = off(e);
   let lineOff = mine - i32(p) * sa;
   let raw = raw0(mine);
@@ -124,6 +112,7 @@ interface Long {
  */
 function mergeSort(be: WebGPUBackend, p: Long): boolean {
   const { x, n, inner, total } = p;
+  const nd = x.shape.length;
   const kw = wide(x.dtype) ? 2 : 1; // key words per element
   const keyOf = (buf: string, i: string) => (kw === 2 ? `vec2u(${buf}[2u * (${i})], ${buf}[2u * (${i}) + 1u])` : `${buf}[${i}]`);
   const putKey = (buf: string, i: string, v: string) => (kw === 2 ? `${buf}[2u * (${i})] = ${v}.x;\n  ${buf}[2u * (${i}) + 1u] = ${v}.y;` : `${buf}[${i}] = ${v};`);
@@ -149,11 +138,11 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw: 
       const code = `
 ${rawLoader('raw0', names[0]!, x.dtype)}
 ${p.before}
-${OFF}
+${offsetFn('off', 5, nd)}
 ${MAIN}
   let p = (e / inner) % n;
   let line = (e / (n * inner)) * inner + e % inner;
-  let sa = bitcast<i32>(md[5]);
+  let sa = bitcast<i32>(md[4]);
   let mine = off(e);
   let lineOff = mine - i32(p) * sa;
   let raw = raw0(mine);

@@ -2,8 +2,10 @@
 // against the exact dot products computed here in float64: within the float32 matmul bound
 // (K + 2) 2^-24 sum|a b|, plus a half's rounding for half outputs. Tile edges, k stages with a
 // remainder, every operand layout (each loads along its contiguous axis), batches with
-// broadcasting, AddMM's epilogue, halves, NaN and infinity, and the exact path on request.
+// broadcasting, AddMM's epilogue, halves, NaN and infinity, and the exact path on request;
+// then fast-check properties over random matmul and convolution shapes and layouts.
 import { afterEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import * as mx from '@mlx-ts/core';
 import { fastStats } from '../src/matmul.js';
 import { checkGpu, gpuBackend, noGpu, randSpec, rng } from './gpu-helpers.js';
@@ -224,5 +226,65 @@ describe.skipIf(noGpu)('webgpu matmul, float32 accumulation (the default past 8 
     const g = gpu.astype(mx.float32, mx.cpu).toTypedArray() as Float32Array;
     const scale = c.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
     for (let i = 0; i < c.length; i++) expect(Math.abs(g[i]! - c[i]!), `dL/dw[${i}]`).toBeLessThanOrEqual(scale * 64 * 2 ** -20);
+  });
+
+  // the float32 tiles against float64 on random shapes and layouts (MLX_TS_FC_SCALE scales the runs)
+  const scale = Number(process.env.MLX_TS_FC_SCALE ?? '1');
+  const runs = (n: number) => Math.max(1, Math.round(n * scale));
+  it('property: matmul of random sizes, batches and layouts, within the float32 bound', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 9, max: 80 }),
+        fc.integer({ min: 1, max: 80 }),
+        fc.integer({ min: 0, max: 80 }),
+        fc.constantFrom([], [1], [2], [3, 1]),
+        fc.boolean(),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 1e6 }),
+        (M, N, K, batch, aT, bT, seed) => {
+          const a = aT ? mx.swapaxes(rand([...batch, K, M], seed), -1, -2) : rand([...batch, M, K], seed);
+          // b's batch broadcast against a's where a has one
+          const bb = batch.length ? batch.map((d, i) => (i === 0 ? d : 1)) : [];
+          const b = bT ? mx.swapaxes(rand([...bb, N, K], seed + 1), -1, -2) : rand([...bb, K, N], seed + 1);
+          checkBound(onGpu(() => mx.matmul(a, b)), exactProducts(a, b), `${batch} ${M}x${K}x${N} aT ${aT} bT ${bT}`);
+        },
+      ),
+      { numRuns: runs(20), seed: 20261207 },
+    );
+  });
+
+  it('property: convolutions of random sizes, strides, padding, dilation and groups, within the float32 bound', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 2 }),
+        fc.integer({ min: 1, max: 2 }),
+        fc.integer({ min: 0, max: 2 }),
+        fc.integer({ min: 1, max: 2 }),
+        fc.integer({ min: 1, max: 1e6 }),
+        (nd, cg, og, groups, stride, pad, dil, seed) => {
+          const S = Array.from({ length: nd }, (_, d) => 4 + ((seed >> (3 * d)) % 9));
+          const Ks = Array.from({ length: nd }, (_, d) => 1 + ((seed >> (5 + 2 * d)) % 3));
+          const x = rand([1 + (seed % 2), ...S, cg * groups], seed);
+          const w = rand([og * groups, ...Ks, cg], seed + 7);
+          const f = (xx: mx.MxArray, ww: mx.MxArray, s: mx.DeviceOrType) => mx.convGeneral(xx, ww, stride, pad, dil, 1, groups, false, s);
+          const got = f(x, w, mx.gpu);
+          const x64 = x.astype(mx.float64, mx.cpu);
+          const w64 = w.astype(mx.float64, mx.cpu);
+          const exact = f(x64, w64, mx.cpu).toTypedArray() as Float64Array;
+          const sAbs = f(mx.abs(x64, mx.cpu), mx.abs(w64, mx.cpu), mx.cpu).toTypedArray() as Float64Array;
+          const g = got.toTypedArray() as Float32Array;
+          const K = Ks.reduce((p, q) => p * q, 1) * cg;
+          expect(g.length).toBe(exact.length);
+          for (let i = 0; i < g.length; i++) {
+            const bound = (K + 2) * 2 ** -24 * sAbs[i]! * (1 + 2 ** -20) + 2 ** -140;
+            if (!(Math.abs(g[i]! - exact[i]!) <= bound)) throw new Error(`conv nd ${nd} S ${S} K ${Ks}: element ${i}: ${g[i]} vs ${exact[i]}`);
+          }
+        },
+      ),
+      { numRuns: runs(15), seed: 20261208 },
+    );
   });
 });
