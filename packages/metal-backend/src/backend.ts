@@ -550,7 +550,7 @@ export class WebGPUBackend implements Backend {
   }
 
   resetPeakMemory(): void {
-    this.peak = this.active;
+    this.peak = 0;
   }
 
   // ---- for the kernels ----

@@ -117,6 +117,31 @@ describe.skipIf(noGpu)('webgpu device', () => {
     expect(gpuBackend!.memory().active).toBe(before);
   });
 
+  // node-mlx's memory.spec 'memoryInfo' runs after its other spec files in one process
+  // (node-mlx's tests/run.ts), so their freed buffers sit in MLX's cache: the same here
+  it("node-mlx's memoryInfo sequence, after earlier work left buffers in the cache", () => {
+    mx.setDefaultDevice(mx.gpu);
+    const earlier = mx.multiply(mx.ones([8192]), 2);
+    mx.eval(earlier);
+    mx.dispose(earlier);
+    const a = mx.zeros([4096], mx.int32);
+    mx.eval(a);
+    mx.synchronize();
+    const activeMem = mx.getActiveMemory();
+    expect(activeMem).toBeGreaterThanOrEqual(4096 * 4);
+    const b = mx.zeros([4096], mx.int32);
+    mx.eval(b);
+    mx.synchronize();
+    expect(mx.getActiveMemory()).toBeGreaterThan(activeMem);
+    expect(mx.getPeakMemory()).toBeGreaterThanOrEqual(4096 * 8);
+    expect(mx.getCacheMemory()).toBeGreaterThanOrEqual(4096 * 4);
+    mx.clearCache();
+    expect(mx.getCacheMemory()).toBe(0);
+    mx.resetPeakMemory();
+    expect(mx.getPeakMemory()).toBe(0);
+    mx.dispose([a, b]);
+  });
+
   it('writes and reads unaligned byte ranges of bool and int8 storage', () => {
     const s = gpuBackend!.allocate(7);
     gpuBackend!.write(s, 0, new Uint8Array([1, 2, 3, 4, 5, 6, 7]));

@@ -101,5 +101,6 @@ export interface Backend {
 
   /** Live and peak bytes of storage held by this backend. */
   memory(): { active: number; peak: number };
+  /** Sets the peak to 0, as MLX does: it reads 0 until the next allocation sets it from the live bytes. */
   resetPeakMemory(): void;
 }

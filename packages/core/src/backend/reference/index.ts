@@ -100,6 +100,6 @@ export class ReferenceBackend implements Backend {
   }
 
   resetPeakMemory(): void {
-    this.peak = this.active;
+    this.peak = 0;
   }
 }

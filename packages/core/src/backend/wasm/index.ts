@@ -355,7 +355,7 @@ export class WasmBackend implements Backend {
   }
 
   resetPeakMemory(): void {
-    this.peak = this.active;
+    this.peak = 0;
   }
 
   /** Allocator state: memory size, bytes in blocks, bytes waiting on free lists. */
