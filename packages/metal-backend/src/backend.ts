@@ -109,6 +109,43 @@ kernels.set('FFT', (be, p, [x], [o]) => runFFT(be, p.params, x!, o!));
 /** The primitives that run in windows of buffers larger than one storage binding (runInWindows). */
 const WINDOWED = new Set([...Object.keys(unaryOps), ...Object.keys(binaryOps), 'AsType', 'Select']);
 
+/** The running primitive's outputs, and the windows its kernel's bind() opened over larger inputs. */
+interface KernelScope {
+  outputs: Set<Storage>;
+  windows: Map<Storage, number[]>;
+}
+
+/**
+ * The kernel's reads of arrays bound in windows (`bw<first>x<count>x<words>[i]`, from bind) as
+ * calls of a function that picks window i / words (bindings first .. first + count - 1). A write
+ * to such an array is an internal error: bind() gives windows to read-only inputs only.
+ */
+export function readThroughWindows(code: string): string {
+  const name = /\bbw(\d+)x(\d+)x(\d+)\[/g;
+  const found = [...code.matchAll(name)];
+  if (found.length === 0) return code;
+  // right to left, so that a read inside another's index is rewritten first
+  for (const m of found.reverse()) {
+    const open = m.index! + m[0].length - 1;
+    let depth = 0;
+    let close = open;
+    for (; close < code.length; close++) {
+      if (code[close] === '[') depth++;
+      else if (code[close] === ']' && --depth === 0) break;
+    }
+    const after = code.slice(close + 1).trimStart();
+    if (/^([-+*/%&|^]|<<|>>)?=(?!=)/.test(after)) throw new Error(`internal: a kernel writes ${m[0].slice(0, -1)}, an input bound in windows`);
+    const fn = m[0].slice(0, -1) + '_';
+    code = `${code.slice(0, m.index!)}${fn}(u32(${code.slice(open + 1, close)}))${code.slice(close + 1)}`;
+  }
+  const fns = [...new Set(found.map((m) => m[0].slice(0, -1)))].map((n) => {
+    const [first, count, words] = n.slice(2).split('x').map(Number) as [number, number, number];
+    const picks = Array.from({ length: count - 1 }, (_, w) => `  if (w == ${w}u) { return b${first + w}[l]; }`);
+    return `fn ${n}_(u: u32) -> u32 {\n  let w = u / ${words}u;\n  let l = u - w * ${words}u;\n${picks.join('\n')}\n  return b${first + count - 1}[l];\n}`;
+  });
+  return `${fns.join('\n')}\n${code}`;
+}
+
 export class WebGPUBackend implements Backend {
   readonly name = 'webgpu';
   readonly kind = 'gpu' as const;
@@ -125,6 +162,8 @@ export class WebGPUBackend implements Backend {
   }
   private active = 0;
   private peak = 0;
+  /** Set while a primitive's kernel runs (run). */
+  private scope: KernelScope | null = null;
 
   /**
    * @internal 16 bytes where kernels record an error they can't throw (an index out of range):
@@ -447,7 +486,14 @@ export class WebGPUBackend implements Backend {
     const bad = [...inputs, ...outputs].find((d) => !gpuDtype(d.dtype));
     if (!k || bad) noKernel(prim, (bad ?? inputs[0] ?? outputs[0]!).dtype);
     if (WINDOWED.has(prim.name) && this.runInWindows(prim, k, inputs, outputs)) return;
-    if (!k(this, prim, inputs, outputs)) noKernel(prim, (inputs[0] ?? outputs[0]!).dtype);
+    const scope: KernelScope = { outputs: new Set(outputs.map((o) => o.storage)), windows: new Map() };
+    this.scope = scope;
+    try {
+      if (!k(this, prim, inputs, outputs)) noKernel(prim, (inputs[0] ?? outputs[0]!).dtype);
+    } finally {
+      this.scope = null;
+      for (const ids of scope.windows.values()) for (const w of ids) this.host.closeWindow(w);
+    }
   }
 
   /**
@@ -565,22 +611,50 @@ export class WebGPUBackend implements Backend {
    * The distinct buffers of a kernel's arrays (an output may share its input's buffer: MLX's
    * donation) as bindings 1..n, and the WGSL name each array reads or writes.
    */
-  bind(arrays: readonly (ArrayData | Storage)[]): { bindings: number[]; names: string[] } {
+  bind(arrays: readonly (ArrayData | Storage)[], opts: { windows?: boolean } = {}): { bindings: number[]; names: string[] } {
+    const { maxStorageBufferBindingSize: limit, maxStorageBuffersPerShaderStage: most } = this.host.adapter;
     const bindings: number[] = [];
     const names = arrays.map((a) => {
       const st = this.own('storage' in a ? a.storage : a);
-      // one binding must fit the adapter's limit (kernels over chunks of larger arrays: not yet)
-      if (st.size > this.host.adapter.maxStorageBufferBindingSize) {
-        throw new RangeError(
-          `[webgpu] an array of ${st.byteLength} bytes is larger than this adapter's largest storage binding (${this.host.adapter.maxStorageBufferBindingSize} bytes); run this op on mx.cpu`,
-        );
+      if (st.size > limit) {
+        // an input of the running primitive, read-only: bound as windows (windowBinding);
+        // an output or a kernel's scratch past one binding can't be written so
+        const readOnly = 'storage' in a && opts.windows !== false && this.scope !== null && !this.scope.outputs.has(st);
+        if (!readOnly) {
+          throw new RangeError(`[webgpu] an array of ${st.byteLength} bytes is larger than this adapter's largest storage binding (${limit} bytes); run this op on mx.cpu`);
+        }
+        return this.windowBinding(st, bindings);
       }
       const id = st.id;
       let k = bindings.indexOf(id);
       if (k < 0) k = bindings.push(id) - 1;
       return `b${k}`;
     });
+    if (bindings.length + 1 > most) {
+      throw new RangeError(`[webgpu] this op's arrays need ${bindings.length + 1} storage bindings (those past ${limit} bytes one per window of that size); this adapter has ${most}; run this op on mx.cpu`);
+    }
     return { bindings, names };
+  }
+
+  /**
+   * A read-only input past one storage binding, bound as consecutive windows of it (each a whole
+   * number of 256-byte blocks, the largest that fits one binding), opened once per primitive and
+   * closed after its kernel has queued its work. Its name, bw<first>x<count>x<words a window>,
+   * is indexed by the kernels as any other; dispatchGroups turns those reads into a function
+   * that picks the window (readThroughWindows).
+   */
+  private windowBinding(st: GpuStorage, bindings: number[]): string {
+    const scope = this.scope!;
+    const bytes = Math.floor(this.host.adapter.maxStorageBufferBindingSize / 256) * 256;
+    let ids = scope.windows.get(st);
+    if (!ids) {
+      ids = [];
+      for (let off = 0; off < st.size; off += bytes) ids.push(this.host.openWindow(st.id, off, Math.min(bytes, st.size - off)));
+      scope.windows.set(st, ids);
+    }
+    let first = bindings.indexOf(ids[0]!);
+    if (first < 0) first = bindings.push(...ids) - ids.length;
+    return `bw${first}x${ids.length}x${bytes / 4}`;
   }
 
   /** Queues one dispatch of `code` (bindings declared here) over `threads` invocations. */
@@ -595,7 +669,7 @@ export class WebGPUBackend implements Backend {
       '@group(0) @binding(0) var<storage, read> md: array<u32>;',
       ...bindings.map((_b, k) => `@group(0) @binding(${k + 1}) var<storage, read_write> b${k}: array<u32>;`),
     ].join('\n');
-    const module = `${decl}\n${code}`;
+    const module = `${decl}\n${readThroughWindows(code)}`;
     const src = this.f16Mode === 'native' && usesHalves(module) && this.f16Probed() ? nativeHalves(module) : module;
     // global directives come first: `enable subgroups;` before everything (f16's included)
     const shader = this.host.shader(/\bsubgroup[A-Z]|@builtin\(subgroup_/.test(code) ? `enable subgroups;\n${src}` : src, bindings.length);

@@ -179,7 +179,8 @@ export function runCustomKernel(be: WebGPUBackend, p: CustomKernelParams, inputs
   const guard = p.grid.some((g, i) => g % p.threadgroup[i]! !== 0);
   const code = customKernelSource(p, ins, outs, guard, foldedX, f16);
   if (p.verbose) console.log(`[metal_kernel] ${p.name} (WGSL):\n${code}`);
-  const { bindings } = be.bind([...ins, ...outs]);
+  // the user's WGSL indexes its own bindings: no windows behind its back
+  const { bindings } = be.bind([...ins, ...outs], { windows: false });
   be.host.dispatch(be.host.shader(code, bindings.length), bindings, new Uint32Array(4), groups[0]!, groups[1]!, groups[2]!);
   // widened outputs converted back, as astype converts
   outs.forEach((t, j) => {

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as mx from '@mlx-ts/core';
 import { gpuBackend, noGpu } from './gpu-helpers.js';
 import { registerWebGPU, WebGPUBackend } from '../src/index.js';
-import { PAGE_BYTES } from '../src/backend.js';
+import { PAGE_BYTES, readThroughWindows } from '../src/backend.js';
 
 afterEach(() => mx.setDefaultDevice(mx.cpu));
 
@@ -337,6 +337,118 @@ describe.skipIf(noGpu)("webgpu allocator sizes (MLX's Metal allocator)", () => {
   });
 });
 
+describe.skipIf(noGpu)('inputs past one storage binding', () => {
+  // the adapter's limit lowered to 64 KiB: a 246 KB input is read through 4 windows of it
+  const r = (n: number, seed: number) => Array.from({ length: n }, (_, i) => ((i * 7919 + seed * 104729) % 2003) / 1001 - 1);
+  const withLimit = <T>(bytes: number, f: () => T): T => {
+    const adapter = gpuBackend!.adapter as { maxStorageBufferBindingSize: number };
+    const old = adapter.maxStorageBufferBindingSize;
+    adapter.maxStorageBufferBindingSize = bytes;
+    try {
+      return f();
+    } finally {
+      adapter.maxStorageBufferBindingSize = old;
+    }
+  };
+
+  it('reductions, arg-reductions, gathers, matmuls, quantized matmul and conv read them through windows: the same bits as with one binding', () => {
+    const a = mx.array(r(1500 * 41, 1)).reshape([1500, 41]); // 246 KB of float32
+    const W = mx.array(r(300 * 200, 2)).reshape([300, 200]); // 240 KB
+    const wq = mx.quantize(mx.array(r(1024 * 256, 3)).reshape([1024, 256]), 64, 4); // codes: 128 KB
+    const big8 = mx.array(r(1 << 17, 4).map((v) => Math.round(v * 100)), mx.int8); // 128 KB of int8 (packed words)
+    const img = mx.array(r(1 * 64 * 64 * 16, 5)).reshape([1, 64, 64, 16]); // 256 KB, NHWC
+    const ker = mx.array(r(8 * 3 * 3 * 16, 6)).reshape([8, 3, 3, 16]);
+    const ids = mx.array([0, 1499, 700, 3, 1499], mx.int32);
+    mx.eval(a, W, wq, big8, img, ker, ids);
+    const cases: [string, () => mx.MxArray][] = [
+      ['sum of all', () => mx.sum(a)],
+      ['sum along axis 0', () => mx.sum(a, 0)],
+      ['max along axis 1', () => mx.max(a, 1)],
+      ['mean of int8', () => mx.mean(big8)],
+      ['argmax along axis 0', () => mx.argmax(a, 0)],
+      ['take rows (an embedding lookup)', () => mx.take(a, ids, 0)],
+      ['takeAlongAxis', () => mx.takeAlongAxis(a, mx.remainder(mx.arange(1500, mx.int32), mx.array(41, mx.int32)).reshape([1500, 1]), 1)],
+      ['x @ W, one row (skinny)', () => mx.matmul(mx.array(r(300, 7)).reshape([1, 300]), W)],
+      ['x @ W, 40 rows (tiles)', () => mx.matmul(mx.array(r(40 * 300, 8)).reshape([40, 300]), W)],
+      ['x @ W.T', () => mx.matmul(mx.array(r(3 * 200, 9)).reshape([3, 200]), W.T)],
+      ['4-bit quantizedMatmul', () => mx.quantizedMatmul(mx.array(r(2 * 256, 10)).reshape([2, 256]), wq[0]!, wq[1]!, wq[2]!, true, 64, 4)],
+      ['conv2d, stride 2', () => mx.conv2d(img, ker, 2, 1)],
+    ];
+    const gpu = (f: () => mx.MxArray) => {
+      mx.setDefaultDevice(mx.gpu);
+      try {
+        return f().tolist();
+      } finally {
+        mx.setDefaultDevice(mx.cpu);
+      }
+    };
+    const host = gpuBackend!.host;
+    const [open, close] = [host.openWindow.bind(host), host.closeWindow.bind(host)];
+    const live = new Set<number>();
+    let opened = 0;
+    host.openWindow = (id: number, off: number, size: number) => {
+      expect(off % 256, 'window offsets are multiples of 256').toBe(0);
+      expect(size).toBeLessThanOrEqual(65536);
+      const w = open(id, off, size);
+      live.add(w);
+      opened++;
+      return w;
+    };
+    host.closeWindow = (w: number) => {
+      live.delete(w);
+      close(w);
+    };
+    try {
+      for (const [label, f] of cases) {
+        const whole = gpu(f);
+        const before = opened;
+        const windowed = withLimit(65536, () => gpu(f));
+        expect(opened, `${label}: read through windows`).toBeGreaterThan(before + 1);
+        expect(live.size, `${label}: every window closed after the op`).toBe(0);
+        expect(windowed, label).toEqual(whole);
+        // and the GPU agrees with the CPU (the float sums of the tiles within float32's rounding)
+        const cpu = [f().tolist()].flat(9) as number[];
+        const worst = ([windowed].flat(9) as number[]).reduce((w, v, i) => Math.max(w, Math.abs(v - cpu[i]!) / Math.max(1, Math.abs(cpu[i]!))), 0);
+        expect(worst, label).toBeLessThanOrEqual(1e-4);
+      }
+    } finally {
+      host.openWindow = open;
+      host.closeWindow = close;
+    }
+  });
+
+  it('more windows than the adapter has bindings, a written array past the limit, and custom kernels: clear errors', () => {
+    const a = mx.array(r(1500 * 41, 1)).reshape([1500, 41]);
+    mx.eval(a);
+    // 246 KB in windows of 4 KiB: 61 bindings, past the adapter's storage buffers per stage
+    withLimit(4096, () => expect(() => mx.eval(mx.sum(a, undefined, undefined, mx.gpu))).toThrow(/need \d+ storage bindings .* this adapter has \d+; run this op on mx\.cpu/));
+    // an output past the limit can't be written through windows
+    withLimit(65536, () => expect(() => mx.eval(mx.cumsum(a, 0, undefined, undefined, mx.gpu))).toThrow(/larger than this adapter's largest storage binding \(65536 bytes\); run this op on mx\.cpu/));
+    // a custom kernel's WGSL indexes its own bindings: no windows
+    const k = mx.fast.metalKernel({ name: 'first', inputNames: ['inp'], outputNames: ['out'], source: 'out[0] = inp[0];' });
+    withLimit(65536, () =>
+      expect(() => mx.eval(k({ inputs: [a], grid: [1, 1, 1], threadgroup: [1, 1, 1], outputShapes: [[1]], outputDtypes: [mx.float32], stream: mx.gpu })[0]!)).toThrow(
+        /larger than this adapter's largest storage binding/,
+      ),
+    );
+    // and the device is fine afterwards
+    expect(mx.sum(a, undefined, undefined, mx.gpu).item()).toBeCloseTo(mx.sum(a).item() as number, 3);
+  });
+
+  it('readThroughWindows: nested reads, index types, and a write is refused', () => {
+    const code = 'fn f(i: i32) -> u32 { return bw1x3x16384[bw1x3x16384[u32(i)] + 2u] + b0[i]; }';
+    const out = readThroughWindows(code);
+    expect(out).toContain('bw1x3x16384_(u32(bw1x3x16384_(u32(u32(i))) + 2u))');
+    expect(out).toContain('fn bw1x3x16384_(u: u32) -> u32 {');
+    expect(out).toMatch(/if \(w == 0u\) \{ return b1\[l\]; \}\n {2}if \(w == 1u\) \{ return b2\[l\]; \}\n {2}return b3\[l\];/);
+    expect(out).toContain('+ b0[i]');
+    expect(readThroughWindows('fn g() { b0[1] = 2u; }')).toBe('fn g() { b0[1] = 2u; }');
+    expect(() => readThroughWindows('fn g() { bw0x2x64[1] = 2u; }')).toThrow(/writes bw0x2x64, an input bound in windows/);
+    expect(() => readThroughWindows('fn g() { bw0x2x64[1] += 2u; }')).toThrow(/writes/);
+    expect(readThroughWindows('fn g() -> bool { return bw0x2x64[1] == 2u; }')).toContain('bw0x2x64_(u32(1)) == 2u');
+  });
+});
+
 describe.skipIf(noGpu)('webgpu device errors', () => {
   it('a GPU error (here a WGSL compile error) fails the next read, once', () => {
     const be = new WebGPUBackend(); // a second device, so the shared one stays untouched
@@ -347,7 +459,7 @@ describe.skipIf(noGpu)('webgpu device errors', () => {
     expect(Array.from(be.readSync(s, 0, 4))).toEqual([0, 0, 0, 0]);
   });
 
-  it('arrays larger than one storage binding: elementwise ops run in windows of them; other ops are a clear error', () => {
+  it('arrays larger than one storage binding: elementwise ops run in windows of them', () => {
     // the adapter's limit lowered to 64 KiB, so that arrays of a few hundred KB exceed it
     const adapter = gpuBackend!.adapter as { maxStorageBufferBindingSize: number };
     const old = adapter.maxStorageBufferBindingSize;
@@ -407,8 +519,8 @@ describe.skipIf(noGpu)('webgpu device errors', () => {
       } finally {
         host.openWindow = openWindow;
       }
-      // a reduction is not cut into windows: the clear error, before any dispatch
-      expect(() => mx.eval(mx.sum(a, undefined, undefined, mx.gpu))).toThrow(/larger than this adapter's largest storage binding \(65536 bytes\)/);
+      // an op whose output is past one binding (and not elementwise): the clear error, before any dispatch
+      expect(() => mx.eval(mx.sort(a, 0, mx.gpu))).toThrow(/larger than this adapter's largest storage binding \(65536 bytes\)/);
     } finally {
       adapter.maxStorageBufferBindingSize = old;
     }
