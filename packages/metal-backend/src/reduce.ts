@@ -13,7 +13,7 @@ import { castValue, ctypeOf, fromRaw, helpersFor, rawLoader, toRaw, wgslType, ty
 const WG = 64;
 
 /** Kept and reduced dims of x (each collapsed), and the meta words that describe them. */
-function layoutMeta(x: ArrayData, axes: readonly number[], m: number): { meta: Uint32Array; r: number; index: string } {
+export function layoutMeta(x: ArrayData, axes: readonly number[], m: number): { meta: Uint32Array; r: number; index: string } {
   const keptShape: number[] = [];
   const keptStrides: number[] = [];
   const redShape: number[] = [];
@@ -133,7 +133,7 @@ fn cffMul_(a: vec4f, b: vec4f) -> vec4f {
 
 type ReduceType = 'sum' | 'prod' | 'max' | 'min' | 'and' | 'or';
 
-interface Plan {
+export interface Plan {
   /** WGSL type of the accumulator */
   acc: string;
   init: string;
@@ -185,7 +185,7 @@ function planWide(type: ReduceType, ct: CType, inD: Dtype, outD: Dtype): Plan | 
   return null;
 }
 
-function plan(type: ReduceType, ct: CType, inD: Dtype, outD: Dtype): Plan | null {
+export function plan(type: ReduceType, ct: CType, inD: Dtype, outD: Dtype): Plan | null {
   const oct = ctypeOf(outD);
   const nz = (v: string) => (ct === 'c64' ? `select(1u, 0u, ${v}.x == 0.0 && ${v}.y == 0.0)` : `select(1u, 0u, (${v}.x | ${v}.y) == 0u)`);
   if ((type === 'and' || type === 'or') && (ct === 'c64' || ct === 'i64' || ct === 'u64')) {
@@ -448,21 +448,21 @@ const SPLIT_OUTPUTS = 256;
 const SPLIT_CHUNK = 4096;
 /** Most workgroups one line is split among. */
 const SPLIT_MAX = 1024;
-/** @internal (tests) reductions that ran split */
-export const splitStats = { passes: 0 };
+/** @internal (tests) reductions that ran split; scans that ran the parallel path (scan.ts) */
+export const splitStats = { passes: 0, scans: 0 };
 
 /** u32 words of each accumulator type of the plans. */
-const ACC_WORDS: Record<string, number> = { u32: 1, i32: 1, f32: 1, vec2f: 2, vec2u: 2, 'vec2<i32>': 2, 'vec2<u32>': 2, vec4f: 4 };
+export const ACC_WORDS: Record<string, number> = { u32: 1, i32: 1, f32: 1, vec2f: 2, vec2u: 2, 'vec2<i32>': 2, 'vec2<u32>': 2, vec4f: 4 };
 
 /** WGSL: store accumulator `v` of type `acc` as words at buf[at...]. */
-function putAcc(acc: string, buf: string, at: string, v: string): string {
+export function putAcc(acc: string, buf: string, at: string, v: string): string {
   const n = ACC_WORDS[acc]!;
   if (n === 1) return `${buf}[${at}] = bitcast<u32>(${v});`;
   return Array.from({ length: n }, (_, c) => `${buf}[${at} + ${c}u] = bitcast<u32>(${v}[${c}]);`).join('\n    ');
 }
 
 /** WGSL: the accumulator of type `acc` stored as words at buf[at...]. */
-function getAcc(acc: string, buf: string, at: string): string {
+export function getAcc(acc: string, buf: string, at: string): string {
   const n = ACC_WORDS[acc]!;
   if (n === 1) return `bitcast<${acc}>(${buf}[${at}])`;
   const el = acc === 'vec2f' || acc === 'vec4f' ? 'f32' : acc === 'vec2u' ? 'u32' : acc.slice(5, -1);
