@@ -252,8 +252,8 @@ export function expF32Loop(px: usize, po: usize, n: i32): i32 {
       v128.store(po + off, expF4Core(x0, log2e, magic, c1, c2, p0, p1, p2, p3, p4, p5, one, bias));
       v128.store(po + off + 16, expF4Core(x1, log2e, magic, c1, c2, p0, p1, p2, p3, p4, p5, one, bias));
     } else {
-      v128.store(po + off, expF4(x0));
-      v128.store(po + off + 16, expF4(x1));
+      // a lane out of range: expF lane by lane (expF4's own fallback; one copy of the code)
+      for (let k: usize = 0; k < 32; k += 4) store<f32>(po + off + k, expF(load<f32>(px + off + k)));
     }
   }
   return end;
