@@ -33,13 +33,13 @@ const caseArb = fc.record({
   seed: fc.nat(),
 });
 
-// the flash kernel's tiles are 32 query rows by 64 keys (kernels-wasm attention.ts): sizes
+// the flash kernel's tiles are 32 query rows by 128 keys (kernels-wasm attention.ts): sizes
 // around and across them, values read in place (Dv a multiple of 8) or copied
 const tileArb = fc.record({
   B: fc.integer({ min: 1, max: 2 }),
   heads: fc.constantFrom<[number, number]>([1, 1], [2, 1], [4, 2], [3, 3]),
   Tq: fc.constantFrom(1, 3, 31, 32, 33, 45, 70),
-  Tk: fc.constantFrom(1, 7, 63, 64, 65, 100, 140),
+  Tk: fc.constantFrom(1, 7, 63, 65, 100, 127, 128, 129, 140, 270),
   D: fc.constantFrom(1, 5, 8, 19, 64),
   Dv: fc.constantFrom(3, 8, 13, 16),
   mask: fc.constantFrom('none', 'causal', 'bool', 'add', 'add-row', 'add-col', 'bool-bcast'),
@@ -120,7 +120,7 @@ test('sdpa float32: the flash kernel against the reference kernel (stated bound)
   expect(ran.flash).toBeGreaterThan(0);
 });
 
-test('sdpa float32: the flash kernel across its 32-row and 64-key tiles (odd sizes, every mask, causal with Tq != Tk, grouped-query heads, sinks)', () => {
+test('sdpa float32: the flash kernel across its 32-row and 128-key tiles (odd sizes, every mask, causal with Tq != Tk, grouped-query heads, sinks)', () => {
   const ran = withPath(true, () => fc.assert(fc.property(tileArb, checkCase), { numRuns: runs(40) }));
   expect(ran.matmul).toBe(0);
   expect(ran.flash).toBeGreaterThan(0);
@@ -156,8 +156,8 @@ test('sdpa flash: causal rows whose valid scores are all -inf (or that have no v
 test('sdpa flash: a NaN score makes its row NaN in any key block, a block of only -inf (and NaN) included', () => {
   const Tq = 40, Tk = 130;
   const m = Array.from({ length: Tq }, () => new Array<number>(Tk).fill(0));
-  m[5]![100] = NaN; // third key block
-  for (const r of [7, 9]) for (let j = 0; j < 64; j++) m[r]![j] = -Infinity; // the first block all -inf...
+  m[5]![129] = NaN; // second key block (keys 128 and 129)
+  for (const r of [7, 9]) for (let j = 0; j < 128; j++) m[r]![j] = -Infinity; // the first block all -inf...
   m[7]![10] = NaN; // ...and a NaN in it
   m[11]![3] = NaN; // first block, among finite scores
   const build = () => {

@@ -3,7 +3,7 @@
 // positions set to float32's lowest, m = max (NaN wins), e = exp(s - m) (expF: within 1 ulp
 // of float32 of the reference's rounded double exp), their sum in double in row order (the
 // reference's), p = e / float32(sum). Rows are independent: threads take ranges of them.
-import { expF, expF32Loop, expShiftSumF32 } from './math';
+import { expF, expF32Loop, expShiftSumRowsF32 } from './math';
 
 const LOWEST: f32 = -3.4028234663852886e38;
 
@@ -43,15 +43,20 @@ export function softmax_rows_f32(base: usize, Tk: i32, Tq: i32, causal: i32, off
 // each block of BK keys: the scores S = qs K^T of the block (a 4 x 8 f32x4 register tile, f32
 // sums in d order), the mask (bool / causal -> float32's lowest, additive -> fround(s + mask)),
 // an online softmax (running max m and sum l a row: alpha = exp(m_old - m_new),
-// p = exp(s - m_new), l = l alpha + sum p), and O = O alpha + P V (the same register tile over
-// the block's keys). The output is O / l. Nothing of size Tq x Tk exists. A sink logit starts a
+// p = exp(s - m_new), l = l alpha + sum p; the exps and sums of all the block's rows in one
+// call, math.ts expShiftSumRowsF32), and O = O alpha + P V (the same register tile over the
+// block's keys). The output is O / l. Nothing of size Tq x Tk exists. A sink logit starts a
 // row's state (m = sink, l = 1). Under `causal`, key blocks past a tile's last valid key are
 // skipped: their entries would be lowest, and exp(lowest - m) is exactly 0 once every row's m
 // is at least THRESH, which is checked (rows with no valid key, or whose valid scores are all
 // lowest or -inf, go on through every block as the reference's softmax does).
+// 4 x 8 is the largest tile V8 (x64, no FMA) keeps in registers: it loads a step's splats at the
+// top of the loop body, and a 5 x 8 tile spilled (slower). BK = 128 rather than 64 halves the
+// per-row softmax steps and O rescales and doubles the P V loops' length (about 2 % faster; the
+// sums in those loops are twice as long, within the same stated bound).
 
 const QB: i32 = 32;
-const BK: i32 = 64;
+const BK: i32 = 128;
 const THRESH: f32 = -1.7e38;
 
 // The parameter block (i32 words) the adapter writes.
@@ -89,7 +94,7 @@ export const FA_WORDS: i32 = 34;
 /** Bytes of one thread's scratch for head sizes D and Dv. */
 export function flashScratchBytes(D: i32, Dv: i32): i32 {
   const Dv8 = (Dv + 7) & ~7;
-  return (QB * D + BK * Dv8 + QB * BK + QB * Dv8 + 3 * QB) * 4;
+  return (QB * D + BK * Dv8 + QB * BK + QB * Dv8 + 4 * QB) * 4;
 }
 
 /** Work items (batch entry, head, query block) for Tq query rows: the range flash_attn_f32 takes. */
@@ -107,6 +112,24 @@ export function flashKtBytes(B: i32, Nkv: i32, Tk: i32, D: i32): f64 {
   return <f64>B * <f64>Nkv * <f64>flashKeyBlocks(Tk) * <f64>D * <f64>(BK * 4);
 }
 
+/**
+ * n 4 x 4 blocks transposed and scaled by sc: block k's row i at src + i * ss + 16 k, its
+ * column i to dst + (4 k + i) * ds (flash_kt's keys, the scaled queries' groups of four rows).
+ */
+function transpose4(src: usize, ss: usize, dst: usize, ds: usize, n: i32, sc: v128): void {
+  for (let k = 0; k < n; k++) {
+    const v0 = v128.load(src), v1 = v128.load(src + ss), v2 = v128.load(src + 2 * ss), v3 = v128.load(src + 3 * ss);
+    const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7);
+    const t2 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
+    v128.store(dst, f32x4.mul(v128.shuffle<f32>(t0, t2, 0, 1, 4, 5), sc));
+    v128.store(dst + ds, f32x4.mul(v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), sc));
+    v128.store(dst + 2 * ds, f32x4.mul(v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), sc));
+    v128.store(dst + 3 * ds, f32x4.mul(v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), sc));
+    src += 16;
+    dst += 4 * ds;
+  }
+}
+
 /** Key blocks u0 <= u < u1 (head-major) transposed into the buffer at word FA_PTR + 6. */
 export function flash_kt(pp: usize, u0: i32, u1: i32): void {
   const Nkv = word(pp, FA_NKV), Tk = word(pp, FA_TK), D = word(pp, FA_D);
@@ -118,7 +141,14 @@ export function flash_kt(pp: usize, u0: i32, u1: i32): void {
     const bk = u / nKB, jb = u % nKB;
     const b = bk / Nkv, hk = bk % Nkv;
     const dst = <usize>word(pp, FA_PTR + 6) + <usize>u * <usize>(D * BK * 4);
-    for (let c = 0; c < BK; c++) {
+    let c = 0;
+    // four whole keys with unit-stride rows at a time: 4 x 4 blocks transposed in registers
+    if (k3 == 1 && (D & 3) == 0) {
+      for (; c < BK && jb * BK + c + 4 <= Tk; c += 4) {
+        transpose4(pk + at(b * k0 + hk * k1 + (jb * BK + c) * k2), at(k2), dst + at(c), BK * 4, D >> 2, f32x4.splat(1));
+      }
+    }
+    for (; c < BK; c++) {
       const j = jb * BK + c;
       let o = dst + at(c);
       if (j < Tk) {
@@ -169,10 +199,15 @@ export function flash_attn_f32(pp: usize, w0: i32, w1: i32, step: i32, scratch: 
     // scaled queries, four rows interleaved: row r's d at qs[(r >> 2) * 4 D + 4 d + (r & 3)] (rows past nr zero)
     const qh = <usize>word(pp, FA_PTR) + at(b * word(pp, FA_QS) + h * word(pp, FA_QS + 1));
     const q2 = word(pp, FA_QS + 2), q3 = word(pp, FA_QS + 3);
-    for (let r = 0; r < nr4; r++) {
-      const dst = qs + at((r >> 2) * 4 * D + (r & 3));
-      for (let d = 0; d < D; d++) {
-        store<f32>(dst + at(4 * d), r < nr ? sc * load<f32>(qh + at((i0 + r) * q2 + d * q3)) : 0);
+    let r = 0;
+    if (q3 == 1 && (D & 3) == 0) for (; r + 4 <= nr; r += 4) transpose4(qh + at((i0 + r) * q2), at(q2), qs + at(r * D), 16, D >> 2, f32x4.splat(sc));
+    for (; r < nr4; r++) {
+      let dst = qs + at((r >> 2) * 4 * D + (r & 3));
+      let src = qh + at((i0 + r) * q2);
+      const end = dst + at(4 * D);
+      for (; dst < end; dst += 16) {
+        store<f32>(dst, r < nr ? sc * load<f32>(src) : 0);
+        src += at(q3);
       }
     }
     const sink: f32 = sinkStride >= 0 ? load<f32>(<usize>word(pp, FA_PTR + 5) + at(h * sinkStride)) : -Infinity;
@@ -183,21 +218,27 @@ export function flash_attn_f32(pp: usize, w0: i32, w1: i32, step: i32, scratch: 
     }
     memory.fill(O, 0, at(nr4 * Dv8));
     // under causal, the tile's keys end after the last row's last valid key
-    const jEnd = causal ? min(Tk, max(0, i0 + nr + off)) : Tk;
-    let j0 = 0;
-    for (; j0 < jEnd; j0 += BK) flashBlock(pp, b, h, hk, i0, nr, nr4, j0, min(BK, Tk - j0), D, Dv8, off, causal, maskKind, vDirect, qs, vbuf, S, O, mr, lr, ar);
-    if (j0 < Tk) {
-      let more = false;
-      for (let r = 0; r < nr; r++) if (load<f32>(mr + at(r)) < THRESH) more = true;
-      if (more) for (; j0 < Tk; j0 += BK) flashBlock(pp, b, h, hk, i0, nr, nr4, j0, min(BK, Tk - j0), D, Dv8, off, causal, maskKind, vDirect, qs, vbuf, S, O, mr, lr, ar);
+    let jEnd = causal ? min(Tk, max(0, i0 + nr + off)) : Tk;
+    for (let j0 = 0; j0 < Tk; j0 += BK) {
+      if (j0 >= jEnd) {
+        // past them, the rest too while some row's m is below THRESH
+        let more = false;
+        for (let r = 0; r < nr; r++) if (load<f32>(mr + at(r)) < THRESH) more = true;
+        if (!more) break;
+        jEnd = Tk;
+      }
+      flashBlock(pp, b, h, hk, i0, nr, nr4, j0, min(BK, Tk - j0), D, Dv8, off, causal, maskKind, vDirect, qs, vbuf, S, O, mr, lr, ar);
     }
-    // out = O / l (a row whose maximum is -inf, every score -inf: NaN, as the reference)
+    // out = O / l
     const po = <usize>word(pp, FA_PTR + 3) + at((bh * Tq + i0) * Dv);
     for (let r = 0; r < nr; r++) {
-      const l = load<f32>(lr + at(r));
-      // no keys at all: the reference's empty sums give 0
-      const dead = Tk > 0 && load<f32>(mr + at(r)) == -Infinity;
-      for (let e = 0; e < Dv; e++) store<f32>(po + at(r * Dv + e), Tk == 0 ? 0 : dead ? NaN : load<f32>(O + at(r * Dv8 + e)) / l);
+      // no keys at all: the reference's empty sums give 0 (O is 0); a row whose maximum is -inf
+      // (every score -inf): NaN, as the reference
+      const l: f32 = Tk == 0 ? 1 : load<f32>(mr + at(r)) == -Infinity ? NaN : load<f32>(lr + at(r));
+      const orow = O + at(r * Dv8), prow = po + at(r * Dv);
+      let e = 0;
+      for (; e + 4 <= Dv; e += 4) v128.store(prow + at(e), f32x4.div(v128.load(orow + at(e)), f32x4.splat(l)));
+      for (; e < Dv; e++) store<f32>(prow + at(e), load<f32>(orow + at(e)) / l);
     }
   }
 }
@@ -224,14 +265,16 @@ function flashBlock(
       for (let e = 0; e < Dv8; e++) store<f32>(vbuf + at(c * Dv8 + e), e < Dv ? load<f32>(vh + at((j0 + c) * v2 + e * v3)) : 0);
     }
   }
-  // S[r * BK + c] = qs[r] . k[c], four rows by eight keys a register tile
+  // S[r * BK + c] = qs[r] . k[c], four rows by eight keys a register tile (keys outer: their
+  // columns of the transposed block stay in L1 across the row groups, about 1 % faster)
   const kstride = at(BK);
-  for (let r = 0; r < nr4; r += 4) {
-    for (let c = 0; c < nb8; c += 8) {
+  for (let c = 0; c < nb8; c += 8) {
+    for (let r = 0; r < nr4; r += 4) {
       let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
       let a4 = f32x4.splat(0), a5 = f32x4.splat(0), a6 = f32x4.splat(0), a7 = f32x4.splat(0);
       let qp = qs + at(r * D), kp = kT + at(c);
-      for (let d = 0; d < D; d++) {
+      const qEnd = qp + at(4 * D);
+      while (qp < qEnd) {
         const k0 = v128.load(kp), k1 = v128.load(kp, 16);
         let x = v128.load32_splat(qp);
         a0 = f32x4.add(a0, f32x4.mul(x, k0));
@@ -259,7 +302,7 @@ function flashBlock(
       v128.store(sp + 3 * kstride, a7, 16);
     }
   }
-  // mask and online softmax, row by row
+  // the mask, row by row
   const pm = <usize>word(pp, FA_PTR + 4);
   const end8 = nb & ~7;
   for (let r = 0; r < nr; r++) {
@@ -277,33 +320,36 @@ function flashBlock(
         for (let c = 0; c < nb; c++) store<f32>(sp + at(c), load<f32>(sp + at(c)) + load<f32>(mp + at(c * m3)));
       }
     }
+  }
+  // online softmax (rows past nr have zero scores; their results go unused)
+  for (let r = 0; r < nr4; r++) {
     // the block's maximum by pmax (one instruction; f32x4.max's NaN rule costs several): a NaN
     // score it skips still makes its p, the row's sum and so the row's output NaN, as the
-    // reference's NaN maximum does (a block of only NaN and -inf is caught below)
+    // reference's NaN maximum does
+    const sp = S + at(r * BK);
     let mv0 = f32x4.splat(-Infinity), mv1 = mv0;
     for (let c = 0; c < end8; c += 8) {
       mv0 = f32x4.pmax(mv0, v128.load(sp + at(c)));
       mv1 = f32x4.pmax(mv1, v128.load(sp + at(c), 16));
     }
-    const mv = f32x4.pmax(mv0, mv1);
-    let bm = max(max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
+    // across the lanes by max (no NaN there; +0 over -0, as the scalar max)
+    let mv = f32x4.pmax(mv0, mv1);
+    mv = f32x4.max(mv, v128.shuffle<f32>(mv, mv, 2, 3, 0, 1));
+    mv = f32x4.max(mv, v128.shuffle<f32>(mv, mv, 1, 0, 3, 2));
+    let bm = f32x4.extract_lane(mv, 0);
     for (let c = end8; c < nb; c++) bm = max(bm, load<f32>(sp + at(c)));
+    // m_new = max(m_old, block max); alpha = exp(m_old - m_new), 1 where they're equal (a row
+    // whose scores so far are all -inf or NaN keeps m = -inf, alpha = 1: see expShiftSumRowsF32)
     const mo = load<f32>(mr + at(r));
     const mn = max(mo, bm);
-    if (mn == -Infinity) {
-      // every score so far -inf (or NaN): nothing to add yet, unless a NaN makes the row NaN
-      let t: f32 = 0;
-      for (let c = 0; c < nb; c++) t += load<f32>(sp + at(c));
-      if (t != t) store<f32>(lr + at(r), NaN);
-      memory.fill(sp, 0, at(nb));
-      store<f32>(ar + at(r), 1);
-      continue;
-    }
-    const alpha = mo == mn ? <f32>1 : expF(mo - mn);
-    const sum = expShiftSumF32(sp, nb, mn);
-    store<f32>(lr + at(r), load<f32>(lr + at(r)) * alpha + sum);
     store<f32>(mr + at(r), mn);
-    store<f32>(ar + at(r), alpha);
+    store<f32>(ar + at(r), mo == mn ? <f32>1 : expF(mo - mn));
+  }
+  // p = exp(s - m_new) in place and the rows' sums, in one call; l = l alpha + sum, four rows a vector
+  const sums = ar + at(QB);
+  expShiftSumRowsF32(S, at(BK), nr4, nb, mr, sums);
+  for (let r = 0; r < nr4; r += 4) {
+    v128.store(lr + at(r), f32x4.add(f32x4.mul(v128.load(lr + at(r)), v128.load(ar + at(r))), v128.load(sums + at(r))));
   }
   // O[r] = O[r] alpha_r + P[r] V, four rows by eight columns a register tile
   const ostride = at(Dv8);
@@ -314,7 +360,8 @@ function flashBlock(
       let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
       let a4 = f32x4.splat(0), a5 = f32x4.splat(0), a6 = f32x4.splat(0), a7 = f32x4.splat(0);
       let sp = S + at(r * BK), vp = vp0 + at(e);
-      for (let c = 0; c < nb; c++) {
+      const sEnd = sp + at(nb);
+      while (sp < sEnd) {
         const u0 = v128.load(vp), u1 = v128.load(vp, 16);
         let p = v128.load32_splat(sp);
         a0 = f32x4.add(a0, f32x4.mul(p, u0));

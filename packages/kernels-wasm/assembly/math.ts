@@ -252,53 +252,59 @@ export function expF32Loop(px: usize, po: usize, n: i32): i32 {
       v128.store(po + off, expF4Core(x0, log2e, magic, c1, c2, p0, p1, p2, p3, p4, p5, one, bias));
       v128.store(po + off + 16, expF4Core(x1, log2e, magic, c1, c2, p0, p1, p2, p3, p4, p5, one, bias));
     } else {
-      v128.store(po + off, expF4(x0));
-      v128.store(po + off + 16, expF4(x1));
+      // a lane out of range: expF lane by lane (expF4's own fallback; one copy of the code)
+      for (let k: usize = 0; k < 32; k += 4) store<f32>(po + off + k, expF(load<f32>(px + off + k)));
     }
   }
   return end;
 }
 
 /**
- * px[i] = e^(px[i] - m) for the contiguous px[0..n), in place, each difference rounded to float32
- * first (expF4 bit for bit, as softmax's exp(x - max)); returns the sum of the results (float32,
- * four lane sums combined at the end, then the tail in order). One pass: flash attention's rows.
+ * Flash attention's rows (adapter: attention.ts flashBlock): for each row j < rows, at
+ * px + j * rowBytes, x[i] = e^(x[i] - m_j) in place for i < n, with m_j = pm[j] (each
+ * difference rounded to float32 first: expF4 bit for bit, as softmax's exp(x - max)), and
+ * ps[j] = the row's sum (float32: lanes of two vectors, combined at the end, then the tail in
+ * order). m_j is at least every score of its row, so x - m_j <= 0 and only the lower end of
+ * expF4's range needs checking. m_j = -inf (every score -inf or NaN) shifts by 0 instead: the
+ * row's p are 0 (NaN where the score is NaN), so is its sum (NaN with a NaN score).
+ * The constants are loaded once a call (see expF32Loop).
  */
-export function expShiftSumF32(px: usize, n: i32, m: f32): f32 {
+export function expShiftSumRowsF32(px: usize, rowBytes: usize, rows: i32, n: i32, pm: usize, ps: usize): void {
   const log2e = kf(0), magic = kf(1), c1 = kf(2), c2 = kf(3);
   const p0 = kf(4), p1 = kf(5), p2 = kf(6), p3 = kf(7), p4 = kf(8), p5 = kf(9);
-  const one = kf(10), lo = kf(11), hi = kf(12);
+  const one = kf(10), lo = kf(11);
   const bias = v128.load32_splat(EXPF_BIAS_WORD);
-  const ms = f32x4.splat(m);
-  let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
   const end = n & ~7;
-  for (let i = 0; i < end; i += 8) {
-    const at = px + (<usize>i << 2);
-    const x0 = f32x4.sub(v128.load(at), ms);
-    const x1 = f32x4.sub(v128.load(at, 16), ms);
-    const ok = v128.and(v128.and(f32x4.ge(x0, lo), f32x4.le(x0, hi)), v128.and(f32x4.ge(x1, lo), f32x4.le(x1, hi)));
-    let e0: v128, e1: v128;
-    if (i32x4.all_true(ok)) {
-      e0 = expF4Core(x0, log2e, magic, c1, c2, p0, p1, p2, p3, p4, p5, one, bias);
-      e1 = expF4Core(x1, log2e, magic, c1, c2, p0, p1, p2, p3, p4, p5, one, bias);
-    } else {
-      e0 = expF4(x0);
-      e1 = expF4(x1);
+  for (let j = 0; j < rows; j++) {
+    const row = px + <usize>j * rowBytes;
+    let m = load<f32>(pm + (<usize>j << 2));
+    if (m == -Infinity) m = 0;
+    const ms = f32x4.splat(m);
+    let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
+    for (let i = 0; i < end; i += 8) {
+      const at = row + (<usize>i << 2);
+      const x0 = f32x4.sub(v128.load(at), ms);
+      const x1 = f32x4.sub(v128.load(at, 16), ms);
+      if (i32x4.all_true(v128.and(f32x4.ge(x0, lo), f32x4.ge(x1, lo)))) {
+        v128.store(at, expF4Core(x0, log2e, magic, c1, c2, p0, p1, p2, p3, p4, p5, one, bias));
+        v128.store(at, expF4Core(x1, log2e, magic, c1, c2, p0, p1, p2, p3, p4, p5, one, bias), 16);
+      } else {
+        // a lane out of range (a masked score): expF lane by lane (expF4's own fallback)
+        for (let k: usize = 0; k < 32; k += 4) store<f32>(at + k, expF(load<f32>(at + k) - m));
+      }
+      s0 = f32x4.add(s0, v128.load(at));
+      s1 = f32x4.add(s1, v128.load(at, 16));
     }
-    v128.store(at, e0);
-    v128.store(at, e1, 16);
-    s0 = f32x4.add(s0, e0);
-    s1 = f32x4.add(s1, e1);
+    const s = f32x4.add(s0, s1);
+    let sum = (f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1)) + (f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3));
+    for (let i = end; i < n; i++) {
+      const at = row + (<usize>i << 2);
+      const e = expF(load<f32>(at) - m);
+      store<f32>(at, e);
+      sum += e;
+    }
+    store<f32>(ps + (<usize>j << 2), sum);
   }
-  const s = f32x4.add(s0, s1);
-  let sum = (f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1)) + (f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3));
-  for (let i = end; i < n; i++) {
-    const at = px + (<usize>i << 2);
-    const e = expF(load<f32>(at) - m);
-    store<f32>(at, e);
-    sum += e;
-  }
-  return sum;
 }
 
 /** The reference's sigmoid, 1 / (1 + exp(-x)), on expD. */

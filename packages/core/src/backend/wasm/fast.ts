@@ -3,7 +3,7 @@
 //
 // ScaledDotProductAttention, float32 (q, k, v, out; a bool or float32 mask; float32 sinks):
 // the flash kernel (kernels-wasm attention.ts `flash_kt`, `flash_attn_f32`): the keys transposed
-// once into blocks of 64 (a buffer of K's size for the call), then blocks of 32 query rows by 64
+// once into blocks of 128 (a buffer of K's size for the call), then blocks of 32 query rows by 128
 // keys, the scores of a block in a small tile, an online softmax (running max and sum a row),
 // P V accumulated per tile, so the Tq x Tk scores never exist; threads take interleaved work
 // items (batch entry, head, query block); under "causal" the key blocks past a tile's last
@@ -11,7 +11,7 @@
 // tile's scratch, keys through the transposed buffer; values read in place when their rows are
 // unit-stride and a multiple of 8 long, else copied a block at a time). Against the reference
 // composition the differences are the f32 sums of the scores (over D) and of P V (over Tk),
-// the rescaling of the running sums by alpha = exp(m_old - m_new) (at most ceil(Tk / 64)
+// the rescaling of the running sums by alpha = exp(m_old - m_new) (at most ceil(Tk / 128)
 // times), the division by the sum at the end instead of per probability, and the WASM exp
 // (within 1 ulp). Stated bound, per element, for inputs of unit scale:
 //     |flash - reference| <= (D + Tk + 4) * 8 * 2^-24 * max(1, |reference|)
@@ -144,7 +144,7 @@ function flash(ctx: WasmContext, p: SdpaParams, inputs: readonly ArrayData[], ou
     put('SINKS', [sinks ? sinks.strides[0]! : -1]);
     new Float32Array(heap.buffer, block.ptr + 4 * faWord(ctx, 'SCALE'), 1)[0] = scale;
     put('PTR', [addressOf(q), addressOf(k), addressOf(v), addressOf(out), mask ? addressOf(mask) : 0, sinks ? addressOf(sinks) : 0, kt.ptr]);
-    // the keys transposed once (blocks of 64), then the tiles
+    // the keys transposed once (blocks of 128), then the tiles
     const units = B * Nkv * kk.flashKeyBlocks(Tk);
     if (units > 0) parallelQueue(ctx, 'flash_kt', splitRange(units, Math.min(parts, units)).map(([u0, u1]) => [block.ptr, u0, u1]));
     // interleaved items: under causal, later query blocks have more keys
