@@ -4,6 +4,7 @@
 // equal the reference bit for bit; float sums and products are held to the header's bounds
 // against prefixes computed here in float64 (and against the reference within the bound its own
 // sequential rounding implies).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as mx from '@mlx-ts/core';
 import { checkGpu, halfUnits, noGpu, rng, spec } from './gpu-helpers.js';
@@ -229,5 +230,46 @@ describe.skipIf(noGpu)('webgpu parallel scans of long lines', () => {
     } finally {
       mx.setDefaultDevice(mx.cpu);
     }
+  });
+
+  // random long-line layouts (MLX_TS_FC_SCALE scales the runs): integer scans equal the
+  // reference bit for bit, float32 cumsum keeps the header's bound against float64 prefixes
+  const runs = (n: number) => Math.max(1, Math.round(n * Number(process.env.MLX_TS_FC_SCALE ?? '1')));
+  it('property: random lengths, line counts, axes, reverse and exclusive', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: PARALLEL_MIN, max: 3 * BLOCK + 17 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 0, max: 1 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.constantFrom('sum', 'max', 'min', 'prod') as fc.Arbitrary<'sum' | 'max' | 'min' | 'prod'>,
+        fc.integer({ min: 1, max: 1e6 }),
+        (n, other, axis, reverse, inclusive, type, seed) => {
+          const shape = axis === 0 ? [n, other] : [other, n];
+          const r = rng(seed);
+          const ints = Array.from({ length: n * other }, () => Math.floor(r() * 2 ** 31) - 2 ** 30);
+          const scan = (x: mx.MxArray, s: typeof mx.gpu | typeof mx.cpu) =>
+            type === 'sum' ? mx.cumsum(x, axis, reverse, inclusive, s) : type === 'prod' ? mx.cumprod(x, axis, reverse, inclusive, s) : type === 'max' ? mx.cummax(x, axis, reverse, inclusive, s) : mx.cummin(x, axis, reverse, inclusive, s);
+          const xi = mx.array(ints, mx.int32).reshape(shape);
+          const label = `${type} ${JSON.stringify(shape)} axis ${axis} reverse ${reverse} inclusive ${inclusive}`;
+          const taken = parallelRuns(() => expect(scan(xi, mx.gpu).tolist(), label).toEqual(scan(xi, mx.cpu).tolist()));
+          expect(taken, label).toBeGreaterThan(0);
+          if (type !== 'sum') return;
+          const xs = ints.map((v) => Math.fround(v / 2 ** 30));
+          const y = values(mx.cumsum(mx.array(xs, mx.float32).reshape(shape), axis, reverse, inclusive, mx.gpu));
+          const inner = axis === 0 ? other : 1;
+          linesOf(xs, shape, axis).forEach((line, li) => {
+            const o = Math.floor(li / inner);
+            const i = li % inner;
+            exactPrefix(line, reverse, inclusive, 'sum').forEach(({ s: want, a }, j) => {
+              const e = (o * n + j) * inner + i;
+              expect(Math.abs(y[e]! - want), `${label}: element ${e}`).toBeLessThanOrEqual(U32 * Math.abs(want) + 2 ** -36 * a);
+            });
+          });
+        },
+      ),
+      { numRuns: runs(12), seed: 20261207 },
+    );
   });
 });
