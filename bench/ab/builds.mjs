@@ -5,8 +5,8 @@
 // the issue notes): build A, copy packages/core/dist and packages/kernels-wasm/dist (with their
 // package.json) under DIR_A/node_modules/@mlx-ts/{core,kernels-wasm} (plus fflate), the same for B.
 //   node bench/ab/builds.mjs DIR_A DIR_B [mode=b2b|settle|cold] [workload prefixes, comma-separated]
-// b2b: calls back to back; settle: 20 ms asleep and one untimed call before each sample (the
-// harness's pattern); cold: a 400 MB read before each sample (the L3 emptied).
+// b2b: calls back to back; settle: 20 ms asleep, 15 ms of a 256 x 256 matmul (waking the threads)
+// and one untimed call before each sample (the harness's pattern, lib/measure.mjs); cold: a 400 MB read before each sample (the L3 emptied).
 const [dirA, dirB, mode = 'b2b', onlyArg] = process.argv.slice(2);
 if (!dirA || !dirB) throw new Error('usage: node bench/ab/builds.mjs DIR_A DIR_B [b2b|settle|cold] [workloads]');
 const libs = [];
@@ -29,12 +29,19 @@ const only = onlyArg ? onlyArg.split(',') : null;
 const q = (t, f) => t[Math.min(t.length - 1, Math.floor(f * t.length))].toFixed(2);
 for (const [name, make] of Object.entries(work)) {
   if (only && !only.some((o) => name.startsWith(o))) continue;
-  const fns = libs.map((mx) => { const f = make(mx); mx.eval(f()); return { mx, f }; });
+  const fns = libs.map((mx) => {
+    const f = make(mx);
+    mx.eval(f());
+    const a = mx.array(rnd(256 * 256, 9)).reshape([256, 256]);
+    mx.eval(a);
+    const warm = () => { for (const t0 = performance.now(); performance.now() - t0 < 15;) mx.eval(mx.matmul(a, a)); };
+    return { mx, f, warm };
+  });
   const ts = [[], []];
   for (let rep = 0; rep < 15; rep++) {
     for (let j = 0; j < 2; j++) {
-      const { mx, f } = fns[j];
-      if (mode === 'settle') { sleep(20); mx.eval(f()); }
+      const { mx, f, warm } = fns[j];
+      if (mode === 'settle') { sleep(20); warm(); mx.eval(f()); }
       if (flush) for (let i = 0; i < flush.length; i += 8) sink += flush[i];
       const t0 = performance.now();
       mx.eval(f());

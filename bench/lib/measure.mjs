@@ -13,6 +13,16 @@ const gcNow = globalThis.gc ?? (() => {});
  * against 2.0 ms with the wait). runners/numpy_bench.py waits the same.
  */
 export const SETTLE_MS = 20;
+/**
+ * ms of the library's own small matmul (the runner's `warmThreads`, 256 x 256: its operands stay
+ * in L2) after the settle, before the untimed call. On the 2-vCPU development VM a worker woken
+ * after the settle was placed on the calling thread's vCPU and moved to the idle one only after
+ * 6-9 ms of busy work (bench/ab/packing.mjs: after one 3 ms call 31 of 40 two-thread calls
+ * took over 1.5x the back-to-back time, after five 3 of 40). A loop of calls finds its threads on their own vCPUs; a
+ * warm-up on the workload itself would also bring its operands back into the 480 MiB L3, so the
+ * threads are woken on other data. runners/numpy_bench.py does the same.
+ */
+export const WAKE_MS = 15;
 /** ms of calls before the batch is sized, for calls under 0.1 ms (runners/numpy_bench.py does the same). */
 export const WARM_MS = 300;
 const gc = async () => {
@@ -25,7 +35,7 @@ const gc = async () => {
  *   op runs one complete call, including whatever forces the library to finish the work.
  * @param {object} p { budgetMs, capMs, micro }
  */
-export async function prepare(impl, { budgetMs = 3000, capMs = 20000, micro = false } = {}) {
+export async function prepare(impl, { budgetMs = 3000, capMs = 20000, micro = false, warmThreads } = {}) {
   const dispose = impl.dispose ?? (() => {});
   const call = async () => {
     const out = impl.op();
@@ -43,8 +53,12 @@ export async function prepare(impl, { budgetMs = 3000, capMs = 20000, micro = fa
     for (let i = 0; i < n; i++) dispose(await call());
     return (performance.now() - t0) / n;
   };
-  /** The untimed call before a sample (see sample below); a batch needs none: it runs back to back. */
-  const wake = async () => { if (batch === 1) dispose(await call()); };
+  /** The threads' warm-up (WAKE_MS) and the untimed call before a sample (see sample below); a batch needs neither: it runs back to back. */
+  const wake = async () => {
+    if (batch !== 1) return;
+    if (warmThreads) for (const t0 = performance.now(); performance.now() - t0 < WAKE_MS;) await warmThreads();
+    dispose(await call());
+  };
   await gc();
   const first = await run(1);
   if (first > capMs) return { status: 'over-budget', firstMs: first, note: `first call took ${(first / 1000).toFixed(1)} s (cap ${(capMs / 1000).toFixed(0)} s)` };
@@ -65,9 +79,9 @@ export async function prepare(impl, { budgetMs = 3000, capMs = 20000, micro = fa
   }
   return {
     status: 'ready', firstMs: first, batch,
-    // One untimed call between the settle and the timed one, for every library alike: threads
-    // and caches as a loop of calls finds them (the VM's shared L3 still loses large operands
-    // during the settle: see the report's methodology).
+    // Between the settle and the timed call, for every library alike: WAKE_MS of its small
+    // matmul (threads as a loop of calls finds them), then one untimed call of the workload (the
+    // VM's shared L3 still loses large operands during the settle: see the report's methodology).
     sample: async () => { await gc(); await wake(); return run(batch); },
   };
 }

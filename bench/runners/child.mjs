@@ -60,7 +60,7 @@ async function handle(req) {
     if (impl.skip) return send({ status: 'n/a', note: impl.skip });
     current = { w, impl, prepared: null };
     const check = impl.check ? await impl.check() : undefined;
-    const p = await prepare(impl, { budgetMs: req.budgetMs, capMs: req.capMs, micro: !!w.micro });
+    const p = await prepare(impl, { budgetMs: req.budgetMs, capMs: req.capMs, micro: !!w.micro, warmThreads: runner.warmThreads });
     const reply = { status: p.status, firstMs: p.firstMs, batch: p.batch, note: p.note, check, noCopy: impl.noCopy || undefined };
     if (p.status === 'ready') current.prepared = p;
     else reply.note = [p.note, await finish()].filter(Boolean).join('; ');

@@ -74,5 +74,8 @@ export async function init({ device = 'wasm' } = {}) {
       return { op: () => x.ref.dataSync(), check: () => readback(x.ref), teardown: () => free(x), note: 'x.ref.dataSync()' };
     },
   };
-  return { info, workloads, missing: { view: 'jax-js has no zero-copy export API' } };
+  // lib/measure.mjs WAKE_MS: a small matmul that wakes the threads without touching the workload's data
+  const wa = await ready(f32(256 * 256, 5, 1, [256, 256])), wb = await ready(f32(256 * 256, 6, 1, [256, 256]));
+  const warmThreads = async () => free(await ready(np.matmul(wa.ref, wb.ref)));
+  return { info, workloads, missing: { view: 'jax-js has no zero-copy export API' }, warmThreads };
 }

@@ -225,9 +225,14 @@ export async function init({ backend = 'reference', threads, gpu = false } = {})
     const fell = Object.entries(stats.kernelStats()).filter(([, c]) => c.fallback > 0).map(([p]) => p);
     return fell.length ? `reference-kernel fallback: ${fell.join(', ')}` : undefined;
   };
+  // lib/measure.mjs WAKE_MS: a small matmul that wakes the threads without touching the workload's data
+  // (none for the one-thread reference backend, where it would take 70 ms)
+  const [wa, wb] = evald(f32(256 * 256, 5).reshape(256, 256), f32(256 * 256, 6).reshape(256, 256));
+  const warmThreads = backend === 'reference' && !gpu ? undefined : () => { const c = mx.matmul(wa, wb); mx.eval(c); mx.dispose(c); };
   return {
     beforeWorkload,
     afterWorkload,
+    warmThreads,
     info: {
       library: 'mlx-ts', backend: gpuInfo ? `webgpu (${gpuInfo.adapter}; CPU backend ${backend})` : backend, gpu: gpuInfo ?? undefined, threads: threadCount ?? null, threadControl: !!tc.set, threadNote: threadNote ?? (tc.set ? `default (${tc.how} available)` : undefined),
       version: pkgVersion('../node_modules/@mlx-ts/core/package.json'),

@@ -147,7 +147,10 @@ export async function init({ backend = 'cpu' } = {}) {
     'grad-compiled': 'tfjs has no jit/compile',
     view: 'tfjs has no zero-copy export API',
   };
-  return { info, workloads, missing };
+  // lib/measure.mjs WAKE_MS: a small matmul that wakes the threads without touching the workload's data
+  const wa = f32(256 * 256, 5, 1, [256, 256]), wb = f32(256 * 256, 6, 1, [256, 256]);
+  const warmThreads = () => { const c = tf.matMul(wa, wb); c.dataSync(); free(c); };
+  return { info, workloads, missing, warmThreads };
 }
 
 /**

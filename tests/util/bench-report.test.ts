@@ -100,5 +100,50 @@ describe('bench report notes', () => {
     // where the GEMM rate would allow it, no such note
     const fast = renderReport(runWith({ 'sum-1.6e7': [4], 'matmul-1024': [26], 'matvec-4096-m8': [8] }));
     expect(fast).not.toMatch(/bound by arithmetic/);
+    // it says the kernel falls short instead: 1.3 x 4.19 ms = 5.45 ms, 49.2 GFLOP/s, 60% of the GEMM's
+    // rate (3.25 ms of 5.45); the kernel runs 268 M flops in 8 ms
+    expect(fast).toMatch(/matmul X @ W\.T, X 8x4096 within 1\.3× of the bandwidth time needs ≤ 5\.45 ms, 49\.2 GFLOP\/s for its 268 M flops, against 82\.6 GFLOP\/s for mlx-ts:wasm's matmul 1024 in this run \(60% of the GEMM's rate: not beyond this backend's arithmetic; the kernel falls short at 33\.6 GFLOP\/s\)/);
+  });
+});
+
+// The timing protocol (bench/lib/measure.mjs): what runs between the settle and a timed call.
+describe('bench protocol', async () => {
+  const { prepare, WAKE_MS } = (await import(new URL('../../bench/lib/measure.mjs', import.meta.url).href)) as {
+    prepare: (impl: object, p: object) => Promise<{ status: string; batch: number; sample: () => Promise<number> }>;
+    WAKE_MS: number;
+  };
+  const busy = (ms: number) => { const t = performance.now(); while (performance.now() - t < ms); };
+
+  it("wakes the library's threads for WAKE_MS with its own small op, then makes one untimed call", async () => {
+    const log: string[] = [];
+    let warmMs = 0;
+    const impl = { op: () => { log.push('op'); busy(3); return 1; } };
+    const warmThreads = () => { const t = performance.now(); log.push('warm'); busy(2); warmMs += performance.now() - t; };
+    const p = await prepare(impl, { budgetMs: 1000, warmThreads });
+    expect(p.status).toBe('ready');
+    expect(p.batch).toBe(1);
+    log.length = 0;
+    await p.sample();
+    // warm calls for at least WAKE_MS, then the untimed call and the timed one
+    expect(WAKE_MS).toBeGreaterThanOrEqual(10);
+    expect(warmMs).toBeGreaterThanOrEqual(WAKE_MS);
+    const firstOp = log.indexOf('op');
+    expect(log.slice(0, firstOp).every((e) => e === 'warm')).toBe(true);
+    expect(firstOp).toBeGreaterThanOrEqual(Math.ceil(WAKE_MS / 3));
+    expect(log.slice(firstOp)).toEqual(['op', 'op']);
+  });
+
+  it('without warmThreads (one-thread runners) only the untimed call; a batch gets neither', async () => {
+    const log: string[] = [];
+    const p = await prepare({ op: () => { log.push('op'); busy(1); return 1; } }, { budgetMs: 1000 });
+    log.length = 0;
+    await p.sample();
+    expect(log).toEqual(['op', 'op']);
+    // calls under 0.1 ms run in batches, back to back: no warm-up
+    let warms = 0;
+    const q = await prepare({ op: () => 1 }, { budgetMs: 1000, warmThreads: () => { warms++; } });
+    expect(q.batch).toBeGreaterThan(1);
+    await q.sample();
+    expect(warms).toBe(0);
   });
 });
