@@ -42,6 +42,7 @@ def checksum(x):
 
 
 WARM_MS = 300  # lib/measure.mjs WARM_MS
+JIT_WARM_MAX_MS = 30  # lib/measure.mjs JIT_WARM_MAX_MS
 WAKE_MS = 15  # lib/measure.mjs WAKE_MS: the threads' warm-up with a small matmul before a sample
 _WA, _WB = hash_data(256 * 256, 5).reshape(256, 256), hash_data(256 * 256, 6).reshape(256, 256)
 
@@ -83,6 +84,11 @@ def prepare(op, budget_ms, cap_ms, micro):
             if (time.perf_counter() - t0) * 1e3 >= 2:
                 break
             batch *= 2
+    elif warm <= JIT_WARM_MAX_MS:
+        # as lib/measure.mjs: WARM_MS of untimed calls before the samples
+        t0 = time.perf_counter()
+        while (time.perf_counter() - t0) * 1e3 < WARM_MS:
+            run(1)
 
     def sample():
         settle()

@@ -133,6 +133,19 @@ describe('bench protocol', async () => {
     expect(log.slice(firstOp)).toEqual(['op', 'op']);
   });
 
+  it('calls up to JIT_WARM_MAX_MS get WARM_MS of untimed calls before the samples; longer calls do not', async () => {
+    const { JIT_WARM_MAX_MS, WARM_MS } = (await import(new URL('../../bench/lib/measure.mjs', import.meta.url).href)) as { JIT_WARM_MAX_MS: number; WARM_MS: number };
+    let calls = 0;
+    const t0 = performance.now();
+    await prepare({ op: () => { calls++; busy(2); return 1; } }, { budgetMs: 1000 });
+    // the first call, the second, then at least WARM_MS of calls
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(WARM_MS);
+    expect(calls).toBeGreaterThanOrEqual(2 + Math.floor(WARM_MS / 3));
+    calls = 0;
+    await prepare({ op: () => { calls++; busy(JIT_WARM_MAX_MS + 5); return 1; } }, { budgetMs: 1000 });
+    expect(calls).toBe(2);
+  });
+
   it('without warmThreads (one-thread runners) only the untimed call; a batch gets neither', async () => {
     const log: string[] = [];
     const p = await prepare({ op: () => { log.push('op'); busy(1); return 1; } }, { budgetMs: 1000 });
