@@ -81,7 +81,7 @@ export function renderReport(run) {
   if (m.commit) L.push(`| mlx-ts commit | ${m.commit} |`);
   if (m.caches) L.push(`| caches (CPU 0) | ${m.caches} |`);
   // a scheduler setting of the development VM's kernel (on its boot command line; mainline Linux has none)
-  if (m.vcpuPack !== undefined) L.push(`| kernel.sched_vcpu_pack | ${m.vcpuPack} (a scheduler setting of this VM's kernel, given on its boot command line; mainline Linux has none. By its name and the traces it packs threads onto fewer vCPUs; see the two-thread note under Targets) |`);
+  if (m.vcpuPack !== undefined) L.push(`| kernel.sched_vcpu_pack | ${m.vcpuPack} (a scheduler setting of this VM's kernel, given on its boot command line; mainline Linux has none. By its name and the traces it packs threads onto fewer vCPUs; the protocol wakes the threads before each sample for it: see "What is timed") |`);
   L.push(`| load average (1/5/15 min) | at start ${m.loadStart.map((x) => x.toFixed(2)).join(' / ')}, at end ${m.loadEnd.map((x) => x.toFixed(2)).join(' / ')} |`);
   L.push('');
   if (m.loadStart[0] > m.cores * 0.75 || m.loadEnd[0] > m.cores * 0.75) {
