@@ -224,7 +224,15 @@ export function renderReport(run) {
         const gemmRate = wl['matmul-1024'].flops / gemm.medianMs; // flops per ms
         const floor = wl[id].flops / gemmRate;
         if (floor > 1.3 * bw) targetNotes.push(`matmul ${what} within 1.3× of the bandwidth time needs ≤ ${fmtMs(1.3 * bw)}; its ${(wl[id].flops / 1e6).toFixed(0)} M flops take ${fmtMs(floor)} at the rate of ${M}'s matmul 1024 in this run (${(gemmRate / 1e6).toFixed(1)} GFLOP/s), its fastest kernel: with ${wl[id].m} rows this product is bound by arithmetic, and the bandwidth target is beyond it (it is ${fmtX(r.medianMs / floor)} that time).`);
-        else targetNotes.push(`matmul ${what} within 1.3× of the bandwidth time needs ≤ ${fmtMs(1.3 * bw)}, ${(wl[id].flops / (1.3 * bw) / 1e6).toFixed(1)} GFLOP/s for its ${(wl[id].flops / 1e6).toFixed(0)} M flops, against ${(gemmRate / 1e6).toFixed(1)} GFLOP/s for ${M}'s matmul 1024 in this run (${(100 * floor / (1.3 * bw)).toFixed(0)}% of the GEMM's rate: not beyond this backend's arithmetic; the kernel falls short at ${(wl[id].flops / r.medianMs / 1e6).toFixed(1)} GFLOP/s).`);
+        else {
+          // the roofline: flops a byte of weight against this run's balance (the GEMM's rate over the bandwidth)
+          const intensity = wl[id].flops / wl[id].bytes, balance = gemmRate / (4 * wl['sum-1.6e7'].n / sumR.medianMs);
+          const bound = intensity > balance ? `with ${wl[id].m} rows it does ${intensity.toFixed(1)} flops a byte of weight, past this run's balance of ${balance.toFixed(1)} (the GEMM's rate over the bandwidth): bound by arithmetic, its floor ${fmtMs(floor)}` : `with ${wl[id].m} rows it does ${intensity.toFixed(1)} flops a byte of weight, under this run's balance of ${balance.toFixed(1)}: bound by the bandwidth`;
+          // the FMA set on this machine, where the runner ran it (the same bytes, the same bandwidth)
+          const f = cfg['mlx-ts:wasm@node24'] ? get(id, 'mlx-ts:wasm@node24') : null, fg = cfg['mlx-ts:wasm@node24'] ? get('matmul-1024', 'mlx-ts:wasm@node24') : null;
+          const fma = ok(f) && ok(fg) ? ` With the FMA set (mlx-ts:wasm@node24) it takes ${fmtMs(f.medianMs)}, ${fmtX(f.medianMs / bw)} the bandwidth time, at ${(wl[id].flops / f.medianMs / 1e6).toFixed(1)} GFLOP/s against that runner's GEMM at ${(wl['matmul-1024'].flops / fg.medianMs / 1e6).toFixed(1)}.` : '';
+          targetNotes.push(`matmul ${what} within 1.3× of the bandwidth time needs ≤ ${fmtMs(1.3 * bw)}, ${(wl[id].flops / (1.3 * bw) / 1e6).toFixed(1)} GFLOP/s for its ${(wl[id].flops / 1e6).toFixed(0)} M flops, against ${(gemmRate / 1e6).toFixed(1)} GFLOP/s for ${M}'s matmul 1024 in this run (${(100 * floor / (1.3 * bw)).toFixed(0)}% of the GEMM's rate: not beyond this backend's arithmetic; the kernel falls short at ${(wl[id].flops / r.medianMs / 1e6).toFixed(1)} GFLOP/s; ${bound}).${fma}`);
+        }
       }
       // 2x a peer that already streams the weight near this rate would need more than the bandwidth
       const s2 = speed(id, 'tfjs:wasm');
