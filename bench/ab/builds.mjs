@@ -19,6 +19,8 @@ const work = {
   'matvec X @ W.T M=4': (mx) => { const x = mx.array(rnd(4 * 4096, 3)).reshape([4, 4096]), w = mx.array(W).reshape([4096, 4096]); mx.eval(x, w); return () => mx.matmul(x, w.T); },
   'matvec X @ W.T M=8': (mx) => { const x = mx.array(rnd(8 * 4096, 3)).reshape([8, 4096]), w = mx.array(W).reshape([4096, 4096]); mx.eval(x, w); return () => mx.matmul(x, w.T); },
   'matvec X @ W.T M=16': (mx) => { const x = mx.array(rnd(16 * 4096, 3)).reshape([16, 4096]), w = mx.array(W).reshape([4096, 4096]); mx.eval(x, w); return () => mx.matmul(x, w.T); },
+  'matvec bf16 X @ W.T M=4': (mx) => { const x = mx.array(rnd(4 * 4096, 3)).reshape([4, 4096]).astype(mx.bfloat16), w = mx.array(W).reshape([4096, 4096]).astype(mx.bfloat16); mx.eval(x, w); return () => mx.matmul(x, w.T); },
+  'matvec bf16 X @ W.T M=8': (mx) => { const x = mx.array(rnd(8 * 4096, 3)).reshape([8, 4096]).astype(mx.bfloat16), w = mx.array(W).reshape([4096, 4096]).astype(mx.bfloat16); mx.eval(x, w); return () => mx.matmul(x, w.T); },
   'matvec x @ W M=1': (mx) => { const x = mx.array(rnd(4096, 2)).reshape([1, 4096]), w = mx.array(W).reshape([4096, 4096]); mx.eval(x, w); return () => mx.matmul(x, w); },
   'matvec X @ W M=8': (mx) => { const x = mx.array(rnd(8 * 4096, 3)).reshape([8, 4096]), w = mx.array(W).reshape([4096, 4096]); mx.eval(x, w); return () => mx.matmul(x, w); },
   'matvec X @ W M=16': (mx) => { const x = mx.array(rnd(16 * 4096, 4)).reshape([16, 4096]), w = mx.array(W).reshape([4096, 4096]); mx.eval(x, w); return () => mx.matmul(x, w); },
