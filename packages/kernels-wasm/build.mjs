@@ -113,7 +113,12 @@ function fmaPatch(plain, fma) {
     count++;
     parts.push(...leb(i), ...leb(body.length), ...body);
   });
-  return { patch: Uint8Array.from([...leb(count), ...parts]), count };
+  // the plain bodies of the patched functions, in order: the dictionary the patch is deflated
+  // against (each FMA body is its plain body with some multiply-adds fused: 5.4 -> 2.3 kB)
+  const functions = [];
+  pb.forEach((body, i) => { if (!same(body, pa[i])) functions.push(i); });
+  const dictionary = Buffer.concat(functions.map((i) => pa[i]));
+  return { patch: Uint8Array.from([...leb(count), ...parts]), count, functions, dictionary };
 }
 
 if (!isMainThread) {
@@ -131,7 +136,9 @@ const inThread = (fma) =>
     w.once('error', reject);
   });
 const [shared, sharedFma] = await Promise.all([inThread(false), inThread(true)]);
-const { patch, count: patched } = fmaPatch(shared, sharedFma);
+const { patch, count: patched, functions, dictionary } = fmaPatch(shared, sharedFma);
+// deflate keeps a 32 kB window: the dictionary must fit it
+if (dictionary.length > 32768) throw new Error(`kernels-wasm: the FMA patch's dictionary (${dictionary.length} bytes) is past deflate's 32 kB window`);
 const dist = new URL('dist/', import.meta.url);
 mkdirSync(dist, { recursive: true });
 writeFileSync(
@@ -143,8 +150,10 @@ writeFileSync(
     `export const SHARED_BYTES = ${shared.length};\n` +
     `/** Most pages the shared module's memory may declare (4 GiB). */\n` +
     `export const MAX_PAGES = ${MAX_PAGES};\n` +
-    `/** The FMA set: the ${patched} function bodies that differ, deflated (raw), base64 (see kernels.js). */\n` +
-    `export const FMA_PATCH_DEFLATED_BASE64 = '${deflateRawSync(patch, { level: 9 }).toString('base64')}';\n` +
+    `/** The FMA set: the ${patched} function bodies that differ, deflated (raw) against their plain bodies as the dictionary, base64 (see kernels.js). */\n` +
+    `export const FMA_PATCH_DEFLATED_BASE64 = '${deflateRawSync(patch, { level: 9, dictionary }).toString('base64')}';\n` +
+    `/** The indices of those functions, in order: their plain bodies, concatenated, are the dictionary. */\n` +
+    `export const FMA_PATCH_FUNCTIONS = ${JSON.stringify(functions)};\n` +
     `/** The FMA module's size in bytes. */\n` +
     `export const FMA_BYTES = ${sharedFma.length};\n`,
 );

@@ -8,9 +8,11 @@
 // Two kernel sets: the plain one, and the FMA one (hot float32 loops with f32x4.relaxed_madd,
 // assembly/fma.ts) for runtimes that validate relaxed SIMD (Node 22+, current browsers; not
 // Node 20). The FMA module is embedded as a patch of the plain one: the function bodies that
-// differ (build.mjs checks that nothing else does), put back into the code section here.
+// differ (build.mjs checks that nothing else does), put back into the code section here; the
+// patch is deflated against those functions' plain bodies (a deflate dictionary), which it
+// mostly repeats.
 import { inflateSync } from 'fflate';
-import { SHARED_DEFLATED_BASE64, SHARED_BYTES, MAX_PAGES, FMA_PATCH_DEFLATED_BASE64, FMA_BYTES } from './kernels-data.js';
+import { SHARED_DEFLATED_BASE64, SHARED_BYTES, MAX_PAGES, FMA_PATCH_DEFLATED_BASE64, FMA_PATCH_FUNCTIONS, FMA_BYTES } from './kernels-data.js';
 
 export { MAX_PAGES };
 
@@ -102,8 +104,8 @@ export function plainMemoryVariant(bytes) {
   throw new Error('kernels-wasm: the module imports no memory');
 }
 
-/** `bytes` with the function bodies of `patch` ([count, then index, size, body], LEB128) in its code section. */
-function applyPatch(bytes, patch, size) {
+/** `bytes` with the function bodies of `patch` ([count, then index, size, body], LEB128) in its code section; with `patch` null, the concatenated bodies of the functions `indices` instead. */
+function applyPatch(bytes, patch, size, indices) {
   let p = 0;
   let buf = patch;
   const u32 = () => {
@@ -118,7 +120,7 @@ function applyPatch(bytes, patch, size) {
     }
   };
   const bodies = new Map();
-  for (let n = u32(); n > 0; n--) {
+  for (let n = patch ? u32() : 0; n > 0; n--) {
     const index = u32();
     const len = u32();
     bodies.set(index, patch.subarray(p, p + len));
@@ -141,10 +143,25 @@ function applyPatch(bytes, patch, size) {
       p = end;
       continue;
     }
+    const count = u32();
+    if (!patch) {
+      const picked = [];
+      for (let i = 0; i < count; i++) {
+        const len = u32();
+        if (indices.includes(i)) picked.push(bytes.subarray(p, p + len));
+        p += len;
+      }
+      const dict = new Uint8Array(picked.reduce((n, x) => n + x.length, 0));
+      let d = 0;
+      for (const x of picked) {
+        dict.set(x, d);
+        d += x.length;
+      }
+      return dict;
+    }
     put(bytes.subarray(0, start));
     const parts = [];
     let total = 0;
-    const count = u32();
     const head = leb128(count);
     parts.push(head);
     total += head.length;
@@ -193,7 +210,11 @@ export function kernelBytes(shared, fma = false) {
   let b = byteCache.get(key);
   if (!b) {
     if (shared && !fma) b = inflateSync(decode(SHARED_DEFLATED_BASE64), { out: new Uint8Array(SHARED_BYTES) });
-    else if (shared) b = applyPatch(kernelBytes(true), inflateSync(decode(FMA_PATCH_DEFLATED_BASE64)), FMA_BYTES);
+    else if (shared) {
+      const plain = kernelBytes(true);
+      const dictionary = applyPatch(plain, null, 0, FMA_PATCH_FUNCTIONS);
+      b = applyPatch(plain, inflateSync(decode(FMA_PATCH_DEFLATED_BASE64), { dictionary }), FMA_BYTES);
+    }
     else b = plainMemoryVariant(kernelBytes(true, fma));
     byteCache.set(key, b);
   }
