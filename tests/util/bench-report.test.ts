@@ -34,6 +34,13 @@ function runWith(times: Record<string, [number, number?]>, extra: Run = {}): Run
 }
 
 describe('bench report notes', () => {
+  it('calls the machine busy from the load average at the start only (at the end it holds the run itself)', () => {
+    const run = runWith({ 'sum-1.6e7': [2] });
+    const machine = run.machine as Record<string, unknown>;
+    expect(renderReport({ ...run, machine: { ...machine, loadStart: [0.5, 1, 1], loadEnd: [1.7, 1.5, 1.4] } })).not.toMatch(/was busy with other work/);
+    expect(renderReport({ ...run, machine: { ...machine, loadStart: [1.6, 1, 1], loadEnd: [1, 1, 1] } })).toMatch(/was busy with other work when this run started \(1-minute load average ≥ 1\.5 on 2 cores\)/);
+  });
+
   it("states the machine's caches and the VM kernel's vCPU packing setting", () => {
     const md = renderReport(runWith({ 'sum-1.6e7': [2] }));
     expect(md).toContain('| caches (CPU 0) | L1d 48K, L2 2048K, L3 491520K (shared by CPUs 0-1) |');
