@@ -151,13 +151,7 @@ function applyPatch(bytes, patch, size, indices) {
         if (indices.includes(i)) picked.push(bytes.subarray(p, p + len));
         p += len;
       }
-      const dict = new Uint8Array(picked.reduce((n, x) => n + x.length, 0));
-      let d = 0;
-      for (const x of picked) {
-        dict.set(x, d);
-        d += x.length;
-      }
-      return dict;
+      return Uint8Array.from(picked.flatMap((x) => Array.from(x)));
     }
     put(bytes.subarray(0, start));
     const parts = [];
