@@ -104,76 +104,69 @@ export function plainMemoryVariant(bytes) {
   throw new Error('kernels-wasm: the module imports no memory');
 }
 
-/** `bytes` with the function bodies of `patch` ([count, then index, size, body], LEB128) in its code section; with `patch` null, the concatenated bodies of the functions `indices` instead. */
-function applyPatch(bytes, patch, size, indices) {
-  let p = 0;
-  let buf = patch;
-  const u32 = () => {
-    let r = 0;
-    let shift = 0;
-    for (;;) {
-      const b = buf[p++];
-      if (b === undefined) throw new Error('kernels-wasm: truncated module');
-      r += (b & 0x7f) * 2 ** shift;
-      shift += 7;
-      if (!(b & 0x80)) return r;
-    }
+/** A LEB128 reader over `buf` from `p` (its `at` is the position reached). */
+function reader(buf, p) {
+  const r = {
+    at: p,
+    u32() {
+      let v = 0;
+      let shift = 0;
+      for (;;) {
+        const x = buf[r.at++];
+        if (x === undefined) throw new Error('kernels-wasm: truncated module');
+        v += (x & 0x7f) * 2 ** shift;
+        shift += 7;
+        if (!(x & 0x80)) return v;
+      }
+    },
   };
-  const bodies = new Map();
-  for (let n = patch ? u32() : 0; n > 0; n--) {
-    const index = u32();
-    const len = u32();
-    bodies.set(index, patch.subarray(p, p + len));
-    p += len;
-  }
-  buf = bytes;
-  p = 8;
-  const out = new Uint8Array(size);
-  let o = 0;
-  const put = (x) => {
-    out.set(x, o);
-    o += x.length;
-  };
-  while (p < bytes.length) {
-    const start = p;
-    const id = bytes[p++];
-    const secSize = u32();
-    const end = p + secSize;
+  return r;
+}
+
+/** The code section of `bytes`: where it starts and ends, and its function bodies. */
+function codeSection(bytes) {
+  const r = reader(bytes, 8);
+  while (r.at < bytes.length) {
+    const start = r.at;
+    const id = bytes[r.at++];
+    const end = r.u32() + r.at;
     if (id !== 10) {
-      p = end;
+      r.at = end;
       continue;
     }
-    const count = u32();
-    if (!patch) {
-      const picked = [];
-      for (let i = 0; i < count; i++) {
-        const len = u32();
-        if (indices.includes(i)) picked.push(bytes.subarray(p, p + len));
-        p += len;
-      }
-      return Uint8Array.from(picked.flatMap((x) => Array.from(x)));
+    const bodies = [];
+    for (let n = r.u32(); n > 0; n--) {
+      const len = r.u32();
+      bodies.push(bytes.subarray(r.at, r.at + len));
+      r.at += len;
     }
-    put(bytes.subarray(0, start));
-    const parts = [];
-    let total = 0;
-    const head = leb128(count);
-    parts.push(head);
-    total += head.length;
-    for (let i = 0; i < count; i++) {
-      const len = u32();
-      const body = bodies.get(i) ?? bytes.subarray(p, p + len);
-      p += len;
-      const l = leb128(body.length);
-      parts.push(l, body);
-      total += l.length + body.length;
-    }
-    put([10, ...leb128(total)]);
-    for (const x of parts) put(x);
-    put(bytes.subarray(end));
-    if (o !== size) throw new Error('kernels-wasm: the FMA patch does not rebuild a module of the expected size');
-    return out;
+    return { start, end, bodies };
   }
   throw new Error('kernels-wasm: the module has no code section');
+}
+
+/** `bytes` with the function bodies of `patch` ([count, then index, size, body], LEB128) in its code section. */
+function applyPatch(bytes, patch, size) {
+  const { start, end, bodies } = codeSection(bytes);
+  const r = reader(patch, 0);
+  for (let n = r.u32(); n > 0; n--) {
+    const index = r.u32();
+    const len = r.u32();
+    bodies[index] = patch.subarray(r.at, r.at + len);
+    r.at += len;
+  }
+  const parts = [leb128(bodies.length)];
+  for (const body of bodies) parts.push(leb128(body.length), body);
+  const total = parts.reduce((n, x) => n + x.length, 0);
+  const out = new Uint8Array(size);
+  let o = 0;
+  for (const x of [bytes.subarray(0, start), [10, ...leb128(total)], ...parts, bytes.subarray(end)]) {
+    if (o + x.length > size) throw new Error('kernels-wasm: the FMA patch does not rebuild a module of the expected size');
+    out.set(x, o);
+    o += x.length;
+  }
+  if (o !== size) throw new Error('kernels-wasm: the FMA patch does not rebuild a module of the expected size');
+  return out;
 }
 
 let relaxed = null;
@@ -206,7 +199,8 @@ export function kernelBytes(shared, fma = false) {
     if (shared && !fma) b = inflateSync(decode(SHARED_DEFLATED_BASE64), { out: new Uint8Array(SHARED_BYTES) });
     else if (shared) {
       const plain = kernelBytes(true);
-      const dictionary = applyPatch(plain, null, 0, FMA_PATCH_FUNCTIONS);
+      const { bodies } = codeSection(plain);
+      const dictionary = Uint8Array.from(FMA_PATCH_FUNCTIONS.flatMap((i) => Array.from(bodies[i])));
       b = applyPatch(plain, inflateSync(decode(FMA_PATCH_DEFLATED_BASE64), { dictionary }), FMA_BYTES);
     }
     else b = plainMemoryVariant(kernelBytes(true, fma));
