@@ -6,7 +6,7 @@
 import { test, expect, afterAll, beforeEach } from 'vitest';
 import fc from 'fast-check';
 import * as mx from '@mlx-ts/core';
-import { arraySpecArb, specShape } from '@mlx-ts/core/testing';
+import { arraySpecArb, readHost, specShape } from '@mlx-ts/core/testing';
 import { skinnyStats } from '../src/backend/wasm/matvec.js';
 import { resetThreadStats, setStealing, threadStats } from '../src/backend/wasm/threads.js';
 import { runs, tally } from './wasm-helpers.js';
@@ -143,6 +143,39 @@ test('threads split the columns: the same bits on 1, 2 and 3 threads, within the
         expect(many.equals(one), `M ${M} K ${K} N ${N}${t ? ' W.T' : ''}, ${threads} threads`).toBe(true);
       }
       checkMatmulF32(op, [x, w], K, `threaded M ${M} K ${K} N ${N}${t ? ' W.T' : ''}`);
+    }
+  }
+});
+
+// matvec_f32_axpy adds each output's products in k order from +0 on every path (strips of 16
+// columns for two or more rows, axpy8 for one, axpy4 / axpy1 for the columns and k's left): in
+// the plain kernel set that is, bit for bit, a float32 loop of multiply-then-add. (The FMA set
+// fuses each step: its bits differ, within the same bound, which wasm-fma.test.ts proves.)
+test('x @ W (the axpy kernel): the float32 k-order sum, bit for bit, on every path (plain set)', () => {
+  if (mx.wasmKernelSet() !== 'plain') return;
+  const f = Math.fround;
+  for (const M of [1, 2, 3, 5, 8, 16]) {
+    for (const [K, N] of [[1, 16], [7, 37], [8, 64], [9, 21], [23, 3005]] as const) {
+      for (const aT of [false, true]) {
+        const x = aT ? data([K, M], M * 31 + K) : data([M, K], M * 17 + K);
+        const W = data([K, N + 3], K * 5 + N);
+        // A as a transposed view (packed to unit k stride for the strips); W with row stride N + 3
+        const op = (a: mx.MxArray, b: mx.MxArray) => mm(aT ? mx.transpose(a) : a, b.index(mx.Slice(), mx.Slice(2, N + 2)));
+        skinnyStats.axpy = 0;
+        const got = runOn('wasm', op, [x, W]).units as Float32Array;
+        expect(skinnyStats.axpy, `M ${M} K ${K} N ${N}`).toBeGreaterThan(0);
+        const xs = readHost(x).units as Float32Array;
+        const ws = readHost(W).units as Float32Array;
+        let bad = 0;
+        for (let m = 0; m < M; m++) {
+          for (let j = 0; j < N; j++) {
+            let s = 0;
+            for (let k = 0; k < K; k++) s = f(s + f(xs[aT ? k * M + m : m * K + k]! * ws[k * (N + 3) + j + 2]!));
+            if (!Object.is(s, got[m * N + j])) bad++;
+          }
+        }
+        expect(bad, `M ${M} K ${K} N ${N}${aT ? ', A transposed' : ''}: outputs not the k-order float32 sum`).toBe(0);
+      }
     }
   }
 });

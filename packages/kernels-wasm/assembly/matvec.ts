@@ -10,9 +10,11 @@
 //   (the adapter packs it if not).
 //   One A row (decoding): eight columns a pass (dot8x1), so that A, which the streamed weights
 //   evict to L2, is loaded once per eight weight vectors. Two A rows: four columns a pass (dot4x2).
-// - matvec_f32_axpy, B with unit n stride (sbn == 1: W as stored, K x N row-major): four B rows
-//   at a time (eight for one A row: axpy8) are scaled by A's values and added to the output
-//   rows (held in L1 by splitting the columns into chunks), in k order.
+// - matvec_f32_axpy, B with unit n stride (sbn == 1: W as stored, K x N row-major): B rows are
+//   scaled by A's values and added to the output rows, in k order. Two or more A rows: strips of
+//   16 columns of two output rows are held in registers while 8 B rows are added (each weight
+//   vector loaded once for both rows, A's values broadcast from memory), the rows' chunks in L2.
+//   One A row: eight B rows a pass (axpy8), the output row's chunk in L1.
 //
 // f32 products and sums, in another order than the reference's double sums, within the same
 // bound as matmul_f32 (any summation order of K products keeps |ours - exact| <= K * u * S):
@@ -269,9 +271,64 @@ export function matvec_f32_dot(pa: usize, pb: usize, po: usize, M: i32, K: i32, 
 
 // ---- scaled row sums (B rows contiguous) ----
 
-/** Output columns a chunk holds for all M rows (the chunk of every output row stays in L1). */
+/**
+ * Output columns a chunk holds for all M rows: one row's chunk in L1 for axpy8; M rows' chunks
+ * in L2 for the strips (x (8 x 4096) @ W (4096 x 4096), 2 threads: 512 columns 5.5 ms, 1024
+ * 4.8, 2048 4.6).
+ */
 @inline function axpyChunk(M: i32): i32 {
-  return max(64, (8192 / M) & ~15);
+  return M == 1 ? 8192 : max(64, (16384 / M) & ~15);
+}
+
+/** Weight rows (k steps) a strip adds before its sums go back to the output (4: 5.3 ms, 8: 4.6, 16: 4.9). */
+const STRIP_K = 8;
+
+/**
+ * 16 output columns of two rows (at o and q) += kc weight rows (16 columns each, rs bytes apart
+ * from r) scaled by A's kc values at x and y, added in k order: the 8 sums stay in registers,
+ * each weight vector is loaded once for both rows, and every load's offset is an immediate.
+ * A loop, not an unrolled body: TurboFan issues an unrolled body's loads first and spills the sums.
+ */
+@inline function strip2(o: usize, q: usize, x: usize, y: usize, r: usize, rs: usize, kc: i32): void {
+  let s0 = v128.load(o), s1 = v128.load(o, 16), s2 = v128.load(o, 32), s3 = v128.load(o, 48);
+  let t0 = v128.load(q), t1 = v128.load(q, 16), t2 = v128.load(q, 32), t3 = v128.load(q, 48);
+  const xe = x + (<usize>kc << 2);
+  do {
+    const u = v128.load32_splat(x), v = v128.load32_splat(y);
+    let w = v128.load(r);
+    s0 = madd(u, w, s0);
+    t0 = madd(v, w, t0);
+    w = v128.load(r, 16);
+    s1 = madd(u, w, s1);
+    t1 = madd(v, w, t1);
+    w = v128.load(r, 32);
+    s2 = madd(u, w, s2);
+    t2 = madd(v, w, t2);
+    w = v128.load(r, 48);
+    s3 = madd(u, w, s3);
+    t3 = madd(v, w, t3);
+    r += rs;
+    x += 4;
+    y += 4;
+  } while (x < xe);
+  v128.store(o, s0); v128.store(o, s1, 16); v128.store(o, s2, 32); v128.store(o, s3, 48);
+  v128.store(q, t0); v128.store(q, t1, 16); v128.store(q, t2, 32); v128.store(q, t3, 48);
+}
+
+/** strip2 for one row. */
+@inline function strip1(o: usize, x: usize, r: usize, rs: usize, kc: i32): void {
+  let s0 = v128.load(o), s1 = v128.load(o, 16), s2 = v128.load(o, 32), s3 = v128.load(o, 48);
+  const xe = x + (<usize>kc << 2);
+  do {
+    const u = v128.load32_splat(x);
+    s0 = madd(u, v128.load(r), s0);
+    s1 = madd(u, v128.load(r, 16), s1);
+    s2 = madd(u, v128.load(r, 32), s2);
+    s3 = madd(u, v128.load(r, 48), s3);
+    r += rs;
+    x += 4;
+  } while (x < xe);
+  v128.store(o, s0); v128.store(o, s1, 16); v128.store(o, s2, 32); v128.store(o, s3, 48);
 }
 
 /** o[0, w) += x0 r0 + x1 r1 + x2 r2 + x3 r3, added left to right (k order). */
@@ -293,45 +350,6 @@ export function matvec_f32_dot(pa: usize, pb: usize, po: usize, M: i32, K: i32, 
     s += x2 * load<f32>(r2 + p);
     s += x3 * load<f32>(r3 + p);
     store<f32>(o + p, s);
-  }
-}
-
-/**
- * Two rows at once: o[0, w) += x0 r0 + ... + x3 r3 and q[0, w) += y0 r0 + ... + y3 r3, each added
- * left to right (k order) as axpy4 does. The four weight vectors are loaded once for both rows:
- * 6 loads per 8 multiply-adds instead of 10 (8 splats, 4 weights and 2 sums fit 16 registers).
- */
-@inline function axpy4x2(
-  o: usize, q: usize, w: i32,
-  x0: f32, x1: f32, x2: f32, x3: f32, y0: f32, y1: f32, y2: f32, y3: f32,
-  r0: usize, r1: usize, r2: usize, r3: usize,
-): void {
-  const v0 = f32x4.splat(x0), v1 = f32x4.splat(x1), v2 = f32x4.splat(x2), v3 = f32x4.splat(x3);
-  const u0 = f32x4.splat(y0), u1 = f32x4.splat(y1), u2 = f32x4.splat(y2), u3 = f32x4.splat(y3);
-  const end = <usize>(w & ~3) << 2;
-  let p: usize = 0;
-  for (; p < end; p += 16) {
-    const b0 = v128.load(r0 + p), b1 = v128.load(r1 + p), b2 = v128.load(r2 + p), b3 = v128.load(r3 + p);
-    let s = madd(v0, b0, v128.load(o + p));
-    let t = madd(u0, b0, v128.load(q + p));
-    s = madd(v1, b1, s);
-    t = madd(u1, b1, t);
-    s = madd(v2, b2, s);
-    t = madd(u2, b2, t);
-    v128.store(o + p, madd(v3, b3, s));
-    v128.store(q + p, madd(u3, b3, t));
-  }
-  const all = <usize>w << 2;
-  for (; p < all; p += 4) {
-    const b0 = load<f32>(r0 + p), b1 = load<f32>(r1 + p), b2 = load<f32>(r2 + p), b3 = load<f32>(r3 + p);
-    let s = load<f32>(o + p) + x0 * b0;
-    let t = load<f32>(q + p) + y0 * b0;
-    s += x1 * b1;
-    t += y1 * b1;
-    s += x2 * b2;
-    t += y2 * b2;
-    store<f32>(o + p, s + x3 * b3);
-    store<f32>(q + p, t + y3 * b3);
   }
 }
 
@@ -373,49 +391,56 @@ export function matvec_f32_dot(pa: usize, pb: usize, po: usize, M: i32, K: i32, 
 /**
  * Columns [j0, j1) of out (row stride ldo) = A @ B with B[k, n] at pb + (k * sbk + n) floats
  * (unit n stride), A any strides. Sums from +0 in k order, as the reference's are.
+ * Two or more rows with unit k stride in A: strips of 16 columns (strip2/strip1), STRIP_K weight
+ * rows at a time; the columns left (fewer than 16) and other A strides: axpy4 a row.
  */
 export function matvec_f32_axpy(pa: usize, pb: usize, po: usize, M: i32, K: i32, sam: i32, sak: i32, sbk: i32, ldo: i32, j0: i32, j1: i32): void {
   const row = <usize>ldo << 2;
   const C = axpyChunk(M);
   const K4 = K & ~3;
+  const rs = <usize>sbk << 2;
   for (let c0 = j0; c0 < j1; c0 += C) {
     const w = min(j1, c0 + C) - c0;
     const o0 = po + (<usize>c0 << 2);
     for (let m = 0; m < M; m++) memory.fill(o0 + <usize>m * row, 0, <usize>w << 2);
-    let k = 0;
-    // one row: eight B rows a pass (the same sums as two of four)
-    if (M == 1 && (w & 3) == 0) for (; k + 8 <= K; k += 8) axpy8(o0, w, at<f32>(pa, k * sak), sak, at<f32>(pb, k * sbk + c0), <usize>sbk << 2);
-    for (; k < K4; k += 4) {
-      const r0 = at<f32>(pb, k * sbk + c0);
-      const r1 = at<f32>(pb, (k + 1) * sbk + c0);
-      const r2 = at<f32>(pb, (k + 2) * sbk + c0);
-      const r3 = at<f32>(pb, (k + 3) * sbk + c0);
-      let m = 0;
-      for (; m + 1 < M; m += 2) {
-        const off = m * sam + k * sak;
-        const x0 = load<f32>(at<f32>(pa, off));
-        const x1 = load<f32>(at<f32>(pa, off + sak));
-        const x2 = load<f32>(at<f32>(pa, off + 2 * sak));
-        const x3 = load<f32>(at<f32>(pa, off + 3 * sak));
-        const y0 = load<f32>(at<f32>(pa, off + sam));
-        const y1 = load<f32>(at<f32>(pa, off + sam + sak));
-        const y2 = load<f32>(at<f32>(pa, off + sam + 2 * sak));
-        const y3 = load<f32>(at<f32>(pa, off + sam + 3 * sak));
-        const om = o0 + <usize>m * row;
-        axpy4x2(om, om + row, w, x0, x1, x2, x3, y0, y1, y2, y3, r0, r1, r2, r3);
+    // k from which the loops below take the columns from cs on
+    let k = 0, cs = c0;
+    if (M == 1 && (w & 3) == 0) {
+      // one row: eight B rows a pass (the same sums as two of four)
+      for (; k + 8 <= K; k += 8) axpy8(o0, w, at<f32>(pa, k * sak), sak, at<f32>(pb, k * sbk + c0), rs);
+    } else if (M > 1 && sak == 1 && w >= 16) {
+      const end = <usize>(w & ~15) << 2, sa = <usize>sam << 2;
+      for (let k0 = 0; k0 < K; k0 += STRIP_K) {
+        const kc = min(STRIP_K, K - k0);
+        const r = at<f32>(pb, k0 * sbk + c0), xk = at<f32>(pa, k0);
+        for (let p: usize = 0; p < end; p += 64) {
+          let om = o0 + p, x = xk, m = 0;
+          for (; m + 1 < M; m += 2) {
+            strip2(om, om + row, x, x + sa, r + p, rs, kc);
+            om += row << 1;
+            x += sa << 1;
+          }
+          if (m < M) strip1(om, x, r + p, rs, kc);
+        }
       }
-      if (m < M) {
+      cs = c0 + (w & ~15);
+    }
+    const wr = c0 + w - cs, oc = o0 + (<usize>(cs - c0) << 2);
+    if (wr == 0) continue;
+    for (; k < K4; k += 4) {
+      const r0 = at<f32>(pb, k * sbk + cs), r1 = r0 + rs, r2 = r1 + rs, r3 = r2 + rs;
+      for (let m = 0; m < M; m++) {
         const off = m * sam + k * sak;
         const x0 = load<f32>(at<f32>(pa, off));
         const x1 = load<f32>(at<f32>(pa, off + sak));
         const x2 = load<f32>(at<f32>(pa, off + 2 * sak));
         const x3 = load<f32>(at<f32>(pa, off + 3 * sak));
-        axpy4(o0 + <usize>m * row, w, x0, x1, x2, x3, r0, r1, r2, r3);
+        axpy4(oc + <usize>m * row, wr, x0, x1, x2, x3, r0, r1, r2, r3);
       }
     }
-    for (k = max(k, K4); k < K; k++) {
-      const r = at<f32>(pb, k * sbk + c0);
-      for (let m = 0; m < M; m++) axpy1(o0 + <usize>m * row, w, load<f32>(at<f32>(pa, m * sam + k * sak)), r);
+    for (; k < K; k++) {
+      const r = at<f32>(pb, k * sbk + cs);
+      for (let m = 0; m < M; m++) axpy1(oc + <usize>m * row, wr, load<f32>(at<f32>(pa, m * sam + k * sak)), r);
     }
   }
 }

@@ -69,7 +69,8 @@ export function skinnyMatmulF32(ctx: WasmContext, a: ArrayData, b: ArrayData, ou
   const nBatch = shapeSize(batchShape);
   const parts = chunkCount(ctx, N * K, SKINNY_THREAD_ELEMS);
   const cols = splitRange(N, parts, 16);
-  const packA = half || (dot && sak !== 1 && K > 1) ? heap.alloc(M * K * 4) : null;
+  // A with unit k stride: the dot kernel needs it, and the axpy kernel's strips (two or more rows) too
+  const packA = half || ((dot || M > 1) && sak !== 1 && K > 1) ? heap.alloc(M * K * 4) : null;
   try {
     const pa = addressOf(a);
     const pb = addressOf(b);
@@ -79,6 +80,15 @@ export function skinnyMatmulF32(ctx: WasmContext, a: ArrayData, b: ArrayData, ou
       let a0 = pa + offA * 4;
       const b0 = pb + offB * b.dtype.size;
       const o0 = po + bi * M * N * 4;
+      let lda = sam;
+      let ska = sak;
+      if (packA && !half) {
+        skinnyStats.packedA++;
+        ctx.k.matvec_pack_a_f32(a0, M, K, sam, sak, packA.ptr);
+        a0 = packA.ptr;
+        lda = K;
+        ska = 1;
+      }
       if (half) {
         skinnyStats.half++;
         ctx.k.matvec_pack_a_eo(a0, M, K, sam, sak, packA!.ptr);
@@ -87,14 +97,7 @@ export function skinnyMatmulF32(ctx: WasmContext, a: ArrayData, b: ArrayData, ou
           parallel(ctx, b.dtype === bfloat16 ? 'matvec_bf16_dot' : 'matvec_f16_dot', cols.map(([j0, j1]) => [packA!.ptr + r0 * K * 4, b0, o0 + r0 * N * 4, m, K, sbn, N, j0, j1]));
         }
       } else if (dot) {
-        let lda = sam;
         skinnyStats.dot++;
-        if (packA) {
-          skinnyStats.packedA++;
-          ctx.k.matvec_pack_a_f32(a0, M, K, sam, sak, packA.ptr);
-          a0 = packA.ptr;
-          lda = K;
-        }
         for (let r0 = 0; r0 < M; r0 += SKINNY_ROWS) {
           const m = Math.min(SKINNY_ROWS, M - r0);
           parallel(ctx, 'matvec_f32_dot', cols.map(([j0, j1]) => [a0 + r0 * lda * 4, b0, o0 + r0 * N * 4, m, K, lda, sbn, N, j0, j1]));
@@ -103,7 +106,7 @@ export function skinnyMatmulF32(ctx: WasmContext, a: ArrayData, b: ArrayData, ou
         skinnyStats.axpy++;
         for (let r0 = 0; r0 < M; r0 += SKINNY_ROWS) {
           const m = Math.min(SKINNY_ROWS, M - r0);
-          parallel(ctx, 'matvec_f32_axpy', cols.map(([j0, j1]) => [a0 + r0 * sam * 4, b0, o0 + r0 * N * 4, m, K, sam, sak, sbk, N, j0, j1]));
+          parallel(ctx, 'matvec_f32_axpy', cols.map(([j0, j1]) => [a0 + r0 * lda * 4, b0, o0 + r0 * N * 4, m, K, lda, ska, sbk, N, j0, j1]));
         }
       }
     }
