@@ -7,7 +7,8 @@
 //   are held (4 x K floats, in L2) while blocks of up to 4 A rows run over them, 2 columns at a
 //   time (8 accumulators, 6 loads per 8 multiply-adds), k's two halves in turns (four streams
 //   from memory); lanes keep partial sums that are added at the end. A must have unit k stride
-//   (the adapter packs it if not).
+//   (the adapter packs it if not), and the 4-row blocks also come packed in the order they are
+//   read (matvec_pack_a4: one pointer, every load of A at an immediate offset).
 //   One A row (decoding): eight columns a pass (dot8x1), so that A, which the streamed weights
 //   evict to L2, is loaded once per eight weight vectors. Two A rows: four columns a pass (dot4x2).
 // - matvec_f32_axpy, B with unit n stride (sbn == 1: W as stored, K x N row-major): B rows are
@@ -133,8 +134,32 @@ export function matvec_pack_a_f32(pa: usize, M: i32, K: i32, sam: i32, sak: i32,
   }
 }
 
-/** Two columns against four A rows (a0..a3; rows past the valid `mr` repeat a0 and are not stored). */
-@inline function dot2x4(a0: usize, a1: usize, a2: usize, a3: usize, mr: i32, b0: usize, b1: usize, K: i32, po: usize, ldo: i32, nc: i32): void {
+/**
+ * A's rows in blocks of 4 (rows past M repeat the block's first), each block's k vectors in the
+ * order dot2x4 reads them (k's halves in turns), 4 rows a step: 64 bytes a step, K8 * 16 bytes a
+ * block. A rows contiguous along k, row stride sam.
+ */
+export function matvec_pack_a4(pa: usize, M: i32, K: i32, sam: i32, dst: usize): void {
+  const lda = <usize>sam << 2, K8 = K & ~7;
+  for (let m = 0; m < M; m += 4) {
+    const a0 = pa + <usize>m * lda;
+    const a1 = m + 1 < M ? a0 + lda : a0, a2 = m + 2 < M ? a0 + 2 * lda : a0, a3 = m + 3 < M ? a0 + 3 * lda : a0;
+    let o: usize = 0, next: usize = <usize>K8 << 1;
+    for (let k = 0; k < K8; k += 4) {
+      v128.store(dst, v128.load(a0 + o));
+      v128.store(dst, v128.load(a1 + o), 16);
+      v128.store(dst, v128.load(a2 + o), 32);
+      v128.store(dst, v128.load(a3 + o), 48);
+      dst += 64;
+      const after = o + 16;
+      o = next;
+      next = after;
+    }
+  }
+}
+
+/** Two columns against four A rows (ap: their packed block; a0..a3 for the k tail; rows past the valid `mr` repeat a0 and are not stored). */
+@inline function dot2x4(ap: usize, a0: usize, a1: usize, a2: usize, a3: usize, mr: i32, b0: usize, b1: usize, K: i32, po: usize, ldo: i32, nc: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -143,23 +168,27 @@ export function matvec_pack_a_f32(pa: usize, M: i32, K: i32, sam: i32, sak: i32,
   // prefetchers keep fuller than two (4096 x 4096 weight from memory, 2 threads: M = 2 4.91 ->
   // 3.83 ms, M = 4 4.08 -> 3.70, M = 8 5.73 -> 5.43 on Node 20; 5.18 -> 4.66 with the FMA set;
   // `node bench/ab/builds.mjs A B settle "matvec X @ W.T"`). The sums' order changes, not the bound.
+  // A comes packed in that order (matvec_pack_a4): one pointer, loads at immediate offsets, no
+  // address arithmetic for A's rows (M = 8: 5.40 -> 5.08 ms from memory, 4.42 -> 3.91 in cache).
   const K8 = K & ~7;
+  const end = ap + (<usize>K8 << 4);
   let o: usize = 0, next: usize = <usize>K8 << 1;
-  for (let k = 0; k < K8; k += 4) {
+  while (ap < end) {
     const x0 = v128.load(b0 + o);
     const x1 = v128.load(b1 + o);
-    let y = v128.load(a0 + o);
+    let y = v128.load(ap);
     c00 = madd(y, x0, c00);
     c01 = madd(y, x1, c01);
-    y = v128.load(a1 + o);
+    y = v128.load(ap, 16);
     c10 = madd(y, x0, c10);
     c11 = madd(y, x1, c11);
-    y = v128.load(a2 + o);
+    y = v128.load(ap, 32);
     c20 = madd(y, x0, c20);
     c21 = madd(y, x1, c21);
-    y = v128.load(a3 + o);
+    y = v128.load(ap, 48);
     c30 = madd(y, x0, c30);
     c31 = madd(y, x1, c31);
+    ap += 64;
     const after = o + 16;
     o = next;
     next = after;
@@ -230,9 +259,10 @@ export function matvec_pack_a_f32(pa: usize, M: i32, K: i32, sam: i32, sak: i32,
 
 /**
  * Columns [j0, j1) of out (row stride ldo) = A @ B with B[k, n] at pb + (n * sbn + k) floats
- * (unit k stride) and A rows contiguous along k, row stride sam.
+ * (unit k stride) and A rows contiguous along k, row stride sam; pk: A packed by matvec_pack_a4
+ * (two or more rows).
  */
-export function matvec_f32_dot(pa: usize, pb: usize, po: usize, M: i32, K: i32, sam: i32, sbn: i32, ldo: i32, j0: i32, j1: i32): void {
+export function matvec_f32_dot(pa: usize, pb: usize, po: usize, M: i32, K: i32, sam: i32, sbn: i32, ldo: i32, j0: i32, j1: i32, pk: usize): void {
   const lda = <usize>sam << 2;
   const row = <usize>ldo << 2;
   let j = j0;
@@ -258,8 +288,9 @@ export function matvec_f32_dot(pa: usize, pb: usize, po: usize, M: i32, K: i32, 
         const a1 = a + lda;
         const a2 = mr > 2 ? a + 2 * lda : a;
         const a3 = mr > 3 ? a + 3 * lda : a;
-        dot2x4(a, a1, a2, a3, mr, b0, b1, K, om, ldo, min(nc, 2));
-        if (nc > 2) dot2x4(a, a1, a2, a3, mr, b2, b3, K, om + 8, ldo, nc - 2);
+        const ap = pk + (<usize>m * (K & ~7) << 2);
+        dot2x4(ap, a, a1, a2, a3, mr, b0, b1, K, om, ldo, min(nc, 2));
+        if (nc > 2) dot2x4(ap, a, a1, a2, a3, mr, b2, b3, K, om + 8, ldo, nc - 2);
         m += mr;
       } else {
         dot4x1(a, b0, b1, b2, b3, K, om, nc);

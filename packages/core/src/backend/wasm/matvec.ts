@@ -71,7 +71,10 @@ export function skinnyMatmulF32(ctx: WasmContext, a: ArrayData, b: ArrayData, ou
   const cols = splitRange(N, parts, 16);
   // A with unit k stride: the dot kernel needs it, and the axpy kernel's strips (two or more rows) too
   const packA = half || ((dot || M > 1) && sak !== 1 && K > 1) ? heap.alloc(M * K * 4) : null;
+  let pack4: typeof packA = null;
   try {
+    // the dot kernel's 4-row blocks (dot2x4: two or more rows), packed in the order it reads them (matvec_pack_a4)
+    if (dot && K >= 8 && M > 1) pack4 = heap.alloc(Math.ceil(M / 4) * 4 * (K & ~7) * 4);
     const pa = addressOf(a);
     const pb = addressOf(b);
     const po = addressOf(out);
@@ -98,9 +101,12 @@ export function skinnyMatmulF32(ctx: WasmContext, a: ArrayData, b: ArrayData, ou
         }
       } else if (dot) {
         skinnyStats.dot++;
+        if (pack4) ctx.k.matvec_pack_a4(a0, M, K, lda, pack4.ptr);
         for (let r0 = 0; r0 < M; r0 += SKINNY_ROWS) {
           const m = Math.min(SKINNY_ROWS, M - r0);
-          parallel(ctx, 'matvec_f32_dot', cols.map(([j0, j1]) => [a0 + r0 * lda * 4, b0, o0 + r0 * N * 4, m, K, lda, sbn, N, j0, j1]));
+          // each pass's rows are whole 4-row blocks of the packed A (SKINNY_ROWS a multiple of 4)
+          const pk = pack4 ? pack4.ptr + r0 * (K & ~7) * 4 : 0;
+          parallel(ctx, 'matvec_f32_dot', cols.map(([j0, j1]) => [a0 + r0 * lda * 4, b0, o0 + r0 * N * 4, m, K, lda, sbn, N, j0, j1, pk]));
         }
       } else {
         skinnyStats.axpy++;
@@ -112,6 +118,7 @@ export function skinnyMatmulF32(ctx: WasmContext, a: ArrayData, b: ArrayData, ou
     }
   } finally {
     if (packA) heap.free(packA.ptr, packA.size);
+    if (pack4) heap.free(pack4.ptr, pack4.size);
   }
   return true;
 }
