@@ -179,3 +179,26 @@ test('x @ W (the axpy kernel): the float32 k-order sum, bit for bit, on every pa
     }
   }
 });
+
+// x @ W.T with more than four rows: the 4-row blocks take turns over a column pair in chunks of
+// 128 k-steps (matvec.ts DOT_CHUNK; a step is 4 k), their sums kept between turns. K = 1037:
+// 258 steps (chunks of 128, 128 and 2) and a k tail of 5; K = 1540: 384 steps (three whole
+// chunks) and a tail of 4; blocks of 1 to 4 rows (M = 5, 13: the last block one row).
+test('x @ W.T, 5 to 16 rows: blocks in turns over k-chunks, within the bound, the same bits on 1 and 2 threads', () => {
+  setStealing(false);
+  for (const M of [5, 6, 8, 13, 16]) {
+    for (const [K, N] of [[1037, 7], [1540, 34], [1037, 130]] as const) {
+      const x = data([M, K], M * 3 + K);
+      const w = data([N, K], N * 11 + K);
+      const op = (a: mx.MxArray, b: mx.MxArray) => mm(a, mx.transpose(b));
+      skinnyStats.dot = 0;
+      checkMatmulF32(op, [x, w], K, `M ${M} K ${K} N ${N} W.T`);
+      expect(skinnyStats.dot, `M ${M} K ${K} N ${N}: the dot kernel`).toBeGreaterThan(0);
+      mx.setNumThreads(1);
+      const one = Buffer.from(runOn('wasm', op, [x, w]).units.buffer);
+      mx.setNumThreads(2);
+      const two = Buffer.from(runOn('wasm', op, [x, w]).units.buffer);
+      expect(two.equals(one), `M ${M} K ${K} N ${N}: 1 and 2 threads`).toBe(true);
+    }
+  }
+});

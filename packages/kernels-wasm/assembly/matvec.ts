@@ -3,12 +3,14 @@
 // output row. The weight B is read from memory once for all M rows, in place (no packing):
 //
 // - matvec_f32_dot, B with unit k stride (sbk == 1: a Linear layer's W.T, B[k, n] = W[n, k]):
-//   every output is a dot product of an A row with a contiguous B column. Groups of 4 columns
-//   are held (4 x K floats, in L2) while blocks of up to 4 A rows run over them, 2 columns at a
-//   time (8 accumulators, 6 loads per 8 multiply-adds), k's two halves in turns (four streams
-//   from memory); lanes keep partial sums that are added at the end. A must have unit k stride
-//   (the adapter packs it if not), and the 4-row blocks also come packed in the order they are
-//   read (matvec_pack_a4: one pointer, every load of A at an immediate offset).
+//   every output is a dot product of an A row with a contiguous B column. Two columns at a
+//   time, blocks of up to 4 A rows take turns over them, DOT_CHUNK steps each (run2x4: 8
+//   accumulators, 6 loads per 8 multiply-adds; the first block reads the columns from memory,
+//   the others from L1, so the stream never waits a whole block; a single block keeps its sums
+//   in registers throughout: dot2x4), k's two halves in turns (four streams from memory); lanes
+//   keep partial sums that are added at the end. A must have unit k stride (the adapter packs it
+//   if not), and its 4-row blocks also come packed in the order they are read (matvec_pack_a4:
+//   one pointer, every load of A at an immediate offset).
 //   One A row (decoding): eight columns a pass (dot8x1), so that A, which the streamed weights
 //   evict to L2, is loaded once per eight weight vectors. Two A rows: four columns a pass (dot4x2).
 // - matvec_f32_axpy, B with unit n stride (sbn == 1: W as stored, K x N row-major): B rows are
@@ -136,7 +138,7 @@ export function matvec_pack_a_f32(pa: usize, M: i32, K: i32, sam: i32, sak: i32,
 
 /**
  * A's rows in blocks of 4 (rows past M repeat the block's first), each block's k vectors in the
- * order dot2x4 reads them (k's halves in turns), 4 rows a step: 64 bytes a step, K8 * 16 bytes a
+ * order run2x4 reads them (k's halves in turns), 4 rows a step: 64 bytes a step, K8 * 16 bytes a
  * block. A rows contiguous along k, row stride sam.
  */
 export function matvec_pack_a4(pa: usize, M: i32, K: i32, sam: i32, dst: usize): void {
@@ -158,18 +160,103 @@ export function matvec_pack_a4(pa: usize, M: i32, K: i32, sam: i32, dst: usize):
   }
 }
 
-/** Two columns against four A rows (ap: their packed block; a0..a3 for the k tail; rows past the valid `mr` repeat a0 and are not stored). */
+/**
+ * Steps a block of A's rows runs over a column pair before the next block takes its turn: the
+ * pair (from memory for the first block, from L1 for the others) keeps being read while the
+ * other blocks run, instead of in bursts a block long (x (8 x 4096) @ W.T, 2 threads, from
+ * memory: 32 steps 4.90 ms, 128 4.64, whole columns 5.03; the FMA set 4.74 -> 4.18 ms).
+ */
+const DOT_CHUNK = 128;
+
+/**
+ * `steps` steps (even) of a 4-row x 2-column block: the 8 sums from acc, A's packed block at ap
+ * (matvec_pack_a4) against the columns at b0 and b1, k's halves in turns from offset o of the
+ * first half and o + h of the second, the sums back to acc. 6 loads per 8 multiply-adds, A's at
+ * immediate offsets of one pointer.
+ * Halves in turns: the two columns are read as four streams, which the hardware prefetchers
+ * keep fuller than two (4096 x 4096 weight from memory, 2 threads: M = 2 4.91 -> 3.83 ms, M = 4
+ * 4.08 -> 3.70, M = 8 5.73 -> 5.43 on Node 20). The sums' order changes, not the bound.
+ */
+@inline function run2x4(ap: usize, b0: usize, b1: usize, o: usize, h: usize, steps: i32, acc: usize): void {
+  let c00 = v128.load(acc), c01 = v128.load(acc, 16), c10 = v128.load(acc, 32), c11 = v128.load(acc, 48);
+  let c20 = v128.load(acc, 64), c21 = v128.load(acc, 80), c30 = v128.load(acc, 96), c31 = v128.load(acc, 112);
+  const end = ap + (<usize>steps << 6);
+  let p = o, next = o + h;
+  while (ap < end) {
+    const x0 = v128.load(b0 + p);
+    const x1 = v128.load(b1 + p);
+    let y = v128.load(ap);
+    c00 = madd(y, x0, c00);
+    c01 = madd(y, x1, c01);
+    y = v128.load(ap, 16);
+    c10 = madd(y, x0, c10);
+    c11 = madd(y, x1, c11);
+    y = v128.load(ap, 32);
+    c20 = madd(y, x0, c20);
+    c21 = madd(y, x1, c21);
+    y = v128.load(ap, 48);
+    c30 = madd(y, x0, c30);
+    c31 = madd(y, x1, c31);
+    ap += 64;
+    const after = p + 16;
+    p = next;
+    next = after;
+  }
+  v128.store(acc, c00); v128.store(acc, c01, 16); v128.store(acc, c10, 32); v128.store(acc, c11, 48);
+  v128.store(acc, c20, 64); v128.store(acc, c21, 80); v128.store(acc, c30, 96); v128.store(acc, c31, 112);
+}
+
+/** run2x4 for a block of one row (the packed block's first): 2 sums at acc. */
+@inline function run1x2(ap: usize, b0: usize, b1: usize, o: usize, h: usize, steps: i32, acc: usize): void {
+  let c0 = v128.load(acc), c1 = v128.load(acc, 16);
+  const end = ap + (<usize>steps << 6);
+  let p = o, next = o + h;
+  while (ap < end) {
+    const y = v128.load(ap);
+    c0 = madd(y, v128.load(b0 + p), c0);
+    c1 = madd(y, v128.load(b1 + p), c1);
+    ap += 64;
+    const after = p + 16;
+    p = next;
+    next = after;
+  }
+  v128.store(acc, c0);
+  v128.store(acc, c1, 16);
+}
+
+/**
+ * A block's results: for each of its mr rows (at a, lda bytes apart) the two sums at acc (32
+ * bytes a row) added across lanes, then the k tail from K8 on, stored for the nc valid columns.
+ */
+@inline function finish2(acc: usize, a: usize, lda: usize, mr: i32, b0: usize, b1: usize, K: i32, po: usize, row: usize, nc: i32): void {
+  for (let r = 0; r < mr; r++) {
+    let s0 = hsum(v128.load(acc)), s1 = hsum(v128.load(acc, 16));
+    for (let k = K & ~7; k < K; k++) {
+      const p = <usize>k << 2;
+      const x = load<f32>(a + p);
+      s0 += x * load<f32>(b0 + p);
+      s1 += x * load<f32>(b1 + p);
+    }
+    store<f32>(po, s0);
+    if (nc > 1) store<f32>(po, s1, 4);
+    acc += 32;
+    a += lda;
+    po += row;
+  }
+}
+
+/**
+ * run2x4 over the whole columns with its sums in registers, for a single block of 2 to 4 rows
+ * (ap: the packed block; a0..a3 for the k tail; rows past the valid `mr` repeat a0 and are not
+ * stored). Through run2x4 and scratch, 3 and 4 rows took 5-7% longer (from memory, 2 threads).
+ */
 @inline function dot2x4(ap: usize, a0: usize, a1: usize, a2: usize, a3: usize, mr: i32, b0: usize, b1: usize, K: i32, po: usize, ldo: i32, nc: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  // k's two halves in turns: the two columns are read as four streams, which the hardware
-  // prefetchers keep fuller than two (4096 x 4096 weight from memory, 2 threads: M = 2 4.91 ->
-  // 3.83 ms, M = 4 4.08 -> 3.70, M = 8 5.73 -> 5.43 on Node 20; 5.18 -> 4.66 with the FMA set;
-  // `node bench/ab/builds.mjs A B settle "matvec X @ W.T"`). The sums' order changes, not the bound.
-  // A comes packed in that order (matvec_pack_a4): one pointer, loads at immediate offsets, no
-  // address arithmetic for A's rows (M = 8: 5.40 -> 5.08 ms from memory, 4.42 -> 3.91 in cache).
+  // A comes packed (matvec_pack_a4): one pointer, loads at immediate offsets, no address
+  // arithmetic for A's rows (M = 8: 5.40 -> 5.08 ms from memory, 4.42 -> 3.91 in cache).
   const K8 = K & ~7;
   const end = ap + (<usize>K8 << 4);
   let o: usize = 0, next: usize = <usize>K8 << 1;
@@ -218,10 +305,10 @@ export function matvec_pack_a4(pa: usize, M: i32, K: i32, sam: i32, dst: usize):
 }
 
 /**
- * Four columns (`cs` bytes apart from b0) against two A rows, k's halves in turns as in dot2x4.
- * Two rows through dot2x4 multiply-add four (two repeated, not stored); here each is one of the
- * result's: 4096 x 4096 weight, 2 threads, from memory 3.19 -> 2.85 ms, in cache 2.27 -> 1.56.
- * With more rows the weight's columns come from L2 once per row pair, and dot2x4 is faster.
+ * Four columns (`cs` bytes apart from b0) against two A rows, k's halves in turns as in run2x4.
+ * Two rows through a 4-row block multiply-add four (two repeated, not stored); here each is one
+ * of the result's: 4096 x 4096 weight, 2 threads, from memory 3.19 -> 2.85 ms, in cache 2.27 ->
+ * 1.56. With more rows the weight's columns come from L2 once per row pair, and run2x4 is faster.
  * K a multiple of 8 (no tail: a smaller bundle).
  */
 @inline function dot4x2(a0: usize, a1: usize, b0: usize, cs: usize, K: i32, po: usize, row: usize): void {
@@ -259,43 +346,57 @@ export function matvec_pack_a4(pa: usize, M: i32, K: i32, sam: i32, dst: usize):
 
 /**
  * Columns [j0, j1) of out (row stride ldo) = A @ B with B[k, n] at pb + (n * sbn + k) floats
- * (unit k stride) and A rows contiguous along k, row stride sam; pk: A packed by matvec_pack_a4
- * (two or more rows).
+ * (unit k stride) and A rows contiguous along k, row stride sam. Two or more rows: pk holds A
+ * packed by matvec_pack_a4; more than four: scr, 128 bytes a 4-row block of this call's own (the
+ * blocks' sums between their turns).
  */
-export function matvec_f32_dot(pa: usize, pb: usize, po: usize, M: i32, K: i32, sam: i32, sbn: i32, ldo: i32, j0: i32, j1: i32, pk: usize): void {
+export function matvec_f32_dot(pa: usize, pb: usize, po: usize, M: i32, K: i32, sam: i32, sbn: i32, ldo: i32, j0: i32, j1: i32, pk: usize, scr: usize): void {
   const lda = <usize>sam << 2;
   const row = <usize>ldo << 2;
   let j = j0;
-  // one row: eight columns a pass, then the ones left in fours; two rows: four columns a pass
-  if (M == 1 && (K & 3) == 0) for (; j + 8 <= j1; j += 8) dot8x1(pa, at<f32>(pb, j * sbn), <usize>sbn << 2, K, po + (<usize>j << 2));
+  if (M == 1) {
+    // eight columns a pass, then the ones left in fours
+    if ((K & 3) == 0) for (; j + 8 <= j1; j += 8) dot8x1(pa, at<f32>(pb, j * sbn), <usize>sbn << 2, K, po + (<usize>j << 2));
+    for (; j < j1; j += 4) {
+      const nc = min(4, j1 - j);
+      // columns past the range repeat the last one (read, never stored)
+      const b0 = at<f32>(pb, j * sbn);
+      const b1 = nc > 1 ? at<f32>(pb, (j + 1) * sbn) : b0;
+      const b2 = nc > 2 ? at<f32>(pb, (j + 2) * sbn) : b1;
+      const b3 = nc > 3 ? at<f32>(pb, (j + 3) * sbn) : b2;
+      dot4x1(pa, b0, b1, b2, b3, K, po + (<usize>j << 2), nc);
+    }
+    return;
+  }
+  // two rows: four columns a pass
   if (M == 2 && (K & 7) == 0) for (; j + 4 <= j1; j += 4) dot4x2(pa, pa + lda, at<f32>(pb, j * sbn), <usize>sbn << 2, K, po + (<usize>j << 2), row);
-  for (; j < j1; j += 4) {
-    const nc = min(4, j1 - j);
-    // columns past the range repeat the last one (read, never stored)
+  // two columns a pass, A's 4-row blocks in turns, DOT_CHUNK steps each
+  const K8 = K & ~7, h = <usize>K8 << 1, steps = K8 >> 2, blockBytes = <usize>K8 << 4;
+  const nb = (M + 3) >> 2;
+  for (; j < j1; j += 2) {
+    const nc = min(2, j1 - j);
     const b0 = at<f32>(pb, j * sbn);
     const b1 = nc > 1 ? at<f32>(pb, (j + 1) * sbn) : b0;
-    const b2 = nc > 2 ? at<f32>(pb, (j + 2) * sbn) : b1;
-    const b3 = nc > 3 ? at<f32>(pb, (j + 3) * sbn) : b2;
-    const o = po + (<usize>j << 2);
-    let m = 0;
-    while (m < M) {
-      const left = M - m;
-      const a = pa + <usize>m * lda;
-      const om = o + <usize>m * row;
-      if (left >= 2) {
-        // 4 rows x 2 columns a pass: 6 loads feed 8 multiply-adds (8 rows x 1 column: 9 for 8)
-        const mr = min(4, left);
-        const a1 = a + lda;
-        const a2 = mr > 2 ? a + 2 * lda : a;
-        const a3 = mr > 3 ? a + 3 * lda : a;
-        const ap = pk + (<usize>m * (K & ~7) << 2);
-        dot2x4(ap, a, a1, a2, a3, mr, b0, b1, K, om, ldo, min(nc, 2));
-        if (nc > 2) dot2x4(ap, a, a1, a2, a3, mr, b2, b3, K, om + 8, ldo, nc - 2);
-        m += mr;
-      } else {
-        dot4x1(a, b0, b1, b2, b3, K, om, nc);
-        m += 1;
+    if (nb == 1) {
+      const a1 = pa + lda, a2 = M > 2 ? a1 + lda : pa, a3 = M > 3 ? a1 + 2 * lda : pa;
+      dot2x4(pk, pa, a1, a2, a3, M, b0, b1, K, po + (<usize>j << 2), ldo, nc);
+      continue;
+    }
+    for (let q: usize = 0; q < <usize>nb << 7; q += 16) v128.store(scr + q, f32x4.splat(0));
+    for (let s = 0; s < steps; s += DOT_CHUNK) {
+      const n = min(DOT_CHUNK, steps - s), o = <usize>(s >> 1) << 4;
+      let ap = pk + (<usize>s << 6), acc = scr;
+      for (let m = 0; m < M; m += 4) {
+        if (M - m > 1) run2x4(ap, b0, b1, o, h, n, acc);
+        else run1x2(ap, b0, b1, o, h, n, acc);
+        ap += blockBytes;
+        acc += 128;
       }
+    }
+    let acc = scr;
+    for (let m = 0; m < M; m += 4) {
+      finish2(acc, pa + <usize>m * lda, lda, min(4, M - m), b0, b1, K, po + (<usize>j << 2) + <usize>m * row, row, nc);
+      acc += 128;
     }
   }
 }
@@ -634,7 +735,7 @@ export function matvec_pack_a_eo(pa: usize, M: i32, K: i32, sam: i32, sak: i32, 
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   const K8 = K & ~7;
-  // k's two halves in turns, as dot2x4 (16 bytes of weights, 32 of A a step; the first half
+  // k's two halves in turns, as run2x4 (16 bytes of weights, 32 of A a step; the first half
   // takes ceil(K8 / 16) steps): bfloat16 4096 x 4096, 2 threads, from memory, 4 rows 3.18 ->
   // 2.92 ms, 8 rows 5.20 -> 4.89
   let o: usize = 0, next: usize = <usize>((K8 + 8) >> 4) << 4;

@@ -21,6 +21,8 @@ export const SKINNY_ROWS = 16;
  * M = 17: 25-31 ms against 31-45 ms; M = 24: 28-34 against 34-40; M = 48: no gain.
  */
 export const SKINNY_MAX_ROWS = 32;
+/** Bytes of scratch matvec_f32_dot takes per call: 128 a 4-row block, SKINNY_ROWS rows. */
+const DOT_SCRATCH = (SKINNY_ROWS / 4) * 128;
 /** Weight elements per batch entry above which the columns are split across threads. */
 export const SKINNY_THREAD_ELEMS = 1 << 16;
 
@@ -72,9 +74,12 @@ export function skinnyMatmulF32(ctx: WasmContext, a: ArrayData, b: ArrayData, ou
   // A with unit k stride: the dot kernel needs it, and the axpy kernel's strips (two or more rows) too
   const packA = half || ((dot || M > 1) && sak !== 1 && K > 1) ? heap.alloc(M * K * 4) : null;
   let pack4: typeof packA = null;
+  let scratch: typeof packA = null;
   try {
     // the dot kernel's 4-row blocks (dot2x4: two or more rows), packed in the order it reads them (matvec_pack_a4)
     if (dot && K >= 8 && M > 1) pack4 = heap.alloc(Math.ceil(M / 4) * 4 * (K & ~7) * 4);
+    // each chunk's own room for the 4-row blocks' sums between their turns (more than one block)
+    if (dot && M > 4) scratch = heap.alloc(cols.length * DOT_SCRATCH);
     const pa = addressOf(a);
     const pb = addressOf(b);
     const po = addressOf(out);
@@ -106,7 +111,7 @@ export function skinnyMatmulF32(ctx: WasmContext, a: ArrayData, b: ArrayData, ou
           const m = Math.min(SKINNY_ROWS, M - r0);
           // each pass's rows are whole 4-row blocks of the packed A (SKINNY_ROWS a multiple of 4)
           const pk = pack4 ? pack4.ptr + r0 * (K & ~7) * 4 : 0;
-          parallel(ctx, 'matvec_f32_dot', cols.map(([j0, j1]) => [a0 + r0 * lda * 4, b0, o0 + r0 * N * 4, m, K, lda, sbn, N, j0, j1, pk]));
+          parallel(ctx, 'matvec_f32_dot', cols.map(([j0, j1], i) => [a0 + r0 * lda * 4, b0, o0 + r0 * N * 4, m, K, lda, sbn, N, j0, j1, pk, scratch ? scratch.ptr + i * DOT_SCRATCH : 0]));
         }
       } else {
         skinnyStats.axpy++;
@@ -119,6 +124,7 @@ export function skinnyMatmulF32(ctx: WasmContext, a: ArrayData, b: ArrayData, ou
   } finally {
     if (packA) heap.free(packA.ptr, packA.size);
     if (pack4) heap.free(pack4.ptr, pack4.size);
+    if (scratch) heap.free(scratch.ptr, scratch.size);
   }
   return true;
 }
