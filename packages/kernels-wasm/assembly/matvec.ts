@@ -16,7 +16,8 @@
 // - matvec_f32_axpy, B with unit n stride (sbn == 1: W as stored, K x N row-major): B rows are
 //   scaled by A's values and added to the output rows, in k order. Two or more A rows: strips of
 //   16 columns of two output rows are held in registers while 8 B rows are added (each weight
-//   vector loaded once for both rows, A's values broadcast from memory), the rows' chunks in L2.
+//   vector loaded once for both rows, A's values from a copy splat to vectors, in pairs:
+//   matvec_pack_a_pairs), the rows' chunks in L2.
 //   One A row: eight B rows a pass (axpy8), the output row's chunk in L1.
 //
 // f32 products and sums, in another order than the reference's double sums, within the same
@@ -416,17 +417,37 @@ export function matvec_f32_dot(pa: usize, pb: usize, po: usize, M: i32, K: i32, 
 const STRIP_K = 8;
 
 /**
- * 16 output columns of two rows (at o and q) += kc weight rows (16 columns each, rs bytes apart
- * from r) scaled by A's kc values at x and y, added in k order: the 8 sums stay in registers,
- * each weight vector is loaded once for both rows, and every load's offset is an immediate.
- * A loop, not an unrolled body: TurboFan issues an unrolled body's loads first and spills the sums.
+ * A's rows in pairs for the strips, each value splat to a vector: pair p's k-th entry (32 bytes:
+ * row 2p's value in 4 lanes, then row 2p + 1's, or 2p's again for an odd M's last row) at
+ * dst + (p * K + k) * 32. A any strides. The strips' loads of A are then plain vector loads
+ * (a broadcast from memory competed with the multiply-adds) from one pointer.
  */
-@inline function strip2(o: usize, q: usize, x: usize, y: usize, r: usize, rs: usize, kc: i32): void {
+export function matvec_pack_a_pairs(pa: usize, M: i32, K: i32, sam: i32, sak: i32, dst: usize): void {
+  for (let m = 0; m < M; m += 2) {
+    const o1 = m + 1 < M ? sam : 0;
+    let off = m * sam;
+    for (let k = 0; k < K; k++) {
+      v128.store(dst, f32x4.splat(load<f32>(at<f32>(pa, off))));
+      v128.store(dst, f32x4.splat(load<f32>(at<f32>(pa, off + o1))), 16);
+      dst += 32;
+      off += sak;
+    }
+  }
+}
+
+/**
+ * 16 output columns of two rows (at o and q) += kc weight rows (16 columns each, rs bytes apart
+ * from r) scaled by A's kc value pairs at x (matvec_pack_a_pairs), added in k order: the 8 sums
+ * stay in registers, each weight vector is loaded once for both rows, and every load's offset
+ * is an immediate. A loop, not an unrolled body: TurboFan issues an unrolled body's loads first
+ * and spills the sums.
+ */
+@inline function strip2(o: usize, q: usize, x: usize, r: usize, rs: usize, kc: i32): void {
   let s0 = v128.load(o), s1 = v128.load(o, 16), s2 = v128.load(o, 32), s3 = v128.load(o, 48);
   let t0 = v128.load(q), t1 = v128.load(q, 16), t2 = v128.load(q, 32), t3 = v128.load(q, 48);
-  const xe = x + (<usize>kc << 2);
+  const xe = x + (<usize>kc << 5);
   do {
-    const u = v128.load32_splat(x), v = v128.load32_splat(y);
+    const u = v128.load(x), v = v128.load(x, 16);
     let w = v128.load(r);
     s0 = madd(u, w, s0);
     t0 = madd(v, w, t0);
@@ -440,25 +461,24 @@ const STRIP_K = 8;
     s3 = madd(u, w, s3);
     t3 = madd(v, w, t3);
     r += rs;
-    x += 4;
-    y += 4;
+    x += 32;
   } while (x < xe);
   v128.store(o, s0); v128.store(o, s1, 16); v128.store(o, s2, 32); v128.store(o, s3, 48);
   v128.store(q, t0); v128.store(q, t1, 16); v128.store(q, t2, 32); v128.store(q, t3, 48);
 }
 
-/** strip2 for one row. */
+/** strip2 for one row (the pair's first value). */
 @inline function strip1(o: usize, x: usize, r: usize, rs: usize, kc: i32): void {
   let s0 = v128.load(o), s1 = v128.load(o, 16), s2 = v128.load(o, 32), s3 = v128.load(o, 48);
-  const xe = x + (<usize>kc << 2);
+  const xe = x + (<usize>kc << 5);
   do {
-    const u = v128.load32_splat(x);
+    const u = v128.load(x);
     s0 = madd(u, v128.load(r), s0);
     s1 = madd(u, v128.load(r, 16), s1);
     s2 = madd(u, v128.load(r, 32), s2);
     s3 = madd(u, v128.load(r, 48), s3);
     r += rs;
-    x += 4;
+    x += 32;
   } while (x < xe);
   v128.store(o, s0); v128.store(o, s1, 16); v128.store(o, s2, 32); v128.store(o, s3, 48);
 }
@@ -523,10 +543,10 @@ const STRIP_K = 8;
 /**
  * Columns [j0, j1) of out (row stride ldo) = A @ B with B[k, n] at pb + (k * sbk + n) floats
  * (unit n stride), A any strides. Sums from +0 in k order, as the reference's are.
- * Two or more rows with unit k stride in A: strips of 16 columns (strip2/strip1), STRIP_K weight
- * rows at a time; the columns left (fewer than 16) and other A strides: axpy4 a row.
+ * Two or more rows: strips of 16 columns (strip2/strip1), STRIP_K weight rows at a time, A's
+ * values from pk (matvec_pack_a_pairs); the columns left (fewer than 16): axpy4 a row.
  */
-export function matvec_f32_axpy(pa: usize, pb: usize, po: usize, M: i32, K: i32, sam: i32, sak: i32, sbk: i32, ldo: i32, j0: i32, j1: i32): void {
+export function matvec_f32_axpy(pa: usize, pb: usize, po: usize, M: i32, K: i32, sam: i32, sak: i32, sbk: i32, ldo: i32, j0: i32, j1: i32, pk: usize): void {
   const row = <usize>ldo << 2;
   const C = axpyChunk(M);
   const K4 = K & ~3;
@@ -540,17 +560,17 @@ export function matvec_f32_axpy(pa: usize, pb: usize, po: usize, M: i32, K: i32,
     if (M == 1 && (w & 3) == 0) {
       // one row: eight B rows a pass (the same sums as two of four)
       for (; k + 8 <= K; k += 8) axpy8(o0, w, at<f32>(pa, k * sak), sak, at<f32>(pb, k * sbk + c0), rs);
-    } else if (M > 1 && sak == 1 && w >= 16) {
-      const end = <usize>(w & ~15) << 2, sa = <usize>sam << 2;
+    } else if (M > 1 && w >= 16) {
+      const end = <usize>(w & ~15) << 2, pair = <usize>K << 5;
       for (let k0 = 0; k0 < K; k0 += STRIP_K) {
         const kc = min(STRIP_K, K - k0);
-        const r = at<f32>(pb, k0 * sbk + c0), xk = at<f32>(pa, k0);
+        const r = at<f32>(pb, k0 * sbk + c0), xk = pk + (<usize>k0 << 5);
         for (let p: usize = 0; p < end; p += 64) {
           let om = o0 + p, x = xk, m = 0;
           for (; m + 1 < M; m += 2) {
-            strip2(om, om + row, x, x + sa, r + p, rs, kc);
+            strip2(om, om + row, x, r + p, rs, kc);
             om += row << 1;
-            x += sa << 1;
+            x += pair;
           }
           if (m < M) strip1(om, x, r + p, rs, kc);
         }

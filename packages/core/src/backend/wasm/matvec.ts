@@ -71,15 +71,19 @@ export function skinnyMatmulF32(ctx: WasmContext, a: ArrayData, b: ArrayData, ou
   const nBatch = shapeSize(batchShape);
   const parts = chunkCount(ctx, N * K, SKINNY_THREAD_ELEMS);
   const cols = splitRange(N, parts, 16);
-  // A with unit k stride: the dot kernel needs it, and the axpy kernel's strips (two or more rows) too
-  const packA = half || ((dot || M > 1) && sak !== 1 && K > 1) ? heap.alloc(M * K * 4) : null;
+  // A with unit k stride: the dot kernel needs it
+  const packA = half || (dot && sak !== 1 && K > 1) ? heap.alloc(M * K * 4) : null;
   let pack4: typeof packA = null;
   let scratch: typeof packA = null;
+  let pairs: typeof packA = null;
   try {
     // the dot kernel's 4-row blocks (dot2x4: two or more rows), packed in the order it reads them (matvec_pack_a4)
     if (dot && K >= 8 && M > 1) pack4 = heap.alloc(Math.ceil(M / 4) * 4 * (K & ~7) * 4);
     // each chunk's own room for the 4-row blocks' sums between their turns (more than one block)
     if (dot && M > 4) scratch = heap.alloc(cols.length * DOT_SCRATCH);
+    // the axpy kernel's strips (two or more rows): A's values splat to vectors, in row pairs
+    // (matvec_pack_a_pairs: 32 bytes a pair and k, four times A's bytes)
+    if (axpy && M > 1) pairs = heap.alloc(Math.ceil(M / 2) * K * 32);
     const pa = addressOf(a);
     const pb = addressOf(b);
     const po = addressOf(out);
@@ -89,13 +93,11 @@ export function skinnyMatmulF32(ctx: WasmContext, a: ArrayData, b: ArrayData, ou
       const b0 = pb + offB * b.dtype.size;
       const o0 = po + bi * M * N * 4;
       let lda = sam;
-      let ska = sak;
       if (packA && !half) {
         skinnyStats.packedA++;
         ctx.k.matvec_pack_a_f32(a0, M, K, sam, sak, packA.ptr);
         a0 = packA.ptr;
         lda = K;
-        ska = 1;
       }
       if (half) {
         skinnyStats.half++;
@@ -115,9 +117,12 @@ export function skinnyMatmulF32(ctx: WasmContext, a: ArrayData, b: ArrayData, ou
         }
       } else {
         skinnyStats.axpy++;
+        if (pairs) ctx.k.matvec_pack_a_pairs(a0, M, K, sam, sak, pairs.ptr);
         for (let r0 = 0; r0 < M; r0 += SKINNY_ROWS) {
           const m = Math.min(SKINNY_ROWS, M - r0);
-          parallel(ctx, 'matvec_f32_axpy', cols.map(([j0, j1]) => [a0 + r0 * lda * 4, b0, o0 + r0 * N * 4, m, K, lda, ska, sbk, N, j0, j1]));
+          // each pass's rows are whole pairs (SKINNY_ROWS even)
+          const pk = pairs ? pairs.ptr + (r0 / 2) * K * 32 : 0;
+          parallel(ctx, 'matvec_f32_axpy', cols.map(([j0, j1]) => [a0 + r0 * sam * 4, b0, o0 + r0 * N * 4, m, K, sam, sak, sbk, N, j0, j1, pk]));
         }
       }
     }
@@ -125,6 +130,7 @@ export function skinnyMatmulF32(ctx: WasmContext, a: ArrayData, b: ArrayData, ou
     if (packA) heap.free(packA.ptr, packA.size);
     if (pack4) heap.free(pack4.ptr, pack4.size);
     if (scratch) heap.free(scratch.ptr, scratch.size);
+    if (pairs) heap.free(pairs.ptr, pairs.size);
   }
   return true;
 }
