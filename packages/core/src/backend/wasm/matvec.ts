@@ -83,9 +83,9 @@ export function skinnyMatmulF32(ctx: WasmContext, a: ArrayData, b: ArrayData, ou
     if (dot && K >= 8 && (M > 2 || (M === 2 && (K % 8 !== 0 || N % 4 !== 0)))) pack4 = heap.alloc(Math.ceil(M / 4) * 4 * (K & ~7) * 4);
     // each chunk's own room for the 4-row blocks' sums between their turns (more than one block)
     if (dot && M > 4) scratch = heap.alloc(cols.length * DOT_SCRATCH);
-    // the axpy kernel's strips (two or more rows): A's values splat to vectors, in row pairs
-    // (matvec_pack_a_pairs: 32 bytes a pair and k, four times A's bytes)
-    if (axpy && M > 1) pairs = heap.alloc(Math.ceil(M / 2) * K * 32);
+    // the axpy kernel's strips (two or more rows, 16 columns or more): A's values splat to
+    // vectors, in row pairs (matvec_pack_a_pairs: 32 bytes a pair and k, four times A's bytes)
+    if (axpy && M > 1 && N >= 16) pairs = heap.alloc(Math.ceil(M / 2) * K * 32);
     const pa = addressOf(a);
     const pb = addressOf(b);
     const po = addressOf(out);
