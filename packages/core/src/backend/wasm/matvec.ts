@@ -78,10 +78,11 @@ export function skinnyMatmulF32(ctx: WasmContext, a: ArrayData, b: ArrayData, ou
   let pairs: typeof packA = null;
   try {
     // the float32 dot kernel's 4-row blocks (a half weight, dot too, takes its own kernel), packed
-    // in the order it reads them (matvec_pack_a4): three or more rows, or two where dot4x2 leaves
-    // columns to them (K not a multiple of 8, or N of 4; the threads' ranges start at multiples of 16)
+    // in the order it reads them (matvec_pack_a4), for every product of two or more rows: the
+    // kernel decides per column range which of them it runs (two rows: dot4x2 leaves a column
+    // tail to them), so the copy is always there rather than guessed here
     const f32dot = dot && !half;
-    if (f32dot && K >= 8 && (M > 2 || (M === 2 && (K % 8 !== 0 || N % 4 !== 0)))) pack4 = heap.alloc(Math.ceil(M / 4) * 4 * (K & ~7) * 4);
+    if (f32dot && K >= 8 && M > 1) pack4 = heap.alloc(Math.ceil(M / 4) * 4 * (K & ~7) * 4);
     // each chunk's own room for the 4-row blocks' sums between their turns (more than one block)
     if (f32dot && M > 4) scratch = heap.alloc(cols.length * DOT_SCRATCH);
     // the axpy kernel's strips (two or more rows, 16 columns or more): A's values splat to
