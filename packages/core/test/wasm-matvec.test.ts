@@ -180,13 +180,13 @@ test('x @ W (the axpy kernel): the float32 k-order sum, bit for bit, on every pa
   }
 });
 
-// x @ W.T with more than four rows: the 4-row blocks take turns over a column pair in chunks of
-// 128 k-steps (matvec.ts DOT_CHUNK; a step is 4 k), their sums kept between turns. K = 1037:
-// 258 steps (chunks of 128, 128 and 2) and a k tail of 5; K = 1540: 384 steps (three whole
-// chunks) and a tail of 4; blocks of 1 to 4 rows (M = 5, 13: the last block one row).
+// x @ W.T with more than four rows: blocks of 5 rows (the last one the rest) take turns over a
+// column pair in chunks of 128 k-steps (matvec.ts DOT_CHUNK; a step is 4 k), their sums kept
+// between turns. K = 1037: 258 steps (chunks of 128, 128 and 2) and a k tail of 5; K = 1540: 384
+// steps (three whole chunks) and a tail of 4; last blocks of 1 to 5 rows (M = 6, 7, 8, 9, 10).
 test('x @ W.T, 5 to 16 rows: blocks in turns over k-chunks, within the bound, the same bits on 1 and 2 threads', () => {
   setStealing(false);
-  for (const M of [5, 6, 8, 13, 16]) {
+  for (const M of [5, 6, 7, 8, 9, 10, 13, 14, 16]) {
     for (const [K, N] of [[1037, 7], [1540, 34], [1037, 130]] as const) {
       const x = data([M, K], M * 3 + K);
       const w = data([N, K], N * 11 + K);
@@ -199,6 +199,31 @@ test('x @ W.T, 5 to 16 rows: blocks in turns over k-chunks, within the bound, th
       mx.setNumThreads(2);
       const two = Buffer.from(runOn('wasm', op, [x, w]).units.buffer);
       expect(two.equals(one), `M ${M} K ${K} N ${N}: 1 and 2 threads`).toBe(true);
+    }
+  }
+});
+
+// Every block shape of the dot kernel for two or more rows (dot4x2, dot2x4, and the blocks of 1
+// to 5 rows in turns) sums a row's products in the same order: each lane over k's two halves in
+// turns, the lanes added, then the k tail. So a row's bits can't depend on the rows beside it:
+// row r of an M-row product is, bit for bit, row 0 of the 2-row product [x_r; x_r] (one row
+// alone takes dot8x1, whose order differs). In either kernel set.
+test('x @ W.T: the bits of a row are the same whatever rows share the call (2 to 16 rows, any block shape)', () => {
+  for (const [K, N] of [[1037, 37], [1536, 38], [64, 5]] as const) {
+    const w = data([N, K], N * 7 + K);
+    const op = (a: mx.MxArray, b: mx.MxArray) => mm(a, mx.transpose(b));
+    for (const M of [3, 4, 5, 8, 9, 11, 16]) {
+      const x = data([M, K], M * 13 + K);
+      skinnyStats.dot = 0;
+      const all = runOn('wasm', op, [x, w]).units as Float32Array;
+      expect(skinnyStats.dot, `M ${M} K ${K}: the dot kernel`).toBeGreaterThan(0);
+      let bad = 0;
+      for (let r = 0; r < M; r++) {
+        const xr = mx.concatenate([x.index(mx.Slice(r, r + 1)), x.index(mx.Slice(r, r + 1))], 0);
+        const two = runOn('wasm', op, [xr, w]).units as Float32Array;
+        for (let j = 0; j < N; j++) if (!Object.is(two[j], all[r * N + j])) bad++;
+      }
+      expect(bad, `M ${M} K ${K} N ${N}: outputs whose bits differ from the 2-row product's`).toBe(0);
     }
   }
 });

@@ -4,13 +4,14 @@
 //
 // - matvec_f32_dot, B with unit k stride (sbk == 1: a Linear layer's W.T, B[k, n] = W[n, k]):
 //   every output is a dot product of an A row with a contiguous B column. Two columns at a
-//   time, blocks of up to 4 A rows take turns over them, DOT_CHUNK steps each (run2x4: 8
-//   accumulators, 6 loads per 8 multiply-adds; the first block reads the columns from memory,
-//   the others from L1, so the stream never waits a whole block; a single block keeps its sums
-//   in registers throughout: dot2x4), k's two halves in turns (four streams from memory); lanes
-//   keep partial sums that are added at the end. A must have unit k stride (the adapter packs it
-//   if not), and its 4-row blocks also come packed in the order they are read (matvec_pack_a4:
-//   one pointer, every load of A at an immediate offset).
+//   time: up to 4 A rows, one block with its sums in registers throughout (dot2x4: 8
+//   accumulators, 6 loads per 8 multiply-adds); more, blocks of 4 rows (the last one the rows
+//   left) take turns over them, DOT_CHUNK steps each (runBlock; the first block reads
+//   the columns from memory, the others from L1, so the stream never waits a whole block), k's
+//   two halves in turns (four streams from memory); lanes keep partial sums that are added at
+//   the end. A must have unit k stride (the adapter packs it if not), and its blocks also come
+//   packed in the order they are read (matvec_pack_a_blocks: one pointer, every load of A at an
+//   immediate offset).
 //   One A row (decoding): eight columns a pass (dot8x1), so that A, which the streamed weights
 //   evict to L2, is loaded once per eight weight vectors. Two A rows: four columns a pass (dot4x2).
 // - matvec_f32_axpy, B with unit n stride (sbn == 1: W as stored, K x N row-major): B rows are
@@ -138,22 +139,24 @@ export function matvec_pack_a_f32(pa: usize, M: i32, K: i32, sam: i32, sak: i32,
 }
 
 /**
- * A's rows in blocks of 4 (rows past M repeat the block's first), each block's k vectors in the
- * order run2x4 reads them (k's halves in turns), 4 rows a step: 64 bytes a step, K8 * 16 bytes a
- * block. A rows contiguous along k, row stride sam.
+ * A's rows packed in the order the dot kernel's blocks read them (k's halves in turns), blocks of
+ * 4 rows: up to four rows, one block (rows past M repeat the first: dot2x4 runs 4); more, the
+ * last block holds the rows left, 1 to 4 (16 bytes a row and step: block m from
+ * dst + m * K8 * 4, K8 = K & ~7). A rows contiguous along k, row stride sam.
  */
-export function matvec_pack_a4(pa: usize, M: i32, K: i32, sam: i32, dst: usize): void {
+export function matvec_pack_a_blocks(pa: usize, M: i32, K: i32, sam: i32, dst: usize): void {
   const lda = <usize>sam << 2, K8 = K & ~7;
   for (let m = 0; m < M; m += 4) {
+    const r = M > 4 ? min(4, M - m) : 4, stride = <usize>r << 4;
     const a0 = pa + <usize>m * lda;
     const a1 = m + 1 < M ? a0 + lda : a0, a2 = m + 2 < M ? a0 + 2 * lda : a0, a3 = m + 3 < M ? a0 + 3 * lda : a0;
     let o: usize = 0, next: usize = <usize>K8 << 1;
     for (let k = 0; k < K8; k += 4) {
       v128.store(dst, v128.load(a0 + o));
-      v128.store(dst, v128.load(a1 + o), 16);
-      v128.store(dst, v128.load(a2 + o), 32);
-      v128.store(dst, v128.load(a3 + o), 48);
-      dst += 64;
+      if (r > 1) v128.store(dst, v128.load(a1 + o), 16);
+      if (r > 2) v128.store(dst, v128.load(a2 + o), 32);
+      if (r > 3) v128.store(dst, v128.load(a3 + o), 48);
+      dst += stride;
       const after = o + 16;
       o = next;
       next = after;
@@ -170,18 +173,25 @@ export function matvec_pack_a4(pa: usize, M: i32, K: i32, sam: i32, dst: usize):
 const DOT_CHUNK = 128;
 
 /**
- * `steps` steps (even) of a 4-row x 2-column block: the 8 sums from acc, A's packed block at ap
- * (matvec_pack_a4) against the columns at b0 and b1, k's halves in turns from offset o of the
- * first half and o + h of the second, the sums back to acc. 6 loads per 8 multiply-adds, A's at
- * immediate offsets of one pointer.
+ * `steps` steps (even) of a block of r rows (1 to 4, a constant where it is inlined, so that the
+ * rows past it fold away) x 2 columns: the 2r sums from acc, A's packed block at ap
+ * (matvec_pack_a_blocks, r * 16 bytes a step) against the columns at b0 and b1, k's halves in
+ * turns from offset o of the first half and o + h of the second, the sums back to acc. For 4
+ * rows 6 loads per 8 multiply-adds, A's at immediate offsets of one pointer.
  * Halves in turns: the two columns are read as four streams, which the hardware prefetchers
  * keep fuller than two (4096 x 4096 weight from memory, 2 threads: M = 2 4.91 -> 3.83 ms, M = 4
  * 4.08 -> 3.70, M = 8 5.73 -> 5.43 on Node 20). The sums' order changes, not the bound.
+ * A last block of 2 or 3 rows runs as that many (before, as 4 with rows repeated: x (6 x 4096)
+ * @ W.T, 2 threads, 5.50 -> 4.88 ms).
  */
-@inline function run2x4(ap: usize, b0: usize, b1: usize, o: usize, h: usize, steps: i32, acc: usize): void {
-  let c00 = v128.load(acc), c01 = v128.load(acc, 16), c10 = v128.load(acc, 32), c11 = v128.load(acc, 48);
-  let c20 = v128.load(acc, 64), c21 = v128.load(acc, 80), c30 = v128.load(acc, 96), c31 = v128.load(acc, 112);
-  const end = ap + (<usize>steps << 6);
+@inline function runBlock(ap: usize, b0: usize, b1: usize, o: usize, h: usize, steps: i32, acc: usize, r: i32): void {
+  let c00 = v128.load(acc), c01 = v128.load(acc, 16);
+  let c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  if (r > 1) { c10 = v128.load(acc, 32); c11 = v128.load(acc, 48); }
+  if (r > 2) { c20 = v128.load(acc, 64); c21 = v128.load(acc, 80); }
+  if (r > 3) { c30 = v128.load(acc, 96); c31 = v128.load(acc, 112); }
+  const stride = <usize>r << 4;
+  const end = ap + <usize>steps * stride;
   let p = o, next = o + h;
   while (ap < end) {
     const x0 = v128.load(b0 + p);
@@ -189,40 +199,30 @@ const DOT_CHUNK = 128;
     let y = v128.load(ap);
     c00 = madd(y, x0, c00);
     c01 = madd(y, x1, c01);
-    y = v128.load(ap, 16);
-    c10 = madd(y, x0, c10);
-    c11 = madd(y, x1, c11);
-    y = v128.load(ap, 32);
-    c20 = madd(y, x0, c20);
-    c21 = madd(y, x1, c21);
-    y = v128.load(ap, 48);
-    c30 = madd(y, x0, c30);
-    c31 = madd(y, x1, c31);
-    ap += 64;
+    if (r > 1) {
+      y = v128.load(ap, 16);
+      c10 = madd(y, x0, c10);
+      c11 = madd(y, x1, c11);
+    }
+    if (r > 2) {
+      y = v128.load(ap, 32);
+      c20 = madd(y, x0, c20);
+      c21 = madd(y, x1, c21);
+    }
+    if (r > 3) {
+      y = v128.load(ap, 48);
+      c30 = madd(y, x0, c30);
+      c31 = madd(y, x1, c31);
+    }
+    ap += stride;
     const after = p + 16;
     p = next;
     next = after;
   }
-  v128.store(acc, c00); v128.store(acc, c01, 16); v128.store(acc, c10, 32); v128.store(acc, c11, 48);
-  v128.store(acc, c20, 64); v128.store(acc, c21, 80); v128.store(acc, c30, 96); v128.store(acc, c31, 112);
-}
-
-/** run2x4 for a block of one row (the packed block's first): 2 sums at acc. */
-@inline function run1x2(ap: usize, b0: usize, b1: usize, o: usize, h: usize, steps: i32, acc: usize): void {
-  let c0 = v128.load(acc), c1 = v128.load(acc, 16);
-  const end = ap + (<usize>steps << 6);
-  let p = o, next = o + h;
-  while (ap < end) {
-    const y = v128.load(ap);
-    c0 = madd(y, v128.load(b0 + p), c0);
-    c1 = madd(y, v128.load(b1 + p), c1);
-    ap += 64;
-    const after = p + 16;
-    p = next;
-    next = after;
-  }
-  v128.store(acc, c0);
-  v128.store(acc, c1, 16);
+  v128.store(acc, c00); v128.store(acc, c01, 16);
+  if (r > 1) { v128.store(acc, c10, 32); v128.store(acc, c11, 48); }
+  if (r > 2) { v128.store(acc, c20, 64); v128.store(acc, c21, 80); }
+  if (r > 3) { v128.store(acc, c30, 96); v128.store(acc, c31, 112); }
 }
 
 /**
@@ -247,16 +247,18 @@ const DOT_CHUNK = 128;
 }
 
 /**
- * run2x4 over the whole columns with its sums in registers, for a single block of 2 to 4 rows
+ * runBlock (4 rows) over the whole columns with its sums in registers, for a single block of 2 to 4 rows
  * (ap: the packed block; a0..a3 for the k tail; rows past the valid `mr` repeat a0 and are not
- * stored). Through run2x4 and scratch, 3 and 4 rows took 5-7% longer (from memory, 2 threads).
+ * stored). Through runBlock and scratch, 3 and 4 rows took 5-7% longer (from memory, 2 threads).
+ * (Three rows as three, with the rows a constant in each of three inlined copies, measured 19%
+ * slower for four in cache: binaryen merged the copies into one loop with the rows a variable.)
  */
 @inline function dot2x4(ap: usize, a0: usize, a1: usize, a2: usize, a3: usize, mr: i32, b0: usize, b1: usize, K: i32, po: usize, ldo: i32, nc: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  // A comes packed (matvec_pack_a4): one pointer, loads at immediate offsets, no address
+  // A comes packed (matvec_pack_a_blocks): one pointer, loads at immediate offsets, no address
   // arithmetic for A's rows (M = 8: 5.40 -> 5.08 ms from memory, 4.42 -> 3.91 in cache).
   const K8 = K & ~7;
   const end = ap + (<usize>K8 << 4);
@@ -306,10 +308,10 @@ const DOT_CHUNK = 128;
 }
 
 /**
- * Four columns (`cs` bytes apart from b0) against two A rows, k's halves in turns as in run2x4.
+ * Four columns (`cs` bytes apart from b0) against two A rows, k's halves in turns as in runBlock.
  * Two rows through a 4-row block multiply-add four (two repeated, not stored); here each is one
  * of the result's: 4096 x 4096 weight, 2 threads, from memory 3.19 -> 2.85 ms, in cache 2.27 ->
- * 1.56. With more rows the weight's columns come from L2 once per row pair, and run2x4 is faster.
+ * 1.56. With more rows the weight's columns come from L2 once per row pair, and runBlock is faster.
  * K a multiple of 8 (no tail: a smaller bundle).
  */
 @inline function dot4x2(a0: usize, a1: usize, b0: usize, cs: usize, K: i32, po: usize, row: usize): void {
@@ -348,7 +350,7 @@ const DOT_CHUNK = 128;
 /**
  * Columns [j0, j1) of out (row stride ldo) = A @ B with B[k, n] at pb + (n * sbn + k) floats
  * (unit k stride) and A rows contiguous along k, row stride sam. Two or more rows: pk holds A
- * packed by matvec_pack_a4; more than four: scr, 128 bytes a 4-row block of this call's own (the
+ * packed by matvec_pack_a_blocks; more than four: scr, M * 32 bytes of this call's own (the
  * blocks' sums between their turns).
  */
 export function matvec_f32_dot(pa: usize, pb: usize, po: usize, M: i32, K: i32, sam: i32, sbn: i32, ldo: i32, j0: i32, j1: i32, pk: usize, scr: usize): void {
@@ -371,34 +373,34 @@ export function matvec_f32_dot(pa: usize, pb: usize, po: usize, M: i32, K: i32, 
   }
   // two rows: four columns a pass
   if (M == 2 && (K & 7) == 0) for (; j + 4 <= j1; j += 4) dot4x2(pa, pa + lda, at<f32>(pb, j * sbn), <usize>sbn << 2, K, po + (<usize>j << 2), row);
-  // two columns a pass, A's 4-row blocks in turns, DOT_CHUNK steps each
-  const K8 = K & ~7, h = <usize>K8 << 1, steps = K8 >> 2, blockBytes = <usize>K8 << 4;
-  const nb = (M + 3) >> 2;
+  // two columns a pass: up to four rows one block (dot2x4), more in blocks of 4 rows (the last
+  // one the rows left) taking turns, DOT_CHUNK steps each
+  const K8 = K & ~7, h = <usize>K8 << 1, steps = K8 >> 2, rowBytes = <usize>K8 << 2;
   for (; j < j1; j += 2) {
     const nc = min(2, j1 - j);
     const b0 = at<f32>(pb, j * sbn);
     const b1 = nc > 1 ? at<f32>(pb, (j + 1) * sbn) : b0;
-    if (nb == 1) {
+    if (M <= 4) {
       const a1 = pa + lda, a2 = M > 2 ? a1 + lda : pa, a3 = M > 3 ? a1 + 2 * lda : pa;
       dot2x4(pk, pa, a1, a2, a3, M, b0, b1, K, po + (<usize>j << 2), ldo, nc);
       continue;
     }
-    for (let q: usize = 0; q < <usize>nb << 7; q += 16) v128.store(scr + q, f32x4.splat(0));
+    for (let q: usize = 0; q < <usize>M << 5; q += 16) v128.store(scr + q, f32x4.splat(0));
     for (let s = 0; s < steps; s += DOT_CHUNK) {
       const n = min(DOT_CHUNK, steps - s), o = <usize>(s >> 1) << 4;
-      let ap = pk + (<usize>s << 6), acc = scr;
-      for (let m = 0; m < M; m += 4) {
-        if (M - m > 1) run2x4(ap, b0, b1, o, h, n, acc);
-        else run1x2(ap, b0, b1, o, h, n, acc);
-        ap += blockBytes;
-        acc += 128;
+      // block m: its rows' sums at scr + m * 32, its packed rows from pk + m * rowBytes
+      let m = 0;
+      for (; m + 4 <= M; m += 4) runBlock(pk + <usize>m * rowBytes + (<usize>s << 6), b0, b1, o, h, n, scr + (<usize>m << 5), 4);
+      const r = M - m;
+      if (r > 0) {
+        // the rows left, as many as there are (each a loop of its own: r a constant in it)
+        const ap = pk + <usize>m * rowBytes + (<usize>(s * r) << 4), acc = scr + (<usize>m << 5);
+        if (r == 3) runBlock(ap, b0, b1, o, h, n, acc, 3);
+        else if (r == 2) runBlock(ap, b0, b1, o, h, n, acc, 2);
+        else runBlock(ap, b0, b1, o, h, n, acc, 1);
       }
     }
-    let acc = scr;
-    for (let m = 0; m < M; m += 4) {
-      finish2(acc, pa + <usize>m * lda, lda, min(4, M - m), b0, b1, K, po + (<usize>j << 2) + <usize>m * row, row, nc);
-      acc += 128;
-    }
+    finish2(scr, pa, lda, M, b0, b1, K, po + (<usize>j << 2), row, nc);
   }
 }
 
@@ -755,7 +757,7 @@ export function matvec_pack_a_eo(pa: usize, M: i32, K: i32, sam: i32, sak: i32, 
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   const K8 = K & ~7;
-  // k's two halves in turns, as run2x4 (16 bytes of weights, 32 of A a step; the first half
+  // k's two halves in turns, as runBlock (16 bytes of weights, 32 of A a step; the first half
   // takes ceil(K8 / 16) steps): bfloat16 4096 x 4096, 2 threads, from memory, 4 rows 3.18 ->
   // 2.92 ms, 8 rows 5.20 -> 4.89
   let o: usize = 0, next: usize = <usize>((K8 + 8) >> 4) << 4;

@@ -21,8 +21,8 @@ export const SKINNY_ROWS = 16;
  * M = 17: 25-31 ms against 31-45 ms; M = 24: 28-34 against 34-40; M = 48: no gain.
  */
 export const SKINNY_MAX_ROWS = 32;
-/** Bytes of scratch matvec_f32_dot takes per call: 128 a 4-row block, SKINNY_ROWS rows. */
-const DOT_SCRATCH = (SKINNY_ROWS / 4) * 128;
+/** Bytes of scratch matvec_f32_dot takes per call: 32 a row (its two columns' sums), SKINNY_ROWS rows. */
+const DOT_SCRATCH = SKINNY_ROWS * 32;
 /** Weight elements per batch entry above which the columns are split across threads. */
 export const SKINNY_THREAD_ELEMS = 1 << 16;
 
@@ -73,16 +73,18 @@ export function skinnyMatmulF32(ctx: WasmContext, a: ArrayData, b: ArrayData, ou
   const cols = splitRange(N, parts, 16);
   // A with unit k stride: the dot kernel needs it
   const packA = half || (dot && sak !== 1 && K > 1) ? heap.alloc(M * K * 4) : null;
-  let pack4: typeof packA = null;
+  let packBlocks: typeof packA = null;
   let scratch: typeof packA = null;
   let pairs: typeof packA = null;
   try {
-    // the float32 dot kernel's 4-row blocks (a half weight, dot too, takes its own kernel), packed
-    // in the order it reads them (matvec_pack_a4), for every product of two or more rows: the
-    // kernel decides per column range which of them it runs (two rows: dot4x2 leaves a column
-    // tail to them), so the copy is always there rather than guessed here
+    // the float32 dot kernel's row blocks (a half weight, dot too, takes its own kernel), packed
+    // in the order it reads them (matvec_pack_a_blocks), each pass of SKINNY_ROWS rows on its own,
+    // for every product of two or more rows: the kernel decides per column range which of them it
+    // runs (two rows: dot4x2 leaves a column tail to them), so the copy is always there rather
+    // than guessed here (a pass of up to 4 rows takes 4 rows' room: the kernel runs them as 4)
     const f32dot = dot && !half;
-    if (f32dot && K >= 8 && M > 1) pack4 = heap.alloc(Math.ceil(M / 4) * 4 * (K & ~7) * 4);
+    const passRows = Math.max(4, Math.min(M, SKINNY_ROWS));
+    if (f32dot && K >= 8 && M > 1) packBlocks = heap.alloc(Math.ceil(M / SKINNY_ROWS) * passRows * (K & ~7) * 4);
     // each chunk's own room for the 4-row blocks' sums between their turns (more than one block)
     if (f32dot && M > 4) scratch = heap.alloc(cols.length * DOT_SCRATCH);
     // the axpy kernel's strips (two or more rows, 16 columns or more): A's values splat to
@@ -112,11 +114,10 @@ export function skinnyMatmulF32(ctx: WasmContext, a: ArrayData, b: ArrayData, ou
         }
       } else if (dot) {
         skinnyStats.dot++;
-        if (pack4) ctx.k.matvec_pack_a4(a0, M, K, lda, pack4.ptr);
         for (let r0 = 0; r0 < M; r0 += SKINNY_ROWS) {
           const m = Math.min(SKINNY_ROWS, M - r0);
-          // each pass's rows are whole 4-row blocks of the packed A (SKINNY_ROWS a multiple of 4)
-          const pk = pack4 ? pack4.ptr + r0 * (K & ~7) * 4 : 0;
+          const pk = packBlocks ? packBlocks.ptr + (r0 / SKINNY_ROWS) * passRows * (K & ~7) * 4 : 0;
+          if (packBlocks) ctx.k.matvec_pack_a_blocks(a0 + r0 * lda * 4, m, K, lda, pk);
           parallel(ctx, 'matvec_f32_dot', cols.map(([j0, j1], i) => [a0 + r0 * lda * 4, b0, o0 + r0 * N * 4, m, K, lda, sbn, N, j0, j1, pk, scratch ? scratch.ptr + i * DOT_SCRATCH : 0]));
         }
       } else {
@@ -132,7 +133,7 @@ export function skinnyMatmulF32(ctx: WasmContext, a: ArrayData, b: ArrayData, ou
     }
   } finally {
     if (packA) heap.free(packA.ptr, packA.size);
-    if (pack4) heap.free(pack4.ptr, pack4.size);
+    if (packBlocks) heap.free(packBlocks.ptr, packBlocks.size);
     if (scratch) heap.free(scratch.ptr, scratch.size);
     if (pairs) heap.free(pairs.ptr, pairs.size);
   }
