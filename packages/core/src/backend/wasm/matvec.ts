@@ -85,7 +85,7 @@ export function skinnyMatmulF32(ctx: WasmContext, a: ArrayData, b: ArrayData, ou
     const f32dot = dot && !half;
     const passRows = Math.max(4, Math.min(M, SKINNY_ROWS));
     if (f32dot && K >= 8 && M > 1) packBlocks = heap.alloc(Math.ceil(M / SKINNY_ROWS) * passRows * (K & ~7) * 4);
-    // each chunk's own room for the 4-row blocks' sums between their turns (more than one block)
+    // each chunk's own room for the row blocks' sums between their turns (more than one block: 32 bytes a row)
     if (f32dot && M > 4) scratch = heap.alloc(cols.length * DOT_SCRATCH);
     // the axpy kernel's strips (two or more rows, 16 columns or more): A's values splat to
     // vectors, in row pairs (matvec_pack_a_pairs: 32 bytes a pair and k, four times A's bytes)
