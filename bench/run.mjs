@@ -227,7 +227,17 @@ if (results['qmv-4096']?.['mlx-ts:wasm']?.status === 'ok') {
   qmvFloor = m ? { ms: Number(m[1]) } : { error: String(r.error?.message ?? r.stderr ?? 'no output').split('\n')[0].slice(0, 200) };
   log(`qmv floor: ${m ? `${m[1]} ms of one core` : qmvFloor.error}`);
 }
-const run = { machine, opts: { ...opts, quick }, configs: configs.map(({ name, lib, info, families, workloadIds, startError }) => ({ name, lib, info, families, workloadIds, startError })), workloads, results, fmaPeak, qmvFloor, notes: { mlx: mlxNotes, numpy: numpyNote } };
+// What limits x (8 x 4096) @ W.T (issue 17's 1.3x bandwidth target): bench/matvec/overlap.mjs, two
+// threads, the kernel alone against the weight streamed alone and against its arithmetic on a weight
+// that fits L2, where mlx-ts:wasm ran matvec-4096-m8.
+let matvecOverlap;
+if (results['matvec-4096-m8']?.['mlx-ts:wasm']?.status === 'ok') {
+  const r = spawnSync(process.execPath, [fileURLToPath(new URL('./matvec/overlap.mjs', import.meta.url))], { encoding: 'utf8', timeout: 300_000 });
+  const m = /^json (.*)$/m.exec(r.stdout ?? '');
+  matvecOverlap = m ? JSON.parse(m[1]) : { error: String(r.error?.message ?? r.stderr ?? 'no output').split('\n')[0].slice(0, 200) };
+  log(`matvec overlap: ${m ? m[1] : matvecOverlap.error}`);
+}
+const run = { machine, opts: { ...opts, quick }, configs: configs.map(({ name, lib, info, families, workloadIds, startError }) => ({ name, lib, info, families, workloadIds, startError })), workloads, results, fmaPeak, qmvFloor, matvecOverlap, notes: { mlx: mlxNotes, numpy: numpyNote } };
 mkdirSync(dirname(jsonFile), { recursive: true });
 writeFileSync(jsonFile, JSON.stringify(run, null, 1));
 mkdirSync(dirname(outFile), { recursive: true });

@@ -211,6 +211,16 @@ export function renderReport(run) {
       row(`matmul ${what}, W 4096x4096: ${M} (${threadsText(thr)}) vs tfjs:wasm (issue 17)`, s, 2, t);
       if (s.missing === undefined && s.x < 2) splitNote(id, s.b.medianMs / 2, `matmul ${what} at 2× tfjs:wasm`);
     }
+    // what limits the 8-row products, measured after the workloads (bench/matvec/overlap.mjs): each
+    // kernel alone from memory, its arithmetic alone (a weight in L2) and the weight streamed alone
+    const overlapNote = (id, what) => {
+      const ov = run.matvecOverlap, k = { 'matvec-4096-m8': ov?.dot, 'matvec-4096-m8-w': ov?.axpy }[id];
+      if (!ov || !(id in { 'matvec-4096-m8': 1, 'matvec-4096-m8-w': 1 })) return;
+      if (ov.error || !k) return targetNotes.push(`matmul ${what}: the overlap measurement (bench/matvec/overlap.mjs) failed: ${ov.error ?? 'no result for this product'}`);
+      const pct = (v) => `${(100 * v).toFixed(0)}%`, w = ov.weightMs, hidden = (w + k.arithMs - k.kernelMs) / w, need = (k.arithMs - 0.3 * w) / w;
+      const perThread = wl[id].flops / k.arithMs / ov.threads / 1e6, pk = run.fmaPeak?.plain;
+      targetNotes.push(`What limits matmul ${what}, measured after the workloads (\`node bench/matvec/overlap.mjs\`: the kernel alone, ${ov.threads} threads, the weight from memory as here): the weight streamed alone ${fmtMs(w)}, the kernel ${fmtMs(k.kernelMs)} (${fmtX(k.kernelMs / w)} that), its arithmetic alone on a weight that fits L2 (no memory traffic) ${fmtMs(k.arithMs)} = ${fmtX(k.arithMs / w)}, ${perThread.toFixed(1)} GFLOP/s a thread${pk ? ` against this CPU's multiply+add peak of ${pk.toFixed(1)} (\`bench/fma/peak.mjs\`)` : ''}. The kernel hides ${pct(Math.max(0, hidden))} of the stream behind its arithmetic; 1.3× ${need >= 1 ? 'is beyond its arithmetic alone' : `needs ${pct(Math.max(0, need))} hidden`}.${id === 'matvec-4096-m8' ? ` The same multiply-adds with nothing else (A from L1, no packing, no sums in memory), reading the weight evenly from 1, 2, 4 or 8 runs side by side, take ${fmtMs(ov.uniformMs)} at best (${fmtMs(ov.uniformL2Ms)} on a weight in L2): on this machine a loop this dense in arithmetic keeps fewer of the weight's bytes in flight than the kernel's turns do.` : ''}`);
+    };
     // bandwidth-bound: the weight's bytes at the rate this backend sums 64 MB (sum-1.6e7) in this run
     const sumR = get('sum-1.6e7', M);
     for (const [id, what] of i17) {
@@ -235,6 +245,7 @@ export function renderReport(run) {
           const fma = ok(f) && ok(fg) ? ` With the FMA set (mlx-ts:wasm@node24) it takes ${fmtMs(f.medianMs)}, ${fmtX(f.medianMs / bw)} the bandwidth time, at ${(wl[id].flops / f.medianMs / 1e6).toFixed(1)} GFLOP/s against that runner's GEMM at ${(wl['matmul-1024'].flops / fg.medianMs / 1e6).toFixed(1)}.` : '';
           targetNotes.push(`matmul ${what} within 1.3× of the bandwidth time needs ≤ ${fmtMs(1.3 * bw)}, ${(wl[id].flops / (1.3 * bw) / 1e6).toFixed(1)} GFLOP/s for its ${(wl[id].flops / 1e6).toFixed(0)} M flops, against ${(gemmRate / 1e6).toFixed(1)} GFLOP/s for ${M}'s matmul 1024 in this run (${(100 * floor / (1.3 * bw)).toFixed(0)}% of the GEMM's rate: not beyond this backend's arithmetic; the kernel falls short at ${(wl[id].flops / r.medianMs / 1e6).toFixed(1)} GFLOP/s; ${bound}).${fma}`);
         }
+        overlapNote(id, what);
       }
       // 2x a peer that already streams the weight near this rate would need more than the bandwidth
       const s2 = speed(id, 'tfjs:wasm');

@@ -130,6 +130,21 @@ describe('bench report notes', () => {
     // the FMA runner's time against the same bandwidth time, and its own GEMM's rate (2147 M / 21 ms)
     expect(md).toMatch(/With the FMA set \(mlx-ts:wasm@node24\) it takes 4\.66 ms, 1\.70× the bandwidth time, at 57\.6 GFLOP\/s against that runner's GEMM at 102\.3\./);
   });
+
+  it('an 8-row note states how much of the stream each kernel hides and how much 1.3x needs (bench/matvec/overlap.mjs)', () => {
+    // the weight alone 2.6 ms; W.T: the kernel 4.5 ms, its arithmetic 3.4 ms: (2.6 + 3.4 - 4.5) / 2.6 = 58%
+    // hidden, 1.3x needs (3.4 - 0.78) / 2.6 = 101%: beyond it; W: 4.2 and 3.2 ms: 62% hidden, needs 93%
+    const matvecOverlap = { threads: 2, weightMs: 2.6, dot: { kernelMs: 4.5, arithMs: 3.4 }, axpy: { kernelMs: 4.2, arithMs: 3.2 }, uniformL2Ms: 4.4, uniformMs: 5.1 };
+    const times = { 'sum-1.6e7': [2.62], 'matmul-1024': [27], 'matvec-4096-m8': [5.27], 'matvec-4096-m8-w': [5.3] } as Record<string, [number]>;
+    const md = renderReport(runWith(times, { matvecOverlap, fmaPeak: { plain: 42, fma: 57, ratio: 1.36 } }));
+    // 268 M flops in 3.4 ms on 2 threads: 39.5 GFLOP/s a thread
+    expect(md).toMatch(/What limits matmul X @ W\.T, X 8x4096, measured after the workloads \(`node bench\/matvec\/overlap\.mjs`: the kernel alone, 2 threads, the weight from memory as here\): the weight streamed alone 2\.60 ms, the kernel 4\.50 ms \(1\.73× that\), its arithmetic alone on a weight that fits L2 \(no memory traffic\) 3\.40 ms = 1\.31×, 39\.5 GFLOP\/s a thread against this CPU's multiply\+add peak of 42\.0 \(`bench\/fma\/peak\.mjs`\)\. The kernel hides 58% of the stream behind its arithmetic; 1\.3× is beyond its arithmetic alone\. The same multiply-adds with nothing else .* take 5\.10 ms at best \(4\.40 ms on a weight in L2\)/);
+    expect(md).toMatch(/What limits matmul X @ W \(as stored\), X 8x4096, .*the kernel 4\.20 ms \(1\.62× that\), its arithmetic alone on a weight that fits L2 \(no memory traffic\) 3\.20 ms = 1\.23×, .*The kernel hides 62% of the stream behind its arithmetic; 1\.3× needs 93% hidden\.$/m);
+    // a failed measurement says so; none, no note
+    const failed = renderReport(runWith(times, { matvecOverlap: { error: 'spawn failed' } }));
+    expect(failed).toMatch(/matmul X @ W\.T, X 8x4096: the overlap measurement \(bench\/matvec\/overlap\.mjs\) failed: spawn failed/);
+    expect(renderReport(runWith(times))).not.toMatch(/What limits|overlap measurement/);
+  });
 });
 
 // The timing protocol (bench/lib/measure.mjs): what runs between the settle and a timed call.
