@@ -74,8 +74,11 @@ export const WORKLOADS = [
   // issue 17: the shapes inference runs. matvec-4096 above is x @ W.T (a Linear layer's layout);
   // `layout: 'W'` multiplies by the weight as stored (K x N). bytes: the weight streamed once.
   { id: 'matvec-4096-w', family: 'matvec', layout: 'W', title: 'matmul x @ W, x 1x4096, W 4096x4096 float32 (W as stored)', m: 1, k: 4096, n: 4096, flops: 2 * 4096 * 4096, bytes: 4 * 4096 * 4096 },
-  { id: 'matvec-4096-m8', family: 'matvec', title: 'matmul X @ W.T, X 8x4096, W 4096x4096 float32', m: 8, k: 4096, n: 4096, flops: 2 * 8 * 4096 * 4096, bytes: 4 * 4096 * 4096 },
-  { id: 'matvec-4096-m8-w', family: 'matvec', layout: 'W', title: 'matmul X @ W, X 8x4096, W 4096x4096 float32 (W as stored)', m: 8, k: 4096, n: 4096, flops: 2 * 8 * 4096 * 4096, bytes: 4 * 4096 * 4096 },
+  // The skinny products (M from 1 to 16 rows, issue 17) at 4, 8 and 16 rows, in both layouts.
+  ...[4, 8, 16].flatMap((m) => [
+    { id: `matvec-4096-m${m}`, family: 'matvec', title: `matmul X @ W.T, X ${m}x4096, W 4096x4096 float32`, m, k: 4096, n: 4096, flops: 2 * m * 4096 * 4096, bytes: 4 * 4096 * 4096 },
+    { id: `matvec-4096-m${m}-w`, family: 'matvec', layout: 'W', title: `matmul X @ W, X ${m}x4096, W 4096x4096 float32 (W as stored)`, m, k: 4096, n: 4096, flops: 2 * m * 4096 * 4096, bytes: 4 * 4096 * 4096 },
+  ]),
   { id: 'small-add-100', family: 'add', title: 'add a+b, 100 float32 (per-op overhead: op + eval)', n: 100, micro: true },
   { id: 'chain-10-add-100', family: 'chain', title: 'a chain of 10 adds on 100 float32, then one eval', n: 100, ops: 10, micro: true },
   { id: 'matmul-64', family: 'matmul', title: 'matmul 64x64 @ 64x64 float32 (op + eval)', n: 64, flops: 2 * 64 ** 3, micro: true },
