@@ -40,6 +40,14 @@ export function intData(count, n, seed) {
 }
 
 /** @type {Workload[]} */
+/** X (m x 4096) @ W.T and @ W (as stored), W 4096 x 4096 float32: issue 17's skinny products; bytes: the weight streamed once. */
+function skinny(m) {
+  return [
+    { id: `matvec-4096-m${m}`, family: 'matvec', title: `matmul X @ W.T, X ${m}x4096, W 4096x4096 float32`, m, k: 4096, n: 4096, flops: 2 * m * 4096 * 4096, bytes: 4 * 4096 * 4096 },
+    { id: `matvec-4096-m${m}-w`, family: 'matvec', layout: 'W', title: `matmul X @ W, X ${m}x4096, W 4096x4096 float32 (W as stored)`, m, k: 4096, n: 4096, flops: 2 * m * 4096 * 4096, bytes: 4 * 4096 * 4096 },
+  ];
+}
+
 export const WORKLOADS = [
   { id: 'add-1e6', family: 'add', title: 'add a+b, 1e6 float32', n: E6, bytes: 12 * E6 },
   { id: 'add-1.6e7', family: 'add', title: 'add a+b, 1.6e7 float32', n: E16, bytes: 12 * E16 },
@@ -74,11 +82,8 @@ export const WORKLOADS = [
   // issue 17: the shapes inference runs. matvec-4096 above is x @ W.T (a Linear layer's layout);
   // `layout: 'W'` multiplies by the weight as stored (K x N). bytes: the weight streamed once.
   { id: 'matvec-4096-w', family: 'matvec', layout: 'W', title: 'matmul x @ W, x 1x4096, W 4096x4096 float32 (W as stored)', m: 1, k: 4096, n: 4096, flops: 2 * 4096 * 4096, bytes: 4 * 4096 * 4096 },
-  // The skinny products (M from 1 to 16 rows, issue 17) at 4, 8 and 16 rows, in both layouts.
-  ...[4, 8, 16].flatMap((m) => [
-    { id: `matvec-4096-m${m}`, family: 'matvec', title: `matmul X @ W.T, X ${m}x4096, W 4096x4096 float32`, m, k: 4096, n: 4096, flops: 2 * m * 4096 * 4096, bytes: 4 * 4096 * 4096 },
-    { id: `matvec-4096-m${m}-w`, family: 'matvec', layout: 'W', title: `matmul X @ W, X ${m}x4096, W 4096x4096 float32 (W as stored)`, m, k: 4096, n: 4096, flops: 2 * m * 4096 * 4096, bytes: 4 * 4096 * 4096 },
-  ]),
+  // The skinny products (M from 1 to 16 rows, issue 17) at 8 rows here, 4 and 16 at the end.
+  ...skinny(8),
   { id: 'small-add-100', family: 'add', title: 'add a+b, 100 float32 (per-op overhead: op + eval)', n: 100, micro: true },
   { id: 'chain-10-add-100', family: 'chain', title: 'a chain of 10 adds on 100 float32, then one eval', n: 100, ops: 10, micro: true },
   { id: 'matmul-64', family: 'matmul', title: 'matmul 64x64 @ 64x64 float32 (op + eval)', n: 64, flops: 2 * 64 ** 3, micro: true },
@@ -86,6 +91,10 @@ export const WORKLOADS = [
   // the same model as MLX users load it (weights and activations bfloat16; Linear layers 4-bit): mlx-ts only
   { id: 'decode-step-bf16', family: 'decode-half', title: 'the decoding step of decode-step with weights, cache and activations in bfloat16', micro: false, dtype: 'bfloat16' },
   { id: 'decode-step-q4', family: 'decode-half', title: 'the decoding step of decode-step with 4-bit Linear weights (group 64) and bfloat16 activations', micro: false, dtype: 'bfloat16', bits: 4 },
+  // after the rest, so that the workloads before them run as in earlier runs (each runner is one
+  // process through the list: the small ops' samples move with what ran before them)
+  ...skinny(4),
+  ...skinny(16),
 ];
 
 /** The decoder of the decode-step workload (same weights, seeds and math in every runner). */
