@@ -213,8 +213,9 @@ export function renderReport(run) {
     }
     // what limits the 8-row products, measured after the workloads (bench/matvec/overlap.mjs): each
     // kernel alone from memory, its arithmetic alone (a weight in L2) and the weight streamed alone
+    const overlapOf = (id) => ({ 'matvec-4096-m8': run.matvecOverlap?.dot, 'matvec-4096-m8-w': run.matvecOverlap?.axpy })[id];
     const overlapNote = (id, what, bw) => {
-      const ov = run.matvecOverlap, k = { 'matvec-4096-m8': ov?.dot, 'matvec-4096-m8-w': ov?.axpy }[id];
+      const ov = run.matvecOverlap, k = overlapOf(id);
       if (!ov || !(id in { 'matvec-4096-m8': 1, 'matvec-4096-m8-w': 1 })) return;
       if (ov.error || !k) return targetNotes.push(`matmul ${what}: the overlap measurement (bench/matvec/overlap.mjs) failed: ${ov.error ?? 'no result for this product'}`);
       const pct = (v) => `${(100 * v).toFixed(0)}%`, w = ov.weightMs, hidden = (w + k.arithMs - k.kernelMs) / w;
@@ -256,7 +257,7 @@ export function renderReport(run) {
           // the FMA set on this machine, where the runner ran it (the same bytes, the same bandwidth)
           const f = cfg['mlx-ts:wasm@node24'] ? get(id, 'mlx-ts:wasm@node24') : null, fg = cfg['mlx-ts:wasm@node24'] ? get('matmul-1024', 'mlx-ts:wasm@node24') : null;
           // with the overlap measurement of this run the next note gives the limit; without it, the GEMM's rate is all there is
-          const measured = run.matvecOverlap && !run.matvecOverlap.error && id in { 'matvec-4096-m8': 1, 'matvec-4096-m8-w': 1 };
+          const measured = run.matvecOverlap && !run.matvecOverlap.error && !!overlapOf(id);
           const fma = ok(f) && ok(fg) ? ` With the FMA set (mlx-ts:wasm@node24) it takes ${fmtMs(f.medianMs)}, ${fmtX(f.medianMs / bw)} the bandwidth time, at ${(wl[id].flops / f.medianMs / 1e6).toFixed(1)} GFLOP/s against that runner's GEMM at ${(wl['matmul-1024'].flops / fg.medianMs / 1e6).toFixed(1)}.` : '';
           targetNotes.push(`matmul ${what} within 1.3× of the bandwidth time needs ≤ ${fmtMs(1.3 * bw)}, ${(wl[id].flops / (1.3 * bw) / 1e6).toFixed(1)} GFLOP/s for its ${(wl[id].flops / 1e6).toFixed(0)} M flops, against ${(gemmRate / 1e6).toFixed(1)} GFLOP/s for ${M}'s matmul 1024 in this run (${(100 * floor / (1.3 * bw)).toFixed(0)}% of the GEMM's rate${measured ? `, a rate the GEMM reaches on operands in cache; the kernel runs ${(wl[id].flops / r.medianMs / 1e6).toFixed(1)} GFLOP/s with its weight streaming from memory` : `: not beyond this backend's arithmetic; the kernel falls short at ${(wl[id].flops / r.medianMs / 1e6).toFixed(1)} GFLOP/s`}; ${bound}).${fma}${measured ? ' What limits it is measured in the next note.' : ''}`);
         }

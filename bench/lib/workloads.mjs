@@ -39,7 +39,6 @@ export function intData(count, n, seed) {
   return Int32Array.from({ length: count }, (_, i) => (i * 7 + seed * 13 + ((i * i) % 11)) % n);
 }
 
-/** @type {Workload[]} */
 /** X (m x 4096) @ W.T and @ W (as stored), W 4096 x 4096 float32: issue 17's skinny products; bytes: the weight streamed once. */
 function skinny(m) {
   return [
@@ -48,6 +47,7 @@ function skinny(m) {
   ];
 }
 
+/** @type {Workload[]} */
 export const WORKLOADS = [
   { id: 'add-1e6', family: 'add', title: 'add a+b, 1e6 float32', n: E6, bytes: 12 * E6 },
   { id: 'add-1.6e7', family: 'add', title: 'add a+b, 1.6e7 float32', n: E16, bytes: 12 * E16 },

@@ -178,6 +178,10 @@ describe('bench report notes', () => {
     expect(failed).toMatch(/matmul X @ W\.T, X 8x4096: the overlap measurement \(bench\/matvec\/overlap\.mjs\) failed: spawn failed/);
     expect(failed).toMatch(/not beyond this backend's arithmetic; the kernel falls short at 50\.9 GFLOP\/s/);
     expect(renderReport(runWith(times))).not.toMatch(/What limits|overlap measurement|measured in the next note/);
+    // a measurement without this product's result: the failure note, and the GEMM note keeps its verdict
+    const partial = renderReport(runWith(times, { matvecOverlap: { ...matvecOverlap, axpy: undefined } }));
+    expect(partial).toMatch(/matmul X @ W \(as stored\), X 8x4096: the overlap measurement \(bench\/matvec\/overlap\.mjs\) failed: no result for this product/);
+    expect(partial).toMatch(/X @ W \(as stored\), X 8x4096 within 1\.3× of the bandwidth time needs ≤ 3\.57 ms, .*not beyond this backend's arithmetic; the kernel falls short at/);
   });
 });
 
