@@ -95,6 +95,9 @@ export const WORKLOADS = [
   // process through the list: the small ops' samples move with what ran before them)
   ...skinny(4),
   ...skinny(16),
+  // the small add again while the program holds 20,000 other arrays (a model's parameters and
+  // caches, a list of results): the per-op cost must not grow with the arrays alive
+  { id: 'small-add-100-live', family: 'add', title: 'add a+b, 100 float32, op + eval, with 20,000 other arrays alive', n: 100, live: 20000, micro: true },
 ];
 
 /** The decoder of the decode-step workload (same weights, seeds and math in every runner). */

@@ -24,10 +24,12 @@ export async function init({ device = 'wasm' } = {}) {
   const readback = (x) => checksum(x.dataSync()); // consumes x
   const elementwise = (fn) => async (w) => {
     const a = await ready(f32(w.n, 1)), b = await ready(f32(w.n, 2));
+    const held = []; // w.live: as runners/mlx.mjs
+    for (let i = 0; i < (w.live ?? 0); i++) held.push(await ready(np.array(new Float32Array([i]))));
     return {
       op: () => ready(fn(a.ref, b.ref)), dispose: free,
       check: async () => readback(await ready(fn(a.ref, b.ref))),
-      teardown: () => free([a, b]),
+      teardown: () => free([a, b, ...held]),
     };
   };
   const fused = (x, y) => np.exp(x).mul(y).add(1);

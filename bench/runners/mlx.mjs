@@ -51,11 +51,14 @@ export async function init({ backend = 'reference', threads, gpu = false } = {})
   };
   const elementwise = (fn) => (w) => {
     const [a, b] = evald(f32(w.n, 1), f32(w.n, 2));
+    // w.live: that many other small arrays held while the op runs (a program's parameters, results)
+    const held = Array.from({ length: w.live ?? 0 }, (_, i) => mx.array([i]));
+    mx.eval(held);
     return {
       op: () => { const c = fn(a, b); mx.eval(c); return c; },
       dispose: (c) => mx.dispose(c),
       check: () => { const c = fn(a, b); mx.eval(c); const r = readback(c); mx.dispose(c); return r; },
-      teardown: () => mx.dispose([a, b]),
+      teardown: () => mx.dispose([a, b, held]),
     };
   };
   const fusedFn = (x, y) => mx.add(mx.multiply(mx.exp(x), y), 1);

@@ -104,6 +104,7 @@ def make(w):
     if fam in ('add', 'fused'):
         a, b = hash_data(w['n'], 1), hash_data(w['n'], 2)
         fn = (lambda: a + b) if fam == 'add' else (lambda: np.exp(a) * b + np.float32(1))
+        fn.held = [np.array([i], np.float32) for i in range(w.get('live', 0))]  # as runners/mlx.mjs: alive while fn is
         return fn, lambda: checksum(fn()), None
     if fam == 'sum':
         a = hash_data(w['n'], 1)

@@ -28,8 +28,9 @@ export async function init({ backend = 'cpu' } = {}) {
   const free = (x) => tf.dispose(x);
   const elementwise = (fn) => (w) => {
     const a = f32(w.n, 1), b = f32(w.n, 2);
+    const held = Array.from({ length: w.live ?? 0 }, (_, i) => tf.tensor1d([i], 'float32')); // w.live: as runners/mlx.mjs
     const call = () => tf.tidy(() => fn(a, b));
-    return { op: call, dispose: free, check: () => { const c = call(); const r = readback(c); free(c); return r; }, teardown: () => free([a, b]) };
+    return { op: call, dispose: free, check: () => { const c = call(); const r = readback(c); free(c); return r; }, teardown: () => free([a, b, ...held]) };
   };
   const workloads = {
     add: elementwise((a, b) => tf.add(a, b)),

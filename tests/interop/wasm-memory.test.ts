@@ -212,6 +212,33 @@ describe('adopt: sharing the backend\'s own memory by address', () => {
     );
   });
 
+  it('a block handed out again belongs to its new storage, among many live ones; not while it is free', () => {
+    // the backend's table of live blocks keeps an entry per address and reuses it (index.ts, `live`)
+    const keep = Array.from({ length: 3000 }, () => shared.allocate(48));
+    const first = shared.allocate(40);
+    const at = shared.hostBytes(first);
+    const ptr = at.byteOffset;
+    shared.release(first);
+    const freed = new Uint8Array(shared.heap.memory.buffer, ptr, 40);
+    expect(shared.adopt(freed)).toBeNull();
+    expect(shared.whyNotAdopted(freed)).toMatch(/are not in a block in use/);
+    for (let round = 0; round < 50; round++) {
+      const again = shared.allocate(40); // the free list is LIFO: the same block each round
+      expect(shared.hostBytes(again).byteOffset).toBe(ptr);
+      const inside = new Uint8Array(shared.heap.memory.buffer, ptr + 8, 16);
+      const adopted = shared.adopt(inside) as unknown as { parent: unknown } | null;
+      expect(adopted?.parent).toBe(again);
+      shared.release(adopted as never); // drops the one reference to `again`, which goes with it
+      expect(again.released).toBe(true);
+      expect(shared.adopt(freed)).toBeNull();
+    }
+    // a region that starts in a live block and runs past it still straddles
+    const k0 = shared.hostBytes(keep[0]!);
+    expect(shared.whyNotAdopted(new Uint8Array(k0.buffer, k0.byteOffset + 32, 32))).toMatch(/straddle the end of an array's block/);
+    for (const s of keep) shared.release(s);
+    expect(shared.adopt(new Uint8Array(k0.buffer, k0.byteOffset, 16))).toBeNull();
+  });
+
   it('memory the heap handed out to someone else (C data) is shared under the DLPack deleter', () => {
     const block = shared.heap.alloc(64);
     new Float32Array(shared.heap.memory.buffer, block.ptr, 4).set([1, 2, 3, 4]);

@@ -133,6 +133,16 @@ describe('bench report notes', () => {
     expect(md).not.toMatch(/X 4x4096 within 1\.3× of the bandwidth time needs/);
   });
 
+  it('the per-op rows: the small add alone and with 20,000 arrays alive, the chain per op, matmul 64', () => {
+    const md = renderReport(runWith({ 'small-add-100': [0.0016], 'small-add-100-live': [0.0621], 'chain-10-add-100': [0.013], 'matmul-64': [0.0261] }));
+    expect(md).toMatch(/\| add of two 100-element arrays, then eval: mlx-ts:wasm \(issue 17\) \| 1\.60 µs \| ≤ 10\.0 µs \| \*\*met\*\* \|/);
+    expect(md).toMatch(/\| the same add with 20,000 other arrays alive: mlx-ts:wasm \(issue 17\) \| 62\.1 µs \| ≤ 10\.0 µs \| \*\*not met\*\* \|/);
+    expect(md).toMatch(/\| a chain of 10 adds on 100 elements, then eval, per op: mlx-ts:wasm \(issue 17\) \| 1\.30 µs \(13\.0 µs for 10\) \| ≤ 3\.00 µs \| \*\*met\*\* \|/);
+    expect(md).toMatch(/\| matmul 64x64, then eval: mlx-ts:wasm \(issue 17\) \| 26\.1 µs \| ≤ 25\.0 µs \| \*\*not met\*\* \|/);
+    // a run without the workload (an older run re-rendered) has no row for it
+    expect(renderReport(runWith({ 'small-add-100': [0.0016] }))).not.toMatch(/20,000 other arrays alive/);
+  });
+
   it("an 8-row note places the product on the run's roofline and gives the FMA set's time where it ran", () => {
     // 64 MB / 2.62 ms = 24.4 GB/s; the GEMM 2147 M flops / 27 ms = 79.5 GFLOP/s: a balance of 3.3
     // flops a byte, under the 8 rows' 4: bound by arithmetic, 268 M flops / 79.5 GFLOP/s = 3.38 ms,
