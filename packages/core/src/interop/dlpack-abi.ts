@@ -94,7 +94,13 @@ interface AbiRuntime {
   readonly stackPointer: WebAssembly.Global;
   /** Table index of mlx-ts's deleter. */
   readonly deleterIndex: number;
-  readonly live: Map<number, LiveStruct>;
+  /**
+   * The structs by address; a deleted struct's entry is set to undefined, not deleted (the heap
+   * hands its address out again, and V8 walks deleted entries left in a bucket's chain: see
+   * `live` in backend/wasm/index.ts).
+   */
+  readonly live: Map<number, LiveStruct | undefined>;
+  liveCount: number;
   nextId: number;
 }
 
@@ -107,8 +113,9 @@ function runtime(backend: WasmBackend): AbiRuntime {
   const table = new WebAssembly.Table({ element: 'anyfunc', initial: 2 });
   const stack = backend.heap.alloc(STACK_BYTES);
   const stackPointer = new WebAssembly.Global({ value: 'i32', mutable: true }, stack.ptr + stack.size);
-  const live = new Map<number, LiveStruct>();
-  rt = { backend, table, stackPointer, deleterIndex: 1, live, nextId: 1 };
+  const live = new Map<number, LiveStruct | undefined>();
+  const r: AbiRuntime = { backend, table, stackPointer, deleterIndex: 1, live, liveCount: 0, nextId: 1 };
+  rt = r;
   const heap = backend.heap;
   table.set(1, trampoline((self) => {
     const ptr = self >>> 0;
@@ -119,7 +126,8 @@ function runtime(backend: WasmBackend): AbiRuntime {
         `[dlpack deleter] ${ptr} is not a live DLManagedTensorVersioned made by mx.dlpack.toStruct (was it deleted already?).`,
       );
     }
-    live.delete(ptr);
+    live.set(ptr, undefined);
+    r.liveCount--;
     // A stale copy of the pointer now finds no deleter and no data instead of freed memory.
     view.setUint32(ptr + STRUCT_LAYOUT.deleter, 0, true);
     view.setUint32(ptr + STRUCT_LAYOUT.data, 0, true);
@@ -163,7 +171,7 @@ export function table(options: AbiOptions = {}): WebAssembly.Table {
 
 /** Structs made by toStruct whose deleter has not run yet. */
 export function liveStructs(options: AbiOptions = {}): number {
-  return runtime(wasmBackend(options?.backend, 'dlpack.liveStructs')).live.size;
+  return runtime(wasmBackend(options?.backend, 'dlpack.liveStructs')).liveCount;
 }
 
 /**
@@ -220,6 +228,7 @@ export function toStruct(a: MxArray): number {
     v.setBigInt64(stridesPtr + 8 * i, BigInt(strides[i]!), true);
   }
   rt.live.set(p, holder);
+  rt.liveCount++;
   return p;
 }
 
