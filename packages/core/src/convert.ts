@@ -121,6 +121,16 @@ export function fillFromJs(target: MxArray, value: ScalarOrArray, dtype: Dtype |
     fillFromTypedArray(target, value as unknown as ArrayLike<number | bigint>, dtype);
     return;
   }
+  // A JS number into float32 (what the weak scalar of a float32 op is): the value rounded once,
+  // as writeLeaves does, without the nested-list walk (3 of the 4 us of add(x, 0.5) went to it
+  // and its garbage).
+  if (typeof value === 'number' && (dtype === undefined || dtype === float32)) {
+    const storage = allocateFor(target, [], float32);
+    const bytes = storage.backend.hostBytes!(storage);
+    new Float32Array(bytes.buffer, bytes.byteOffset, 1)[0] = value;
+    target._attach(storage, [], 0);
+    return;
+  }
   const shape = inferShape(value);
   const leaves: unknown[] = [];
   let kind = Kind.Bool;

@@ -39,6 +39,31 @@ describe('memory', () => {
     expect(b.tolist()).toEqual([2, 4, 6]);
   });
 
+  it("a binary op's scalar, cast and broadcast operands are its own: gone once it is evaluated, no GC", () => {
+    const x = mx.array(new Float32Array(8).fill(1));
+    const i = mx.array(new Int32Array(8).fill(2));
+    const row = mx.array(new Float32Array(8).fill(3)).reshape([1, 8]);
+    const col = mx.array([[1], [2]]);
+    const z = mx.zeros([3, 1]);
+    mx.eval(x, i, row, col, z);
+    const before = active();
+    const handles = mx.getWrappersCount();
+    // 0.5: a float32 scalar; i: cast to float32; col and 1.5: both broadcast; row and z: broadcast
+    const outs = [mx.add(x, 0.5), mx.multiply(i, x), mx.subtract(col, 1.5), mx.add(row, z)];
+    expect(mx.getWrappersCount() - handles).toBe(outs.length); // only the outputs are handles
+    mx.eval(outs);
+    expect(outs.map((o) => o.tolist())).toEqual([Array(8).fill(1.5), Array(8).fill(2), [[-0.5], [0.5]], [Array(8).fill(3), Array(8).fill(3), Array(8).fill(3)]]);
+    expect(active() - before).toBe(4 * (8 + 8 + 2 + 24)); // the outputs' bytes, nothing else
+    mx.dispose(outs);
+    expect(active()).toBe(before);
+    // the caller's arrays are untouched, still theirs
+    expect(x.tolist()).toEqual(Array(8).fill(1));
+    expect(i.dtype).toBe(mx.int32);
+    expect(row.tolist()).toEqual([Array(8).fill(3)]);
+    expect(col.tolist()).toEqual([[1], [2]]);
+    mx.dispose([x, i, row, col, z]);
+  });
+
   it('views keep shared storage alive until the last one goes', () => {
     const before = active();
     const a = mx.array([[1, 2], [3, 4]]);

@@ -1,7 +1,7 @@
 // How the elementwise ops build their nodes: MLX's at_least_float rule, and a unary or binary
 // primitive applied after promotion and broadcasting. Internal (not part of the mx namespace:
 // index.ts re-exports ops/elementwise.ts whole, so shared helpers live here).
-import { MxArray, makeArray } from '../array.js';
+import { MxArray, makeArray, markInternal } from '../array.js';
 import { Primitive, type PrimitiveDef } from '../primitive.js';
 import { Dtype, promoteTypes, float32, isFloating, isComplex } from '../dtype.js';
 import type { StreamOrDevice } from '../device.js';
@@ -39,6 +39,10 @@ export function binaryApply(
   const cy = astype(y, d, s);
   // equal shapes (the usual case) need no broadcast; a shapeless trace records one anyway
   const [bx, by] = shapesEqual(cx._shape, cy._shape) && !inDynamicTracing() ? [cx, cy] : broadcastArrays([cx, cy], s);
-  return makeArray([...bx!._shape], rules.out ? rules.out(d) : d, new Primitive(def, {}), [bx!, by!], s);
+  const out = makeArray([...bx!._shape], rules.out ? rules.out(d) : d, new Primitive(def, {}), [bx!, by!], s);
+  // What this op made on the way (a scalar's array, casts, broadcasts) is no one else's: internal,
+  // so that it goes when the node is evaluated rather than at garbage collection.
+  for (const made of [x, cx, bx, y, cy, by]) if (made !== a && made !== b) markInternal(made!);
+  return out;
 }
 
