@@ -163,7 +163,7 @@ const show = (r) => (r.status === 'ok' ? `${r.medianMs.toPrecision(4)} ms (n=${r
  * its samples run lavapipe's threads on every core, and sampled among the others (the round-robin
  * below) it slowed their microsecond workloads: on the 2-vCPU VM the same restricted run
  * (copy, training, generation and decode workloads, then the small ones) gave mlx-ts:wasm's small
- * add 3.70 us twice with it and 1.63 us twice without, tfjs:wasm's 19.8 against 16.5 us.
+ * add 3.70 us twice with it and 1.63 us twice without (1.68 us with this pass).
  */
 async function runPass(passConfigs) {
   for (const w of workloads) {
